@@ -1,0 +1,338 @@
+package dev.hardlight.internal.protocol;
+
+import dev.hardlight.RpcException;
+import dev.hardlight.Status;
+import dev.hardlight.codec.WireReader;
+import dev.hardlight.internal.codec.ByteBufWireReader;
+import dev.hardlight.internal.codec.ByteBufWireWriter;
+import dev.hardlight.service.ArgumentWriter;
+import dev.hardlight.service.DeclaredError;
+import dev.hardlight.service.MethodDescriptor;
+import dev.hardlight.service.ServiceDescriptor;
+import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client side of one connection's protocol, with no I/O: frames in through {@link #onMessage},
+ * frames out through an {@link Outbound}.
+ *
+ * <p>Until the server's HELLO arrives no call can start ({@link #ready()} completes with it). Call ids
+ * are slots below the negotiated limit (the smaller of the client's and the server's); a call waits for
+ * a free slot. A cancelled call keeps its slot until the server answers it, so an id is never reused
+ * while the server may still be running it.
+ *
+ * <p>Thread-safe: {@link #start} from any thread; {@link #onMessage} and {@link #onClosed} from the
+ * connection's event loop.
+ */
+public final class ClientSession {
+    private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+
+    private final ServiceDescriptor<?> service;
+    private final Outbound out;
+    private final int clientMaxInFlight;
+    private final String logPrefix;
+    private final CompletableFuture<Hello> ready = new CompletableFuture<>();
+
+    // Set once when the hello arrives (happens-before through the 'ready' future / volatile 'limit').
+    private int[] serverMethodIds;
+    private String[] incompatibility;
+    private int serverMaxMessageSize;
+    private volatile int limit;
+    private AtomicReferenceArray<PendingCall> slots;
+    private Semaphore permits;
+    private int[] freeIds;
+    private int freeCount;
+    private final ReentrantLock idLock = new ReentrantLock();
+
+    private volatile RpcException closedReason;
+
+    public ClientSession(ServiceDescriptor<?> service, Outbound out, int clientMaxInFlight, String logPrefix) {
+        if (clientMaxInFlight < 1 || clientMaxInFlight > 65_535) {
+            throw new IllegalArgumentException("maxInFlight: " + clientMaxInFlight + " (expected: 1..65535)");
+        }
+        this.service = service;
+        this.out = out;
+        this.clientMaxInFlight = clientMaxInFlight;
+        this.logPrefix = logPrefix;
+    }
+
+    /** Completes with the server's hello, or fails if the connection closes or the hello is refused. */
+    public CompletableFuture<Hello> ready() {
+        return ready;
+    }
+
+    /** The negotiated in-flight limit (0 before the hello). */
+    public int maxInFlight() {
+        return limit;
+    }
+
+    /** Calls started and not yet answered by the server. */
+    public int inFlight() {
+        int l = limit;
+        return l == 0 ? 0 : l - permits.availablePermits();
+    }
+
+    /** Handles one received message; throws {@link ProtocolViolation} when the server broke the protocol. */
+    public void onMessage(ByteBuf msg) {
+        if (!ready.isDone()) {
+            onHello(msg);
+            return;
+        }
+        int type = Frames.readType(msg);
+        try {
+            switch (type) {
+                case FrameType.RESULT -> onResult(msg);
+                case FrameType.ERROR -> onError(msg);
+                case FrameType.HELLO -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "second HELLO");
+                case FrameType.CALL, FrameType.CANCEL -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
+                        FrameType.name(type) + " is a client-to-server frame");
+                default -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
+                        "unknown frame type " + FrameType.name(type));
+            }
+        } catch (RpcException e) {
+            throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, FrameType.name(type) + ": " + e.getMessage());
+        }
+    }
+
+    private void onHello(ByteBuf msg) {
+        Hello hello;
+        try {
+            hello = Frames.readHello(msg);
+        } catch (RpcException e) {
+            throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "HELLO: " + e.getMessage());
+        }
+        if (hello.version() != Frames.VERSION) {
+            throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
+                    "server speaks protocol version " + hello.version() + ", this client " + Frames.VERSION);
+        }
+        if (!hello.service().equals(service.name())) {
+            RpcException e = new RpcException(Status.INCOMPATIBLE, "the server serves '" + hello.service()
+                    + "', this client was generated for '" + service.name() + "'");
+            ready.completeExceptionally(e);
+            throw new ProtocolViolation(ProtocolViolation.NORMAL, "wrong service");
+        }
+        if (hello.maxInFlight() < 1 || hello.maxInFlight() > 65_535) {
+            throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "HELLO: maxInFlight " + hello.maxInFlight());
+        }
+        mapMethods(hello);
+        int n = Math.min(clientMaxInFlight, hello.maxInFlight());
+        serverMaxMessageSize = hello.maxMessageSize();
+        slots = new AtomicReferenceArray<>(n);
+        permits = new Semaphore(n);
+        freeIds = new int[n];
+        for (int i = 0; i < n; i++) {
+            freeIds[i] = n - 1 - i; // pop the lowest first: small ids encode in one byte
+        }
+        freeCount = n;
+        limit = n;
+        ready.complete(hello);
+    }
+
+    private void mapMethods(Hello hello) {
+        List<MethodDescriptor<?>> local = service.methods();
+        serverMethodIds = new int[local.size()];
+        incompatibility = new String[local.size()];
+        Arrays.fill(serverMethodIds, -1);
+        Map<String, Hello.MethodEntry> byName = new HashMap<>();
+        for (Hello.MethodEntry e : hello.methods()) {
+            byName.put(e.name(), e);
+        }
+        boolean sameSchema = Arrays.equals(hello.fingerprint(), service.fingerprint());
+        for (MethodDescriptor<?> m : local) {
+            Hello.MethodEntry e = byName.get(m.name());
+            if (e == null) {
+                incompatibility[m.id()] = "the server does not implement " + service.name() + "." + m.name();
+            } else if (e.signatureHash() != m.signatureHash()) {
+                incompatibility[m.id()] = service.name() + "." + m.name()
+                        + " has a different signature on the server: regenerate the client from the server's contract";
+            } else {
+                serverMethodIds[m.id()] = e.id();
+            }
+        }
+        if (!sameSchema) {
+            for (String reason : incompatibility) {
+                if (reason != null) {
+                    log.warn("{}{}", logPrefix, reason);
+                }
+            }
+        }
+    }
+
+    /**
+     * Starts a call: waits for a free slot, encodes the CALL frame and sends it.
+     *
+     * @throws RpcException if the session is closed, the method is unusable on this server, the
+     *     arguments cannot be encoded, or the thread is interrupted while waiting for a slot
+     */
+    public <R> PendingCall start(MethodDescriptor<R> method, ArgumentWriter args) {
+        if (!ready.isDone() || ready.isCompletedExceptionally()) {
+            throw closedOr(new RpcException(Status.UNAVAILABLE, "not connected"));
+        }
+        int serverId = serverMethodIds[method.id()];
+        if (serverId < 0) {
+            String reason = incompatibility[method.id()];
+            throw new RpcException(reason.startsWith("the server does not") ? Status.UNIMPLEMENTED : Status.INCOMPATIBLE, reason);
+        }
+        checkOpen();
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RpcException(Status.CANCELLED, "interrupted while waiting for a free call slot");
+        }
+        if (closedReason != null) {
+            permits.release();
+            throw closedReason();
+        }
+        int id = popId();
+        ByteBuf buf = out.alloc().buffer();
+        PendingCall call = new PendingCall(id, method);
+        try {
+            Frames.writeCallHeader(buf, id, serverId);
+            args.write(new ByteBufWireWriter(buf));
+            if (buf.readableBytes() > serverMaxMessageSize) {
+                throw new RpcException(Status.RESOURCE_EXHAUSTED, "the call to " + method.name() + " is "
+                        + buf.readableBytes() + " bytes; the server accepts at most " + serverMaxMessageSize);
+            }
+        } catch (RuntimeException e) {
+            buf.release();
+            freeSlot(id);
+            throw e;
+        }
+        slots.set(id, call);
+        out.send(buf);
+        if (closedReason != null && slots.compareAndSet(id, call, null)) {
+            // Closed while we were sending: nobody else will fail this call.
+            freeSlot(id);
+            call.completeExceptionally(closedReason());
+        }
+        return call;
+    }
+
+    private void checkOpen() {
+        if (closedReason != null) {
+            throw closedReason();
+        }
+    }
+
+    private RpcException closedOr(RpcException fallback) {
+        return closedReason != null ? closedReason() : fallback;
+    }
+
+    private RpcException closedReason() {
+        RpcException r = closedReason;
+        return new RpcException(r.status(), r.getMessage());
+    }
+
+    private int popId() {
+        idLock.lock();
+        try {
+            return freeIds[--freeCount];
+        } finally {
+            idLock.unlock();
+        }
+    }
+
+    private void freeSlot(int id) {
+        idLock.lock();
+        try {
+            freeIds[freeCount++] = id;
+        } finally {
+            idLock.unlock();
+        }
+        permits.release();
+    }
+
+    private PendingCall take(int callId, String frame) {
+        PendingCall call = callId < limit ? slots.getAndSet(callId, null) : null;
+        if (call == null) {
+            throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, frame + " for call id " + callId + " not in flight");
+        }
+        freeSlot(callId);
+        return call;
+    }
+
+    private void onResult(ByteBuf msg) {
+        PendingCall call = take(Frames.readId(msg), "RESULT");
+        Object value;
+        try {
+            WireReader r = new ByteBufWireReader(msg);
+            value = call.method.returnCodec().decode(r);
+            r.expectEnd("the result of " + call.method.name());
+        } catch (RpcException e) {
+            call.completeExceptionally(new RpcException(Status.PROTOCOL_ERROR,
+                    "cannot decode the result of " + call.method.name() + ": " + e.getMessage()));
+            return;
+        }
+        call.complete(value);
+    }
+
+    private void onError(ByteBuf msg) {
+        Frames.ErrorBody e = Frames.readErrorBody(msg);
+        PendingCall call = take(e.callId(), "ERROR");
+        List<DeclaredError> declared = call.method.declaredErrors();
+        if (e.declaredIndex() > 0 && e.declaredIndex() <= declared.size()) {
+            call.completeExceptionally(declared.get(e.declaredIndex() - 1).factory().apply(e.message()));
+        } else {
+            call.completeExceptionally(new RpcException(e.status(), e.message()));
+        }
+    }
+
+    /**
+     * The connection is gone: every pending call fails with {@code reason} (normally
+     * {@link Status#CONNECTION_LOST}), callers waiting for a slot wake up and fail, later calls fail fast.
+     */
+    public void onClosed(RpcException reason) {
+        if (closedReason != null) {
+            return;
+        }
+        closedReason = reason;
+        ready.completeExceptionally(reason);
+        int l = limit;
+        if (l == 0) {
+            return;
+        }
+        for (int i = 0; i < l; i++) {
+            PendingCall call = slots.getAndSet(i, null);
+            if (call != null) {
+                call.completeExceptionally(closedReason());
+            }
+        }
+        permits.release(l); // wake every waiter; each sees closedReason and gives its permit back
+    }
+
+    /** A call in flight; cancelling it sends CANCEL to the server. */
+    public final class PendingCall extends CompletableFuture<Object> {
+        final int callId;
+        final MethodDescriptor<?> method;
+
+        PendingCall(int callId, MethodDescriptor<?> method) {
+            this.callId = callId;
+            this.method = method;
+        }
+
+        public MethodDescriptor<?> method() {
+            return method;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled && closedReason == null && slots.get(callId) == this) {
+                ByteBuf buf = out.alloc().buffer(8);
+                Frames.writeCancel(buf, callId);
+                out.send(buf);
+            }
+            return cancelled;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.hardlight.internal.protocol;
+
+import dev.hardlight.Status;
+import dev.hardlight.codec.WireReader;
+import dev.hardlight.internal.codec.ByteBufWireReader;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.util.Arrays;
+
+/**
+ * A whole frame as a value, payload copied out. For golden vectors, tests, record/replay and tools;
+ * the runtime's hot path uses {@link Frames} headers and decodes payloads in place.
+ */
+public sealed interface Frame {
+
+    /** Appends this frame's bytes to {@code buf}. */
+    void encode(ByteBuf buf);
+
+    record HelloFrame(Hello hello) implements Frame {
+        @Override
+        public void encode(ByteBuf buf) {
+            Frames.writeHello(buf, hello);
+        }
+    }
+
+    record Call(int callId, int methodId, byte[] arguments) implements Frame {
+        @Override
+        public void encode(ByteBuf buf) {
+            Frames.writeCallHeader(buf, callId, methodId);
+            buf.writeBytes(arguments);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Call c && c.callId == callId && c.methodId == methodId && Arrays.equals(c.arguments, arguments);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * (31 * callId + methodId) + Arrays.hashCode(arguments);
+        }
+
+        @Override
+        public String toString() {
+            return "Call[callId=" + callId + ", methodId=" + methodId + ", arguments=" + ByteBufUtil.hexDump(arguments) + "]";
+        }
+    }
+
+    record Result(int callId, byte[] value) implements Frame {
+        @Override
+        public void encode(ByteBuf buf) {
+            Frames.writeResultHeader(buf, callId);
+            buf.writeBytes(value);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Result r && r.callId == callId && Arrays.equals(r.value, value);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * callId + Arrays.hashCode(value);
+        }
+
+        @Override
+        public String toString() {
+            return "Result[callId=" + callId + ", value=" + ByteBufUtil.hexDump(value) + "]";
+        }
+    }
+
+    record Error(int callId, Status status, String message, int declaredIndex) implements Frame {
+        @Override
+        public void encode(ByteBuf buf) {
+            Frames.writeError(buf, callId, status, message, declaredIndex);
+        }
+    }
+
+    record Cancel(int callId) implements Frame {
+        @Override
+        public void encode(ByteBuf buf) {
+            Frames.writeCancel(buf, callId);
+        }
+    }
+
+    /**
+     * Decodes one whole message. Throws {@link ProtocolViolation} for an unknown or reserved type and
+     * {@link dev.hardlight.RpcException} ({@code PROTOCOL_ERROR}) for a malformed body.
+     */
+    static Frame decode(ByteBuf buf) {
+        int start = buf.readerIndex();
+        int type = Frames.readType(buf);
+        switch (type) {
+            case FrameType.HELLO -> {
+                buf.readerIndex(start);
+                return new HelloFrame(Frames.readHello(buf));
+            }
+            case FrameType.CALL -> {
+                int callId = Frames.readId(buf);
+                int methodId = Frames.readId(buf);
+                return new Call(callId, methodId, ByteBufUtil.getBytes(buf, buf.readerIndex(), buf.readableBytes()));
+            }
+            case FrameType.RESULT -> {
+                int callId = Frames.readId(buf);
+                return new Result(callId, ByteBufUtil.getBytes(buf, buf.readerIndex(), buf.readableBytes()));
+            }
+            case FrameType.ERROR -> {
+                Frames.ErrorBody e = Frames.readErrorBody(buf);
+                return new Error(e.callId(), e.status(), e.message(), e.declaredIndex());
+            }
+            case FrameType.CANCEL -> {
+                WireReader r = new ByteBufWireReader(buf);
+                int callId = r.readVarInt();
+                r.expectEnd("CANCEL");
+                return new Cancel(callId);
+            }
+            default -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
+                    "unknown frame type " + FrameType.name(type));
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.hardlight.internal.protocol;
+
+/**
+ * Frame type bytes: the first byte of every WebSocket binary message. See {@code docs/protocol.md}.
+ * Types not yet used by this version are reserved so that no later issue reuses a number.
+ */
+public final class FrameType {
+    private FrameType() {}
+
+    /** Server to client, first message of a connection. */
+    public static final int HELLO = 0x01;
+    /** Client to server: call id, method id, arguments. */
+    public static final int CALL = 0x02;
+    /** Server to client: call id, then the encoded return value. */
+    public static final int RESULT = 0x03;
+    /** Server to client: call id, status, message, declared error index. */
+    public static final int ERROR = 0x04;
+    /** Client to server: call id of a call the client no longer wants. */
+    public static final int CANCEL = 0x05;
+    /** Reserved: connection state delta (server to client). */
+    public static final int STATE_DELTA = 0x06;
+    /** Reserved: event on a topic (server to client). */
+    public static final int EVENT = 0x07;
+    /** Reserved: feature set change (server to client). */
+    public static final int FEATURES = 0x08;
+    /** Reserved: go-away before a graceful shutdown (server to client). */
+    public static final int GO_AWAY = 0x09;
+
+    public static String name(int type) {
+        return switch (type) {
+            case HELLO -> "HELLO";
+            case CALL -> "CALL";
+            case RESULT -> "RESULT";
+            case ERROR -> "ERROR";
+            case CANCEL -> "CANCEL";
+            case STATE_DELTA -> "STATE_DELTA";
+            case EVENT -> "EVENT";
+            case FEATURES -> "FEATURES";
+            case GO_AWAY -> "GO_AWAY";
+            default -> "0x" + Integer.toHexString(type);
+        };
+    }
+}

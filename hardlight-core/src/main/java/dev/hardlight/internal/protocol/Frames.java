@@ -1,0 +1,149 @@
+package dev.hardlight.internal.protocol;
+
+import dev.hardlight.Status;
+import dev.hardlight.codec.WireReader;
+import dev.hardlight.internal.codec.ByteBufWireReader;
+import dev.hardlight.internal.codec.ByteBufWireWriter;
+import dev.hardlight.internal.codec.Varint;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Encoders and header decoders of the frames in {@code docs/protocol.md}. The hot path writes a header
+ * and lets the caller append the payload in place (no copy); decoders read a header and leave the
+ * buffer's reader index at the payload.
+ */
+public final class Frames {
+    private Frames() {}
+
+    /** The protocol version this implementation speaks. */
+    public static final int VERSION = 1;
+    /** The WebSocket subprotocol naming {@link #VERSION}. */
+    public static final String SUBPROTOCOL = "hardlight.v" + VERSION;
+    /** The longest error message sent; longer ones are cut (a bound on what a handler can make us send). */
+    public static final int MAX_ERROR_MESSAGE_CHARS = 1024;
+
+    // ---- encoders -------------------------------------------------------------------------------
+
+    public static void writeHello(ByteBuf buf, Hello hello) {
+        buf.writeByte(FrameType.HELLO);
+        Varint.writeVarInt(buf, hello.version());
+        ByteBufWireWriter w = new ByteBufWireWriter(buf);
+        w.writeString(hello.service());
+        buf.writeBytes(hello.fingerprint());
+        Varint.writeVarInt(buf, hello.maxInFlight());
+        Varint.writeVarInt(buf, hello.maxMessageSize());
+        Varint.writeVarInt(buf, hello.methods().size());
+        for (Hello.MethodEntry m : hello.methods()) {
+            Varint.writeVarInt(buf, m.id());
+            w.writeString(m.name());
+            buf.writeLong(m.signatureHash());
+        }
+        Varint.writeVarInt(buf, hello.extensions().size());
+        for (Hello.Extension e : hello.extensions()) {
+            Varint.writeVarInt(buf, e.tag());
+            w.writeBytes(e.value());
+        }
+    }
+
+    public static void writeCallHeader(ByteBuf buf, int callId, int methodId) {
+        buf.writeByte(FrameType.CALL);
+        Varint.writeVarInt(buf, callId);
+        Varint.writeVarInt(buf, methodId);
+    }
+
+    public static void writeResultHeader(ByteBuf buf, int callId) {
+        buf.writeByte(FrameType.RESULT);
+        Varint.writeVarInt(buf, callId);
+    }
+
+    /**
+     * @param declaredIndex 0 when the error is not a declared exception, else 1 + the index of the
+     *     method's declared exception type
+     */
+    public static void writeError(ByteBuf buf, int callId, Status status, String message, int declaredIndex) {
+        buf.writeByte(FrameType.ERROR);
+        Varint.writeVarInt(buf, callId);
+        Varint.writeVarInt(buf, status.code());
+        String m = message == null ? "" : message;
+        if (m.length() > MAX_ERROR_MESSAGE_CHARS) {
+            m = m.substring(0, MAX_ERROR_MESSAGE_CHARS) + "...";
+        }
+        new ByteBufWireWriter(buf).writeString(m);
+        Varint.writeVarInt(buf, declaredIndex);
+    }
+
+    public static void writeCancel(ByteBuf buf, int callId) {
+        buf.writeByte(FrameType.CANCEL);
+        Varint.writeVarInt(buf, callId);
+    }
+
+    // ---- decoders -------------------------------------------------------------------------------
+
+    /** Reads the type byte; an empty message is malformed. */
+    public static int readType(ByteBuf buf) {
+        if (!buf.isReadable()) {
+            throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "empty message");
+        }
+        return buf.readUnsignedByte();
+    }
+
+    /** Reads a varint id field (call id, method id) of a frame. */
+    public static int readId(ByteBuf buf) {
+        return Varint.readVarInt(buf, false);
+    }
+
+    /** Decodes a whole HELLO frame, type byte included. */
+    public static Hello readHello(ByteBuf buf) {
+        int type = readType(buf);
+        if (type != FrameType.HELLO) {
+            throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
+                    "expected HELLO as the first frame, got " + FrameType.name(type));
+        }
+        WireReader r = new ByteBufWireReader(buf);
+        int version = r.readVarInt();
+        String service = r.readString();
+        byte[] fingerprint = r.readRaw(32);
+        int maxInFlight = r.readVarInt();
+        int maxMessageSize = r.readVarInt();
+        int methodCount = r.readCount();
+        List<Hello.MethodEntry> methods = new ArrayList<>(methodCount);
+        for (int i = 0; i < methodCount; i++) {
+            int id = r.readVarInt();
+            String name = r.readString();
+            long hash = readLong8(r);
+            methods.add(new Hello.MethodEntry(id, name, hash));
+        }
+        int extensionCount = r.readCount();
+        List<Hello.Extension> extensions = new ArrayList<>(extensionCount);
+        for (int i = 0; i < extensionCount; i++) {
+            int tag = r.readVarInt();
+            extensions.add(new Hello.Extension(tag, r.readBytes()));
+        }
+        r.expectEnd("HELLO");
+        return new Hello(version, service, fingerprint, maxInFlight, maxMessageSize, methods, extensions);
+    }
+
+    private static long readLong8(WireReader r) {
+        byte[] b = r.readRaw(8);
+        long v = 0;
+        for (byte x : b) {
+            v = (v << 8) | (x & 0xFF);
+        }
+        return v;
+    }
+
+    /** The body of an ERROR frame after its type byte. */
+    public record ErrorBody(int callId, Status status, int statusCode, String message, int declaredIndex) {}
+
+    public static ErrorBody readErrorBody(ByteBuf buf) {
+        WireReader r = new ByteBufWireReader(buf);
+        int callId = r.readVarInt();
+        int code = r.readVarInt();
+        String message = r.readString();
+        int declared = r.readVarInt();
+        r.expectEnd("ERROR");
+        return new ErrorBody(callId, Status.fromCode(code), code, message, declared);
+    }
+}

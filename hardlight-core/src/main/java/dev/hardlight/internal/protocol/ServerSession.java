@@ -1,0 +1,272 @@
+package dev.hardlight.internal.protocol;
+
+import dev.hardlight.RpcException;
+import dev.hardlight.Status;
+import dev.hardlight.internal.codec.ByteBufWireReader;
+import dev.hardlight.internal.codec.ByteBufWireWriter;
+import dev.hardlight.service.MethodDescriptor;
+import dev.hardlight.service.ServiceDescriptor;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of one connection's protocol, with no I/O: frames in through {@link #onMessage},
+ * frames out through an {@link Outbound}; handler invocations run on the given executor (virtual
+ * threads in production, a direct executor in tests).
+ *
+ * <p>Guarantees every CALL exactly one answer (RESULT or ERROR), unless the connection closes first.
+ * A call id is a slot below the negotiated in-flight limit; a call reusing a busy slot or beyond the
+ * limit is a protocol violation (the client is bound to wait for a free slot).
+ *
+ * <p>Threading: {@link #onMessage} and {@link #onClosed} are called by one thread at a time (the
+ * connection's event loop); invocations complete on executor threads.
+ */
+public final class ServerSession<S> {
+    private static final Logger log = LoggerFactory.getLogger(ServerSession.class);
+
+    private final ServiceDescriptor<S> service;
+    private final S handler;
+    private final Outbound out;
+    private final Executor executor;
+    private final String logPrefix;
+    private final int maxInFlight;
+    private final int maxMessageSize;
+    /** Slot per call id; set by the event loop, cleared by whoever finishes the call (CAS). */
+    private final AtomicReferenceArray<Invocation> slots;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean closed;
+    /** Marks the slot of a call to an unknown method while its error is sent. */
+    private final Invocation unknown = new Invocation(-1, null, null);
+
+    public ServerSession(ServiceDescriptor<S> service, S handler, Outbound out, Executor executor,
+                         int maxInFlight, int maxMessageSize, String logPrefix) {
+        if (maxInFlight < 1 || maxInFlight > 65_535) {
+            throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: 1..65535)");
+        }
+        this.service = service;
+        this.handler = handler;
+        this.out = out;
+        this.executor = executor;
+        this.maxInFlight = maxInFlight;
+        this.maxMessageSize = maxMessageSize;
+        this.logPrefix = logPrefix;
+        this.slots = new AtomicReferenceArray<>(maxInFlight);
+    }
+
+    /** The hello this session opens with. */
+    public Hello hello() {
+        List<Hello.MethodEntry> methods = new ArrayList<>(service.methods().size());
+        for (MethodDescriptor<?> m : service.methods()) {
+            methods.add(new Hello.MethodEntry(m.id(), m.name(), m.signatureHash()));
+        }
+        return new Hello(Frames.VERSION, service.name(), service.fingerprint(), maxInFlight, maxMessageSize,
+                methods, List.of());
+    }
+
+    /** Sends the hello: the first frame of every connection. */
+    public void start() {
+        ByteBuf buf = out.alloc().buffer();
+        Frames.writeHello(buf, hello());
+        out.send(buf);
+    }
+
+    /** Calls whose answer has not been sent yet. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /**
+     * Handles one received message. Does not take ownership of {@code msg}: what must outlive the call
+     * is retained here.
+     *
+     * @throws ProtocolViolation when the client broke the protocol; the caller closes the connection
+     */
+    public void onMessage(ByteBuf msg) {
+        int type = Frames.readType(msg);
+        try {
+            switch (type) {
+                case FrameType.CALL -> onCall(msg);
+                case FrameType.CANCEL -> onCancel(msg);
+                case FrameType.HELLO, FrameType.RESULT, FrameType.ERROR, FrameType.STATE_DELTA,
+                        FrameType.EVENT, FrameType.FEATURES, FrameType.GO_AWAY ->
+                        throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
+                                FrameType.name(type) + " is a server-to-client frame");
+                default -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
+                        "unknown frame type " + FrameType.name(type));
+            }
+        } catch (RpcException e) {
+            // Malformed header fields: the reader already described what is wrong.
+            throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, FrameType.name(type) + ": " + e.getMessage());
+        }
+    }
+
+    private void onCall(ByteBuf msg) {
+        int callId = Frames.readId(msg);
+        int methodId = Frames.readId(msg);
+        if (callId >= maxInFlight) {
+            throw new ProtocolViolation(ProtocolViolation.POLICY_VIOLATION,
+                    "call id " + callId + " beyond the negotiated in-flight limit " + maxInFlight);
+        }
+        if (methodId >= service.methods().size()) {
+            if (!slots.compareAndSet(callId, null, unknown)) {
+                throw duplicate(callId);
+            }
+            inFlight.incrementAndGet();
+            finish(callId, unknown, error(callId, Status.UNIMPLEMENTED,
+                    "unknown method id " + methodId + " for service " + service.name(), 0));
+            return;
+        }
+        Invocation inv = new Invocation(callId, service.methods().get(methodId), msg.retainedSlice());
+        if (!slots.compareAndSet(callId, null, inv)) {
+            inv.args.release();
+            throw duplicate(callId);
+        }
+        inFlight.incrementAndGet();
+        try {
+            executor.execute(inv);
+        } catch (RejectedExecutionException e) {
+            inv.args.release();
+            finish(callId, inv, error(callId, Status.UNAVAILABLE, "server is shutting down", 0));
+        }
+    }
+
+    private static ProtocolViolation duplicate(int callId) {
+        return new ProtocolViolation(ProtocolViolation.POLICY_VIOLATION, "duplicate call id " + callId + " while in flight");
+    }
+
+    private void onCancel(ByteBuf msg) {
+        int callId = Frames.readId(msg);
+        if (msg.isReadable()) {
+            throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "CANCEL: trailing bytes");
+        }
+        if (callId >= maxInFlight) {
+            throw new ProtocolViolation(ProtocolViolation.POLICY_VIOLATION,
+                    "call id " + callId + " beyond the negotiated in-flight limit " + maxInFlight);
+        }
+        Invocation inv = slots.get(callId);
+        if (inv != null && inv != unknown) {
+            inv.cancel();
+        }
+        // A cancel for a call already answered crossed our answer on the wire: nothing to do.
+    }
+
+    /** The connection is gone: interrupt running handlers; their results are dropped. */
+    public void onClosed() {
+        closed = true;
+        for (int i = 0; i < maxInFlight; i++) {
+            Invocation inv = slots.get(i);
+            if (inv != null && inv != unknown) {
+                inv.cancel();
+            }
+        }
+    }
+
+    private ByteBuf error(int callId, Status status, String message, int declaredIndex) {
+        ByteBuf buf = out.alloc().buffer(32 + Math.min(message.length(), Frames.MAX_ERROR_MESSAGE_CHARS) * 3);
+        Frames.writeError(buf, callId, status, message, declaredIndex);
+        return buf;
+    }
+
+    /** Frees the slot, then sends: the client may reuse the id only after it sees the answer. */
+    private void finish(int callId, Invocation inv, ByteBuf answer) {
+        if (slots.compareAndSet(callId, inv, null)) {
+            inFlight.decrementAndGet();
+            if (closed) {
+                answer.release();
+            } else {
+                out.send(answer);
+            }
+        } else {
+            answer.release();
+        }
+    }
+
+    /** One call's run on a handler thread. */
+    private final class Invocation implements Runnable {
+        final int callId;
+        final MethodDescriptor<?> method;
+        final ByteBuf args;
+        private volatile Thread thread;
+        private volatile boolean cancelled;
+
+        Invocation(int callId, MethodDescriptor<?> method, ByteBuf args) {
+            this.callId = callId;
+            this.method = method;
+            this.args = args;
+        }
+
+        void cancel() {
+            cancelled = true;
+            Thread t = thread;
+            if (t != null) {
+                t.interrupt();
+            }
+        }
+
+        @Override
+        public void run() {
+            thread = Thread.currentThread();
+            ByteBuf result = null;
+            try {
+                if (cancelled) {
+                    finish(callId, this, error(callId, Status.CANCELLED, "cancelled by the client", 0));
+                    return;
+                }
+                ByteBufWireReader reader = new ByteBufWireReader(args);
+                result = out.alloc().buffer();
+                Frames.writeResultHeader(result, callId);
+                try {
+                    service.dispatcher().dispatch(handler, method.id(), reader, new ByteBufWireWriter(result));
+                } catch (Throwable t) {
+                    result.release();
+                    result = null;
+                    finish(callId, this, errorFor(t, reader.ended()));
+                    return;
+                }
+                ByteBuf ok = result;
+                result = null;
+                if (cancelled) {
+                    ok.release();
+                    finish(callId, this, error(callId, Status.CANCELLED, "cancelled by the client", 0));
+                } else {
+                    finish(callId, this, ok);
+                }
+            } finally {
+                thread = null;
+                Thread.interrupted(); // a late cancel must not leak an interrupt into the next task
+                args.release();
+                if (result != null) {
+                    result.release();
+                }
+            }
+        }
+
+        private ByteBuf errorFor(Throwable t, boolean argumentsDecoded) {
+            if (cancelled) {
+                return error(callId, Status.CANCELLED, "cancelled by the client", 0);
+            }
+            int declared = method.declaredErrorIndex(t);
+            if (declared >= 0) {
+                return error(callId, Status.APPLICATION_ERROR, String.valueOf(t.getMessage()), declared + 1);
+            }
+            if (t instanceof RpcException e) {
+                if (!argumentsDecoded && e.status() == Status.PROTOCOL_ERROR) {
+                    return error(callId, Status.INVALID_ARGUMENT,
+                            "cannot decode the arguments of " + method.name() + ": " + e.getMessage(), 0);
+                }
+                return error(callId, e.status(), String.valueOf(e.getMessage()), 0);
+            }
+            log.warn("{}handler of {} failed", logPrefix, method.name(), t);
+            return error(callId, Status.INTERNAL,
+                    "handler of " + method.name() + " failed: " + t.getClass().getName()
+                            + (t.getMessage() == null ? "" : ": " + t.getMessage()), 0);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.hardlight.service;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The client side of one connection, as generated clients use it. Implemented by the transport
+ * ({@code hardlight-netty}); thread-safe, cheap to share between threads.
+ *
+ * <p>Back-pressure: at most the negotiated number of calls are in flight; a call over the limit
+ * waits for a free slot (on a virtual thread this blocks nothing else) instead of failing.
+ */
+public interface RpcChannel extends AutoCloseable {
+    /** The contract this channel was opened for. */
+    ServiceDescriptor<?> service();
+
+    /**
+     * Makes a call and waits for its result.
+     *
+     * @throws Exception one of the method's declared exceptions as the server's handler threw it, or
+     *     {@link dev.hardlight.RpcException} for every other failure (connection lost, remote error,
+     *     interrupted while waiting)
+     */
+    <R> R call(MethodDescriptor<R> method, ArgumentWriter args) throws Exception;
+
+    /**
+     * Makes a call without waiting for its result. Returns as soon as the call is written, unless the
+     * in-flight limit is reached, in which case it first waits for a free slot. Cancelling the future
+     * sends a cancel to the server, which interrupts the handler.
+     */
+    <R> CompletableFuture<R> callAsync(MethodDescriptor<R> method, ArgumentWriter args);
+
+    /** Whether the connection is open. */
+    boolean isOpen();
+
+    /** Closes the connection; pending calls fail with {@link dev.hardlight.Status#CONNECTION_LOST}. */
+    @Override
+    void close();
+}
