@@ -1,7 +1,5 @@
 package dev.hardlight.codec;
 
-import dev.hardlight.RpcException;
-import dev.hardlight.Status;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -97,13 +95,12 @@ public abstract class WireWriter {
     }
 
     /**
-     * Returns {@code value}, or fails with {@link Status#INVALID_ARGUMENT} naming {@code what} when it is
+     * Returns {@code value}, or throws {@link MissingValueException} naming {@code what} when it is
      * {@code null}. Generated codecs call this for every non-nullable reference value.
      */
     public static <T> T requireValue(T value, String what) {
         if (value == null) {
-            throw new RpcException(Status.INVALID_ARGUMENT,
-                    what + " is null; mark it @Nullable or use Optional to send null");
+            throw new MissingValueException(what + " is null; mark it @Nullable or use Optional to send null");
         }
         return value;
     }

@@ -2,6 +2,7 @@ package dev.hardlight.internal.protocol;
 
 import dev.hardlight.RpcException;
 import dev.hardlight.Status;
+import dev.hardlight.codec.MissingValueException;
 import dev.hardlight.internal.codec.ByteBufWireReader;
 import dev.hardlight.internal.codec.ByteBufWireWriter;
 import dev.hardlight.service.MethodDescriptor;
@@ -255,6 +256,10 @@ public final class ServerSession<S> {
             int declared = method.declaredErrorIndex(t);
             if (declared >= 0) {
                 return error(callId, Status.APPLICATION_ERROR, String.valueOf(t.getMessage()), declared + 1);
+            }
+            if (t instanceof MissingValueException e && argumentsDecoded) {
+                return error(callId, Status.INTERNAL, "handler of " + method.name() + " returned a value that cannot be sent: "
+                        + e.getMessage(), 0);
             }
             if (t instanceof RpcException e) {
                 if (!argumentsDecoded && e.status() == Status.PROTOCOL_ERROR) {
