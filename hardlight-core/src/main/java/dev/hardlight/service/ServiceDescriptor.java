@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param schema the canonical schema text (methods and every type crossing the wire, expanded)
  * @param methods the methods, indexed by id
  * @param dispatcher the generated dispatcher
+ * @param state the codec of the connection state record, or {@code null} when the service has none
  */
 public record ServiceDescriptor<S>(
         Class<S> type,
@@ -21,7 +22,14 @@ public record ServiceDescriptor<S>(
         byte[] fingerprint,
         String schema,
         List<MethodDescriptor<?>> methods,
-        ServiceDispatcher<S> dispatcher) {
+        ServiceDispatcher<S> dispatcher,
+        StateCodec<?> state) {
+
+    /** A descriptor of a service without connection state. */
+    public ServiceDescriptor(Class<S> type, String name, byte[] fingerprint, String schema,
+                             List<MethodDescriptor<?>> methods, ServiceDispatcher<S> dispatcher) {
+        this(type, name, fingerprint, schema, methods, dispatcher, null);
+    }
 
     public ServiceDescriptor {
         Objects.requireNonNull(type, "type");

@@ -1,6 +1,7 @@
 package dev.hardlight.internal.protocol;
 
 import dev.hardlight.RpcException;
+import dev.hardlight.StateListener;
 import dev.hardlight.Status;
 import dev.hardlight.codec.WireReader;
 import dev.hardlight.internal.codec.ByteBufWireReader;
@@ -9,12 +10,15 @@ import dev.hardlight.service.ArgumentWriter;
 import dev.hardlight.service.DeclaredError;
 import dev.hardlight.service.MethodDescriptor;
 import dev.hardlight.service.ServiceDescriptor;
+import dev.hardlight.service.StateCodec;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantLock;
@@ -55,6 +59,12 @@ public final class ClientSession {
 
     private volatile RpcException closedReason;
 
+    private final StateCodec<Object> stateCodec;
+    /** Written by the event loop only; read by any thread. */
+    private volatile Object state;
+    private final CopyOnWriteArrayList<StateListener<Object>> stateListeners = new CopyOnWriteArrayList<>();
+
+    @SuppressWarnings("unchecked")
     public ClientSession(ServiceDescriptor<?> service, Outbound out, int clientMaxInFlight, String logPrefix) {
         if (clientMaxInFlight < 1 || clientMaxInFlight > 65_535) {
             throw new IllegalArgumentException("maxInFlight: " + clientMaxInFlight + " (expected: 1..65535)");
@@ -63,6 +73,18 @@ public final class ClientSession {
         this.out = out;
         this.clientMaxInFlight = clientMaxInFlight;
         this.logPrefix = logPrefix;
+        this.stateCodec = (StateCodec<Object>) service.state();
+    }
+
+    /** The current connection state (valid once {@link #ready()} completed), or {@code null} if the service has none. */
+    public Object state() {
+        return state;
+    }
+
+    /** Adds a listener of state changes; returns a handle that removes it. */
+    public Runnable addStateListener(StateListener<Object> listener) {
+        stateListeners.add(listener);
+        return () -> stateListeners.remove(listener);
     }
 
     /** Completes with the server's hello, or fails if the connection closes or the hello is refused. */
@@ -92,6 +114,7 @@ public final class ClientSession {
             switch (type) {
                 case FrameType.RESULT -> onResult(msg);
                 case FrameType.ERROR -> onError(msg);
+                case FrameType.STATE_DELTA -> onStateDelta(msg);
                 case FrameType.HELLO -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "second HELLO");
                 case FrameType.CALL, FrameType.CANCEL -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
                         FrameType.name(type) + " is a client-to-server frame");
@@ -123,6 +146,9 @@ public final class ClientSession {
         if (hello.maxInFlight() < 1 || hello.maxInFlight() > 65_535) {
             throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "HELLO: maxInFlight " + hello.maxInFlight());
         }
+        if (stateCodec != null) {
+            state = initialState(hello);
+        }
         mapMethods(hello);
         int n = Math.min(clientMaxInFlight, hello.maxInFlight());
         serverMaxMessageSize = hello.maxMessageSize();
@@ -135,6 +161,55 @@ public final class ClientSession {
         freeCount = n;
         limit = n;
         ready.complete(hello);
+    }
+
+    private Object initialState(Hello hello) {
+        for (Hello.Extension e : hello.extensions()) {
+            if (e.tag() == ServerState.HELLO_EXTENSION) {
+                ByteBuf buf = Unpooled.wrappedBuffer(e.value());
+                WireReader r = new ByteBufWireReader(buf);
+                long hash = buf.readableBytes() >= 8 ? buf.readLong() : 0;
+                if (hash != stateCodec.schemaHash()) {
+                    throw incompatible("the server's connection state type differs from this client's "
+                            + stateCodec.type().getName() + ": regenerate the client from the server's contract");
+                }
+                try {
+                    Object snapshot = stateCodec.decode(r);
+                    r.expectEnd("the state snapshot");
+                    return snapshot;
+                } catch (RpcException ex) {
+                    throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "HELLO state: " + ex.getMessage());
+                }
+            }
+        }
+        throw incompatible("the server sent no connection state; this client expects " + stateCodec.type().getName());
+    }
+
+    private ProtocolViolation incompatible(String message) {
+        ready.completeExceptionally(new RpcException(Status.INCOMPATIBLE, message));
+        return new ProtocolViolation(ProtocolViolation.NORMAL, "incompatible contract");
+    }
+
+    private void onStateDelta(ByteBuf msg) {
+        if (stateCodec == null) {
+            return; // this client's contract has no state: nothing to keep
+        }
+        WireReader r = new ByteBufWireReader(msg);
+        int count = r.readVarInt();
+        if (count < 1 || count > stateCodec.fieldCount()) {
+            throw WireReader.malformed("STATE_DELTA with " + count + " fields (expected: 1.." + stateCodec.fieldCount() + ")");
+        }
+        Object before = state;
+        Object after = stateCodec.applyDelta(before, count, r);
+        r.expectEnd("STATE_DELTA");
+        state = after;
+        for (StateListener<Object> l : stateListeners) {
+            try {
+                l.stateChanged(before, after);
+            } catch (RuntimeException e) {
+                log.warn("{}state listener failed", logPrefix, e);
+            }
+        }
     }
 
     private void mapMethods(Hello hello) {

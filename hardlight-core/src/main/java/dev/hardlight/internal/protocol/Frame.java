@@ -76,6 +76,31 @@ public sealed interface Frame {
         }
     }
 
+    /** A state delta with its field pairs undecoded (their types depend on the state record). */
+    record StateDelta(int count, byte[] fields) implements Frame {
+        @Override
+        public void encode(ByteBuf buf) {
+            buf.writeByte(FrameType.STATE_DELTA);
+            dev.hardlight.internal.codec.Varint.writeVarInt(buf, count);
+            buf.writeBytes(fields);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof StateDelta d && d.count == count && Arrays.equals(d.fields, fields);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * count + Arrays.hashCode(fields);
+        }
+
+        @Override
+        public String toString() {
+            return "StateDelta[count=" + count + ", fields=" + ByteBufUtil.hexDump(fields) + "]";
+        }
+    }
+
     record Cancel(int callId) implements Frame {
         @Override
         public void encode(ByteBuf buf) {
@@ -107,6 +132,10 @@ public sealed interface Frame {
             case FrameType.ERROR -> {
                 Frames.ErrorBody e = Frames.readErrorBody(buf);
                 return new Error(e.callId(), e.status(), e.message(), e.declaredIndex());
+            }
+            case FrameType.STATE_DELTA -> {
+                int count = Frames.readId(buf);
+                return new StateDelta(count, ByteBufUtil.getBytes(buf, buf.readerIndex(), buf.readableBytes()));
             }
             case FrameType.CANCEL -> {
                 WireReader r = new ByteBufWireReader(buf);

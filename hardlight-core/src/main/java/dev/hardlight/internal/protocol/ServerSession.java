@@ -43,6 +43,7 @@ public final class ServerSession<S> {
     private final AtomicReferenceArray<Invocation> slots;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closed;
+    private final ServerState<?> state;
     /** Marks the slot of a call to an unknown method while its error is sent. */
     private final Invocation unknown = new Invocation(-1, null, null);
 
@@ -59,22 +60,36 @@ public final class ServerSession<S> {
         this.maxMessageSize = maxMessageSize;
         this.logPrefix = logPrefix;
         this.slots = new AtomicReferenceArray<>(maxInFlight);
+        this.state = service.state() == null ? null : new ServerState<>(service.state(), out);
     }
 
-    /** The hello this session opens with. */
-    public Hello hello() {
+    /** The connection's state, or {@code null} when the service declares none. */
+    public ServerState<?> state() {
+        return state;
+    }
+
+    /** The hello this session opens with, with the given extensions. */
+    public Hello hello(List<Hello.Extension> extensions) {
         List<Hello.MethodEntry> methods = new ArrayList<>(service.methods().size());
         for (MethodDescriptor<?> m : service.methods()) {
             methods.add(new Hello.MethodEntry(m.id(), m.name(), m.signatureHash()));
         }
         return new Hello(Frames.VERSION, service.name(), service.fingerprint(), maxInFlight, maxMessageSize,
-                methods, List.of());
+                methods, extensions);
     }
 
-    /** Sends the hello: the first frame of every connection. */
+    /** Sends the hello (with the state snapshot, if any): the first frame of every connection. */
     public void start() {
+        if (state == null) {
+            sendHello(List.of());
+        } else {
+            state.start(snapshot -> sendHello(List.of(snapshot)));
+        }
+    }
+
+    private void sendHello(List<Hello.Extension> extensions) {
         ByteBuf buf = out.alloc().buffer();
-        Frames.writeHello(buf, hello());
+        Frames.writeHello(buf, hello(extensions));
         out.send(buf);
     }
 
@@ -161,6 +176,9 @@ public final class ServerSession<S> {
     /** The connection is gone: interrupt running handlers; their results are dropped. */
     public void onClosed() {
         closed = true;
+        if (state != null) {
+            state.close();
+        }
         for (int i = 0; i < maxInFlight; i++) {
             Invocation inv = slots.get(i);
             if (inv != null && inv != unknown) {

@@ -94,6 +94,13 @@ class GoldenVectorsTest {
                 frame("frame-error-unimplemented", "ERROR: call id 1, status UNIMPLEMENTED (12), message \"no\", not declared",
                         new Frame.Error(1, Status.UNIMPLEMENTED, "no", 0)),
                 frame("frame-cancel", "CANCEL: call id 300", new Frame.Cancel(300)),
+                frame("frame-state-delta", "STATE_DELTA: 2 fields of record State(int counter, String user):"
+                        + " field 0 = int 3, field 1 = String \"bo\"",
+                        new Frame.StateDelta(2, new byte[] {0x00, 0x06, 0x01, 0x02, 0x62, 0x6f})),
+                frame("frame-hello-state", "HELLO of service \"S\" (fingerprint 00..1f, maxInFlight 1, maxMessageSize 128,"
+                        + " no methods) with extension 1, the state: hash 5eed000000000001, then State(counter 7, user \"ann\")",
+                        new Frame.HelloFrame(new Hello(1, "S", fingerprint(), 1, 128, List.of(),
+                                List.of(new Hello.Extension(1, ByteBufUtil.decodeHexDump("5eed000000000001" + "0e" + "03616e6e")))))),
                 value("value-int-zero", "int 0", Codecs.INT, 0),
                 value("value-int-minus-one", "int -1 (ZigZag 1)", Codecs.INT, -1),
                 value("value-int-150", "int 150 (ZigZag 300)", Codecs.INT, 150),

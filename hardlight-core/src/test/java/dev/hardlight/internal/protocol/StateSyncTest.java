@@ -1,0 +1,196 @@
+package dev.hardlight.internal.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hardlight.RpcException;
+import dev.hardlight.Status;
+import dev.hardlight.SyncedState;
+import dev.hardlight.service.ServiceDescriptor;
+import dev.hardlight.service.StateCodec;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Connection state through the sans-I/O sessions: snapshot, deltas, ordering, atomicity. */
+class StateSyncTest {
+    private final MemoryPipe toServer = new MemoryPipe();
+    private final MemoryPipe toClient = new MemoryPipe();
+    private SyncedState<CalcState> serverState;
+
+    /** add(a, b) adds a to the state's counter and returns b: a call that changes state. */
+    private final Calc handler = new Calc() {
+        @Override
+        public int add(int a, int b) {
+            serverState.update(s -> new CalcState(s.counter() + a, s.user()));
+            return b;
+        }
+
+        @Override
+        public void check(String s) {
+            serverState.update(st -> new CalcState(st.counter(), s));
+        }
+
+        @Override
+        public String echo(String s) {
+            return s;
+        }
+
+        @Override
+        public int await() {
+            return serverState.get().counter();
+        }
+    };
+
+    private static ServiceDescriptor<Calc> withState(StateCodec<?> codec) {
+        return new ServiceDescriptor<>(Calc.class, "Calc", Calc.sha256("calc+state"), "calc+state",
+                Calc.DESCRIPTOR.methods(), Calc.DISPATCHER, codec);
+    }
+
+    @SuppressWarnings("unchecked")
+    private ServerSession<Calc> server(java.util.concurrent.Executor executor) {
+        ServerSession<Calc> s = new ServerSession<>(withState(CalcState.CODEC), handler, toClient, executor, 256, 1 << 20, "");
+        serverState = (SyncedState<CalcState>) s.state();
+        return s;
+    }
+
+    private ClientSession client() {
+        ClientSession c = new ClientSession(withState(CalcState.CODEC), toServer, 256, "");
+        c.onMessage(Unpooled.wrappedBuffer(toClient.take()));
+        return c;
+    }
+
+    @Test
+    void helloCarriesTheFullStateSoItIsValidOnConnect() {
+        ServerSession<Calc> server = server(Runnable::run);
+        serverState.set(new CalcState(7, "ann")); // as a handler factory would, before the hello
+        assertThat(toClient.frames).as("no delta before the hello").isEmpty();
+        server.start();
+        ClientSession client = client();
+        assertThat(client.ready()).isCompleted();
+        assertThat(client.state()).isEqualTo(new CalcState(7, "ann"));
+    }
+
+    @Test
+    void deltaCarriesOnlyTheChangedFields() {
+        server(Runnable::run).start();
+        client();
+        serverState.update(s -> new CalcState(s.counter() + 1, s.user()));
+        assertThat(ByteBufUtil.hexDump(toClient.take())).isEqualTo("06" + "01" + "00" + "02");
+        serverState.update(s -> new CalcState(s.counter(), "bo"));
+        assertThat(ByteBufUtil.hexDump(toClient.take())).isEqualTo("06" + "01" + "01" + "02626f");
+        serverState.update(s -> new CalcState(5, "x"));
+        assertThat(ByteBufUtil.hexDump(toClient.take())).isEqualTo("06" + "02" + "000a" + "010178");
+        serverState.update(s -> new CalcState(s.counter(), s.user()));
+        assertThat(toClient.frames).as("an update that changes nothing sends nothing").isEmpty();
+    }
+
+    @Test
+    void aCallsDeltaIsSentBeforeItsResultSoTheStateIsCurrentWhenTheCallReturns() throws Exception {
+        ServerSession<Calc> server = server(Runnable::run);
+        server.start();
+        ClientSession client = client();
+        CompletableFuture<Object> call = client.start(Calc.ADD, out -> { out.writeInt(3); out.writeInt(9); });
+        server.onMessage(Unpooled.wrappedBuffer(toServer.take()));
+        byte[] first = toClient.take();
+        byte[] second = toClient.take();
+        assertThat(first[0]).isEqualTo((byte) FrameType.STATE_DELTA);
+        assertThat(second[0]).isEqualTo((byte) FrameType.RESULT);
+        List<Object> seenAtCompletion = new ArrayList<>();
+        call.thenRun(() -> seenAtCompletion.add(client.state()));
+        client.onMessage(Unpooled.wrappedBuffer(first));
+        client.onMessage(Unpooled.wrappedBuffer(second));
+        assertThat(call.get(5, TimeUnit.SECONDS)).isEqualTo(9);
+        assertThat(seenAtCompletion).containsExactly(new CalcState(3, ""));
+    }
+
+    @Test
+    void concurrentUpdatesLoseNothingAndTheClientSeesEveryCommittedStateInOrder() throws Exception {
+        server(Runnable::run).start();
+        ClientSession client = client();
+        List<Integer> seen = new ArrayList<>();
+        client.addStateListener((before, after) -> {
+            assertThat(((CalcState) after).counter()).isEqualTo(((CalcState) before).counter() + 1);
+            seen.add(((CalcState) after).counter());
+        });
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int t = 0; t < 100; t++) {
+                threads.execute(() -> {
+                    for (int i = 0; i < 100; i++) {
+                        serverState.update(s -> new CalcState(s.counter() + 1, s.user()));
+                    }
+                });
+            }
+        }
+        assertThat(serverState.get().counter()).isEqualTo(10_000);
+        for (int i = 0; i < 10_000; i++) {
+            client.onMessage(Unpooled.wrappedBuffer(toClient.take()));
+        }
+        assertThat(((CalcState) client.state()).counter()).isEqualTo(10_000);
+        assertThat(seen).hasSize(10_000).isSorted();
+    }
+
+    @Test
+    void failedUpdateChangesNothingAndSendsNothing() {
+        server(Runnable::run).start();
+        client();
+        assertThatThrownBy(() -> serverState.update(s -> { throw new IllegalStateException("no"); }))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> serverState.update(s -> new CalcState(1, null))).isInstanceOf(RpcException.class);
+        assertThat(serverState.get()).isEqualTo(new CalcState(0, ""));
+        assertThat(toClient.frames).isEmpty();
+    }
+
+    @Test
+    void clientWithADifferentStateTypeRefusesToConnect() {
+        server(Runnable::run).start();
+        StateCodec<CalcState> other = new DelegatingCodec(CalcState.CODEC) {
+            @Override
+            public long schemaHash() {
+                return 42;
+            }
+        };
+        ClientSession c = new ClientSession(withState(other), toServer, 8, "");
+        assertThatThrownBy(() -> c.onMessage(Unpooled.wrappedBuffer(toClient.take()))).isInstanceOf(ProtocolViolation.class);
+        assertThatThrownBy(() -> c.ready().join()).hasCauseInstanceOf(RpcException.class)
+                .cause().isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.INCOMPATIBLE))
+                .hasMessageContaining("connection state type differs");
+    }
+
+    @Test
+    void malformedDeltasAreProtocolViolations() {
+        server(Runnable::run).start();
+        ClientSession client = client();
+        for (String delta : List.of("0600", "060300020102", "06020102" + "0002", "06010502", "060100")) {
+            assertThatThrownBy(() -> client.onMessage(Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(delta))))
+                    .as(delta)
+                    .isInstanceOfSatisfying(ProtocolViolation.class, v -> assertThat(v.closeCode()).isEqualTo(1002));
+        }
+        assertThat(client.state()).isEqualTo(new CalcState(0, ""));
+    }
+
+    /** Forwards to another codec; tests override what they need. */
+    private static class DelegatingCodec implements StateCodec<CalcState> {
+        private final StateCodec<CalcState> d;
+
+        DelegatingCodec(StateCodec<CalcState> d) {
+            this.d = d;
+        }
+
+        @Override public Class<CalcState> type() { return d.type(); }
+        @Override public CalcState initial() { return d.initial(); }
+        @Override public long schemaHash() { return d.schemaHash(); }
+        @Override public int fieldCount() { return d.fieldCount(); }
+        @Override public String fieldName(int i) { return d.fieldName(i); }
+        @Override public boolean fieldEquals(CalcState a, CalcState b, int i) { return d.fieldEquals(a, b, i); }
+        @Override public void encodeField(CalcState v, int i, dev.hardlight.codec.WireWriter out) { d.encodeField(v, i, out); }
+        @Override public CalcState applyDelta(CalcState base, int count, dev.hardlight.codec.WireReader in) { return d.applyDelta(base, count, in); }
+        @Override public CalcState decode(dev.hardlight.codec.WireReader in) { return d.decode(in); }
+    }
+}
