@@ -21,6 +21,29 @@ public interface Connection {
     boolean isOpen();
 
     /**
+     * The connection's state, synced to the client (see {@link ConnectionState}). Set it in the
+     * handler factory to give a connection its first state (sent in the hello); update it from
+     * handlers. <strong>The client sees all of it.</strong>
+     *
+     * @param type the state record the service declares ({@code @Rpc(state = ...)})
+     * @throws IllegalStateException if the service declares no state or another type
+     */
+    <T> SyncedState<T> state(Class<T> type);
+
+    /**
+     * Attaches server-side data to this connection (a principal, a token, a database handle): it is
+     * never sent to the client, unlike the state. Replaces any previous attachment; {@code null} removes it.
+     */
+    void attach(Object attachment);
+
+    /**
+     * The attachment, or {@code null} if none.
+     *
+     * @throws ClassCastException if the attachment is not a {@code type}
+     */
+    <A> A attachment(Class<A> type);
+
+    /**
      * Closes the connection with a normal close (1000). Calls in flight on it fail on the client with
      * {@link Status#CONNECTION_LOST}. Returns immediately; does nothing if already closed.
      */

@@ -41,4 +41,10 @@ public @interface Rpc {
      * name. Two contracts with the same name are considered versions of one service.
      */
     String name() default "";
+
+    /**
+     * The service's connection state: a record annotated {@link ConnectionState}, or {@code void.class}
+     * (the default) for none. It is part of the contract and of its fingerprint.
+     */
+    Class<?> state() default void.class;
 }

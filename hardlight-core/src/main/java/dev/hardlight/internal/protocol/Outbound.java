@@ -15,6 +15,11 @@ public interface Outbound {
     /** Sends one whole frame; takes ownership of {@code frame} (releases it, even when closed). */
     void send(ByteBuf frame);
 
+    /** Whether the connection is open. */
+    default boolean isOpen() {
+        return true;
+    }
+
     /** Closes the connection with a WebSocket close code and reason. Idempotent. */
     void close(int code, String reason);
 }

@@ -1,5 +1,7 @@
 package dev.hardlight.internal.protocol;
 
+import dev.hardlight.Connection;
+import dev.hardlight.HandlerFactory;
 import dev.hardlight.RpcException;
 import dev.hardlight.Status;
 import dev.hardlight.codec.MissingValueException;
@@ -8,6 +10,8 @@ import dev.hardlight.internal.codec.ByteBufWireWriter;
 import dev.hardlight.service.MethodDescriptor;
 import dev.hardlight.service.ServiceDescriptor;
 import io.netty.buffer.ByteBuf;
+import java.net.SocketAddress;
+import java.util.Objects;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -44,11 +48,18 @@ public final class ServerSession<S> {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closed;
     private final ServerState<?> state;
+    private SessionConnection connection;
     /** Marks the slot of a call to an unknown method while its error is sent. */
     private final Invocation unknown = new Invocation(-1, null, null);
 
+    /** A session around a handler made beforehand (tests); its state, if any, starts at its initial value. */
     public ServerSession(ServiceDescriptor<S> service, S handler, Outbound out, Executor executor,
                          int maxInFlight, int maxMessageSize, String logPrefix) {
+        this(service, handler, newState(service, out), out, executor, maxInFlight, maxMessageSize, logPrefix);
+    }
+
+    private ServerSession(ServiceDescriptor<S> service, S handler, ServerState<?> state, Outbound out, Executor executor,
+                          int maxInFlight, int maxMessageSize, String logPrefix) {
         if (maxInFlight < 1 || maxInFlight > 65_535) {
             throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: 1..65535)");
         }
@@ -60,7 +71,39 @@ public final class ServerSession<S> {
         this.maxMessageSize = maxMessageSize;
         this.logPrefix = logPrefix;
         this.slots = new AtomicReferenceArray<>(maxInFlight);
-        this.state = service.state() == null ? null : new ServerState<>(service.state(), out);
+        this.state = state;
+    }
+
+    private static ServerState<?> newState(ServiceDescriptor<?> service, Outbound out) {
+        return service.state() == null ? null : new ServerState<>(service.state(), out);
+    }
+
+    /**
+     * Opens the session of a new connection: makes its {@link Connection} (state, attachment), lets
+     * {@code factory} make the handler (which may set the first state), and returns the session. Call
+     * {@link #start()} next to send the hello.
+     *
+     * @throws RuntimeException whatever the factory throws: refuse the connection (close 1011)
+     */
+    public static <S> ServerSession<S> open(ServiceDescriptor<S> service, HandlerFactory<S> factory, long connectionId,
+                                            SocketAddress remoteAddress, Outbound out, Executor executor,
+                                            int maxInFlight, int maxMessageSize, String logPrefix) {
+        ServerState<?> state = newState(service, out);
+        SessionConnection connection = new SessionConnection(connectionId, remoteAddress, out, state);
+        S handler = Objects.requireNonNull(factory.create(connection), "the handler factory returned null");
+        ServerSession<S> session = new ServerSession<>(service, handler, state, out, executor, maxInFlight, maxMessageSize, logPrefix);
+        session.connection = connection;
+        return session;
+    }
+
+    /** The connection handed to the handler factory ({@code null} for sessions made around a handler). */
+    public Connection connection() {
+        return connection;
+    }
+
+    /** The handler of this connection. */
+    public S handler() {
+        return handler;
     }
 
     /** The connection's state, or {@code null} when the service declares none. */

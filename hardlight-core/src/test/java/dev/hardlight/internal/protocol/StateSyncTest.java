@@ -175,6 +175,36 @@ class StateSyncTest {
         assertThat(client.state()).isEqualTo(new CalcState(0, ""));
     }
 
+    @Test
+    void handlerFactorySetsTheFirstStateAndKeepsSecretsInTheAttachment() {
+        String secret = "s3cr3t-token-never-on-the-wire";
+        ServerSession<Calc> server = ServerSession.open(withState(CalcState.CODEC), conn -> {
+            conn.state(CalcState.class).set(new CalcState(1, "ann"));
+            conn.attach(secret);
+            assertThatThrownBy(() -> conn.state(String.class)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("is a " + CalcState.class.getName());
+            return handler;
+        }, 7, null, toClient, Runnable::run, 8, 1 << 20, "");
+        server.start();
+        assertThat(server.connection().attachment(String.class)).isEqualTo(secret);
+        assertThat(server.connection().id()).isEqualTo(7);
+        byte[] hello = toClient.take();
+        ClientSession client = new ClientSession(withState(CalcState.CODEC), toServer, 8, "");
+        client.onMessage(Unpooled.wrappedBuffer(hello));
+        assertThat(client.state()).isEqualTo(new CalcState(1, "ann"));
+        assertThat(new String(hello, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(secret);
+    }
+
+    @Test
+    void serviceWithoutStateRefusesStateAccess() {
+        ServerSession<Calc> server = ServerSession.open(Calc.DESCRIPTOR, conn -> {
+            assertThatThrownBy(() -> conn.state(CalcState.class)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("declares no connection state");
+            return handler;
+        }, 1, null, toClient, Runnable::run, 8, 1 << 20, "");
+        assertThat(server.state()).isNull();
+    }
+
     /** Forwards to another codec; tests override what they need. */
     private static class DelegatingCodec implements StateCodec<CalcState> {
         private final StateCodec<CalcState> d;

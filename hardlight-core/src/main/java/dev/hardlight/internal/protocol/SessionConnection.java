@@ -1,0 +1,72 @@
+package dev.hardlight.internal.protocol;
+
+import dev.hardlight.Connection;
+import dev.hardlight.SyncedState;
+import java.net.SocketAddress;
+
+/**
+ * The {@link Connection} handed to handler factories: identity from the transport, state from the
+ * session, an attachment that never leaves the server. Thread-safe.
+ */
+final class SessionConnection implements Connection {
+    private final long id;
+    private final SocketAddress remoteAddress;
+    private final Outbound out;
+    private final ServerState<?> state;
+    private volatile Object attachment;
+
+    SessionConnection(long id, SocketAddress remoteAddress, Outbound out, ServerState<?> state) {
+        this.id = id;
+        this.remoteAddress = remoteAddress;
+        this.out = out;
+        this.state = state;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return out.isOpen();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> SyncedState<T> state(Class<T> type) {
+        if (state == null) {
+            throw new IllegalStateException("this service declares no connection state (@Rpc(state = ...))");
+        }
+        if (state.codec().type() != type) {
+            throw new IllegalStateException("the connection state is a " + state.codec().type().getName()
+                    + ", not a " + type.getName());
+        }
+        return (SyncedState<T>) state;
+    }
+
+    @Override
+    public void attach(Object attachment) {
+        this.attachment = attachment;
+    }
+
+    @Override
+    public <A> A attachment(Class<A> type) {
+        return type.cast(attachment);
+    }
+
+    @Override
+    public void close() {
+        out.close(ProtocolViolation.NORMAL, "closed by the server");
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + id + " " + remoteAddress + "]";
+    }
+}
