@@ -1,5 +1,6 @@
 package dev.hardlight.service;
 
+import dev.hardlight.StateListener;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -28,6 +29,19 @@ public interface RpcChannel extends AutoCloseable {
      * sends a cancel to the server, which interrupts the handler.
      */
     <R> CompletableFuture<R> callAsync(MethodDescriptor<R> method, ArgumentWriter args);
+
+    /**
+     * The connection state as of the last frame this client handled, or {@code null} when the service
+     * declares none. Valid as soon as the channel is connected; when a call returns, it already shows
+     * every change that call made. Never blocks.
+     */
+    Object state();
+
+    /** Adds a listener of state changes (see {@link StateListener} for its threading rule). */
+    void addStateListener(StateListener<Object> listener);
+
+    /** Removes a listener added with {@link #addStateListener}. */
+    void removeStateListener(StateListener<Object> listener);
 
     /** Whether the connection is open. */
     boolean isOpen();

@@ -81,10 +81,14 @@ public final class ClientSession {
         return state;
     }
 
-    /** Adds a listener of state changes; returns a handle that removes it. */
-    public Runnable addStateListener(StateListener<Object> listener) {
-        stateListeners.add(listener);
-        return () -> stateListeners.remove(listener);
+    /** Adds a listener of state changes. */
+    public void addStateListener(StateListener<Object> listener) {
+        stateListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Removes a listener of state changes. */
+    public void removeStateListener(StateListener<Object> listener) {
+        stateListeners.remove(listener);
     }
 
     /** Completes with the server's hello, or fails if the connection closes or the hello is refused. */
@@ -328,9 +332,16 @@ public final class ClientSession {
     }
 
     private PendingCall take(int callId, String frame) {
-        PendingCall call = callId < limit ? slots.getAndSet(callId, null) : null;
+        PendingCall call = callId < limit ? slots.get(callId) : null;
         if (call == null) {
             throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, frame + " for call id " + callId + " not in flight");
+        }
+        // Under the call's lock: a concurrent cancel() either sees the slot still ours and queues its
+        // CANCEL before the id can be reused, or sees it free and sends nothing.
+        synchronized (call) {
+            if (!slots.compareAndSet(callId, call, null)) {
+                throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, frame + " for call id " + callId + " not in flight");
+            }
         }
         freeSlot(callId);
         return call;
@@ -402,10 +413,14 @@ public final class ClientSession {
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
             boolean cancelled = super.cancel(mayInterruptIfRunning);
-            if (cancelled && closedReason == null && slots.get(callId) == this) {
-                ByteBuf buf = out.alloc().buffer(8);
-                Frames.writeCancel(buf, callId);
-                out.send(buf);
+            if (cancelled && closedReason == null) {
+                synchronized (this) {
+                    if (slots.get(callId) == this) {
+                        ByteBuf buf = out.alloc().buffer(8);
+                        Frames.writeCancel(buf, callId);
+                        out.send(buf);
+                    }
+                }
             }
             return cancelled;
         }
