@@ -1,0 +1,351 @@
+package dev.hardlight.processor.internal;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/**
+ * Reads an {@code @Rpc} interface into a {@link ServiceModel}, reporting every rule it breaks on the
+ * element that breaks it (it keeps going after an error, so one compile shows them all). Default,
+ * static and private methods are not remote methods and are ignored. Not thread-safe.
+ */
+public final class ContractReader {
+    static final String RPC = "dev.hardlight.Rpc";
+    static final String CONNECTION_STATE = "dev.hardlight.ConnectionState";
+    static final String STATE_LISTENER = "dev.hardlight.StateListener";
+    static final String TRANSPORT = "dev.hardlight.netty.HardLight";
+
+    private final Elements elements;
+    private final Types types;
+    private final ErrorReporter errors;
+
+    public ContractReader(ProcessingEnvironment env, ErrorReporter errors) {
+        this.elements = env.getElementUtils();
+        this.types = env.getTypeUtils();
+        this.errors = errors;
+    }
+
+    /**
+     * The model of {@code element}, or {@code null} when it breaks a rule (each one reported).
+     *
+     * @throws DeferralException when it refers to a type that does not exist yet
+     */
+    public ServiceModel read(Element element) {
+        int errorsBefore = errors.errorCount();
+        if (element.getKind() != ElementKind.INTERFACE) {
+            errors.error(element, "@Rpc applies to interfaces only; " + element.getSimpleName() + " is "
+                    + article(element.getKind()));
+            return null;
+        }
+        TypeElement service = (TypeElement) element;
+        String name = service.getQualifiedName().toString();
+        String packageName = elements.getPackageOf(service).getQualifiedName().toString();
+        TypeResolver resolver = new TypeResolver(elements, errors, packageName);
+        checkInterface(service, resolver);
+        String state = state(service, resolver);
+
+        List<ServiceModel.Method> methods = new ArrayList<>();
+        Map<String, ExecutableElement> byName = new HashMap<>();
+        for (ExecutableElement method : ElementFilter.methodsIn(service.getEnclosedElements())) {
+            java.util.Set<Modifier> modifiers = method.getModifiers();
+            if (modifiers.contains(Modifier.STATIC) || modifiers.contains(Modifier.DEFAULT)
+                    || modifiers.contains(Modifier.PRIVATE)) {
+                continue;
+            }
+            String methodName = method.getSimpleName().toString();
+            if (byName.putIfAbsent(methodName, method) != null) {
+                errors.error(method, "overloaded method " + methodName + ": method names must be unique in an @Rpc "
+                        + "interface (calls are matched by name)");
+                continue;
+            }
+            ServiceModel.Method m = method(method, methods.size(), resolver);
+            if (m != null) {
+                methods.add(m);
+            }
+        }
+        checkAsyncClashes(byName);
+        if (state != null) {
+            checkStateClashes(byName);
+        }
+        Map<String, TypeDef> defs = resolver.defineAll();
+        if (state != null && errors.errorCount() == errorsBefore) {
+            String missing = ZeroValue.missing(state, defs);
+            if (missing != null) {
+                AnnotationMirror rpc = rpcAnnotation(service);
+                errors.error(service, rpc, stateValue(rpc), "@Rpc(state = " + state + ".class): the initial state "
+                        + "cannot be built: " + missing + "; make one of those components @Nullable, an Optional or "
+                        + "a collection");
+            }
+        }
+        if (errors.errorCount() != errorsBefore) {
+            return null;
+        }
+        return new ServiceModel(packageName, name, resolver.flatName(service), serviceName(service),
+                methods, defs, connectThrows(), state);
+    }
+
+    private void checkInterface(TypeElement service, TypeResolver resolver) {
+        if (!service.getTypeParameters().isEmpty()) {
+            errors.error(service, "@Rpc interface " + service.getQualifiedName()
+                    + " must not be generic: every type crossing the wire must be known at compile time");
+        }
+        Element enclosing = service.getEnclosingElement();
+        if (enclosing.getKind() != ElementKind.PACKAGE && !(enclosing instanceof TypeElement)
+                || !resolver.accessible(service)) {
+            errors.error(service, "@Rpc interface " + service.getSimpleName()
+                    + " must be top-level or a non-private member of an accessible type");
+        }
+        for (TypeMirror parent : service.getInterfaces()) {
+            TypeElement parentElement = (TypeElement) types.asElement(parent);
+            for (ExecutableElement m : ElementFilter.methodsIn(elements.getAllMembers(parentElement))) {
+                if (m.getModifiers().contains(Modifier.ABSTRACT)
+                        && !m.getEnclosingElement().toString().equals("java.lang.Object")) {
+                    errors.error(service, "@Rpc interface " + service.getSimpleName() + " inherits abstract method "
+                            + m.getSimpleName() + " from " + m.getEnclosingElement()
+                            + ": declare every remote method in the @Rpc interface itself");
+                }
+            }
+        }
+    }
+
+    private ServiceModel.Method method(ExecutableElement method, int id, TypeResolver resolver) {
+        String name = method.getSimpleName().toString();
+        if (!method.getTypeParameters().isEmpty()) {
+            errors.error(method, "method " + name + " must not be generic: every type crossing the wire must be "
+                    + "known at compile time");
+            return null;
+        }
+        if (method.getParameters().isEmpty() && (name.equals("close") || name.equals("channel"))) {
+            errors.error(method, "method " + name + "() is reserved by the generated client; rename it");
+        }
+        List<TypeDef.Component> params = new ArrayList<>();
+        for (VariableElement p : method.getParameters()) {
+            String where = "method " + name + " parameter '" + p.getSimpleName() + "'";
+            WireType type = resolver.resolve(p.asType(), p, where);
+            boolean nullable = resolver.nullable(p, p.asType(), where);
+            params.add(new TypeDef.Component(p.getSimpleName().toString(), type, nullable));
+        }
+        TypeDef.Component result = null;
+        TypeMirror returnType = method.getReturnType();
+        String where = "method " + name + " return type";
+        if (returnType.getKind() == TypeKind.VOID) {
+            if (resolver.nullable(method, returnType, where)) {
+                errors.error(method, "method " + name + " returns void: @Nullable does not apply");
+            }
+        } else {
+            WireType type = resolver.resolve(returnType, method, where);
+            result = new TypeDef.Component("result", type, resolver.nullable(method, returnType, where));
+        }
+        List<TypeMirror> valid = new ArrayList<>();
+        for (TypeMirror t : method.getThrownTypes()) {
+            if (checkDeclaredError(method, t)) {
+                valid.add(t);
+            }
+        }
+        List<String> thrown = new ArrayList<>();
+        List<String> rethrown = new ArrayList<>();
+        for (TypeMirror t : valid) {
+            String qualified = ((TypeElement) types.asElement(t)).getQualifiedName().toString();
+            thrown.add(qualified);
+            boolean covered = valid.stream().anyMatch(o -> types.isSubtype(t, o) && !types.isSameType(t, o));
+            if (!covered && !rethrown.contains(qualified)) {
+                rethrown.add(qualified);
+            }
+        }
+        return new ServiceModel.Method(id, name, params, result, thrown, rethrown, method.isVarArgs());
+    }
+
+    private boolean checkDeclaredError(ExecutableElement method, TypeMirror t) {
+        String prefix = "method " + method.getSimpleName() + ": declared exception " + t;
+        if (t.getKind() == TypeKind.ERROR) {
+            throw new DeferralException(t.toString());
+        }
+        TypeMirror exception = elements.getTypeElement("java.lang.Exception").asType();
+        TypeMirror runtime = elements.getTypeElement("java.lang.RuntimeException").asType();
+        if (t.getKind() != TypeKind.DECLARED || !types.isSubtype(t, exception) || types.isSubtype(t, runtime)) {
+            errors.error(method, prefix + " must be a checked exception (a subclass of Exception, not of "
+                    + "RuntimeException); unchecked exceptions need no declaration and reach the caller as "
+                    + "RpcException");
+            return false;
+        }
+        TypeElement type = (TypeElement) ((DeclaredType) t).asElement();
+        boolean instantiable = !type.getModifiers().contains(Modifier.ABSTRACT)
+                && (type.getEnclosingElement().getKind() == ElementKind.PACKAGE
+                        || type.getModifiers().contains(Modifier.STATIC))
+                && type.getModifiers().contains(Modifier.PUBLIC);
+        boolean stringConstructor = ElementFilter.constructorsIn(type.getEnclosedElements()).stream()
+                .anyMatch(c -> c.getModifiers().contains(Modifier.PUBLIC) && c.getParameters().size() == 1
+                        && types.isSameType(c.getParameters().get(0).asType(),
+                                elements.getTypeElement("java.lang.String").asType()));
+        if (!instantiable || !stringConstructor) {
+            errors.error(method, prefix + " must be a public, non-abstract, static (if nested) class with a "
+                    + "public constructor taking the message (String): the client rebuilds it from the message");
+            return false;
+        }
+        return true;
+    }
+
+    /** The generated client adds {@code <name>Async}: an interface method with that signature clashes. */
+    private void checkAsyncClashes(Map<String, ExecutableElement> byName) {
+        for (ExecutableElement method : byName.values()) {
+            ExecutableElement async = byName.get(method.getSimpleName() + "Async");
+            if (async != null && sameErasures(method, async)) {
+                errors.error(async, "method " + async.getSimpleName() + " clashes with the generated asynchronous "
+                        + "variant of " + method.getSimpleName() + "; rename one of them");
+            }
+        }
+    }
+
+    private boolean sameErasures(ExecutableElement a, ExecutableElement b) {
+        if (a.getParameters().size() != b.getParameters().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.getParameters().size(); i++) {
+            if (!types.isSameType(types.erasure(a.getParameters().get(i).asType()),
+                    types.erasure(b.getParameters().get(i).asType()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String serviceName(TypeElement service) {
+        String name = service.getSimpleName().toString();
+        for (AnnotationMirror a : service.getAnnotationMirrors()) {
+            if (!((TypeElement) a.getAnnotationType().asElement()).getQualifiedName().contentEquals(RPC)) {
+                continue;
+            }
+            for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e : a.getElementValues().entrySet()) {
+                String key = e.getKey().getSimpleName().toString();
+                String value = e.getValue().getValue().toString();
+                if (key.equals("name") && !value.isEmpty()) {
+                    checkServiceName(service, value);
+                    name = value;
+                }
+            }
+        }
+        return name;
+    }
+
+    /** The {@code @Rpc} annotation of {@code service}. */
+    private static AnnotationMirror rpcAnnotation(TypeElement service) {
+        for (AnnotationMirror a : service.getAnnotationMirrors()) {
+            if (((TypeElement) a.getAnnotationType().asElement()).getQualifiedName().contentEquals(RPC)) {
+                return a;
+            }
+        }
+        throw new IllegalStateException(service + " is not annotated @Rpc");
+    }
+
+    /** The explicit {@code state} value of an {@code @Rpc} annotation, or {@code null}. */
+    private static AnnotationValue stateValue(AnnotationMirror rpc) {
+        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e : rpc.getElementValues().entrySet()) {
+            if (e.getKey().getSimpleName().contentEquals("state")) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The canonical name of the {@code @Rpc(state)} record, queued for definition in {@code resolver};
+     * {@code null} when there is none or it breaks a rule (reported on the annotation value).
+     */
+    private String state(TypeElement service, TypeResolver resolver) {
+        AnnotationMirror rpc = rpcAnnotation(service);
+        AnnotationValue value = stateValue(rpc);
+        if (value == null || !(value.getValue() instanceof TypeMirror type) || type.getKind() == TypeKind.VOID) {
+            return null; // absent, void.class, or not a class literal (javac reports that itself)
+        }
+        if (type.getKind() == TypeKind.ERROR) {
+            throw new DeferralException(type.toString());
+        }
+        String prefix = "@Rpc(state = " + type + ".class): ";
+        TypeElement element = type.getKind() == TypeKind.DECLARED ? (TypeElement) types.asElement(type) : null;
+        if (element == null || element.getKind() != ElementKind.RECORD) {
+            errors.error(service, rpc, value, prefix + "the connection state must be a record annotated "
+                    + "@ConnectionState");
+            return null;
+        }
+        boolean annotated = element.getAnnotationMirrors().stream()
+                .anyMatch(a -> ((TypeElement) a.getAnnotationType().asElement()).getQualifiedName()
+                        .contentEquals(CONNECTION_STATE));
+        if (!annotated) {
+            errors.error(service, rpc, value, prefix + "record " + element.getQualifiedName()
+                    + " is not annotated @ConnectionState; annotate it to mark it as visible to every client");
+            return null;
+        }
+        if (!element.getTypeParameters().isEmpty()) {
+            errors.error(service, rpc, value, prefix + "the connection state record must not be generic");
+            return null;
+        }
+        if (!resolver.accessible(element)) {
+            errors.error(service, rpc, value, prefix + "record " + element.getQualifiedName() + " must be top-level "
+                    + "or a static member, and accessible from package '"
+                    + elements.getPackageOf(service).getQualifiedName() + "', where the generated code lives; make "
+                    + "it public");
+            return null;
+        }
+        WireType resolved = resolver.resolve(type, service, "@Rpc(state)");
+        return resolved instanceof WireType.Named n ? n.name() : null;
+    }
+
+    /** The generated client of a service with a state adds {@code state()}, {@code onStateChange} and {@code removeStateListener}. */
+    private void checkStateClashes(Map<String, ExecutableElement> byName) {
+        ExecutableElement state = byName.get("state");
+        if (state != null && state.getParameters().isEmpty()) {
+            errors.error(state, "method state() clashes with the generated client's accessor of the connection "
+                    + "state; rename it");
+        }
+        for (String listenerMethod : List.of("onStateChange", "removeStateListener")) {
+            ExecutableElement m = byName.get(listenerMethod);
+            if (m != null && m.getParameters().size() == 1 && types.asElement(types.erasure(
+                    m.getParameters().get(0).asType())) instanceof TypeElement t
+                    && t.getQualifiedName().contentEquals(STATE_LISTENER)) {
+                errors.error(m, "method " + listenerMethod + "(StateListener) clashes with the generated client's "
+                        + "method of the same signature for the connection state; rename it");
+            }
+        }
+    }
+
+    private void checkServiceName(TypeElement service, String value) {
+        if (value.isBlank() || value.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+            errors.error(service, "@Rpc(name = \"" + value + "\"): a service name must not contain whitespace");
+        }
+    }
+
+    /** The checked exceptions of {@code HardLight.connect}, or {@code null} when the transport is absent. */
+    private List<String> connectThrows() {
+        TypeElement transport = elements.getTypeElement(TRANSPORT);
+        if (transport == null) {
+            return null;
+        }
+        for (ExecutableElement m : ElementFilter.methodsIn(transport.getEnclosedElements())) {
+            if (m.getSimpleName().contentEquals("connect") && m.getParameters().size() == 3) {
+                return m.getThrownTypes().stream().map(t -> types.erasure(t).toString()).toList();
+            }
+        }
+        return List.of();
+    }
+
+    private static String article(ElementKind kind) {
+        String k = kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        return (k.startsWith("a") || k.startsWith("e") ? "an " : "a ") + k;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.hardlight.processor.internal;
+
+import java.util.List;
+
+/** The definition of a user type crossing the wire: a record, an enum or a sealed interface. Immutable. */
+public sealed interface TypeDef {
+    /** The canonical name, e.g. {@code pkg.Outer.Point}. */
+    String name();
+
+    /** Where the codec class and field names come from: the binary name inside its package, {@code Outer_Point}. */
+    String flatName();
+
+    /** The kind of a named type. */
+    enum Kind { RECORD, ENUM, SEALED }
+
+    /** The canonical schema line of this type, without the newline. */
+    String schemaLine();
+
+    /** A record: its components in declaration order. */
+    record RecordDef(String name, String flatName, List<Component> components) implements TypeDef {
+        public RecordDef {
+            components = List.copyOf(components);
+        }
+
+        @Override
+        public String schemaLine() {
+            StringBuilder sb = new StringBuilder("record ").append(name).append('(');
+            for (int i = 0; i < components.size(); i++) {
+                Component c = components.get(i);
+                sb.append(i == 0 ? "" : ",").append(c.name()).append(':').append(c.schema());
+            }
+            return sb.append(')').toString();
+        }
+    }
+
+    /** An enum: its constants in declaration (ordinal) order. */
+    record EnumDef(String name, String flatName, List<String> constants) implements TypeDef {
+        public EnumDef {
+            constants = List.copyOf(constants);
+        }
+
+        @Override
+        public String schemaLine() {
+            return "enum " + name + "{" + String.join(",", constants) + "}";
+        }
+    }
+
+    /** A sealed interface: its permitted subtypes in {@code permits} order (the tags). */
+    record SealedDef(String name, String flatName, List<WireType.Named> permitted) implements TypeDef {
+        public SealedDef {
+            permitted = List.copyOf(permitted);
+        }
+
+        @Override
+        public String schemaLine() {
+            StringBuilder sb = new StringBuilder("sealed ").append(name).append('{');
+            for (int i = 0; i < permitted.size(); i++) {
+                sb.append(i == 0 ? "" : ",").append(permitted.get(i).name());
+            }
+            return sb.append('}').toString();
+        }
+    }
+
+    /** A record component, parameter or return value: a type and whether {@code null} is allowed. */
+    record Component(String name, WireType type, boolean nullable) {
+        /** The schema form: the type's, with {@code ?} appended when nullable. */
+        public String schema() {
+            return type.schema() + (nullable ? "?" : "");
+        }
+    }
+}

@@ -1,0 +1,333 @@
+package dev.hardlight.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.tools.Diagnostic;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/** Each rule of a contract, broken once: a tagged error on the element that breaks it, and no output. */
+class ValidationTest {
+    private static final String IMPORTS = """
+            package p;
+
+            import dev.hardlight.Nullable;
+            import dev.hardlight.Rpc;
+            import java.util.*;
+
+            """;
+
+    @Test
+    void rejectsAClass() {
+        Compilation c = compile(Map.of("p.Svc", IMPORTS + "@Rpc public class Svc {}\n"));
+        assertErrorAt(c, "@Rpc applies to interfaces only; Svc is a class", "p.Svc", "@Rpc public class Svc");
+    }
+
+    @Test
+    void rejectsAGenericInterface() {
+        Compilation c = compile(Map.of("p.Svc", IMPORTS + "@Rpc public interface Svc<T> { void put(T value); }\n"));
+        assertErrorAt(c, "@Rpc interface p.Svc must not be generic", "p.Svc", "@Rpc public interface Svc<T>");
+        assertErrorAt(c, "method put parameter 'value': unsupported type T: type variables are not supported",
+                "p.Svc", "T value");
+    }
+
+    @Test
+    void rejectsAGenericMethod() {
+        Compilation c = service("<T> void put(List<T> values);");
+        assertErrorAt(c, "method put must not be generic", "p.Svc", "<T> void put");
+    }
+
+    @Test
+    void rejectsOverloads() {
+        Compilation c = service("void put(int a);\n    void put(String s);");
+        assertErrorAt(c, "overloaded method put: method names must be unique", "p.Svc", "void put(String s)");
+    }
+
+    @Test
+    void rejectsObjectParameter() {
+        Compilation c = service("void put(Object thing);");
+        assertErrorAt(c, "method put parameter 'thing': unsupported type java.lang.Object", "p.Svc", "Object thing");
+    }
+
+    @Test
+    void rejectsUnsupportedRecordComponentNamingTheRecord() {
+        Compilation c = compile(Map.of(
+                "p.Svc", IMPORTS + "@Rpc public interface Svc { void put(Point p); }\n",
+                "p.Point", "package p;\npublic record Point(int x, java.util.Date when) {}\n"));
+        assertErrorAt(c, "record p.Point component 'when': unsupported type java.util.Date", "p.Point",
+                "java.util.Date when");
+    }
+
+    @Test
+    void rejectsAWildcard() {
+        Compilation c = service("void put(List<? extends Number> numbers);");
+        assertErrorAt(c, "method put parameter 'numbers': unsupported type ? extends java.lang.Number "
+                + "(in java.util.List<? extends java.lang.Number>): wildcards are not supported", "p.Svc",
+                "List<? extends Number> numbers");
+    }
+
+    @Test
+    void rejectsARawList() {
+        Compilation c = service("@SuppressWarnings(\"rawtypes\") List all();");
+        assertErrorAt(c, "method all return type: unsupported type java.util.List: raw types are not supported",
+                "p.Svc", "@SuppressWarnings(\"rawtypes\") List all()");
+    }
+
+    @Test
+    void rejectsAPlainClass() {
+        Compilation c = compile(Map.of(
+                "p.Svc", IMPORTS + "@Rpc public interface Svc { Thing get(); }\n",
+                "p.Thing", "package p;\npublic class Thing {}\n"));
+        assertErrorAt(c, "method get return type: unsupported type p.Thing: only records, enums, sealed interfaces",
+                "p.Svc", "Thing get()");
+    }
+
+    @Test
+    void rejectsAMapWithAnArrayKey() {
+        Compilation c = service("void put(Map<int[], String> byKey);");
+        assertErrorAt(c, "method put parameter 'byKey': unsupported map key type int[]: arrays compare by identity",
+                "p.Svc", "Map<int[], String> byKey");
+    }
+
+    @Test
+    void rejectsAMapWithAnUnsupportedKey() {
+        Compilation c = service("void put(Map<Object, String> byKey);");
+        assertErrorAt(c, "method put parameter 'byKey': unsupported type java.lang.Object (in java.util.Map<",
+                "p.Svc", "Map<Object, String> byKey");
+    }
+
+    @Test
+    void rejectsAnUncheckedDeclaredException() {
+        Compilation c = service("void put(int a) throws IllegalStateException;");
+        assertErrorAt(c, "method put: declared exception java.lang.IllegalStateException must be a checked exception",
+                "p.Svc", "void put(int a)");
+    }
+
+    @Test
+    void rejectsADeclaredExceptionWithoutAMessageConstructor() {
+        Compilation c = compile(Map.of(
+                "p.Svc", IMPORTS + "@Rpc public interface Svc {\n    void put(int a) throws Bad;\n}\n",
+                "p.Bad", "package p;\npublic class Bad extends Exception { public Bad(int code) {} }\n"));
+        assertErrorAt(c, "method put: declared exception p.Bad must be a public, non-abstract, static (if nested) "
+                + "class with a public constructor taking the message (String)", "p.Svc", "void put(int a)");
+    }
+
+    @Test
+    void rejectsNullableOnAPrimitive() {
+        Compilation c = service("void put(@Nullable int a);");
+        assertErrorAt(c, "method put parameter 'a': @Nullable on primitive type int", "p.Svc", "@Nullable int a");
+    }
+
+    @Test
+    void rejectsNullableOnAPrimitiveRecordComponent() {
+        Compilation c = compile(Map.of(
+                "p.Svc", IMPORTS + "@Rpc public interface Svc { void put(Point p); }\n",
+                "p.Point", "package p;\nimport dev.hardlight.Nullable;\npublic record Point(@Nullable int x) {}\n"));
+        assertErrorAt(c, "record p.Point component 'x': @Nullable on primitive type int", "p.Point",
+                "@Nullable int x");
+    }
+
+    @Test
+    void rejectsASealedInterfacePermittingAClass() {
+        Compilation c = compile(Map.of(
+                "p.Svc", IMPORTS + "@Rpc public interface Svc { void put(Shape s); }\n",
+                "p.Shape", """
+                        package p;
+                        public sealed interface Shape permits Circle, Blob {}
+                        """,
+                "p.Circle", "package p;\npublic record Circle(double r) implements Shape {}\n",
+                "p.Blob", "package p;\npublic final class Blob implements Shape {}\n"));
+        assertErrorAt(c, "sealed interface p.Shape permits p.Blob, which is not a record, an enum or a sealed "
+                + "interface", "p.Shape", "public sealed interface Shape");
+    }
+
+    @Test
+    void reportsEveryErrorInOneCompilation() {
+        Compilation c = service("void a(Object x);\n    void b(java.util.Date y);\n    void c(@Nullable long z);");
+        assertThat(c.errors()).as(c.report()).hasSize(3);
+    }
+
+    @Test
+    void ignoresDefaultAndStaticMethods() {
+        Compilation c = Compilation.compile(Map.of("p.Svc", IMPORTS + "@Rpc\npublic interface Svc {\n    int get();\n"
+                + "    default int twice() { return 2 * get(); }\n    static Svc none() { return null; }\n}\n"));
+        assertThat(c.success).as(c.report()).isTrue();
+        assertThat(c.generated.get("p.SvcSchema")).contains("method get():int\\n").doesNotContain("twice", "none");
+    }
+
+    @Test
+    void turnsAProcessorCrashIntoATaggedError() {
+        Compilation c = Compilation.compile(Map.of("p.Svc", IMPORTS + "@Rpc public interface Svc { int get(); }\n"),
+                "-Ahardlight.internal.crashForTests=true");
+        assertThat(c.success).isFalse();
+        assertThat(c.errors()).singleElement().satisfies(d -> {
+            assertThat(d.getMessage(Locale.ROOT)).startsWith("[HardLight] internal error while processing p.Svc")
+                    .contains("IllegalStateException: crash requested");
+            assertThat(textAt(d)).startsWith("@Rpc public interface Svc");
+        });
+    }
+
+    @Test
+    void rejectsAStateThatIsNoRecord() {
+        Compilation c = compile(Map.of("p.Svc", IMPORTS + "@Rpc(state = String.class)\npublic interface Svc { int get(); }\n"));
+        assertErrorAt(c, "@Rpc(state = java.lang.String.class): the connection state must be a record annotated "
+                + "@ConnectionState", "p.Svc", "String.class");
+    }
+
+    @Test
+    void rejectsAStateRecordWithoutConnectionState() {
+        Compilation c = compile(Map.of(
+                "p.Svc", IMPORTS + "@Rpc(state = S.class)\npublic interface Svc { int get(); }\n",
+                "p.S", "package p;\npublic record S(int a) {}\n"));
+        assertErrorAt(c, "@Rpc(state = p.S.class): record p.S is not annotated @ConnectionState", "p.Svc",
+                "S.class");
+    }
+
+    @Test
+    void rejectsAGenericStateRecord() {
+        Compilation c = compile(Map.of(
+                "p.Svc", IMPORTS + "@Rpc(state = S.class)\npublic interface Svc { int get(); }\n",
+                "p.S", "package p;\n@dev.hardlight.ConnectionState\npublic record S<T>(int a) {}\n"));
+        assertErrorAt(c, "@Rpc(state = p.S.class): the connection state record must not be generic", "p.Svc",
+                "S.class");
+    }
+
+    @Test
+    void rejectsAStateRecordTheGeneratedCodeCannotName() {
+        Compilation c = compile(Map.of("p.Outer", """
+                package p;
+
+                import dev.hardlight.ConnectionState;
+                import dev.hardlight.Rpc;
+
+                public class Outer {
+                    @ConnectionState
+                    private record S(int a) {}
+
+                    @Rpc(state = S.class)
+                    public interface Svc { int get(); }
+                }
+                """));
+        assertErrorAt(c, "@Rpc(state = p.Outer.S.class): record p.Outer.S must be top-level or a static member, and "
+                + "accessible from package 'p'", "p.Outer", "S.class");
+    }
+
+    @Test
+    void rejectsAnUnsupportedStateComponentOnTheComponent() {
+        Compilation c = compile(Map.of(
+                "p.Svc", IMPORTS + "@Rpc(state = S.class)\npublic interface Svc { int get(); }\n",
+                "p.S", "package p;\n@dev.hardlight.ConnectionState\npublic record S(int a, Object thing) {}\n"));
+        assertErrorAt(c, "record p.S component 'thing': unsupported type java.lang.Object", "p.S", "Object thing");
+    }
+
+    @Test
+    void rejectsNullableOnAPrimitiveStateComponent() {
+        Compilation c = compile(Map.of(
+                "p.Svc", IMPORTS + "@Rpc(state = S.class)\npublic interface Svc { int get(); }\n",
+                "p.S", "package p;\n@dev.hardlight.ConnectionState\n"
+                        + "public record S(@dev.hardlight.Nullable int a) {}\n"));
+        assertErrorAt(c, "record p.S component 'a': @Nullable on primitive type int", "p.S", "@dev.hardlight.Nullable int a");
+    }
+
+    @Test
+    void rejectsAStateWithACycleOfRequiredComponents() {
+        Compilation c = compile(Map.of(
+                "p.Svc", IMPORTS + "@Rpc(state = S.class)\npublic interface Svc { int get(); }\n",
+                "p.S", "package p;\n@dev.hardlight.ConnectionState\npublic record S(int a, Node node) {}\n",
+                "p.Node", "package p;\npublic record Node(String name, Shape shape) {}\n",
+                "p.Shape", "package p;\npublic sealed interface Shape {\n"
+                        + "    record Ring(Node inner) implements Shape {}\n    record Dot() implements Shape {}\n}\n"));
+        assertErrorAt(c, "@Rpc(state = p.S.class): the initial state cannot be built: p.S.node -> p.Node.shape -> "
+                + "p.Shape (first permitted subtype) -> p.Shape.Ring.inner -> p.Node closes a cycle of required components",
+                "p.Svc", "S.class");
+    }
+
+    @Test
+    void acceptsARecursiveStateThroughOptionalNullableOrCollections() {
+        Compilation c = Compilation.compile(Map.of(
+                "p.Svc", IMPORTS + "@Rpc(state = S.class)\npublic interface Svc { int get(); }\n",
+                "p.S", "package p;\nimport java.util.*;\n@dev.hardlight.ConnectionState\n"
+                        + "public record S(Optional<S> parent, @dev.hardlight.Nullable S other, List<S> children, "
+                        + "Map<String, S> named, S[] array) {}\n"));
+        assertThat(c.success).as(c.report()).isTrue();
+        assertThat(c.generated.get("p.SvcCodecs")).contains("return new p.S(\n"
+                + "                    java.util.Optional.empty(),\n"
+                + "                    null,\n"
+                + "                    java.util.List.of(),\n"
+                + "                    java.util.Map.of(),\n"
+                + "                    new p.S[0]);");
+    }
+
+    @Test
+    void rejectsAStateReachingAnEnumWithoutConstants() {
+        Compilation c = compile(Map.of(
+                "p.Svc", IMPORTS + "@Rpc(state = S.class)\npublic interface Svc { int get(); }\n",
+                "p.S", "package p;\n@dev.hardlight.ConnectionState\npublic record S(E e) {}\n",
+                "p.E", "package p;\npublic enum E {}\n"));
+        assertErrorAt(c, "the initial state cannot be built: enum p.E has no constants", "p.Svc", "S.class");
+    }
+
+    @Test
+    void acceptsAConnectionStateRecordNoServiceNames() {
+        Compilation c = Compilation.compile(Map.of(
+                "p.Svc", IMPORTS + "@Rpc\npublic interface Svc { int get(); }\n",
+                "p.S", "package p;\n@dev.hardlight.ConnectionState\npublic record S(Object anything) {}\n"));
+        assertThat(c.success).as(c.report()).isTrue();
+    }
+
+    @Test
+    void rejectsAMethodClashingWithTheStateAccessor() {
+        Compilation c = compile(Map.of(
+                "p.Svc", IMPORTS + "@Rpc(state = S.class)\npublic interface Svc {\n    int state();\n"
+                        + "    void onStateChange(dev.hardlight.StateListener<S> l);\n"
+                        + "    void removeStateListener(int notAListener);\n}\n",
+                "p.S", "package p;\n@dev.hardlight.ConnectionState\npublic record S(int a) {}\n"));
+        assertErrorAt(c, "method state() clashes with the generated client's accessor of the connection state",
+                "p.Svc", "int state()");
+        assertErrorAt(c, "method onStateChange(StateListener) clashes with the generated client's method",
+                "p.Svc", "void onStateChange(");
+        assertThat(c.report()).doesNotContain("removeStateListener(StateListener) clashes");
+    }
+
+    @Test
+    void allowsAMethodNamedStateWithoutConnectionState() {
+        Compilation c = Compilation.compile(Map.of("p.Svc", IMPORTS + "@Rpc\npublic interface Svc { int state(); }\n"));
+        assertThat(c.success).as(c.report()).isTrue();
+    }
+
+    private static Compilation service(String methods) {
+        return compile(Map.of("p.Svc", IMPORTS + "@Rpc\npublic interface Svc {\n    " + methods + "\n}\n"));
+    }
+
+    private static Compilation compile(Map<String, String> sources) {
+        Compilation c = Compilation.compile(new LinkedHashMap<>(sources));
+        assertThat(c.success).as("compilation should fail").isFalse();
+        assertThat(c.generated).as("nothing generated for an invalid contract").isEmpty();
+        return c;
+    }
+
+    /** Asserts an error containing {@code message} is reported in {@code file}, at {@code text}. */
+    private static void assertErrorAt(Compilation c, String message, String file, String text) {
+        List<Diagnostic<? extends JavaFileObject>> matching = c.errors().stream()
+                .filter(d -> d.getMessage(Locale.ROOT).contains(message)).toList();
+        assertThat(matching).as("an error containing <%s> among:%n%s", message, c.report()).hasSize(1);
+        Diagnostic<? extends JavaFileObject> d = matching.get(0);
+        assertThat(d.getMessage(Locale.ROOT)).startsWith("[HardLight] ");
+        assertThat(d.getSource().getName()).endsWith(file.replace('.', '/') + ".java");
+        assertThat(textAt(d)).as("source at the error's position (line %s)", d.getLineNumber()).startsWith(text);
+    }
+
+    private static String textAt(Diagnostic<? extends JavaFileObject> d) {
+        try {
+            return d.getSource().getCharContent(true).toString().substring((int) d.getStartPosition());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
