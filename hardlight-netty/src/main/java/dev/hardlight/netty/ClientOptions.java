@@ -1,0 +1,249 @@
+package dev.hardlight.netty;
+
+import dev.hardlight.netty.internal.Fingerprints;
+import dev.hardlight.netty.internal.TlsContexts;
+import dev.hardlight.netty.internal.TrustMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a client connects: how it checks the server's certificate, how many calls it keeps in flight,
+ * how long connecting may take. Immutable and thread-safe; make one with a static shortcut or
+ * {@link #builder()}, change a copy with {@link #toBuilder()}.
+ *
+ * <p>Trust, exactly one of:
+ * <ul>
+ *   <li>{@link #pinned(String)}: the server's leaf certificate must have this SHA-256 fingerprint
+ *       (what {@link Tls#fingerprint()} and the server's log print); the host name is not checked,
+ *       the pin is stronger. The way to trust a self-signed development certificate.</li>
+ *   <li>{@link #systemTrust()} (the default): the JDK's default trust store, with host name
+ *       verification.</li>
+ *   <li>{@link #trust(Path)}: the certificates of a PEM bundle (a private CA), with host name
+ *       verification.</li>
+ *   <li>{@link #insecureTrustAll()}: no check at all. Insecure; logs a warning on every connect.</li>
+ * </ul>
+ * {@code wss://} URIs always use TLS; {@code ws://} URIs are refused unless
+ * {@link Builder#insecurePlaintext()} is set.
+ */
+public final class ClientOptions {
+    /** Default of {@link Builder#maxInFlight(int)}. */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 256;
+    /** Default of {@link Builder#connectTimeout(Duration)}: 10 seconds. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final TrustMode trust;
+    private final String pin;
+    private final Path caBundle;
+    private final int maxInFlight;
+    private final Duration connectTimeout;
+    private final boolean plaintext;
+    /** The TLS context, built on first connect and shared by every connection made with these options. */
+    private volatile Object sslContext;
+
+    private ClientOptions(Builder b) {
+        this.trust = b.trust;
+        this.pin = b.pin;
+        this.caBundle = b.caBundle;
+        this.maxInFlight = b.maxInFlight;
+        this.connectTimeout = b.connectTimeout;
+        this.plaintext = b.plaintext;
+    }
+
+    /** A builder with the defaults: system trust, {@value #DEFAULT_MAX_IN_FLIGHT} in flight, 10 s to connect. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these options. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Trust exactly the certificate with this SHA-256 fingerprint (hex, any case, ':' separators allowed). */
+    public static ClientOptions pinned(String sha256Fingerprint) {
+        return builder().pinned(sha256Fingerprint).build();
+    }
+
+    /** Trust the JDK's default trust store, with host name verification: the default. */
+    public static ClientOptions systemTrust() {
+        return builder().systemTrust().build();
+    }
+
+    /** Trust the certificates in this PEM file, with host name verification. */
+    public static ClientOptions trust(Path pemCertificates) {
+        return builder().trust(pemCertificates).build();
+    }
+
+    /** Trust any certificate. Insecure: anyone on the path can read and change the traffic. Logs a WARN on every connect. */
+    public static ClientOptions insecureTrustAll() {
+        return builder().insecureTrustAll().build();
+    }
+
+    /** The pinned fingerprint (normalized lowercase hex), or {@code null} when not pinning. */
+    public String pinnedFingerprint() {
+        return trust == TrustMode.PINNED ? pin : null;
+    }
+
+    /** The trusted PEM bundle, or {@code null} when not set. */
+    public Path trustedCertificates() {
+        return caBundle;
+    }
+
+    /** Whether every certificate is accepted ({@link #insecureTrustAll()}). */
+    public boolean isInsecureTrustAll() {
+        return trust == TrustMode.TRUST_ALL;
+    }
+
+    /** Whether {@code ws://} URIs (no TLS) are allowed. */
+    public boolean isInsecurePlaintext() {
+        return plaintext;
+    }
+
+    /** The most calls this client keeps in flight on one connection (the server may allow fewer). */
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    /** The time allowed for TCP, TLS, the upgrade and the server's hello together. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    TrustMode trustMode() {
+        return trust;
+    }
+
+    /** The shared Netty TLS context (typed Object to keep Netty out of this class's API). */
+    Object sslContext() {
+        Object c = sslContext;
+        if (c == null) {
+            synchronized (this) {
+                c = sslContext;
+                if (c == null) {
+                    c = TlsContexts.client(trust, pin, caBundle);
+                    sslContext = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    @Override
+    public String toString() {
+        return "ClientOptions[trust=" + trust + (pin == null ? "" : " " + pin) + (caBundle == null ? "" : " " + caBundle)
+                + ", maxInFlight=" + maxInFlight + ", connectTimeout=" + connectTimeout
+                + (plaintext ? ", insecurePlaintext" : "") + "]";
+    }
+
+    /** Builds {@link ClientOptions}. Not thread-safe. */
+    public static final class Builder {
+        private TrustMode trust = TrustMode.SYSTEM;
+        private String pin;
+        private Path caBundle;
+        private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private boolean plaintext;
+
+        private Builder() {}
+
+        private Builder(ClientOptions o) {
+            trust = o.trust;
+            pin = o.pin;
+            caBundle = o.caBundle;
+            maxInFlight = o.maxInFlight;
+            connectTimeout = o.connectTimeout;
+            plaintext = o.plaintext;
+        }
+
+        /**
+         * Trusts exactly the certificate with this SHA-256 fingerprint; a mismatch fails the connect
+         * with a message naming both fingerprints. Replaces any other trust setting.
+         *
+         * @throws IllegalArgumentException unless it is 64 hex digits (':' separators and any case allowed)
+         */
+        public Builder pinned(String sha256Fingerprint) {
+            Objects.requireNonNull(sha256Fingerprint, "sha256Fingerprint");
+            pin = Fingerprints.normalize(sha256Fingerprint);
+            trust = TrustMode.PINNED;
+            caBundle = null;
+            return this;
+        }
+
+        /** Trusts the JDK's default trust store, with host name verification (the default). */
+        public Builder systemTrust() {
+            trust = TrustMode.SYSTEM;
+            pin = null;
+            caBundle = null;
+            return this;
+        }
+
+        /**
+         * Trusts the certificates in a PEM file, with host name verification.
+         *
+         * @throws IllegalArgumentException if the file does not exist
+         */
+        public Builder trust(Path pemCertificates) {
+            Objects.requireNonNull(pemCertificates, "pemCertificates");
+            if (!Files.isRegularFile(pemCertificates)) {
+                throw new IllegalArgumentException("pemCertificates: " + pemCertificates + " (expected: a PEM file)");
+            }
+            trust = TrustMode.CUSTOM_CA;
+            caBundle = pemCertificates;
+            pin = null;
+            return this;
+        }
+
+        /** Trusts any certificate. Insecure; logs a WARN on every connect. */
+        public Builder insecureTrustAll() {
+            trust = TrustMode.TRUST_ALL;
+            pin = null;
+            caBundle = null;
+            return this;
+        }
+
+        /**
+         * The most calls kept in flight on one connection; the server's limit applies if smaller. A
+         * call over the limit waits for a free slot. Default {@value ClientOptions#DEFAULT_MAX_IN_FLIGHT}.
+         *
+         * @throws IllegalArgumentException unless 1..65535
+         */
+        public Builder maxInFlight(int maxInFlight) {
+            if (maxInFlight < 1 || maxInFlight > 65_535) {
+                throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: 1..65535)");
+            }
+            this.maxInFlight = maxInFlight;
+            return this;
+        }
+
+        /**
+         * The time allowed to connect: TCP, TLS, the WebSocket upgrade and the server's hello
+         * together. Default 10 seconds.
+         *
+         * @throws IllegalArgumentException unless positive
+         */
+        public Builder connectTimeout(Duration connectTimeout) {
+            Objects.requireNonNull(connectTimeout, "connectTimeout");
+            if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+                throw new IllegalArgumentException("connectTimeout: " + connectTimeout + " (expected: > 0)");
+            }
+            this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        /**
+         * Allows {@code ws://} URIs: no encryption, no server authentication. For tests and trusted
+         * networks only; logs a WARN on every plaintext connect. {@code wss://} URIs still use TLS.
+         */
+        public Builder insecurePlaintext() {
+            this.plaintext = true;
+            return this;
+        }
+
+        /** Immutable options holding this builder's settings; the builder may be reused. */
+        public ClientOptions build() {
+            return new ClientOptions(this);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.hardlight.netty;
+
+import dev.hardlight.HandlerFactory;
+import dev.hardlight.netty.internal.ClientConfig;
+import dev.hardlight.netty.internal.NettyRpcChannel;
+import dev.hardlight.netty.internal.TrustMode;
+import dev.hardlight.service.RpcChannel;
+import dev.hardlight.service.ServiceDescriptor;
+import dev.hardlight.service.Services;
+import io.netty.handler.ssl.SslContext;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Entry points of the Netty transport: {@link #server} to serve a service, {@link #connect} to call
+ * one. Generated clients call {@link #connect} ({@code CounterClient.connect(uri, options)}).
+ *
+ * <p>Thread-safe. Connections use epoll when available (NIO otherwise); all clients of a process share
+ * one group of daemon event loop threads, made on first connect.
+ */
+public final class HardLight {
+    private HardLight() {}
+
+    /**
+     * A builder of a server for the {@code @Rpc} interface {@code service}, whose generated descriptor
+     * is found with {@link Services#descriptor(Class)}.
+     *
+     * @param factory makes one handler per connection, after its WebSocket upgrade (on the connection's
+     *     I/O thread: keep it quick); a factory that throws refuses the connection (close 1011)
+     * @throws dev.hardlight.RpcException FAILED_PRECONDITION if no generated descriptor exists
+     */
+    public static <S> ServerBuilder<S> server(Class<S> service, HandlerFactory<S> factory) {
+        Objects.requireNonNull(service, "service");
+        return new ServerBuilder<>(Services.descriptor(service), factory);
+    }
+
+    /** A builder of a server for a service descriptor (generated, or written by hand). */
+    public static <S> ServerBuilder<S> server(ServiceDescriptor<S> service, HandlerFactory<S> factory) {
+        return new ServerBuilder<>(service, factory);
+    }
+
+    /**
+     * Connects to a HardLight server and returns once the connection is ready for calls: TCP, TLS, the
+     * WebSocket upgrade (subprotocol {@code hardlight.v1}) and the server's hello, all within
+     * {@link ClientOptions#connectTimeout()} (default 10 s). Blocks the calling thread meanwhile.
+     *
+     * <p>{@code uri} is {@code wss://host[:port]/path} (port 443 by default; an empty path means
+     * {@code /hl}, the server's default), or {@code ws://...} when the options allow
+     * {@link ClientOptions.Builder#insecurePlaintext() plaintext}.
+     *
+     * @throws dev.hardlight.RpcException with {@code UNAVAILABLE} when the server cannot be reached, the
+     *     TLS handshake fails (the message says why, e.g. both fingerprints when a pin does not match)
+     *     or the timeout passes; the status matching the HTTP answer ({@code INCOMPATIBLE} for 400,
+     *     {@code NOT_FOUND} for 404, ...) with the server's reason when it refuses the upgrade;
+     *     {@code INCOMPATIBLE} when it serves another service; {@code CANCELLED} if interrupted
+     * @throws IllegalArgumentException if the URI's scheme is not {@code wss} or {@code ws}, or
+     *     {@code ws} is used without {@code insecurePlaintext}
+     */
+    public static <S> RpcChannel connect(URI uri, ClientOptions options, ServiceDescriptor<S> service) {
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(service, "service");
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        SslContext ssl;
+        TrustMode trust;
+        switch (scheme) {
+            case "wss" -> {
+                ssl = (SslContext) options.sslContext();
+                trust = options.trustMode();
+            }
+            case "ws" -> {
+                if (!options.isInsecurePlaintext()) {
+                    throw new IllegalArgumentException("uri: " + uri + " is plaintext (ws://): use wss://, or allow it "
+                            + "explicitly with ClientOptions.builder().insecurePlaintext()");
+                }
+                ssl = null;
+                trust = TrustMode.PLAINTEXT;
+            }
+            default -> throw new IllegalArgumentException("uri: " + uri + " (expected: wss://host:port/path)");
+        }
+        return NettyRpcChannel.connect(new ClientConfig(uri, service, ssl, trust, options.maxInFlight(),
+                options.connectTimeout()));
+    }
+}

@@ -1,0 +1,58 @@
+package dev.hardlight.netty;
+
+import dev.hardlight.netty.internal.NettyServer;
+import java.net.InetSocketAddress;
+
+/**
+ * A running HardLight server, made by {@link ServerBuilder#start()}. Every accepted connection gets
+ * its own handler from the handler factory (after the WebSocket upgrade) and its calls run on the
+ * handler executor (a virtual thread per call by default).
+ *
+ * <p>Thread-safe.
+ */
+public final class HardLightServer implements AutoCloseable {
+    private final NettyServer<?> server;
+
+    HardLightServer(NettyServer<?> server) {
+        this.server = server;
+    }
+
+    /** The port the server listens on (the one picked when bound to port 0). */
+    public int port() {
+        return server.address().getPort();
+    }
+
+    /** The address the server listens on. */
+    public InetSocketAddress address() {
+        return server.address();
+    }
+
+    /**
+     * The lowercase hex SHA-256 of the server's leaf certificate, what clients pin with
+     * {@link ClientOptions#pinned(String)}; {@code null} for a plaintext server.
+     */
+    public String tlsFingerprint() {
+        return server.config().tlsFingerprint();
+    }
+
+    /** The number of open connections (past the WebSocket upgrade). */
+    public int connectionCount() {
+        return server.connectionCount();
+    }
+
+    /**
+     * Stops accepting, closes every connection with 1001 "server shutting down" (calls still in flight
+     * fail on their clients with {@code CONNECTION_LOST}; their handlers are interrupted), waits up to
+     * about three seconds for the connections to close, then stops the event loops. Blocks until
+     * done; idempotent.
+     */
+    @Override
+    public void close() {
+        server.close();
+    }
+
+    @Override
+    public String toString() {
+        return "HardLightServer[" + server.address() + "]";
+    }
+}

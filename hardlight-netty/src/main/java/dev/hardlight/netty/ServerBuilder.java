@@ -1,0 +1,166 @@
+package dev.hardlight.netty;
+
+import dev.hardlight.HandlerFactory;
+import dev.hardlight.netty.internal.NettyServer;
+import dev.hardlight.netty.internal.ServerConfig;
+import dev.hardlight.netty.internal.TlsContexts;
+import dev.hardlight.service.ServiceDescriptor;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Configures and starts a {@link HardLightServer}; made by {@link HardLight#server}. TLS is required:
+ * call {@link #tls(Tls)}, or {@link #insecurePlaintext()} to go without it explicitly.
+ *
+ * <p>Not thread-safe; use it from one thread, then {@link #start()}.
+ *
+ * @param <S> the service interface
+ */
+public final class ServerBuilder<S> {
+    private static final Logger log = LoggerFactory.getLogger(ServerBuilder.class);
+
+    /** Default of {@link #path(String)}. */
+    public static final String DEFAULT_PATH = "/hl";
+    /** Default of {@link #maxInFlight(int)}: calls in flight per connection. */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 256;
+    /** Default of {@link #maxMessageSize(int)}: 1 MiB. */
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024;
+    /** Smallest accepted {@link #maxMessageSize(int)}: 1 KiB. */
+    public static final int MIN_MESSAGE_SIZE = 1024;
+    /** Largest accepted {@link #maxMessageSize(int)}: 64 MiB. */
+    public static final int MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
+
+    private final ServiceDescriptor<S> service;
+    private final HandlerFactory<S> factory;
+    private Tls tls;
+    private boolean plaintext;
+    private String host;
+    private int port;
+    private String path = DEFAULT_PATH;
+    private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+    private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+    private Executor executor;
+
+    ServerBuilder(ServiceDescriptor<S> service, HandlerFactory<S> factory) {
+        this.service = Objects.requireNonNull(service, "service");
+        this.factory = Objects.requireNonNull(factory, "factory");
+    }
+
+    /** Serves over TLS 1.3 with this identity. Replaces {@link #insecurePlaintext()}. */
+    public ServerBuilder<S> tls(Tls tls) {
+        this.tls = Objects.requireNonNull(tls, "tls");
+        this.plaintext = false;
+        return this;
+    }
+
+    /**
+     * Serves without TLS ({@code ws://}): traffic can be read and changed by anyone on the path. For
+     * tests, or behind a proxy that terminates TLS. Logs a WARN at start. Replaces {@link #tls(Tls)}.
+     */
+    public ServerBuilder<S> insecurePlaintext() {
+        this.plaintext = true;
+        this.tls = null;
+        return this;
+    }
+
+    /**
+     * Listens on every interface at {@code port}; 0 (the default) picks a free port, see
+     * {@link HardLightServer#port()}.
+     */
+    public ServerBuilder<S> bind(int port) {
+        return bind(null, port);
+    }
+
+    /**
+     * Listens on {@code host} (a name or address; {@code null} for every interface) at {@code port};
+     * 0 picks a free port.
+     *
+     * @throws IllegalArgumentException unless the port is 0..65535
+     */
+    public ServerBuilder<S> bind(String host, int port) {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: 0..65535)");
+        }
+        this.host = host;
+        this.port = port;
+        return this;
+    }
+
+    /**
+     * The HTTP path of the WebSocket endpoint; other paths are answered 404. Default {@value #DEFAULT_PATH}.
+     *
+     * @throws IllegalArgumentException unless it starts with '/'
+     */
+    public ServerBuilder<S> path(String path) {
+        Objects.requireNonNull(path, "path");
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("path: '" + path + "' (expected: starts with '/')");
+        }
+        this.path = path;
+        return this;
+    }
+
+    /**
+     * The most calls one connection may have in flight; announced in the hello, so clients wait for a
+     * free slot instead of exceeding it. Default {@value #DEFAULT_MAX_IN_FLIGHT}.
+     *
+     * @throws IllegalArgumentException unless 1..65535
+     */
+    public ServerBuilder<S> maxInFlight(int maxInFlight) {
+        if (maxInFlight < 1 || maxInFlight > 65_535) {
+            throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: 1..65535)");
+        }
+        this.maxInFlight = maxInFlight;
+        return this;
+    }
+
+    /**
+     * The largest message a client may send, in bytes (after reassembling fragmented frames); a
+     * larger one closes the connection with 1009. Default 1 MiB; {@value #MIN_MESSAGE_SIZE} to
+     * {@value #MAX_MESSAGE_SIZE}.
+     */
+    public ServerBuilder<S> maxMessageSize(int maxMessageSize) {
+        if (maxMessageSize < MIN_MESSAGE_SIZE || maxMessageSize > MAX_MESSAGE_SIZE) {
+            throw new IllegalArgumentException("maxMessageSize: " + maxMessageSize
+                    + " (expected: " + MIN_MESSAGE_SIZE + ".." + MAX_MESSAGE_SIZE + ")");
+        }
+        this.maxMessageSize = maxMessageSize;
+        return this;
+    }
+
+    /**
+     * Where handler methods run. Default: a new virtual thread per call, so handlers may block. A
+     * given executor is not shut down by the server. A handler runs on it with its connection's
+     * other calls concurrently.
+     */
+    public ServerBuilder<S> handlerExecutor(Executor executor) {
+        this.executor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
+    /**
+     * Binds and starts accepting connections; returns once the port is bound.
+     *
+     * @throws IllegalStateException if neither {@link #tls(Tls)} nor {@link #insecurePlaintext()} was
+     *     called, or the address cannot be bound
+     */
+    public HardLightServer start() {
+        if (tls == null && !plaintext) {
+            throw new IllegalStateException("no TLS configured: call tls(Tls.selfSigned(\"localhost\")) (or another Tls), "
+                    + "or insecurePlaintext() to serve without encryption");
+        }
+        String fingerprint = null;
+        io.netty.handler.ssl.SslContext ssl = null;
+        if (tls != null) {
+            ssl = TlsContexts.server(tls.material());
+            fingerprint = tls.fingerprint();
+        } else {
+            log.warn("insecurePlaintext: the HardLight server for {} serves WITHOUT TLS; traffic can be read and changed "
+                    + "by anyone on the network path", service.name());
+        }
+        return new HardLightServer(NettyServer.start(new ServerConfig<>(service, factory, ssl, fingerprint, host, port, path,
+                maxInFlight, maxMessageSize, executor)));
+    }
+}

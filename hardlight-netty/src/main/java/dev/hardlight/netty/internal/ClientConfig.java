@@ -1,0 +1,15 @@
+package dev.hardlight.netty.internal;
+
+import dev.hardlight.service.ServiceDescriptor;
+import io.netty.handler.ssl.SslContext;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * Everything a client connection needs, validated by the public options.
+ *
+ * @param sslContext {@code null} for plaintext ({@code ws://})
+ * @param trustMode how the server certificate is checked (for log lines)
+ */
+public record ClientConfig(URI uri, ServiceDescriptor<?> service, SslContext sslContext, TrustMode trustMode,
+                           int maxInFlight, Duration connectTimeout) {}

@@ -1,0 +1,348 @@
+package dev.hardlight.netty.internal;
+
+import dev.hardlight.RpcException;
+import dev.hardlight.StateListener;
+import dev.hardlight.Status;
+import dev.hardlight.internal.protocol.ClientSession;
+import dev.hardlight.internal.protocol.Frames;
+import dev.hardlight.internal.protocol.ProtocolViolation;
+import dev.hardlight.service.ArgumentWriter;
+import dev.hardlight.service.MethodDescriptor;
+import dev.hardlight.service.RpcChannel;
+import dev.hardlight.service.ServiceDescriptor;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.ssl.SslHandler;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A client connection: an {@link RpcChannel} over one TLS WebSocket, driving a {@link ClientSession}.
+ * Calls are encoded on the caller's thread and written through the connection's write queue;
+ * answers are decoded on the shared client event loop.
+ *
+ * <p>Thread-safe.
+ */
+public final class NettyRpcChannel implements RpcChannel {
+    private static final Logger log = LoggerFactory.getLogger(NettyRpcChannel.class);
+    private static final AtomicLong IDS = new AtomicLong();
+
+    /** The largest message a client accepts from a server. */
+    public static final int MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
+    /** The largest refusal answer (headers and body) read during the upgrade. */
+    private static final int MAX_UPGRADE_RESPONSE = 16 * 1024;
+    /** How long {@link #close()} waits for the channel to close. */
+    private static final long CLOSE_WAIT_MILLIS = 2_000;
+
+    private final ClientConfig config;
+    private final String host;
+    private final int port;
+    private final String logPrefix;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    // Set on the event loop in init(), before anything can complete 'ready'.
+    private volatile Channel channel;
+    private volatile ChannelOutbound out;
+    private volatile ClientSession session;
+    private volatile String stage = "TCP connect";
+    private volatile RpcException failure;
+    private volatile boolean closedByClient;
+    private boolean closeNotified; // event loop only
+
+    private NettyRpcChannel(ClientConfig config, String host, int port) {
+        this.config = config;
+        this.host = host;
+        this.port = port;
+        this.logPrefix = "[hl-client " + IDS.incrementAndGet() + " " + target() + "] ";
+    }
+
+    /**
+     * Connects, then waits for TLS, the upgrade and the server's hello, all within the connect timeout.
+     *
+     * @throws RpcException UNAVAILABLE when the server cannot be reached, TLS fails or the time is up;
+     *     the status matching the HTTP answer when the server refuses the upgrade; INCOMPATIBLE when it
+     *     serves another service; CANCELLED when the thread is interrupted
+     */
+    public static NettyRpcChannel connect(ClientConfig config) {
+        URI uri = config.uri();
+        String host = uri.getHost();
+        if (host == null) {
+            throw new IllegalArgumentException("uri: " + uri + " (expected: a host, as in wss://host:port/hl)");
+        }
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        boolean tls = config.sslContext() != null;
+        int port = uri.getPort() >= 0 ? uri.getPort() : tls ? 443 : 80;
+        NettyRpcChannel c = new NettyRpcChannel(config, host, port);
+        if (config.trustMode() == TrustMode.TRUST_ALL) {
+            log.warn("{}insecureTrustAll: the server's certificate is NOT checked; anyone on the network path can "
+                    + "read and change this connection. Pin the server's fingerprint instead.", c.logPrefix);
+        } else if (!tls) {
+            log.warn("{}insecurePlaintext: this connection is not encrypted", c.logPrefix);
+        }
+        c.start();
+        return c;
+    }
+
+    private void start() {
+        long deadline = System.nanoTime() + config.connectTimeout().toNanos();
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new RpcException(Status.UNAVAILABLE, "cannot connect to " + target() + ": unknown host", e);
+        }
+        Bootstrap b = new Bootstrap()
+                .group(Transports.clientGroup())
+                .channel(Transports.clientChannel())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        init(ch);
+                    }
+                });
+        ChannelFuture connect = b.connect(new InetSocketAddress(address, port));
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                fail(new RpcException(Status.UNAVAILABLE, "cannot connect to " + target() + ": " + describe(f.cause()), f.cause()));
+                channelClosed(null, null); // never active: no channelInactive will come
+            }
+        });
+        try {
+            ready.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            RpcException timeout = new RpcException(Status.UNAVAILABLE, "cannot connect to " + target() + ": no answer within "
+                    + config.connectTimeout().toMillis() + " ms (during the " + stage + ")");
+            fail(timeout);
+            connect.channel().close();
+            throw timeout;
+        } catch (InterruptedException e) {
+            connect.channel().close();
+            Thread.currentThread().interrupt();
+            throw new RpcException(Status.CANCELLED, "interrupted while connecting to " + target());
+        } catch (ExecutionException e) {
+            connect.channel().close();
+            Throwable cause = e.getCause();
+            if (cause instanceof RpcException r) {
+                throw new RpcException(r.status(), r.getMessage(), r);
+            }
+            throw new RpcException(Status.UNAVAILABLE, "cannot connect to " + target() + ": " + cause, cause);
+        }
+        log.debug("{}connected", logPrefix);
+    }
+
+    private static String describe(Throwable t) {
+        if (t instanceof java.net.ConnectException && String.valueOf(t.getMessage()).contains("refused")) {
+            return "connection refused";
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
+    /** Builds the pipeline; event loop, once, before the channel connects. */
+    private void init(Channel ch) {
+        channel = ch;
+        out = new ChannelOutbound(ch, true);
+        session = new ClientSession(config.service(), out, config.maxInFlight(), logPrefix);
+        session.ready().whenComplete((hello, e) -> {
+            if (e == null) {
+                ready.complete(null);
+            } else {
+                ready.completeExceptionally(e);
+            }
+        });
+        ChannelPipeline p = ch.pipeline();
+        if (config.sslContext() != null) {
+            SslHandler tls = config.sslContext().newHandler(ch.alloc(), host, port);
+            tls.setHandshakeTimeoutMillis(config.connectTimeout().toMillis());
+            p.addLast("tls", tls);
+        }
+        URI uri = config.uri();
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/hl" : uri.getRawPath();
+        URI target = URI.create((config.sslContext() != null ? "wss://" : "ws://") + uri.getRawAuthority() + path
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+        WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(target, WebSocketVersion.V13,
+                Frames.SUBPROTOCOL, false, new DefaultHttpHeaders(), MAX_MESSAGE_SIZE, true, false);
+        p.addLast("http", new HttpClientCodec());
+        p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_RESPONSE));
+        p.addLast("hl-upgrade", new ClientUpgradeHandler(this, handshaker));
+    }
+
+    // ---- for the handlers (event loop) --------------------------------------------------------
+
+    String target() {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    String logPrefix() {
+        return logPrefix;
+    }
+
+    ChannelOutbound outbound() {
+        return out;
+    }
+
+    ClientSession session() {
+        return session;
+    }
+
+    void stage(String stage) {
+        this.stage = stage;
+    }
+
+    String stage() {
+        return stage;
+    }
+
+    /** Records the first failure of the connection attempt and closes the channel. */
+    void fail(RpcException e) {
+        if (failure == null && !ready.isDone()) {
+            failure = e;
+        }
+        Channel ch = channel;
+        if (ch != null) {
+            ch.close();
+        }
+    }
+
+    /**
+     * The channel is closed: every pending call fails, later calls fail fast. Idempotent.
+     *
+     * @param peerClose the server's close code and reason, if it sent one
+     * @param violation the close code and reason this client sent because the server broke the protocol
+     */
+    void channelClosed(String peerClose, String violation) {
+        if (closeNotified) {
+            return;
+        }
+        closeNotified = true;
+        RpcException reason;
+        if (!ready.isDone()) {
+            String hint = config.sslContext() == null && "WebSocket upgrade".equals(stage)
+                    ? " (a TLS server? use wss://)" : "";
+            reason = failure != null ? failure : new RpcException(Status.UNAVAILABLE, "the connection to " + target()
+                    + " closed during the " + stage + (peerClose == null ? "" : " (close " + peerClose + ")") + hint);
+        } else if (violation != null) {
+            reason = new RpcException(Status.CONNECTION_LOST, "the connection to " + target()
+                    + " was closed by this client: the server broke the protocol (" + violation + ")");
+        } else if (closedByClient) {
+            reason = new RpcException(Status.CONNECTION_LOST, "the connection to " + target() + " was closed by this client");
+        } else {
+            reason = new RpcException(Status.CONNECTION_LOST, "the connection to " + target() + " was lost"
+                    + (peerClose == null ? "" : ": the server closed it (" + peerClose + ")"));
+            log.debug("{}{}", logPrefix, reason.getMessage());
+        }
+        ClientSession s = session;
+        if (s != null) {
+            s.onClosed(reason);
+        } else {
+            ready.completeExceptionally(reason);
+        }
+    }
+
+    // ---- RpcChannel ---------------------------------------------------------------------------
+
+    @Override
+    public ServiceDescriptor<?> service() {
+        return config.service();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <R> R call(MethodDescriptor<R> method, ArgumentWriter args) throws Exception {
+        ClientSession.PendingCall call = session.start(method, args);
+        try {
+            return (R) call.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new RpcException(Status.UNKNOWN, String.valueOf(cause), cause);
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new RpcException(Status.CANCELLED, "interrupted while waiting for the result of " + method.name());
+        } catch (CancellationException e) {
+            throw new RpcException(Status.CANCELLED, "the call of " + method.name() + " was cancelled");
+        }
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public <R> CompletableFuture<R> callAsync(MethodDescriptor<R> method, ArgumentWriter args) {
+        try {
+            return (CompletableFuture) session.start(method, args);
+        } catch (RpcException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public Object state() {
+        return session.state();
+    }
+
+    @Override
+    public void addStateListener(StateListener<Object> listener) {
+        session.addStateListener(listener);
+    }
+
+    @Override
+    public void removeStateListener(StateListener<Object> listener) {
+        session.removeStateListener(listener);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return ready.isDone() && !ready.isCompletedExceptionally() && out.isOpen();
+    }
+
+    /**
+     * Sends a normal close (1000) and closes the connection; pending calls fail with CONNECTION_LOST.
+     * Waits up to two seconds for the channel to close, unless called on its event loop.
+     */
+    @Override
+    public void close() {
+        Channel ch = channel;
+        if (ch == null) {
+            return;
+        }
+        closedByClient = true;
+        out.close(ProtocolViolation.NORMAL, "closed by the client");
+        if (!ch.eventLoop().inEventLoop()) {
+            ch.closeFuture().awaitUninterruptibly(CLOSE_WAIT_MILLIS);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RpcChannel[" + target() + " " + config.service().name() + (isOpen() ? " open" : " closed") + "]";
+    }
+}

@@ -1,0 +1,224 @@
+package dev.hardlight.netty.internal;
+
+import dev.hardlight.internal.protocol.ProtocolViolation;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running HardLight server on Netty: one acceptor thread, a group of event loops for the
+ * connections, a virtual thread per call (unless the builder gave an executor).
+ *
+ * <p>Thread-safe.
+ */
+public final class NettyServer<S> {
+    private static final Logger log = LoggerFactory.getLogger(NettyServer.class);
+    private static final AtomicLong CONNECTION_IDS = new AtomicLong();
+
+    /** Largest upgrade request (request line, headers, body) accepted. */
+    static final int MAX_UPGRADE_REQUEST = 8 * 1024;
+    /**
+     * Outbound bytes queued on a connection above which the server stops reading it (a client that
+     * does not read its answers sends no new calls), and below which it reads again.
+     */
+    static final int HIGH_WATER_MARK = 1024 * 1024;
+    static final int LOW_WATER_MARK = 256 * 1024;
+    /** How long {@link #close()} waits for connections to close after their close frames. */
+    private static final long CLOSE_WAIT_MILLIS = 3_000;
+
+    private final ServerConfig<S> config;
+    private final EventLoopGroup acceptor;
+    private final EventLoopGroup workers;
+    private final Executor executor;
+    private final WebSocketDecoderConfig decoderConfig;
+    private final ChannelGroup channels = new DefaultChannelGroup("hardlight", GlobalEventExecutor.INSTANCE);
+    private final Set<ChannelOutbound> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Channel serverChannel;
+
+    private NettyServer(ServerConfig<S> config) {
+        this.config = config;
+        decoderConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(config.maxMessageSize())
+                .allowExtensions(false) // permessage-deflate comes later, with a cap on inflated size
+                .expectMaskedFrames(true)
+                .allowMaskMismatch(false)
+                .closeOnProtocolViolation(true)
+                .build();
+        executor = config.executor() != null ? config.executor() : new VirtualThreadPerCall(closed);
+        acceptor = Transports.newGroup(1, "hl-accept", false);
+        workers = Transports.newGroup(0, "hl-server", false);
+        ServerBootstrap b = new ServerBootstrap()
+                .group(acceptor, workers)
+                .channel(Transports.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW_WATER_MARK, HIGH_WATER_MARK))
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        initConnection(ch);
+                    }
+                });
+        ChannelFuture bind = config.host() == null ? b.bind(config.port()) : b.bind(config.host(), config.port());
+        bind.awaitUninterruptibly();
+        if (!bind.isSuccess()) {
+            shutDownGroups();
+            String where = (config.host() == null ? "*" : config.host()) + ":" + config.port();
+            throw new IllegalStateException("cannot bind " + where + ": " + bind.cause().getMessage(), bind.cause());
+        }
+        serverChannel = bind.channel();
+    }
+
+    /**
+     * Binds and starts accepting.
+     *
+     * @throws IllegalStateException if the address cannot be bound
+     */
+    public static <S> NettyServer<S> start(ServerConfig<S> config) {
+        NettyServer<S> server = new NettyServer<>(config);
+        log.info("HardLight server for {} listening on {}{} ({}, {}, {})", config.service().name(),
+                describe(server.address()), config.path(), config.sslContext() == null ? "PLAINTEXT" : "TLS",
+                Transports.name(), config.sslContext() == null ? "no TLS" : TlsContexts.providerName());
+        return server;
+    }
+
+    private void initConnection(SocketChannel ch) {
+        if (closed.get()) {
+            ch.close();
+            return;
+        }
+        channels.add(ch);
+        ChannelPipeline p = ch.pipeline();
+        if (config.sslContext() != null) {
+            p.addLast("tls", config.sslContext().newHandler(ch.alloc()));
+        }
+        p.addLast("http", new HttpServerCodec(4096, MAX_UPGRADE_REQUEST, 8192));
+        p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_REQUEST));
+        p.addLast("hl-upgrade", new ServerUpgradeHandler<>(this, CONNECTION_IDS.incrementAndGet(), ch.remoteAddress()));
+    }
+
+    public ServerConfig<S> config() {
+        return config;
+    }
+
+    /** Frames up to maxMessageSize, masked, no extensions; a violation closes with its code. */
+    WebSocketDecoderConfig decoderConfig() {
+        return decoderConfig;
+    }
+
+    Executor executor() {
+        return executor;
+    }
+
+    void opened(ChannelOutbound out) {
+        connections.add(out);
+        if (closed.get()) {
+            out.close(ProtocolViolation.GOING_AWAY, "server shutting down");
+        }
+    }
+
+    void closed(ChannelOutbound out) {
+        connections.remove(out);
+    }
+
+    /** Upgraded connections currently open. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /**
+     * Stops accepting, closes every connection with 1001 (calls in flight fail on their clients with
+     * CONNECTION_LOST), waits up to a few seconds for them to close, then stops the event loops and
+     * the owned handler executor. Idempotent.
+     */
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        serverChannel.close().awaitUninterruptibly();
+        for (ChannelOutbound out : connections) {
+            out.close(ProtocolViolation.GOING_AWAY, "server shutting down");
+        }
+        for (Channel ch : channels) {
+            if (ch.pipeline().get("hl-frames") == null) {
+                ch.close(); // not upgraded (yet): no WebSocket to say goodbye on
+            }
+        }
+        if (!channels.newCloseFuture().awaitUninterruptibly(CLOSE_WAIT_MILLIS)) {
+            log.warn("{} connections did not close within {} ms, closing them", channels.size(), CLOSE_WAIT_MILLIS);
+            channels.close().awaitUninterruptibly(CLOSE_WAIT_MILLIS);
+        }
+        shutDownGroups();
+        log.info("HardLight server on {} closed", describe(serverChannel.localAddress()));
+    }
+
+    private void shutDownGroups() {
+        acceptor.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        acceptor.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        workers.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The default handler executor: a new virtual thread per call, without the bookkeeping of an
+     * {@code ExecutorService} (a closing connection interrupts its own handlers). Refuses work once
+     * the server is closed.
+     */
+    private static final class VirtualThreadPerCall implements Executor {
+        private final ThreadFactory threads = Thread.ofVirtual().name("hl-call-", 0).factory();
+        private final AtomicBoolean closed;
+
+        VirtualThreadPerCall(AtomicBoolean closed) {
+            this.closed = closed;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            if (closed.get()) {
+                throw new RejectedExecutionException("the server is closed");
+            }
+            threads.newThread(task).start();
+        }
+    }
+
+    /** "host:port" of a socket address (numeric host), for log lines. */
+    static String describe(SocketAddress address) {
+        if (address instanceof InetSocketAddress a) {
+            String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+        }
+        return String.valueOf(address);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.hardlight.netty.internal;
+
+import dev.hardlight.HandlerFactory;
+import dev.hardlight.service.ServiceDescriptor;
+import io.netty.handler.ssl.SslContext;
+import java.util.concurrent.Executor;
+
+/**
+ * Everything a server needs, validated by the public builder.
+ *
+ * @param sslContext {@code null} for plaintext
+ * @param tlsFingerprint the leaf certificate's SHA-256 (hex), or {@code null} for plaintext
+ * @param host {@code null} to bind every interface
+ * @param executor {@code null}: a virtual thread per call, owned (and shut down) by the server
+ */
+public record ServerConfig<S>(ServiceDescriptor<S> service, HandlerFactory<S> factory, SslContext sslContext,
+                              String tlsFingerprint, String host, int port, String path, int maxInFlight,
+                              int maxMessageSize, Executor executor) {}

@@ -1,0 +1,44 @@
+package dev.hardlight.netty.internal;
+
+import dev.hardlight.internal.protocol.ServerSession;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+
+/** Feeds a server connection's messages to its {@link ServerSession}. Event loop only. */
+final class ServerFrameHandler<S> extends FrameHandler {
+    private final NettyServer<S> server;
+    private final ServerSession<S> session;
+
+    ServerFrameHandler(NettyServer<S> server, ServerSession<S> session, ChannelOutbound out, String logPrefix,
+                       int maxMessageSize) {
+        super(out, logPrefix, maxMessageSize);
+        this.server = server;
+        this.session = session;
+        server.opened(out);
+    }
+
+    @Override
+    protected void onBinary(ByteBuf message) {
+        session.onMessage(message);
+    }
+
+    /**
+     * A client that does not read its answers must not make the server buffer them without bound:
+     * while the outbound buffer is above its high-water mark, stop reading (no new calls) until the
+     * client has caught up.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        if (ctx.channel().isWritable()) {
+            ctx.read();
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    protected void onClosed(ChannelHandlerContext ctx) {
+        session.onClosed();
+        server.closed(out);
+    }
+}

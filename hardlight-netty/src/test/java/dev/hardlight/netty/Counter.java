@@ -1,0 +1,18 @@
+package dev.hardlight.netty;
+
+import dev.hardlight.Rpc;
+
+/** The test contract: a counter, plus methods that fail, block and measure concurrency on demand. */
+@Rpc
+public interface Counter {
+    int increment(int amount);
+
+    /** Fails as {@code kind} says: "declared", "rpc", "runtime", "error"; otherwise returns kind. */
+    String fail(String kind) throws CounterException;
+
+    /** Blocks until the test releases it (or the call is interrupted). */
+    int block(int token) throws InterruptedException;
+
+    /** Counts the handlers running at once (see {@link CounterHandler}). */
+    int probe(int x) throws InterruptedException;
+}
