@@ -9,7 +9,7 @@ import java.util.TreeSet;
 
 /**
  * The canonical schema text of a contract and the hashes computed from it, as specified in
- * {@code SCHEMA.md}: a service line, a state line when the service has a connection state, one line
+ * {@code docs/protocol.md} section 6: a service line, a state line when the service has a connection state, one line
  * per method in id order, then one line per type crossing the wire, sorted by canonical name. Every line ends with {@code \n}; the text is hashed as UTF-8.
  */
 public final class SchemaText {

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * A type that crosses the wire, as the processor models it: its Java source form (fully qualified)
- * and its canonical schema form (see {@code SCHEMA.md}). Types that encode to the same bytes have the
+ * and its canonical schema form (see {@code docs/protocol.md} section 6). Types that encode to the same bytes have the
  * same schema form: {@code int}, {@code Integer}; {@code List<T>}, {@code T[]}. Immutable.
  */
 public sealed interface WireType {

@@ -1,5 +1,6 @@
 package dev.hardlight.examples.counter;
 
+import dev.hardlight.StateListener;
 import dev.hardlight.netty.ClientOptions;
 import dev.hardlight.netty.HardLight;
 import dev.hardlight.netty.HardLightServer;
@@ -33,23 +34,29 @@ public final class CounterDemo {
             out.println("server:  self-signed certificate, SHA-256 fingerprint " + fingerprint);
 
             try (CounterClient client = CounterClient.connect(uri, ClientOptions.pinned(fingerprint))) {
-                out.println("client:  connected, certificate pinned");
+                out.println("client:  connected, certificate pinned, state " + client.state());
+                StateListener<CounterState> printer = (before, after) ->
+                        out.println("client:  state changed " + before + " -> " + after);
+                client.onStateChange(printer);
                 out.println("client:  increment(1)  -> " + client.increment(1));
                 out.println("client:  increment(41) -> " + client.increment(41));
                 out.println("client:  decrement(2)  -> " + client.decrement(2));
+                // The state is already current when a call returns: no polling needed.
+                out.println("client:  state after decrement(2): " + client.state());
                 try {
                     client.decrement(100);
                 } catch (CounterUnderflowException e) {
                     out.println("client:  decrement(100) threw CounterUnderflowException: " + e.getMessage());
                 }
 
+                client.removeStateListener(printer);
                 List<CompletableFuture<Integer>> futures = new ArrayList<>();
                 for (int i = 0; i < 100; i++) {
                     futures.add(client.incrementAsync(1));
                 }
                 CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
                 out.println("client:  100 async increment(1) calls in flight at once, all answered");
-                out.println("client:  get()         -> " + client.get());
+                out.println("client:  get()         -> " + client.get() + ", state " + client.state());
             }
         }
         out.println("demo:    done");

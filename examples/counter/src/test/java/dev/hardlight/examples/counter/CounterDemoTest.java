@@ -21,7 +21,11 @@ class CounterDemoTest {
                 .contains("increment(41) -> 42\n")
                 .contains("decrement(2)  -> 40\n")
                 .contains("decrement(100) threw CounterUnderflowException: counter of connection")
-                .contains("get()         -> 140\n")
+                .contains("connected, certificate pinned, state CounterState[counter=0]\n")
+                .contains("state changed CounterState[counter=0] -> CounterState[counter=1]\n")
+                .contains("state changed CounterState[counter=42] -> CounterState[counter=40]\n")
+                .contains("state after decrement(2): CounterState[counter=40]\n")
+                .contains("get()         -> 140, state CounterState[counter=140]\n")
                 .endsWith("demo:    done\n");
     }
 }
