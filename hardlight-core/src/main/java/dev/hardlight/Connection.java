@@ -43,6 +43,16 @@ public interface Connection {
      */
     <A> A attachment(Class<A> type);
 
+    /** The topics this connection is subscribed to; handlers add and remove them. */
+    Subscriptions subscriptions();
+
+    /**
+     * The server's event emitter (the same one {@code server.events(type)} returns).
+     *
+     * @throws IllegalStateException if the service declares no events or another type
+     */
+    <E> EventEmitter<E> events(Class<E> type);
+
     /**
      * Closes the connection with a normal close (1000). Calls in flight on it fail on the client with
      * {@link Status#CONNECTION_LOST}. Returns immediately; does nothing if already closed.

@@ -47,4 +47,10 @@ public @interface Rpc {
      * (the default) for none. It is part of the contract and of its fingerprint.
      */
     Class<?> state() default void.class;
+
+    /**
+     * The service's event type: a sealed interface of records, or an enum, or {@code void.class} (the
+     * default) for none. Servers emit values of it on topics; clients receive them typed.
+     */
+    Class<?> events() default void.class;
 }

@@ -38,6 +38,7 @@ public final class Codecs {
     public static final Codec<Instant> INSTANT = of(WireWriter::writeInstant, WireReader::readInstant);
     public static final Codec<Duration> DURATION = of(WireWriter::writeDuration, WireReader::readDuration);
     public static final Codec<UUID> UUID = of(WireWriter::writeUuid, WireReader::readUuid);
+    public static final Codec<dev.hardlight.Topic> TOPIC = of(WireWriter::writeTopic, WireReader::readTopic);
 
     /** Encodes nothing; decodes to {@code null}. The return codec of {@code void} methods. */
     public static final Codec<Void> VOID = new Codec<>() {

@@ -101,6 +101,15 @@ public abstract class WireReader {
         return new UUID(msb, lsb);
     }
 
+    /** A topic: varint length (at most {@link dev.hardlight.Topic#MAX_LENGTH}), then its bytes. */
+    public final dev.hardlight.Topic readTopic() {
+        int length = readVarInt();
+        if (length > dev.hardlight.Topic.MAX_LENGTH) {
+            throw malformed("topic of " + length + " bytes (expected: <= " + dev.hardlight.Topic.MAX_LENGTH + ")");
+        }
+        return dev.hardlight.Topic.of(readRaw(length));
+    }
+
     /** Reads a tag of a sealed interface or an enum ordinal and checks it is below {@code limit}. */
     public final int readTag(int limit, String typeName) {
         int tag = readVarInt();

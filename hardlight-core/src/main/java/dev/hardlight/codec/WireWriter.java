@@ -94,6 +94,15 @@ public abstract class WireWriter {
         writeRaw(b, 0, 16);
     }
 
+    /** A topic: varint length, then its bytes. */
+    public final void writeTopic(dev.hardlight.Topic value) {
+        dev.hardlight.Topic t = requireValue(value, "Topic");
+        byte[] b = new byte[t.length()];
+        t.copyTo(b, 0);
+        writeVarInt(b.length);
+        writeRaw(b, 0, b.length);
+    }
+
     /**
      * Returns {@code value}, or throws {@link MissingValueException} naming {@code what} when it is
      * {@code null}. Generated codecs call this for every non-nullable reference value.

@@ -1,5 +1,7 @@
 package dev.hardlight.service;
 
+import dev.hardlight.EventListener;
+import dev.hardlight.EventStream;
 import dev.hardlight.StateListener;
 import java.util.concurrent.CompletableFuture;
 
@@ -42,6 +44,18 @@ public interface RpcChannel extends AutoCloseable {
 
     /** Removes a listener added with {@link #addStateListener}. */
     void removeStateListener(StateListener<Object> listener);
+
+    /**
+     * The events this connection receives, in a bounded queue that exists from the moment the channel
+     * is connected (so early events are kept). Empty and never filled when the service declares no events.
+     */
+    EventStream<Object> events();
+
+    /** Adds a listener called for every event on the I/O thread (see {@link EventListener}). */
+    void addEventListener(EventListener<Object> listener);
+
+    /** Removes a listener added with {@link #addEventListener}. */
+    void removeEventListener(EventListener<Object> listener);
 
     /** Whether the connection is open. */
     boolean isOpen();

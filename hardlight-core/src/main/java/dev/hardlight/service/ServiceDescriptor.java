@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param methods the methods, indexed by id
  * @param dispatcher the generated dispatcher
  * @param state the codec of the connection state record, or {@code null} when the service has none
+ * @param events the event type and codec, or {@code null} when the service has none
  */
 public record ServiceDescriptor<S>(
         Class<S> type,
@@ -23,12 +24,19 @@ public record ServiceDescriptor<S>(
         String schema,
         List<MethodDescriptor<?>> methods,
         ServiceDispatcher<S> dispatcher,
-        StateCodec<?> state) {
+        StateCodec<?> state,
+        EventDescriptor<?> events) {
 
-    /** A descriptor of a service without connection state. */
+    /** A descriptor of a service without connection state or events. */
     public ServiceDescriptor(Class<S> type, String name, byte[] fingerprint, String schema,
                              List<MethodDescriptor<?>> methods, ServiceDispatcher<S> dispatcher) {
-        this(type, name, fingerprint, schema, methods, dispatcher, null);
+        this(type, name, fingerprint, schema, methods, dispatcher, null, null);
+    }
+
+    /** A descriptor of a service with connection state ({@code null} for none) and no events. */
+    public ServiceDescriptor(Class<S> type, String name, byte[] fingerprint, String schema,
+                             List<MethodDescriptor<?>> methods, ServiceDispatcher<S> dispatcher, StateCodec<?> state) {
+        this(type, name, fingerprint, schema, methods, dispatcher, state, null);
     }
 
     public ServiceDescriptor {

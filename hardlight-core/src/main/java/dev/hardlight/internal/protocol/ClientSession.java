@@ -1,13 +1,18 @@
 package dev.hardlight.internal.protocol;
 
 import dev.hardlight.RpcException;
+import dev.hardlight.Event;
+import dev.hardlight.EventListener;
+import dev.hardlight.EventStream;
 import dev.hardlight.StateListener;
+import dev.hardlight.Topic;
 import dev.hardlight.Status;
 import dev.hardlight.codec.WireReader;
 import dev.hardlight.internal.codec.ByteBufWireReader;
 import dev.hardlight.internal.codec.ByteBufWireWriter;
 import dev.hardlight.service.ArgumentWriter;
 import dev.hardlight.service.DeclaredError;
+import dev.hardlight.service.EventDescriptor;
 import dev.hardlight.service.MethodDescriptor;
 import dev.hardlight.service.ServiceDescriptor;
 import dev.hardlight.service.StateCodec;
@@ -63,9 +68,21 @@ public final class ClientSession {
     /** Written by the event loop only; read by any thread. */
     private volatile Object state;
     private final CopyOnWriteArrayList<StateListener<Object>> stateListeners = new CopyOnWriteArrayList<>();
+    private final EventDescriptor<Object> events;
+    private final ClientEventQueue eventQueue;
+    private final CopyOnWriteArrayList<EventListener<Object>> eventListeners = new CopyOnWriteArrayList<>();
 
-    @SuppressWarnings("unchecked")
     public ClientSession(ServiceDescriptor<?> service, Outbound out, int clientMaxInFlight, String logPrefix) {
+        this(service, out, clientMaxInFlight, DEFAULT_EVENT_QUEUE, logPrefix);
+    }
+
+    /** @param eventQueueCapacity events kept for the application before new ones are dropped and counted */
+    @SuppressWarnings("unchecked")
+    public ClientSession(ServiceDescriptor<?> service, Outbound out, int clientMaxInFlight, int eventQueueCapacity,
+                         String logPrefix) {
+        if (eventQueueCapacity < 1) {
+            throw new IllegalArgumentException("eventQueueCapacity: " + eventQueueCapacity + " (expected: >= 1)");
+        }
         if (clientMaxInFlight < 1 || clientMaxInFlight > 65_535) {
             throw new IllegalArgumentException("maxInFlight: " + clientMaxInFlight + " (expected: 1..65535)");
         }
@@ -74,6 +91,52 @@ public final class ClientSession {
         this.clientMaxInFlight = clientMaxInFlight;
         this.logPrefix = logPrefix;
         this.stateCodec = (StateCodec<Object>) service.state();
+        this.events = (EventDescriptor<Object>) service.events();
+        this.eventQueue = new ClientEventQueue(eventQueueCapacity);
+    }
+
+    /** Events a client keeps queued for its application before it drops (and counts) new ones. */
+    public static final int DEFAULT_EVENT_QUEUE = 4096;
+
+    /** The bounded queue of received events. */
+    public EventStream<Object> events() {
+        return eventQueue;
+    }
+
+    public void addEventListener(EventListener<Object> listener) {
+        eventListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    public void removeEventListener(EventListener<Object> listener) {
+        eventListeners.remove(listener);
+    }
+
+    private void onEvent(ByteBuf msg) {
+        WireReader r = new ByteBufWireReader(msg);
+        Topic topic = r.readTopic();
+        if (events == null) {
+            return; // this client's contract has no events
+        }
+        Object value = events.codec().decode(r);
+        r.expectEnd("EVENT");
+        Event<Object> event = eventQueue.offer(topic, value);
+        for (EventListener<Object> l : eventListeners) {
+            try {
+                l.onEvent(event);
+            } catch (RuntimeException e) {
+                log.warn("{}event listener failed", logPrefix, e);
+            }
+        }
+    }
+
+    private void onEventsMissed(ByteBuf msg) {
+        WireReader r = new ByteBufWireReader(msg);
+        long n = r.readVarLong();
+        r.expectEnd("EVENTS_MISSED");
+        if (n < 1) {
+            throw WireReader.malformed("EVENTS_MISSED of " + n);
+        }
+        eventQueue.missed(n);
     }
 
     /** The current connection state (valid once {@link #ready()} completed), or {@code null} if the service has none. */
@@ -119,6 +182,8 @@ public final class ClientSession {
                 case FrameType.RESULT -> onResult(msg);
                 case FrameType.ERROR -> onError(msg);
                 case FrameType.STATE_DELTA -> onStateDelta(msg);
+                case FrameType.EVENT -> onEvent(msg);
+                case FrameType.EVENTS_MISSED -> onEventsMissed(msg);
                 case FrameType.HELLO -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "second HELLO");
                 case FrameType.CALL, FrameType.CANCEL -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
                         FrameType.name(type) + " is a client-to-server frame");
@@ -152,6 +217,9 @@ public final class ClientSession {
         }
         if (stateCodec != null) {
             state = initialState(hello);
+        }
+        if (events != null) {
+            checkEventType(hello);
         }
         mapMethods(hello);
         int n = Math.min(clientMaxInFlight, hello.maxInFlight());
@@ -187,6 +255,23 @@ public final class ClientSession {
             }
         }
         throw incompatible("the server sent no connection state; this client expects " + stateCodec.type().getName());
+    }
+
+    private void checkEventType(Hello hello) {
+        for (Hello.Extension e : hello.extensions()) {
+            if (e.tag() == ServerSession.EVENTS_HELLO_EXTENSION && e.value().length == 8) {
+                long hash = 0;
+                for (byte b : e.value()) {
+                    hash = (hash << 8) | (b & 0xFF);
+                }
+                if (hash != events.schemaHash()) {
+                    throw incompatible("the server's event type differs from this client's " + events.type().getName()
+                            + ": regenerate the client from the server's contract");
+                }
+                return;
+            }
+        }
+        throw incompatible("the server declares no events; this client expects " + events.type().getName());
     }
 
     private ProtocolViolation incompatible(String message) {
@@ -383,6 +468,7 @@ public final class ClientSession {
         }
         closedReason = reason;
         ready.completeExceptionally(reason);
+        eventQueue.close(reason);
         int l = limit;
         if (l == 0) {
             return;

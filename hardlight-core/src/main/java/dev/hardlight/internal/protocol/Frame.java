@@ -101,6 +101,39 @@ public sealed interface Frame {
         }
     }
 
+    /** An event with its payload undecoded (its type depends on the service). */
+    record EventFrame(dev.hardlight.Topic topic, byte[] payload) implements Frame {
+        @Override
+        public void encode(ByteBuf buf) {
+            buf.writeByte(FrameType.EVENT);
+            new dev.hardlight.internal.codec.ByteBufWireWriter(buf).writeTopic(topic);
+            buf.writeBytes(payload);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof EventFrame e && e.topic.equals(topic) && Arrays.equals(e.payload, payload);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * topic.hashCode() + Arrays.hashCode(payload);
+        }
+
+        @Override
+        public String toString() {
+            return "EventFrame[topic=" + topic + ", payload=" + ByteBufUtil.hexDump(payload) + "]";
+        }
+    }
+
+    record EventsMissed(long count) implements Frame {
+        @Override
+        public void encode(ByteBuf buf) {
+            buf.writeByte(FrameType.EVENTS_MISSED);
+            dev.hardlight.internal.codec.Varint.writeVarLong(buf, count);
+        }
+    }
+
     record Cancel(int callId) implements Frame {
         @Override
         public void encode(ByteBuf buf) {
@@ -136,6 +169,16 @@ public sealed interface Frame {
             case FrameType.STATE_DELTA -> {
                 int count = Frames.readId(buf);
                 return new StateDelta(count, ByteBufUtil.getBytes(buf, buf.readerIndex(), buf.readableBytes()));
+            }
+            case FrameType.EVENT -> {
+                dev.hardlight.Topic topic = new ByteBufWireReader(buf).readTopic();
+                return new EventFrame(topic, ByteBufUtil.getBytes(buf, buf.readerIndex(), buf.readableBytes()));
+            }
+            case FrameType.EVENTS_MISSED -> {
+                WireReader r = new ByteBufWireReader(buf);
+                long count = r.readVarLong();
+                r.expectEnd("EVENTS_MISSED");
+                return new EventsMissed(count);
             }
             case FrameType.CANCEL -> {
                 WireReader r = new ByteBufWireReader(buf);

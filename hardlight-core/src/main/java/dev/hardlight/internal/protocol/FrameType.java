@@ -19,12 +19,14 @@ public final class FrameType {
     public static final int CANCEL = 0x05;
     /** Reserved: connection state delta (server to client). */
     public static final int STATE_DELTA = 0x06;
-    /** Reserved: event on a topic (server to client). */
+    /** Server to client: an event on a topic. */
     public static final int EVENT = 0x07;
     /** Reserved: feature set change (server to client). */
     public static final int FEATURES = 0x08;
     /** Reserved: go-away before a graceful shutdown (server to client). */
     public static final int GO_AWAY = 0x09;
+    /** Server to client: this many events for the connection were dropped (slow consumer). */
+    public static final int EVENTS_MISSED = 0x0A;
 
     public static String name(int type) {
         return switch (type) {
@@ -37,6 +39,7 @@ public final class FrameType {
             case EVENT -> "EVENT";
             case FEATURES -> "FEATURES";
             case GO_AWAY -> "GO_AWAY";
+            case EVENTS_MISSED -> "EVENTS_MISSED";
             default -> "0x" + Integer.toHexString(type);
         };
     }

@@ -15,6 +15,16 @@ public interface Outbound {
     /** Sends one whole frame; takes ownership of {@code frame} (releases it, even when closed). */
     void send(ByteBuf frame);
 
+    /**
+     * Sends an event frame unless the connection's outbound queue is over its high-water mark (a slow
+     * consumer). Returns {@code false} when the event was not queued; the transport then applies its
+     * slow-consumer policy (drop, or close the connection). Takes ownership of {@code frame}.
+     */
+    default boolean offerEvent(ByteBuf frame) {
+        send(frame);
+        return true;
+    }
+
     /** Whether the connection is open. */
     default boolean isOpen() {
         return true;

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: {@link #onMessage} and {@link #onClosed} are called by one thread at a time (the
  * connection's event loop); invocations complete on executor threads.
  */
-public final class ServerSession<S> {
+public final class ServerSession<S> implements TopicRegistry.EventSink {
     private static final Logger log = LoggerFactory.getLogger(ServerSession.class);
 
     private final ServiceDescriptor<S> service;
@@ -49,6 +49,9 @@ public final class ServerSession<S> {
     private volatile boolean closed;
     private final ServerState<?> state;
     private SessionConnection connection;
+    private SessionSubscriptions subscriptions;
+    /** Guarded by 'this': events dropped since the last one delivered. */
+    private long missedEvents;
     /** Marks the slot of a call to an unknown method while its error is sent. */
     private final Invocation unknown = new Invocation(-1, null, null);
 
@@ -85,15 +88,54 @@ public final class ServerSession<S> {
      *
      * @throws RuntimeException whatever the factory throws: refuse the connection (close 1011)
      */
-    public static <S> ServerSession<S> open(ServiceDescriptor<S> service, HandlerFactory<S> factory, long connectionId,
-                                            SocketAddress remoteAddress, Outbound out, Executor executor,
+    public static <S> ServerSession<S> open(ServiceDescriptor<S> service, HandlerFactory<S> factory, TopicRegistry<?> topics,
+                                            long connectionId, SocketAddress remoteAddress, Outbound out, Executor executor,
                                             int maxInFlight, int maxMessageSize, String logPrefix) {
         ServerState<?> state = newState(service, out);
-        SessionConnection connection = new SessionConnection(connectionId, remoteAddress, out, state);
-        S handler = Objects.requireNonNull(factory.create(connection), "the handler factory returned null");
+        SessionSubscriptions subscriptions = new SessionSubscriptions(topics);
+        SessionConnection connection = new SessionConnection(connectionId, remoteAddress, out, state, subscriptions,
+                topics, service.events());
+        S handler;
+        try {
+            handler = Objects.requireNonNull(factory.create(connection), "the handler factory returned null");
+        } catch (RuntimeException | Error e) {
+            subscriptions.close(); // whatever the factory subscribed must not outlive the refused connection
+            throw e;
+        }
         ServerSession<S> session = new ServerSession<>(service, handler, state, out, executor, maxInFlight, maxMessageSize, logPrefix);
         session.connection = connection;
+        session.subscriptions = subscriptions;
         return session;
+    }
+
+    /** Queues an event frame for this connection, telling the client first how many it missed. */
+    @Override
+    public void deliverEvent(ByteBuf frame) {
+        synchronized (this) {
+            if (closed) {
+                frame.release();
+                return;
+            }
+            if (missedEvents > 0) {
+                ByteBuf notice = out.alloc().buffer(8);
+                notice.writeByte(FrameType.EVENTS_MISSED);
+                dev.hardlight.internal.codec.Varint.writeVarLong(notice, missedEvents);
+                if (!out.offerEvent(notice)) {
+                    missedEvents++;
+                    frame.release();
+                    return;
+                }
+                missedEvents = 0;
+            }
+            if (!out.offerEvent(frame)) {
+                missedEvents++;
+            }
+        }
+    }
+
+    /** Events dropped for this connection and not yet reported to it. */
+    public synchronized long missedEvents() {
+        return missedEvents;
     }
 
     /** The connection handed to the handler factory ({@code null} for sessions made around a handler). */
@@ -123,12 +165,30 @@ public final class ServerSession<S> {
 
     /** Sends the hello (with the state snapshot, if any): the first frame of every connection. */
     public void start() {
+        List<Hello.Extension> extensions = new ArrayList<>(2);
+        if (service.events() != null) {
+            byte[] hash = new byte[8];
+            long h = service.events().schemaHash();
+            for (int i = 0; i < 8; i++) {
+                hash[i] = (byte) (h >>> (56 - 8 * i));
+            }
+            extensions.add(new Hello.Extension(EVENTS_HELLO_EXTENSION, hash));
+        }
         if (state == null) {
-            sendHello(List.of());
+            sendHello(extensions);
         } else {
-            state.start(snapshot -> sendHello(List.of(snapshot)));
+            state.start(snapshot -> {
+                extensions.add(0, snapshot);
+                sendHello(extensions);
+            });
+        }
+        if (subscriptions != null) {
+            subscriptions.bind(this); // only now: no event may precede the hello
         }
     }
+
+    /** HELLO extension tag carrying the event type's hash ({@code u64be}). */
+    static final int EVENTS_HELLO_EXTENSION = 3;
 
     private void sendHello(List<Hello.Extension> extensions) {
         ByteBuf buf = out.alloc().buffer();
@@ -219,6 +279,9 @@ public final class ServerSession<S> {
     /** The connection is gone: interrupt running handlers; their results are dropped. */
     public void onClosed() {
         closed = true;
+        if (subscriptions != null) {
+            subscriptions.close();
+        }
         if (state != null) {
             state.close();
         }

@@ -1,7 +1,10 @@
 package dev.hardlight.internal.protocol;
 
 import dev.hardlight.Connection;
+import dev.hardlight.EventEmitter;
+import dev.hardlight.Subscriptions;
 import dev.hardlight.SyncedState;
+import dev.hardlight.service.EventDescriptor;
 import java.net.SocketAddress;
 
 /**
@@ -13,13 +16,37 @@ final class SessionConnection implements Connection {
     private final SocketAddress remoteAddress;
     private final Outbound out;
     private final ServerState<?> state;
+    private final Subscriptions subscriptions;
+    private final TopicRegistry<?> topics;
+    private final EventDescriptor<?> events;
     private volatile Object attachment;
 
-    SessionConnection(long id, SocketAddress remoteAddress, Outbound out, ServerState<?> state) {
+    SessionConnection(long id, SocketAddress remoteAddress, Outbound out, ServerState<?> state,
+                      Subscriptions subscriptions, TopicRegistry<?> topics, EventDescriptor<?> events) {
         this.id = id;
         this.remoteAddress = remoteAddress;
         this.out = out;
         this.state = state;
+        this.subscriptions = subscriptions;
+        this.topics = topics;
+        this.events = events;
+    }
+
+    @Override
+    public Subscriptions subscriptions() {
+        return subscriptions;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <E> EventEmitter<E> events(Class<E> type) {
+        if (events == null) {
+            throw new IllegalStateException("this service declares no events (@Rpc(events = ...))");
+        }
+        if (events.type() != type) {
+            throw new IllegalStateException("the service's events are " + events.type().getName() + ", not " + type.getName());
+        }
+        return (EventEmitter<E>) topics;
     }
 
     @Override

@@ -94,6 +94,11 @@ class GoldenVectorsTest {
                 frame("frame-error-unimplemented", "ERROR: call id 1, status UNIMPLEMENTED (12), message \"no\", not declared",
                         new Frame.Error(1, Status.UNIMPLEMENTED, "no", 0)),
                 frame("frame-cancel", "CANCEL: call id 300", new Frame.Cancel(300)),
+                frame("frame-event", "EVENT: topic \"room-1\", payload (String \"hi\")",
+                        new Frame.EventFrame(dev.hardlight.Topic.of("room-1"), new byte[] {0x02, 0x68, 0x69})),
+                frame("frame-events-missed", "EVENTS_MISSED: 300 events dropped", new Frame.EventsMissed(300)),
+                value("value-topic", "Topic \"abc\" (a string topic is its UTF-8 bytes)", dev.hardlight.codec.Codecs.TOPIC,
+                        dev.hardlight.Topic.of(new byte[] {0x61, 0x62, 0x63})),
                 frame("frame-state-delta", "STATE_DELTA: 2 fields of record State(int counter, String user):"
                         + " field 0 = int 3, field 1 = String \"bo\"",
                         new Frame.StateDelta(2, new byte[] {0x00, 0x06, 0x01, 0x02, 0x62, 0x6f})),

@@ -184,7 +184,7 @@ class StateSyncTest {
             assertThatThrownBy(() -> conn.state(String.class)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("is a " + CalcState.class.getName());
             return handler;
-        }, 7, null, toClient, Runnable::run, 8, 1 << 20, "");
+        }, new TopicRegistry<>(null, toClient.alloc(), null, Runnable::run), 7, null, toClient, Runnable::run, 8, 1 << 20, "");
         server.start();
         assertThat(server.connection().attachment(String.class)).isEqualTo(secret);
         assertThat(server.connection().id()).isEqualTo(7);
@@ -201,7 +201,7 @@ class StateSyncTest {
             assertThatThrownBy(() -> conn.state(CalcState.class)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("declares no connection state");
             return handler;
-        }, 1, null, toClient, Runnable::run, 8, 1 << 20, "");
+        }, new TopicRegistry<>(null, toClient.alloc(), null, Runnable::run), 1, null, toClient, Runnable::run, 8, 1 << 20, "");
         assertThat(server.state()).isNull();
     }
 

@@ -1,6 +1,8 @@
 package dev.hardlight.netty.internal;
 
 import dev.hardlight.RpcException;
+import dev.hardlight.EventListener;
+import dev.hardlight.EventStream;
 import dev.hardlight.StateListener;
 import dev.hardlight.Status;
 import dev.hardlight.internal.protocol.ClientSession;
@@ -317,6 +319,21 @@ public final class NettyRpcChannel implements RpcChannel {
     @Override
     public void removeStateListener(StateListener<Object> listener) {
         session.removeStateListener(listener);
+    }
+
+    @Override
+    public EventStream<Object> events() {
+        return session.events();
+    }
+
+    @Override
+    public void addEventListener(EventListener<Object> listener) {
+        session.addEventListener(listener);
+    }
+
+    @Override
+    public void removeEventListener(EventListener<Object> listener) {
+        session.removeEventListener(listener);
     }
 
     @Override

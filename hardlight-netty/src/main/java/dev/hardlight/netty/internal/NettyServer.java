@@ -16,6 +16,10 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import dev.hardlight.internal.protocol.TopicRegistry;
+import dev.hardlight.service.EventDescriptor;
+import dev.hardlight.service.ServiceDescriptor;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -60,9 +64,12 @@ public final class NettyServer<S> {
     private final Set<ChannelOutbound> connections = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Channel serverChannel;
+    /** The server's topics, subscriptions and event emitter. */
+    private final TopicRegistry<?> topics;
 
     private NettyServer(ServerConfig<S> config) {
         this.config = config;
+        this.topics = newTopics(config.service());
         decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(config.maxMessageSize())
                 .allowExtensions(false) // permessage-deflate comes later, with a cap on inflated size
@@ -130,6 +137,18 @@ public final class NettyServer<S> {
     }
 
     /** Frames up to maxMessageSize, masked, no extensions; a violation closes with its code. */
+    private static <E> TopicRegistry<E> newTopics(ServiceDescriptor<?> service) {
+        @SuppressWarnings("unchecked")
+        EventDescriptor<E> events = (EventDescriptor<E>) service.events();
+        return new TopicRegistry<>(events == null ? null : events.codec(), PooledByteBufAllocator.DEFAULT, null,
+                task -> Thread.ofVirtual().name("hl-topics").start(task));
+    }
+
+    /** The server's topic registry (its event emitter). */
+    public TopicRegistry<?> topics() {
+        return topics;
+    }
+
     WebSocketDecoderConfig decoderConfig() {
         return decoderConfig;
     }

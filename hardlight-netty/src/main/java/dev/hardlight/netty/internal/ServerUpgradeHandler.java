@@ -151,7 +151,7 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
         ChannelOutbound out = new ChannelOutbound(ctx.channel(), false);
         ServerSession<S> session;
         try {
-            session = ServerSession.open(config.service(), config.factory(), id, ctx.channel().remoteAddress(), out,
+            session = ServerSession.open(config.service(), config.factory(), server.topics(), id, ctx.channel().remoteAddress(), out,
                     server.executor(), config.maxInFlight(), config.maxMessageSize(), prefix);
         } catch (Throwable t) {
             log.warn("{}the handler factory failed, closing with 1011", prefix, t);

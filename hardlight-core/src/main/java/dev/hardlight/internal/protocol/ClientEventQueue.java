@@ -1,0 +1,133 @@
+package dev.hardlight.internal.protocol;
+
+import dev.hardlight.Event;
+import dev.hardlight.EventStream;
+import dev.hardlight.RpcException;
+import dev.hardlight.Topic;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The client's bounded event queue. A full queue drops the new event and counts it; the next event
+ * queued carries the count ({@link Event#missedBefore()}), together with drops the server reported.
+ *
+ * <p>Thread-safe: the event loop offers, application threads take.
+ */
+final class ClientEventQueue implements EventStream<Object> {
+    private final int capacity;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notEmpty = lock.newCondition();
+    /** Guarded by lock. */
+    private final ArrayDeque<Event<Object>> queue = new ArrayDeque<>();
+    /** Guarded by lock: dropped since the last event queued. */
+    private long pendingMissed;
+    /** Guarded by lock. */
+    private long totalMissed;
+    /** Guarded by lock. */
+    private RpcException closed;
+
+    ClientEventQueue(int capacity) {
+        this.capacity = capacity;
+    }
+
+    /** Queues an event (or counts it when full); returns the event as listeners see it. */
+    Event<Object> offer(Topic topic, Object value) {
+        lock.lock();
+        try {
+            Event<Object> event = new Event<>(topic, value, pendingMissed);
+            if (queue.size() >= capacity) {
+                pendingMissed++;
+                totalMissed++;
+            } else {
+                queue.add(event);
+                pendingMissed = 0;
+                notEmpty.signal();
+            }
+            return event;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Counts events the server dropped for this connection. */
+    void missed(long n) {
+        lock.lock();
+        try {
+            pendingMissed += n;
+            totalMissed += n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void close(RpcException reason) {
+        lock.lock();
+        try {
+            if (closed == null) {
+                closed = reason;
+                notEmpty.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Event<Object> take() throws InterruptedException {
+        lock.lock();
+        try {
+            while (queue.isEmpty()) {
+                if (closed != null) {
+                    throw new RpcException(closed.status(), closed.getMessage());
+                }
+                notEmpty.await();
+            }
+            return queue.poll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Event<Object>> poll(Duration timeout) throws InterruptedException {
+        long nanos = timeout.toNanos();
+        lock.lock();
+        try {
+            while (queue.isEmpty()) {
+                if (closed != null) {
+                    throw new RpcException(closed.status(), closed.getMessage());
+                }
+                if (nanos <= 0) {
+                    return Optional.empty();
+                }
+                nanos = notEmpty.awaitNanos(nanos);
+            }
+            return Optional.of(queue.poll());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int size() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long missed() {
+        lock.lock();
+        try {
+            return totalMissed;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package dev.hardlight.internal.protocol;
+
+import dev.hardlight.EventEmitter;
+import dev.hardlight.Topic;
+import dev.hardlight.TopicChange;
+import dev.hardlight.TopicListener;
+import dev.hardlight.codec.Codec;
+import dev.hardlight.internal.codec.ByteBufWireWriter;
+import dev.hardlight.internal.codec.Varint;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server-wide map from topic to subscribed sessions, and the server's event emitter.
+ *
+ * <p>Emitting reads a copy-on-write array of subscribers without a lock, encodes the event once into a
+ * single EVENT frame and hands every subscriber a retained duplicate of it (the same memory, no copy).
+ * Subscribing and unsubscribing take one lock; topic changes ({@code Created} on the first subscriber,
+ * {@code Removed} after the last) are queued under that lock and handed to the {@link TopicListener}
+ * in order by one drainer at a time, on the notifier executor, never while holding the lock (so the
+ * listener may emit or subscribe).
+ *
+ * <p>Thread-safe.
+ */
+public final class TopicRegistry<E> implements EventEmitter<E> {
+    private static final Logger log = LoggerFactory.getLogger(TopicRegistry.class);
+    private static final EventSink[] NONE = new EventSink[0];
+
+    /** Where a topic's events go: one per connection. */
+    public interface EventSink {
+        /** Takes ownership of {@code frame} (a retained duplicate shared with other sinks). */
+        void deliverEvent(ByteBuf frame);
+    }
+
+    private final Codec<E> codec;
+    private final ByteBufAllocator alloc;
+    private final TopicListener listener;
+    private final Executor notifier;
+    private final ConcurrentHashMap<Topic, EventSink[]> topics = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Guarded by lock. */
+    private final ArrayDeque<TopicChange> changes = new ArrayDeque<>();
+    /** Guarded by lock: whether a drainer is running. */
+    private boolean draining;
+    /** Guarded by lock. */
+    private long subscriptionCount;
+
+    /**
+     * @param codec the event codec ({@code null} when the service has no events: emit then fails)
+     * @param listener the topic notifier, or {@code null}
+     * @param notifier runs the drainer of topic changes (a virtual thread per drain in production)
+     */
+    public TopicRegistry(Codec<E> codec, ByteBufAllocator alloc, TopicListener listener, Executor notifier) {
+        this.codec = codec;
+        this.alloc = alloc;
+        this.listener = listener;
+        this.notifier = notifier;
+    }
+
+    @Override
+    public int emit(Topic topic, E event) {
+        if (codec == null) {
+            throw new IllegalStateException("this service declares no events (@Rpc(events = ...))");
+        }
+        EventSink[] sinks = topics.getOrDefault(java.util.Objects.requireNonNull(topic, "topic"), NONE);
+        if (sinks.length == 0) {
+            return 0;
+        }
+        ByteBuf frame = encode(topic, event);
+        try {
+            for (EventSink sink : sinks) {
+                sink.deliverEvent(frame.retainedDuplicate());
+            }
+        } finally {
+            frame.release();
+        }
+        return sinks.length;
+    }
+
+    /** The EVENT frame: {@code 07 topicLength:varint topic payload}. */
+    ByteBuf encode(Topic topic, E event) {
+        ByteBuf frame = alloc.buffer();
+        try {
+            frame.writeByte(FrameType.EVENT);
+            Varint.writeVarInt(frame, topic.length());
+            byte[] t = new byte[topic.length()];
+            topic.copyTo(t, 0);
+            frame.writeBytes(t);
+            codec.encode(event, new ByteBufWireWriter(frame));
+            return frame;
+        } catch (RuntimeException e) {
+            frame.release();
+            throw e;
+        }
+    }
+
+    /** Adds {@code sink} to {@code topic}; {@code false} if it already was there. */
+    public boolean subscribe(Topic topic, EventSink sink) {
+        lock.lock();
+        try {
+            EventSink[] sinks = topics.getOrDefault(topic, NONE);
+            for (EventSink s : sinks) {
+                if (s == sink) {
+                    return false;
+                }
+            }
+            EventSink[] grown = Arrays.copyOf(sinks, sinks.length + 1);
+            grown[sinks.length] = sink;
+            topics.put(topic, grown);
+            subscriptionCount++;
+            if (sinks.length == 0) {
+                queue(new TopicChange.Created(topic));
+            }
+        } finally {
+            lock.unlock();
+        }
+        drain();
+        return true;
+    }
+
+    /** Removes {@code sink} from {@code topic}; {@code false} if it was not there. */
+    public boolean unsubscribe(Topic topic, EventSink sink) {
+        lock.lock();
+        try {
+            EventSink[] sinks = topics.getOrDefault(topic, NONE);
+            int i = 0;
+            while (i < sinks.length && sinks[i] != sink) {
+                i++;
+            }
+            if (i == sinks.length) {
+                return false;
+            }
+            subscriptionCount--;
+            if (sinks.length == 1) {
+                topics.remove(topic);
+                queue(new TopicChange.Removed(topic));
+            } else {
+                EventSink[] shrunk = new EventSink[sinks.length - 1];
+                System.arraycopy(sinks, 0, shrunk, 0, i);
+                System.arraycopy(sinks, i + 1, shrunk, i, sinks.length - i - 1);
+                topics.put(topic, shrunk);
+            }
+        } finally {
+            lock.unlock();
+        }
+        drain();
+        return true;
+    }
+
+    /** Topics with at least one subscriber. */
+    public int topicCount() {
+        return topics.size();
+    }
+
+    /** Subscriptions over all topics and connections. */
+    public long subscriptionCount() {
+        lock.lock();
+        try {
+            return subscriptionCount;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The subscribers of a topic now. */
+    public int subscriberCount(Topic topic) {
+        return topics.getOrDefault(topic, NONE).length;
+    }
+
+    private void queue(TopicChange change) {
+        if (listener != null) {
+            changes.add(change);
+        }
+    }
+
+    private void drain() {
+        lock.lock();
+        try {
+            if (draining || changes.isEmpty()) {
+                return;
+            }
+            draining = true;
+        } finally {
+            lock.unlock();
+        }
+        notifier.execute(this::runDrainer);
+    }
+
+    private void runDrainer() {
+        while (true) {
+            TopicChange next;
+            lock.lock();
+            try {
+                next = changes.poll();
+                if (next == null) {
+                    draining = false;
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            try {
+                listener.topicChanged(next);
+            } catch (Throwable t) {
+                log.warn("the topic listener failed on {}", next, t);
+            }
+        }
+    }
+}
