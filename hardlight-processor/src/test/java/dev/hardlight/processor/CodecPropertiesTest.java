@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.hardlight.RpcException;
 import dev.hardlight.Status;
+import dev.hardlight.Topic;
 import dev.hardlight.codec.Codec;
 import dev.hardlight.internal.codec.ByteBufWireReader;
 import dev.hardlight.internal.codec.ByteBufWireWriter;
@@ -43,7 +44,7 @@ import net.jqwik.api.constraints.Size;
 
 /**
  * Property-based tests of generated codecs: a contract with records, enums, sealed interfaces,
- * collections, Optional, arrays, Instant, Duration, UUID and recursive types is compiled in memory;
+ * collections, Optional, arrays, Instant, Duration, UUID, Topic and recursive types is compiled in memory;
  * random values are built reflectively from the generated classes' record components (every record,
  * enum constant and permitted subtype reachable, empty and large collections, any Unicode text,
  * negative numbers, extreme values, NaN); each must survive encode then decode, and any bytes must
@@ -56,7 +57,7 @@ class CodecPropertiesTest {
 
                     import dev.hardlight.Rpc;
 
-                    @Rpc(state = Root.class)
+                    @Rpc(state = Root.class, events = Expr.class)
                     public interface Rand {
                         Root root(Root r);
 
@@ -70,6 +71,7 @@ class CodecPropertiesTest {
 
                     import dev.hardlight.ConnectionState;
                     import dev.hardlight.Nullable;
+                    import dev.hardlight.Topic;
                     import java.time.Duration;
                     import java.time.Instant;
                     import java.util.List;
@@ -86,7 +88,8 @@ class CodecPropertiesTest {
                                        Optional<Long> maybe, int[] intArray, long[] longs, double[] doubles,
                                        boolean[] flags, char[] chars, String[] names, int[][] grid, Tree tree,
                                        Expr expr, List<Optional<Tree>> forest, @Nullable Expr maybeExpr,
-                                       Map<Level, List<byte[]>> blobs, Optional<Root> parent) {}
+                                       Map<Level, List<byte[]>> blobs, Optional<Root> parent, Topic topic,
+                                       Map<Topic, Set<Topic>> topics) {}
                     """,
             "rnd.Tree", """
                     package rnd;
@@ -159,6 +162,11 @@ class CodecPropertiesTest {
             } catch (ClassNotFoundException e) {
                 throw new AssertionError(e);
             }
+        }
+
+        @SuppressWarnings("unchecked")
+        Codec<Object> eventCodec() {
+            return (Codec<Object>) descriptor.events().codec();
         }
 
         @SuppressWarnings("unchecked")
@@ -242,6 +250,12 @@ class CodecPropertiesTest {
                     .as((s, n) -> (Object) Duration.ofSeconds(s, n));
         } else if (c == UUID.class) {
             return Combinators.combine(Arbitraries.longs(), Arbitraries.longs()).as((m, l) -> (Object) new UUID(m, l));
+        } else if (c == Topic.class) {
+            return Arbitraries.oneOf(
+                    Arbitraries.bytes().array(byte[].class).ofMaxSize(Topic.MAX_LENGTH)
+                            .withSizeDistribution(RandomDistribution.uniform()).map(Topic::of),
+                    unicode().map(Topic::of),
+                    Arbitraries.just(Topic.EMPTY)).map(x -> x);
         } else if (c.isEnum()) {
             return Arbitraries.of(c.getEnumConstants());
         } else if (c.isArray()) {
@@ -445,6 +459,7 @@ class CodecPropertiesTest {
     void sealedValuesRoundTrip(@ForAll("exprs") Object expr) {
         Object back = roundTrip(LOADED.returnCodec("expr"), expr);
         assertThat(back).isEqualTo(expr);
+        assertThat(roundTrip(LOADED.eventCodec(), expr)).isEqualTo(expr);
     }
 
     @Property(tries = 300)
@@ -454,7 +469,7 @@ class CodecPropertiesTest {
 
     @Property(tries = 200)
     void stateSnapshotsAndDeltasRoundTrip(@ForAll("roots") Object base, @ForAll("roots") Object target,
-                                          @ForAll @Size(max = 40) Set<@IntRange(min = 0, max = 33) Integer> fields) {
+                                          @ForAll @Size(max = 40) Set<@IntRange(min = 0, max = 35) Integer> fields) {
         StateCodec<Object> codec = LOADED.state;
         Object snapshot = decode(encode(out -> codec.encode(target, out)), codec::decode);
         assertThat(deepEquals(snapshot, target)).isTrue();
@@ -486,7 +501,7 @@ class CodecPropertiesTest {
     @Property(tries = 3000)
     void randomBytesDecodeOrFailWithProtocolError(@ForAll @Size(max = 200) byte[] bytes,
                                                   @ForAll @IntRange(min = 0, max = 4) int decoder,
-                                                  @ForAll @IntRange(min = 1, max = 34) int count) {
+                                                  @ForAll @IntRange(min = 1, max = 36) int count) {
         StateCodec<Object> state = LOADED.state;
         Decoder d = switch (decoder) {
             case 0 -> LOADED.returnCodec("root")::decode;

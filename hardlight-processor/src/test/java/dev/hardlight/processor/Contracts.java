@@ -190,7 +190,7 @@ final class Contracts {
                     }
                     """);
 
-    /** A small contract with a connection state: the second set of golden files. */
+    /** A small contract with a connection state, events and topics: the second set of golden files. */
     static final Map<String, String> COUNTER = Map.of(
             "counter.Counter", """
                     package counter;
@@ -198,17 +198,28 @@ final class Contracts {
                     import dev.hardlight.ConnectionState;
                     import dev.hardlight.Nullable;
                     import dev.hardlight.Rpc;
+                    import dev.hardlight.Topic;
                     import java.util.List;
 
-                    @Rpc(state = Counter.State.class)
+                    @Rpc(state = Counter.State.class, events = Counter.Event.class)
                     public interface Counter {
                         int increment(int amount);
 
                         void rename(@Nullable String user);
 
+                        Topic join(Topic room);
+
                         @ConnectionState
                         record State(int count, @Nullable String user, List<Integer> history, Mode mode, double ratio,
-                                     Limits limits) {}
+                                     Limits limits, Topic room) {}
+
+                        sealed interface Event {
+                            record Incremented(int to, int from, Topic room) implements Event {}
+
+                            record Renamed(@Nullable String user) implements Event {}
+
+                            record Reset() implements Event {}
+                        }
                     }
                     """,
             "counter.Mode", """

@@ -301,6 +301,93 @@ class ValidationTest {
         assertThat(c.success).as(c.report()).isTrue();
     }
 
+    @Test
+    void rejectsAnEventTypeThatIsNeitherASealedInterfaceNorAnEnum() {
+        Compilation c = compile(Map.of(
+                "p.Svc", IMPORTS + "@Rpc(events = String.class)\npublic interface Svc { int get(); }\n"));
+        assertErrorAt(c, "@Rpc(events = java.lang.String.class): the event type must be a sealed interface (of "
+                + "records, enums or sealed interfaces) or an enum", "p.Svc", "String.class");
+        Compilation record = compile(Map.of(
+                "p.Svc", IMPORTS + "@Rpc(events = R.class)\npublic interface Svc { int get(); }\n",
+                "p.R", "package p;\npublic record R(int a) {}\n"));
+        assertErrorAt(record, "@Rpc(events = p.R.class): the event type must be a sealed interface", "p.Svc", "R.class");
+        Compilation plain = compile(Map.of(
+                "p.Svc", IMPORTS + "@Rpc(events = I.class)\npublic interface Svc { int get(); }\n",
+                "p.I", "package p;\npublic interface I {}\n"));
+        assertErrorAt(plain, "@Rpc(events = p.I.class): the event type must be a sealed interface", "p.Svc", "I.class");
+    }
+
+    @Test
+    void rejectsAGenericEventType() {
+        Compilation c = compile(Map.of(
+                "p.Svc", IMPORTS + "@Rpc(events = E.class)\npublic interface Svc { int get(); }\n",
+                "p.E", "package p;\npublic sealed interface E<T> {\n    record A(int a) implements E<String> {}\n}\n"));
+        assertErrorAt(c, "@Rpc(events = p.E.class): the event type must not be generic", "p.Svc", "E.class");
+    }
+
+    @Test
+    void rejectsAnEventTypeTheGeneratedCodeCannotName() {
+        Compilation c = compile(Map.of("p.Outer", """
+                package p;
+
+                import dev.hardlight.Rpc;
+
+                public class Outer {
+                    private enum E { A }
+
+                    @Rpc(events = E.class)
+                    public interface Svc { int get(); }
+                }
+                """));
+        assertErrorAt(c, "@Rpc(events = p.Outer.E.class): type p.Outer.E must be top-level or a static member, and "
+                + "accessible from package 'p'", "p.Outer", "E.class");
+    }
+
+    @Test
+    void rejectsAnEventTypePermittingAnUnsupportedSubtype() {
+        Compilation c = compile(Map.of(
+                "p.Svc", IMPORTS + "@Rpc(events = E.class)\npublic interface Svc { int get(); }\n",
+                "p.E", "package p;\npublic sealed interface E {\n    record A(int a) implements E {}\n"
+                        + "    final class B implements E {}\n}\n"));
+        assertErrorAt(c, "@Rpc(events = p.E.class): sealed interface p.E permits p.E.B, which is not a record, an enum "
+                + "or a sealed interface", "p.Svc", "E.class");
+    }
+
+    @Test
+    void rejectsAnUnsupportedEventComponentOnTheComponent() {
+        Compilation c = compile(Map.of(
+                "p.Svc", IMPORTS + "@Rpc(events = E.class)\npublic interface Svc { int get(); }\n",
+                "p.E", "package p;\npublic sealed interface E {\n    record A(int a, Object thing) implements E {}\n}\n"));
+        assertErrorAt(c, "record p.E.A component 'thing': unsupported type java.lang.Object", "p.E", "Object thing");
+    }
+
+    @Test
+    void rejectsMethodsClashingWithTheClientsEventMethods() {
+        Compilation c = compile(Map.of(
+                "p.Svc", IMPORTS + "@Rpc(events = E.class)\npublic interface Svc {\n    int events();\n"
+                        + "    void onEvent(dev.hardlight.EventListener<E> l);\n"
+                        + "    void removeEventListener(dev.hardlight.EventListener<E> l);\n}\n",
+                "p.E", "package p;\npublic enum E { A }\n"));
+        assertErrorAt(c, "method events() clashes with the generated client's accessor of the event stream",
+                "p.Svc", "int events()");
+        assertErrorAt(c, "method onEvent(EventListener) clashes with the generated client's method", "p.Svc",
+                "void onEvent(");
+        assertErrorAt(c, "method removeEventListener(EventListener) clashes with the generated client's method",
+                "p.Svc", "void removeEventListener(");
+    }
+
+    @Test
+    void allowsMethodsNamedLikeTheEventMethodsWithoutEvents() {
+        Compilation c = Compilation.compile(Map.of("p.Svc", IMPORTS + "@Rpc\npublic interface Svc {\n"
+                + "    int events();\n    void onEvent(int e);\n    void removeEventListener(String name);\n}\n"));
+        assertThat(c.success).as(c.report()).isTrue();
+        Compilation other = Compilation.compile(Map.of(
+                "p.Svc", IMPORTS + "@Rpc(events = E.class)\npublic interface Svc {\n"
+                        + "    int events(int n);\n    void onEvent(int e);\n}\n",
+                "p.E", "package p;\npublic enum E { A }\n"));
+        assertThat(other.success).as(other.report()).isTrue();
+    }
+
     private static Compilation service(String methods) {
         return compile(Map.of("p.Svc", IMPORTS + "@Rpc\npublic interface Svc {\n    " + methods + "\n}\n"));
     }

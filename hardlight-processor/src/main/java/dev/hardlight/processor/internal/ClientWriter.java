@@ -56,6 +56,9 @@ final class ClientWriter {
         if (model.state() != null) {
             state(src, model);
         }
+        if (model.events() != null) {
+            events(src, model);
+        }
         for (ServiceModel.Method m : model.methods()) {
             String descriptor = model.prefix() + "Schema." + constants.get(m.id());
             blocking(src, code, m, descriptor);
@@ -93,6 +96,40 @@ final class ClientWriter {
         src.line("@java.lang.SuppressWarnings(\"unchecked\")");
         src.open("public void removeStateListener(" + listenerType + " " + listener + ")");
         src.line("channel.removeStateListener(" + cast + ");");
+        src.close();
+    }
+
+    /** The event stream accessor and listener methods, delegating to the channel. */
+    private static void events(SourceBuilder src, ServiceModel model) {
+        String type = model.events();
+        String listenerType = "dev.hardlight.EventListener<" + type + ">";
+        String listener = JavaNames.unique("listener", reserved(model));
+        String cast = "(dev.hardlight.EventListener<java.lang.Object>) (dev.hardlight.EventListener<?>) " + listener;
+        src.line("");
+        src.line("/**");
+        src.line(" * The events this client receives, in arrival order. The bounded queue behind it exists from the");
+        src.line(" * moment the client is connected, so events arriving before the first call to this method are");
+        src.line(" * kept; when it is full, new events are dropped and {@link dev.hardlight.Event#missedBefore()} of");
+        src.line(" * the next event taken counts them.");
+        src.line(" */");
+        src.line("@java.lang.SuppressWarnings(\"unchecked\")");
+        src.open("public dev.hardlight.EventStream<" + type + "> events()");
+        src.line("return (dev.hardlight.EventStream<" + type + ">) (dev.hardlight.EventStream<?>) channel.events();");
+        src.close();
+        src.line("");
+        src.line("/**");
+        src.line(" * Adds a listener told of every event this client receives, before it is queued for");
+        src.line(" * {@link #events()}; it runs on the connection's I/O thread (see {@link dev.hardlight.EventListener}).");
+        src.line(" */");
+        src.line("@java.lang.SuppressWarnings(\"unchecked\")");
+        src.open("public void onEvent(" + listenerType + " " + listener + ")");
+        src.line("channel.addEventListener(" + cast + ");");
+        src.close();
+        src.line("");
+        src.line("/** Removes a listener added with {@link #onEvent}. */");
+        src.line("@java.lang.SuppressWarnings(\"unchecked\")");
+        src.open("public void removeEventListener(" + listenerType + " " + listener + ")");
+        src.line("channel.removeEventListener(" + cast + ");");
         src.close();
     }
 

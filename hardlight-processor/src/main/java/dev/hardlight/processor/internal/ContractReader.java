@@ -29,6 +29,7 @@ public final class ContractReader {
     static final String RPC = "dev.hardlight.Rpc";
     static final String CONNECTION_STATE = "dev.hardlight.ConnectionState";
     static final String STATE_LISTENER = "dev.hardlight.StateListener";
+    static final String EVENT_LISTENER = "dev.hardlight.EventListener";
     static final String TRANSPORT = "dev.hardlight.netty.HardLight";
 
     private final Elements elements;
@@ -59,6 +60,7 @@ public final class ContractReader {
         TypeResolver resolver = new TypeResolver(elements, errors, packageName);
         checkInterface(service, resolver);
         String state = state(service, resolver);
+        String events = events(service, resolver);
 
         List<ServiceModel.Method> methods = new ArrayList<>();
         Map<String, ExecutableElement> byName = new HashMap<>();
@@ -83,6 +85,9 @@ public final class ContractReader {
         if (state != null) {
             checkStateClashes(byName);
         }
+        if (events != null) {
+            checkEventClashes(byName);
+        }
         Map<String, TypeDef> defs = resolver.defineAll();
         if (state != null && errors.errorCount() == errorsBefore) {
             String missing = ZeroValue.missing(state, defs);
@@ -97,7 +102,7 @@ public final class ContractReader {
             return null;
         }
         return new ServiceModel(packageName, name, resolver.flatName(service), serviceName(service),
-                methods, defs, connectThrows(), state);
+                methods, defs, connectThrows(), state, events);
     }
 
     private void checkInterface(TypeElement service, TypeResolver resolver) {
@@ -255,8 +260,13 @@ public final class ContractReader {
 
     /** The explicit {@code state} value of an {@code @Rpc} annotation, or {@code null}. */
     private static AnnotationValue stateValue(AnnotationMirror rpc) {
+        return annotationValue(rpc, "state");
+    }
+
+    /** The explicit value of element {@code name} of an {@code @Rpc} annotation, or {@code null}. */
+    private static AnnotationValue annotationValue(AnnotationMirror rpc, String name) {
         for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e : rpc.getElementValues().entrySet()) {
-            if (e.getKey().getSimpleName().contentEquals("state")) {
+            if (e.getKey().getSimpleName().contentEquals(name)) {
                 return e.getValue();
             }
         }
@@ -304,6 +314,82 @@ public final class ContractReader {
         }
         WireType resolved = resolver.resolve(type, service, "@Rpc(state)");
         return resolved instanceof WireType.Named n ? n.name() : null;
+    }
+
+    /**
+     * The canonical name of the {@code @Rpc(events)} type, queued for definition in {@code resolver};
+     * {@code null} when there is none or it breaks a rule (reported on the annotation value).
+     */
+    private String events(TypeElement service, TypeResolver resolver) {
+        AnnotationMirror rpc = rpcAnnotation(service);
+        AnnotationValue value = annotationValue(rpc, "events");
+        if (value == null || !(value.getValue() instanceof TypeMirror type) || type.getKind() == TypeKind.VOID) {
+            return null; // absent, void.class, or not a class literal (javac reports that itself)
+        }
+        if (type.getKind() == TypeKind.ERROR) {
+            throw new DeferralException(type.toString());
+        }
+        String prefix = "@Rpc(events = " + type + ".class): ";
+        TypeElement element = type.getKind() == TypeKind.DECLARED ? (TypeElement) types.asElement(type) : null;
+        boolean sealedInterface = element != null && element.getKind() == ElementKind.INTERFACE
+                && element.getModifiers().contains(Modifier.SEALED);
+        if (element == null || !sealedInterface && element.getKind() != ElementKind.ENUM) {
+            errors.error(service, rpc, value, prefix + "the event type must be a sealed interface (of records, enums "
+                    + "or sealed interfaces) or an enum");
+            return null;
+        }
+        if (!element.getTypeParameters().isEmpty()) {
+            errors.error(service, rpc, value, prefix + "the event type must not be generic");
+            return null;
+        }
+        if (!resolver.accessible(element)) {
+            errors.error(service, rpc, value, prefix + "type " + element.getQualifiedName() + " must be top-level "
+                    + "or a static member, and accessible from package '"
+                    + elements.getPackageOf(service).getQualifiedName() + "', where the generated code lives; make "
+                    + "it public");
+            return null;
+        }
+        if (sealedInterface) {
+            boolean valid = true;
+            for (TypeMirror sub : element.getPermittedSubclasses()) {
+                if (sub.getKind() == TypeKind.ERROR) {
+                    throw new DeferralException(sub.toString());
+                }
+                TypeElement subElement = (TypeElement) types.asElement(sub);
+                boolean ok = subElement.getKind() == ElementKind.RECORD || subElement.getKind() == ElementKind.ENUM
+                        || subElement.getKind() == ElementKind.INTERFACE
+                        && subElement.getModifiers().contains(Modifier.SEALED);
+                if (!ok) {
+                    errors.error(service, rpc, value, prefix + "sealed interface " + element.getQualifiedName()
+                            + " permits " + subElement.getQualifiedName() + ", which is not a record, an enum or a "
+                            + "sealed interface");
+                    valid = false;
+                }
+            }
+            if (!valid) {
+                return null;
+            }
+        }
+        WireType resolved = resolver.resolve(type, service, "@Rpc(events)");
+        return resolved instanceof WireType.Named n ? n.name() : null;
+    }
+
+    /** The generated client of a service with events adds {@code events()}, {@code onEvent} and {@code removeEventListener}. */
+    private void checkEventClashes(Map<String, ExecutableElement> byName) {
+        ExecutableElement events = byName.get("events");
+        if (events != null && events.getParameters().isEmpty()) {
+            errors.error(events, "method events() clashes with the generated client's accessor of the event stream; "
+                    + "rename it");
+        }
+        for (String listenerMethod : List.of("onEvent", "removeEventListener")) {
+            ExecutableElement m = byName.get(listenerMethod);
+            if (m != null && m.getParameters().size() == 1 && types.asElement(types.erasure(
+                    m.getParameters().get(0).asType())) instanceof TypeElement t
+                    && t.getQualifiedName().contentEquals(EVENT_LISTENER)) {
+                errors.error(m, "method " + listenerMethod + "(EventListener) clashes with the generated client's "
+                        + "method of the same signature for events; rename it");
+            }
+        }
     }
 
     /** The generated client of a service with a state adds {@code state()}, {@code onStateChange} and {@code removeStateListener}. */

@@ -9,7 +9,8 @@ import java.util.TreeSet;
 
 /**
  * The canonical schema text of a contract and the hashes computed from it, as specified in
- * {@code docs/protocol.md} section 6: a service line, a state line when the service has a connection state, one line
+ * {@code docs/protocol.md} section 6: a service line, a state line when the service has a connection state, an
+ * events line when it has an event type, one line
  * per method in id order, then one line per type crossing the wire, sorted by canonical name. Every line ends with {@code \n}; the text is hashed as UTF-8.
  */
 public final class SchemaText {
@@ -20,6 +21,9 @@ public final class SchemaText {
         StringBuilder sb = new StringBuilder("service ").append(model.serviceName()).append('\n');
         if (model.state() != null) {
             sb.append("state ").append(model.state()).append('\n');
+        }
+        if (model.events() != null) {
+            sb.append("events ").append(model.events()).append('\n');
         }
         for (ServiceModel.Method m : model.methods()) {
             sb.append(methodLine(m)).append('\n');
@@ -51,12 +55,21 @@ public final class SchemaText {
      * other type it reaches, sorted by name. {@code null} when the service has no state.
      */
     public static String state(ServiceModel model) {
-        TypeDef.RecordDef def = model.stateDef();
-        if (def == null) {
-            return null;
-        }
+        return model.state() == null ? null : rooted(model, model.stateDef());
+    }
+
+    /**
+     * The event type's schema text: the event type's definition line, then the lines of every other
+     * type it reaches, sorted by name. {@code null} when the service has no event type.
+     */
+    public static String events(ServiceModel model) {
+        return model.events() == null ? null : rooted(model, model.eventsDef());
+    }
+
+    /** {@code def}'s line, then the lines of every other type it reaches, sorted by name. */
+    private static String rooted(ServiceModel model, TypeDef def) {
         Set<String> reached = new TreeSet<>();
-        reach(new WireType.Named(def.name(), TypeDef.Kind.RECORD), model.types(), reached);
+        reach(def.wireType(), model.types(), reached);
         reached.remove(def.name());
         StringBuilder sb = new StringBuilder(def.schemaLine()).append('\n');
         for (String name : reached) {

@@ -46,7 +46,20 @@ final class SchemaWriter {
                     + ", " + code.returnCodec(m) + ", " + declaredErrors(m) + ");");
         }
         src.line("");
-        src.line("/** The service descriptor, for servers and clients of {@link " + model.interfaceName() + "}. */");
+        String events = SchemaText.events(model);
+        if (events == null) {
+            src.line("/** The service descriptor, for servers and clients of {@link " + model.interfaceName() + "}. */");
+        } else {
+            src.line("/**");
+            src.line(" * The service descriptor, for servers and clients of {@link " + model.interfaceName() + "}.");
+            src.line(" * The hash of its events is the first 8 bytes, big-endian, of the SHA-256 of:");
+            src.line(" * <pre>{@code");
+            for (String line : events.split("\n")) {
+                src.line(" * " + line.replace("@", "&#64;").replace("*/", "*&#47;"));
+            }
+            src.line(" * }</pre>");
+            src.line(" */");
+        }
         src.line("public static final dev.hardlight.service.ServiceDescriptor<" + model.interfaceName()
                 + "> DESCRIPTOR =");
         src.line("        new dev.hardlight.service.ServiceDescriptor<>(");
@@ -56,11 +69,18 @@ final class SchemaWriter {
                 + HexFormat.of().formatHex(SchemaText.sha256(schema)) + "\"),");
         src.line("                SCHEMA,");
         src.line("                java.util.List.of(" + String.join(", ", constants) + "),");
-        if (model.state() == null) {
+        String state = model.state() == null ? null : code.holder() + "." + code.stateCodecClass() + ".INSTANCE";
+        if (events != null) {
+            src.line("                new " + model.prefix() + "Dispatcher(),");
+            src.line("                " + (state == null ? "null" : state) + ",");
+            src.line("                new dev.hardlight.service.EventDescriptor<>(" + model.events() + ".class, "
+                    + code.codecOf(model.eventsDef().wireType()) + ", "
+                    + hex64(SchemaText.hash64(events)) + "));");
+        } else if (state == null) {
             src.line("                new " + model.prefix() + "Dispatcher());");
         } else {
             src.line("                new " + model.prefix() + "Dispatcher(),");
-            src.line("                " + code.holder() + "." + code.stateCodecClass() + ".INSTANCE);");
+            src.line("                " + state + ");");
         }
         src.line("");
         src.line("private " + className + "() {}");

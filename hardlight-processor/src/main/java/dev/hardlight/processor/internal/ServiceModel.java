@@ -17,6 +17,8 @@ import java.util.Map;
  *     transport is absent at compile time (no {@code connect} is generated)
  * @param state the canonical name of the connection state record ({@code @Rpc(state)}), defined in
  *     {@code types}; {@code null} when the service has none
+ * @param events the canonical name of the event type ({@code @Rpc(events)}): a sealed interface or an
+ *     enum, defined in {@code types}; {@code null} when the service has none
  */
 public record ServiceModel(
         String packageName,
@@ -26,11 +28,17 @@ public record ServiceModel(
         List<Method> methods,
         Map<String, TypeDef> types,
         List<String> connectThrows,
-        String state) {
+        String state,
+        String events) {
 
     /** The definition of the connection state record; {@code null} when the service has none. */
     public TypeDef.RecordDef stateDef() {
         return state == null ? null : (TypeDef.RecordDef) types.get(state);
+    }
+
+    /** The definition of the event type; {@code null} when the service has none. */
+    public TypeDef eventsDef() {
+        return events == null ? null : types.get(events);
     }
 
     /** The fully qualified name of a generated class, e.g. {@code pkg.CounterClient}. */

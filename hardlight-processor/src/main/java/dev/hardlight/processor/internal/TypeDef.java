@@ -13,6 +13,20 @@ public sealed interface TypeDef {
     /** The kind of a named type. */
     enum Kind { RECORD, ENUM, SEALED }
 
+    /** The kind of this type. */
+    default Kind kind() {
+        return switch (this) {
+            case RecordDef r -> Kind.RECORD;
+            case EnumDef e -> Kind.ENUM;
+            case SealedDef s -> Kind.SEALED;
+        };
+    }
+
+    /** This type as a wire type. */
+    default WireType.Named wireType() {
+        return new WireType.Named(name(), kind());
+    }
+
     /** The canonical schema line of this type, without the newline. */
     String schemaLine();
 

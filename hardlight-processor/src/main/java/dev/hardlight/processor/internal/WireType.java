@@ -80,7 +80,8 @@ public sealed interface WireType {
         BYTES("byte[]", "bytes", "Bytes"),
         INSTANT("java.time.Instant", "instant", "Instant"),
         DURATION("java.time.Duration", "duration", "Duration"),
-        UUID("java.util.UUID", "uuid", "Uuid");
+        UUID("java.util.UUID", "uuid", "Uuid"),
+        TOPIC("dev.hardlight.Topic", "topic", "Topic");
 
         final String javaType;
         final String schema;
@@ -102,7 +103,7 @@ public sealed interface WireType {
         }
     }
 
-    /** A built-in scalar: String, byte[], Instant, Duration, UUID. */
+    /** A built-in scalar: String, byte[], Instant, Duration, UUID, Topic. */
     record Scalar(Builtin builtin) implements WireType {
         @Override
         public String javaType() {

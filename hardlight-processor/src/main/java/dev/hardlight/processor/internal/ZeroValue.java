@@ -11,7 +11,7 @@ import java.util.Set;
  * false, char {@code '\0'}, String "", arrays and collections empty (immutable), {@code Optional}
  * empty, {@code @Nullable} null, an enum its first constant, a record its components' zeros, a sealed
  * interface its first permitted subtype's zero, {@code Instant.EPOCH}, {@code Duration.ZERO}, the nil
- * UUID.
+ * UUID, {@code Topic.EMPTY}.
  *
  * <p>A zero exists unless a record or sealed interface reaches itself through <em>required</em> edges
  * only (non-nullable components of a named type, first permitted subtypes), or an enum without
@@ -100,6 +100,7 @@ final class ZeroValue {
                 case INSTANT -> "java.time.Instant.EPOCH";
                 case DURATION -> "java.time.Duration.ZERO";
                 case UUID -> "new java.util.UUID(0L, 0L)";
+                case TOPIC -> "dev.hardlight.Topic.EMPTY";
             };
             case WireType.PrimitiveArray a -> "new " + a.prim().keyword + "[0]";
             case WireType.Sequence q -> switch (q.kind()) {
