@@ -43,6 +43,12 @@ public interface Connection {
      */
     <A> A attachment(Class<A> type);
 
+    /** The features enabled on this connection ({@link Requires}); handlers may change them. */
+    Features features();
+
+    /** The HTTP upgrade request that opened this connection: headers, cookies, query, client certificate. */
+    UpgradeRequest request();
+
     /** The topics this connection is subscribed to; handlers add and remove them. */
     Subscriptions subscriptions();
 

@@ -15,11 +15,21 @@ import java.util.Objects;
  *     signature, types expanded: two peers agree on a method exactly when these are equal
  * @param returnCodec decodes the result on the client ({@code Codecs.VOID} for {@code void})
  * @param declaredErrors the checked exceptions the method declares, in declaration order
+ * @param requiredFeature the feature a connection needs to call it ({@code @Requires}), or {@code null}
  */
 public record MethodDescriptor<R>(
-        int id, String name, long signatureHash, Codec<R> returnCodec, List<DeclaredError> declaredErrors) {
+        int id, String name, long signatureHash, Codec<R> returnCodec, List<DeclaredError> declaredErrors,
+        String requiredFeature) {
+
+    /** A method open to every connection. */
+    public MethodDescriptor(int id, String name, long signatureHash, Codec<R> returnCodec, List<DeclaredError> declaredErrors) {
+        this(id, name, signatureHash, returnCodec, declaredErrors, null);
+    }
 
     public MethodDescriptor {
+        if (requiredFeature != null) {
+            dev.hardlight.Features.checkName(requiredFeature);
+        }
         if (id < 0) {
             throw new IllegalArgumentException("id: " + id + " (expected: >= 0)");
         }

@@ -68,6 +68,8 @@ public final class ClientSession {
     /** Written by the event loop only; read by any thread. */
     private volatile Object state;
     private final CopyOnWriteArrayList<StateListener<Object>> stateListeners = new CopyOnWriteArrayList<>();
+    /** Written by the event loop only: the connection's enabled features, as the server last said. */
+    private volatile java.util.Set<String> features = java.util.Set.of();
     private final EventDescriptor<Object> events;
     private final ClientEventQueue eventQueue;
     private final CopyOnWriteArrayList<EventListener<Object>> eventListeners = new CopyOnWriteArrayList<>();
@@ -183,6 +185,7 @@ public final class ClientSession {
                 case FrameType.ERROR -> onError(msg);
                 case FrameType.STATE_DELTA -> onStateDelta(msg);
                 case FrameType.EVENT -> onEvent(msg);
+                case FrameType.FEATURES -> features = readFeatures(new ByteBufWireReader(msg), true);
                 case FrameType.EVENTS_MISSED -> onEventsMissed(msg);
                 case FrameType.HELLO -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "second HELLO");
                 case FrameType.CALL, FrameType.CANCEL -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
@@ -221,6 +224,15 @@ public final class ClientSession {
         if (events != null) {
             checkEventType(hello);
         }
+        for (Hello.Extension e : hello.extensions()) {
+            if (e.tag() == SessionFeatures.HELLO_EXTENSION) {
+                try {
+                    features = readFeatures(new ByteBufWireReader(Unpooled.wrappedBuffer(e.value())), true);
+                } catch (RpcException ex) {
+                    throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "HELLO features: " + ex.getMessage());
+                }
+            }
+        }
         mapMethods(hello);
         int n = Math.min(clientMaxInFlight, hello.maxInFlight());
         serverMaxMessageSize = hello.maxMessageSize();
@@ -255,6 +267,34 @@ public final class ClientSession {
             }
         }
         throw incompatible("the server sent no connection state; this client expects " + stateCodec.type().getName());
+    }
+
+    /** The connection's enabled features, as the server last announced them. */
+    public java.util.Set<String> features() {
+        return features;
+    }
+
+    private static java.util.Set<String> readFeatures(WireReader r, boolean whole) {
+        int n = r.readCount();
+        java.util.Set<String> set = new java.util.TreeSet<>();
+        String previous = null;
+        for (int i = 0; i < n; i++) {
+            String f = r.readString();
+            if (previous != null && previous.compareTo(f) >= 0) {
+                throw WireReader.malformed("feature names not sorted and unique");
+            }
+            try {
+                dev.hardlight.Features.checkName(f);
+            } catch (IllegalArgumentException e) {
+                throw WireReader.malformed(e.getMessage());
+            }
+            set.add(f);
+            previous = f;
+        }
+        if (whole) {
+            r.expectEnd("the feature set");
+        }
+        return java.util.Set.copyOf(set);
     }
 
     private void checkEventType(Hello hello) {
@@ -347,6 +387,11 @@ public final class ClientSession {
             throw new RpcException(reason.startsWith("the server does not") ? Status.UNIMPLEMENTED : Status.INCOMPATIBLE, reason);
         }
         checkOpen();
+        String needed = method.requiredFeature();
+        if (needed != null && !features.contains(needed)) {
+            throw new RpcException(Status.PERMISSION_DENIED, service.name() + "." + method.name() + " needs the feature '"
+                    + needed + "', which this connection lacks (enabled: " + features + ")");
+        }
         try {
             permits.acquire();
         } catch (InterruptedException e) {

@@ -134,6 +134,15 @@ public sealed interface Frame {
         }
     }
 
+    /** The whole set of enabled features, names sorted. */
+    record FeaturesFrame(java.util.List<String> features) implements Frame {
+        @Override
+        public void encode(ByteBuf buf) {
+            buf.writeByte(FrameType.FEATURES);
+            SessionFeatures.write(buf, new java.util.TreeSet<>(features));
+        }
+    }
+
     record Cancel(int callId) implements Frame {
         @Override
         public void encode(ByteBuf buf) {
@@ -179,6 +188,16 @@ public sealed interface Frame {
                 long count = r.readVarLong();
                 r.expectEnd("EVENTS_MISSED");
                 return new EventsMissed(count);
+            }
+            case FrameType.FEATURES -> {
+                WireReader r = new ByteBufWireReader(buf);
+                int n = r.readCount();
+                java.util.List<String> names = new java.util.ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    names.add(r.readString());
+                }
+                r.expectEnd("FEATURES");
+                return new FeaturesFrame(names);
             }
             case FrameType.CANCEL -> {
                 WireReader r = new ByteBufWireReader(buf);

@@ -50,6 +50,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     private final ServerState<?> state;
     private SessionConnection connection;
     private SessionSubscriptions subscriptions;
+    private final SessionFeatures features;
     /** Guarded by 'this': events dropped since the last one delivered. */
     private long missedEvents;
     /** Marks the slot of a call to an unknown method while its error is sent. */
@@ -58,11 +59,12 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     /** A session around a handler made beforehand (tests); its state, if any, starts at its initial value. */
     public ServerSession(ServiceDescriptor<S> service, S handler, Outbound out, Executor executor,
                          int maxInFlight, int maxMessageSize, String logPrefix) {
-        this(service, handler, newState(service, out), out, executor, maxInFlight, maxMessageSize, logPrefix);
+        this(service, handler, newState(service, out), new SessionFeatures(out, java.util.Set.of()), out, executor,
+                maxInFlight, maxMessageSize, logPrefix);
     }
 
-    private ServerSession(ServiceDescriptor<S> service, S handler, ServerState<?> state, Outbound out, Executor executor,
-                          int maxInFlight, int maxMessageSize, String logPrefix) {
+    private ServerSession(ServiceDescriptor<S> service, S handler, ServerState<?> state, SessionFeatures features,
+                          Outbound out, Executor executor, int maxInFlight, int maxMessageSize, String logPrefix) {
         if (maxInFlight < 1 || maxInFlight > 65_535) {
             throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: 1..65535)");
         }
@@ -75,6 +77,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
         this.logPrefix = logPrefix;
         this.slots = new AtomicReferenceArray<>(maxInFlight);
         this.state = state;
+        this.features = features;
     }
 
     private static ServerState<?> newState(ServiceDescriptor<?> service, Outbound out) {
@@ -91,10 +94,31 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     public static <S> ServerSession<S> open(ServiceDescriptor<S> service, HandlerFactory<S> factory, TopicRegistry<?> topics,
                                             long connectionId, SocketAddress remoteAddress, Outbound out, Executor executor,
                                             int maxInFlight, int maxMessageSize, String logPrefix) {
+        return open(service, factory, topics, new Admission(connectionId, remoteAddress, null, java.util.Set.of(), null), out, executor,
+                maxInFlight, maxMessageSize, logPrefix);
+    }
+
+    /**
+     * What the transport knows of a connection when it opens.
+     *
+     * @param request the upgrade request ({@code null} when the transport has none, as in tests)
+     * @param features the first feature set (from the authenticator)
+     * @param principal the authenticator's principal: the connection's first attachment, or {@code null}
+     */
+    public record Admission(long connectionId, SocketAddress remoteAddress, dev.hardlight.UpgradeRequest request, java.util.Set<String> features,
+                            Object principal) {}
+
+    /** Opens a session with what the authenticator decided (see {@link Admission}). */
+    public static <S> ServerSession<S> open(ServiceDescriptor<S> service, HandlerFactory<S> factory, TopicRegistry<?> topics,
+                                            Admission admission, Outbound out, Executor executor,
+                                            int maxInFlight, int maxMessageSize, String logPrefix) {
         ServerState<?> state = newState(service, out);
+        SessionFeatures features = new SessionFeatures(out, admission.features());
         SessionSubscriptions subscriptions = new SessionSubscriptions(topics);
-        SessionConnection connection = new SessionConnection(connectionId, remoteAddress, out, state, subscriptions,
-                topics, service.events());
+        SessionConnection connection = new SessionConnection(admission.connectionId(), admission.remoteAddress(),
+                admission.request(), out, state,
+                features, subscriptions, topics, service.events());
+        connection.attach(admission.principal());
         S handler;
         try {
             handler = Objects.requireNonNull(factory.create(connection), "the handler factory returned null");
@@ -102,7 +126,8 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
             subscriptions.close(); // whatever the factory subscribed must not outlive the refused connection
             throw e;
         }
-        ServerSession<S> session = new ServerSession<>(service, handler, state, out, executor, maxInFlight, maxMessageSize, logPrefix);
+        ServerSession<S> session = new ServerSession<>(service, handler, state, features, out, executor, maxInFlight,
+                maxMessageSize, logPrefix);
         session.connection = connection;
         session.subscriptions = subscriptions;
         return session;
@@ -165,7 +190,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
 
     /** Sends the hello (with the state snapshot, if any): the first frame of every connection. */
     public void start() {
-        List<Hello.Extension> extensions = new ArrayList<>(2);
+        List<Hello.Extension> extensions = new ArrayList<>(3);
         if (service.events() != null) {
             byte[] hash = new byte[8];
             long h = service.events().schemaHash();
@@ -174,13 +199,20 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
             }
             extensions.add(new Hello.Extension(EVENTS_HELLO_EXTENSION, hash));
         }
-        if (state == null) {
+        // The hello is sent while the state's and the features' locks are held, so no STATE_DELTA or
+        // FEATURES frame can precede the hello that carries their first value.
+        java.util.function.Consumer<Hello.Extension> withState = stateExtension -> features.start(featuresExtension -> {
+            if (stateExtension != null) {
+                extensions.add(stateExtension);
+            }
+            extensions.add(featuresExtension);
+            extensions.sort(java.util.Comparator.comparingInt(Hello.Extension::tag));
             sendHello(extensions);
+        });
+        if (state == null) {
+            withState.accept(null);
         } else {
-            state.start(snapshot -> {
-                extensions.add(0, snapshot);
-                sendHello(extensions);
-            });
+            state.start(withState);
         }
         if (subscriptions != null) {
             subscriptions.bind(this); // only now: no event may precede the hello
@@ -242,7 +274,19 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
                     "unknown method id " + methodId + " for service " + service.name(), 0));
             return;
         }
-        Invocation inv = new Invocation(callId, service.methods().get(methodId), msg.retainedSlice());
+        MethodDescriptor<?> method = service.methods().get(methodId);
+        String needed = method.requiredFeature();
+        if (needed != null && !features.has(needed)) {
+            // Refused before the arguments are decoded: the handler never runs.
+            if (!slots.compareAndSet(callId, null, unknown)) {
+                throw duplicate(callId);
+            }
+            inFlight.incrementAndGet();
+            finish(callId, unknown, error(callId, Status.PERMISSION_DENIED,
+                    service.name() + "." + method.name() + " needs the feature '" + needed + "', which this connection lacks", 0));
+            return;
+        }
+        Invocation inv = new Invocation(callId, method, msg.retainedSlice());
         if (!slots.compareAndSet(callId, null, inv)) {
             inv.args.release();
             throw duplicate(callId);

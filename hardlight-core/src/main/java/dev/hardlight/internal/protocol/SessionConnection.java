@@ -2,6 +2,8 @@ package dev.hardlight.internal.protocol;
 
 import dev.hardlight.Connection;
 import dev.hardlight.EventEmitter;
+import dev.hardlight.Features;
+import dev.hardlight.UpgradeRequest;
 import dev.hardlight.Subscriptions;
 import dev.hardlight.SyncedState;
 import dev.hardlight.service.EventDescriptor;
@@ -17,19 +19,36 @@ final class SessionConnection implements Connection {
     private final Outbound out;
     private final ServerState<?> state;
     private final Subscriptions subscriptions;
+    private final UpgradeRequest request;
+    private final Features features;
     private final TopicRegistry<?> topics;
     private final EventDescriptor<?> events;
     private volatile Object attachment;
 
-    SessionConnection(long id, SocketAddress remoteAddress, Outbound out, ServerState<?> state,
-                      Subscriptions subscriptions, TopicRegistry<?> topics, EventDescriptor<?> events) {
+    SessionConnection(long id, SocketAddress remoteAddress, UpgradeRequest request, Outbound out, ServerState<?> state,
+                      Features features, Subscriptions subscriptions, TopicRegistry<?> topics, EventDescriptor<?> events) {
         this.id = id;
+        this.request = request;
+        this.features = features;
         this.remoteAddress = remoteAddress;
         this.out = out;
         this.state = state;
         this.subscriptions = subscriptions;
         this.topics = topics;
         this.events = events;
+    }
+
+    @Override
+    public Features features() {
+        return features;
+    }
+
+    @Override
+    public UpgradeRequest request() {
+        if (request == null) {
+            throw new IllegalStateException("this connection was opened without an HTTP upgrade request");
+        }
+        return request;
     }
 
     @Override

@@ -99,6 +99,8 @@ class GoldenVectorsTest {
                 frame("frame-events-missed", "EVENTS_MISSED: 300 events dropped", new Frame.EventsMissed(300)),
                 value("value-topic", "Topic \"abc\" (a string topic is its UTF-8 bytes)", dev.hardlight.codec.Codecs.TOPIC,
                         dev.hardlight.Topic.of(new byte[] {0x61, 0x62, 0x63})),
+                frame("frame-features", "FEATURES: the whole set, names sorted: \"admin\", \"authenticated\"",
+                        new Frame.FeaturesFrame(List.of("admin", "authenticated"))),
                 frame("frame-state-delta", "STATE_DELTA: 2 fields of record State(int counter, String user):"
                         + " field 0 = int 3, field 1 = String \"bo\"",
                         new Frame.StateDelta(2, new byte[] {0x00, 0x06, 0x01, 0x02, 0x62, 0x6f})),
