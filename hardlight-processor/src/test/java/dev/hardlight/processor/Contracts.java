@@ -12,6 +12,7 @@ final class Contracts {
                     package shop;
 
                     import dev.hardlight.Nullable;
+                    import dev.hardlight.Requires;
                     import dev.hardlight.Rpc;
                     import java.util.List;
 
@@ -22,6 +23,9 @@ final class Contracts {
                         List<Item> all();
 
                         void paint(Shape shape, @Nullable Color color);
+
+                        @Requires("authenticated")
+                        int restock(String name, int count) throws OutOfStock;
 
                         default int unused() {
                             return 0;

@@ -331,6 +331,7 @@ class RoundTripTest {
                 method find(name:string):shop.Item throws shop.OutOfStock
                 method all():list<shop.Item>
                 method paint(shape:shop.Shape,color:shop.Color?):void
+                method restock(name:string,count:int):int throws shop.OutOfStock requires authenticated
                 enum shop.Color{RED,GREEN,BLUE}
                 record shop.Item(name:string,count:int,color:shop.Color?)
                 sealed shop.Shape{shop.Shape.Circle,shop.Shape.Square}

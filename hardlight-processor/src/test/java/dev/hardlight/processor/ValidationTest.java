@@ -388,6 +388,41 @@ class ValidationTest {
         assertThat(other.success).as(other.report()).isTrue();
     }
 
+    @Test
+    void rejectsAnInvalidFeatureName() {
+        Compilation c = service("int open();\n    @dev.hardlight.Requires(\"not allowed\") int gated();");
+        assertErrorAt(c, "method gated: @Requires(\"not allowed\"): invalid feature name (expected: 1 to 64 "
+                + "characters of ASCII letters, digits, '.', '_', '-' or ':')", "p.Svc",
+                "@dev.hardlight.Requires(\"not allowed\") int gated()");
+    }
+
+    @Test
+    void rejectsEveryFeatureNameFeaturesCheckNameRejects() {
+        String tooLong = "a".repeat(65);
+        Compilation c = service("@dev.hardlight.Requires(\"\") void empty();\n"
+                + "    @dev.hardlight.Requires(\"" + tooLong + "\") void long65();\n"
+                + "    @dev.hardlight.Requires(\"caf\u00e9\") void accented();\n"
+                + "    @dev.hardlight.Requires(\"a/b\") void slash();");
+        assertErrorAt(c, "method empty: @Requires(\"\"): invalid feature name", "p.Svc", "@dev.hardlight.Requires(\"\")");
+        assertErrorAt(c, "method long65: @Requires(\"" + tooLong + "\"): invalid feature name", "p.Svc",
+                "@dev.hardlight.Requires(\"" + tooLong + "\")");
+        assertErrorAt(c, "method accented: @Requires(\"caf\\u00e9\"): invalid feature name", "p.Svc",
+                "@dev.hardlight.Requires(\"caf\u00e9\")");
+        assertErrorAt(c, "method slash: @Requires(\"a/b\"): invalid feature name", "p.Svc",
+                "@dev.hardlight.Requires(\"a/b\")");
+        assertThat(c.errors()).hasSize(4);
+    }
+
+    @Test
+    void acceptsEveryFeatureNameFeaturesCheckNameAccepts() {
+        for (String name : List.of("a", "authenticated", "role:admin", "Tier-2.beta_x", "9".repeat(64))) {
+            dev.hardlight.Features.checkName(name);
+            Compilation c = Compilation.compile(Map.of("p.Svc", IMPORTS + "@Rpc\npublic interface Svc {\n"
+                    + "    @dev.hardlight.Requires(\"" + name + "\") int get();\n}\n"));
+            assertThat(c.success).as(name + ": " + c.report()).isTrue();
+        }
+    }
+
     private static Compilation service(String methods) {
         return compile(Map.of("p.Svc", IMPORTS + "@Rpc\npublic interface Svc {\n    " + methods + "\n}\n"));
     }

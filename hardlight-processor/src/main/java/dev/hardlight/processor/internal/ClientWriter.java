@@ -138,6 +138,15 @@ final class ClientWriter {
         List<String> params = names(m, taken);
         String out = JavaNames.unique("out", taken);
         src.line("");
+        if (m.isGated()) {
+            src.line("/**");
+            src.line(" * {@inheritDoc}");
+            src.line(" *");
+            src.line(" * <p>Needs the feature {@code " + m.requiredFeature() + "}: when the connection lacks it, fails");
+            src.line(" * locally, without a round trip, with an {@link dev.hardlight.RpcException} of status");
+            src.line(" * {@link dev.hardlight.Status#PERMISSION_DENIED}.");
+            src.line(" */");
+        }
         src.line("@java.lang.Override");
         src.open("public " + m.javaReturnType() + " " + m.name() + "(" + parameters(m, params) + ")"
                 + throwsClause(m.thrown()));
@@ -170,7 +179,15 @@ final class ClientWriter {
         List<String> params = names(m, taken);
         String out = JavaNames.unique("out", taken);
         src.line("");
-        src.line("/** Calls {@link #" + m.name() + "} without waiting; declared exceptions complete the future. */");
+        if (m.isGated()) {
+            src.line("/**");
+            src.line(" * Calls {@link #" + m.name() + "} without waiting; declared exceptions complete the future.");
+            src.line(" * Needs the feature {@code " + m.requiredFeature() + "}: when the connection lacks it, fails");
+            src.line(" * locally, without a round trip, with {@link dev.hardlight.Status#PERMISSION_DENIED}.");
+            src.line(" */");
+        } else {
+            src.line("/** Calls {@link #" + m.name() + "} without waiting; declared exceptions complete the future. */");
+        }
         src.open("public java.util.concurrent.CompletableFuture<" + m.boxedReturnType() + "> " + m.name() + "Async("
                 + parameters(m, params) + ")");
         String call = "return channel.callAsync(" + descriptor + ", ";

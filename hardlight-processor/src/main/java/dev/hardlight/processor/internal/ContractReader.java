@@ -27,6 +27,7 @@ import javax.lang.model.util.Types;
  */
 public final class ContractReader {
     static final String RPC = "dev.hardlight.Rpc";
+    static final String REQUIRES = "dev.hardlight.Requires";
     static final String CONNECTION_STATE = "dev.hardlight.ConnectionState";
     static final String STATE_LISTENER = "dev.hardlight.StateListener";
     static final String EVENT_LISTENER = "dev.hardlight.EventListener";
@@ -173,7 +174,48 @@ public final class ContractReader {
                 rethrown.add(qualified);
             }
         }
-        return new ServiceModel.Method(id, name, params, result, thrown, rethrown, method.isVarArgs());
+        return new ServiceModel.Method(id, name, params, result, thrown, rethrown, method.isVarArgs(),
+                requiredFeature(method));
+    }
+
+    /**
+     * The feature of {@code method}'s {@code @Requires}, or {@code null} when it has none or its value breaks
+     * the rule of {@code Features.checkName} (reported on the annotation).
+     */
+    private String requiredFeature(ExecutableElement method) {
+        for (AnnotationMirror a : method.getAnnotationMirrors()) {
+            if (!((TypeElement) a.getAnnotationType().asElement()).getQualifiedName().contentEquals(REQUIRES)) {
+                continue;
+            }
+            AnnotationValue value = annotationValue(a, "value");
+            if (value == null || !(value.getValue() instanceof String feature)) {
+                return null; // missing or not a constant string: javac reports that itself
+            }
+            if (!validFeatureName(feature)) {
+                errors.error(method, a, null, "method " + method.getSimpleName() + ": @Requires("
+                        + JavaNames.literal(feature) + "): invalid feature name (expected: 1 to 64 characters of "
+                        + "ASCII letters, digits, '.', '_', '-' or ':')");
+                return null;
+            }
+            return feature;
+        }
+        return null;
+    }
+
+    /** The rule of {@code dev.hardlight.Features.checkName}: 1 to 64 of ASCII letters, digits, '.', '_', '-', ':'. */
+    static boolean validFeatureName(String feature) {
+        if (feature.isEmpty() || feature.length() > 64) {
+            return false;
+        }
+        for (int i = 0; i < feature.length(); i++) {
+            char c = feature.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || c == '.' || c == '_' || c == '-' || c == ':';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean checkDeclaredError(ExecutableElement method, TypeMirror t) {
@@ -263,9 +305,10 @@ public final class ContractReader {
         return annotationValue(rpc, "state");
     }
 
-    /** The explicit value of element {@code name} of an {@code @Rpc} annotation, or {@code null}. */
-    private static AnnotationValue annotationValue(AnnotationMirror rpc, String name) {
-        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e : rpc.getElementValues().entrySet()) {
+    /** The explicit value of element {@code name} of an annotation, or {@code null}. */
+    private static AnnotationValue annotationValue(AnnotationMirror annotation, String name) {
+        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e
+                : annotation.getElementValues().entrySet()) {
             if (e.getKey().getSimpleName().contentEquals(name)) {
                 return e.getValue();
             }

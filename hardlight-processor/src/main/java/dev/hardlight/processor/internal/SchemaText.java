@@ -9,9 +9,10 @@ import java.util.TreeSet;
 
 /**
  * The canonical schema text of a contract and the hashes computed from it, as specified in
- * {@code docs/protocol.md} section 6: a service line, a state line when the service has a connection state, an
- * events line when it has an event type, one line
- * per method in id order, then one line per type crossing the wire, sorted by canonical name. Every line ends with {@code \n}; the text is hashed as UTF-8.
+ * {@code docs/protocol.md} section 6: a service line, a state line when the service has a connection state,
+ * an events line when it has an event type, one line per method in id order (its signature line, then
+ * {@code " requires <feature>"} when it has {@code @Requires}), then one line per type crossing the wire,
+ * sorted by canonical name. Every line ends with {@code \n}; the text is hashed as UTF-8.
  */
 public final class SchemaText {
     private SchemaText() {}
@@ -26,7 +27,7 @@ public final class SchemaText {
             sb.append("events ").append(model.events()).append('\n');
         }
         for (ServiceModel.Method m : model.methods()) {
-            sb.append(methodLine(m)).append('\n');
+            sb.append(schemaLine(m)).append('\n');
         }
         for (TypeDef def : model.types().values()) {
             sb.append(def.schemaLine()).append('\n');
@@ -78,7 +79,17 @@ public final class SchemaText {
         return sb.toString();
     }
 
-    /** {@code method name(p:type,...):result throws E1,E2}. */
+    /**
+     * A method's line in the service's schema text: its {@link #methodLine}, then, for a method with
+     * {@code @Requires}, {@code " requires <feature>"}. The feature is policy, not wire format: it is in the
+     * service's fingerprint but not in the method's signature text, so not in its hash.
+     */
+    static String schemaLine(ServiceModel.Method m) {
+        String line = methodLine(m);
+        return m.requiredFeature() == null ? line : line + " requires " + m.requiredFeature();
+    }
+
+    /** {@code method name(p:type,...):result throws E1,E2}: the first line of a method's signature text. */
     static String methodLine(ServiceModel.Method m) {
         StringBuilder sb = new StringBuilder("method ").append(m.name()).append('(');
         for (int i = 0; i < m.params().size(); i++) {

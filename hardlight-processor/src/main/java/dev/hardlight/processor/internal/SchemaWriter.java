@@ -38,12 +38,14 @@ final class SchemaWriter {
         }
         for (ServiceModel.Method m : model.methods()) {
             src.line("");
-            src.line("/** {@code " + SchemaText.methodLine(m).replace("@", "&#64;") + "} */");
+            src.line("/** {@code " + SchemaText.schemaLine(m).replace("@", "&#64;") + "} */");
             src.line("public static final dev.hardlight.service.MethodDescriptor<" + m.boxedReturnType() + "> "
                     + constants.get(m.id()) + " =");
+            // open methods keep the 5-argument constructor; gated ones add the feature
             src.line("        new dev.hardlight.service.MethodDescriptor<>(" + m.id() + ", "
                     + JavaNames.literal(m.name()) + ", " + hex64(SchemaText.hash64(SchemaText.signature(model, m)))
-                    + ", " + code.returnCodec(m) + ", " + declaredErrors(m) + ");");
+                    + ", " + code.returnCodec(m) + ", " + declaredErrors(m)
+                    + (m.isGated() ? ", " + JavaNames.literal(m.requiredFeature()) : "") + ");");
         }
         src.line("");
         String events = SchemaText.events(model);

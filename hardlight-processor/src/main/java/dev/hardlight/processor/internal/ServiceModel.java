@@ -53,15 +53,22 @@ public record ServiceModel(
      * @param thrown the declared checked exceptions' canonical names, in declaration order
      * @param rethrown those of {@code thrown} that are no subclass of another: the client's catch clauses
      * @param varArgs whether the last parameter is declared with {@code ...}
+     * @param requiredFeature the feature of its {@code @Requires}, a valid name; {@code null} when the method is
+     *     open to every connection
      */
     public record Method(
             int id, String name, List<TypeDef.Component> params, TypeDef.Component result,
-            List<String> thrown, List<String> rethrown, boolean varArgs) {
+            List<String> thrown, List<String> rethrown, boolean varArgs, String requiredFeature) {
 
         public Method {
             params = List.copyOf(params);
             thrown = List.copyOf(thrown);
             rethrown = List.copyOf(rethrown);
+        }
+
+        /** Whether the method is gated by {@code @Requires}. */
+        public boolean isGated() {
+            return requiredFeature != null;
         }
 
         public boolean isVoid() {
