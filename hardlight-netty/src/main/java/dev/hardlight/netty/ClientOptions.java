@@ -1,5 +1,6 @@
 package dev.hardlight.netty;
 
+import dev.hardlight.internal.protocol.ClientSession;
 import dev.hardlight.netty.internal.Fingerprints;
 import dev.hardlight.netty.internal.TlsContexts;
 import dev.hardlight.netty.internal.TrustMode;
@@ -32,6 +33,8 @@ public final class ClientOptions {
     public static final int DEFAULT_MAX_IN_FLIGHT = 256;
     /** Default of {@link Builder#connectTimeout(Duration)}: 10 seconds. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** Default of {@link Builder#eventQueueCapacity(int)}: events kept until the application takes them. */
+    public static final int DEFAULT_EVENT_QUEUE_CAPACITY = ClientSession.DEFAULT_EVENT_QUEUE;
 
     private final TrustMode trust;
     private final String pin;
@@ -39,6 +42,7 @@ public final class ClientOptions {
     private final int maxInFlight;
     private final Duration connectTimeout;
     private final boolean plaintext;
+    private final int eventQueueCapacity;
     /** The TLS context, built on first connect and shared by every connection made with these options. */
     private volatile Object sslContext;
 
@@ -49,6 +53,7 @@ public final class ClientOptions {
         this.maxInFlight = b.maxInFlight;
         this.connectTimeout = b.connectTimeout;
         this.plaintext = b.plaintext;
+        this.eventQueueCapacity = b.eventQueueCapacity;
     }
 
     /** A builder with the defaults: system trust, {@value #DEFAULT_MAX_IN_FLIGHT} in flight, 10 s to connect. */
@@ -111,6 +116,11 @@ public final class ClientOptions {
         return connectTimeout;
     }
 
+    /** The most events kept for the application ({@code client.events()}) before new ones are dropped and counted. */
+    public int eventQueueCapacity() {
+        return eventQueueCapacity;
+    }
+
     TrustMode trustMode() {
         return trust;
     }
@@ -134,7 +144,7 @@ public final class ClientOptions {
     public String toString() {
         return "ClientOptions[trust=" + trust + (pin == null ? "" : " " + pin) + (caBundle == null ? "" : " " + caBundle)
                 + ", maxInFlight=" + maxInFlight + ", connectTimeout=" + connectTimeout
-                + (plaintext ? ", insecurePlaintext" : "") + "]";
+                + ", eventQueueCapacity=" + eventQueueCapacity + (plaintext ? ", insecurePlaintext" : "") + "]";
     }
 
     /** Builds {@link ClientOptions}. Not thread-safe. */
@@ -145,6 +155,7 @@ public final class ClientOptions {
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private boolean plaintext;
+        private int eventQueueCapacity = DEFAULT_EVENT_QUEUE_CAPACITY;
 
         private Builder() {}
 
@@ -155,6 +166,7 @@ public final class ClientOptions {
             maxInFlight = o.maxInFlight;
             connectTimeout = o.connectTimeout;
             plaintext = o.plaintext;
+            eventQueueCapacity = o.eventQueueCapacity;
         }
 
         /**
@@ -238,6 +250,24 @@ public final class ClientOptions {
          */
         public Builder insecurePlaintext() {
             this.plaintext = true;
+            return this;
+        }
+
+        /**
+         * The most events kept for the application: received events wait in a bounded queue until
+         * {@code client.events()} takes them; when it is full, a new event is dropped and counted
+         * ({@code EventStream.missed()}), and the next event taken reports how many were missed
+         * before it ({@code Event.missedBefore()}). So a client that reads events slowly, or not at
+         * all, uses bounded memory. Listeners ({@code onEvent}) see every event, full queue or not.
+         * Default {@value ClientOptions#DEFAULT_EVENT_QUEUE_CAPACITY}.
+         *
+         * @throws IllegalArgumentException unless positive
+         */
+        public Builder eventQueueCapacity(int eventQueueCapacity) {
+            if (eventQueueCapacity < 1) {
+                throw new IllegalArgumentException("eventQueueCapacity: " + eventQueueCapacity + " (expected: > 0)");
+            }
+            this.eventQueueCapacity = eventQueueCapacity;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.hardlight.netty;
 
+import dev.hardlight.EventEmitter;
 import dev.hardlight.netty.internal.NettyServer;
 import java.net.InetSocketAddress;
 
@@ -38,6 +39,45 @@ public final class HardLightServer implements AutoCloseable {
     /** The number of open connections (past the WebSocket upgrade). */
     public int connectionCount() {
         return server.connectionCount();
+    }
+
+    /**
+     * The server's event emitter: {@code emit(topic, event)} sends an event to every connection
+     * subscribed to {@code topic} (handlers subscribe connections with
+     * {@code connection.subscriptions().add(topic)}). The event is encoded once and its bytes shared
+     * by all recipients; emit never blocks on a slow connection (see
+     * {@link ServerBuilder#slowConsumerPolicy}). Usable from any thread, any number of times; always
+     * the same emitter, also the one {@code connection.events(type)} returns.
+     *
+     * @param type the event type the service declares ({@code @Rpc(events = ...)})
+     * @throws IllegalStateException if the service declares no events, or events of another type
+     */
+    public <E> EventEmitter<E> events(Class<E> type) {
+        return server.events(type);
+    }
+
+    /** The number of topics with at least one subscribed connection. */
+    public int topicCount() {
+        return server.topics().topicCount();
+    }
+
+    /** The number of subscriptions (connection, topic) over all connections. */
+    public long subscriptionCount() {
+        return server.topics().subscriptionCount();
+    }
+
+    /**
+     * Events not sent to a connection because it was too slow (its unwritten output was over the
+     * {@link ServerBuilder#outboundHighWaterMark(int) high-water mark}), over all connections since the
+     * server started: one per event and connection.
+     */
+    public long droppedEvents() {
+        return server.droppedEvents();
+    }
+
+    /** For tests in this package: the transport behind. */
+    NettyServer<?> transport() {
+        return server;
     }
 
     /**

@@ -1,12 +1,15 @@
 package dev.hardlight.netty;
 
 import dev.hardlight.HandlerFactory;
+import dev.hardlight.TopicListener;
 import dev.hardlight.netty.internal.NettyServer;
 import dev.hardlight.netty.internal.ServerConfig;
+import dev.hardlight.netty.internal.SlowConsumer;
 import dev.hardlight.netty.internal.TlsContexts;
 import dev.hardlight.service.ServiceDescriptor;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +34,8 @@ public final class ServerBuilder<S> {
     public static final int MIN_MESSAGE_SIZE = 1024;
     /** Largest accepted {@link #maxMessageSize(int)}: 64 MiB. */
     public static final int MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
+    /** Default of {@link #outboundHighWaterMark(int)}: 1 MiB. */
+    public static final int DEFAULT_OUTBOUND_HIGH_WATER_MARK = 1024 * 1024;
 
     private final ServiceDescriptor<S> service;
     private final HandlerFactory<S> factory;
@@ -42,6 +47,9 @@ public final class ServerBuilder<S> {
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
     private Executor executor;
+    private TopicListener topicListener;
+    private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.DROP_EVENTS;
+    private int outboundHighWaterMark = DEFAULT_OUTBOUND_HIGH_WATER_MARK;
 
     ServerBuilder(ServiceDescriptor<S> service, HandlerFactory<S> factory) {
         this.service = Objects.requireNonNull(service, "service");
@@ -141,6 +149,52 @@ public final class ServerBuilder<S> {
     }
 
     /**
+     * The topic notifier: told when a topic gets its first subscriber ({@code TopicChange.Created})
+     * and when it loses its last ({@code TopicChange.Removed}, also when the last subscriber
+     * disconnects, however it disconnects), so the application can wire external event
+     * infrastructure to the topics that have subscribers here. Called on a virtual thread, one change
+     * at a time, in order; it may block and may emit events (a subscriber that caused a
+     * {@code Created} receives what the listener emits on that topic). One per server; replaces any
+     * previous one. Default: none.
+     */
+    public ServerBuilder<S> topicListener(TopicListener listener) {
+        this.topicListener = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /**
+     * What happens to an event for a connection that has more than the
+     * {@link #outboundHighWaterMark(int) high-water mark} of output queued and unwritten (a client
+     * that does not read fast enough). Default {@link SlowConsumerPolicy#DROP_EVENTS}: the event is
+     * dropped for that connection, counted ({@link HardLightServer#droppedEvents()}) and reported to
+     * the client with its next event; with {@link SlowConsumerPolicy#DISCONNECT} the connection is
+     * closed with 1008. The first drop on a connection is logged at WARN. Emitting never blocks, and
+     * RPC answers and state deltas are never dropped.
+     */
+    public ServerBuilder<S> slowConsumerPolicy(SlowConsumerPolicy policy) {
+        this.slowConsumerPolicy = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    /**
+     * The most bytes of output a connection may have queued and not yet written to its socket before
+     * events for it are refused by the {@link #slowConsumerPolicy(SlowConsumerPolicy) slow-consumer
+     * policy}: the bound on a slow client's memory on the server, in bytes (encoded frames, TLS
+     * records once encrypted), beyond what the operating system's socket buffer holds. An event
+     * larger than the mark is still sent to a connection with nothing queued. Default 1 MiB
+     * ({@value #DEFAULT_OUTBOUND_HIGH_WATER_MARK} bytes).
+     *
+     * @throws IllegalArgumentException unless positive
+     */
+    public ServerBuilder<S> outboundHighWaterMark(int bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("outboundHighWaterMark: " + bytes + " (expected: > 0)");
+        }
+        this.outboundHighWaterMark = bytes;
+        return this;
+    }
+
+    /**
      * Binds and starts accepting connections; returns once the port is bound.
      *
      * @throws IllegalStateException if neither {@link #tls(Tls)} nor {@link #insecurePlaintext()} was
@@ -161,6 +215,7 @@ public final class ServerBuilder<S> {
                     + "by anyone on the network path", service.name());
         }
         return new HardLightServer(NettyServer.start(new ServerConfig<>(service, factory, ssl, fingerprint, host, port, path,
-                maxInFlight, maxMessageSize, executor)));
+                maxInFlight, maxMessageSize, executor, topicListener,
+                new SlowConsumer(outboundHighWaterMark, slowConsumerPolicy, new LongAdder()))));
     }
 }

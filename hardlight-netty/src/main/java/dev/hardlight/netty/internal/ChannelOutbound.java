@@ -1,10 +1,13 @@
 package dev.hardlight.netty.internal;
 
 import dev.hardlight.internal.protocol.Outbound;
+import dev.hardlight.internal.protocol.ProtocolViolation;
+import dev.hardlight.netty.SlowConsumerPolicy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -13,6 +16,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A session's {@link Outbound} over one WebSocket channel: the write queue. Frames sent from any
@@ -21,12 +27,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * system call instead of one each (the idea of gRPC's {@code WriteQueue}).
  *
  * <p>Bound: the queue holds at most one answer per call in flight (the session's in-flight limit),
- * plus the hello, cancels and state deltas; it needs no limit of its own.
+ * plus the hello, cancels and state deltas; those are never refused. Events are the one unbounded
+ * source (the server emits them, not the client's calls), so {@link #offerEvent} refuses an event
+ * while the connection's unwritten bytes, this queue's plus the channel's outbound buffer's
+ * ({@link #queuedBytes()}), would go over the server's high-water mark, and applies the
+ * {@link SlowConsumerPolicy}: drop the event (the session counts it and tells the client later) or
+ * close the connection with 1008. An event larger than the mark still goes to a connection with
+ * nothing queued.
  *
  * <p>Thread-safe. Every frame handed to {@link #send} is released exactly once: written (Netty
  * releases it) or dropped when the channel is closed.
  */
 public final class ChannelOutbound implements Outbound {
+    private static final Logger log = LoggerFactory.getLogger(ChannelOutbound.class);
+
     /** Frames written per drain task before the loop gets a chance to run other channels' work. */
     private static final int MAX_PER_DRAIN = 1024;
 
@@ -42,15 +56,35 @@ public final class ChannelOutbound implements Outbound {
     private volatile boolean closed;
     /** Set on the event loop once the close frame is written: later frames are dropped. */
     private boolean closeFrameSent;
+    /** Bytes of the frames in {@link #queue} (not yet handed to the channel). */
+    private final AtomicLong queueBytes = new AtomicLong();
+    /** The server's slow-consumer settings; {@code null} for a client (events are never offered to it). */
+    private final SlowConsumer slowConsumer;
+    private final String logPrefix;
+    /** Events refused by the slow-consumer policy on this connection. */
+    private final AtomicLong dropped = new AtomicLong();
 
     /**
+     * A write queue without an event limit (a client's).
+     *
      * @param waitForCloseAnswer after sending a close frame, wait (up to a second) for the peer's
      *     close before closing the TCP connection: what a WebSocket client does (RFC 6455 7.1.1);
-     *     a server closes at once
+     *     a server closes once its close frame is written (or after a second, for a peer that does
+     *     not read)
      */
     public ChannelOutbound(Channel channel, boolean waitForCloseAnswer) {
+        this(channel, waitForCloseAnswer, null, "");
+    }
+
+    /**
+     * @param slowConsumer the event limit and policy, or {@code null} for none
+     * @param logPrefix names the connection in log lines
+     */
+    public ChannelOutbound(Channel channel, boolean waitForCloseAnswer, SlowConsumer slowConsumer, String logPrefix) {
         this.channel = channel;
         this.waitForCloseAnswer = waitForCloseAnswer;
+        this.slowConsumer = slowConsumer;
+        this.logPrefix = logPrefix;
     }
 
     @Override
@@ -64,6 +98,69 @@ public final class ChannelOutbound implements Outbound {
             frame.release();
             return;
         }
+        enqueue(frame);
+    }
+
+    /**
+     * Queues an event frame unless the connection is over its high-water mark; then applies the
+     * slow-consumer policy and returns {@code false}. Takes ownership of {@code frame}. Any thread.
+     */
+    @Override
+    public boolean offerEvent(ByteBuf frame) {
+        if (closed || closing.get()) {
+            frame.release();
+            return false; // not a slow consumer: the connection is going away
+        }
+        SlowConsumer limit = slowConsumer;
+        if (limit != null) {
+            long queued = queuedBytes();
+            if (queued > 0 && queued + frame.readableBytes() > limit.highWaterMark()) {
+                frame.release();
+                refused(limit, queued);
+                return false;
+            }
+        }
+        enqueue(frame);
+        return true;
+    }
+
+    private void refused(SlowConsumer limit, long queued) {
+        limit.dropped().increment();
+        long n = dropped.incrementAndGet();
+        if (limit.policy() == SlowConsumerPolicy.DISCONNECT) {
+            if (n == 1) {
+                log.warn("{}slow consumer: {} bytes queued unread (high-water mark {}), closing with 1008",
+                        logPrefix, queued, limit.highWaterMark());
+            }
+            close(ProtocolViolation.POLICY_VIOLATION, "slow consumer: more than " + limit.highWaterMark()
+                    + " bytes of events queued unread");
+        } else if (n == 1) {
+            log.warn("{}slow consumer: {} bytes queued unread (high-water mark {}), dropping events for this "
+                    + "connection while it stays behind (the client is told how many it missed); logged once",
+                    logPrefix, queued, limit.highWaterMark());
+        }
+    }
+
+    /**
+     * Bytes sent on this connection and not yet written to the socket: frames queued here plus the
+     * channel's outbound buffer (TLS records included). Any thread; a moment's snapshot.
+     */
+    public long queuedBytes() {
+        long n = queueBytes.get();
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        if (buffer != null) {
+            n += buffer.totalPendingWriteBytes();
+        }
+        return n;
+    }
+
+    /** Events refused on this connection by the slow-consumer policy. */
+    public long droppedEvents() {
+        return dropped.get();
+    }
+
+    private void enqueue(ByteBuf frame) {
+        queueBytes.addAndGet(frame.readableBytes());
         queue.offer(frame);
         if (closed) {
             discard(); // raced with markClosed(): make sure nothing stays queued
@@ -89,6 +186,7 @@ public final class ChannelOutbound implements Outbound {
         int written = 0;
         ByteBuf frame;
         while (written < MAX_PER_DRAIN && (frame = queue.poll()) != null) {
+            queueBytes.addAndGet(-frame.readableBytes());
             if (closed || closeFrameSent) {
                 frame.release();
             } else {
@@ -164,6 +262,11 @@ public final class ChannelOutbound implements Outbound {
             channel.closeFuture().addListener(f -> force.cancel(false));
         } else {
             channel.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
+            // A peer that does not read (a slow consumer) would keep the close frame unwritten forever.
+            ScheduledFuture<?> force = channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, CLOSE_ANSWER_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            channel.closeFuture().addListener(f -> force.cancel(false));
         }
     }
 
@@ -176,6 +279,7 @@ public final class ChannelOutbound implements Outbound {
     private void discard() {
         ByteBuf frame;
         while ((frame = queue.poll()) != null) {
+            queueBytes.addAndGet(-frame.readableBytes());
             frame.release();
         }
     }

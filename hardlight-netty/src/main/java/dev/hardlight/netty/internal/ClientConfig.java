@@ -10,6 +10,7 @@ import java.time.Duration;
  *
  * @param sslContext {@code null} for plaintext ({@code ws://})
  * @param trustMode how the server certificate is checked (for log lines)
+ * @param eventQueueCapacity events kept for the application before new ones are dropped and counted
  */
 public record ClientConfig(URI uri, ServiceDescriptor<?> service, SslContext sslContext, TrustMode trustMode,
-                           int maxInFlight, Duration connectTimeout) {}
+                           int maxInFlight, Duration connectTimeout, int eventQueueCapacity) {}

@@ -168,7 +168,7 @@ public final class NettyRpcChannel implements RpcChannel {
     private void init(Channel ch) {
         channel = ch;
         out = new ChannelOutbound(ch, true);
-        session = new ClientSession(config.service(), out, config.maxInFlight(), logPrefix);
+        session = new ClientSession(config.service(), out, config.maxInFlight(), config.eventQueueCapacity(), logPrefix);
         session.ready().whenComplete((hello, e) -> {
             if (e == null) {
                 ready.complete(null);
@@ -355,6 +355,35 @@ public final class NettyRpcChannel implements RpcChannel {
         out.close(ProtocolViolation.NORMAL, "closed by the client");
         if (!ch.eventLoop().inEventLoop()) {
             ch.closeFuture().awaitUninterruptibly(CLOSE_WAIT_MILLIS);
+        }
+    }
+
+    /**
+     * For tests: stops (or resumes) reading from the socket, as a client that does not keep up would.
+     * Not part of the API.
+     */
+    public void autoRead(boolean read) {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.config().setAutoRead(read);
+            if (read) {
+                ch.read();
+            }
+        }
+    }
+
+    /**
+     * For tests: drops the TCP connection without a WebSocket close handshake, as a crashed client
+     * would; with {@code reset}, with a TCP reset (SO_LINGER 0), as a killed process or a cut network
+     * would. Not part of the API.
+     */
+    public void closeAbruptly(boolean reset) {
+        Channel ch = channel;
+        if (ch != null) {
+            if (reset) {
+                ch.config().setOption(ChannelOption.SO_LINGER, 0);
+            }
+            ch.close().awaitUninterruptibly(CLOSE_WAIT_MILLIS);
         }
     }
 

@@ -16,10 +16,11 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import dev.hardlight.EventEmitter;
+import dev.hardlight.TopicListener;
 import dev.hardlight.internal.protocol.TopicRegistry;
 import dev.hardlight.service.EventDescriptor;
 import dev.hardlight.service.ServiceDescriptor;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -69,7 +70,7 @@ public final class NettyServer<S> {
 
     private NettyServer(ServerConfig<S> config) {
         this.config = config;
-        this.topics = newTopics(config.service());
+        this.topics = newTopics(config.service(), config.topicListener());
         decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(config.maxMessageSize())
                 .allowExtensions(false) // permessage-deflate comes later, with a cap on inflated size
@@ -136,17 +137,51 @@ public final class NettyServer<S> {
         return config;
     }
 
-    /** Frames up to maxMessageSize, masked, no extensions; a violation closes with its code. */
-    private static <E> TopicRegistry<E> newTopics(ServiceDescriptor<?> service) {
+    /** The registry of topics; its topic changes are drained on a new virtual thread per drain. */
+    private static <E> TopicRegistry<E> newTopics(ServiceDescriptor<?> service, TopicListener listener) {
         @SuppressWarnings("unchecked")
         EventDescriptor<E> events = (EventDescriptor<E>) service.events();
-        return new TopicRegistry<>(events == null ? null : events.codec(), PooledByteBufAllocator.DEFAULT, null,
+        return new TopicRegistry<>(events == null ? null : events.codec(), PooledByteBufAllocator.DEFAULT, listener,
                 task -> Thread.ofVirtual().name("hl-topics").start(task));
     }
 
     /** The server's topic registry (its event emitter). */
     public TopicRegistry<?> topics() {
         return topics;
+    }
+
+    /**
+     * The server's event emitter, typed.
+     *
+     * @throws IllegalStateException if the service declares no events, or events of another type
+     */
+    @SuppressWarnings("unchecked")
+    public <E> EventEmitter<E> events(Class<E> type) {
+        java.util.Objects.requireNonNull(type, "type");
+        EventDescriptor<?> events = config.service().events();
+        if (events == null) {
+            throw new IllegalStateException("the service " + config.service().name()
+                    + " declares no events (@Rpc(events = ...))");
+        }
+        if (events.type() != type) {
+            throw new IllegalStateException("the events of " + config.service().name() + " are "
+                    + events.type().getName() + ", not " + type.getName());
+        }
+        return (EventEmitter<E>) topics;
+    }
+
+    /** Events refused by the slow-consumer policy, over all connections since the start. */
+    public long droppedEvents() {
+        return config.slowConsumer().dropped().sum();
+    }
+
+    /** The largest number of bytes queued unwritten on one connection now (for tests and operators). */
+    public long maxQueuedBytes() {
+        long max = 0;
+        for (ChannelOutbound out : connections) {
+            max = Math.max(max, out.queuedBytes());
+        }
+        return max;
     }
 
     WebSocketDecoderConfig decoderConfig() {

@@ -1,6 +1,7 @@
 package dev.hardlight.netty.internal;
 
 import dev.hardlight.HandlerFactory;
+import dev.hardlight.TopicListener;
 import dev.hardlight.service.ServiceDescriptor;
 import io.netty.handler.ssl.SslContext;
 import java.util.concurrent.Executor;
@@ -12,7 +13,10 @@ import java.util.concurrent.Executor;
  * @param tlsFingerprint the leaf certificate's SHA-256 (hex), or {@code null} for plaintext
  * @param host {@code null} to bind every interface
  * @param executor {@code null}: a virtual thread per call, owned (and shut down) by the server
+ * @param topicListener told of topics created and removed, or {@code null}
+ * @param slowConsumer the per-connection event limit and what happens beyond it
  */
 public record ServerConfig<S>(ServiceDescriptor<S> service, HandlerFactory<S> factory, SslContext sslContext,
                               String tlsFingerprint, String host, int port, String path, int maxInFlight,
-                              int maxMessageSize, Executor executor) {}
+                              int maxMessageSize, Executor executor, TopicListener topicListener,
+                              SlowConsumer slowConsumer) {}

@@ -36,9 +36,13 @@ final class ServerFrameHandler<S> extends FrameHandler {
         super.channelWritabilityChanged(ctx);
     }
 
+    /**
+     * The connection is no longer counted first, then its session ends (which removes its
+     * subscriptions, so a topic listener told {@code Removed} finds the connection gone already).
+     */
     @Override
     protected void onClosed(ChannelHandlerContext ctx) {
-        session.onClosed();
         server.closed(out);
+        session.onClosed();
     }
 }

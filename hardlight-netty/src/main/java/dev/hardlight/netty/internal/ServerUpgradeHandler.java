@@ -148,7 +148,7 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
         // The 101 is written; what we write from now on follows it. Open the session at once so that
         // no frame can arrive before its handler exists.
         String prefix = logPrefix;
-        ChannelOutbound out = new ChannelOutbound(ctx.channel(), false);
+        ChannelOutbound out = new ChannelOutbound(ctx.channel(), false, config.slowConsumer(), prefix);
         ServerSession<S> session;
         try {
             session = ServerSession.open(config.service(), config.factory(), server.topics(), id, ctx.channel().remoteAddress(), out,

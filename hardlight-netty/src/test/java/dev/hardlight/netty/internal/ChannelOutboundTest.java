@@ -9,7 +9,9 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import dev.hardlight.netty.SlowConsumerPolicy;
 import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -101,5 +103,97 @@ class ChannelOutboundTest {
         assertThat(ch.isOpen()).as("open until the server answers or a second passes").isTrue();
         assertThat(out.answerClose(1000)).as("the answer to our close is not answered").isFalse();
         ch.close();
+    }
+
+    private static ByteBuf sized(int bytes) {
+        return Unpooled.buffer(bytes).writeZero(bytes);
+    }
+
+    private static void releaseWritten(EmbeddedChannel ch) {
+        Object o;
+        while ((o = ch.readOutbound()) != null) {
+            ReferenceCountUtil.release(o);
+        }
+    }
+
+    @Test
+    void eventsOverTheHighWaterMarkAreDroppedButAnswersNever() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        SlowConsumer limit = new SlowConsumer(100, SlowConsumerPolicy.DROP_EVENTS, new LongAdder());
+        ChannelOutbound out = new ChannelOutbound(ch, false, limit, "[test] ");
+        assertThat(out.offerEvent(sized(60))).isTrue();
+        assertThat(out.queuedBytes()).isEqualTo(60);
+        ByteBuf refused = sized(60);
+        assertThat(out.offerEvent(refused)).as("60 + 60 > 100").isFalse();
+        assertThat(refused.refCnt()).as("a refused event is released").isZero();
+        ByteBuf answer = sized(60);
+        out.send(answer); // never refused
+        assertThat(out.queuedBytes()).isEqualTo(120);
+        assertThat(out.offerEvent(sized(1))).isFalse();
+        assertThat(out.droppedEvents()).isEqualTo(2);
+        assertThat(limit.dropped().sum()).isEqualTo(2);
+        ch.runPendingTasks();
+        releaseWritten(ch);
+        assertThat(out.queuedBytes()).as("written: nothing queued").isZero();
+        assertThat(out.offerEvent(sized(100))).as("room again once written").isTrue();
+        assertThat(out.isOpen()).isTrue();
+        ch.runPendingTasks();
+        releaseWritten(ch);
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void anEventLargerThanTheMarkStillGoesToAnIdleConnection() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ChannelOutbound out = new ChannelOutbound(ch, false,
+                new SlowConsumer(100, SlowConsumerPolicy.DROP_EVENTS, new LongAdder()), "[test] ");
+        assertThat(out.offerEvent(sized(500))).isTrue();
+        assertThat(out.offerEvent(sized(1))).isFalse();
+        ch.runPendingTasks();
+        releaseWritten(ch);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void disconnectPolicyClosesWith1008() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        SlowConsumer limit = new SlowConsumer(100, SlowConsumerPolicy.DISCONNECT, new LongAdder());
+        ChannelOutbound out = new ChannelOutbound(ch, false, limit, "[test] ");
+        ByteBuf first = sized(80);
+        assertThat(out.offerEvent(first)).isTrue();
+        ByteBuf refused = sized(80);
+        assertThat(out.offerEvent(refused)).isFalse();
+        assertThat(refused.refCnt()).isZero();
+        assertThat(out.isClosing()).isTrue();
+        ByteBuf late = sized(10);
+        assertThat(out.offerEvent(late)).as("closing: no more events").isFalse();
+        assertThat(late.refCnt()).isZero();
+        assertThat(limit.dropped().sum()).as("only the event that hit the mark counts").isEqualTo(1);
+        ch.runPendingTasks();
+        BinaryWebSocketFrame queued = ch.readOutbound();
+        assertThat(queued.content().readableBytes()).isEqualTo(80);
+        queued.release();
+        CloseWebSocketFrame close = ch.readOutbound();
+        assertThat(close.statusCode()).isEqualTo(1008);
+        assertThat(close.reasonText()).startsWith("slow consumer: ");
+        close.release();
+        assertThat(ch.isOpen()).isFalse();
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void eventsQueuedWhenTheChannelClosesAreReleased() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ChannelOutbound out = new ChannelOutbound(ch, false,
+                new SlowConsumer(1000, SlowConsumerPolicy.DROP_EVENTS, new LongAdder()), "[test] ");
+        ByteBuf shared = sized(10);
+        assertThat(out.offerEvent(shared.retainedDuplicate())).isTrue();
+        assertThat(out.offerEvent(shared.retainedDuplicate())).isTrue();
+        out.markClosed();
+        assertThat(out.queuedBytes()).isZero();
+        assertThat(out.offerEvent(shared.retainedDuplicate())).isFalse();
+        assertThat(shared.refCnt()).as("only the emitter's own reference is left").isEqualTo(1);
+        shared.release();
+        ch.finishAndReleaseAll();
     }
 }

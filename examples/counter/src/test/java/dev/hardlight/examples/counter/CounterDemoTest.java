@@ -7,25 +7,29 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** What {@code ./hardlight demo} prints, end to end over a real TLS socket. */
+/** What {@code ./hardlight demo} prints: the reference example end to end over a real TLS socket. */
 class CounterDemoTest {
 
     @Test
-    void demoMakesCallsOverPinnedTlsAndPrintsTheirResults() throws Exception {
+    void demoRunsTheReferenceExampleOverPinnedTls() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         CounterDemo.run(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertThat(out)
                 .containsPattern("self-signed certificate, SHA-256 fingerprint [0-9a-f]{64}")
+                .contains("connected, certificate pinned, state CounterState[counter=0, topic=Topic[\"\"]]\n")
+                .containsPattern("newCounter\\(\\) returned; its topic is already in the state: Topic\\[0x[0-9a-f]{32}]")
+                .containsPattern("server:  topic created Topic\\[0x[0-9a-f]{32}], sending ServerSentTest")
                 .contains("increment(1)  -> 1\n")
-                .contains("increment(41) -> 42\n")
-                .contains("decrement(2)  -> 40\n")
+                .contains("decrement(1)  -> 0\n")
+                .containsPattern("client:  event on Topic\\[0x[0-9a-f]{32}]: ServerSentTest\\[]")
+                .containsPattern("client:  event on Topic\\[0x[0-9a-f]{32}]: Incremented\\[to=1, from=0]")
+                .containsPattern("client:  event on Topic\\[0x[0-9a-f]{32}]: Decremented\\[to=0, from=1]")
+                .containsPattern("server:  topic removed Topic\\[0x[0-9a-f]{32}] \\(its last subscriber disconnected\\)")
+                .contains("client2: increment(41) -> 41\n")
                 .contains("decrement(100) threw CounterUnderflowException: counter of connection")
-                .contains("connected, certificate pinned, state CounterState[counter=0]\n")
-                .contains("state changed CounterState[counter=0] -> CounterState[counter=1]\n")
-                .contains("state changed CounterState[counter=42] -> CounterState[counter=40]\n")
-                .contains("state after decrement(2): CounterState[counter=40]\n")
-                .contains("get()         -> 140, state CounterState[counter=140]\n")
+                .contains("client2: counter 141, state counter 141\n")
                 .endsWith("demo:    done\n");
+        assertThat(out.indexOf("Incremented[to=1")).isLessThan(out.indexOf("Decremented[to=0"));
     }
 }
