@@ -7,7 +7,12 @@ import dev.hardlight.netty.internal.TrustMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How a client connects: how it checks the server's certificate, how many calls it keeps in flight,
@@ -43,6 +48,7 @@ public final class ClientOptions {
     private final Duration connectTimeout;
     private final boolean plaintext;
     private final int eventQueueCapacity;
+    private final List<Map.Entry<String, String>> headers;
     /** The TLS context, built on first connect and shared by every connection made with these options. */
     private volatile Object sslContext;
 
@@ -54,6 +60,7 @@ public final class ClientOptions {
         this.connectTimeout = b.connectTimeout;
         this.plaintext = b.plaintext;
         this.eventQueueCapacity = b.eventQueueCapacity;
+        this.headers = List.copyOf(b.headers);
     }
 
     /** A builder with the defaults: system trust, {@value #DEFAULT_MAX_IN_FLIGHT} in flight, 10 s to connect. */
@@ -121,6 +128,14 @@ public final class ClientOptions {
         return eventQueueCapacity;
     }
 
+    /**
+     * The extra headers of the upgrade request ({@link Builder#header(String, String)}), name and
+     * value, in the order they were added.
+     */
+    public List<Map.Entry<String, String>> headers() {
+        return headers;
+    }
+
     TrustMode trustMode() {
         return trust;
     }
@@ -144,7 +159,8 @@ public final class ClientOptions {
     public String toString() {
         return "ClientOptions[trust=" + trust + (pin == null ? "" : " " + pin) + (caBundle == null ? "" : " " + caBundle)
                 + ", maxInFlight=" + maxInFlight + ", connectTimeout=" + connectTimeout
-                + ", eventQueueCapacity=" + eventQueueCapacity + (plaintext ? ", insecurePlaintext" : "") + "]";
+                + ", eventQueueCapacity=" + eventQueueCapacity + (plaintext ? ", insecurePlaintext" : "")
+                + (headers.isEmpty() ? "" : ", headers=" + headers.stream().map(Map.Entry::getKey).toList()) + "]";
     }
 
     /** Builds {@link ClientOptions}. Not thread-safe. */
@@ -156,6 +172,7 @@ public final class ClientOptions {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private boolean plaintext;
         private int eventQueueCapacity = DEFAULT_EVENT_QUEUE_CAPACITY;
+        private final List<Map.Entry<String, String>> headers = new ArrayList<>();
 
         private Builder() {}
 
@@ -167,6 +184,7 @@ public final class ClientOptions {
             connectTimeout = o.connectTimeout;
             plaintext = o.plaintext;
             eventQueueCapacity = o.eventQueueCapacity;
+            headers.addAll(o.headers);
         }
 
         /**
@@ -269,6 +287,43 @@ public final class ClientOptions {
             }
             this.eventQueueCapacity = eventQueueCapacity;
             return this;
+        }
+
+        /**
+         * Adds a header to the WebSocket upgrade request, for the server's authenticator: credentials
+         * such as {@code Authorization: Bearer ...} or {@code Cookie: session=...}. May be called
+         * several times, also with the same name (each call adds one header line). Values are sent as
+         * given, over TLS (over {@code ws://}, readable by anyone on the path); {@link #toString()}
+         * shows the names only.
+         *
+         * @throws IllegalArgumentException if the name is not an HTTP token, the value holds a control
+         *     character (CR, LF, NUL, ...) or a non-ASCII one, or the name is one the WebSocket upgrade itself sets:
+         *     {@code Host}, {@code Upgrade}, {@code Connection} or {@code Sec-WebSocket-*}
+         */
+        public Builder header(String name, String value) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            if (name.isEmpty() || !name.chars().allMatch(Builder::isTokenChar)) {
+                throw new IllegalArgumentException("header name: '" + name.replaceAll("[\\x00-\\x1f\\x7f]", "?")
+                        + "' (expected: an HTTP token: letters, digits and !#$%&'*+-.^_`|~)");
+            }
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (RESERVED_HEADERS.contains(lower) || lower.startsWith("sec-websocket-")) {
+                throw new IllegalArgumentException("header name: '" + name
+                        + "' (the WebSocket upgrade sets it: Host, Upgrade, Connection and Sec-WebSocket-* cannot be overridden)");
+            }
+            if (!value.chars().allMatch(c -> c == '\t' || c >= 0x20 && c < 0x7f)) {
+                throw new IllegalArgumentException("header value of '" + name
+                        + "': contains a control or non-ASCII character, such as CR or LF (expected: a single line of printable ASCII)");
+            }
+            headers.add(Map.entry(name, value));
+            return this;
+        }
+
+        private static final Set<String> RESERVED_HEADERS = Set.of("host", "upgrade", "connection");
+
+        private static boolean isTokenChar(int c) {
+            return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
         }
 
         /** Immutable options holding this builder's settings; the builder may be reused. */

@@ -1,13 +1,18 @@
 package dev.hardlight.netty;
 
+import dev.hardlight.Authenticator;
 import dev.hardlight.HandlerFactory;
 import dev.hardlight.TopicListener;
 import dev.hardlight.netty.internal.NettyServer;
+import dev.hardlight.netty.internal.OriginPolicy;
 import dev.hardlight.netty.internal.ServerConfig;
 import dev.hardlight.netty.internal.SlowConsumer;
 import dev.hardlight.netty.internal.TlsContexts;
 import dev.hardlight.service.ServiceDescriptor;
+import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -36,6 +41,8 @@ public final class ServerBuilder<S> {
     public static final int MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
     /** Default of {@link #outboundHighWaterMark(int)}: 1 MiB. */
     public static final int DEFAULT_OUTBOUND_HIGH_WATER_MARK = 1024 * 1024;
+    /** Time from TCP accept to a complete upgrade, the authenticator included: 10 seconds. */
+    static final Duration DEFAULT_UPGRADE_TIMEOUT = Duration.ofSeconds(10);
 
     private final ServiceDescriptor<S> service;
     private final HandlerFactory<S> factory;
@@ -50,6 +57,10 @@ public final class ServerBuilder<S> {
     private TopicListener topicListener;
     private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.DROP_EVENTS;
     private int outboundHighWaterMark = DEFAULT_OUTBOUND_HIGH_WATER_MARK;
+    private Authenticator authenticator;
+    private final Set<String> allowedOrigins = new LinkedHashSet<>();
+    private boolean anyOrigin;
+    private Duration upgradeTimeout = DEFAULT_UPGRADE_TIMEOUT;
 
     ServerBuilder(ServiceDescriptor<S> service, HandlerFactory<S> factory) {
         this.service = Objects.requireNonNull(service, "service");
@@ -195,6 +206,62 @@ public final class ServerBuilder<S> {
     }
 
     /**
+     * Decides, at the WebSocket upgrade, whether a connection may open and with which first features
+     * and principal (see {@link Authenticator}). It sees the upgrade request (headers, cookies, query
+     * parameters, remote address, TLS client certificate) once the path, method, protocol version and
+     * origin have been checked, runs on a virtual thread (so it may block), and must decide within the
+     * upgrade timeout (10 s from TCP accept), or the connection is closed and its thread interrupted.
+     * A refusal is answered with HTTP 401 or 403 and the reason as a plain-text body; no WebSocket is
+     * opened. An authenticator that throws or returns {@code null} refuses the connection with HTTP
+     * 500 and a generic reason (the failure is logged with the connection id). One per server;
+     * replaces any previous one. Default: none, every connection opens with no feature and no
+     * principal.
+     */
+    public ServerBuilder<S> authenticator(Authenticator authenticator) {
+        this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+        return this;
+    }
+
+    /**
+     * Browser origins allowed to connect besides the server's own, as browsers send them in the
+     * {@code Origin} header: {@code https://app.example.com} or {@code https://app.example.com:8443}
+     * (scheme and host are compared case-insensitively, default ports ignored). Adds to any given
+     * before. By default only the server's own origin (the {@code Host} the request was sent to, with
+     * the connection's scheme) is allowed, against cross-site WebSocket hijacking: an upgrade from
+     * another origin is refused with 403 and a reason. A request without {@code Origin} does not come
+     * from a browser page and is always allowed.
+     *
+     * @throws IllegalArgumentException unless each origin is {@code http://} or {@code https://} and a
+     *     host, without path, query or user info
+     */
+    public ServerBuilder<S> allowedOrigins(String... origins) {
+        Objects.requireNonNull(origins, "origins");
+        for (String o : origins) {
+            allowedOrigins.add(OriginPolicy.checkOrigin(o));
+        }
+        return this;
+    }
+
+    /**
+     * Allows upgrades from any browser origin: the explicit opt-out of the origin check, for public
+     * endpoints that do not rely on cookies (or other credentials a browser adds by itself).
+     * Otherwise a page on any site could open a connection with its visitor's cookies.
+     */
+    public ServerBuilder<S> allowAnyOrigin() {
+        this.anyOrigin = true;
+        return this;
+    }
+
+    /** For tests: the time from TCP accept to a complete upgrade, the authenticator included. */
+    ServerBuilder<S> upgradeTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("upgradeTimeout: " + timeout + " (expected: > 0)");
+        }
+        this.upgradeTimeout = timeout;
+        return this;
+    }
+
+    /**
      * Binds and starts accepting connections; returns once the port is bound.
      *
      * @throws IllegalStateException if neither {@link #tls(Tls)} nor {@link #insecurePlaintext()} was
@@ -216,6 +283,7 @@ public final class ServerBuilder<S> {
         }
         return new HardLightServer(NettyServer.start(new ServerConfig<>(service, factory, ssl, fingerprint, host, port, path,
                 maxInFlight, maxMessageSize, executor, topicListener,
-                new SlowConsumer(outboundHighWaterMark, slowConsumerPolicy, new LongAdder()))));
+                new SlowConsumer(outboundHighWaterMark, slowConsumerPolicy, new LongAdder()), authenticator,
+                anyOrigin ? OriginPolicy.any() : OriginPolicy.allow(allowedOrigins), upgradeTimeout.toMillis())));
     }
 }

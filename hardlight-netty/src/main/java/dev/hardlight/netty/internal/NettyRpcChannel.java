@@ -54,6 +54,8 @@ public final class NettyRpcChannel implements RpcChannel {
     public static final int MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
     /** The largest refusal answer (headers and body) read during the upgrade. */
     private static final int MAX_UPGRADE_RESPONSE = 16 * 1024;
+    /** How long the WebSocket layer waits for the server's close frame before closing the TCP connection. */
+    private static final long FORCE_CLOSE_MILLIS = 10_000;
     /** How long {@link #close()} waits for the channel to close. */
     private static final long CLOSE_WAIT_MILLIS = 2_000;
 
@@ -186,8 +188,13 @@ public final class NettyRpcChannel implements RpcChannel {
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/hl" : uri.getRawPath();
         URI target = URI.create((config.sslContext() != null ? "wss://" : "ws://") + uri.getRawAuthority() + path
                 + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+        DefaultHttpHeaders headers = new DefaultHttpHeaders();
+        for (java.util.Map.Entry<String, String> h : config.headers()) {
+            headers.add(h.getKey(), h.getValue());
+        }
+        // Not a browser: no Origin header unless the application sets one.
         WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(target, WebSocketVersion.V13,
-                Frames.SUBPROTOCOL, false, new DefaultHttpHeaders(), MAX_MESSAGE_SIZE, true, false);
+                Frames.SUBPROTOCOL, false, headers, MAX_MESSAGE_SIZE, true, false, FORCE_CLOSE_MILLIS, false, false);
         p.addLast("http", new HttpClientCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_RESPONSE));
         p.addLast("hl-upgrade", new ClientUpgradeHandler(this, handshaker));
@@ -304,6 +311,16 @@ public final class NettyRpcChannel implements RpcChannel {
         } catch (RpcException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * The features enabled on this connection ({@code @Requires}), as the server last announced them:
+     * the first set in its hello, then every change, which arrives before the result of the call that
+     * made it. A call to a method whose feature is missing fails locally with
+     * {@code PERMISSION_DENIED}, without being sent. Empty before the connection is ready.
+     */
+    public java.util.Set<String> features() {
+        return java.util.Collections.unmodifiableSet(session.features());
     }
 
     @Override

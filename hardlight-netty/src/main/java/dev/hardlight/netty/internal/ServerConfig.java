@@ -1,5 +1,6 @@
 package dev.hardlight.netty.internal;
 
+import dev.hardlight.Authenticator;
 import dev.hardlight.HandlerFactory;
 import dev.hardlight.TopicListener;
 import dev.hardlight.service.ServiceDescriptor;
@@ -15,8 +16,13 @@ import java.util.concurrent.Executor;
  * @param executor {@code null}: a virtual thread per call, owned (and shut down) by the server
  * @param topicListener told of topics created and removed, or {@code null}
  * @param slowConsumer the per-connection event limit and what happens beyond it
+ * @param authenticator decides at the upgrade, or {@code null}: every connection opens with no feature
+ *     and no principal
+ * @param originPolicy which browser origins may connect
+ * @param upgradeTimeoutMillis time from TCP accept to a complete upgrade, authenticator included
  */
 public record ServerConfig<S>(ServiceDescriptor<S> service, HandlerFactory<S> factory, SslContext sslContext,
                               String tlsFingerprint, String host, int port, String path, int maxInFlight,
                               int maxMessageSize, Executor executor, TopicListener topicListener,
-                              SlowConsumer slowConsumer) {}
+                              SlowConsumer slowConsumer, Authenticator authenticator, OriginPolicy originPolicy,
+                              long upgradeTimeoutMillis) {}

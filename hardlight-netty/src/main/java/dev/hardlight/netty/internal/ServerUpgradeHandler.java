@@ -1,5 +1,6 @@
 package dev.hardlight.netty.internal;
 
+import dev.hardlight.Authenticator;
 import dev.hardlight.internal.protocol.Frames;
 import dev.hardlight.internal.protocol.ProtocolViolation;
 import dev.hardlight.internal.protocol.ServerSession;
@@ -26,30 +27,38 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of a server connection: checks the upgrade request (path, GET, WebSocket upgrade,
- * {@code Sec-WebSocket-Protocol}) and refuses it with a plain-text HTTP answer <em>before</em> any
- * WebSocket exists; otherwise completes the handshake, opens the session (the handler factory runs
- * here, on the event loop) and replaces itself with the frame handlers. A connection that has not
- * upgraded within {@link #UPGRADE_TIMEOUT_SECONDS} seconds is closed.
+ * {@code Sec-WebSocket-Protocol}, {@code Origin}), then asks the authenticator (if any) on a virtual
+ * thread, and refuses the upgrade with a plain-text HTTP answer <em>before</em> any WebSocket exists;
+ * otherwise, back on the event loop, completes the handshake, opens the session (the handler factory
+ * runs here, on the event loop) and replaces itself with the frame handlers. A connection that has
+ * not upgraded within the upgrade timeout (authenticator included) is closed, and a still-running
+ * authenticator interrupted.
  *
- * <p>Not thread-safe: runs on the channel's event loop.
+ * <p>Not thread-safe: runs on the channel's event loop (except the authenticator's thread, which
+ * only hands its result back to the event loop).
  */
 final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(ServerUpgradeHandler.class);
-
-    /** Time from TCP accept to a complete upgrade request. */
-    static final int UPGRADE_TIMEOUT_SECONDS = 10;
 
     private final NettyServer<S> server;
     private final ServerConfig<S> config;
     private final long id;
     private final String logPrefix;
     private ScheduledFuture<?> timeout;
+    /** The request being authenticated (retained), or {@code null}. */
+    private FullHttpRequest pending;
+    /** The authenticator's thread while it runs. */
+    private Thread authenticating;
+    /** Set once the connection closed or timed out: an authenticator's late result is dropped. */
+    private boolean abandoned;
 
     ServerUpgradeHandler(NettyServer<S> server, long id, SocketAddress remote) {
         this.server = server;
@@ -61,16 +70,47 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         timeout = ctx.executor().schedule(() -> {
-            log.debug("{}no WebSocket upgrade within {} s, closing", logPrefix, UPGRADE_TIMEOUT_SECONDS);
+            if (authenticating != null) {
+                log.warn("{}the authenticator did not decide within the upgrade timeout ({} ms), closing", logPrefix,
+                        config.upgradeTimeoutMillis());
+            } else {
+                log.debug("{}no WebSocket upgrade within {} ms, closing", logPrefix, config.upgradeTimeoutMillis());
+            }
+            abandon();
             ctx.close();
-        }, UPGRADE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }, config.upgradeTimeoutMillis(), TimeUnit.MILLISECONDS);
         super.channelActive(ctx);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         cancelTimeout();
+        abandon();
         super.channelInactive(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releasePending();
+    }
+
+    /** The connection is gone (closed or timed out): drop the pending request, stop the authenticator. */
+    private void abandon() {
+        abandoned = true;
+        releasePending();
+        Thread t = authenticating;
+        authenticating = null;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    private void releasePending() {
+        FullHttpRequest req = pending;
+        pending = null;
+        if (req != null) {
+            req.release();
+        }
     }
 
     private void cancelTimeout() {
@@ -82,6 +122,13 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (pending != null || authenticating != null || abandoned) {
+            // A second request while the first one is being authenticated: an upgrade is the only request.
+            log.debug("{}another HTTP request during the upgrade, closing", logPrefix);
+            abandon();
+            ctx.close();
+            return;
+        }
         if (!req.decoderResult().isSuccess()) {
             refuse(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request: " + req.decoderResult().cause());
             return;
@@ -117,7 +164,73 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
                     + "; this server speaks " + Frames.SUBPROTOCOL + ": upgrade the client or the server to a common version");
             return;
         }
-        upgrade(ctx, req);
+        boolean tls = ctx.pipeline().get(SslHandler.class) != null;
+        String refusedOrigin = config.originPolicy().check(req.headers().get(HttpHeaderNames.ORIGIN),
+                req.headers().get(HttpHeaderNames.HOST), tls);
+        if (refusedOrigin != null) {
+            refuse(ctx, HttpResponseStatus.FORBIDDEN, refusedOrigin);
+            return;
+        }
+        NettyUpgradeRequest request = NettyUpgradeRequest.of(req, ctx.channel().remoteAddress(), ctx.pipeline().get(SslHandler.class));
+        Authenticator authenticator = config.authenticator();
+        if (authenticator == null) {
+            upgrade(ctx, req, new ServerSession.Admission(id, ctx.channel().remoteAddress(), request, Set.of(), null));
+            return;
+        }
+        pending = req.retain();
+        authenticating = Thread.ofVirtual().name("hl-auth-" + id).unstarted(() -> authenticate(ctx, authenticator, request));
+        authenticating.start();
+    }
+
+    /** On the authenticator's virtual thread: decides, then hands the decision to the event loop. */
+    private void authenticate(ChannelHandlerContext ctx, Authenticator authenticator, NettyUpgradeRequest request) {
+        Authenticator.Result result;
+        Throwable failure = null;
+        try {
+            result = authenticator.authenticate(request);
+        } catch (Throwable t) {
+            result = null;
+            failure = t;
+        }
+        Authenticator.Result decision = result;
+        Throwable error = failure;
+        try {
+            ctx.executor().execute(() -> decided(ctx, request, decision, error));
+        } catch (RejectedExecutionException e) {
+            // The server is shutting down; its event loop closes the connection.
+        }
+    }
+
+    /** On the event loop: acts on the authenticator's decision, unless the connection is gone. */
+    private void decided(ChannelHandlerContext ctx, NettyUpgradeRequest request, Authenticator.Result result, Throwable failure) {
+        FullHttpRequest req = pending;
+        if (abandoned || req == null || !ctx.channel().isActive()) {
+            if (failure != null && !(failure instanceof InterruptedException)) {
+                log.debug("{}the authenticator failed after the connection closed: {}", logPrefix, failure.toString());
+            }
+            return;
+        }
+        authenticating = null;
+        pending = null;
+        try {
+            switch (result) {
+                case Authenticator.Accept accept ->
+                        upgrade(ctx, req, new ServerSession.Admission(id, ctx.channel().remoteAddress(), request,
+                                accept.features(), accept.principal()));
+                case Authenticator.Refuse refusal ->
+                        refuse(ctx, HttpResponseStatus.valueOf(refusal.status()), refusal.reason());
+                case null -> {
+                    if (failure != null) {
+                        log.warn("{}the authenticator threw, refusing the upgrade with 500", logPrefix, failure);
+                    } else {
+                        log.warn("{}the authenticator returned null, refusing the upgrade with 500", logPrefix);
+                    }
+                    refuse(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, "the server could not authenticate this connection");
+                }
+            }
+        } finally {
+            req.release();
+        }
     }
 
     private static List<String> subprotocols(FullHttpRequest req) {
@@ -133,7 +246,7 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
         return offered;
     }
 
-    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req) {
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, ServerSession.Admission admission) {
         boolean tls = ctx.pipeline().get(SslHandler.class) != null;
         String url = (tls ? "wss://" : "ws://") + req.headers().get(HttpHeaderNames.HOST, "localhost") + config.path();
         WebSocketServerHandshaker handshaker =
@@ -151,7 +264,7 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
         ChannelOutbound out = new ChannelOutbound(ctx.channel(), false, config.slowConsumer(), prefix);
         ServerSession<S> session;
         try {
-            session = ServerSession.open(config.service(), config.factory(), server.topics(), id, ctx.channel().remoteAddress(), out,
+            session = ServerSession.open(config.service(), config.factory(), server.topics(), admission, out,
                     server.executor(), config.maxInFlight(), config.maxMessageSize(), prefix);
         } catch (Throwable t) {
             log.warn("{}the handler factory failed, closing with 1011", prefix, t);
