@@ -57,6 +57,14 @@ public interface RpcChannel extends AutoCloseable {
     /** Removes a listener added with {@link #addEventListener}. */
     void removeEventListener(EventListener<Object> listener);
 
+    /**
+     * The features enabled on this connection, as the server last announced them (see
+     * {@link dev.hardlight.Requires}); a call to a method whose feature is missing fails locally with
+     * {@link dev.hardlight.Status#PERMISSION_DENIED}. When a call that changed them returns, this already
+     * shows the change. Never blocks.
+     */
+    java.util.Set<String> features();
+
     /** Whether the connection is open. */
     boolean isOpen();
 

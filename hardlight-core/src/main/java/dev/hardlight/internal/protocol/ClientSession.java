@@ -18,6 +18,8 @@ import dev.hardlight.service.ServiceDescriptor;
 import dev.hardlight.service.StateCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +27,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -38,6 +41,15 @@ import org.slf4j.LoggerFactory;
  * are slots below the negotiated limit (the smaller of the client's and the server's); a call waits for
  * a free slot. A cancelled call keeps its slot until the server answers it, so an id is never reused
  * while the server may still be running it.
+ *
+ * <p><b>Deadlines.</b> A session made with a {@link Timer} accepts a deadline per call (and may have a
+ * default one): when it passes before the answer, the call fails with {@link Status#DEADLINE_EXCEEDED}
+ * and a CANCEL is sent, exactly like an explicit cancel (the slot stays reserved until the server
+ * answers). A deadline that passes while the caller waits for a free slot fails the call without
+ * sending anything. Sessions made without a timer refuse deadlines ({@link IllegalStateException}).
+ *
+ * <p><b>GO_AWAY.</b> Once the server announced its shutdown ({@link #goAwayReason()}), new calls fail
+ * locally with {@link Status#UNAVAILABLE}; calls already sent still complete.
  *
  * <p>Thread-safe: {@link #start} from any thread; {@link #onMessage} and {@link #onClosed} from the
  * connection's event loop.
@@ -63,6 +75,13 @@ public final class ClientSession {
     private final ReentrantLock idLock = new ReentrantLock();
 
     private volatile RpcException closedReason;
+    /** Written by the event loop only, once: the reason of the server's GO_AWAY. */
+    private volatile String goAwayReason;
+
+    /** Schedules deadlines; {@code null} when this session does not support them. */
+    private final Timer timer;
+    /** Applied to calls started without a deadline of their own; {@code null} for none. */
+    private final Duration defaultDeadline;
 
     private final StateCodec<Object> stateCodec;
     /** Written by the event loop only; read by any thread. */
@@ -79,9 +98,31 @@ public final class ClientSession {
     }
 
     /** @param eventQueueCapacity events kept for the application before new ones are dropped and counted */
-    @SuppressWarnings("unchecked")
     public ClientSession(ServiceDescriptor<?> service, Outbound out, int clientMaxInFlight, int eventQueueCapacity,
                          String logPrefix) {
+        this(service, out, clientMaxInFlight, eventQueueCapacity, logPrefix, null, null);
+    }
+
+    /**
+     * A session that supports deadlines.
+     *
+     * @param eventQueueCapacity events kept for the application before new ones are dropped and counted
+     * @param timer schedules deadlines (the transport's event loop)
+     * @param defaultDeadline applied to every call started without a deadline of its own; {@code null}
+     *     for none. Must be positive.
+     */
+    public ClientSession(ServiceDescriptor<?> service, Outbound out, int clientMaxInFlight, int eventQueueCapacity,
+                         Timer timer, @dev.hardlight.Nullable Duration defaultDeadline, String logPrefix) {
+        this(service, out, clientMaxInFlight, eventQueueCapacity, logPrefix, java.util.Objects.requireNonNull(timer, "timer"),
+                defaultDeadline);
+    }
+
+    @SuppressWarnings("unchecked")
+    private ClientSession(ServiceDescriptor<?> service, Outbound out, int clientMaxInFlight, int eventQueueCapacity,
+                          String logPrefix, Timer timer, Duration defaultDeadline) {
+        if (defaultDeadline != null && (defaultDeadline.isNegative() || defaultDeadline.isZero())) {
+            throw new IllegalArgumentException("defaultDeadline: " + defaultDeadline + " (expected: > 0)");
+        }
         if (eventQueueCapacity < 1) {
             throw new IllegalArgumentException("eventQueueCapacity: " + eventQueueCapacity + " (expected: >= 1)");
         }
@@ -95,6 +136,35 @@ public final class ClientSession {
         this.stateCodec = (StateCodec<Object>) service.state();
         this.events = (EventDescriptor<Object>) service.events();
         this.eventQueue = new ClientEventQueue(eventQueueCapacity);
+        this.timer = timer;
+        this.defaultDeadline = defaultDeadline;
+    }
+
+    /** The deadline applied to calls started without one, or {@code null} for none. */
+    public @dev.hardlight.Nullable Duration defaultDeadline() {
+        return defaultDeadline;
+    }
+
+    /**
+     * The reason the server gave in its GO_AWAY, or {@code null} if it sent none. Once set, new calls
+     * fail with {@link Status#UNAVAILABLE}; the transport closes the connection when {@link #inFlight()}
+     * reaches 0 (or the server closes it).
+     */
+    public @dev.hardlight.Nullable String goAwayReason() {
+        return goAwayReason;
+    }
+
+    private void onGoAway(ByteBuf msg) {
+        String reason = Frames.readGoAwayBody(msg);
+        if (goAwayReason != null) {
+            throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "second GO_AWAY");
+        }
+        goAwayReason = reason;
+        log.debug("{}server is shutting down: {}", logPrefix, reason);
+    }
+
+    private RpcException shuttingDown(String reason) {
+        return new RpcException(Status.UNAVAILABLE, "server is shutting down: " + reason);
     }
 
     /** Events a client keeps queued for its application before it drops (and counts) new ones. */
@@ -187,6 +257,7 @@ public final class ClientSession {
                 case FrameType.EVENT -> onEvent(msg);
                 case FrameType.FEATURES -> features = readFeatures(new ByteBufWireReader(msg), true);
                 case FrameType.EVENTS_MISSED -> onEventsMissed(msg);
+                case FrameType.GO_AWAY -> onGoAway(msg);
                 case FrameType.HELLO -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "second HELLO");
                 case FrameType.CALL, FrameType.CANCEL -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
                         FrameType.name(type) + " is a client-to-server frame");
@@ -372,12 +443,34 @@ public final class ClientSession {
     }
 
     /**
-     * Starts a call: waits for a free slot, encodes the CALL frame and sends it.
+     * Starts a call with the session's default deadline (if any): waits for a free slot, encodes the
+     * CALL frame and sends it. Same as {@code start(method, args, null)}.
      *
      * @throws RpcException if the session is closed, the method is unusable on this server, the
      *     arguments cannot be encoded, or the thread is interrupted while waiting for a slot
      */
     public <R> PendingCall start(MethodDescriptor<R> method, ArgumentWriter args) {
+        return start(method, args, null);
+    }
+
+    /**
+     * Starts a call that must complete within {@code deadline} (counted from now, the wait for a free
+     * slot included): waits for a free slot, encodes the CALL frame and sends it. When the deadline
+     * passes before the answer, the returned call fails with {@link Status#DEADLINE_EXCEEDED} and a
+     * CANCEL is sent; its slot stays reserved until the server answers.
+     *
+     * @param deadline the call's deadline, or {@code null} for the session's default (none if it has
+     *     none); zero or negative means it has already passed
+     * @throws IllegalStateException if a deadline applies and this session was made without a {@link Timer}
+     * @throws RpcException {@code DEADLINE_EXCEEDED} if the deadline passes before a slot is free
+     *     (nothing is sent); {@code UNAVAILABLE} after the server's GO_AWAY; and as {@link #start(MethodDescriptor, ArgumentWriter)}
+     */
+    public <R> PendingCall start(MethodDescriptor<R> method, ArgumentWriter args, @dev.hardlight.Nullable Duration deadline) {
+        long startNanos = System.nanoTime();
+        Duration d = deadline != null ? deadline : defaultDeadline;
+        if (d != null && timer == null) {
+            throw new IllegalStateException("a deadline needs a Timer: this ClientSession was made without one");
+        }
         if (!ready.isDone() || ready.isCompletedExceptionally()) {
             throw closedOr(new RpcException(Status.UNAVAILABLE, "not connected"));
         }
@@ -392,15 +485,19 @@ public final class ClientSession {
             throw new RpcException(Status.PERMISSION_DENIED, service.name() + "." + method.name() + " needs the feature '"
                     + needed + "', which this connection lacks (enabled: " + features + ")");
         }
-        try {
-            permits.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RpcException(Status.CANCELLED, "interrupted while waiting for a free call slot");
+        String shutdown = goAwayReason;
+        if (shutdown != null) {
+            throw shuttingDown(shutdown);
         }
+        acquireSlot(method, d, startNanos);
         if (closedReason != null) {
             permits.release();
             throw closedReason();
+        }
+        shutdown = goAwayReason;
+        if (shutdown != null) {
+            permits.release();
+            throw shuttingDown(shutdown);
         }
         int id = popId();
         ByteBuf buf = out.alloc().buffer();
@@ -424,7 +521,57 @@ public final class ClientSession {
             freeSlot(id);
             call.completeExceptionally(closedReason());
         }
+        if (d != null && !call.isDone()) {
+            call.startDeadline(d, remainingNanos(d, startNanos));
+        }
         return call;
+    }
+
+    /** Takes a permit, waiting at most until the deadline (if any) passes. */
+    private void acquireSlot(MethodDescriptor<?> method, Duration deadline, long startNanos) {
+        try {
+            if (deadline == null) {
+                permits.acquire();
+                return;
+            }
+            long remaining = remainingNanos(deadline, startNanos);
+            if (remaining <= 0) {
+                throw new RpcException(Status.DEADLINE_EXCEEDED, deadlineMessage(method, deadline) + " (nothing was sent)");
+            }
+            if (!permits.tryAcquire(remaining, TimeUnit.NANOSECONDS)) {
+                throw new RpcException(Status.DEADLINE_EXCEEDED, deadlineMessage(method, deadline)
+                        + " (no call slot became free; nothing was sent)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RpcException(Status.CANCELLED, "interrupted while waiting for a free call slot");
+        }
+    }
+
+    private static long remainingNanos(Duration deadline, long startNanos) {
+        long total;
+        try {
+            total = deadline.toNanos();
+        } catch (ArithmeticException e) {
+            total = deadline.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE; // centuries: as good as no deadline
+        }
+        return total <= 0 ? total : total - (System.nanoTime() - startNanos);
+    }
+
+    private String deadlineMessage(MethodDescriptor<?> method, Duration deadline) {
+        return service.name() + "." + method.name() + " did not complete within " + describe(deadline);
+    }
+
+    /** A duration as people write it: {@code 50 ms}, {@code 0.25 ms}, {@code 1.5 s}. */
+    static String describe(Duration d) {
+        if (d.isNegative()) {
+            return d.toString();
+        }
+        if (d.getSeconds() == 0) {
+            return BigDecimal.valueOf(d.getNano(), 6).stripTrailingZeros().toPlainString() + " ms";
+        }
+        return BigDecimal.valueOf(d.getSeconds()).add(BigDecimal.valueOf(d.getNano(), 9)).stripTrailingZeros()
+                .toPlainString() + " s";
     }
 
     private void checkOpen() {
@@ -473,6 +620,7 @@ public final class ClientSession {
                 throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, frame + " for call id " + callId + " not in flight");
             }
         }
+        call.stopDeadline();
         freeSlot(callId);
         return call;
     }
@@ -521,16 +669,19 @@ public final class ClientSession {
         for (int i = 0; i < l; i++) {
             PendingCall call = slots.getAndSet(i, null);
             if (call != null) {
+                call.stopDeadline();
                 call.completeExceptionally(closedReason());
             }
         }
         permits.release(l); // wake every waiter; each sees closedReason and gives its permit back
     }
 
-    /** A call in flight; cancelling it sends CANCEL to the server. */
+    /** A call in flight; cancelling it (or its deadline passing) sends CANCEL to the server. */
     public final class PendingCall extends CompletableFuture<Object> {
         final int callId;
         final MethodDescriptor<?> method;
+        /** The deadline's timer task, once scheduled; cancelled when the answer arrives. */
+        private volatile Timer.Scheduled deadlineTask;
 
         PendingCall(int callId, MethodDescriptor<?> method) {
             this.callId = callId;
@@ -544,16 +695,46 @@ public final class ClientSession {
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
             boolean cancelled = super.cancel(mayInterruptIfRunning);
-            if (cancelled && closedReason == null) {
-                synchronized (this) {
-                    if (slots.get(callId) == this) {
-                        ByteBuf buf = out.alloc().buffer(8);
-                        Frames.writeCancel(buf, callId);
-                        out.send(buf);
-                    }
-                }
+            if (cancelled) {
+                stopDeadline();
+                sendCancel();
             }
             return cancelled;
+        }
+
+        /** Sends CANCEL if the slot is still this call's (the server has not answered yet). */
+        private void sendCancel() {
+            if (closedReason != null) {
+                return;
+            }
+            synchronized (this) {
+                if (slots.get(callId) == this) {
+                    ByteBuf buf = out.alloc().buffer(8);
+                    Frames.writeCancel(buf, callId);
+                    out.send(buf);
+                }
+            }
+        }
+
+        void startDeadline(Duration deadline, long remainingNanos) {
+            Timer.Scheduled task = timer.schedule(() -> expire(deadline), Duration.ofNanos(Math.max(0, remainingNanos)));
+            deadlineTask = task;
+            if (isDone()) {
+                task.cancel(); // answered (or failed) while we were scheduling
+            }
+        }
+
+        private void expire(Duration deadline) {
+            if (completeExceptionally(new RpcException(Status.DEADLINE_EXCEEDED, deadlineMessage(method, deadline)))) {
+                sendCancel();
+            }
+        }
+
+        void stopDeadline() {
+            Timer.Scheduled task = deadlineTask;
+            if (task != null) {
+                task.cancel();
+            }
         }
     }
 }

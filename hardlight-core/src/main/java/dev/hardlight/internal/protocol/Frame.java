@@ -150,6 +150,14 @@ public sealed interface Frame {
         }
     }
 
+    /** The server is shutting down: new calls are refused, calls in flight finish. */
+    record GoAway(String reason) implements Frame {
+        @Override
+        public void encode(ByteBuf buf) {
+            Frames.writeGoAway(buf, reason);
+        }
+    }
+
     /**
      * Decodes one whole message. Throws {@link ProtocolViolation} for an unknown or reserved type and
      * {@link dev.hardlight.RpcException} ({@code PROTOCOL_ERROR}) for a malformed body.
@@ -204,6 +212,9 @@ public sealed interface Frame {
                 int callId = r.readVarInt();
                 r.expectEnd("CANCEL");
                 return new Cancel(callId);
+            }
+            case FrameType.GO_AWAY -> {
+                return new GoAway(Frames.readGoAwayBody(buf));
             }
             default -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
                     "unknown frame type " + FrameType.name(type));

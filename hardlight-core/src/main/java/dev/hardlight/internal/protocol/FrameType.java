@@ -2,7 +2,7 @@ package dev.hardlight.internal.protocol;
 
 /**
  * Frame type bytes: the first byte of every WebSocket binary message. See {@code docs/protocol.md}.
- * Types not yet used by this version are reserved so that no later issue reuses a number.
+ * Numbers are never reused.
  */
 public final class FrameType {
     private FrameType() {}
@@ -17,13 +17,13 @@ public final class FrameType {
     public static final int ERROR = 0x04;
     /** Client to server: call id of a call the client no longer wants. */
     public static final int CANCEL = 0x05;
-    /** Reserved: connection state delta (server to client). */
+    /** Server to client: the components of the connection state that changed. */
     public static final int STATE_DELTA = 0x06;
     /** Server to client: an event on a topic. */
     public static final int EVENT = 0x07;
-    /** Reserved: feature set change (server to client). */
+    /** Server to client: the whole new set of enabled features. */
     public static final int FEATURES = 0x08;
-    /** Reserved: go-away before a graceful shutdown (server to client). */
+    /** Server to client: the server is shutting down (reason); new calls are refused, calls in flight finish. */
     public static final int GO_AWAY = 0x09;
     /** Server to client: this many events for the connection were dropped (slow consumer). */
     public static final int EVENTS_MISSED = 0x0A;

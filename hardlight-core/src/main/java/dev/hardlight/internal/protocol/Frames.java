@@ -79,6 +79,16 @@ public final class Frames {
         Varint.writeVarInt(buf, callId);
     }
 
+    /** GO_AWAY: the server is shutting down; {@code reason} is cut to {@link #MAX_ERROR_MESSAGE_CHARS} characters. */
+    public static void writeGoAway(ByteBuf buf, String reason) {
+        buf.writeByte(FrameType.GO_AWAY);
+        String r = reason;
+        if (r.length() > MAX_ERROR_MESSAGE_CHARS) {
+            r = r.substring(0, MAX_ERROR_MESSAGE_CHARS) + "...";
+        }
+        new ByteBufWireWriter(buf).writeString(r);
+    }
+
     // ---- decoders -------------------------------------------------------------------------------
 
     /** Reads the type byte; an empty message is malformed. */
@@ -132,6 +142,14 @@ public final class Frames {
             v = (v << 8) | (x & 0xFF);
         }
         return v;
+    }
+
+    /** The body of a GO_AWAY frame after its type byte: the reason. */
+    public static String readGoAwayBody(ByteBuf buf) {
+        WireReader r = new ByteBufWireReader(buf);
+        String reason = r.readString();
+        r.expectEnd("GO_AWAY");
+        return reason;
     }
 
     /** The body of an ERROR frame after its type byte. */

@@ -30,8 +30,13 @@ import org.slf4j.LoggerFactory;
  * A call id is a slot below the negotiated in-flight limit; a call reusing a busy slot or beyond the
  * limit is a protocol violation (the client is bound to wait for a free slot).
  *
+ * <p>A CANCEL answers the call {@code CANCELLED} at once and frees its slot; the handler's thread is
+ * interrupted and whatever it returns later is dropped, so a handler that ignores interrupts cannot hold
+ * a slot. After {@link #goAway} every new call is answered {@code UNAVAILABLE}; calls already in flight
+ * finish normally, and {@link #inFlight()} tells the transport when they have.
+ *
  * <p>Threading: {@link #onMessage} and {@link #onClosed} are called by one thread at a time (the
- * connection's event loop); invocations complete on executor threads.
+ * connection's event loop); {@link #goAway} from any thread; invocations complete on executor threads.
  */
 public final class ServerSession<S> implements TopicRegistry.EventSink {
     private static final Logger log = LoggerFactory.getLogger(ServerSession.class);
@@ -47,6 +52,10 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     private final AtomicReferenceArray<Invocation> slots;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closed;
+    /** Set once by {@link #goAway} (any thread), after its frame was queued; read by the event loop. */
+    private volatile String goAwayReason;
+    /** Makes {@link #goAway} send its frame once. */
+    private final java.util.concurrent.atomic.AtomicBoolean goAwaySent = new java.util.concurrent.atomic.AtomicBoolean();
     private final ServerState<?> state;
     private SessionConnection connection;
     private SessionSubscriptions subscriptions;
@@ -228,9 +237,36 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
         out.send(buf);
     }
 
-    /** Calls whose answer has not been sent yet. */
+    /**
+     * Calls whose answer has not been sent yet. After {@link #goAway} the transport waits for this to
+     * reach 0 (no new call can raise it for long: each is answered at once) before it closes with 1001.
+     */
     public int inFlight() {
         return inFlight.get();
+    }
+
+    /**
+     * Starts a graceful shutdown of this connection: sends GO_AWAY with {@code reason} (once; later
+     * calls do nothing), then answers every new CALL with ERROR {@code UNAVAILABLE}
+     * "server is shutting down: <reason>". Calls already in flight run and are answered normally; wait
+     * for {@link #inFlight()} to reach 0, then close. Reasons longer than
+     * {@link Frames#MAX_ERROR_MESSAGE_CHARS} characters are cut. Thread-safe.
+     */
+    public void goAway(String reason) {
+        Objects.requireNonNull(reason, "reason");
+        if (closed || !goAwaySent.compareAndSet(false, true)) {
+            return;
+        }
+        ByteBuf buf = out.alloc().buffer(8 + Math.min(reason.length(), Frames.MAX_ERROR_MESSAGE_CHARS) * 3);
+        Frames.writeGoAway(buf, reason);
+        out.send(buf);
+        // Only now: a call refused for the shutdown is answered after the GO_AWAY that explains it.
+        goAwayReason = reason;
+    }
+
+    /** The reason given to {@link #goAway}, or {@code null} while the session is not shutting down. */
+    public @dev.hardlight.Nullable String goAwayReason() {
+        return goAwayReason;
     }
 
     /**
@@ -264,6 +300,15 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
         if (callId >= maxInFlight) {
             throw new ProtocolViolation(ProtocolViolation.POLICY_VIOLATION,
                     "call id " + callId + " beyond the negotiated in-flight limit " + maxInFlight);
+        }
+        String shutdown = goAwayReason;
+        if (shutdown != null) {
+            if (!slots.compareAndSet(callId, null, unknown)) {
+                throw duplicate(callId);
+            }
+            inFlight.incrementAndGet();
+            finish(callId, unknown, error(callId, Status.UNAVAILABLE, "server is shutting down: " + shutdown, 0));
+            return;
         }
         if (methodId >= service.methods().size()) {
             if (!slots.compareAndSet(callId, null, unknown)) {
@@ -315,10 +360,16 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
         }
         Invocation inv = slots.get(callId);
         if (inv != null && inv != unknown) {
+            // Answer and free the slot now, whatever the handler does: one that ignores the interrupt
+            // must not hold the id. Its own finish() later loses the CAS, so its result is dropped and
+            // the call still gets exactly one answer.
             inv.cancel();
+            finish(callId, inv, error(callId, Status.CANCELLED, CANCELLED_MESSAGE, 0));
         }
         // A cancel for a call already answered crossed our answer on the wire: nothing to do.
     }
+
+    private static final String CANCELLED_MESSAGE = "cancelled by the client";
 
     /** The connection is gone: interrupt running handlers; their results are dropped. */
     public void onClosed() {
@@ -373,19 +424,24 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
 
         void cancel() {
             cancelled = true;
-            Thread t = thread;
-            if (t != null) {
-                t.interrupt();
+            // Under the lock: the thread is still running this call, never the executor's next task.
+            synchronized (this) {
+                Thread t = thread;
+                if (t != null) {
+                    t.interrupt();
+                }
             }
         }
 
         @Override
         public void run() {
-            thread = Thread.currentThread();
+            synchronized (this) {
+                thread = Thread.currentThread();
+            }
             ByteBuf result = null;
             try {
                 if (cancelled) {
-                    finish(callId, this, error(callId, Status.CANCELLED, "cancelled by the client", 0));
+                    finish(callId, this, error(callId, Status.CANCELLED, CANCELLED_MESSAGE, 0));
                     return;
                 }
                 ByteBufWireReader reader = new ByteBufWireReader(args);
@@ -403,12 +459,14 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
                 result = null;
                 if (cancelled) {
                     ok.release();
-                    finish(callId, this, error(callId, Status.CANCELLED, "cancelled by the client", 0));
+                    finish(callId, this, error(callId, Status.CANCELLED, CANCELLED_MESSAGE, 0));
                 } else {
                     finish(callId, this, ok);
                 }
             } finally {
-                thread = null;
+                synchronized (this) {
+                    thread = null;
+                }
                 Thread.interrupted(); // a late cancel must not leak an interrupt into the next task
                 args.release();
                 if (result != null) {
@@ -419,7 +477,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
 
         private ByteBuf errorFor(Throwable t, boolean argumentsDecoded) {
             if (cancelled) {
-                return error(callId, Status.CANCELLED, "cancelled by the client", 0);
+                return error(callId, Status.CANCELLED, CANCELLED_MESSAGE, 0);
             }
             int declared = method.declaredErrorIndex(t);
             if (declared >= 0) {

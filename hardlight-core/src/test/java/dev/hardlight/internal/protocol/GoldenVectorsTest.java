@@ -97,6 +97,7 @@ class GoldenVectorsTest {
                 frame("frame-event", "EVENT: topic \"room-1\", payload (String \"hi\")",
                         new Frame.EventFrame(dev.hardlight.Topic.of("room-1"), new byte[] {0x02, 0x68, 0x69})),
                 frame("frame-events-missed", "EVENTS_MISSED: 300 events dropped", new Frame.EventsMissed(300)),
+                frame("frame-go-away", "GO_AWAY: reason \"restart\"", new Frame.GoAway("restart")),
                 value("value-topic", "Topic \"abc\" (a string topic is its UTF-8 bytes)", dev.hardlight.codec.Codecs.TOPIC,
                         dev.hardlight.Topic.of(new byte[] {0x61, 0x62, 0x63})),
                 frame("frame-features", "FEATURES: the whole set, names sorted: \"admin\", \"authenticated\"",

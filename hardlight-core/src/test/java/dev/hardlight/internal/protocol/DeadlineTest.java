@@ -1,0 +1,213 @@
+package dev.hardlight.internal.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hardlight.RpcException;
+import dev.hardlight.Status;
+import dev.hardlight.service.ArgumentWriter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+/** Client deadlines, with a timer the test fires by hand. */
+class DeadlineTest {
+    private final MemoryPipe toServer = new MemoryPipe();
+    private final MemoryPipe toClient = new MemoryPipe();
+    private final ManualTimer timer = new ManualTimer();
+
+    /** Never blocks: the tests decide when answers arrive by delivering frames themselves. */
+    private final Calc handler = new Calc() {
+        @Override
+        public int add(int a, int b) {
+            return a + b;
+        }
+
+        @Override
+        public void check(String s) {}
+
+        @Override
+        public String echo(String s) {
+            return s;
+        }
+
+        @Override
+        public int await() {
+            return 42;
+        }
+    };
+
+    private ServerSession<Calc> server(int maxInFlight) {
+        ServerSession<Calc> s = new ServerSession<>(Calc.DESCRIPTOR, handler, toClient, Runnable::run, maxInFlight, 1 << 20, "");
+        s.start();
+        return s;
+    }
+
+    private ClientSession client(Duration defaultDeadline) {
+        ClientSession c = new ClientSession(Calc.DESCRIPTOR, toServer, 8, ClientSession.DEFAULT_EVENT_QUEUE, timer,
+                defaultDeadline, "");
+        c.onMessage(buf(toClient.take()));
+        return c;
+    }
+
+    private static ByteBuf buf(byte[] b) {
+        return Unpooled.wrappedBuffer(b);
+    }
+
+    private static byte[] answer(int callId, int value) {
+        ByteBuf b = Unpooled.buffer();
+        new Frame.Result(callId, new byte[] {(byte) (value << 1)}).encode(b);
+        return io.netty.buffer.ByteBufUtil.getBytes(b);
+    }
+
+    private static void assertDeadlineExceeded(CompletableFuture<Object> f, String message) {
+        assertThat(f).isCompletedExceptionally();
+        assertThatThrownBy(f::join).isInstanceOf(CompletionException.class).cause()
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.DEADLINE_EXCEEDED))
+                .hasMessage(message);
+    }
+
+    @Test
+    void deadlinePassingBeforeTheAnswerFailsTheCallAndSendsCancel() {
+        server(8);
+        ClientSession client = client(null);
+        CompletableFuture<Object> f = client.start(Calc.AWAIT, ArgumentWriter.NONE, Duration.ofMillis(50));
+        assertThat(Frame.decode(buf(toServer.take()))).isEqualTo(new Frame.Call(0, 3, new byte[0]));
+        assertThat(timer.pending()).hasSize(1);
+        assertThat(timer.pending().get(0).delay).isPositive().isLessThanOrEqualTo(Duration.ofMillis(50));
+        assertThat(f).isNotDone();
+
+        assertThat(timer.fireAll()).isEqualTo(1);
+        assertDeadlineExceeded(f, "Calc.await did not complete within 50 ms");
+        assertThat(Frame.decode(buf(toServer.take()))).isEqualTo(new Frame.Cancel(0));
+        assertThat(client.inFlight()).as("the slot stays reserved until the server answers").isEqualTo(1);
+    }
+
+    @Test
+    void lateAnswerAfterTheDeadlineFreesTheSlotAndIsIgnored() throws Exception {
+        server(8);
+        ClientSession client = client(null);
+        CompletableFuture<Object> f = client.start(Calc.AWAIT, ArgumentWriter.NONE, Duration.ofSeconds(2));
+        toServer.take();
+        timer.fireAll();
+        toServer.take(); // CANCEL
+        CompletableFuture<Object> other = client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        assertThat(((Frame.Call) Frame.decode(buf(toServer.take()))).callId()).as("id 0 is still reserved").isEqualTo(1);
+
+        client.onMessage(buf(answer(0, 42))); // the server answered before it saw the CANCEL
+        assertDeadlineExceeded(f, "Calc.await did not complete within 2 s");
+        assertThat(client.inFlight()).isEqualTo(1);
+        client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        assertThat(((Frame.Call) Frame.decode(buf(toServer.take()))).callId()).as("id 0 is free again").isZero();
+        client.onMessage(buf(answer(1, 7)));
+        assertThat(other.get()).isEqualTo(7);
+    }
+
+    @Test
+    void answerBeforeTheDeadlineCancelsTheTimer() throws Exception {
+        ServerSession<Calc> server = server(8);
+        ClientSession client = client(null);
+        CompletableFuture<Object> f = client.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); }, Duration.ofSeconds(1));
+        server.onMessage(buf(toServer.take()));
+        client.onMessage(buf(toClient.take()));
+        assertThat(f.get()).isEqualTo(3);
+        assertThat(timer.tasks()).hasSize(1);
+        assertThat(timer.pending()).as("the deadline task was cancelled").isEmpty();
+        assertThat(toServer.frames).isEmpty();
+    }
+
+    @Test
+    void aDeadlineTaskRunningAfterTheAnswerDoesNothing() throws Exception {
+        ServerSession<Calc> server = server(8);
+        ClientSession client = client(null);
+        CompletableFuture<Object> f = client.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); }, Duration.ofSeconds(1));
+        ManualTimer.Task task = timer.pending().get(0);
+        server.onMessage(buf(toServer.take()));
+        client.onMessage(buf(toClient.take()));
+        task.task.run(); // a timer that had already started the task when it was cancelled
+        assertThat(f.get()).isEqualTo(3);
+        assertThat(toServer.frames).as("no CANCEL for an answered call").isEmpty();
+    }
+
+    @Test
+    void deadlinePassingWhileWaitingForASlotFailsWithoutSendingAnything() {
+        server(1);
+        ClientSession client = client(null);
+        client.start(Calc.AWAIT, ArgumentWriter.NONE); // takes the only slot
+        toServer.take();
+        assertThatThrownBy(() -> client.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); }, Duration.ofMillis(20)))
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.DEADLINE_EXCEEDED))
+                .hasMessageStartingWith("Calc.add did not complete within 20 ms");
+        assertThatThrownBy(() -> client.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); }, Duration.ZERO))
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.DEADLINE_EXCEEDED));
+        assertThat(toServer.frames).as("nothing sent").isEmpty();
+        assertThat(timer.tasks()).as("nothing scheduled").isEmpty();
+        assertThat(client.inFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void defaultDeadlineAppliesToCallsWithoutOne() {
+        server(8);
+        ClientSession client = client(Duration.ofMillis(1500));
+        CompletableFuture<Object> f = client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        CompletableFuture<Object> own = client.start(Calc.AWAIT, ArgumentWriter.NONE, Duration.ofSeconds(30));
+        assertThat(timer.pending()).extracting(t -> t.delay)
+                .satisfiesExactly(d -> assertThat(d).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1500)),
+                        d -> assertThat(d).isBetween(Duration.ofSeconds(29), Duration.ofSeconds(30)));
+        timer.pending().get(0).task.run();
+        assertDeadlineExceeded(f, "Calc.await did not complete within 1.5 s");
+        assertThat(own).isNotDone();
+    }
+
+    @Test
+    void explicitCancelStopsTheDeadline() {
+        server(8);
+        ClientSession client = client(Duration.ofSeconds(5));
+        CompletableFuture<Object> f = client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        toServer.take();
+        f.cancel(true);
+        assertThat(Frame.decode(buf(toServer.take()))).isEqualTo(new Frame.Cancel(0));
+        assertThat(timer.pending()).isEmpty();
+    }
+
+    @Test
+    void connectionLossStopsDeadlines() {
+        server(8);
+        ClientSession client = client(Duration.ofSeconds(5));
+        CompletableFuture<Object> f = client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        client.onClosed(new RpcException(Status.CONNECTION_LOST, "gone"));
+        assertThat(timer.pending()).isEmpty();
+        assertThatThrownBy(f::join).cause().isInstanceOfSatisfying(RpcException.class,
+                e -> assertThat(e.status()).isEqualTo(Status.CONNECTION_LOST));
+    }
+
+    @Test
+    void sessionsWithoutATimerRefuseDeadlines() {
+        server(8);
+        ClientSession client = new ClientSession(Calc.DESCRIPTOR, toServer, 8, "");
+        client.onMessage(buf(toClient.take()));
+        assertThatThrownBy(() -> client.start(Calc.AWAIT, ArgumentWriter.NONE, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("Timer");
+        assertThat(toServer.frames).isEmpty();
+        assertThat(client.inFlight()).isZero();
+        assertThat(client.defaultDeadline()).isNull();
+    }
+
+    @Test
+    void defaultDeadlineMustBePositive() {
+        assertThatThrownBy(() -> new ClientSession(Calc.DESCRIPTOR, toServer, 8, 16, timer, Duration.ZERO, ""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("defaultDeadline: PT0S (expected: > 0)");
+    }
+
+    @Test
+    void deadlinesReadAsPeopleWriteThem() {
+        assertThat(ClientSession.describe(Duration.ofMillis(50))).isEqualTo("50 ms");
+        assertThat(ClientSession.describe(Duration.ofNanos(250_000))).isEqualTo("0.25 ms");
+        assertThat(ClientSession.describe(Duration.ofMillis(1500))).isEqualTo("1.5 s");
+        assertThat(ClientSession.describe(Duration.ofSeconds(30))).isEqualTo("30 s");
+        assertThat(ClientSession.describe(Duration.ZERO)).isEqualTo("0 ms");
+    }
+}

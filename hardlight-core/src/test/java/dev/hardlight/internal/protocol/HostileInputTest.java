@@ -1,0 +1,425 @@
+package dev.hardlight.internal.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hardlight.RpcException;
+import dev.hardlight.Status;
+import dev.hardlight.codec.Codecs;
+import dev.hardlight.codec.WireReader;
+import dev.hardlight.service.EventDescriptor;
+import dev.hardlight.service.MethodDescriptor;
+import dev.hardlight.service.ServiceDescriptor;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One test per row of the table "Malformed and hostile input" in {@code docs/protocol.md} (section 4.1)
+ * that the core handles; the test names follow the rows. Rows marked "transport" are tested in
+ * {@code hardlight-netty}.
+ */
+class HostileInputTest {
+    private final MemoryPipe toServer = new MemoryPipe();
+    private final MemoryPipe toClient = new MemoryPipe();
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final AtomicInteger handlerRuns = new AtomicInteger();
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        threads.close();
+    }
+
+    // ---- contracts ------------------------------------------------------------------------------
+
+    /** Handler of {@link #SHAPES}: the dispatcher does the decoding; the handler only counts runs. */
+    interface Shapes {
+        void ran();
+    }
+
+    /** paint(Color) with a 3-constant enum; nest(Node) with a recursive sealed Node; sum(List<Integer>). */
+    private static final ServiceDescriptor<Shapes> SHAPES = new ServiceDescriptor<>(Shapes.class, "Shapes",
+            Calc.sha256("shapes"), "shapes", List.of(
+                    new MethodDescriptor<>(0, "paint", 1L, Codecs.VOID, List.of()),
+                    new MethodDescriptor<>(1, "nest", 2L, Codecs.VOID, List.of()),
+                    new MethodDescriptor<>(2, "sum", 3L, Codecs.VOID, List.of())),
+            (h, methodId, in, out) -> {
+                switch (methodId) {
+                    case 0 -> in.readTag(3, "Color");
+                    case 1 -> readNode(in);
+                    case 2 -> Codecs.list(Codecs.INT).decode(in);
+                    default -> throw new IllegalStateException();
+                }
+                in.expectEnd("arguments");
+                h.ran();
+            });
+
+    /** sealed Node permits Leaf(), Pair(Node, Node). */
+    private static void readNode(WireReader in) {
+        in.enter();
+        if (in.readTag(2, "Node") == 1) {
+            readNode(in);
+            readNode(in);
+        }
+        in.exit();
+    }
+
+    private final Calc calc = new Calc() {
+        @Override
+        public int add(int a, int b) {
+            handlerRuns.incrementAndGet();
+            return a + b;
+        }
+
+        @Override
+        public void check(String s) {
+            handlerRuns.incrementAndGet();
+        }
+
+        @Override
+        public String echo(String s) {
+            handlerRuns.incrementAndGet();
+            return s;
+        }
+
+        @Override
+        public int await() throws InterruptedException {
+            release.await();
+            return 42;
+        }
+    };
+
+    /** Calc with a connection state and events, so the client reads every server-to-client frame. */
+    private static final ServiceDescriptor<Calc> FULL = new ServiceDescriptor<>(Calc.class, "Calc", Calc.sha256("full"),
+            "full", Calc.DESCRIPTOR.methods(), Calc.DISPATCHER, CalcState.CODEC,
+            new EventDescriptor<>(String.class, Codecs.STRING, 0xE7L));
+
+    private ServerSession<Calc> calcServer() {
+        ServerSession<Calc> s = new ServerSession<>(Calc.DESCRIPTOR, calc, toClient, threads, 8, 1 << 20, "");
+        s.start();
+        toClient.take();
+        return s;
+    }
+
+    private ServerSession<Shapes> shapesServer() {
+        ServerSession<Shapes> s = new ServerSession<>(SHAPES, handlerRuns::incrementAndGet, toClient, Runnable::run, 8, 1 << 20, "");
+        s.start();
+        toClient.take();
+        return s;
+    }
+
+    /** A client of {@link #FULL} after a valid HELLO, with call 0 (echo) in flight. */
+    private ClientSession fullClient() {
+        new ServerSession<>(FULL, calc, toClient, Runnable::run, 8, 1 << 20, "").start();
+        ClientSession c = new ClientSession(FULL, toServer, 8, "");
+        c.onMessage(buf(toClient.take()));
+        c.start(Calc.ECHO, out -> out.writeString("a"));
+        toServer.take();
+        return c;
+    }
+
+    private static ByteBuf buf(byte[] b) {
+        return Unpooled.wrappedBuffer(b);
+    }
+
+    private static ByteBuf hex(String hex) {
+        return buf(ByteBufUtil.decodeHexDump(hex.replace(" ", "")));
+    }
+
+    private static void assertClose(Runnable onMessage, int code, String reason) {
+        assertThatThrownBy(onMessage::run)
+                .isInstanceOfSatisfying(ProtocolViolation.class, v -> assertThat(v.closeCode()).isEqualTo(code))
+                .hasMessageContaining(reason);
+    }
+
+    private void assertServerCloses(ServerSession<?> server, String frame, int code, String reason) {
+        assertClose(() -> server.onMessage(hex(frame)), code, reason);
+    }
+
+    private void assertClientCloses(ClientSession client, String frame, String reason) {
+        assertClose(() -> client.onMessage(hex(frame)), ProtocolViolation.PROTOCOL_ERROR, reason);
+    }
+
+    /** Sends a CALL to a direct-executor server and checks its one answer is the expected ERROR. */
+    private void assertAnswered(ServerSession<?> server, String call, Status status, String messageStart) {
+        server.onMessage(hex(call));
+        Frame.Error e = (Frame.Error) Frame.decode(buf(toClient.take()));
+        assertThat(e.status()).as(call).isEqualTo(status);
+        assertThat(e.message()).as(call).startsWith(messageStart);
+        assertThat(server.inFlight()).isZero();
+    }
+
+    // ---- rows -----------------------------------------------------------------------------------
+
+    @Test
+    void emptyMessage() {
+        assertServerCloses(calcServer(), "", 1002, "empty message");
+        assertClientCloses(fullClient(), "", "empty message");
+    }
+
+    @Test
+    void unknownFrameType() {
+        ServerSession<Calc> server = calcServer();
+        ClientSession client = fullClient();
+        for (String type : List.of("00", "0b", "7f", "ff")) {
+            assertServerCloses(server, type + "00", 1002, "unknown frame type 0x");
+            assertClientCloses(client, type + "00", "unknown frame type 0x");
+        }
+    }
+
+    @Test
+    void wrongDirectionType() {
+        ServerSession<Calc> server = calcServer();
+        for (String frame : List.of("0100", "030002", "0400000000", "060100", "0700", "0800", "090161", "0a01")) {
+            assertClose(() -> server.onMessage(hex(frame)), 1002, "");
+        }
+        assertServerCloses(server, "030002", 1002, "RESULT is a server-to-client frame");
+        ClientSession client = fullClient();
+        assertClientCloses(client, "02050000", "CALL is a client-to-server frame");
+        assertClientCloses(client, "0500", "CANCEL is a client-to-server frame");
+    }
+
+    @Test
+    void truncatedHeader() {
+        ServerSession<Calc> server = calcServer();
+        assertServerCloses(server, "02", 1002, "truncated varint");
+        assertServerCloses(server, "0205", 1002, "truncated varint");
+        assertServerCloses(server, "0580", 1002, "truncated varint");
+        ClientSession client = fullClient();
+        assertClientCloses(client, "03", "truncated varint");
+        assertClientCloses(client, "040001", "ERROR");
+    }
+
+    @Test
+    void badVarintOverlong() {
+        assertServerCloses(calcServer(), "02 8000 00", 1002, "overlong varint");
+        assertClientCloses(fullClient(), "03 8000 02", "overlong varint");
+    }
+
+    @Test
+    void badVarintTooLong() {
+        assertServerCloses(calcServer(), "02 8080808080 00", 1002, "varint");
+    }
+
+    @Test
+    void badVarintBeyond31Bits() {
+        ServerSession<Calc> server = calcServer();
+        assertServerCloses(server, "02 8080808008 00", 1002, "exceeds 31 bits"); // 2^31
+        assertServerCloses(server, "02 00 ffffffff0f", 1002, "exceeds"); // method id 2^32 - 1
+    }
+
+    @Test
+    void callIdBeyondLimit() {
+        ServerSession<Calc> server = calcServer();
+        assertServerCloses(server, "02 08 00 0204", 1008, "beyond the negotiated in-flight limit 8");
+        assertServerCloses(server, "05 08", 1008, "beyond the negotiated in-flight limit 8");
+    }
+
+    @Test
+    void duplicateCallIdInFlight() {
+        ServerSession<Calc> server = calcServer();
+        server.onMessage(hex("02 04 03")); // await(), stays in flight
+        assertServerCloses(server, "02 04 00 0204", 1008, "duplicate call id 4");
+    }
+
+    @Test
+    void unknownMethodId() {
+        assertAnswered(calcServer(), "02 01 09", Status.UNIMPLEMENTED, "unknown method id 9");
+    }
+
+    @Test
+    void undecodableArguments() {
+        ServerSession<Shapes> server = shapesServer();
+        assertAnswered(server, "02 00 02 0202", Status.INVALID_ARGUMENT, "cannot decode the arguments of sum: "); // list of 1, then 1 int of 2
+        assertAnswered(server, "02 00 00", Status.INVALID_ARGUMENT, "cannot decode the arguments of paint: malformed message: truncated varint");
+        assertThat(handlerRuns).hasValue(0);
+    }
+
+    @Test
+    void trailingBytesAfterArguments() {
+        assertAnswered(shapesServer(), "02 00 00 01 ff", Status.INVALID_ARGUMENT, "cannot decode the arguments of paint");
+        assertThat(handlerRuns).hasValue(0);
+    }
+
+    @Test
+    void invalidUtf8InArguments() {
+        ServerSession<Calc> server = new ServerSession<>(Calc.DESCRIPTOR, calc, toClient, Runnable::run, 8, 1 << 20, "");
+        server.start();
+        toClient.take();
+        for (String s : List.of("02 c328", "02 c0af", "03 eda080", "01 80")) { // bad continuation, overlong, surrogate, lone
+            assertAnswered(server, "02 00 02 " + s, Status.INVALID_ARGUMENT, "cannot decode the arguments of echo");
+        }
+        assertThat(handlerRuns).hasValue(0);
+    }
+
+    @Test
+    void badSealedOrEnumTag() {
+        ServerSession<Shapes> server = shapesServer();
+        assertAnswered(server, "02 00 00 03", Status.INVALID_ARGUMENT, "cannot decode the arguments of paint: malformed message: unknown tag 3 for Color");
+        assertAnswered(server, "02 00 01 02", Status.INVALID_ARGUMENT, "cannot decode the arguments of nest: malformed message: unknown tag 2 for Node");
+        assertThat(handlerRuns).hasValue(0);
+    }
+
+    @Test
+    void collectionCountLargerThanTheMessage() {
+        assertAnswered(shapesServer(), "02 00 02 ffffff07 02", Status.INVALID_ARGUMENT, "cannot decode the arguments of sum: malformed message: count 16777215 exceeds");
+        assertThat(handlerRuns).hasValue(0);
+    }
+
+    @Test
+    void nestingDeeperThan64() {
+        ServerSession<Shapes> server = shapesServer();
+        assertAnswered(server, "02 00 01 " + "01".repeat(64) + "00".repeat(65), Status.INVALID_ARGUMENT,
+                "cannot decode the arguments of nest: malformed message: values nested deeper than 64");
+        server.onMessage(hex("02 00 01 " + "01".repeat(63) + "00".repeat(64))); // 64 deep is fine
+        assertThat(Frame.decode(buf(toClient.take()))).isEqualTo(new Frame.Result(0, new byte[0]));
+        assertThat(handlerRuns).hasValue(1);
+    }
+
+    @Test
+    void malformedStateDelta() {
+        ClientSession client = fullClient();
+        for (String delta : List.of("06 00", "06 03 0002 0102 0000", "06 02 0102 0002", "06 01 05 02", "06 01 00", "06 01 00 02 ff")) {
+            assertClientCloses(client, delta, "STATE_DELTA");
+        }
+        assertThat(client.state()).isEqualTo(new CalcState(0, ""));
+    }
+
+    @Test
+    void malformedFeatures() {
+        ClientSession client = fullClient();
+        for (String features : List.of("08 02 0162 0161", "08 02 0161 0161", "08 01 0120", "08 01", "08 00 00")) {
+            assertClientCloses(client, features, "FEATURES");
+        }
+        assertThat(client.features()).isEmpty();
+    }
+
+    @Test
+    void malformedEvent() {
+        ClientSession client = fullClient();
+        assertClientCloses(client, "07 8108", "EVENT: malformed message: topic of 1025 bytes");
+        assertClientCloses(client, "07 0161 05 68", "EVENT");
+        assertClientCloses(client, "07 0161 0168 ff", "EVENT");
+        assertThat(client.events().size()).isZero();
+    }
+
+    @Test
+    void malformedEventsMissed() {
+        ClientSession client = fullClient();
+        for (String frame : List.of("0a 00", "0a", "0a 01 00", "0a 80")) {
+            assertClientCloses(client, frame, "EVENTS_MISSED");
+        }
+    }
+
+    @Test
+    void malformedGoAway() {
+        ClientSession client = fullClient();
+        for (String frame : List.of("09", "09 05 6869", "09 01 61 00", "09 02 c328")) {
+            assertClientCloses(client, frame, "GO_AWAY");
+        }
+        assertThat(client.goAwayReason()).isNull();
+    }
+
+    @Test
+    void secondGoAway() {
+        ClientSession client = fullClient();
+        client.onMessage(hex("09 0161"));
+        assertClientCloses(client, "09 0162", "second GO_AWAY");
+        assertThat(client.goAwayReason()).isEqualTo("a");
+    }
+
+    @Test
+    void answerForIdNotInFlight() {
+        ClientSession client = fullClient();
+        assertClientCloses(client, "03 01 02", "RESULT for call id 1 not in flight");
+        assertClientCloses(client, "04 07 0d 00 00", "ERROR for call id 7 not in flight");
+        assertClientCloses(client, "03 ffff03 02", "not in flight"); // beyond the limit
+        client.onMessage(hex("03 00 0161"));
+        assertClientCloses(client, "03 00 0161", "RESULT for call id 0 not in flight"); // answered twice
+    }
+
+    @Test
+    void undecodableResultValue() {
+        ClientSession client = fullClient();
+        CompletableFuture<Object> call = client.start(Calc.ECHO, out -> out.writeString("b")); // call 1
+        client.onMessage(hex("03 01 05 68")); // string of 5 bytes, 1 present
+        assertThatThrownBy(call::join).cause()
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.PROTOCOL_ERROR))
+                .hasMessageStartingWith("cannot decode the result of echo");
+        assertThat(client.inFlight()).as("the connection stays usable").isEqualTo(1);
+    }
+
+    @Test
+    void malformedError() {
+        ClientSession client = fullClient();
+        assertClientCloses(client, "04 00 0d 05 6869 00", "ERROR");
+        assertClientCloses(client, "04 00 0d 00 00 00", "ERROR: malformed message: 1 unexpected trailing bytes");
+    }
+
+    @Test
+    void errorWithUnknownStatusOrDeclaredIndex() {
+        ClientSession client = fullClient();
+        CompletableFuture<Object> call = client.start(Calc.CHECK, out -> out.writeString("x")); // call 1
+        client.onMessage(hex("04 00 63 0161 00")); // status 99 from a newer peer
+        client.onMessage(hex("04 01 14 0162 09")); // declared exception #9 of a method with one
+        assertThatThrownBy(call::join).cause()
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.APPLICATION_ERROR))
+                .hasMessage("b");
+        assertThat(client.inFlight()).isZero();
+    }
+
+    @Test
+    void malformedCancel() {
+        ServerSession<Calc> server = calcServer();
+        assertServerCloses(server, "05 00 00", 1002, "CANCEL: trailing bytes");
+        server.onMessage(hex("05 03")); // not in flight: crossed its answer, ignored
+        assertThat(toClient.frames).isEmpty();
+    }
+
+    @Test
+    void secondHello() {
+        ClientSession client = fullClient();
+        new ServerSession<>(FULL, calc, toClient, Runnable::run, 8, 1 << 20, "").start();
+        assertClose(() -> client.onMessage(buf(toClient.take())), 1002, "second HELLO");
+    }
+
+    @Test
+    void firstFrameNotAValidHello() {
+        assertClose(() -> new ClientSession(FULL, toServer, 8, "").onMessage(hex("03 00 02")), 1002,
+                "expected HELLO as the first frame, got RESULT");
+        assertClose(() -> new ClientSession(FULL, toServer, 8, "").onMessage(hex("01 01 04 4361")), 1002, "HELLO");
+        ServerSession<Calc> server = new ServerSession<>(FULL, calc, toClient, Runnable::run, 8, 1 << 20, "");
+        server.start();
+        byte[] hello = toClient.take();
+        hello[1] = 2; // version 2
+        assertClose(() -> new ClientSession(FULL, toServer, 8, "").onMessage(buf(hello)), 1002,
+                "server speaks protocol version 2, this client 1");
+    }
+
+    @Test
+    void messageBufferIsNeverLeaked() {
+        ServerSession<Calc> server = new ServerSession<>(Calc.DESCRIPTOR, calc, toClient, Runnable::run, 8, 1 << 20, "");
+        server.start();
+        for (String frame : List.of("02 00 00 0204", "02 01 00 02", "02 02 09", "05 00", "0280", "")) {
+            ByteBuf msg = hex(frame);
+            try {
+                server.onMessage(msg);
+            } catch (ProtocolViolation expected) {
+                // the connection would close; the buffer must still be the caller's alone
+            }
+            assertThat(msg.refCnt()).as(frame).isEqualTo(1);
+        }
+        assertThat(server.inFlight()).isZero();
+    }
+}

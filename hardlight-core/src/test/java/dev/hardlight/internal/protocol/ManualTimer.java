@@ -1,0 +1,59 @@
+package dev.hardlight.internal.protocol;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A {@link Timer} the test drives by hand: tasks run only when the test fires them, so no test sleeps. */
+final class ManualTimer implements Timer {
+    /** One scheduled task; {@code cancelled} and {@code fired} are guarded by the timer. */
+    static final class Task implements Timer.Scheduled {
+        final Runnable task;
+        final Duration delay;
+        boolean cancelled;
+        boolean fired;
+        private final ManualTimer timer;
+
+        Task(ManualTimer timer, Runnable task, Duration delay) {
+            this.timer = timer;
+            this.task = task;
+            this.delay = delay;
+        }
+
+        @Override
+        public void cancel() {
+            synchronized (timer) {
+                cancelled = true;
+            }
+        }
+    }
+
+    private final List<Task> tasks = new ArrayList<>();
+
+    @Override
+    public synchronized Scheduled schedule(Runnable task, Duration delay) {
+        Task t = new Task(this, task, delay);
+        tasks.add(t);
+        return t;
+    }
+
+    /** Every task scheduled so far, cancelled and fired ones included. */
+    synchronized List<Task> tasks() {
+        return List.copyOf(tasks);
+    }
+
+    /** Tasks neither cancelled nor fired yet. */
+    synchronized List<Task> pending() {
+        return tasks.stream().filter(t -> !t.cancelled && !t.fired).toList();
+    }
+
+    /** Runs every pending task (as if its delay had passed), on this thread; returns how many ran. */
+    int fireAll() {
+        List<Task> due = pending();
+        synchronized (this) {
+            due.forEach(t -> t.fired = true);
+        }
+        due.forEach(t -> t.task.run());
+        return due.size();
+    }
+}
