@@ -50,6 +50,15 @@ class ValidationTest {
     }
 
     @Test
+    void rejectsMethodNamesTheGeneratedClientReserves() {
+        Compilation c = service("int close();\n    String channel();\n    java.util.Set<String> features();");
+        assertErrorAt(c, "method close() is reserved by the generated client; rename it", "p.Svc", "int close()");
+        assertErrorAt(c, "method channel() is reserved by the generated client; rename it", "p.Svc", "String channel()");
+        assertErrorAt(c, "method features() is reserved by the generated client; rename it", "p.Svc",
+                "java.util.Set<String> features()");
+    }
+
+    @Test
     void rejectsObjectParameter() {
         Compilation c = service("void put(Object thing);");
         assertErrorAt(c, "method put parameter 'thing': unsupported type java.lang.Object", "p.Svc", "Object thing");

@@ -48,6 +48,15 @@ final class ClientWriter {
         src.line("return channel;");
         src.close();
         src.line("");
+        src.line("/**");
+        src.line(" * The features enabled on this connection, as the server last announced them: the methods gated");
+        src.line(" * by {@code @Requires} that this client may call. When a call that changed them returns, this");
+        src.line(" * already shows the change. Never blocks.");
+        src.line(" */");
+        src.open("public java.util.Set<java.lang.String> features()");
+        src.line("return channel.features();");
+        src.close();
+        src.line("");
         src.line("/** Closes the connection; pending calls fail with {@code CONNECTION_LOST}. */");
         src.line("@java.lang.Override");
         src.open("public void close()");

@@ -137,7 +137,7 @@ public final class ContractReader {
                     + "known at compile time");
             return null;
         }
-        if (method.getParameters().isEmpty() && (name.equals("close") || name.equals("channel"))) {
+        if (method.getParameters().isEmpty() && (name.equals("close") || name.equals("channel") || name.equals("features"))) {
             errors.error(method, "method " + name + "() is reserved by the generated client; rename it");
         }
         List<TypeDef.Component> params = new ArrayList<>();
