@@ -2,6 +2,7 @@ package dev.hardlight.netty;
 
 import dev.hardlight.internal.protocol.ClientSession;
 import dev.hardlight.netty.internal.Fingerprints;
+import dev.hardlight.netty.internal.KeepAlive;
 import dev.hardlight.netty.internal.TlsContexts;
 import dev.hardlight.netty.internal.TrustMode;
 import java.nio.file.Files;
@@ -40,6 +41,10 @@ public final class ClientOptions {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Default of {@link Builder#eventQueueCapacity(int)}: events kept until the application takes them. */
     public static final int DEFAULT_EVENT_QUEUE_CAPACITY = ClientSession.DEFAULT_EVENT_QUEUE;
+    /** Default ping interval of {@link Builder#keepAlive(Duration, Duration)}: 30 seconds. */
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
+    /** Default idle timeout of {@link Builder#keepAlive(Duration, Duration)}: 90 seconds. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(90);
 
     private final TrustMode trust;
     private final String pin;
@@ -49,6 +54,7 @@ public final class ClientOptions {
     private final boolean plaintext;
     private final int eventQueueCapacity;
     private final List<Map.Entry<String, String>> headers;
+    private final KeepAlive keepAlive;
     /** The TLS context, built on first connect and shared by every connection made with these options. */
     private volatile Object sslContext;
 
@@ -61,6 +67,7 @@ public final class ClientOptions {
         this.plaintext = b.plaintext;
         this.eventQueueCapacity = b.eventQueueCapacity;
         this.headers = List.copyOf(b.headers);
+        this.keepAlive = b.keepAlive;
     }
 
     /** A builder with the defaults: system trust, {@value #DEFAULT_MAX_IN_FLIGHT} in flight, 10 s to connect. */
@@ -136,6 +143,20 @@ public final class ClientOptions {
         return headers;
     }
 
+    /** How long without any data from the server before this client sends a WebSocket ping. */
+    public Duration pingInterval() {
+        return keepAlive.pingInterval();
+    }
+
+    /** How long without any data from the server before this client gives the connection up. */
+    public Duration idleTimeout() {
+        return keepAlive.idleTimeout();
+    }
+
+    KeepAlive keepAlive() {
+        return keepAlive;
+    }
+
     TrustMode trustMode() {
         return trust;
     }
@@ -159,7 +180,8 @@ public final class ClientOptions {
     public String toString() {
         return "ClientOptions[trust=" + trust + (pin == null ? "" : " " + pin) + (caBundle == null ? "" : " " + caBundle)
                 + ", maxInFlight=" + maxInFlight + ", connectTimeout=" + connectTimeout
-                + ", eventQueueCapacity=" + eventQueueCapacity + (plaintext ? ", insecurePlaintext" : "")
+                + ", eventQueueCapacity=" + eventQueueCapacity + ", pingInterval=" + keepAlive.pingInterval()
+                + ", idleTimeout=" + keepAlive.idleTimeout() + (plaintext ? ", insecurePlaintext" : "")
                 + (headers.isEmpty() ? "" : ", headers=" + headers.stream().map(Map.Entry::getKey).toList()) + "]";
     }
 
@@ -173,6 +195,7 @@ public final class ClientOptions {
         private boolean plaintext;
         private int eventQueueCapacity = DEFAULT_EVENT_QUEUE_CAPACITY;
         private final List<Map.Entry<String, String>> headers = new ArrayList<>();
+        private KeepAlive keepAlive = new KeepAlive(DEFAULT_PING_INTERVAL, DEFAULT_IDLE_TIMEOUT);
 
         private Builder() {}
 
@@ -185,6 +208,7 @@ public final class ClientOptions {
             plaintext = o.plaintext;
             eventQueueCapacity = o.eventQueueCapacity;
             headers.addAll(o.headers);
+            keepAlive = o.keepAlive;
         }
 
         /**
@@ -259,6 +283,23 @@ public final class ClientOptions {
                 throw new IllegalArgumentException("connectTimeout: " + connectTimeout + " (expected: > 0)");
             }
             this.connectTimeout = connectTimeout;
+            return this;
+        }
+
+        /**
+         * Keepalive and idle timeout of the connection, once it is open. When nothing was received
+         * from the server for {@code pingInterval}, the client sends a WebSocket ping (the server
+         * answers with a pong), and again every interval while the silence lasts; when nothing at all
+         * was received for {@code idleTimeout}, the client closes the TCP connection at once (no close
+         * handshake: the server is presumably gone) and every pending call fails with
+         * {@code CONNECTION_LOST} "... was lost: no data from the server for 90 s"; new calls fail at
+         * once. This detects a server or a network path that vanished without a TCP close, which
+         * TCP alone may take many minutes to notice. Defaults: ping every 30 s, give up after 90 s.
+         *
+         * @throws IllegalArgumentException unless {@code 0 < pingInterval < idleTimeout}
+         */
+        public Builder keepAlive(Duration pingInterval, Duration idleTimeout) {
+            this.keepAlive = new KeepAlive(pingInterval, idleTimeout);
             return this;
         }
 

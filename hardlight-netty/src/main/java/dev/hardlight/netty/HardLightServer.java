@@ -36,6 +36,15 @@ public final class HardLightServer implements AutoCloseable {
         return server.config().tlsFingerprint();
     }
 
+    /**
+     * Connections refused because the server was at its {@link ServerBuilder#maxConnections(int)
+     * connection limit} (or a client at its {@link ServerBuilder#maxConnectionsPerAddress(int)
+     * per-address limit}), since the server started.
+     */
+    public long refusedConnections() {
+        return server.refusedConnections();
+    }
+
     /** The number of open connections (past the WebSocket upgrade). */
     public int connectionCount() {
         return server.connectionCount();

@@ -3,6 +3,7 @@ package dev.hardlight.netty;
 import dev.hardlight.Authenticator;
 import dev.hardlight.HandlerFactory;
 import dev.hardlight.TopicListener;
+import dev.hardlight.netty.internal.KeepAlive;
 import dev.hardlight.netty.internal.NettyServer;
 import dev.hardlight.netty.internal.OriginPolicy;
 import dev.hardlight.netty.internal.ServerConfig;
@@ -41,8 +42,14 @@ public final class ServerBuilder<S> {
     public static final int MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
     /** Default of {@link #outboundHighWaterMark(int)}: 1 MiB. */
     public static final int DEFAULT_OUTBOUND_HIGH_WATER_MARK = 1024 * 1024;
-    /** Time from TCP accept to a complete upgrade, the authenticator included: 10 seconds. */
-    static final Duration DEFAULT_UPGRADE_TIMEOUT = Duration.ofSeconds(10);
+    /** Default of {@link #handshakeTimeout(Duration)}: 10 seconds from TCP accept to a complete upgrade. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    /** Default of {@link #maxConnections(int)}: TCP connections open at once. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    /** Default ping interval of {@link #keepAlive(Duration, Duration)}: 30 seconds. */
+    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
+    /** Default idle timeout of {@link #keepAlive(Duration, Duration)}: 90 seconds. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(90);
 
     private final ServiceDescriptor<S> service;
     private final HandlerFactory<S> factory;
@@ -60,7 +67,10 @@ public final class ServerBuilder<S> {
     private Authenticator authenticator;
     private final Set<String> allowedOrigins = new LinkedHashSet<>();
     private boolean anyOrigin;
-    private Duration upgradeTimeout = DEFAULT_UPGRADE_TIMEOUT;
+    private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxConnectionsPerAddress = Integer.MAX_VALUE;
+    private KeepAlive keepAlive = new KeepAlive(DEFAULT_PING_INTERVAL, DEFAULT_IDLE_TIMEOUT);
 
     ServerBuilder(ServiceDescriptor<S> service, HandlerFactory<S> factory) {
         this.service = Objects.requireNonNull(service, "service");
@@ -210,7 +220,8 @@ public final class ServerBuilder<S> {
      * and principal (see {@link Authenticator}). It sees the upgrade request (headers, cookies, query
      * parameters, remote address, TLS client certificate) once the path, method, protocol version and
      * origin have been checked, runs on a virtual thread (so it may block), and must decide within the
-     * upgrade timeout (10 s from TCP accept), or the connection is closed and its thread interrupted.
+     * {@link #handshakeTimeout(Duration) handshake timeout} (10 s from TCP accept by default), or the
+     * connection is closed and its thread interrupted.
      * A refusal is answered with HTTP 401 or 403 and the reason as a plain-text body; no WebSocket is
      * opened. An authenticator that throws or returns {@code null} refuses the connection with HTTP
      * 500 and a generic reason (the failure is logged with the connection id). One per server;
@@ -252,12 +263,74 @@ public final class ServerBuilder<S> {
         return this;
     }
 
-    /** For tests: the time from TCP accept to a complete upgrade, the authenticator included. */
-    ServerBuilder<S> upgradeTimeout(Duration timeout) {
+    /**
+     * The time a connection has, from TCP accept, to complete its handshake: the TLS handshake, the
+     * HTTP upgrade request and the {@link #authenticator(Authenticator) authenticator}'s decision
+     * together. A client that connects and sends nothing, stalls in the middle of TLS, or sends its
+     * request slowly is closed when it is up (without an answer: there may be no TLS session to answer
+     * in). Default 10 seconds ({@link #DEFAULT_HANDSHAKE_TIMEOUT}).
+     *
+     * @throws IllegalArgumentException unless positive
+     */
+    public ServerBuilder<S> handshakeTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("upgradeTimeout: " + timeout + " (expected: > 0)");
+            throw new IllegalArgumentException("handshakeTimeout: " + timeout + " (expected: > 0)");
         }
-        this.upgradeTimeout = timeout;
+        this.handshakeTimeout = timeout;
+        return this;
+    }
+
+    /**
+     * The most TCP connections open at once, counted from accept to close whether upgraded yet or
+     * not. A connection over the limit is refused at its upgrade with HTTP 503 and the reason
+     * ("too many connections: this server accepts at most 10000"; clients see {@code UNAVAILABLE}),
+     * and counted ({@link HardLightServer#refusedConnections()}); while 256 refusals are being
+     * answered at once (each costs a TLS handshake, bounded by the handshake timeout), further
+     * connections over the limit are closed at accept without an answer. Other connections are not affected. Default {@value #DEFAULT_MAX_CONNECTIONS}.
+     *
+     * @throws IllegalArgumentException unless positive
+     */
+    public ServerBuilder<S> maxConnections(int maxConnections) {
+        if (maxConnections <= 0) {
+            throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: > 0)");
+        }
+        this.maxConnections = maxConnections;
+        return this;
+    }
+
+    /**
+     * The most TCP connections open at once from one remote IP address, counted and refused as with
+     * {@link #maxConnections(int)} (503, "too many connections from 192.0.2.7: ..."). Behind a proxy
+     * or a NAT, many clients share an address: size it for that. Default: no per-address limit.
+     *
+     * @throws IllegalArgumentException unless positive
+     */
+    public ServerBuilder<S> maxConnectionsPerAddress(int maxConnectionsPerAddress) {
+        if (maxConnectionsPerAddress <= 0) {
+            throw new IllegalArgumentException("maxConnectionsPerAddress: " + maxConnectionsPerAddress + " (expected: > 0)");
+        }
+        this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+        return this;
+    }
+
+    /**
+     * Keepalive and idle timeout of open connections. When nothing was received on a connection for
+     * {@code pingInterval}, the server sends a WebSocket ping (browsers and HardLight clients answer
+     * with a pong by themselves), and again every interval while the silence lasts; when nothing at
+     * all (no message, no pong, not a byte) was received for {@code idleTimeout}, the server closes
+     * the connection with a close frame 1001 "idle timeout: nothing received for 90 s" and then the
+     * TCP connection (after at most a second, as the peer is presumably gone); its calls' handlers are
+     * interrupted and its subscriptions removed. This frees connections whose client vanished without
+     * a TCP close (a pulled cable, a sleeping laptop, a NAT that forgot the flow). A client that stops
+     * reading its answers for that long is closed as idle too: past a megabyte of unread output the
+     * server stops reading it (to bound its memory), so it receives nothing from it, pongs included.
+     * Defaults: ping every 30 s, close after 90 s.
+     *
+     * @throws IllegalArgumentException unless {@code 0 < pingInterval < idleTimeout}
+     */
+    public ServerBuilder<S> keepAlive(Duration pingInterval, Duration idleTimeout) {
+        this.keepAlive = new KeepAlive(pingInterval, idleTimeout);
         return this;
     }
 
@@ -284,6 +357,7 @@ public final class ServerBuilder<S> {
         return new HardLightServer(NettyServer.start(new ServerConfig<>(service, factory, ssl, fingerprint, host, port, path,
                 maxInFlight, maxMessageSize, executor, topicListener,
                 new SlowConsumer(outboundHighWaterMark, slowConsumerPolicy, new LongAdder()), authenticator,
-                anyOrigin ? OriginPolicy.any() : OriginPolicy.allow(allowedOrigins), upgradeTimeout.toMillis())));
+                anyOrigin ? OriginPolicy.any() : OriginPolicy.allow(allowedOrigins), handshakeTimeout, maxConnections,
+                maxConnectionsPerAddress, keepAlive)));
     }
 }

@@ -285,7 +285,7 @@ class AuthenticatorTest {
                     }
                     return Authenticator.Result.accept(Set.of("authenticated"), "late");
                 });
-        try (HardLightServer hanging = b.upgradeTimeout(Duration.ofMillis(500)).start()) {
+        try (HardLightServer hanging = b.handshakeTimeout(Duration.ofMillis(500)).start()) {
             URI u = URI.create("wss://localhost:" + hanging.port() + "/hl");
             long t0 = System.nanoTime();
             RawWebSocket raw = new RawWebSocket();

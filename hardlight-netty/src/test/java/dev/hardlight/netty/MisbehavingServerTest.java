@@ -79,7 +79,7 @@ class MisbehavingServerTest {
     }
 
     /** The HELLO a real Counter server sends. */
-    private static ByteBuf hello() {
+    static ByteBuf hello() {
         Outbound none = new Outbound() {
             @Override
             public ByteBufAllocator alloc() {

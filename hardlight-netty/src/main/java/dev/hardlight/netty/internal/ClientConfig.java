@@ -12,7 +12,8 @@ import java.time.Duration;
  * @param trustMode how the server certificate is checked (for log lines)
  * @param eventQueueCapacity events kept for the application before new ones are dropped and counted
  * @param headers extra upgrade request headers, name and value, in order (validated)
+ * @param keepAlive when to ping a silent server, and when to give the connection up
  */
 public record ClientConfig(URI uri, ServiceDescriptor<?> service, SslContext sslContext, TrustMode trustMode,
                            int maxInFlight, Duration connectTimeout, int eventQueueCapacity,
-                           java.util.List<java.util.Map.Entry<String, String>> headers) {}
+                           java.util.List<java.util.Map.Entry<String, String>> headers, KeepAlive keepAlive) {}

@@ -99,6 +99,7 @@ final class ClientUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRes
         ChannelPipeline p = ctx.pipeline();
         p.addAfter(ctx.name(), "hl-aggregator", new WebSocketFrameAggregator(NettyRpcChannel.MAX_MESSAGE_SIZE));
         p.addAfter("hl-aggregator", "hl-frames", new ClientFrameHandler(connection));
+        p.addFirst("hl-keepalive", connection.newKeepAlive());
         p.remove(this);
         connection.stage("HELLO");
     }

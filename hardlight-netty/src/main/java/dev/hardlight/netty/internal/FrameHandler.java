@@ -5,6 +5,7 @@ import dev.hardlight.internal.protocol.ProtocolViolation;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -118,16 +119,23 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
         if (cause instanceof TooLongFrameException) {
             violation(new ProtocolViolation(ProtocolViolation.MESSAGE_TOO_BIG,
                     "message larger than " + maxMessageSize + " bytes"));
-        } else if (cause instanceof CorruptedWebSocketFrameException) {
+        } else if (cause instanceof CorruptedWebSocketFrameException corrupted) {
             // The decoder (closeOnProtocolViolation) has sent the close frame with its code (1002,
             // 1007, 1009) and closes the channel once it is written.
             if (!violated) {
                 violated = true;
-                violationClose = cause.getMessage();
-                log.warn("{}protocol violation: {}", logPrefix, cause.getMessage());
+                int code = corrupted.closeStatus() == null ? ProtocolViolation.PROTOCOL_ERROR : corrupted.closeStatus().code();
+                violationClose = code + " " + cause.getMessage();
+                log.warn("{}protocol violation, closing with {}: {}", logPrefix, code, cause.getMessage());
             }
-        } else if (cause instanceof IOException || cause instanceof SSLException || cause.getCause() instanceof SSLException) {
+        } else if (cause instanceof IOException || cause instanceof SSLException || cause.getCause() instanceof SSLException
+                || cause instanceof PrematureChannelClosureException) {
+            // The last: the connection closed in the middle of a fragmented message (after a
+            // violation, or the peer went away); nothing more to say on it.
             log.debug("{}connection error: {}", logPrefix, cause.toString());
+            ctx.close();
+        } else if (violated) {
+            log.debug("{}error after a protocol violation: {}", logPrefix, cause.toString()); // logged once already
             ctx.close();
         } else {
             log.warn("{}unexpected error, closing with 1011", logPrefix, cause);

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A client connection: an {@link RpcChannel} over one TLS WebSocket, driving a {@link ClientSession}.
  * Calls are encoded on the caller's thread and written through the connection's write queue;
- * answers are decoded on the shared client event loop.
+ * answers are decoded on the shared client event loop. Once open, a {@link KeepAliveHandler} pings a
+ * silent server and gives the connection up (CONNECTION_LOST) after the idle timeout.
  *
  * <p>Thread-safe.
  */
@@ -71,6 +72,10 @@ public final class NettyRpcChannel implements RpcChannel {
     private volatile String stage = "TCP connect";
     private volatile RpcException failure;
     private volatile boolean closedByClient;
+    /** Why the keepalive gave the connection up, or null. */
+    private volatile String idle;
+    /** The keepalive, once open (event loop). */
+    private volatile KeepAliveHandler keepAlive;
     private boolean closeNotified; // event loop only
 
     private NettyRpcChannel(ClientConfig config, String host, int port) {
@@ -218,6 +223,17 @@ public final class NettyRpcChannel implements RpcChannel {
         return session;
     }
 
+    /** The keepalive of the open connection: on a silent server, closes the channel without a close handshake. */
+    KeepAliveHandler newKeepAlive() {
+        KeepAliveHandler k = new KeepAliveHandler(config.keepAlive(), out, () -> {
+            idle = "no data from the server for " + config.keepAlive().describeIdleTimeout();
+            log.debug("{}{}, closing", logPrefix, idle);
+            channel.close();
+        });
+        keepAlive = k;
+        return k;
+    }
+
     void stage(String stage) {
         this.stage = stage;
     }
@@ -254,6 +270,8 @@ public final class NettyRpcChannel implements RpcChannel {
                     ? " (a TLS server? use wss://)" : "";
             reason = failure != null ? failure : new RpcException(Status.UNAVAILABLE, "the connection to " + target()
                     + " closed during the " + stage + (peerClose == null ? "" : " (close " + peerClose + ")") + hint);
+        } else if (idle != null && !closedByClient) {
+            reason = new RpcException(Status.CONNECTION_LOST, "the connection to " + target() + " was lost: " + idle);
         } else if (violation != null) {
             reason = new RpcException(Status.CONNECTION_LOST, "the connection to " + target()
                     + " was closed by this client: the server broke the protocol (" + violation + ")");
@@ -373,6 +391,12 @@ public final class NettyRpcChannel implements RpcChannel {
         if (!ch.eventLoop().inEventLoop()) {
             ch.closeFuture().awaitUninterruptibly(CLOSE_WAIT_MILLIS);
         }
+    }
+
+    /** For tests: the WebSocket pings this client has sent (0 before the connection is open). Not part of the API. */
+    public long pingsSent() {
+        KeepAliveHandler k = keepAlive;
+        return k == null ? 0 : k.pingsSent();
     }
 
     /**

@@ -16,12 +16,14 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.ssl.SslHandler;
 import dev.hardlight.EventEmitter;
 import dev.hardlight.TopicListener;
 import dev.hardlight.internal.protocol.TopicRegistry;
 import dev.hardlight.service.EventDescriptor;
 import dev.hardlight.service.ServiceDescriptor;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Set;
@@ -37,7 +39,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running HardLight server on Netty: one acceptor thread, a group of event loops for the
- * connections, a virtual thread per call (unless the builder gave an executor).
+ * connections, a virtual thread per call (unless the builder gave an executor). Every accepted TCP
+ * connection passes the {@link ConnectionLimits} and the handshake timeout before it upgrades, and
+ * the keepalive afterwards.
  *
  * <p>Thread-safe.
  */
@@ -64,6 +68,7 @@ public final class NettyServer<S> {
     private final ChannelGroup channels = new DefaultChannelGroup("hardlight", GlobalEventExecutor.INSTANCE);
     private final Set<ChannelOutbound> connections = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ConnectionLimits limits;
     private final Channel serverChannel;
     /** The server's topics, subscriptions and event emitter. */
     private final TopicRegistry<?> topics;
@@ -71,6 +76,7 @@ public final class NettyServer<S> {
     private NettyServer(ServerConfig<S> config) {
         this.config = config;
         this.topics = newTopics(config.service(), config.topicListener());
+        this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress());
         decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(config.maxMessageSize())
                 .allowExtensions(false) // permessage-deflate comes later, with a cap on inflated size
@@ -123,14 +129,28 @@ public final class NettyServer<S> {
             ch.close();
             return;
         }
+        InetSocketAddress remote = ch.remoteAddress();
+        InetAddress address = remote == null ? null : remote.getAddress();
+        String refusal = limits.admit(address);
+        if (refusal == null) {
+            ch.closeFuture().addListener(f -> limits.release(address));
+        } else if (limits.startRefusal()) {
+            ch.closeFuture().addListener(f -> limits.refusalDone());
+        } else {
+            ch.close(); // flooded: answering every refusal would cost a TLS handshake each
+            return;
+        }
         channels.add(ch);
         ChannelPipeline p = ch.pipeline();
         if (config.sslContext() != null) {
-            p.addLast("tls", config.sslContext().newHandler(ch.alloc()));
+            SslHandler tls = config.sslContext().newHandler(ch.alloc());
+            // The upgrade handler's timer bounds TLS and HTTP together; this one must not cut it shorter.
+            tls.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
+            p.addLast("tls", tls);
         }
         p.addLast("http", new HttpServerCodec(4096, MAX_UPGRADE_REQUEST, 8192));
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_REQUEST));
-        p.addLast("hl-upgrade", new ServerUpgradeHandler<>(this, CONNECTION_IDS.incrementAndGet(), ch.remoteAddress()));
+        p.addLast("hl-upgrade", new ServerUpgradeHandler<>(this, CONNECTION_IDS.incrementAndGet(), remote, refusal));
     }
 
     public ServerConfig<S> config() {
@@ -201,6 +221,16 @@ public final class NettyServer<S> {
 
     void closed(ChannelOutbound out) {
         connections.remove(out);
+    }
+
+    /** Connections refused by the connection limits since the start. */
+    public long refusedConnections() {
+        return limits.refused();
+    }
+
+    /** TCP connections counted against the connection limit now (upgraded or still in their handshake). */
+    public int acceptedConnections() {
+        return limits.open();
     }
 
     /** Upgraded connections currently open. */

@@ -5,6 +5,7 @@ import dev.hardlight.HandlerFactory;
 import dev.hardlight.TopicListener;
 import dev.hardlight.service.ServiceDescriptor;
 import io.netty.handler.ssl.SslContext;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 
 /**
@@ -19,10 +20,14 @@ import java.util.concurrent.Executor;
  * @param authenticator decides at the upgrade, or {@code null}: every connection opens with no feature
  *     and no principal
  * @param originPolicy which browser origins may connect
- * @param upgradeTimeoutMillis time from TCP accept to a complete upgrade, authenticator included
+ * @param handshakeTimeout time from TCP accept to a complete upgrade: TLS, HTTP and the authenticator
+ * @param maxConnections TCP connections open at once (upgraded or not)
+ * @param maxConnectionsPerAddress the same per remote IP address; {@link Integer#MAX_VALUE}: no limit
+ * @param keepAlive when to ping a silent connection, and when to close it (1001)
  */
 public record ServerConfig<S>(ServiceDescriptor<S> service, HandlerFactory<S> factory, SslContext sslContext,
                               String tlsFingerprint, String host, int port, String path, int maxInFlight,
                               int maxMessageSize, Executor executor, TopicListener topicListener,
                               SlowConsumer slowConsumer, Authenticator authenticator, OriginPolicy originPolicy,
-                              long upgradeTimeoutMillis) {}
+                              Duration handshakeTimeout, int maxConnections, int maxConnectionsPerAddress,
+                              KeepAlive keepAlive) {}

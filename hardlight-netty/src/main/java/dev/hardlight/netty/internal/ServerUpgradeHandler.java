@@ -38,9 +38,11 @@ import org.slf4j.LoggerFactory;
  * {@code Sec-WebSocket-Protocol}, {@code Origin}), then asks the authenticator (if any) on a virtual
  * thread, and refuses the upgrade with a plain-text HTTP answer <em>before</em> any WebSocket exists;
  * otherwise, back on the event loop, completes the handshake, opens the session (the handler factory
- * runs here, on the event loop) and replaces itself with the frame handlers. A connection that has
- * not upgraded within the upgrade timeout (authenticator included) is closed, and a still-running
- * authenticator interrupted.
+ * runs here, on the event loop) and replaces itself with the frame handlers and the keepalive. A
+ * connection that has not upgraded within the handshake timeout, counted from TCP accept (so TLS,
+ * the HTTP request and the authenticator together), is closed, and a still-running authenticator
+ * interrupted. A connection over the server's connection limits answers its request with 503 and
+ * the reason, whatever the request.
  *
  * <p>Not thread-safe: runs on the channel's event loop (except the authenticator's thread, which
  * only hands its result back to the event loop).
@@ -52,6 +54,8 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
     private final ServerConfig<S> config;
     private final long id;
     private final String logPrefix;
+    /** Why the connection limits refuse this connection, or {@code null} when admitted. */
+    private final String refusal;
     private ScheduledFuture<?> timeout;
     /** The request being authenticated (retained), or {@code null}. */
     private FullHttpRequest pending;
@@ -60,8 +64,10 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
     /** Set once the connection closed or timed out: an authenticator's late result is dropped. */
     private boolean abandoned;
 
-    ServerUpgradeHandler(NettyServer<S> server, long id, SocketAddress remote) {
+    /** @param refusal the connection limit's reason to refuse, or {@code null} */
+    ServerUpgradeHandler(NettyServer<S> server, long id, SocketAddress remote, String refusal) {
         this.server = server;
+        this.refusal = refusal;
         this.config = server.config();
         this.id = id;
         this.logPrefix = "[hl-conn " + id + " " + NettyServer.describe(remote) + "] ";
@@ -69,16 +75,17 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        // Fired at TCP accept, before the TLS handshake: the timer bounds TLS, HTTP and the authenticator.
+        long millis = config.handshakeTimeout().toMillis();
         timeout = ctx.executor().schedule(() -> {
             if (authenticating != null) {
-                log.warn("{}the authenticator did not decide within the upgrade timeout ({} ms), closing", logPrefix,
-                        config.upgradeTimeoutMillis());
+                log.warn("{}the authenticator did not decide within the handshake timeout ({} ms), closing", logPrefix, millis);
             } else {
-                log.debug("{}no WebSocket upgrade within {} ms, closing", logPrefix, config.upgradeTimeoutMillis());
+                log.debug("{}no WebSocket upgrade within {} ms (TLS and HTTP), closing", logPrefix, millis);
             }
             abandon();
             ctx.close();
-        }, config.upgradeTimeoutMillis(), TimeUnit.MILLISECONDS);
+        }, millis, TimeUnit.MILLISECONDS);
         super.channelActive(ctx);
     }
 
@@ -127,6 +134,13 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
             log.debug("{}another HTTP request during the upgrade, closing", logPrefix);
             abandon();
             ctx.close();
+            return;
+        }
+        if (refusal != null) {
+            FullHttpResponse res = response(HttpResponseStatus.SERVICE_UNAVAILABLE, refusal);
+            res.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+            log.debug("{}upgrade refused: 503 {}", logPrefix, refusal);
+            send(ctx, res);
             return;
         }
         if (!req.decoderResult().isSuccess()) {
@@ -275,6 +289,11 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
         ChannelPipeline p = ctx.pipeline();
         p.addAfter(ctx.name(), "hl-aggregator", new WebSocketFrameAggregator(config.maxMessageSize()));
         p.addAfter("hl-aggregator", "hl-frames", new ServerFrameHandler<>(server, session, out, prefix, config.maxMessageSize()));
+        String idle = "idle timeout: nothing received for " + config.keepAlive().describeIdleTimeout();
+        p.addFirst("hl-keepalive", new KeepAliveHandler(config.keepAlive(), out, () -> {
+            log.debug("{}{}, closing with 1001", prefix, idle);
+            out.close(ProtocolViolation.GOING_AWAY, idle);
+        }));
         p.remove(this);
         log.debug("{}open", prefix);
         session.start();
