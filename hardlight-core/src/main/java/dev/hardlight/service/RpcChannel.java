@@ -23,14 +23,41 @@ public interface RpcChannel extends AutoCloseable {
      *     {@link dev.hardlight.RpcException} for every other failure (connection lost, remote error,
      *     interrupted while waiting)
      */
-    <R> R call(MethodDescriptor<R> method, ArgumentWriter args) throws Exception;
+    default <R> R call(MethodDescriptor<R> method, ArgumentWriter args) throws Exception {
+        return call(method, args, null);
+    }
+
+    /**
+     * Makes a call with a deadline and waits for its result. When {@code deadline} passes first, the call
+     * fails with {@link dev.hardlight.Status#DEADLINE_EXCEEDED} and a cancel is sent, which interrupts
+     * the handler on the server. A {@code null} deadline means the channel's default (none unless the
+     * client options set one).
+     */
+    <R> R call(MethodDescriptor<R> method, ArgumentWriter args, java.time.Duration deadline) throws Exception;
 
     /**
      * Makes a call without waiting for its result. Returns as soon as the call is written, unless the
      * in-flight limit is reached, in which case it first waits for a free slot. Cancelling the future
      * sends a cancel to the server, which interrupts the handler.
      */
-    <R> CompletableFuture<R> callAsync(MethodDescriptor<R> method, ArgumentWriter args);
+    default <R> CompletableFuture<R> callAsync(MethodDescriptor<R> method, ArgumentWriter args) {
+        return callAsync(method, args, null);
+    }
+
+    /** {@link #callAsync(MethodDescriptor, ArgumentWriter)} with a deadline ({@code null}: the channel's default). */
+    <R> CompletableFuture<R> callAsync(MethodDescriptor<R> method, ArgumentWriter args, java.time.Duration deadline);
+
+    /**
+     * A view of this channel whose calls carry {@code deadline} (from the moment each call starts). It
+     * shares the connection: closing either closes both. Generated clients expose it as
+     * {@code withDeadline(Duration)}.
+     */
+    default RpcChannel withDeadline(java.time.Duration deadline) {
+        if (deadline == null || deadline.isNegative() || deadline.isZero()) {
+            throw new IllegalArgumentException("deadline: " + deadline + " (expected: > 0)");
+        }
+        return new DeadlineChannel(this, deadline);
+    }
 
     /**
      * The connection state as of the last frame this client handled, or {@code null} when the service

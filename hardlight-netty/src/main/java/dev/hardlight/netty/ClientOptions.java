@@ -55,6 +55,7 @@ public final class ClientOptions {
     private final int eventQueueCapacity;
     private final List<Map.Entry<String, String>> headers;
     private final KeepAlive keepAlive;
+    private final Duration defaultDeadline;
     /** The TLS context, built on first connect and shared by every connection made with these options. */
     private volatile Object sslContext;
 
@@ -68,6 +69,7 @@ public final class ClientOptions {
         this.eventQueueCapacity = b.eventQueueCapacity;
         this.headers = List.copyOf(b.headers);
         this.keepAlive = b.keepAlive;
+        this.defaultDeadline = b.defaultDeadline;
     }
 
     /** A builder with the defaults: system trust, {@value #DEFAULT_MAX_IN_FLIGHT} in flight, 10 s to connect. */
@@ -153,6 +155,14 @@ public final class ClientOptions {
         return keepAlive.idleTimeout();
     }
 
+    /**
+     * The deadline of every call made without one of its own ({@link Builder#defaultDeadline(Duration)}),
+     * or {@code null} for none (the default).
+     */
+    public Duration defaultDeadline() {
+        return defaultDeadline;
+    }
+
     KeepAlive keepAlive() {
         return keepAlive;
     }
@@ -181,7 +191,8 @@ public final class ClientOptions {
         return "ClientOptions[trust=" + trust + (pin == null ? "" : " " + pin) + (caBundle == null ? "" : " " + caBundle)
                 + ", maxInFlight=" + maxInFlight + ", connectTimeout=" + connectTimeout
                 + ", eventQueueCapacity=" + eventQueueCapacity + ", pingInterval=" + keepAlive.pingInterval()
-                + ", idleTimeout=" + keepAlive.idleTimeout() + (plaintext ? ", insecurePlaintext" : "")
+                + ", idleTimeout=" + keepAlive.idleTimeout()
+                + (defaultDeadline == null ? "" : ", defaultDeadline=" + defaultDeadline) + (plaintext ? ", insecurePlaintext" : "")
                 + (headers.isEmpty() ? "" : ", headers=" + headers.stream().map(Map.Entry::getKey).toList()) + "]";
     }
 
@@ -196,6 +207,7 @@ public final class ClientOptions {
         private int eventQueueCapacity = DEFAULT_EVENT_QUEUE_CAPACITY;
         private final List<Map.Entry<String, String>> headers = new ArrayList<>();
         private KeepAlive keepAlive = new KeepAlive(DEFAULT_PING_INTERVAL, DEFAULT_IDLE_TIMEOUT);
+        private Duration defaultDeadline;
 
         private Builder() {}
 
@@ -209,6 +221,7 @@ public final class ClientOptions {
             eventQueueCapacity = o.eventQueueCapacity;
             headers.addAll(o.headers);
             keepAlive = o.keepAlive;
+            defaultDeadline = o.defaultDeadline;
         }
 
         /**
@@ -300,6 +313,26 @@ public final class ClientOptions {
          */
         public Builder keepAlive(Duration pingInterval, Duration idleTimeout) {
             this.keepAlive = new KeepAlive(pingInterval, idleTimeout);
+            return this;
+        }
+
+        /**
+         * The deadline of every call made without one of its own (a call made through
+         * {@code channel().withDeadline(d)} or a generated client's {@code withDeadline(d)} uses
+         * {@code d} instead), counted from the moment the call is made, the wait for a free call slot
+         * included. When it passes before the answer, the call fails with {@code DEADLINE_EXCEEDED}
+         * ("Service.method did not complete within 2 s") and the server is sent a cancel, which
+         * interrupts the handler. Default: none, a call waits for its answer as long as the connection
+         * lives.
+         *
+         * @param deadline the deadline, or {@code null} for none
+         * @throws IllegalArgumentException unless {@code null} or positive
+         */
+        public Builder defaultDeadline(Duration deadline) {
+            if (deadline != null && (deadline.isNegative() || deadline.isZero())) {
+                throw new IllegalArgumentException("defaultDeadline: " + deadline + " (expected: > 0)");
+            }
+            this.defaultDeadline = deadline;
             return this;
         }
 

@@ -80,6 +80,7 @@ public final class HardLight {
             default -> throw new IllegalArgumentException("uri: " + uri + " (expected: wss://host:port/path)");
         }
         return NettyRpcChannel.connect(new ClientConfig(uri, service, ssl, trust, options.maxInFlight(),
-                options.connectTimeout(), options.eventQueueCapacity(), options.headers(), options.keepAlive()));
+                options.connectTimeout(), options.eventQueueCapacity(), options.headers(), options.keepAlive(),
+                options.defaultDeadline()));
     }
 }

@@ -3,6 +3,7 @@ package dev.hardlight.netty;
 import dev.hardlight.EventEmitter;
 import dev.hardlight.netty.internal.NettyServer;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 
 /**
  * A running HardLight server, made by {@link ServerBuilder#start()}. Every accepted connection gets
@@ -90,10 +91,15 @@ public final class HardLightServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, closes every connection with 1001 "server shutting down" (calls still in flight
-     * fail on their clients with {@code CONNECTION_LOST}; their handlers are interrupted), waits up to
-     * about three seconds for the connections to close, then stops the event loops. Blocks until
-     * done; idempotent.
+     * Shuts the server down gracefully: stops accepting connections, sends GO_AWAY
+     * ("server shutting down") on every open connection, so that new calls fail with
+     * {@code UNAVAILABLE} "server is shutting down: ..." while the calls already in flight run on and
+     * their results reach their clients; once no call is in flight, or after the
+     * {@link ServerBuilder#drainTimeout(Duration) drain timeout} (10 s by default), closes every
+     * connection with 1001 "server shutting down" (handlers still running are interrupted; their calls
+     * fail on the client with {@code CONNECTION_LOST}, explaining the shutdown), waits up to about
+     * three seconds for the connections to close, then stops the event loops. Blocks until done: at
+     * most about the drain timeout plus a few seconds. Idempotent.
      */
     @Override
     public void close() {

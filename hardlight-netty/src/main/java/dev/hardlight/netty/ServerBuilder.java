@@ -46,6 +46,8 @@ public final class ServerBuilder<S> {
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     /** Default of {@link #maxConnections(int)}: TCP connections open at once. */
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    /** Default of {@link #drainTimeout(Duration)}: 10 seconds for the calls in flight to finish at shutdown. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
     /** Default ping interval of {@link #keepAlive(Duration, Duration)}: 30 seconds. */
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
     /** Default idle timeout of {@link #keepAlive(Duration, Duration)}: 90 seconds. */
@@ -71,6 +73,7 @@ public final class ServerBuilder<S> {
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxConnectionsPerAddress = Integer.MAX_VALUE;
     private KeepAlive keepAlive = new KeepAlive(DEFAULT_PING_INTERVAL, DEFAULT_IDLE_TIMEOUT);
+    private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
 
     ServerBuilder(ServiceDescriptor<S> service, HandlerFactory<S> factory) {
         this.service = Objects.requireNonNull(service, "service");
@@ -335,6 +338,25 @@ public final class ServerBuilder<S> {
     }
 
     /**
+     * How long {@link HardLightServer#close()} waits for the calls in flight to finish. At close the
+     * server stops accepting and sends GO_AWAY on every connection (new calls fail with
+     * {@code UNAVAILABLE} "server is shutting down: ..."); once no call is in flight, or when this time
+     * has passed, it closes every connection with 1001 "server shutting down": handlers still running
+     * then are interrupted and their calls fail on the client with {@code CONNECTION_LOST}. Default 10
+     * seconds ({@link #DEFAULT_DRAIN_TIMEOUT}).
+     *
+     * @throws IllegalArgumentException unless positive
+     */
+    public ServerBuilder<S> drainTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("drainTimeout: " + timeout + " (expected: > 0)");
+        }
+        this.drainTimeout = timeout;
+        return this;
+    }
+
+    /**
      * Binds and starts accepting connections; returns once the port is bound.
      *
      * @throws IllegalStateException if neither {@link #tls(Tls)} nor {@link #insecurePlaintext()} was
@@ -358,6 +380,6 @@ public final class ServerBuilder<S> {
                 maxInFlight, maxMessageSize, executor, topicListener,
                 new SlowConsumer(outboundHighWaterMark, slowConsumerPolicy, new LongAdder()), authenticator,
                 anyOrigin ? OriginPolicy.any() : OriginPolicy.allow(allowedOrigins), handshakeTimeout, maxConnections,
-                maxConnectionsPerAddress, keepAlive)));
+                maxConnectionsPerAddress, keepAlive, drainTimeout)));
     }
 }

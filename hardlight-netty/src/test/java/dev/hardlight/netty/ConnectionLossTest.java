@@ -29,7 +29,8 @@ class ConnectionLossTest {
 
     @Test
     void serverCloseFailsPendingCalls() throws Exception {
-        TestServer server = TestServer.start();
+        // The handlers stay blocked: close gives up waiting for them after the drain timeout.
+        TestServer server = TestServer.start(b -> b.drainTimeout(java.time.Duration.ofMillis(200)));
         CounterClient client = server.connect();
         List<CompletableFuture<Integer>> pending = new ArrayList<>();
         for (int i = 0; i < 10; i++) {

@@ -56,6 +56,9 @@ class ValidationTest {
         assertErrorAt(c, "method channel() is reserved by the generated client; rename it", "p.Svc", "String channel()");
         assertErrorAt(c, "method features() is reserved by the generated client; rename it", "p.Svc",
                 "java.util.Set<String> features()");
+        Compilation d = service("int withDeadline(java.time.Duration d);");
+        assertErrorAt(d, "method withDeadline(Duration) is reserved by the generated client; rename it", "p.Svc",
+                "int withDeadline(java.time.Duration d)");
     }
 
     @Test

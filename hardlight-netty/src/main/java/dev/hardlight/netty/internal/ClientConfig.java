@@ -13,7 +13,9 @@ import java.time.Duration;
  * @param eventQueueCapacity events kept for the application before new ones are dropped and counted
  * @param headers extra upgrade request headers, name and value, in order (validated)
  * @param keepAlive when to ping a silent server, and when to give the connection up
+ * @param defaultDeadline the deadline of calls made without one, or {@code null} for none
  */
 public record ClientConfig(URI uri, ServiceDescriptor<?> service, SslContext sslContext, TrustMode trustMode,
                            int maxInFlight, Duration connectTimeout, int eventQueueCapacity,
-                           java.util.List<java.util.Map.Entry<String, String>> headers, KeepAlive keepAlive) {}
+                           java.util.List<java.util.Map.Entry<String, String>> headers, KeepAlive keepAlive,
+                           Duration defaultDeadline) {}

@@ -8,6 +8,7 @@ import dev.hardlight.Status;
 import dev.hardlight.internal.protocol.ClientSession;
 import dev.hardlight.internal.protocol.Frames;
 import dev.hardlight.internal.protocol.ProtocolViolation;
+import dev.hardlight.internal.protocol.Timer;
 import dev.hardlight.service.ArgumentWriter;
 import dev.hardlight.service.MethodDescriptor;
 import dev.hardlight.service.RpcChannel;
@@ -30,9 +31,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -175,7 +178,8 @@ public final class NettyRpcChannel implements RpcChannel {
     private void init(Channel ch) {
         channel = ch;
         out = new ChannelOutbound(ch, true);
-        session = new ClientSession(config.service(), out, config.maxInFlight(), config.eventQueueCapacity(), logPrefix);
+        session = new ClientSession(config.service(), out, config.maxInFlight(), config.eventQueueCapacity(),
+                eventLoopTimer(ch), config.defaultDeadline(), logPrefix);
         session.ready().whenComplete((hello, e) -> {
             if (e == null) {
                 ready.complete(null);
@@ -203,6 +207,32 @@ public final class NettyRpcChannel implements RpcChannel {
         p.addLast("http", new HttpClientCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_RESPONSE));
         p.addLast("hl-upgrade", new ClientUpgradeHandler(this, handshaker));
+    }
+
+    /**
+     * Deadlines run on the connection's event loop: a deadline task is a scheduled task of the loop,
+     * cancelled when the answer arrives. Once the loop is shut down, the channel is gone and
+     * {@code channelClosed} fails every call; a task that cannot be scheduled is not needed then.
+     */
+    private static Timer eventLoopTimer(Channel ch) {
+        return (task, delay) -> {
+            long nanos = Math.max(0, saturatedNanos(delay));
+            io.netty.util.concurrent.ScheduledFuture<?> f;
+            try {
+                f = ch.eventLoop().schedule(task, nanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                return () -> {};
+            }
+            return () -> f.cancel(false);
+        };
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return d.isNegative() ? 0 : Long.MAX_VALUE / 2;
+        }
     }
 
     // ---- for the handlers (event loop) --------------------------------------------------------
@@ -275,6 +305,10 @@ public final class NettyRpcChannel implements RpcChannel {
         } else if (violation != null) {
             reason = new RpcException(Status.CONNECTION_LOST, "the connection to " + target()
                     + " was closed by this client: the server broke the protocol (" + violation + ")");
+        } else if (shutdownExplanation(peerClose) != null && !closedByClient) {
+            reason = new RpcException(Status.CONNECTION_LOST, "the connection to " + target() + " was lost: "
+                    + shutdownExplanation(peerClose));
+            log.debug("{}{}", logPrefix, reason.getMessage());
         } else if (closedByClient) {
             reason = new RpcException(Status.CONNECTION_LOST, "the connection to " + target() + " was closed by this client");
         } else {
@@ -290,6 +324,26 @@ public final class NettyRpcChannel implements RpcChannel {
         }
     }
 
+    /**
+     * Why the server closed the connection, if it did so because it shut down: it sent GO_AWAY, or
+     * closed with 1001. {@code null} otherwise.
+     */
+    private String shutdownExplanation(String peerClose) {
+        ClientSession s = session;
+        String goAway = s == null ? null : s.goAwayReason();
+        boolean goingAway = peerClose != null && peerClose.startsWith(ProtocolViolation.GOING_AWAY + "");
+        if (goAway == null && !goingAway) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder("the server shut down");
+        if (goAway != null) {
+            b.append(" (").append(goAway).append(")");
+        }
+        b.append(" before the call completed; it may or may not have run");
+        b.append(peerClose == null ? " (the connection closed without a close frame)" : " (close " + peerClose + ")");
+        return b.toString();
+    }
+
     // ---- RpcChannel ---------------------------------------------------------------------------
 
     @Override
@@ -299,8 +353,10 @@ public final class NettyRpcChannel implements RpcChannel {
 
     @Override
     @SuppressWarnings("unchecked")
-    public <R> R call(MethodDescriptor<R> method, ArgumentWriter args) throws Exception {
-        ClientSession.PendingCall call = session.start(method, args);
+    public <R> R call(MethodDescriptor<R> method, ArgumentWriter args, Duration deadline) throws Exception {
+        // With a deadline, the session completes the call when it passes (on the event loop): get()
+        // never waits longer than the deadline.
+        ClientSession.PendingCall call = session.start(method, args, deadline);
         try {
             return (R) call.get();
         } catch (ExecutionException e) {
@@ -323,12 +379,19 @@ public final class NettyRpcChannel implements RpcChannel {
 
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public <R> CompletableFuture<R> callAsync(MethodDescriptor<R> method, ArgumentWriter args) {
+    public <R> CompletableFuture<R> callAsync(MethodDescriptor<R> method, ArgumentWriter args, Duration deadline) {
         try {
-            return (CompletableFuture) session.start(method, args);
+            return (CompletableFuture) session.start(method, args, deadline);
         } catch (RpcException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * For tests: the reason of the server's GO_AWAY, or {@code null} if it sent none. Not part of the API.
+     */
+    public String goAwayReason() {
+        return session.goAwayReason();
     }
 
     /**

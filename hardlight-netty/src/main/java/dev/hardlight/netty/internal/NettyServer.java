@@ -1,6 +1,7 @@
 package dev.hardlight.netty.internal;
 
 import dev.hardlight.internal.protocol.ProtocolViolation;
+import dev.hardlight.internal.protocol.ServerSession;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -26,7 +27,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -59,6 +60,10 @@ public final class NettyServer<S> {
     static final int LOW_WATER_MARK = 256 * 1024;
     /** How long {@link #close()} waits for connections to close after their close frames. */
     private static final long CLOSE_WAIT_MILLIS = 3_000;
+    /** How often {@link #close()} looks whether the calls in flight have finished. */
+    private static final long DRAIN_POLL_MILLIS = 5;
+    /** The GO_AWAY reason and close reason of a server shutdown. */
+    static final String SHUTTING_DOWN = "server shutting down";
 
     private final ServerConfig<S> config;
     private final EventLoopGroup acceptor;
@@ -66,8 +71,14 @@ public final class NettyServer<S> {
     private final Executor executor;
     private final WebSocketDecoderConfig decoderConfig;
     private final ChannelGroup channels = new DefaultChannelGroup("hardlight", GlobalEventExecutor.INSTANCE);
-    private final Set<ChannelOutbound> connections = ConcurrentHashMap.newKeySet();
+    /** Upgraded connections and their sessions. */
+    private final Map<ChannelOutbound, ServerSession<?>> connections = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * Set once the drain is over: the owned executor refuses calls from then on. Not at the start of
+     * close: a call that arrives before its connection's GO_AWAY is accepted (and drained) normally.
+     */
+    private final AtomicBoolean executorClosed = new AtomicBoolean();
     private final ConnectionLimits limits;
     private final Channel serverChannel;
     /** The server's topics, subscriptions and event emitter. */
@@ -84,7 +95,7 @@ public final class NettyServer<S> {
                 .allowMaskMismatch(false)
                 .closeOnProtocolViolation(true)
                 .build();
-        executor = config.executor() != null ? config.executor() : new VirtualThreadPerCall(closed);
+        executor = config.executor() != null ? config.executor() : new VirtualThreadPerCall(executorClosed);
         acceptor = Transports.newGroup(1, "hl-accept", false);
         workers = Transports.newGroup(0, "hl-server", false);
         ServerBootstrap b = new ServerBootstrap()
@@ -198,7 +209,7 @@ public final class NettyServer<S> {
     /** The largest number of bytes queued unwritten on one connection now (for tests and operators). */
     public long maxQueuedBytes() {
         long max = 0;
-        for (ChannelOutbound out : connections) {
+        for (ChannelOutbound out : connections.keySet()) {
             max = Math.max(max, out.queuedBytes());
         }
         return max;
@@ -212,8 +223,8 @@ public final class NettyServer<S> {
         return executor;
     }
 
-    void opened(ChannelOutbound out) {
-        connections.add(out);
+    void opened(ChannelOutbound out, ServerSession<?> session) {
+        connections.put(out, session);
         if (closed.get()) {
             out.close(ProtocolViolation.GOING_AWAY, "server shutting down");
         }
@@ -243,22 +254,33 @@ public final class NettyServer<S> {
     }
 
     /**
-     * Stops accepting, closes every connection with 1001 (calls in flight fail on their clients with
-     * CONNECTION_LOST), waits up to a few seconds for them to close, then stops the event loops and
-     * the owned handler executor. Idempotent.
+     * Graceful shutdown: stops accepting, sends GO_AWAY on every open connection (new calls are
+     * answered UNAVAILABLE from then on), waits until no call is in flight on any connection or the
+     * drain timeout has passed, closes every connection with 1001 (handlers still running are
+     * interrupted, their calls fail on the client with CONNECTION_LOST), waits up to a few seconds for
+     * the connections to close, then stops the event loops and the owned handler executor. Blocks
+     * until done, bounded (drain timeout plus a few seconds); idempotent.
      */
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        serverChannel.close().awaitUninterruptibly();
-        for (ChannelOutbound out : connections) {
-            out.close(ProtocolViolation.GOING_AWAY, "server shutting down");
-        }
+        long start = System.nanoTime();
+        serverChannel.close().awaitUninterruptibly(CLOSE_WAIT_MILLIS);
         for (Channel ch : channels) {
             if (ch.pipeline().get("hl-frames") == null) {
                 ch.close(); // not upgraded (yet): no WebSocket to say goodbye on
             }
+        }
+        for (Map.Entry<ChannelOutbound, ServerSession<?>> c : connections.entrySet()) {
+            if (!c.getKey().isClosing()) {
+                c.getValue().goAway(SHUTTING_DOWN); // thread-safe: queued on the connection's write queue
+            }
+        }
+        drain(start + config.drainTimeout().toNanos());
+        executorClosed.set(true);
+        for (ChannelOutbound out : connections.keySet()) {
+            out.close(ProtocolViolation.GOING_AWAY, SHUTTING_DOWN);
         }
         if (!channels.newCloseFuture().awaitUninterruptibly(CLOSE_WAIT_MILLIS)) {
             log.warn("{} connections did not close within {} ms, closing them", channels.size(), CLOSE_WAIT_MILLIS);
@@ -266,6 +288,47 @@ public final class NettyServer<S> {
         }
         shutDownGroups();
         log.info("HardLight server on {} closed", describe(serverChannel.localAddress()));
+    }
+
+    /**
+     * Waits until no call is in flight on any open connection, or {@code deadlineNanos} passes.
+     * Nothing signals the end of a call, so this looks every few milliseconds; new calls cannot keep it
+     * waiting (after the GO_AWAY each is refused at once).
+     */
+    private void drain(long deadlineNanos) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                int busy = 0;
+                int calls = 0;
+                for (Map.Entry<ChannelOutbound, ServerSession<?>> c : connections.entrySet()) {
+                    int n = c.getValue().inFlight();
+                    if (n > 0 && !c.getKey().isClosing()) {
+                        busy++;
+                        calls += n;
+                    }
+                }
+                if (busy == 0) {
+                    return;
+                }
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    log.info("{} calls on {} connections still running after the drain timeout of {} ms; closing anyway "
+                            + "(their handlers are interrupted)", calls, busy, config.drainTimeout().toMillis());
+                    return;
+                }
+                try {
+                    Thread.sleep(Math.max(1, Math.min(DRAIN_POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(left))));
+                } catch (InterruptedException e) {
+                    interrupted = true; // shut down anyway, quickly
+                    return;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void shutDownGroups() {

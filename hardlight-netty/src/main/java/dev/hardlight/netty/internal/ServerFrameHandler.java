@@ -14,7 +14,7 @@ final class ServerFrameHandler<S> extends FrameHandler {
         super(out, logPrefix, maxMessageSize);
         this.server = server;
         this.session = session;
-        server.opened(out);
+        server.opened(out, session);
     }
 
     @Override

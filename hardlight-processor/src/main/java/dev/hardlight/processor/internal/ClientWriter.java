@@ -49,6 +49,15 @@ final class ClientWriter {
         src.close();
         src.line("");
         src.line("/**");
+        src.line(" * A client on the same connection whose calls carry {@code deadline}: a call not answered within it");
+        src.line(" * fails with {@code DEADLINE_EXCEEDED} and is cancelled on the server. Closing either client closes");
+        src.line(" * the connection.");
+        src.line(" */");
+        src.open("public " + className + " withDeadline(java.time.Duration deadline)");
+        src.line("return new " + className + "(channel.withDeadline(deadline));");
+        src.close();
+        src.line("");
+        src.line("/**");
         src.line(" * The features enabled on this connection, as the server last announced them: the methods gated");
         src.line(" * by {@code @Requires} that this client may call. When a call that changed them returns, this");
         src.line(" * already shows the change. Never blocks.");

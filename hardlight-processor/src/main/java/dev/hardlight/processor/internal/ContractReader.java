@@ -140,6 +140,11 @@ public final class ContractReader {
         if (method.getParameters().isEmpty() && (name.equals("close") || name.equals("channel") || name.equals("features"))) {
             errors.error(method, "method " + name + "() is reserved by the generated client; rename it");
         }
+        if (name.equals("withDeadline") && method.getParameters().size() == 1
+                && types.asElement(method.getParameters().get(0).asType()) instanceof TypeElement t
+                && t.getQualifiedName().contentEquals("java.time.Duration")) {
+            errors.error(method, "method withDeadline(Duration) is reserved by the generated client; rename it");
+        }
         List<TypeDef.Component> params = new ArrayList<>();
         for (VariableElement p : method.getParameters()) {
             String where = "method " + name + " parameter '" + p.getSimpleName() + "'";
