@@ -30,6 +30,30 @@ interface Calc {
         }
     }
 
+    /**
+     * A handler that adds, checks nothing, echoes and answers 42 from {@code await}: tests override only
+     * the methods their scenario is about.
+     */
+    class Simple implements Calc {
+        @Override
+        public int add(int a, int b) {
+            return a + b;
+        }
+
+        @Override
+        public void check(String s) throws CalcException {}
+
+        @Override
+        public String echo(String s) {
+            return s;
+        }
+
+        @Override
+        public int await() throws InterruptedException {
+            return 42;
+        }
+    }
+
     MethodDescriptor<Integer> ADD = new MethodDescriptor<>(0, "add", 0x1111L, Codecs.INT, List.of());
     MethodDescriptor<Void> CHECK = new MethodDescriptor<>(1, "check", 0x2222L, Codecs.VOID,
             List.of(new DeclaredError(CalcException.class, CalcException::new)));

@@ -34,20 +34,7 @@ class CancelTest {
     private final Semaphore finished = new Semaphore(0);
 
     /** await() ignores interrupts: it returns only when the test releases it, with its run number. */
-    private final Calc stubborn = new Calc() {
-        @Override
-        public int add(int a, int b) {
-            return a + b;
-        }
-
-        @Override
-        public void check(String s) {}
-
-        @Override
-        public String echo(String s) {
-            return s;
-        }
-
+    private final Calc stubborn = new Calc.Simple() {
         @Override
         public int await() {
             int run = runs.incrementAndGet();

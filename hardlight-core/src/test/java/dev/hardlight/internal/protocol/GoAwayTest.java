@@ -25,20 +25,7 @@ class GoAwayTest {
     private final CountDownLatch entered = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
 
-    private final Calc handler = new Calc() {
-        @Override
-        public int add(int a, int b) {
-            return a + b;
-        }
-
-        @Override
-        public void check(String s) {}
-
-        @Override
-        public String echo(String s) {
-            return s;
-        }
-
+    private final Calc handler = new Calc.Simple() {
         @Override
         public int await() throws InterruptedException {
             entered.countDown();
