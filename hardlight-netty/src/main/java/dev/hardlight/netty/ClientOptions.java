@@ -5,6 +5,7 @@ import dev.hardlight.netty.internal.Fingerprints;
 import dev.hardlight.netty.internal.KeepAlive;
 import dev.hardlight.netty.internal.TlsContexts;
 import dev.hardlight.netty.internal.TrustMode;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +46,8 @@ public final class ClientOptions {
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
     /** Default idle timeout of {@link Builder#keepAlive(Duration, Duration)}: 90 seconds. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(90);
+    /** The threshold of {@link Builder#compression()}: messages of at least 1 KiB are compressed. */
+    public static final int DEFAULT_COMPRESSION_THRESHOLD = 1024;
 
     private final TrustMode trust;
     private final String pin;
@@ -56,6 +59,8 @@ public final class ClientOptions {
     private final List<Map.Entry<String, String>> headers;
     private final KeepAlive keepAlive;
     private final Duration defaultDeadline;
+    private final int compressionThreshold;
+    private final InetAddress localAddress;
     /** The TLS context, built on first connect and shared by every connection made with these options. */
     private volatile Object sslContext;
 
@@ -70,6 +75,8 @@ public final class ClientOptions {
         this.headers = List.copyOf(b.headers);
         this.keepAlive = b.keepAlive;
         this.defaultDeadline = b.defaultDeadline;
+        this.compressionThreshold = b.compressionThreshold;
+        this.localAddress = b.localAddress;
     }
 
     /** A builder with the defaults: system trust, {@value #DEFAULT_MAX_IN_FLIGHT} in flight, 10 s to connect. */
@@ -163,6 +170,19 @@ public final class ClientOptions {
         return defaultDeadline;
     }
 
+    /**
+     * The smallest message compressed when the server accepts permessage-deflate
+     * ({@link Builder#compression(int)}), or -1 when this client does not offer compression (the default).
+     */
+    public int compressionThreshold() {
+        return compressionThreshold;
+    }
+
+    /** The local address the client's socket binds to before connecting ({@link Builder#localAddress}), or {@code null} for any. */
+    public InetAddress localAddress() {
+        return localAddress;
+    }
+
     KeepAlive keepAlive() {
         return keepAlive;
     }
@@ -193,6 +213,8 @@ public final class ClientOptions {
                 + ", eventQueueCapacity=" + eventQueueCapacity + ", pingInterval=" + keepAlive.pingInterval()
                 + ", idleTimeout=" + keepAlive.idleTimeout()
                 + (defaultDeadline == null ? "" : ", defaultDeadline=" + defaultDeadline) + (plaintext ? ", insecurePlaintext" : "")
+                + (compressionThreshold < 0 ? "" : ", compression>=" + compressionThreshold)
+                + (localAddress == null ? "" : ", localAddress=" + localAddress.getHostAddress())
                 + (headers.isEmpty() ? "" : ", headers=" + headers.stream().map(Map.Entry::getKey).toList()) + "]";
     }
 
@@ -208,6 +230,8 @@ public final class ClientOptions {
         private final List<Map.Entry<String, String>> headers = new ArrayList<>();
         private KeepAlive keepAlive = new KeepAlive(DEFAULT_PING_INTERVAL, DEFAULT_IDLE_TIMEOUT);
         private Duration defaultDeadline;
+        private int compressionThreshold = -1;
+        private InetAddress localAddress;
 
         private Builder() {}
 
@@ -222,6 +246,8 @@ public final class ClientOptions {
             headers.addAll(o.headers);
             keepAlive = o.keepAlive;
             defaultDeadline = o.defaultDeadline;
+            compressionThreshold = o.compressionThreshold;
+            localAddress = o.localAddress;
         }
 
         /**
@@ -333,6 +359,45 @@ public final class ClientOptions {
                 throw new IllegalArgumentException("defaultDeadline: " + deadline + " (expected: > 0)");
             }
             this.defaultDeadline = deadline;
+            return this;
+        }
+
+        /**
+         * Offers permessage-deflate with the default threshold
+         * ({@value ClientOptions#DEFAULT_COMPRESSION_THRESHOLD} bytes); see {@link #compression(int)}.
+         */
+        public Builder compression() {
+            return compression(DEFAULT_COMPRESSION_THRESHOLD);
+        }
+
+        /**
+         * Offers permessage-deflate (RFC 7692) in the WebSocket upgrade. When the server accepts it
+         * (it does when built with {@code compression(...)}), the messages this client sends of at
+         * least {@code thresholdBytes} are compressed (smaller ones are sent as they are), and the
+         * server compresses its own by its threshold. A compressed message from the server may inflate
+         * to at most the client's message size limit (16 MiB), or the connection fails. A server that
+         * does not accept it gets an uncompressed connection. Default: off.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder compression(int thresholdBytes) {
+            if (thresholdBytes < 0) {
+                throw new IllegalArgumentException("compression threshold: " + thresholdBytes + " (expected: >= 0)");
+            }
+            this.compressionThreshold = thresholdBytes;
+            return this;
+        }
+
+        /**
+         * The local address the client's socket binds to before it connects (an ephemeral port is
+         * picked): to choose the network interface or source address, say on a host with several.
+         * Connecting fails ({@code UNAVAILABLE}) if the address cannot be bound, or cannot reach the
+         * server. Default {@code null}: the operating system chooses.
+         *
+         * @param address the local address, or {@code null} for any
+         */
+        public Builder localAddress(InetAddress address) {
+            this.localAddress = address;
             return this;
         }
 

@@ -52,6 +52,8 @@ public final class ServerBuilder<S> {
     public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
     /** Default idle timeout of {@link #keepAlive(Duration, Duration)}: 90 seconds. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(90);
+    /** The threshold of {@link #compression()}: messages of at least 1 KiB are compressed. */
+    public static final int DEFAULT_COMPRESSION_THRESHOLD = 1024;
 
     private final ServiceDescriptor<S> service;
     private final HandlerFactory<S> factory;
@@ -74,6 +76,7 @@ public final class ServerBuilder<S> {
     private int maxConnectionsPerAddress = Integer.MAX_VALUE;
     private KeepAlive keepAlive = new KeepAlive(DEFAULT_PING_INTERVAL, DEFAULT_IDLE_TIMEOUT);
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+    private int compressionThreshold = -1;
 
     ServerBuilder(ServiceDescriptor<S> service, HandlerFactory<S> factory) {
         this.service = Objects.requireNonNull(service, "service");
@@ -357,6 +360,35 @@ public final class ServerBuilder<S> {
     }
 
     /**
+     * Enables permessage-deflate (RFC 7692) with the default threshold
+     * ({@value #DEFAULT_COMPRESSION_THRESHOLD} bytes); see {@link #compression(int)}.
+     */
+    public ServerBuilder<S> compression() {
+        return compression(DEFAULT_COMPRESSION_THRESHOLD);
+    }
+
+    /**
+     * Enables permessage-deflate (RFC 7692), the standard WebSocket compression browsers offer: when a
+     * client offers it in its upgrade ({@code Sec-WebSocket-Extensions}), the server accepts it, and
+     * the messages of that connection of at least {@code thresholdBytes} are compressed (smaller ones
+     * are sent as they are: compressing them costs more than it saves). A client that does not offer
+     * it gets an uncompressed connection. A compressed message from the client may inflate to at most
+     * the {@link #maxMessageSize(int) message size limit}; a larger one (a compression bomb) closes
+     * the connection with 1009, as an oversized message does. Default: off. Compression costs CPU and
+     * some memory per connection (a deflate window each way); over TLS, compressing secrets next to
+     * attacker-controlled data can leak them (BREACH-style attacks).
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public ServerBuilder<S> compression(int thresholdBytes) {
+        if (thresholdBytes < 0) {
+            throw new IllegalArgumentException("compression threshold: " + thresholdBytes + " (expected: >= 0)");
+        }
+        this.compressionThreshold = thresholdBytes;
+        return this;
+    }
+
+    /**
      * Binds and starts accepting connections; returns once the port is bound.
      *
      * @throws IllegalStateException if neither {@link #tls(Tls)} nor {@link #insecurePlaintext()} was
@@ -380,6 +412,6 @@ public final class ServerBuilder<S> {
                 maxInFlight, maxMessageSize, executor, topicListener,
                 new SlowConsumer(outboundHighWaterMark, slowConsumerPolicy, new LongAdder()), authenticator,
                 anyOrigin ? OriginPolicy.any() : OriginPolicy.allow(allowedOrigins), handshakeTimeout, maxConnections,
-                maxConnectionsPerAddress, keepAlive, drainTimeout)));
+                maxConnectionsPerAddress, keepAlive, drainTimeout, compressionThreshold)));
     }
 }

@@ -37,6 +37,8 @@ final class RawPeer implements AutoCloseable {
     /** The status of the upgrade answer, and its body when it is a refusal. */
     int status;
     String body = "";
+    /** The header lines of the upgrade answer. */
+    final java.util.List<String> headers = new java.util.ArrayList<>();
 
     private RawPeer(Socket socket) throws IOException {
         this.socket = socket;
@@ -58,8 +60,13 @@ final class RawPeer implements AutoCloseable {
 
     /** Connects and sends the hardlight.v1 upgrade; {@link #status} tells the answer. */
     static RawPeer upgrade(InetAddress local, int port) throws IOException {
+        return upgrade(local, port, "");
+    }
+
+    /** Connects and sends the hardlight.v1 upgrade with extra header lines (each ending in CRLF). */
+    static RawPeer upgrade(InetAddress local, int port, String extraHeaders) throws IOException {
         RawPeer p = tcp(local, port);
-        p.sendUpgrade(port);
+        p.sendUpgrade(port, extraHeaders);
         return p;
     }
 
@@ -76,16 +83,17 @@ final class RawPeer implements AutoCloseable {
         return p;
     }
 
-    private void sendUpgrade(int port) throws IOException {
+    private void sendUpgrade(int port, String extraHeaders) throws IOException {
         String request = "GET /hl HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                + "Sec-WebSocket-Protocol: hardlight.v1\r\n\r\n";
+                + "Sec-WebSocket-Protocol: hardlight.v1\r\n" + extraHeaders + "\r\n";
         out.write(request.getBytes(StandardCharsets.US_ASCII));
         out.flush();
         String statusLine = line();
         status = Integer.parseInt(statusLine.split(" ")[1]);
         int length = 0;
         for (String h = line(); !h.isEmpty(); h = line()) {
+            headers.add(h);
             if (h.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
                 length = Integer.parseInt(h.substring(15).trim());
             }

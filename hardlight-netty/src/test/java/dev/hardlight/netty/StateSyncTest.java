@@ -138,6 +138,30 @@ class StateSyncTest {
     }
 
     @Test
+    void aBlockingCallFromAListenerFailsFastInsteadOfHangingAndAsyncCallsWork() throws Exception {
+        try (HardLightServer server = server(builder().tls(TestServer.TLS)); TallyClient client = connect(server)) {
+            java.util.concurrent.CompletableFuture<Throwable> blocking = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.CompletableFuture<Integer> async = new java.util.concurrent.CompletableFuture<>();
+            client.onStateChange((before, after) -> {
+                if (after.counter() == 1) {
+                    try {
+                        client.increment(10);
+                        blocking.complete(null);
+                    } catch (Throwable t) {
+                        blocking.complete(t);
+                    }
+                    client.incrementAsync(100).thenAccept(async::complete);
+                }
+            });
+            client.increment(1);
+            assertThat(blocking.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("on a HardLight I/O thread");
+            assertThat(async.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(101);
+        }
+    }
+
+    @Test
     void theAttachmentNeverCrossesTheWire() throws Exception {
         try (HardLightServer server = server(builder().insecurePlaintext());
              RecordingProxy proxy = new RecordingProxy(server.port())) {

@@ -14,8 +14,11 @@ import java.time.Duration;
  * @param headers extra upgrade request headers, name and value, in order (validated)
  * @param keepAlive when to ping a silent server, and when to give the connection up
  * @param defaultDeadline the deadline of calls made without one, or {@code null} for none
+ * @param compressionThreshold permessage-deflate: the smallest message compressed; -1: compression off
+ * @param localAddress the address the socket binds to before connecting, or {@code null} for any
  */
 public record ClientConfig(URI uri, ServiceDescriptor<?> service, SslContext sslContext, TrustMode trustMode,
                            int maxInFlight, Duration connectTimeout, int eventQueueCapacity,
                            java.util.List<java.util.Map.Entry<String, String>> headers, KeepAlive keepAlive,
-                           Duration defaultDeadline) {}
+                           Duration defaultDeadline, int compressionThreshold,
+                           java.net.InetAddress localAddress) {}

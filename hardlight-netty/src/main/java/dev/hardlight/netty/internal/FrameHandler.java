@@ -5,8 +5,10 @@ import dev.hardlight.internal.protocol.ProtocolViolation;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -68,7 +70,17 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
             if (violated && !(msg instanceof CloseWebSocketFrame)) {
                 return; // closing: the rest of the input is discarded, but for the peer's close
             }
-            if (msg instanceof BinaryWebSocketFrame frame) {
+            if (msg instanceof WebSocketFrame f && f.rsv() != 0 && !(msg instanceof CloseWebSocketFrame)) {
+                // The decoder allows RSV bits when compression is enabled; a negotiated extension has
+                // cleared them by now, so these belong to an extension this connection did not agree on.
+                violation(new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
+                        "RSV bits set in a frame without a negotiated extension"));
+            } else if (msg instanceof BinaryWebSocketFrame frame && frame.content().readableBytes() > maxMessageSize) {
+                // Only an inflated (permessage-deflate) message can get here: the decoder and the
+                // aggregator bound the others.
+                violation(new ProtocolViolation(ProtocolViolation.MESSAGE_TOO_BIG,
+                        "message inflates to more than " + maxMessageSize + " bytes"));
+            } else if (msg instanceof BinaryWebSocketFrame frame) {
                 try {
                     onBinary(frame.content());
                 } catch (ProtocolViolation v) {
@@ -116,7 +128,14 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof TooLongFrameException) {
+        if (cause instanceof DecompressionException) {
+            // permessage-deflate: the inflater refuses output beyond the message size limit (a
+            // compression bomb), or the data is not valid deflate.
+            boolean tooBig = String.valueOf(cause.getMessage()).contains("maximum size");
+            violation(tooBig ? new ProtocolViolation(ProtocolViolation.MESSAGE_TOO_BIG,
+                    "message inflates to more than " + maxMessageSize + " bytes")
+                    : new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "invalid compressed data"));
+        } else if (cause instanceof TooLongFrameException) {
             violation(new ProtocolViolation(ProtocolViolation.MESSAGE_TOO_BIG,
                     "message larger than " + maxMessageSize + " bytes"));
         } else if (cause instanceof CorruptedWebSocketFrameException corrupted) {
@@ -134,6 +153,11 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
             // violation, or the peer went away); nothing more to say on it.
             log.debug("{}connection error: {}", logPrefix, cause.toString());
             ctx.close();
+        } else if (cause instanceof DecoderException) {
+            // A frame a decoder after the WebSocket layer could not read: compressed data that does
+            // not inflate (permessage-deflate).
+            violation(new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "undecodable frame: "
+                    + (cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage())));
         } else if (violated) {
             log.debug("{}error after a protocol violation: {}", logPrefix, cause.toString()); // logged once already
             ctx.close();

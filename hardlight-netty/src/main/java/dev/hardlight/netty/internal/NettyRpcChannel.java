@@ -137,7 +137,8 @@ public final class NettyRpcChannel implements RpcChannel {
                         init(ch);
                     }
                 });
-        ChannelFuture connect = b.connect(new InetSocketAddress(address, port));
+        ChannelFuture connect = config.localAddress() == null ? b.connect(new InetSocketAddress(address, port))
+                : b.connect(new InetSocketAddress(address, port), new InetSocketAddress(config.localAddress(), 0));
         connect.addListener(f -> {
             if (!f.isSuccess()) {
                 fail(new RpcException(Status.UNAVAILABLE, "cannot connect to " + target() + ": " + describe(f.cause()), f.cause()));
@@ -203,9 +204,12 @@ public final class NettyRpcChannel implements RpcChannel {
         }
         // Not a browser: no Origin header unless the application sets one.
         WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(target, WebSocketVersion.V13,
-                Frames.SUBPROTOCOL, false, headers, MAX_MESSAGE_SIZE, true, false, FORCE_CLOSE_MILLIS, false, false);
+                Frames.SUBPROTOCOL, config.compressionThreshold() >= 0, headers, MAX_MESSAGE_SIZE, true, false, FORCE_CLOSE_MILLIS, false, false);
         p.addLast("http", new HttpClientCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_RESPONSE));
+        if (config.compressionThreshold() >= 0) {
+            p.addLast("hl-compression", Compression.client(config.compressionThreshold(), MAX_MESSAGE_SIZE));
+        }
         p.addLast("hl-upgrade", new ClientUpgradeHandler(this, handshaker));
     }
 
@@ -354,6 +358,7 @@ public final class NettyRpcChannel implements RpcChannel {
     @Override
     @SuppressWarnings("unchecked")
     public <R> R call(MethodDescriptor<R> method, ArgumentWriter args, Duration deadline) throws Exception {
+        checkNotOnAnIoThread(method);
         // With a deadline, the session completes the call when it passes (on the event loop): get()
         // never waits longer than the deadline.
         ClientSession.PendingCall call = session.start(method, args, deadline);
@@ -374,6 +379,24 @@ public final class NettyRpcChannel implements RpcChannel {
             throw new RpcException(Status.CANCELLED, "interrupted while waiting for the result of " + method.name());
         } catch (CancellationException e) {
             throw new RpcException(Status.CANCELLED, "the call of " + method.name() + " was cancelled");
+        }
+    }
+
+    /**
+     * A blocking call on an I/O thread of the client's event loop group (from a state or event listener,
+     * say) would wait for an answer only that thread could read: refuse it instead of hanging forever.
+     */
+    private void checkNotOnAnIoThread(MethodDescriptor<?> method) {
+        Channel ch = channel;
+        if (ch == null || !(Thread.currentThread() instanceof io.netty.util.concurrent.FastThreadLocalThread)) {
+            return;
+        }
+        for (io.netty.util.concurrent.EventExecutor loop : ch.eventLoop().parent()) {
+            if (loop.inEventLoop()) {
+                throw new IllegalStateException("blocking call of " + method.name() + " on a HardLight I/O thread would "
+                        + "wait forever for an answer only this thread can read: use " + method.name()
+                        + "Async (callAsync) from listeners");
+            }
         }
     }
 

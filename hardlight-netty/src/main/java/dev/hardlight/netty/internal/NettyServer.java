@@ -90,7 +90,7 @@ public final class NettyServer<S> {
         this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress());
         decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(config.maxMessageSize())
-                .allowExtensions(false) // permessage-deflate comes later, with a cap on inflated size
+                .allowExtensions(config.compressionThreshold() >= 0) // RSV1 of permessage-deflate
                 .expectMaskedFrames(true)
                 .allowMaskMismatch(false)
                 .closeOnProtocolViolation(true)
@@ -161,6 +161,9 @@ public final class NettyServer<S> {
         }
         p.addLast("http", new HttpServerCodec(4096, MAX_UPGRADE_REQUEST, 8192));
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_REQUEST));
+        if (config.compressionThreshold() >= 0) {
+            p.addLast("hl-compression", Compression.server(config.compressionThreshold(), config.maxMessageSize()));
+        }
         p.addLast("hl-upgrade", new ServerUpgradeHandler<>(this, CONNECTION_IDS.incrementAndGet(), remote, refusal));
     }
 
