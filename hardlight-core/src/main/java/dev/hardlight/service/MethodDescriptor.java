@@ -16,14 +16,24 @@ import java.util.Objects;
  * @param returnCodec decodes the result on the client ({@code Codecs.VOID} for {@code void})
  * @param declaredErrors the checked exceptions the method declares, in declaration order
  * @param requiredFeature the feature a connection needs to call it ({@code @Requires}), or {@code null}
+ * @param idempotent whether the method is marked {@code @Idempotent}: a client that reconnects may send a
+ *     call again when the connection was lost before its answer
+ * @param nonBlocking whether the method is marked {@code @NonBlocking}: a server that allows it may run
+ *     the handler on the connection's I/O thread
  */
 public record MethodDescriptor<R>(
         int id, String name, long signatureHash, Codec<R> returnCodec, List<DeclaredError> declaredErrors,
-        String requiredFeature) {
+        String requiredFeature, boolean idempotent, boolean nonBlocking) {
 
     /** A method open to every connection. */
     public MethodDescriptor(int id, String name, long signatureHash, Codec<R> returnCodec, List<DeclaredError> declaredErrors) {
-        this(id, name, signatureHash, returnCodec, declaredErrors, null);
+        this(id, name, signatureHash, returnCodec, declaredErrors, null, false, false);
+    }
+
+    /** A method gated by {@code requiredFeature} ({@code null}: open), neither idempotent nor non-blocking. */
+    public MethodDescriptor(int id, String name, long signatureHash, Codec<R> returnCodec, List<DeclaredError> declaredErrors,
+                            String requiredFeature) {
+        this(id, name, signatureHash, returnCodec, declaredErrors, requiredFeature, false, false);
     }
 
     public MethodDescriptor {

@@ -64,6 +64,26 @@ class RequiresTest {
         assertThat(c.generated.get("shop.ShopSchema")).contains(", \"authenticated\");");
     }
 
+    @Test
+    void idempotentAndNonBlockingMarksReachTheDescriptorWithoutChangingAnyHashOrTheSchema() throws Exception {
+        ServiceDescriptor<?> plain = descriptor(Contracts.SHOP);
+        ServiceDescriptor<?> marked = descriptor(withShop(s -> s
+                .replace("List<Item> all();", "@dev.hardlight.Idempotent @dev.hardlight.NonBlocking List<Item> all();")
+                .replace(RESTOCK, "@dev.hardlight.Idempotent\n    " + RESTOCK)));
+
+        assertThat(marked.method("all").idempotent()).isTrue();
+        assertThat(marked.method("all").nonBlocking()).isTrue();
+        assertThat(marked.method("all").requiredFeature()).isNull();
+        assertThat(marked.method("restock").idempotent()).isTrue();
+        assertThat(marked.method("restock").nonBlocking()).isFalse();
+        assertThat(marked.method("restock").requiredFeature()).isEqualTo("authenticated");
+        assertThat(plain.methods()).noneMatch(m -> m.idempotent() || m.nonBlocking());
+        assertThat(marked.methods()).filteredOn(m -> !m.name().equals("all") && !m.name().equals("restock"))
+                .noneMatch(m -> m.idempotent() || m.nonBlocking());
+        assertThat(hashes(marked)).isEqualTo(hashes(plain));
+        assertThat(marked.schema()).isEqualTo(plain.schema());
+    }
+
     private interface Edit {
         String apply(String source);
     }

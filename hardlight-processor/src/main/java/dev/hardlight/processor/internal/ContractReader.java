@@ -28,6 +28,8 @@ import javax.lang.model.util.Types;
 public final class ContractReader {
     static final String RPC = "dev.hardlight.Rpc";
     static final String REQUIRES = "dev.hardlight.Requires";
+    static final String IDEMPOTENT = "dev.hardlight.Idempotent";
+    static final String NON_BLOCKING = "dev.hardlight.NonBlocking";
     static final String CONNECTION_STATE = "dev.hardlight.ConnectionState";
     static final String STATE_LISTENER = "dev.hardlight.StateListener";
     static final String EVENT_LISTENER = "dev.hardlight.EventListener";
@@ -180,7 +182,17 @@ public final class ContractReader {
             }
         }
         return new ServiceModel.Method(id, name, params, result, thrown, rethrown, method.isVarArgs(),
-                requiredFeature(method));
+                requiredFeature(method), annotated(method, IDEMPOTENT), annotated(method, NON_BLOCKING));
+    }
+
+    /** Whether {@code method} carries the annotation named {@code qualifiedName}. */
+    private static boolean annotated(ExecutableElement method, String qualifiedName) {
+        for (AnnotationMirror a : method.getAnnotationMirrors()) {
+            if (((TypeElement) a.getAnnotationType().asElement()).getQualifiedName().contentEquals(qualifiedName)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -41,11 +41,17 @@ final class SchemaWriter {
             src.line("/** {@code " + SchemaText.schemaLine(m).replace("@", "&#64;") + "} */");
             src.line("public static final dev.hardlight.service.MethodDescriptor<" + m.boxedReturnType() + "> "
                     + constants.get(m.id()) + " =");
-            // open methods keep the 5-argument constructor; gated ones add the feature
+            // plain open methods keep the 5-argument constructor; gated ones add the feature, marked ones all
+            String tail;
+            if (m.idempotent() || m.nonBlocking()) {
+                tail = ", " + (m.isGated() ? JavaNames.literal(m.requiredFeature()) : "null") + ", " + m.idempotent()
+                        + ", " + m.nonBlocking();
+            } else {
+                tail = m.isGated() ? ", " + JavaNames.literal(m.requiredFeature()) : "";
+            }
             src.line("        new dev.hardlight.service.MethodDescriptor<>(" + m.id() + ", "
                     + JavaNames.literal(m.name()) + ", " + hex64(SchemaText.hash64(SchemaText.signature(model, m)))
-                    + ", " + code.returnCodec(m) + ", " + declaredErrors(m)
-                    + (m.isGated() ? ", " + JavaNames.literal(m.requiredFeature()) : "") + ");");
+                    + ", " + code.returnCodec(m) + ", " + declaredErrors(m) + tail + ");");
         }
         src.line("");
         String events = SchemaText.events(model);

@@ -55,10 +55,13 @@ public record ServiceModel(
      * @param varArgs whether the last parameter is declared with {@code ...}
      * @param requiredFeature the feature of its {@code @Requires}, a valid name; {@code null} when the method is
      *     open to every connection
+     * @param idempotent whether it is marked {@code @Idempotent}
+     * @param nonBlocking whether it is marked {@code @NonBlocking}
      */
     public record Method(
             int id, String name, List<TypeDef.Component> params, TypeDef.Component result,
-            List<String> thrown, List<String> rethrown, boolean varArgs, String requiredFeature) {
+            List<String> thrown, List<String> rethrown, boolean varArgs, String requiredFeature,
+            boolean idempotent, boolean nonBlocking) {
 
         public Method {
             params = List.copyOf(params);
