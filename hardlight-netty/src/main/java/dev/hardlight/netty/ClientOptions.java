@@ -58,6 +58,9 @@ public final class ClientOptions {
     private final int eventQueueCapacity;
     private final List<Map.Entry<String, String>> headers;
     private final KeepAlive keepAlive;
+    private final ReconnectPolicy reconnect;
+    private final ConnectionListener connectionListener;
+    private final Duration reconnectAfter;
     private final Duration defaultDeadline;
     private final int compressionThreshold;
     private final InetAddress localAddress;
@@ -74,6 +77,9 @@ public final class ClientOptions {
         this.eventQueueCapacity = b.eventQueueCapacity;
         this.headers = List.copyOf(b.headers);
         this.keepAlive = b.keepAlive;
+        this.reconnect = b.reconnect;
+        this.connectionListener = b.connectionListener;
+        this.reconnectAfter = b.reconnectAfter;
         this.defaultDeadline = b.defaultDeadline;
         this.compressionThreshold = b.compressionThreshold;
         this.localAddress = b.localAddress;
@@ -187,6 +193,21 @@ public final class ClientOptions {
         return keepAlive;
     }
 
+    /** The reconnect policy ({@link Builder#reconnect(ReconnectPolicy)}), or {@code null}: no automatic reconnect. */
+    public ReconnectPolicy reconnectPolicy() {
+        return reconnect;
+    }
+
+    /** The listener of the connection's lifecycle ({@link Builder#connectionListener}), or {@code null}. */
+    public ConnectionListener connectionListener() {
+        return connectionListener;
+    }
+
+    /** The age at which a connection is proactively replaced ({@link Builder#reconnectAfter}), or {@code null}. */
+    public Duration reconnectAfter() {
+        return reconnectAfter;
+    }
+
     TrustMode trustMode() {
         return trust;
     }
@@ -212,6 +233,8 @@ public final class ClientOptions {
                 + ", maxInFlight=" + maxInFlight + ", connectTimeout=" + connectTimeout
                 + ", eventQueueCapacity=" + eventQueueCapacity + ", pingInterval=" + keepAlive.pingInterval()
                 + ", idleTimeout=" + keepAlive.idleTimeout()
+                + (reconnect == null ? "" : ", reconnect=" + reconnect)
+                + (reconnectAfter == null ? "" : ", reconnectAfter=" + reconnectAfter)
                 + (defaultDeadline == null ? "" : ", defaultDeadline=" + defaultDeadline) + (plaintext ? ", insecurePlaintext" : "")
                 + (compressionThreshold < 0 ? "" : ", compression>=" + compressionThreshold)
                 + (localAddress == null ? "" : ", localAddress=" + localAddress.getHostAddress())
@@ -229,6 +252,9 @@ public final class ClientOptions {
         private int eventQueueCapacity = DEFAULT_EVENT_QUEUE_CAPACITY;
         private final List<Map.Entry<String, String>> headers = new ArrayList<>();
         private KeepAlive keepAlive = new KeepAlive(DEFAULT_PING_INTERVAL, DEFAULT_IDLE_TIMEOUT);
+        private ReconnectPolicy reconnect;
+        private ConnectionListener connectionListener;
+        private Duration reconnectAfter;
         private Duration defaultDeadline;
         private int compressionThreshold = -1;
         private InetAddress localAddress;
@@ -245,6 +271,9 @@ public final class ClientOptions {
             eventQueueCapacity = o.eventQueueCapacity;
             headers.addAll(o.headers);
             keepAlive = o.keepAlive;
+            reconnect = o.reconnect;
+            connectionListener = o.connectionListener;
+            reconnectAfter = o.reconnectAfter;
             defaultDeadline = o.defaultDeadline;
             compressionThreshold = o.compressionThreshold;
             localAddress = o.localAddress;
@@ -339,6 +368,66 @@ public final class ClientOptions {
          */
         public Builder keepAlive(Duration pingInterval, Duration idleTimeout) {
             this.keepAlive = new KeepAlive(pingInterval, idleTimeout);
+            return this;
+        }
+
+        /** Reconnects automatically with {@link ReconnectPolicy#defaults()}; see {@link #reconnect(ReconnectPolicy)}. */
+        public Builder reconnect() {
+            return reconnect(ReconnectPolicy.defaults());
+        }
+
+        /**
+         * Reconnects automatically when the connection is lost (server restart, network cut, keepalive
+         * timeout, the server's GO_AWAY), after the delays of {@code policy}, until it succeeds, the
+         * policy's attempts run out, or the application closes the client. The client object stays the
+         * same; on each new connection it runs the whole handshake again and gets a fresh state snapshot
+         * (state listeners are told of the change) and feature set.
+         * <ul>
+         *   <li>Calls pending when the connection is lost fail with {@code CONNECTION_LOST} (the server may
+         *       or may not have run them), except {@code @Idempotent} methods, which are sent again on the
+         *       new connection within their deadline.</li>
+         *   <li>Calls made while disconnected wait for the new connection up to their deadline (or the
+         *       policy's {@link ReconnectPolicy#callWait() callWait}), then fail.</li>
+         *   <li>The event stream goes on across connections; the first event after a reconnect has
+         *       {@code Event.afterReconnect()} set, because events emitted meanwhile were not received.</li>
+         *   <li>The first connect is not retried: {@code connect} fails as without this option.</li>
+         *   <li>A server that answers the upgrade with 401, 403 or an incompatible contract is not tried
+         *       again: the client closes with that error.</li>
+         * </ul>
+         * Default {@code null}: no reconnect; a lost connection closes the client.
+         *
+         * @param policy the backoff, or {@code null} for no reconnect
+         */
+        public Builder reconnect(ReconnectPolicy policy) {
+            this.reconnect = policy;
+            return this;
+        }
+
+        /**
+         * Told of each step of the connection's life ({@link ConnectionEvent}): connecting, connected,
+         * disconnected (and why), reconnecting (attempt and delay), closed. Default {@code null}.
+         */
+        public Builder connectionListener(ConnectionListener listener) {
+            this.connectionListener = listener;
+            return this;
+        }
+
+        /**
+         * Replaces each connection once it is {@code age} old (±10% at random, so many clients spread
+         * out): a new connection is made first, new calls go to it as soon as it is ready, and the old
+         * one closes once its pending calls are answered (make before break: no call fails and no call
+         * waits). For servers behind load balancers that should rebalance long-lived connections, or
+         * credentials that should be presented again. If the new connection cannot be made, the old one
+         * stays and the attempt is repeated after the reconnect policy's delays. Uses the reconnect
+         * policy ({@link ReconnectPolicy#defaults()} if none is set). Default {@code null}: never.
+         *
+         * @param age the age, at least one second, or {@code null} for never
+         */
+        public Builder reconnectAfter(Duration age) {
+            if (age != null && age.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("reconnectAfter: " + age + " (expected: >= 1 s)");
+            }
+            this.reconnectAfter = age;
             return this;
         }
 

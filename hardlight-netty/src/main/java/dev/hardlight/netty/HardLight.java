@@ -3,6 +3,7 @@ package dev.hardlight.netty;
 import dev.hardlight.HandlerFactory;
 import dev.hardlight.netty.internal.ClientConfig;
 import dev.hardlight.netty.internal.NettyRpcChannel;
+import dev.hardlight.netty.internal.ReconnectingChannel;
 import dev.hardlight.netty.internal.TrustMode;
 import dev.hardlight.service.RpcChannel;
 import dev.hardlight.service.ServiceDescriptor;
@@ -79,8 +80,13 @@ public final class HardLight {
             }
             default -> throw new IllegalArgumentException("uri: " + uri + " (expected: wss://host:port/path)");
         }
-        return NettyRpcChannel.connect(new ClientConfig(uri, service, ssl, trust, options.maxInFlight(),
+        ClientConfig config = new ClientConfig(uri, service, ssl, trust, options.maxInFlight(),
                 options.connectTimeout(), options.eventQueueCapacity(), options.headers(), options.keepAlive(),
-                options.defaultDeadline(), options.compressionThreshold(), options.localAddress()));
+                options.defaultDeadline(), options.compressionThreshold(), options.localAddress());
+        if (options.reconnectPolicy() != null || options.connectionListener() != null || options.reconnectAfter() != null) {
+            return ReconnectingChannel.connect(config, options.reconnectPolicy(), options.connectionListener(),
+                    options.reconnectAfter());
+        }
+        return NettyRpcChannel.connect(config);
     }
 }

@@ -14,9 +14,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * The client's bounded event queue. A full queue drops the new event and counts it; the next event
  * queued carries the count ({@link Event#missedBefore()}), together with drops the server reported.
  *
+ * <p>A client that reconnects keeps one queue across its connections (see
+ * {@link ClientSession#ClientSession(ServiceDescriptor, Outbound, int, ClientEventQueue, Timer, Duration, String)}):
+ * {@link #reconnected()} marks the gap, which the next event queued reports
+ * ({@link Event#afterReconnect()}).
+ *
  * <p>Thread-safe: the event loop offers, application threads take.
  */
-final class ClientEventQueue implements EventStream<Object> {
+public final class ClientEventQueue implements EventStream<Object> {
     private final int capacity;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
@@ -26,24 +31,41 @@ final class ClientEventQueue implements EventStream<Object> {
     private long pendingMissed;
     /** Guarded by lock. */
     private long totalMissed;
+    /** Guarded by lock: a reconnect happened since the last event queued. */
+    private boolean gap;
     /** Guarded by lock. */
     private RpcException closed;
 
-    ClientEventQueue(int capacity) {
+    /** @param capacity events kept before new ones are dropped and counted; at least 1 */
+    public ClientEventQueue(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("eventQueueCapacity: " + capacity + " (expected: >= 1)");
+        }
         this.capacity = capacity;
+    }
+
+    /** Marks a reconnect: the next event queued says so. */
+    public void reconnected() {
+        lock.lock();
+        try {
+            gap = true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Queues an event (or counts it when full); returns the event as listeners see it. */
     Event<Object> offer(Topic topic, Object value) {
         lock.lock();
         try {
-            Event<Object> event = new Event<>(topic, value, pendingMissed);
+            Event<Object> event = new Event<>(topic, value, pendingMissed, gap);
             if (queue.size() >= capacity) {
                 pendingMissed++;
                 totalMissed++;
             } else {
                 queue.add(event);
                 pendingMissed = 0;
+                gap = false;
                 notEmpty.signal();
             }
             return event;
@@ -63,7 +85,8 @@ final class ClientEventQueue implements EventStream<Object> {
         }
     }
 
-    void close(RpcException reason) {
+    /** Ends the stream: once empty, {@code take} and {@code poll} throw {@code reason}. Idempotent. */
+    public void close(RpcException reason) {
         lock.lock();
         try {
             if (closed == null) {

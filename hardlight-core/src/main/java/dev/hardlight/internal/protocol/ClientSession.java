@@ -91,6 +91,10 @@ public final class ClientSession {
     private volatile java.util.Set<String> features = java.util.Set.of();
     private final EventDescriptor<Object> events;
     private final ClientEventQueue eventQueue;
+    /** Set once by {@link #muteEvents()}. */
+    private volatile boolean eventsMuted;
+    /** Whether the event queue is this session's own (closed with it) rather than a reconnecting client's. */
+    private final boolean ownsEvents;
     private final CopyOnWriteArrayList<EventListener<Object>> eventListeners = new CopyOnWriteArrayList<>();
 
     public ClientSession(ServiceDescriptor<?> service, Outbound out, int clientMaxInFlight, String logPrefix) {
@@ -117,14 +121,29 @@ public final class ClientSession {
                 defaultDeadline);
     }
 
-    @SuppressWarnings("unchecked")
+    /**
+     * A session of a client that reconnects: its events go to {@code sharedEvents}, a queue that outlives
+     * the connection (this session never closes it).
+     *
+     * @param timer schedules deadlines (the transport's event loop)
+     * @param defaultDeadline as in the constructor above
+     */
+    public ClientSession(ServiceDescriptor<?> service, Outbound out, int clientMaxInFlight, ClientEventQueue sharedEvents,
+                         Timer timer, @dev.hardlight.Nullable Duration defaultDeadline, String logPrefix) {
+        this(service, out, clientMaxInFlight, java.util.Objects.requireNonNull(sharedEvents, "sharedEvents"), false,
+                logPrefix, java.util.Objects.requireNonNull(timer, "timer"), defaultDeadline);
+    }
+
     private ClientSession(ServiceDescriptor<?> service, Outbound out, int clientMaxInFlight, int eventQueueCapacity,
                           String logPrefix, Timer timer, Duration defaultDeadline) {
+        this(service, out, clientMaxInFlight, new ClientEventQueue(eventQueueCapacity), true, logPrefix, timer, defaultDeadline);
+    }
+
+    @SuppressWarnings("unchecked")
+    private ClientSession(ServiceDescriptor<?> service, Outbound out, int clientMaxInFlight, ClientEventQueue eventQueue,
+                          boolean ownsEvents, String logPrefix, Timer timer, Duration defaultDeadline) {
         if (defaultDeadline != null && (defaultDeadline.isNegative() || defaultDeadline.isZero())) {
             throw new IllegalArgumentException("defaultDeadline: " + defaultDeadline + " (expected: > 0)");
-        }
-        if (eventQueueCapacity < 1) {
-            throw new IllegalArgumentException("eventQueueCapacity: " + eventQueueCapacity + " (expected: >= 1)");
         }
         if (clientMaxInFlight < 1 || clientMaxInFlight > 65_535) {
             throw new IllegalArgumentException("maxInFlight: " + clientMaxInFlight + " (expected: 1..65535)");
@@ -135,7 +154,8 @@ public final class ClientSession {
         this.logPrefix = logPrefix;
         this.stateCodec = (StateCodec<Object>) service.state();
         this.events = (EventDescriptor<Object>) service.events();
-        this.eventQueue = new ClientEventQueue(eventQueueCapacity);
+        this.eventQueue = eventQueue;
+        this.ownsEvents = ownsEvents;
         this.timer = timer;
         this.defaultDeadline = defaultDeadline;
     }
@@ -183,11 +203,25 @@ public final class ClientSession {
         eventListeners.remove(listener);
     }
 
+    /**
+     * Stops queueing this session's events and telling its event listeners: a client that replaced the
+     * connection with a newer one (which receives the same events) calls it so none arrives twice.
+     * Frames are still checked.
+     */
+    public void muteEvents() {
+        eventsMuted = true;
+    }
+
     private void onEvent(ByteBuf msg) {
         WireReader r = new ByteBufWireReader(msg);
         Topic topic = r.readTopic();
         if (events == null) {
             return; // this client's contract has no events
+        }
+        if (eventsMuted) {
+            events.codec().decode(r);
+            r.expectEnd("EVENT");
+            return;
         }
         Object value = events.codec().decode(r);
         r.expectEnd("EVENT");
@@ -208,7 +242,9 @@ public final class ClientSession {
         if (n < 1) {
             throw WireReader.malformed("EVENTS_MISSED of " + n);
         }
-        eventQueue.missed(n);
+        if (!eventsMuted) {
+            eventQueue.missed(n);
+        }
     }
 
     /** The current connection state (valid once {@link #ready()} completed), or {@code null} if the service has none. */
@@ -563,7 +599,7 @@ public final class ClientSession {
     }
 
     /** A duration as people write it: {@code 50 ms}, {@code 0.25 ms}, {@code 1.5 s}. */
-    static String describe(Duration d) {
+    public static String describe(Duration d) {
         if (d.isNegative()) {
             return d.toString();
         }
@@ -661,7 +697,9 @@ public final class ClientSession {
         }
         closedReason = reason;
         ready.completeExceptionally(reason);
-        eventQueue.close(reason);
+        if (ownsEvents) {
+            eventQueue.close(reason);
+        }
         int l = limit;
         if (l == 0) {
             return;

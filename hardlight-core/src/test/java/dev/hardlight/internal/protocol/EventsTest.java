@@ -245,6 +245,40 @@ class EventsTest {
     }
 
     @Test
+    void aSharedQueueOutlivesItsSessionAndMarksTheFirstEventAfterAReconnect() throws Exception {
+        ClientEventQueue shared = new ClientEventQueue(16);
+        Timer timer = (task, delay) -> () -> {};
+        for (int connection = 0; connection < 2; connection++) {
+            MemoryPipe toClient = new MemoryPipe();
+            ServerSession<Calc> server = ServerSession.open(service, conn -> {
+                conn.subscriptions().add(Topic.of("t"));
+                return new SessionTestHandler();
+            }, registry, 1 + connection, null, toClient, Runnable::run, 8, 1 << 20, "");
+            server.start();
+            ClientSession client = new ClientSession(service, new MemoryPipe(), 8, shared, timer, null, "");
+            assertThat(client.events()).isSameAs(shared);
+            if (connection == 1) {
+                shared.reconnected();
+            }
+            client.onMessage(Unpooled.wrappedBuffer(toClient.take()));
+            for (int i = 0; i < 2; i++) {
+                registry.emit(Topic.of("t"), "c" + connection + "e" + i);
+                client.onMessage(Unpooled.wrappedBuffer(toClient.take()));
+            }
+            client.onClosed(new dev.hardlight.RpcException(dev.hardlight.Status.CONNECTION_LOST, "lost"));
+            server.onClosed();
+        }
+        assertThat(shared.take()).isEqualTo(new Event<>(Topic.of("t"), "c0e0", 0));
+        assertThat(shared.take()).isEqualTo(new Event<>(Topic.of("t"), "c0e1", 0));
+        assertThat(shared.take()).isEqualTo(new Event<>(Topic.of("t"), "c1e0", 0, true));
+        assertThat(shared.take()).isEqualTo(new Event<>(Topic.of("t"), "c1e1", 0, false));
+        assertThat(shared.poll(Duration.ZERO)).isEmpty(); // not closed by either session
+        shared.close(new dev.hardlight.RpcException(dev.hardlight.Status.CONNECTION_LOST, "closed"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(shared::take).isInstanceOf(dev.hardlight.RpcException.class)
+                .hasMessage("closed");
+    }
+
+    @Test
     void emitterIsReachableFromTheConnectionWithItsType() {
         CapturingOutbound out = new CapturingOutbound();
         ServerSession<Calc> s = open(out);

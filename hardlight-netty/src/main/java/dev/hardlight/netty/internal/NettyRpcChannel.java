@@ -80,8 +80,28 @@ public final class NettyRpcChannel implements RpcChannel {
     /** The keepalive, once open (event loop). */
     private volatile KeepAliveHandler keepAlive;
     private boolean closeNotified; // event loop only
+    /** The reconnecting client this connection serves, or {@code null} for a plain one. */
+    private final Owner owner;
+    /** Whether {@link Owner#ready} was called (event loop only). */
+    private boolean ownerReady;
 
-    private NettyRpcChannel(ClientConfig config, String host, int port) {
+    /**
+     * The client that owns a connection and outlives it ({@link ReconnectingChannel}). Its methods are
+     * called on the connection's event loop.
+     */
+    interface Owner {
+        /** The event queue shared by the owner's connections. */
+        dev.hardlight.internal.protocol.ClientEventQueue sharedEvents();
+
+        /** The connection's hello was handled; called before any later frame. */
+        void ready(NettyRpcChannel link);
+
+        /** The connection, once ready, is gone; called before its pending calls fail. */
+        void lost(NettyRpcChannel link, RpcException reason);
+    }
+
+    private NettyRpcChannel(ClientConfig config, String host, int port, Owner owner) {
+        this.owner = owner;
         this.config = config;
         this.host = host;
         this.port = port;
@@ -96,6 +116,11 @@ public final class NettyRpcChannel implements RpcChannel {
      *     serves another service; CANCELLED when the thread is interrupted
      */
     public static NettyRpcChannel connect(ClientConfig config) {
+        return connect(config, null);
+    }
+
+    /** {@link #connect(ClientConfig)} for a client that owns its connections and reconnects. */
+    static NettyRpcChannel connect(ClientConfig config, Owner owner) {
         URI uri = config.uri();
         String host = uri.getHost();
         if (host == null) {
@@ -106,7 +131,7 @@ public final class NettyRpcChannel implements RpcChannel {
         }
         boolean tls = config.sslContext() != null;
         int port = uri.getPort() >= 0 ? uri.getPort() : tls ? 443 : 80;
-        NettyRpcChannel c = new NettyRpcChannel(config, host, port);
+        NettyRpcChannel c = new NettyRpcChannel(config, host, port, owner);
         if (config.trustMode() == TrustMode.TRUST_ALL) {
             log.warn("{}insecureTrustAll: the server's certificate is NOT checked; anyone on the network path can "
                     + "read and change this connection. Pin the server's fingerprint instead.", c.logPrefix);
@@ -179,8 +204,18 @@ public final class NettyRpcChannel implements RpcChannel {
     private void init(Channel ch) {
         channel = ch;
         out = new ChannelOutbound(ch, true);
-        session = new ClientSession(config.service(), out, config.maxInFlight(), config.eventQueueCapacity(),
-                eventLoopTimer(ch), config.defaultDeadline(), logPrefix);
+        session = owner == null
+                ? new ClientSession(config.service(), out, config.maxInFlight(), config.eventQueueCapacity(),
+                        eventLoopTimer(ch), config.defaultDeadline(), logPrefix)
+                : new ClientSession(config.service(), out, config.maxInFlight(), owner.sharedEvents(),
+                        eventLoopTimer(ch), config.defaultDeadline(), logPrefix);
+        if (owner != null) {
+            // runs on the event loop as the hello completes it, before any later frame is handled
+            session.ready().thenRun(() -> {
+                ownerReady = true;
+                owner.ready(this);
+            });
+        }
         session.ready().whenComplete((hello, e) -> {
             if (e == null) {
                 ready.complete(null);
@@ -321,6 +356,9 @@ public final class NettyRpcChannel implements RpcChannel {
             log.debug("{}{}", logPrefix, reason.getMessage());
         }
         ClientSession s = session;
+        if (owner != null && ownerReady) {
+            owner.lost(this, reason);
+        }
         if (s != null) {
             s.onClosed(reason);
         } else {
@@ -388,10 +426,17 @@ public final class NettyRpcChannel implements RpcChannel {
      */
     private void checkNotOnAnIoThread(MethodDescriptor<?> method) {
         Channel ch = channel;
-        if (ch == null || !(Thread.currentThread() instanceof io.netty.util.concurrent.FastThreadLocalThread)) {
+        if (ch != null) {
+            checkNotOnAnIoThread(ch.eventLoop().parent(), method);
+        }
+    }
+
+    /** Refuses a blocking call on an I/O thread of {@code group} (see above). */
+    static void checkNotOnAnIoThread(io.netty.channel.EventLoopGroup group, MethodDescriptor<?> method) {
+        if (!(Thread.currentThread() instanceof io.netty.util.concurrent.FastThreadLocalThread)) {
             return;
         }
-        for (io.netty.util.concurrent.EventExecutor loop : ch.eventLoop().parent()) {
+        for (io.netty.util.concurrent.EventExecutor loop : group) {
             if (loop.inEventLoop()) {
                 throw new IllegalStateException("blocking call of " + method.name() + " on a HardLight I/O thread would "
                         + "wait forever for an answer only this thread can read: use " + method.name()
@@ -476,6 +521,15 @@ public final class NettyRpcChannel implements RpcChannel {
         out.close(ProtocolViolation.NORMAL, "closed by the client");
         if (!ch.eventLoop().inEventLoop()) {
             ch.closeFuture().awaitUninterruptibly(CLOSE_WAIT_MILLIS);
+        }
+    }
+
+    /** Runs {@code task} on this connection's event loop after {@code nanos}; nothing once the loop is shut down. */
+    void schedule(Runnable task, long nanos) {
+        try {
+            channel.eventLoop().schedule(task, nanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // the shared client loops never shut down; a private group closing takes its channels along
         }
     }
 
