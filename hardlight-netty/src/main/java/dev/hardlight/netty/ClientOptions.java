@@ -390,6 +390,8 @@ public final class ClientOptions {
          *       policy's {@link ReconnectPolicy#callWait() callWait}), then fail.</li>
          *   <li>The event stream goes on across connections; the first event after a reconnect has
          *       {@code Event.afterReconnect()} set, because events emitted meanwhile were not received.</li>
+         *   <li>When the server sends GO_AWAY (a graceful shutdown), the client connects again at once
+         *       while the old connection answers its in-flight calls.</li>
          *   <li>The first connect is not retried: {@code connect} fails as without this option.</li>
          *   <li>A server that answers the upgrade with 401, 403 or an incompatible contract is not tried
          *       again: the client closes with that error.</li>

@@ -14,7 +14,8 @@ import java.util.Objects;
  * </pre>
  * A proactive reconnect ({@link ClientOptions.Builder#reconnectAfter(Duration)}) shows as
  * {@code Reconnecting(1, 0s)} then {@code Connected(true)}, with no {@code Disconnected}: the old connection
- * serves calls until the new one is ready.
+ * serves calls until the new one is ready. So does a server's GO_AWAY when the client reconnects before the
+ * old connection closes (as behind a load balancer), without the {@code Reconnecting}.
  */
 public sealed interface ConnectionEvent {
 

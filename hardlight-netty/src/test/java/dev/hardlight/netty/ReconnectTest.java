@@ -228,7 +228,7 @@ class ReconnectTest {
             next(ConnectionEvent.Connected.class);
             CompletableFuture<String> inFlight = client.slowReadAsync(300);
             assertThat(started.poll(10, TimeUnit.SECONDS)).isEqualTo("STARTED slowRead");
-            a.close(); // GO_AWAY, the call in flight is answered, then 1001
+            a.close(); // GO_AWAY, the call in flight is answered, then 1001; attempts to connect again are refused
             assertThat(inFlight.get(20, TimeUnit.SECONDS)).isEqualTo("A");
             next(ConnectionEvent.Disconnected.class);
             b = LedgerServer.start("B", TestServer.TLS, port, started::add);
@@ -240,6 +240,32 @@ class ReconnectTest {
             if (b != null) {
                 b.close();
             }
+        }
+        next(ConnectionEvent.Closed.class);
+    }
+
+    @Test
+    void onGoAwayTheClientConnectsAgainAtOnceWhileTheOldConnectionDrains() throws Exception {
+        HardLightServer a = LedgerServer.start("A", TestServer.TLS, 0, started::add);
+        HardLightServer b = LedgerServer.start("B", TestServer.TLS, 0, started::add);
+        try (Forwarder balancer = new Forwarder(a.port());
+             LedgerClient client = LedgerClient.connect(uri(balancer.port()), options(a.tlsFingerprint()).reconnect(FAST).build())) {
+            next(ConnectionEvent.Connecting.class);
+            next(ConnectionEvent.Connected.class);
+            CompletableFuture<String> draining = client.slowReadAsync(1_500); // within A's drain timeout (2 s)
+            assertThat(started.poll(10, TimeUnit.SECONDS)).isEqualTo("STARTED slowRead");
+            balancer.backend(b.port()); // a rolling restart: A leaves the pool, then shuts down
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(a::close, r -> Thread.ofPlatform().start(r));
+
+            assertThat(next(ConnectionEvent.Connected.class).reconnected()).as("no Disconnected, no Reconnecting").isTrue();
+            assertThat(client.whoAmI()).as("new calls go to B while A drains").isEqualTo("B");
+            assertThat(client.state()).isEqualTo(new Ledger.State("B", 1));
+            assertThat(draining.get(20, TimeUnit.SECONDS)).as("answered by A as it drained").isEqualTo("A");
+            closing.get(20, TimeUnit.SECONDS);
+            assertThat(client.whoAmI()).isEqualTo("B");
+        } finally {
+            a.close();
+            b.close();
         }
         next(ConnectionEvent.Closed.class);
     }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 /** Feeds a client connection's messages to its {@code ClientSession}. Event loop only. */
 final class ClientFrameHandler extends FrameHandler {
     private final NettyRpcChannel connection;
+    private boolean goAwaySeen;
 
     ClientFrameHandler(NettyRpcChannel connection) {
         super(connection.outbound(), connection.logPrefix(), NettyRpcChannel.MAX_MESSAGE_SIZE);
@@ -16,6 +17,10 @@ final class ClientFrameHandler extends FrameHandler {
     @Override
     protected void onBinary(ByteBuf message) {
         connection.session().onMessage(message);
+        if (!goAwaySeen && connection.session().goAwayReason() != null) {
+            goAwaySeen = true;
+            connection.goingAway();
+        }
     }
 
     @Override

@@ -98,6 +98,9 @@ public final class NettyRpcChannel implements RpcChannel {
 
         /** The connection, once ready, is gone; called before its pending calls fail. */
         void lost(NettyRpcChannel link, RpcException reason);
+
+        /** The server sent GO_AWAY: the connection takes no new calls and will close. */
+        void goingAway(NettyRpcChannel link);
     }
 
     private NettyRpcChannel(ClientConfig config, String host, int port, Owner owner) {
@@ -309,6 +312,13 @@ public final class NettyRpcChannel implements RpcChannel {
 
     String stage() {
         return stage;
+    }
+
+    /** The server's GO_AWAY was handled (event loop). */
+    void goingAway() {
+        if (owner != null && ownerReady) {
+            owner.goingAway(this);
+        }
     }
 
     /** Records the first failure of the connection attempt and closes the channel. */

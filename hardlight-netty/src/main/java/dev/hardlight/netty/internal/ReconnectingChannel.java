@@ -169,7 +169,7 @@ public final class ReconnectingChannel implements RpcChannel, NettyRpcChannel.Ow
         emit(new ConnectionEvent.Connected(reconnected));
         if (maxAge != null) {
             double spread = ThreadLocalRandom.current().nextDouble(0.9, 1.1);
-            link.schedule(() -> replaceAged(link), (long) (maxAge.toNanos() * spread));
+            link.schedule(() -> replace(link, true), (long) (maxAge.toNanos() * spread));
         }
     }
 
@@ -287,8 +287,22 @@ public final class ReconnectingChannel implements RpcChannel, NettyRpcChannel.Ow
         emit(new ConnectionEvent.Closed(reason));
     }
 
-    /** On the aged link's event loop: starts making its replacement, unless it is no longer current. */
-    private void replaceAged(NettyRpcChannel link) {
+    @Override
+    public void goingAway(NettyRpcChannel link) {
+        if (policy != null) {
+            // the server drains this connection and will close it: connect again now (behind a load
+            // balancer, to another server) so that new calls need not wait for the close
+            replace(link, false);
+        }
+    }
+
+    /**
+     * On the link's event loop: starts making a replacement of a link that aged out or is going away,
+     * unless it is no longer current; the link serves calls until the replacement is ready.
+     *
+     * @param announce whether the listener hears of the attempts (Reconnecting), not only of the success
+     */
+    private void replace(NettyRpcChannel link, boolean announce) {
         if (current != link) {
             return;
         }
@@ -298,7 +312,9 @@ public final class ReconnectingChannel implements RpcChannel, NettyRpcChannel.Ow
                 if (current != link || isClosed()) {
                     return; // lost meanwhile: the reconnect loop takes over
                 }
-                emit(new ConnectionEvent.Reconnecting(attempt, delay));
+                if (announce) {
+                    emit(new ConnectionEvent.Reconnecting(attempt, delay));
+                }
                 try {
                     Thread.sleep(delay);
                     if (current != link || isClosed()) {
@@ -309,7 +325,7 @@ public final class ReconnectingChannel implements RpcChannel, NettyRpcChannel.Ow
                 } catch (InterruptedException e) {
                     return;
                 } catch (RpcException e) {
-                    log.debug("{}replacing the aged connection failed: {}", link.logPrefix(), e.getMessage());
+                    log.debug("{}replacing the connection failed: {}", link.logPrefix(), e.getMessage());
                     if (hopeless(e) || agingPolicy.maxAttempts() > 0 && attempt >= agingPolicy.maxAttempts()) {
                         return; // keep the old link until it is lost
                     }
