@@ -16,9 +16,11 @@ import java.time.Duration;
  * @param defaultDeadline the deadline of calls made without one, or {@code null} for none
  * @param compressionThreshold permessage-deflate: the smallest message compressed; -1: compression off
  * @param localAddress the address the socket binds to before connecting, or {@code null} for any
+ * @param recording where to record the connection's bytes, or {@code null} for nowhere
  */
 public record ClientConfig(URI uri, ServiceDescriptor<?> service, SslContext sslContext, TrustMode trustMode,
                            int maxInFlight, Duration connectTimeout, int eventQueueCapacity,
                            java.util.List<java.util.Map.Entry<String, String>> headers, KeepAlive keepAlive,
                            Duration defaultDeadline, int compressionThreshold,
-                           java.net.InetAddress localAddress) {}
+                           java.net.InetAddress localAddress,
+                           RecordingConfig recording) {}
