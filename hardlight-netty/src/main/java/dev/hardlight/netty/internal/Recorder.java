@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongConsumer;
 
 /**
  * Records the bytes of one connection as they pass between TLS and HTTP/WebSocket: placed right after
@@ -31,14 +32,17 @@ public final class Recorder extends ChannelDuplexHandler {
 
     private final RecordingWriter writer;
     private final long maxBytes;
+    /** Told the file's final size once the last record is handed over (a server's total budget). */
+    private final LongConsumer finished;
     private final long startNanos = System.nanoTime();
     private long used; // event loop
     private boolean stopped; // event loop
 
-    private Recorder(RecordingConfig config, Path file, int side, Map<String, String> fields, String logPrefix) {
-        this.maxBytes = config.maxBytes();
+    private Recorder(Path file, long maxBytes, int side, Map<String, String> fields, LongConsumer finished, String logPrefix) {
+        this.maxBytes = maxBytes;
+        this.finished = finished;
         byte[] header = RecordingFormat.header(side, System.currentTimeMillis(), fields);
-        this.writer = new RecordingWriter(file, Math.min(MAX_PENDING_BYTES, config.maxBytes()), logPrefix);
+        this.writer = new RecordingWriter(file, Math.min(MAX_PENDING_BYTES, maxBytes), logPrefix);
         // The header always fits: the smallest cap leaves room for it and the last record.
         writer.offer(header);
         used = header.length;
@@ -50,18 +54,22 @@ public final class Recorder extends ChannelDuplexHandler {
         fields.put(RecordingFormat.TARGET, target.toString());
         fields.put(RecordingFormat.SERVICE, service.name());
         fields.put(RecordingFormat.FINGERPRINT, service.fingerprintHex());
-        return new Recorder(config, config.path(), RecordingFormat.SIDE_CLIENT, fields, logPrefix);
+        return new Recorder(config.path(), config.maxBytes(), RecordingFormat.SIDE_CLIENT, fields, size -> {}, logPrefix);
     }
 
-    /** A recorder of one server connection, writing {@code file} in the configured directory. */
-    public static Recorder server(RecordingConfig config, String file, long connectionId, String remote,
-                                  ServiceDescriptor<?> service, String logPrefix) {
+    /**
+     * A recorder of one server connection.
+     *
+     * @param finished told the file's final size when the recording ends
+     */
+    static Recorder server(Path file, long maxBytes, long connectionId, String remote, ServiceDescriptor<?> service,
+                           LongConsumer finished, String logPrefix) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put(RecordingFormat.TARGET, remote);
         fields.put(RecordingFormat.SERVICE, service.name());
         fields.put(RecordingFormat.FINGERPRINT, service.fingerprintHex());
         fields.put(RecordingFormat.CONNECTION, Long.toString(connectionId));
-        return new Recorder(config, config.path().resolve(file), RecordingFormat.SIDE_SERVER, fields, logPrefix);
+        return new Recorder(file, maxBytes, RecordingFormat.SIDE_SERVER, fields, finished, logPrefix);
     }
 
     @Override
@@ -119,7 +127,9 @@ public final class Recorder extends ChannelDuplexHandler {
             return;
         }
         stopped = true;
-        writer.finish(RecordingFormat.record(kind, now(), RecordingFormat.cut(reason, RecordingFormat.MAX_REASON_BYTES)));
+        byte[] last = RecordingFormat.record(kind, now(), RecordingFormat.cut(reason, RecordingFormat.MAX_REASON_BYTES));
+        finished.accept(used + last.length); // before the file can be seen complete
+        writer.finish(last);
     }
 
     private long now() {
