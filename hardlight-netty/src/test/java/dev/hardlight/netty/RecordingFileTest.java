@@ -24,8 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(LeakDetection.class)
 @Timeout(30)
 class RecordingFileTest {
-    private static final Path COMMITTED = Path.of("src", "test", "resources", "recordings", "chat-client-v1.hlrec");
-
     @TempDir
     Path dir;
     private byte[] good;
@@ -33,9 +31,10 @@ class RecordingFileTest {
     private int headerLength;
 
     @BeforeEach
-    void readCommittedRecording() throws IOException {
-        good = Files.readAllBytes(COMMITTED);
-        Recording r = Recording.read(COMMITTED);
+    void readCommittedRecording() throws Exception {
+        Path committed = RecordingRegressionTest.committed("chat-client-v1.hlrec");
+        good = Files.readAllBytes(committed);
+        Recording r = Recording.read(committed);
         headerLength = good.length - 13; // the END record
         for (Recording.Entry e : r.entries()) {
             headerLength -= 13 + e.bytes().length;

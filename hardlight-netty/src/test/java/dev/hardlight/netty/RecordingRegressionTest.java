@@ -26,17 +26,27 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LeakDetection.class)
 @Timeout(30)
 class RecordingRegressionTest {
-    /** In the source tree (the tests run in the module's directory), so that regenerating rewrites the committed files. */
+    /** In the source tree (the tests run in the module's directory): regenerating rewrites the committed files. */
     private static final Path DIR = Path.of("src", "test", "resources", "recordings");
     private static final Path RECORDING = DIR.resolve("chat-client-v1.hlrec");
     private static final Path LISTING = DIR.resolve("chat-client-v1.txt");
+
+    /** The committed file, from the test class path (wherever the test runs), or from the source tree once regenerated. */
+    static Path committed(String name) throws Exception {
+        if (Boolean.getBoolean("hardlight.regenerateRecordings")) {
+            return DIR.resolve(name);
+        }
+        java.net.URL url = RecordingRegressionTest.class.getResource("/recordings/" + name);
+        assertThat(url).as("recordings/" + name + " on the test class path").isNotNull();
+        return Path.of(url.toURI());
+    }
 
     @Test
     void replayingTheCommittedRecordingGivesTheCommittedFrames() throws Exception {
         if (Boolean.getBoolean("hardlight.regenerateRecordings")) {
             regenerate();
         }
-        Recording r = Recording.read(RECORDING);
+        Recording r = Recording.read(committed(RECORDING.getFileName().toString()));
         assertThat(r.side()).isEqualTo(Recording.Side.CLIENT);
         assertThat(r.service()).isEqualTo("Chat");
         assertThat(r.isTruncated()).isFalse();
@@ -57,7 +67,7 @@ class RecordingRegressionTest {
                 tuple(Recording.Side.CLIENT, "WS_CLOSE", -1),
                 tuple(Recording.Side.SERVER, "WS_CLOSE", -1));
         // Every field of every frame, and the times, as committed.
-        assertThat(print(r)).isEqualTo(Files.readString(LISTING, StandardCharsets.UTF_8));
+        assertThat(print(r)).isEqualTo(Files.readString(committed(LISTING.getFileName().toString()), StandardCharsets.UTF_8));
     }
 
     private static String print(Recording r) {
