@@ -3,6 +3,8 @@ package dev.hardlight.netty;
 import dev.hardlight.internal.protocol.ClientSession;
 import dev.hardlight.netty.internal.Fingerprints;
 import dev.hardlight.netty.internal.KeepAlive;
+import dev.hardlight.netty.internal.RecordingConfig;
+import dev.hardlight.netty.internal.RecordingFormat;
 import dev.hardlight.netty.internal.TlsContexts;
 import dev.hardlight.netty.internal.TrustMode;
 import java.net.InetAddress;
@@ -48,6 +50,8 @@ public final class ClientOptions {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(90);
     /** The threshold of {@link Builder#compression()}: messages of at least 1 KiB are compressed. */
     public static final int DEFAULT_COMPRESSION_THRESHOLD = 1024;
+    /** Default cap of {@link Builder#record(Path)}: 64 MiB. */
+    public static final long DEFAULT_RECORD_MAX_BYTES = 64L * 1024 * 1024;
 
     private final TrustMode trust;
     private final String pin;
@@ -64,6 +68,7 @@ public final class ClientOptions {
     private final Duration defaultDeadline;
     private final int compressionThreshold;
     private final InetAddress localAddress;
+    private final RecordingConfig recording;
     /** The TLS context, built on first connect and shared by every connection made with these options. */
     private volatile Object sslContext;
 
@@ -83,6 +88,7 @@ public final class ClientOptions {
         this.defaultDeadline = b.defaultDeadline;
         this.compressionThreshold = b.compressionThreshold;
         this.localAddress = b.localAddress;
+        this.recording = b.recording;
     }
 
     /** A builder with the defaults: system trust, {@value #DEFAULT_MAX_IN_FLIGHT} in flight, 10 s to connect. */
@@ -189,6 +195,20 @@ public final class ClientOptions {
         return localAddress;
     }
 
+    /** The file every connection made with these options is recorded to ({@link Builder#record(Path)}), or {@code null}. */
+    public Path recordFile() {
+        return recording == null ? null : recording.path();
+    }
+
+    /** The largest recording file ({@link Builder#record(Path, long)}); meaningful when {@link #recordFile()} is set. */
+    public long recordMaxBytes() {
+        return recording == null ? DEFAULT_RECORD_MAX_BYTES : recording.maxBytes();
+    }
+
+    RecordingConfig recording() {
+        return recording;
+    }
+
     KeepAlive keepAlive() {
         return keepAlive;
     }
@@ -238,6 +258,7 @@ public final class ClientOptions {
                 + (defaultDeadline == null ? "" : ", defaultDeadline=" + defaultDeadline) + (plaintext ? ", insecurePlaintext" : "")
                 + (compressionThreshold < 0 ? "" : ", compression>=" + compressionThreshold)
                 + (localAddress == null ? "" : ", localAddress=" + localAddress.getHostAddress())
+                + (recording == null ? "" : ", record=" + recording.path())
                 + (headers.isEmpty() ? "" : ", headers=" + headers.stream().map(Map.Entry::getKey).toList()) + "]";
     }
 
@@ -258,6 +279,7 @@ public final class ClientOptions {
         private Duration defaultDeadline;
         private int compressionThreshold = -1;
         private InetAddress localAddress;
+        private RecordingConfig recording;
 
         private Builder() {}
 
@@ -277,6 +299,7 @@ public final class ClientOptions {
             defaultDeadline = o.defaultDeadline;
             compressionThreshold = o.compressionThreshold;
             localAddress = o.localAddress;
+            recording = o.recording;
         }
 
         /**
@@ -554,6 +577,55 @@ public final class ClientOptions {
 
         private static boolean isTokenChar(int c) {
             return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+        }
+
+        /**
+         * Records each connection to {@code file}, up to {@value ClientOptions#DEFAULT_RECORD_MAX_BYTES}
+         * bytes; see {@link #record(Path, long)}.
+         *
+         * @param file the recording, or {@code null} to record nothing (the default)
+         */
+        public Builder record(Path file) {
+            return record(file, DEFAULT_RECORD_MAX_BYTES);
+        }
+
+        /**
+         * Records each connection to {@code file}: every buffer of plaintext bytes read and written
+         * (after TLS, so the upgrade, the WebSocket frames and the HardLight frames), with its time, in
+         * the format of {@code docs/recording.md}, for {@link Recording#read(Path)} to replay. The file
+         * is created owner-readable only (where the file system allows) or emptied when it exists; a
+         * later connection made with the same options writes the same file again, except that a client
+         * that reconnects ({@link #reconnect}, {@link #reconnectAfter}) numbers the files of its later connection
+         * attempts: {@code calls.hlrec}, {@code calls-2.hlrec}, {@code calls-3.hlrec}, ... It is complete
+         * (ends with its END record) shortly after the connection closes.
+         *
+         * <p>The file never exceeds {@code maxBytes}: when the next buffer would not fit, the recording
+         * stops with a TRUNCATED record that says so, and the connection goes on unrecorded. Recording
+         * copies every buffer on the I/O thread and writes on a thread of its own; when more than
+         * 4 MiB wait for a disk that does not keep up, the recording is truncated the same way instead
+         * of slowing the connection. A file that cannot be written is logged (WARN) and the connection
+         * goes on unrecorded. A recording holds everything the connection carried, in clear: the
+         * upgrade request's headers (credentials) included. Default: off.
+         *
+         * @param file the recording, or {@code null} to record nothing
+         * @throws IllegalArgumentException if the file's directory does not exist, or {@code maxBytes}
+         *     is not within 8 KiB..1 GiB
+         */
+        public Builder record(Path file, long maxBytes) {
+            if (maxBytes < RecordingFormat.MIN_MAX_BYTES || maxBytes > RecordingFormat.MAX_MAX_BYTES) {
+                throw new IllegalArgumentException("record maxBytes: " + maxBytes + " (expected: "
+                        + RecordingFormat.MIN_MAX_BYTES + ".." + RecordingFormat.MAX_MAX_BYTES + ")");
+            }
+            if (file == null) {
+                recording = null;
+                return this;
+            }
+            Path dir = file.toAbsolutePath().getParent();
+            if (dir == null || !Files.isDirectory(dir) || Files.isDirectory(file)) {
+                throw new IllegalArgumentException("record file: " + file + " (expected: a file in an existing directory)");
+            }
+            recording = new RecordingConfig(file, maxBytes);
+            return this;
         }
 
         /** Immutable options holding this builder's settings; the builder may be reused. */

@@ -6,10 +6,14 @@ import dev.hardlight.TopicListener;
 import dev.hardlight.netty.internal.KeepAlive;
 import dev.hardlight.netty.internal.NettyServer;
 import dev.hardlight.netty.internal.OriginPolicy;
+import dev.hardlight.netty.internal.RecordingFormat;
 import dev.hardlight.netty.internal.ServerConfig;
+import dev.hardlight.netty.internal.ServerRecordings;
 import dev.hardlight.netty.internal.SlowConsumer;
 import dev.hardlight.netty.internal.TlsContexts;
 import dev.hardlight.service.ServiceDescriptor;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -54,6 +58,10 @@ public final class ServerBuilder<S> {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(90);
     /** The threshold of {@link #compression()}: messages of at least 1 KiB are compressed. */
     public static final int DEFAULT_COMPRESSION_THRESHOLD = 1024;
+    /** Default cap of each file of {@link #record(Path)}: 64 MiB. */
+    public static final long DEFAULT_RECORD_MAX_BYTES_PER_CONNECTION = 64L * 1024 * 1024;
+    /** Default cap of all the files of {@link #record(Path)} together: 1 GiB. */
+    public static final long DEFAULT_RECORD_MAX_TOTAL_BYTES = 1024L * 1024 * 1024;
 
     private final ServiceDescriptor<S> service;
     private final HandlerFactory<S> factory;
@@ -77,6 +85,9 @@ public final class ServerBuilder<S> {
     private KeepAlive keepAlive = new KeepAlive(DEFAULT_PING_INTERVAL, DEFAULT_IDLE_TIMEOUT);
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
     private int compressionThreshold = -1;
+    private Path recordDirectory;
+    private long recordMaxBytesPerConnection;
+    private long recordMaxTotalBytes;
 
     ServerBuilder(ServiceDescriptor<S> service, HandlerFactory<S> factory) {
         this.service = Objects.requireNonNull(service, "service");
@@ -389,6 +400,55 @@ public final class ServerBuilder<S> {
     }
 
     /**
+     * Records every connection in {@code directory}, each up to
+     * {@value #DEFAULT_RECORD_MAX_BYTES_PER_CONNECTION} bytes, all together up to
+     * {@value #DEFAULT_RECORD_MAX_TOTAL_BYTES}; see {@link #record(Path, long, long)}.
+     */
+    public ServerBuilder<S> record(Path directory) {
+        return record(directory, DEFAULT_RECORD_MAX_BYTES_PER_CONNECTION, DEFAULT_RECORD_MAX_TOTAL_BYTES);
+    }
+
+    /**
+     * Records every connection (upgraded or refused) to a file of its own in {@code directory}, named
+     * by the time it was accepted (UTC) and its connection id, as in {@code 20261124T153254.123Z-42.hlrec}:
+     * every buffer of plaintext bytes read and written (after TLS), with its time, in the format of
+     * {@code docs/recording.md}, for {@link Recording#read(Path)} to replay. A file is complete (ends
+     * with its END record) shortly after its connection closes.
+     *
+     * <p>Bounded twice: a file never exceeds {@code maxBytesPerConnection} (the recording stops with a
+     * TRUNCATED record that says so, the connection goes on), and the files of this server never sum
+     * past {@code maxTotalBytes}: each connection reserves its cap from the total and gives back what
+     * it did not use when it closes; while the total is spent, new connections are not recorded (a
+     * WARN, once). Old files are never deleted: remove them yourself. Recording copies every buffer on
+     * the I/O thread and writes on a virtual thread per connection; when more than 4 MiB wait for a
+     * disk that does not keep up, that recording is truncated instead of slowing the connection. A
+     * recording holds everything the connection carried, in clear, credentials included: files are
+     * created owner-readable only where the file system allows. For debugging, not for production
+     * traffic. Default: off.
+     *
+     * @throws IllegalArgumentException if the directory does not exist, {@code maxBytesPerConnection}
+     *     is not within 8 KiB..1 GiB, or {@code maxTotalBytes} is smaller than it
+     */
+    public ServerBuilder<S> record(Path directory, long maxBytesPerConnection, long maxTotalBytes) {
+        Objects.requireNonNull(directory, "directory");
+        if (!Files.isDirectory(directory)) {
+            throw new IllegalArgumentException("record directory: " + directory + " (expected: an existing directory)");
+        }
+        if (maxBytesPerConnection < RecordingFormat.MIN_MAX_BYTES || maxBytesPerConnection > RecordingFormat.MAX_MAX_BYTES) {
+            throw new IllegalArgumentException("record maxBytesPerConnection: " + maxBytesPerConnection + " (expected: "
+                    + RecordingFormat.MIN_MAX_BYTES + ".." + RecordingFormat.MAX_MAX_BYTES + ")");
+        }
+        if (maxTotalBytes < maxBytesPerConnection) {
+            throw new IllegalArgumentException("record maxTotalBytes: " + maxTotalBytes + " (expected: >= maxBytesPerConnection "
+                    + maxBytesPerConnection + ")");
+        }
+        this.recordDirectory = directory;
+        this.recordMaxBytesPerConnection = maxBytesPerConnection;
+        this.recordMaxTotalBytes = maxTotalBytes;
+        return this;
+    }
+
+    /**
      * Binds and starts accepting connections; returns once the port is bound.
      *
      * @throws IllegalStateException if neither {@link #tls(Tls)} nor {@link #insecurePlaintext()} was
@@ -412,6 +472,8 @@ public final class ServerBuilder<S> {
                 maxInFlight, maxMessageSize, executor, topicListener,
                 new SlowConsumer(outboundHighWaterMark, slowConsumerPolicy, new LongAdder()), authenticator,
                 anyOrigin ? OriginPolicy.any() : OriginPolicy.allow(allowedOrigins), handshakeTimeout, maxConnections,
-                maxConnectionsPerAddress, keepAlive, drainTimeout, compressionThreshold)));
+                maxConnectionsPerAddress, keepAlive, drainTimeout, compressionThreshold,
+                recordDirectory == null ? null
+                        : new ServerRecordings(recordDirectory, recordMaxBytesPerConnection, recordMaxTotalBytes))));
     }
 }

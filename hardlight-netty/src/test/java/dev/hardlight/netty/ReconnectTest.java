@@ -223,7 +223,9 @@ class ReconnectTest {
         HardLightServer a = LedgerServer.start("A", TestServer.TLS, 0, started::add);
         int port = a.port();
         HardLightServer b = null;
-        try (LedgerClient client = LedgerClient.connect(uri(port), options(a.tlsFingerprint()).reconnect(FAST).build())) {
+        Path recording = certDir.resolve("calls.hlrec");
+        try (LedgerClient client = LedgerClient.connect(uri(port),
+                options(a.tlsFingerprint()).reconnect(FAST).record(recording).build())) {
             next(ConnectionEvent.Connecting.class);
             next(ConnectionEvent.Connected.class);
             CompletableFuture<String> inFlight = client.slowReadAsync(300);
@@ -242,6 +244,30 @@ class ReconnectTest {
             }
         }
         next(ConnectionEvent.Closed.class);
+        // every connection attempt has its own recording: the first went to A, the last to B
+        Await.until("the recordings are complete", Duration.ofSeconds(10), () -> readable(recording));
+        assertThat(summaries(recording)).anyMatch(f -> f.contains("slowRead"));
+        try (var files = java.nio.file.Files.list(certDir)) {
+            List<Path> later = files.filter(f -> f.getFileName().toString().matches("calls-\\d+\\.hlrec")).sorted(
+                    java.util.Comparator.comparingInt(f -> Integer.parseInt(f.getFileName().toString().replaceAll("\\D", "")))).toList();
+            assertThat(later).isNotEmpty();
+            Path last = later.get(later.size() - 1);
+            Await.until("the last recording is complete", Duration.ofSeconds(10), () -> readable(last));
+            assertThat(summaries(last)).anyMatch(f -> f.contains("whoAmI"));
+        }
+    }
+
+    private static boolean readable(Path file) {
+        try {
+            Recording.read(file);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static List<String> summaries(Path file) throws java.io.IOException {
+        return Recording.read(file).decode().stream().map(Recording.Frame::toString).toList();
     }
 
     @Test

@@ -16,9 +16,30 @@ import java.time.Duration;
  * @param defaultDeadline the deadline of calls made without one, or {@code null} for none
  * @param compressionThreshold permessage-deflate: the smallest message compressed; -1: compression off
  * @param localAddress the address the socket binds to before connecting, or {@code null} for any
+ * @param recording where to record the connection's bytes, or {@code null} for nowhere
  */
 public record ClientConfig(URI uri, ServiceDescriptor<?> service, SslContext sslContext, TrustMode trustMode,
                            int maxInFlight, Duration connectTimeout, int eventQueueCapacity,
                            java.util.List<java.util.Map.Entry<String, String>> headers, KeepAlive keepAlive,
                            Duration defaultDeadline, int compressionThreshold,
-                           java.net.InetAddress localAddress) {}
+                           java.net.InetAddress localAddress,
+                           RecordingConfig recording) {
+
+    /**
+     * The configuration of a client's {@code n}-th connection (1 for the first): the same, but for the
+     * recording file, which gets "-n" before its extension from the second connection on, so a client
+     * that reconnects keeps every connection's recording ({@code calls.hlrec}, {@code calls-2.hlrec}, ...).
+     */
+    public ClientConfig forConnection(int n) {
+        if (recording == null || n <= 1) {
+            return this;
+        }
+        java.nio.file.Path file = recording.path();
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String numbered = dot > 0 ? name.substring(0, dot) + "-" + n + name.substring(dot) : name + "-" + n;
+        return new ClientConfig(uri, service, sslContext, trustMode, maxInFlight, connectTimeout, eventQueueCapacity,
+                headers, keepAlive, defaultDeadline, compressionThreshold, localAddress,
+                new RecordingConfig(file.resolveSibling(numbered), recording.maxBytes()));
+    }
+}

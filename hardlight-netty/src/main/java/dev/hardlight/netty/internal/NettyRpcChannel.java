@@ -232,6 +232,9 @@ public final class NettyRpcChannel implements RpcChannel {
             tls.setHandshakeTimeoutMillis(config.connectTimeout().toMillis());
             p.addLast("tls", tls);
         }
+        if (config.recording() != null) {
+            p.addLast("hl-record", Recorder.client(config.recording(), config.uri(), config.service(), logPrefix));
+        }
         URI uri = config.uri();
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/hl" : uri.getRawPath();
         URI target = URI.create((config.sslContext() != null ? "wss://" : "ws://") + uri.getRawAuthority() + path

@@ -159,12 +159,18 @@ public final class NettyServer<S> {
             tls.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
             p.addLast("tls", tls);
         }
+        long id = CONNECTION_IDS.incrementAndGet();
+        Recorder recorder = config.recordings() == null ? null
+                : config.recordings().open(id, remote, config.service(), "[hl-conn " + id + " " + describe(remote) + "] ");
+        if (recorder != null) {
+            p.addLast("hl-record", recorder);
+        }
         p.addLast("http", new HttpServerCodec(4096, MAX_UPGRADE_REQUEST, 8192));
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_REQUEST));
         if (config.compressionThreshold() >= 0) {
             p.addLast("hl-compression", Compression.server(config.compressionThreshold(), config.maxMessageSize()));
         }
-        p.addLast("hl-upgrade", new ServerUpgradeHandler<>(this, CONNECTION_IDS.incrementAndGet(), remote, refusal));
+        p.addLast("hl-upgrade", new ServerUpgradeHandler<>(this, id, remote, refusal));
     }
 
     public ServerConfig<S> config() {

@@ -59,6 +59,8 @@ public final class ReconnectingChannel implements RpcChannel, NettyRpcChannel.Ow
     private final CopyOnWriteArrayList<StateListener<Object>> stateListeners = new CopyOnWriteArrayList<>();
     private final CopyOnWriteArrayList<EventListener<Object>> eventListeners = new CopyOnWriteArrayList<>();
     private final Set<NettyRpcChannel> retiring = ConcurrentHashMap.newKeySet();
+    /** Counts the connections attempted, numbering their recording files. */
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled whenever {@code current} or {@code closed} changes. */
@@ -102,7 +104,7 @@ public final class ReconnectingChannel implements RpcChannel, NettyRpcChannel.Ow
         ReconnectingChannel c = new ReconnectingChannel(config, policy, listener, maxAge);
         c.emit(new ConnectionEvent.Connecting());
         try {
-            NettyRpcChannel.connect(config, c); // ready() installs it
+            NettyRpcChannel.connect(config.forConnection(c.connections.incrementAndGet()), c); // ready() installs it
         } catch (RpcException e) {
             c.giveUp(e);
             throw e;
@@ -240,7 +242,7 @@ public final class ReconnectingChannel implements RpcChannel, NettyRpcChannel.Ow
                 return;
             }
             try {
-                NettyRpcChannel.connect(config, this);
+                NettyRpcChannel.connect(config.forConnection(connections.incrementAndGet()), this);
                 return;
             } catch (RpcException e) {
                 last = e;
@@ -320,7 +322,7 @@ public final class ReconnectingChannel implements RpcChannel, NettyRpcChannel.Ow
                     if (current != link || isClosed()) {
                         return;
                     }
-                    NettyRpcChannel.connect(config, this); // ready() swaps the links
+                    NettyRpcChannel.connect(config.forConnection(connections.incrementAndGet()), this); // ready() swaps the links
                     return;
                 } catch (InterruptedException e) {
                     return;

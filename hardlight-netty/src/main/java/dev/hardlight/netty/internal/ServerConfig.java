@@ -26,10 +26,12 @@ import java.util.concurrent.Executor;
  * @param keepAlive when to ping a silent connection, and when to close it (1001)
  * @param drainTimeout how long a graceful shutdown waits for the calls in flight
  * @param compressionThreshold permessage-deflate: the smallest message compressed; -1: compression off
+ * @param recordings where and how much to record of each connection, or {@code null} for nothing
  */
 public record ServerConfig<S>(ServiceDescriptor<S> service, HandlerFactory<S> factory, SslContext sslContext,
                               String tlsFingerprint, String host, int port, String path, int maxInFlight,
                               int maxMessageSize, Executor executor, TopicListener topicListener,
                               SlowConsumer slowConsumer, Authenticator authenticator, OriginPolicy originPolicy,
                               Duration handshakeTimeout, int maxConnections, int maxConnectionsPerAddress,
-                              KeepAlive keepAlive, Duration drainTimeout, int compressionThreshold) {}
+                              KeepAlive keepAlive, Duration drainTimeout, int compressionThreshold,
+                              ServerRecordings recordings) {}

@@ -1,0 +1,208 @@
+package dev.hardlight.netty;
+
+import dev.hardlight.netty.internal.RecordingDecoder;
+import dev.hardlight.netty.internal.RecordingFormat;
+import dev.hardlight.netty.internal.RecordingReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A recording of one connection's bytes, read back from a file, and its replay: the bytes fed through
+ * the same decoders as a live connection (HTTP upgrade, WebSocket frames with permessage-deflate when
+ * negotiated, HardLight frames), giving the frames that were exchanged, in order, with their time.
+ * For debugging a connection after the fact and for regression tests that pin what a peer sent.
+ *
+ * <p>Recordings are made by {@link ClientOptions.Builder#record(Path)} (one file per client
+ * connection) and {@link ServerBuilder#record(Path)} (one file per server connection); the file format
+ * is in {@code docs/recording.md}.
+ *
+ * <pre>{@code
+ * Recording r = Recording.read(Path.of("counter.hlrec"));
+ * r.print(System.out);                         // one line per frame
+ * for (Recording.Frame f : r.decode()) { ... } // or inspect them
+ * }</pre>
+ *
+ * <p>A recording holds everything the connection carried, in clear: credentials in the upgrade
+ * request's headers, arguments, results. Treat the files as secrets.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class Recording {
+    /** The two ends of a connection. */
+    public enum Side {
+        /** The end that connected and sent the WebSocket upgrade. */
+        CLIENT,
+        /** The end that accepted it. */
+        SERVER
+    }
+
+    /** Which way bytes went, seen from the side that recorded them. */
+    public enum Direction {
+        /** Received by the recording side. */
+        READ,
+        /** Sent by the recording side. */
+        WRITE
+    }
+
+    /**
+     * One read or one write of plaintext bytes (after TLS), as the recording side's event loop saw it.
+     *
+     * @param timeNanos nanoseconds since the recording started (a monotonic clock)
+     * @param bytes the bytes; the array returned is a copy
+     */
+    public record Entry(Direction direction, long timeNanos, byte[] bytes) {
+        /** @throws NullPointerException if direction or bytes is null */
+        public Entry {
+            Objects.requireNonNull(direction, "direction");
+            bytes = bytes.clone();
+        }
+
+        @Override
+        public byte[] bytes() {
+            return bytes.clone();
+        }
+
+        /** The side that sent these bytes, in a recording made by {@code recorder}. */
+        public Side sender(Side recorder) {
+            return (recorder == Side.CLIENT) == (direction == Direction.WRITE) ? Side.CLIENT : Side.SERVER;
+        }
+
+        @Override
+        public String toString() {
+            return "Entry[" + direction + " " + timeNanos + " ns, " + bytes.length + " bytes]";
+        }
+    }
+
+    /**
+     * One decoded frame. {@code type} is a HardLight frame type ({@code HELLO}, {@code CALL},
+     * {@code RESULT}, {@code ERROR}, {@code CANCEL}, {@code STATE_DELTA}, {@code EVENT},
+     * {@code FEATURES}, {@code GO_AWAY}, {@code EVENTS_MISSED}), or {@code HTTP} and
+     * {@code HTTP_BODY} for the upgrade, {@code WS_CLOSE}, {@code WS_PING}, {@code WS_PONG} and
+     * {@code WS_TEXT} for WebSocket frames that are not HardLight messages, or {@code MALFORMED} for
+     * bytes the decoders refused (the summary says why; later bytes in that direction are not decoded,
+     * except after a malformed HardLight message, which is one WebSocket message).
+     *
+     * @param sender the side that sent the frame
+     * @param timeNanos when the last byte of the frame was read or written, as in {@link Entry}
+     * @param callId the call id of CALL, RESULT, ERROR and CANCEL; -1 for other frames
+     * @param summary the frame's fields in words: method names, status codes, values as hex bytes
+     */
+    public record Frame(Side sender, long timeNanos, String type, int callId, String summary) {
+        /** @throws NullPointerException if sender, type or summary is null */
+        public Frame {
+            Objects.requireNonNull(sender, "sender");
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(summary, "summary");
+        }
+
+        /** One line: time in milliseconds, sender, type, call id and summary. */
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%10.3f ms  %s  %-13s %s%s", timeNanos / 1e6,
+                    sender == Side.CLIENT ? "client" : "server", type, callId >= 0 ? "#" + callId + " " : "", summary).stripTrailing();
+        }
+    }
+
+    private final Side side;
+    private final Instant startTime;
+    private final String target;
+    private final String service;
+    private final String fingerprint;
+    private final List<Entry> entries;
+    private final String truncation;
+
+    private Recording(RecordingReader.Contents c) {
+        this.side = c.side();
+        this.startTime = Instant.ofEpochMilli(c.startMillis());
+        this.target = c.fields().getOrDefault(RecordingFormat.TARGET, "");
+        this.service = c.fields().getOrDefault(RecordingFormat.SERVICE, "");
+        this.fingerprint = c.fields().getOrDefault(RecordingFormat.FINGERPRINT, "");
+        this.entries = c.entries();
+        this.truncation = c.truncation();
+    }
+
+    /**
+     * Reads a whole recording into memory.
+     *
+     * @throws IOException if the file cannot be read, or is not a complete recording of a version this
+     *     HardLight reads; the message says what is wrong and at which byte (not a recording, an
+     *     unknown version, cut short, an unknown record kind)
+     */
+    public static Recording read(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        return new Recording(RecordingReader.read(file));
+    }
+
+    /** The side that made this recording. */
+    public Side side() {
+        return side;
+    }
+
+    /** When the recording started (the recording side's wall clock). */
+    public Instant startTime() {
+        return startTime;
+    }
+
+    /** For a client, the URI it connected to; for a server, the client's address. */
+    public String target() {
+        return target;
+    }
+
+    /** The name of the service of the recording side. */
+    public String service() {
+        return service;
+    }
+
+    /** The schema fingerprint (hex) of the recording side's service. */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    /** Every read and write, in the order the event loop saw them. */
+    public List<Entry> entries() {
+        return entries;
+    }
+
+    /** Whether the recording stopped before the connection closed ({@link #truncationReason()} says why). */
+    public boolean isTruncated() {
+        return truncation != null;
+    }
+
+    /** Why the recording stopped early (its size cap, or a disk that did not keep up), or "" if it did not. */
+    public String truncationReason() {
+        return truncation == null ? "" : truncation;
+    }
+
+    /**
+     * Replays the recording through the decoders of a live connection and returns the frames both
+     * sides sent, in the order the recording side saw them. Malformed bytes become a
+     * {@code MALFORMED} frame rather than an exception. Each call decodes afresh.
+     */
+    public List<Frame> decode() {
+        return RecordingDecoder.decode(side, entries);
+    }
+
+    /** Prints a header line, then {@link #decode()}'s frames one per line, then the truncation reason if any. */
+    public void print(PrintStream out) {
+        out.println("# " + this);
+        for (Frame f : decode()) {
+            out.println(f);
+        }
+        if (truncation != null) {
+            out.println("# truncated: " + truncation);
+        }
+    }
+
+    /** The recording's header in one line. */
+    @Override
+    public String toString() {
+        return "HardLight recording by the " + side.name().toLowerCase(Locale.ROOT) + " of " + target + ", service "
+                + service + ", started " + startTime + ", " + entries.size() + " reads and writes"
+                + (truncation == null ? "" : ", truncated");
+    }
+}

@@ -1,0 +1,143 @@
+package dev.hardlight.netty.internal;
+
+import dev.hardlight.service.ServiceDescriptor;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+/**
+ * Records the bytes of one connection as they pass between TLS and HTTP/WebSocket: placed right after
+ * the SslHandler (first in plaintext), it sees every plaintext buffer read (one READ record each, so
+ * read boundaries are kept) and written (one WRITE record each), and passes them on untouched. Buffers
+ * are copied into records on the event loop and written by a {@link RecordingWriter}.
+ *
+ * <p>Bounded: the file never exceeds {@code maxBytes}. When the next record would not fit (room is
+ * kept for the last record), or the writer has too much waiting (a disk that does not keep up), the
+ * recorder writes a TRUNCATED record with the reason and records nothing more.
+ *
+ * <p>Not thread-safe: one per channel, used on its event loop.
+ */
+public final class Recorder extends ChannelDuplexHandler {
+    /** Room kept for the last record (END or TRUNCATED with its reason). */
+    static final int LAST_RECORD_ROOM = RecordingFormat.RECORD_OVERHEAD + RecordingFormat.MAX_REASON_BYTES;
+    /** The most bytes waiting for the disk per recording; more truncates the recording. */
+    static final long MAX_PENDING_BYTES = 4 * 1024 * 1024;
+
+    private final RecordingWriter writer;
+    private final long maxBytes;
+    /** Told the file's final size once the last record is handed over (a server's total budget). */
+    private final LongConsumer finished;
+    private final long startNanos = System.nanoTime();
+    private long used; // event loop
+    private boolean stopped; // event loop
+
+    private Recorder(Path file, long maxBytes, int side, Map<String, String> fields, LongConsumer finished, String logPrefix) {
+        this.maxBytes = maxBytes;
+        this.finished = finished;
+        byte[] header = RecordingFormat.header(side, System.currentTimeMillis(), fields);
+        this.writer = new RecordingWriter(file, Math.min(MAX_PENDING_BYTES, maxBytes), logPrefix);
+        // The header always fits: the smallest cap leaves room for it and the last record.
+        writer.offer(header);
+        used = header.length;
+    }
+
+    /** A recorder of a client connection to {@code target}, writing the configured file. */
+    public static Recorder client(RecordingConfig config, URI target, ServiceDescriptor<?> service, String logPrefix) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put(RecordingFormat.TARGET, target.toString());
+        fields.put(RecordingFormat.SERVICE, service.name());
+        fields.put(RecordingFormat.FINGERPRINT, service.fingerprintHex());
+        return new Recorder(config.path(), config.maxBytes(), RecordingFormat.SIDE_CLIENT, fields, size -> {}, logPrefix);
+    }
+
+    /**
+     * A recorder of one server connection.
+     *
+     * @param finished told the file's final size when the recording ends
+     */
+    static Recorder server(Path file, long maxBytes, long connectionId, String remote, ServiceDescriptor<?> service,
+                           LongConsumer finished, String logPrefix) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put(RecordingFormat.TARGET, remote);
+        fields.put(RecordingFormat.SERVICE, service.name());
+        fields.put(RecordingFormat.FINGERPRINT, service.fingerprintHex());
+        fields.put(RecordingFormat.CONNECTION, Long.toString(connectionId));
+        return new Recorder(file, maxBytes, RecordingFormat.SIDE_SERVER, fields, finished, logPrefix);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof ByteBuf b) {
+            record(RecordingFormat.READ, b);
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (msg instanceof ByteBuf b) {
+            record(RecordingFormat.WRITE, b);
+        } else if (msg instanceof ByteBufHolder h) {
+            record(RecordingFormat.WRITE, h.content());
+        }
+        ctx.write(msg, promise);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        finish(RecordingFormat.END, "");
+        ctx.fireChannelInactive();
+    }
+
+    /** Also when the channel never became active (a failed connect): the file must be closed either way. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        finish(RecordingFormat.END, "");
+    }
+
+    private void record(int kind, ByteBuf b) {
+        if (stopped || !b.isReadable()) {
+            return;
+        }
+        if (writer.failed()) {
+            finish(RecordingFormat.END, ""); // the writer has given up and logged why: stop copying
+            return;
+        }
+        long size = RecordingFormat.RECORD_OVERHEAD + (long) b.readableBytes();
+        if (used + size > maxBytes - LAST_RECORD_ROOM) {
+            finish(RecordingFormat.TRUNCATED, "the recording reached its cap of " + maxBytes + " bytes");
+            return;
+        }
+        if (!writer.offer(RecordingFormat.record(kind, now(), b))) {
+            finish(RecordingFormat.TRUNCATED, "the disk did not keep up: over " + writer.budget() + " bytes were waiting to be written");
+            return;
+        }
+        used += size;
+    }
+
+    private void finish(int kind, String reason) {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        byte[] last = RecordingFormat.record(kind, now(), RecordingFormat.cut(reason, RecordingFormat.MAX_REASON_BYTES));
+        finished.accept(used + last.length); // before the file can be seen complete
+        writer.finish(last);
+    }
+
+    private long now() {
+        return System.nanoTime() - startNanos;
+    }
+
+    @Override
+    public String toString() {
+        return "Recorder[" + used + " of " + maxBytes + " bytes" + (stopped ? ", stopped" : "") + "]";
+    }
+}

@@ -1,0 +1,140 @@
+package dev.hardlight.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Recording files that are not complete version-1 recordings are refused with a message that says
+ * what is wrong; malformed bytes inside a valid recording decode to MALFORMED frames.
+ */
+@ExtendWith(LeakDetection.class)
+@Timeout(30)
+class RecordingFileTest {
+    @TempDir
+    Path dir;
+    private byte[] good;
+    /** Where the first record starts: the header's length. */
+    private int headerLength;
+
+    @BeforeEach
+    void readCommittedRecording() throws Exception {
+        Path committed = RecordingRegressionTest.committed("chat-client-v1.hlrec");
+        good = Files.readAllBytes(committed);
+        Recording r = Recording.read(committed);
+        headerLength = good.length - 13; // the END record
+        for (Recording.Entry e : r.entries()) {
+            headerLength -= 13 + e.bytes().length;
+        }
+    }
+
+    private Path write(byte[] bytes) throws IOException {
+        return Files.write(dir.resolve("r.hlrec"), bytes);
+    }
+
+    private void assertRefused(byte[] bytes, String message) throws IOException {
+        Path file = write(bytes);
+        assertThatThrownBy(() -> Recording.read(file)).isInstanceOf(IOException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void refusesWhatIsNotARecording() throws IOException {
+        assertRefused(new byte[0], "not a HardLight recording: " + dir.resolve("r.hlrec") + " does not start with the magic "
+                + "bytes 48 4c 52 45 43 0d 0a 1a (\"HLREC\\r\\n\\x1a\"), it starts with nothing (an empty file)");
+        assertRefused(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0},
+                "does not start with the magic bytes 48 4c 52 45 43 0d 0a 1a (\"HLREC\\r\\n\\x1a\"), it starts with 89 50 4e 47 0d 0a 1a 0a");
+    }
+
+    @Test
+    void refusesAnUnknownVersion() throws IOException {
+        byte[] b = good.clone();
+        b[9] = 2;
+        assertRefused(b, ": recording format version 2 is not supported (this HardLight reads version 1): "
+                + "read it with the HardLight that wrote it");
+    }
+
+    @Test
+    void refusesATruncatedFile() throws IOException {
+        assertRefused(Arrays.copyOf(good, 20), "truncated: the file ends inside the header (20 bytes)");
+        assertRefused(Arrays.copyOf(good, headerLength + 5), "truncated: record 0 at byte " + headerLength + " is cut in its header");
+        assertRefused(Arrays.copyOf(good, headerLength + 20), "truncated: record 0 at byte " + headerLength + " declares ");
+        assertRefused(Arrays.copyOf(good, good.length - 13),
+                "truncated: the file ends after 11 records without an END or TRUNCATED record");
+    }
+
+    @Test
+    void refusesCorruptRecords() throws IOException {
+        byte[] b = good.clone();
+        b[headerLength] = 9;
+        assertRefused(b, "corrupt: record 0 at byte " + headerLength + " has the unknown kind 9");
+        assertRefused(Arrays.copyOf(good, good.length + 1), "corrupt: bytes after the last record (at byte " + good.length + ")");
+    }
+
+    @Test
+    void malformedBytesDecodeToMalformedFramesNotExceptions() throws IOException {
+        String request = "GET /hl HTTP/1.1\r\nHost: x\r\nSec-WebSocket-Protocol: hardlight.v1\r\n\r\n";
+        String response = "HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Protocol: hardlight.v1\r\n\r\n";
+        byte[] unknownType = {(byte) 0x82, 2, 0x7f, 0x00}; // binary message, HardLight type 0x7f
+        byte[] truncatedHello = {(byte) 0x82, 2, 0x01, 0x01}; // HELLO with only its version
+        byte[] masked = {(byte) 0x82, (byte) 0x81, 1, 2, 3, 4, 5}; // a masked frame from the server
+        Path file = write(recording(
+                record(2, 1, request.getBytes(StandardCharsets.ISO_8859_1)),
+                record(1, 2, concat(response.getBytes(StandardCharsets.ISO_8859_1), unknownType)),
+                record(1, 3, truncatedHello),
+                record(1, 4, masked),
+                record(1, 5, unknownType), // never decoded: the server's direction is broken
+                record(3, 6, new byte[0])));
+        List<Recording.Frame> frames = Recording.read(file).decode();
+        assertThat(frames).extracting(Recording.Frame::type)
+                .containsExactly("HTTP", "HTTP", "MALFORMED", "MALFORMED", "MALFORMED");
+        assertThat(frames.get(2).summary()).isEqualTo("unknown frame type 0x7f (7f 00)");
+        assertThat(frames.get(3).summary()).startsWith("HELLO: ").contains("truncated");
+        assertThat(frames.get(4).summary()).startsWith("WebSocket: ").contains("mask");
+        assertThat(frames.get(4).timeNanos()).isEqualTo(4);
+    }
+
+    private static byte[] recording(byte[]... records) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.write(new byte[] {'H', 'L', 'R', 'E', 'C', '\r', '\n', 0x1a});
+        out.writeShort(1); // version
+        out.writeByte(1); // client
+        out.writeLong(0); // started at the epoch
+        out.writeShort(1);
+        out.writeUTF("service"); // u16 length + UTF-8 for ASCII
+        out.writeUTF("Test");
+        for (byte[] r : records) {
+            out.write(r);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static byte[] record(int kind, long time, byte[] payload) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(kind);
+        out.writeLong(time);
+        out.writeInt(payload.length);
+        out.write(payload);
+        return bytes.toByteArray();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}

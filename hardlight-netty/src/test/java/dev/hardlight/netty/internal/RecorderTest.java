@@ -1,0 +1,116 @@
+package dev.hardlight.netty.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hardlight.netty.CounterSchema;
+import dev.hardlight.netty.Recording;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The recorder in a pipeline of its own: what it passes on, what it writes, and a disk that does not keep up. */
+@Timeout(30)
+class RecorderTest {
+    private static final URI TARGET = URI.create("wss://example.test/hl");
+
+    @TempDir
+    Path dir;
+
+    private static Recorder recorder(Path file, long maxBytes) {
+        return Recorder.client(new RecordingConfig(file, maxBytes), TARGET, CounterSchema.DESCRIPTOR, "[test] ");
+    }
+
+    private static RecordingReader.Contents awaitComplete(Path file) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try {
+                return RecordingReader.read(file);
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no complete recording: " + e.getMessage(), e);
+                }
+                Thread.sleep(10); // polling the file the writer thread completes
+            }
+        }
+    }
+
+    @Test
+    void passesBuffersOnUntouchedAndRecordsEachReadAndWrite() throws Exception {
+        Path file = dir.resolve("r.hlrec");
+        EmbeddedChannel ch = new EmbeddedChannel(recorder(file, 1 << 20));
+        ch.writeInbound(Unpooled.copiedBuffer("upgrade", StandardCharsets.US_ASCII));
+        ch.writeOutbound(Unpooled.copiedBuffer("hello", StandardCharsets.US_ASCII));
+        ch.writeInbound(Unpooled.copiedBuffer("more", StandardCharsets.US_ASCII));
+        assertThat(readAll(ch, true)).containsExactly("upgrade", "more");
+        assertThat(readAll(ch, false)).containsExactly("hello");
+        ch.finishAndReleaseAll();
+
+        RecordingReader.Contents c = awaitComplete(file);
+        assertThat(c.side()).isEqualTo(Recording.Side.CLIENT);
+        assertThat(c.fields()).containsEntry("target", TARGET.toString()).containsEntry("service", "Counter")
+                .containsEntry("fingerprint", CounterSchema.DESCRIPTOR.fingerprintHex());
+        assertThat(c.truncation()).isNull();
+        assertThat(c.entries()).extracting(Recording.Entry::direction)
+                .containsExactly(Recording.Direction.READ, Recording.Direction.WRITE, Recording.Direction.READ);
+        assertThat(c.entries()).extracting(e -> new String(e.bytes(), StandardCharsets.US_ASCII))
+                .containsExactly("upgrade", "hello", "more");
+        assertThat(c.entries()).extracting(Recording.Entry::timeNanos).isSorted();
+    }
+
+    @Test
+    void aDiskThatDoesNotKeepUpTruncatesTheRecordingInsteadOfWaiting() throws Exception {
+        // A FIFO nobody reads yet: the writer thread blocks opening it, as on a disk that stalls.
+        Path fifo = dir.resolve("stalled.hlrec");
+        Process mkfifo;
+        try {
+            mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        } catch (IOException e) {
+            Assumptions.abort("no mkfifo here: " + e.getMessage());
+            return;
+        }
+        Assumptions.assumeTrue(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo failed");
+
+        EmbeddedChannel ch = new EmbeddedChannel(recorder(fifo, RecordingFormat.MAX_MAX_BYTES));
+        byte[] megabyte = new byte[1024 * 1024];
+        for (int i = 0; i < 6; i++) { // 6 MiB, more than the 4 MiB allowed to wait: never blocks
+            ch.writeInbound(Unpooled.wrappedBuffer(megabyte));
+            ((ByteBuf) ch.readInbound()).release();
+        }
+        // Now read the FIFO, as a disk that catches up.
+        CompletableFuture<byte[]> bytes = CompletableFuture.supplyAsync(() -> {
+            try (InputStream in = Files.newInputStream(fifo)) {
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        ch.finishAndReleaseAll();
+        Path copy = Files.write(dir.resolve("copy.hlrec"), bytes.get(10, TimeUnit.SECONDS));
+        RecordingReader.Contents c = RecordingReader.read(copy);
+        assertThat(c.entries()).as("the header and 3 MiB waited; the 4th MiB did not fit").hasSize(3);
+        assertThat(c.truncation()).startsWith("the disk did not keep up: over 4194304 bytes were waiting to be written");
+    }
+
+    private static List<String> readAll(EmbeddedChannel ch, boolean inbound) {
+        List<String> out = new java.util.ArrayList<>();
+        for (ByteBuf b = inbound ? ch.readInbound() : ch.readOutbound(); b != null; b = inbound ? ch.readInbound() : ch.readOutbound()) {
+            out.add(b.toString(StandardCharsets.US_ASCII));
+            b.release();
+        }
+        return out;
+    }
+}
