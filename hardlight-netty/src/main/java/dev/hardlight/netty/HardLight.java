@@ -81,6 +81,6 @@ public final class HardLight {
         }
         return NettyRpcChannel.connect(new ClientConfig(uri, service, ssl, trust, options.maxInFlight(),
                 options.connectTimeout(), options.eventQueueCapacity(), options.headers(), options.keepAlive(),
-                options.defaultDeadline(), options.compressionThreshold(), options.localAddress()));
+                options.defaultDeadline(), options.compressionThreshold(), options.localAddress(), options.ioThreads()));
     }
 }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** The public API names no Netty type and no internal type. */
 class PublicApiTest {
     static final List<Class<?>> PUBLIC = List.of(HardLight.class, ServerBuilder.class, HardLightServer.class, Tls.class,
-            ClientOptions.class, ClientOptions.Builder.class, SlowConsumerPolicy.class);
+            ClientOptions.class, ClientOptions.Builder.class, SlowConsumerPolicy.class, ClientGroup.class);
 
     @Test
     void publicSignaturesNameNoNettyAndNoInternalType() {

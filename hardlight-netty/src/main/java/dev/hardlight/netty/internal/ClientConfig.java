@@ -16,9 +16,10 @@ import java.time.Duration;
  * @param defaultDeadline the deadline of calls made without one, or {@code null} for none
  * @param compressionThreshold permessage-deflate: the smallest message compressed; -1: compression off
  * @param localAddress the address the socket binds to before connecting, or {@code null} for any
+ * @param ioThreads the event loops the connection runs on (shared, or the application's)
  */
 public record ClientConfig(URI uri, ServiceDescriptor<?> service, SslContext sslContext, TrustMode trustMode,
                            int maxInFlight, Duration connectTimeout, int eventQueueCapacity,
                            java.util.List<java.util.Map.Entry<String, String>> headers, KeepAlive keepAlive,
                            Duration defaultDeadline, int compressionThreshold,
-                           java.net.InetAddress localAddress) {}
+                           java.net.InetAddress localAddress, IoThreads ioThreads) {}

@@ -126,7 +126,7 @@ public final class NettyRpcChannel implements RpcChannel {
             throw new RpcException(Status.UNAVAILABLE, "cannot connect to " + target() + ": unknown host", e);
         }
         Bootstrap b = new Bootstrap()
-                .group(Transports.clientGroup())
+                .group(config.ioThreads())
                 .channel(Transports.clientChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)

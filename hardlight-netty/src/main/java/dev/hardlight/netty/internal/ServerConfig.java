@@ -26,10 +26,14 @@ import java.util.concurrent.Executor;
  * @param keepAlive when to ping a silent connection, and when to close it (1001)
  * @param drainTimeout how long a graceful shutdown waits for the calls in flight
  * @param compressionThreshold permessage-deflate: the smallest message compressed; -1: compression off
+ * @param ioThreads event loops for the connections; 0: Netty's default (twice the available processors)
+ * @param busyPoll whether the connections' event loops poll without sleeping while connections are open
+ * @param inlineNonBlocking whether methods marked {@code @NonBlocking} run on the connection's event loop
  */
 public record ServerConfig<S>(ServiceDescriptor<S> service, HandlerFactory<S> factory, SslContext sslContext,
                               String tlsFingerprint, String host, int port, String path, int maxInFlight,
                               int maxMessageSize, Executor executor, TopicListener topicListener,
                               SlowConsumer slowConsumer, Authenticator authenticator, OriginPolicy originPolicy,
                               Duration handshakeTimeout, int maxConnections, int maxConnectionsPerAddress,
-                              KeepAlive keepAlive, Duration drainTimeout, int compressionThreshold) {}
+                              KeepAlive keepAlive, Duration drainTimeout, int compressionThreshold,
+                              int ioThreads, boolean busyPoll, boolean inlineNonBlocking) {}
