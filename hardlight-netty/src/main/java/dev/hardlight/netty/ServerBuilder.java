@@ -417,8 +417,9 @@ public final class ServerBuilder<S> {
      * wake-up. This saves the wake-up of a sleeping thread on every message (several microseconds,
      * more on a virtual machine) at a steep price: <b>each I/O thread uses 100% of a core as long as
      * a connection is open, even with no traffic at all</b> (with no connection open, the threads
-     * sleep). Use it only with spare cores: spinning threads that compete with each other, or with
-     * the handlers, for too few cores make latency worse, not better. Hence the default of
+     * sleep; an empty poll yields to other runnable threads). Use it only with spare cores: spinning
+     * threads that compete with each other, or with the handlers, for too few cores make latency
+     * worse, not better. Hence the default of
      * {@value #DEFAULT_BUSY_POLL_IO_THREADS} I/O thread in this mode ({@link #ioThreads(int)}
      * changes it). Works on epoll and NIO alike. Default: off.
      */
@@ -435,8 +436,10 @@ public final class ServerBuilder<S> {
      * same: the state changes and events a handler causes are sent before its result, a handler
      * that throws is answered with an error, answers are written in batches. But a marked handler
      * that blocks (sleeps, waits for a lock, does I/O, calls another service synchronously) stalls
-     * every connection of its I/O thread meanwhile, and the calls of a connection run one at a time.
-     * Default: off (the mark is ignored).
+     * every connection of its I/O thread meanwhile; the inline calls of an I/O thread run one at a
+     * time, in order; and a cancel or deadline cannot interrupt them (they have answered by the time
+     * the cancel is read). Mark only methods that take microseconds. Default: off (the mark is
+     * ignored).
      */
     public ServerBuilder<S> inlineNonBlockingHandlers(boolean inline) {
         this.inlineNonBlocking = inline;
