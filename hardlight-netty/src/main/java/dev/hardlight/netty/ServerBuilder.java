@@ -173,7 +173,8 @@ public final class ServerBuilder<S> {
     /**
      * Where handler methods run. Default: a new virtual thread per call, so handlers may block. A
      * given executor is not shut down by the server. A handler runs on it with its connection's
-     * other calls concurrently.
+     * other calls concurrently. With {@link #inlineNonBlockingHandlers(boolean)}, the methods marked
+     * {@code @NonBlocking} run on the I/O thread instead.
      */
     public ServerBuilder<S> handlerExecutor(Executor executor) {
         this.executor = Objects.requireNonNull(executor, "executor");
