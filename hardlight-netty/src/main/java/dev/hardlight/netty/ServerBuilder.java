@@ -62,6 +62,8 @@ public final class ServerBuilder<S> {
     public static final long DEFAULT_RECORD_MAX_BYTES_PER_CONNECTION = 64L * 1024 * 1024;
     /** Default cap of all the files of {@link #record(Path)} together: 1 GiB. */
     public static final long DEFAULT_RECORD_MAX_TOTAL_BYTES = 1024L * 1024 * 1024;
+    /** Default of {@link #ioThreads(int)} with {@link #busyPoll(boolean) busy polling}: one spinning thread. */
+    public static final int DEFAULT_BUSY_POLL_IO_THREADS = 1;
 
     private final ServiceDescriptor<S> service;
     private final HandlerFactory<S> factory;
@@ -88,6 +90,9 @@ public final class ServerBuilder<S> {
     private Path recordDirectory;
     private long recordMaxBytesPerConnection;
     private long recordMaxTotalBytes;
+    private int ioThreads;
+    private boolean busyPoll;
+    private boolean inlineNonBlocking;
 
     ServerBuilder(ServiceDescriptor<S> service, HandlerFactory<S> factory) {
         this.service = Objects.requireNonNull(service, "service");
@@ -179,7 +184,8 @@ public final class ServerBuilder<S> {
     /**
      * Where handler methods run. Default: a new virtual thread per call, so handlers may block. A
      * given executor is not shut down by the server. A handler runs on it with its connection's
-     * other calls concurrently.
+     * other calls concurrently. With {@link #inlineNonBlockingHandlers(boolean)}, the methods marked
+     * {@code @NonBlocking} run on the I/O thread instead.
      */
     public ServerBuilder<S> handlerExecutor(Executor executor) {
         this.executor = Objects.requireNonNull(executor, "executor");
@@ -449,6 +455,59 @@ public final class ServerBuilder<S> {
     }
 
     /**
+     * The number of I/O threads (event loops) serving the connections: each connection is served by
+     * one of them for its whole life, its reading, framing and writing (and its handlers marked
+     * non-blocking, with {@link #inlineNonBlockingHandlers(boolean)}). Default: twice the available
+     * processors, or {@value #DEFAULT_BUSY_POLL_IO_THREADS} with {@link #busyPoll(boolean) busy
+     * polling}, where each thread occupies a core. Connections are accepted on one more thread.
+     *
+     * @throws IllegalArgumentException unless positive
+     */
+    public ServerBuilder<S> ioThreads(int threads) {
+        if (threads <= 0) {
+            throw new IllegalArgumentException("ioThreads: " + threads + " (expected: > 0)");
+        }
+        this.ioThreads = threads;
+        return this;
+    }
+
+    /**
+     * Low-latency mode for the I/O threads: while at least one connection is open, they never sleep
+     * waiting for the network; each one polls its sockets and its task queue in a loop, so a message
+     * is read as soon as it arrives and an answer computed on another thread is written without a
+     * wake-up. This saves the wake-up of a sleeping thread on every message (several microseconds,
+     * more on a virtual machine) at a steep price: <b>each I/O thread uses 100% of a core as long as
+     * a connection is open, even with no traffic at all</b> (with no connection open, the threads
+     * sleep; an empty poll yields to other runnable threads). Use it only with spare cores: spinning
+     * threads that compete with each other, or with the handlers, for too few cores make latency
+     * worse, not better. Hence the default of
+     * {@value #DEFAULT_BUSY_POLL_IO_THREADS} I/O thread in this mode ({@link #ioThreads(int)}
+     * changes it). Works on epoll and NIO alike. Default: off.
+     */
+    public ServerBuilder<S> busyPoll(boolean busyPoll) {
+        this.busyPoll = busyPoll;
+        return this;
+    }
+
+    /**
+     * Runs the handler methods marked {@link dev.hardlight.NonBlocking @NonBlocking} directly on the
+     * connection's I/O thread, as soon as their call is read, instead of handing each call to a
+     * virtual thread (the {@link #handlerExecutor(Executor) handler executor}): this saves a thread
+     * hand-off per call. Other methods still run on the handler executor. The guarantees stay the
+     * same: the state changes and events a handler causes are sent before its result, a handler
+     * that throws is answered with an error, answers are written in batches. But a marked handler
+     * that blocks (sleeps, waits for a lock, does I/O, calls another service synchronously) stalls
+     * every connection of its I/O thread meanwhile; the inline calls of an I/O thread run one at a
+     * time, in order; and a cancel or deadline cannot interrupt them (they have answered by the time
+     * the cancel is read). Mark only methods that take microseconds. Default: off (the mark is
+     * ignored).
+     */
+    public ServerBuilder<S> inlineNonBlockingHandlers(boolean inline) {
+        this.inlineNonBlocking = inline;
+        return this;
+    }
+
+    /**
      * Binds and starts accepting connections; returns once the port is bound.
      *
      * @throws IllegalStateException if neither {@link #tls(Tls)} nor {@link #insecurePlaintext()} was
@@ -474,6 +533,7 @@ public final class ServerBuilder<S> {
                 anyOrigin ? OriginPolicy.any() : OriginPolicy.allow(allowedOrigins), handshakeTimeout, maxConnections,
                 maxConnectionsPerAddress, keepAlive, drainTimeout, compressionThreshold,
                 recordDirectory == null ? null
-                        : new ServerRecordings(recordDirectory, recordMaxBytesPerConnection, recordMaxTotalBytes))));
+                        : new ServerRecordings(recordDirectory, recordMaxBytesPerConnection, recordMaxTotalBytes),
+                ioThreads > 0 ? ioThreads : busyPoll ? DEFAULT_BUSY_POLL_IO_THREADS : 0, busyPoll, inlineNonBlocking)));
     }
 }

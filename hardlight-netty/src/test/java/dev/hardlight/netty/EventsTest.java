@@ -41,7 +41,8 @@ class EventsTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private static HardLightServer start(Consumer<ServerBuilder<Chat>> customize) {
-        ServerBuilder<Chat> b = HardLight.server(Chat.class, ChatHandler::new).tls(TestServer.TLS).bind("127.0.0.1", 0);
+        ServerBuilder<Chat> b = LowLatencyMode.server(HardLight.server(Chat.class, ChatHandler::new).tls(TestServer.TLS)
+                .bind("127.0.0.1", 0));
         customize.accept(b);
         return b.start();
     }
@@ -51,11 +52,11 @@ class EventsTest {
     }
 
     private static ChatClient connect(HardLightServer server) {
-        return ChatClient.connect(uri(server), ClientOptions.pinned(server.tlsFingerprint()));
+        return ChatClient.connect(uri(server), LowLatencyMode.client(ClientOptions.pinned(server.tlsFingerprint())));
     }
 
     private static ChatClient connect(HardLightServer server, int eventQueueCapacity) {
-        return ChatClient.connect(uri(server), ClientOptions.pinned(server.tlsFingerprint()).toBuilder()
+        return ChatClient.connect(uri(server), LowLatencyMode.client(ClientOptions.pinned(server.tlsFingerprint())).toBuilder()
                 .eventQueueCapacity(eventQueueCapacity).build());
     }
 

@@ -1,6 +1,7 @@
 package dev.hardlight.netty;
 
 import dev.hardlight.Nullable;
+import dev.hardlight.NonBlocking;
 import dev.hardlight.Rpc;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +40,7 @@ public interface Everything {
 
     char c(char v);
 
+    @NonBlocking
     int i(int v);
 
     long l(long v);
@@ -49,6 +51,7 @@ public interface Everything {
 
     Boxes boxes(Boxes v);
 
+    @NonBlocking
     String string(String v);
 
     byte[] bytes(byte[] v);
@@ -86,6 +89,7 @@ public interface Everything {
 
     UUID uuid(UUID v);
 
+    @NonBlocking
     Kitchen kitchen(Kitchen v);
 
     void nothing(int v);

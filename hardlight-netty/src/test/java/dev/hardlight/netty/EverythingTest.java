@@ -72,9 +72,10 @@ class EverythingTest {
 
     @BeforeAll
     static void start() {
-        server = HardLight.server(Everything.class, c -> new Echo()).tls(TestServer.TLS).bind("127.0.0.1", 0).start();
+        server = LowLatencyMode.server(HardLight.server(Everything.class, c -> new Echo()).tls(TestServer.TLS)
+                .bind("127.0.0.1", 0)).start();
         client = EverythingClient.connect(URI.create("wss://localhost:" + server.port() + "/hl"),
-                ClientOptions.pinned(server.tlsFingerprint()));
+                LowLatencyMode.client(ClientOptions.pinned(server.tlsFingerprint())));
     }
 
     @AfterAll

@@ -61,7 +61,7 @@ class StateSyncTest {
     }
 
     private static HardLightServer server(ServerBuilder<Tally> b) {
-        return b.bind("127.0.0.1", 0).start();
+        return LowLatencyMode.server(b.bind("127.0.0.1", 0)).start();
     }
 
     private static ServerBuilder<Tally> builder() {
@@ -74,7 +74,7 @@ class StateSyncTest {
 
     private static TallyClient connect(HardLightServer server) {
         return TallyClient.connect(URI.create("wss://localhost:" + server.port() + "/hl"),
-                ClientOptions.pinned(server.tlsFingerprint()));
+                LowLatencyMode.client(ClientOptions.pinned(server.tlsFingerprint())));
     }
 
     @Test
@@ -156,7 +156,7 @@ class StateSyncTest {
             client.increment(1);
             assertThat(blocking.get(10, java.util.concurrent.TimeUnit.SECONDS))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("on a HardLight I/O thread");
+                    .hasMessageContaining("on a Netty I/O thread");
             assertThat(async.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(101);
         }
     }
@@ -166,7 +166,7 @@ class StateSyncTest {
         try (HardLightServer server = server(builder().insecurePlaintext());
              RecordingProxy proxy = new RecordingProxy(server.port())) {
             try (TallyClient client = TallyClient.connect(URI.create("ws://127.0.0.1:" + proxy.port() + "/hl"),
-                    ClientOptions.builder().insecurePlaintext().build())) {
+                    LowLatencyMode.client(ClientOptions.builder().insecurePlaintext().build()))) {
                 assertThat(client.hasSecret()).isTrue();
                 client.rename("visible-user-name");
                 client.increment(3);

@@ -47,13 +47,14 @@ final class StubbornHandler implements Counter {
 
     /** A TLS server on a loopback port serving this handler to every connection. */
     HardLightServer serve(java.util.function.Consumer<ServerBuilder<Counter>> customize) {
-        ServerBuilder<Counter> b = HardLight.server(Counter.class, c -> this).tls(TestServer.TLS).bind("127.0.0.1", 0);
+        ServerBuilder<Counter> b = LowLatencyMode.server(HardLight.server(Counter.class, c -> this).tls(TestServer.TLS)
+                .bind("127.0.0.1", 0));
         customize.accept(b);
         return b.start();
     }
 
     static ClientOptions pinned(HardLightServer server) {
-        return ClientOptions.pinned(server.tlsFingerprint());
+        return LowLatencyMode.client(ClientOptions.pinned(server.tlsFingerprint()));
     }
 
     static java.net.URI uri(HardLightServer server) {

@@ -1,6 +1,7 @@
 package dev.hardlight.netty;
 
 import dev.hardlight.ConnectionState;
+import dev.hardlight.NonBlocking;
 import dev.hardlight.Rpc;
 import java.util.List;
 
@@ -12,9 +13,11 @@ public interface Tally {
     record State(int counter, String user, List<String> log) {}
 
     /** Adds to the counter; returns the new value. */
+    @NonBlocking
     int increment(int amount);
 
     /** Changes the user name only. */
+    @NonBlocking
     void rename(String user);
 
     /** Whether the server-side attachment is the expected secret (it stays on the server). */

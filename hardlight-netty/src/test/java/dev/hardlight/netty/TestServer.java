@@ -18,7 +18,7 @@ final class TestServer implements AutoCloseable {
 
     private TestServer(int probeTarget, Consumer<ServerBuilder<Counter>> customize) {
         probe = new CounterHandler.Probe(probeTarget);
-        ServerBuilder<Counter> b = HardLight.server(Counter.class, c -> handler()).tls(TLS).bind("127.0.0.1", 0);
+        ServerBuilder<Counter> b = LowLatencyMode.server(HardLight.server(Counter.class, c -> handler()).tls(TLS).bind("127.0.0.1", 0));
         customize.accept(b);
         server = b.start();
     }
@@ -66,7 +66,7 @@ final class TestServer implements AutoCloseable {
     }
 
     ClientOptions pinned() {
-        return ClientOptions.pinned(server.tlsFingerprint());
+        return LowLatencyMode.client(ClientOptions.pinned(server.tlsFingerprint()));
     }
 
     CounterClient connect() {

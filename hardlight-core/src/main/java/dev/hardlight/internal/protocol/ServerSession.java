@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The server side of one connection's protocol, with no I/O: frames in through {@link #onMessage},
  * frames out through an {@link Outbound}; handler invocations run on the given executor (virtual
- * threads in production, a direct executor in tests).
+ * threads in production, a direct executor in tests), those of methods marked non-blocking on their own
+ * executor, which may run them at once on the thread that delivered the call (the I/O thread).
  *
  * <p>Guarantees every CALL exactly one answer (RESULT or ERROR), unless the connection closes first.
  * A call id is a slot below the negotiated in-flight limit; a call reusing a busy slot or beyond the
@@ -45,6 +46,8 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     private final S handler;
     private final Outbound out;
     private final Executor executor;
+    /** Runs the methods marked {@code @NonBlocking}: {@link #executor} unless the transport runs them inline. */
+    private final Executor nonBlockingExecutor;
     private final String logPrefix;
     private final int maxInFlight;
     private final int maxMessageSize;
@@ -69,11 +72,12 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     public ServerSession(ServiceDescriptor<S> service, S handler, Outbound out, Executor executor,
                          int maxInFlight, int maxMessageSize, String logPrefix) {
         this(service, handler, newState(service, out), new SessionFeatures(out, java.util.Set.of()), out, executor,
-                maxInFlight, maxMessageSize, logPrefix);
+                executor, maxInFlight, maxMessageSize, logPrefix);
     }
 
     private ServerSession(ServiceDescriptor<S> service, S handler, ServerState<?> state, SessionFeatures features,
-                          Outbound out, Executor executor, int maxInFlight, int maxMessageSize, String logPrefix) {
+                          Outbound out, Executor executor, Executor nonBlockingExecutor, int maxInFlight,
+                          int maxMessageSize, String logPrefix) {
         if (maxInFlight < 1 || maxInFlight > 65_535) {
             throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: 1..65535)");
         }
@@ -81,6 +85,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
         this.handler = handler;
         this.out = out;
         this.executor = executor;
+        this.nonBlockingExecutor = nonBlockingExecutor;
         this.maxInFlight = maxInFlight;
         this.maxMessageSize = maxMessageSize;
         this.logPrefix = logPrefix;
@@ -121,6 +126,19 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     public static <S> ServerSession<S> open(ServiceDescriptor<S> service, HandlerFactory<S> factory, TopicRegistry<?> topics,
                                             Admission admission, Outbound out, Executor executor,
                                             int maxInFlight, int maxMessageSize, String logPrefix) {
+        return open(service, factory, topics, admission, out, executor, executor, maxInFlight, maxMessageSize, logPrefix);
+    }
+
+    /**
+     * Opens a session whose methods marked {@code @NonBlocking} run on {@code nonBlockingExecutor}:
+     * {@code Runnable::run} runs them inline, on the thread that calls {@link #onMessage} (the
+     * connection's I/O thread), before that call returns. Their answers still go through the
+     * {@link Outbound}, after whatever state delta or event they caused, as on any other thread.
+     */
+    public static <S> ServerSession<S> open(ServiceDescriptor<S> service, HandlerFactory<S> factory, TopicRegistry<?> topics,
+                                            Admission admission, Outbound out, Executor executor,
+                                            Executor nonBlockingExecutor, int maxInFlight, int maxMessageSize,
+                                            String logPrefix) {
         ServerState<?> state = newState(service, out);
         SessionFeatures features = new SessionFeatures(out, admission.features());
         SessionSubscriptions subscriptions = new SessionSubscriptions(topics);
@@ -135,8 +153,8 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
             subscriptions.close(); // whatever the factory subscribed must not outlive the refused connection
             throw e;
         }
-        ServerSession<S> session = new ServerSession<>(service, handler, state, features, out, executor, maxInFlight,
-                maxMessageSize, logPrefix);
+        ServerSession<S> session = new ServerSession<>(service, handler, state, features, out, executor,
+                nonBlockingExecutor, maxInFlight, maxMessageSize, logPrefix);
         session.connection = connection;
         session.subscriptions = subscriptions;
         return session;
@@ -338,7 +356,9 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
         }
         inFlight.incrementAndGet();
         try {
-            executor.execute(inv);
+            // Inline (a direct executor), the handler runs here and has answered when this returns: no
+            // cancel can reach it meanwhile, as cancels arrive on this same thread.
+            (method.nonBlocking() ? nonBlockingExecutor : executor).execute(inv);
         } catch (RejectedExecutionException e) {
             inv.args.release();
             finish(callId, inv, error(callId, Status.UNAVAILABLE, "server is shutting down", 0));

@@ -17,13 +17,14 @@ import java.time.Duration;
  * @param compressionThreshold permessage-deflate: the smallest message compressed; -1: compression off
  * @param localAddress the address the socket binds to before connecting, or {@code null} for any
  * @param recording where to record the connection's bytes, or {@code null} for nowhere
+ * @param ioThreads the event loops the connection runs on (shared, or the application's)
  */
 public record ClientConfig(URI uri, ServiceDescriptor<?> service, SslContext sslContext, TrustMode trustMode,
                            int maxInFlight, Duration connectTimeout, int eventQueueCapacity,
                            java.util.List<java.util.Map.Entry<String, String>> headers, KeepAlive keepAlive,
                            Duration defaultDeadline, int compressionThreshold,
                            java.net.InetAddress localAddress,
-                           RecordingConfig recording) {
+                           RecordingConfig recording, IoThreads ioThreads) {
 
     /**
      * The configuration of a client's {@code n}-th connection (1 for the first): the same, but for the
@@ -40,6 +41,6 @@ public record ClientConfig(URI uri, ServiceDescriptor<?> service, SslContext ssl
         String numbered = dot > 0 ? name.substring(0, dot) + "-" + n + name.substring(dot) : name + "-" + n;
         return new ClientConfig(uri, service, sslContext, trustMode, maxInFlight, connectTimeout, eventQueueCapacity,
                 headers, keepAlive, defaultDeadline, compressionThreshold, localAddress,
-                new RecordingConfig(file.resolveSibling(numbered), recording.maxBytes()));
+                new RecordingConfig(file.resolveSibling(numbered), recording.maxBytes()), ioThreads);
     }
 }

@@ -154,7 +154,7 @@ public final class NettyRpcChannel implements RpcChannel {
             throw new RpcException(Status.UNAVAILABLE, "cannot connect to " + target() + ": unknown host", e);
         }
         Bootstrap b = new Bootstrap()
-                .group(Transports.clientGroup())
+                .group(config.ioThreads())
                 .channel(Transports.clientChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
@@ -434,27 +434,16 @@ public final class NettyRpcChannel implements RpcChannel {
     }
 
     /**
-     * A blocking call on an I/O thread of the client's event loop group (from a state or event listener,
-     * say) would wait for an answer only that thread could read: refuse it instead of hanging forever.
+     * A blocking call on a Netty I/O thread would stall every connection of that thread, and wait for
+     * ever when the answer must be read by that very thread: from a client's state, event or connection
+     * listener (the client's own thread), or from a server handler run inline ({@code @NonBlocking})
+     * that calls a service on the same event loop. Refuse it instead.
      */
-    private void checkNotOnAnIoThread(MethodDescriptor<?> method) {
-        Channel ch = channel;
-        if (ch != null) {
-            checkNotOnAnIoThread(ch.eventLoop().parent(), method);
-        }
-    }
-
-    /** Refuses a blocking call on an I/O thread of {@code group} (see above). */
-    static void checkNotOnAnIoThread(io.netty.channel.EventLoopGroup group, MethodDescriptor<?> method) {
-        if (!(Thread.currentThread() instanceof io.netty.util.concurrent.FastThreadLocalThread)) {
-            return;
-        }
-        for (io.netty.util.concurrent.EventExecutor loop : group) {
-            if (loop.inEventLoop()) {
-                throw new IllegalStateException("blocking call of " + method.name() + " on a HardLight I/O thread would "
-                        + "wait forever for an answer only this thread can read: use " + method.name()
-                        + "Async (callAsync) from listeners");
-            }
+    static void checkNotOnAnIoThread(MethodDescriptor<?> method) {
+        if (io.netty.util.internal.ThreadExecutorMap.currentExecutor() != null) {
+            throw new IllegalStateException("blocking call of " + method.name() + " on a Netty I/O thread would stall it, "
+                    + "and wait forever for an answer only this thread can read: use " + method.name()
+                    + "Async (callAsync) from listeners and non-blocking handlers");
         }
     }
 

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running HardLight server on Netty: one acceptor thread, a group of event loops for the
- * connections, a virtual thread per call (unless the builder gave an executor). Every accepted TCP
+ * connections (busy-polling if configured), a virtual thread per call (unless the builder gave an
+ * executor; methods marked non-blocking run on the event loop if configured). Every accepted TCP
  * connection passes the {@link ConnectionLimits} and the handshake timeout before it upgrades, and
  * the keepalive afterwards.
  *
@@ -67,8 +68,10 @@ public final class NettyServer<S> {
 
     private final ServerConfig<S> config;
     private final EventLoopGroup acceptor;
-    private final EventLoopGroup workers;
+    private final IoThreads workers;
     private final Executor executor;
+    /** Where methods marked non-blocking run: inline on the event loop, or {@link #executor}. */
+    private final Executor nonBlockingExecutor;
     private final WebSocketDecoderConfig decoderConfig;
     private final ChannelGroup channels = new DefaultChannelGroup("hardlight", GlobalEventExecutor.INSTANCE);
     /** Upgraded connections and their sessions. */
@@ -96,8 +99,11 @@ public final class NettyServer<S> {
                 .closeOnProtocolViolation(true)
                 .build();
         executor = config.executor() != null ? config.executor() : new VirtualThreadPerCall(executorClosed);
+        nonBlockingExecutor = config.inlineNonBlocking() ? Runnable::run : executor;
+        // Accepting is not on the path of a call: the acceptor sleeps when idle, busy polling or not.
         acceptor = Transports.newGroup(1, "hl-accept", false);
-        workers = Transports.newGroup(0, "hl-server", false);
+        workers = IoThreads.create(config.ioThreads(), config.busyPoll() ? "hl-server-spin" : "hl-server", false,
+                config.busyPoll());
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptor, workers)
                 .channel(Transports.serverChannel())
@@ -129,9 +135,11 @@ public final class NettyServer<S> {
      */
     public static <S> NettyServer<S> start(ServerConfig<S> config) {
         NettyServer<S> server = new NettyServer<>(config);
-        log.info("HardLight server for {} listening on {}{} ({}, {}, {})", config.service().name(),
+        log.info("HardLight server for {} listening on {}{} ({}, {}, {}, {} I/O threads{}{})", config.service().name(),
                 describe(server.address()), config.path(), config.sslContext() == null ? "PLAINTEXT" : "TLS",
-                Transports.name(), config.sslContext() == null ? "no TLS" : TlsContexts.providerName());
+                Transports.name(), config.sslContext() == null ? "no TLS" : TlsContexts.providerName(),
+                server.workers.threads(), config.busyPoll() ? ", busy-polling" : "",
+                config.inlineNonBlocking() ? ", non-blocking handlers inline" : "");
         return server;
     }
 
@@ -230,6 +238,10 @@ public final class NettyServer<S> {
 
     Executor executor() {
         return executor;
+    }
+
+    Executor nonBlockingExecutor() {
+        return nonBlockingExecutor;
     }
 
     void opened(ChannelOutbound out, ServerSession<?> session) {

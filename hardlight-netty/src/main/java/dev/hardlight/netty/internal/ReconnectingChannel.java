@@ -265,8 +265,14 @@ public final class ReconnectingChannel implements RpcChannel, NettyRpcChannel.Ow
         }
     }
 
-    /** Answers that another attempt would get again: the server refuses this client or its contract. */
-    private static boolean hopeless(RpcException e) {
+    /**
+     * Answers that another attempt would get again: the server refuses this client or its contract, or
+     * the application closed the client's I/O threads ({@code ClientGroup}).
+     */
+    private boolean hopeless(RpcException e) {
+        if (config.ioThreads().refusesNewChannels()) {
+            return true;
+        }
         return switch (e.status()) {
             case INCOMPATIBLE, UNAUTHENTICATED, PERMISSION_DENIED, NOT_FOUND -> true;
             default -> false;
@@ -405,7 +411,7 @@ public final class ReconnectingChannel implements RpcChannel, NettyRpcChannel.Ow
     @Override
     @SuppressWarnings("unchecked")
     public <R> R call(MethodDescriptor<R> method, ArgumentWriter args, Duration deadline) throws Exception {
-        NettyRpcChannel.checkNotOnAnIoThread(Transports.clientGroup(), method);
+        NettyRpcChannel.checkNotOnAnIoThread(method);
         Duration d = deadline != null ? deadline : config.defaultDeadline();
         return (R) invoke(method, args, d, d == null ? 0 : System.nanoTime() + saturatedNanos(d), null);
     }

@@ -27,6 +27,9 @@ import java.util.concurrent.Executor;
  * @param drainTimeout how long a graceful shutdown waits for the calls in flight
  * @param compressionThreshold permessage-deflate: the smallest message compressed; -1: compression off
  * @param recordings where and how much to record of each connection, or {@code null} for nothing
+ * @param ioThreads event loops for the connections; 0: Netty's default (twice the available processors)
+ * @param busyPoll whether the connections' event loops poll without sleeping while connections are open
+ * @param inlineNonBlocking whether methods marked {@code @NonBlocking} run on the connection's event loop
  */
 public record ServerConfig<S>(ServiceDescriptor<S> service, HandlerFactory<S> factory, SslContext sslContext,
                               String tlsFingerprint, String host, int port, String path, int maxInFlight,
@@ -34,4 +37,5 @@ public record ServerConfig<S>(ServiceDescriptor<S> service, HandlerFactory<S> fa
                               SlowConsumer slowConsumer, Authenticator authenticator, OriginPolicy originPolicy,
                               Duration handshakeTimeout, int maxConnections, int maxConnectionsPerAddress,
                               KeepAlive keepAlive, Duration drainTimeout, int compressionThreshold,
-                              ServerRecordings recordings) {}
+                              ServerRecordings recordings,
+                              int ioThreads, boolean busyPoll, boolean inlineNonBlocking) {}

@@ -279,7 +279,7 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
         ServerSession<S> session;
         try {
             session = ServerSession.open(config.service(), config.factory(), server.topics(), admission, out,
-                    server.executor(), config.maxInFlight(), config.maxMessageSize(), prefix);
+                    server.executor(), server.nonBlockingExecutor(), config.maxInFlight(), config.maxMessageSize(), prefix);
         } catch (Throwable t) {
             log.warn("{}the handler factory failed, closing with 1011", prefix, t);
             ctx.pipeline().remove(this);

@@ -3,8 +3,8 @@ package dev.hardlight.netty.internal;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.SelectStrategyFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -12,11 +12,11 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
+import java.nio.channels.spi.SelectorProvider;
 
 /**
- * The native transport when there is one (epoll on Linux), NIO otherwise; and the event loop group
- * shared by every client of the process. Thread-safe.
+ * The native transport when there is one (epoll on Linux), NIO otherwise; and the event loop groups
+ * shared by the clients of the process. Thread-safe.
  */
 public final class Transports {
     private Transports() {}
@@ -25,7 +25,12 @@ public final class Transports {
 
     /** Holder idiom: the shared client group is made on first use only. */
     private static final class SharedClientGroup {
-        static final EventLoopGroup GROUP = newGroup(0, "hl-client", true);
+        static final IoThreads GROUP = IoThreads.create(0, "hl-client", true, false);
+    }
+
+    /** The same for the shared busy-poll client group: one thread, spinning while a connection is open. */
+    private static final class SharedBusyPollGroup {
+        static final IoThreads GROUP = IoThreads.create(1, "hl-client-spin", true, true);
     }
 
     /** Whether the epoll transport is used. */
@@ -38,18 +43,26 @@ public final class Transports {
         return EPOLL ? "epoll" : "nio";
     }
 
-    private static IoHandlerFactory ioHandlerFactory() {
-        return EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    static IoHandlerFactory ioHandlerFactory(boolean epoll, SelectStrategyFactory strategy) {
+        return epoll ? EpollIoHandler.newFactory(0, strategy) : NioIoHandler.newFactory(SelectorProvider.provider(), strategy);
     }
 
-    /** A new group of {@code threads} event loops (0: Netty's default, twice the cores). */
+    /** A new group of {@code threads} event loops (0: Netty's default, twice the cores) that sleep when idle. */
     public static EventLoopGroup newGroup(int threads, String namePrefix, boolean daemon) {
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(namePrefix, daemon), ioHandlerFactory());
+        return IoThreads.create(threads, namePrefix, daemon, false);
     }
 
-    /** The group every client connection of this process runs on: daemon threads, never shut down. */
-    public static EventLoopGroup clientGroup() {
+    /** The group every client connection of this process runs on by default: daemon threads, never shut down. */
+    public static IoThreads clientGroup() {
         return SharedClientGroup.GROUP;
+    }
+
+    /**
+     * The group of the clients that ask for busy polling without a group of their own: one daemon
+     * thread, made on first use, never shut down; it spins only while one of its connections is open.
+     */
+    public static IoThreads busyPollClientGroup() {
+        return SharedBusyPollGroup.GROUP;
     }
 
     public static Class<? extends ServerChannel> serverChannel() {

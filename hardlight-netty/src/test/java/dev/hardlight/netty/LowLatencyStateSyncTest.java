@@ -1,0 +1,7 @@
+package dev.hardlight.netty;
+
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** {@link StateSyncTest} in low-latency mode: busy-polling server and client, handlers marked non-blocking inline. */
+@ExtendWith(LowLatencyMode.class)
+class LowLatencyStateSyncTest extends StateSyncTest {}
