@@ -17,8 +17,10 @@ import java.util.Objects;
  * Entry points of the Netty transport: {@link #server} to serve a service, {@link #connect} to call
  * one. Generated clients call {@link #connect} ({@code CounterClient.connect(uri, options)}).
  *
- * <p>Thread-safe. Connections use epoll when available (NIO otherwise); all clients of a process share
- * one group of daemon event loop threads, made on first connect.
+ * <p>Thread-safe. Connections use epoll when available (NIO otherwise). By default all clients of a
+ * process share one group of daemon event loop threads, made on first connect; a client can run on the
+ * process's busy-polling thread instead ({@link ClientOptions.Builder#busyPoll(boolean)}), or on
+ * threads the application owns and shares between clients ({@link ClientOptions.Builder#group(ClientGroup)}).
  */
 public final class HardLight {
     private HardLight() {}

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A client connection: an {@link RpcChannel} over one TLS WebSocket, driving a {@link ClientSession}.
  * Calls are encoded on the caller's thread and written through the connection's write queue;
- * answers are decoded on the shared client event loop. Once open, a {@link KeepAliveHandler} pings a
+ * answers are decoded on the connection's event loop (of the group its options chose). Once open, a {@link KeepAliveHandler} pings a
  * silent server and gives the connection up (CONNECTION_LOST) after the idle timeout.
  *
  * <p>Thread-safe.
