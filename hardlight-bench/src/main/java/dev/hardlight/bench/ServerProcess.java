@@ -1,0 +1,77 @@
+package dev.hardlight.bench;
+
+import dev.hardlight.EventEmitter;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * The server of the fan-out and idle-connection scenarios, in a JVM of its own: 10,000 connections
+ * need 20,000 file descriptors with both ends in one process, more than this machine's hard limit
+ * allows; and a fresh JVM holding nothing but the server makes its heap per connection readable.
+ * Driven by lines on standard input, answering on standard output:
+ * <pre>
+ *   (start)  READY port
+ *   HEAP     HEAP usedBytes       heap in use after full GCs
+ *   COUNT    COUNT subscribers    subscribed connections (HardLight) or open streams (gRPC)
+ *   EMIT     EMITTED n            one tick emitted to every subscriber; n recipients
+ *   QUIT     (exits)
+ * </pre>
+ * Arguments: {@code hardlight|grpc} and the TLS directory (or {@code plain}).
+ */
+public final class ServerProcess {
+    private ServerProcess() {}
+
+    public static void main(String[] args) throws Exception {
+        String system = args[0];
+        BenchTls tls = args[1].equals("plain") ? null : BenchTls.open(Path.of(args[1]));
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        HardLightSystem hardlight = null;
+        GrpcSystem grpc = null;
+        EventEmitter<Tick> emitter = null;
+        if (system.equals("hardlight")) {
+            hardlight = new HardLightSystem(Mode.DEFAULT, tls);
+            emitter = hardlight.server().events(Tick.class);
+            out.println("READY " + hardlight.server().port());
+        } else {
+            grpc = new GrpcSystem(Mode.DIRECT, tls);
+            out.println("READY " + grpc.port());
+        }
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null && !line.equals("QUIT")) {
+            switch (line) {
+                case "HEAP" -> out.println("HEAP " + usedHeapAfterGc());
+                case "COUNT" -> out.println("COUNT " + (hardlight != null
+                        ? hardlight.server().subscriptionCount() : grpc.streamCount()));
+                case "EMIT" -> {
+                    int n = hardlight != null
+                            ? emitter.emit(IncrementerHandler.FANOUT, new Tick.At(System.nanoTime()))
+                            : grpc.emit(System.nanoTime());
+                    out.println("EMITTED " + n);
+                }
+                default -> out.println("ERROR unknown command " + line);
+            }
+        }
+        // Exit without closing: the parent is done with the connections.
+        Runtime.getRuntime().halt(0);
+    }
+
+    /** Heap in use once garbage is collected: full GCs until the figure settles. */
+    static long usedHeapAfterGc() throws InterruptedException {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(100);
+            long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            if (Math.abs(now - used) < 64 * 1024) {
+                return Math.min(now, used);
+            }
+            used = Math.min(used, now);
+        }
+        return used;
+    }
+}
