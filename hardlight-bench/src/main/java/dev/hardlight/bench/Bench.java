@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code ./hardlight bench [--quick] [--only=unary,busy-poll,fanout,codec] [--plaintext=false]
- * [--warmup=SECONDS] [--measure=SECONDS] [--fanout=1000,10000] [--out=DIR]}: runs every system side by
+ * {@code ./hardlight bench [--quick] [--only=unary,busy-poll,fanout,codec] [--systems=hardlight,grpc,netty-ws,tcp]
+ * [--plaintext=false] [--warmup=SECONDS] [--measure=SECONDS] [--loops=1x64,1x256,100x32] [--fanout=1000,10000]
+ * [--out=DIR]}: runs every system side by
  * side in this JVM (the fan-out and idle-connection servers in a child JVM each), then prints the ratio
  * table and writes {@code results.json} and {@code latency.svg} to the output directory
  * ({@code hardlight-bench/target/bench} by default). See {@code docs/benchmarks.md}.
@@ -48,6 +49,15 @@ public final class Bench {
                     throw new IllegalArgumentException("--only: " + value + " (expected: some of " + Settings.ALL + ")");
                 }
                 s = s.withSections(sections);
+            } else if (a.startsWith("--systems=")) {
+                Set<String> systems = new LinkedHashSet<>(Arrays.asList(value.split(",")));
+                if (!Settings.SYSTEMS.containsAll(systems)) {
+                    throw new IllegalArgumentException("--systems: " + value + " (expected: some of " + Settings.SYSTEMS + ")");
+                }
+                s = s.withSystems(systems);
+            } else if (a.startsWith("--loops=")) {
+                s = s.withLoops(Arrays.stream(value.split(",")).map(l -> l.split("x"))
+                        .map(l -> new int[] {Integer.parseInt(l[0]), Integer.parseInt(l[1])}).toArray(int[][]::new));
             } else if (a.startsWith("--plaintext=")) {
                 s = s.withPlaintext(Boolean.parseBoolean(value));
             } else if (a.startsWith("--warmup=")) {
@@ -87,6 +97,17 @@ public final class Bench {
         log.println(Machine.describe());
         tls = BenchTls.create(settings.outDir());
         LoadDriver driver = new LoadDriver(settings.warmup(), settings.measure());
+        if (settings.sections().contains("unary") && settings.warmup().toMillis() >= 2_000) {
+            // Long runs: every system once, unrecorded, so that the JIT has compiled the code systems
+            // share (Netty, TLS) before any is measured, and the first measured is not at a disadvantage.
+            log.println("JIT warm-up pass: every system, 1 connection x 64 outstanding, " + settings.warmup().toMillis() + " ms each");
+            LoadDriver pass = new LoadDriver(settings.warmup(), Duration.ofMillis(200));
+            unaryWarmup("hardlight", pass, () -> new HardLightSystem(Mode.DIRECT, tls));
+            unaryWarmup("hardlight", pass, () -> new HardLightSystem(Mode.DEFAULT, tls));
+            unaryWarmup("grpc", pass, () -> new GrpcSystem(Mode.DIRECT, tls));
+            unaryWarmup("grpc", pass, () -> new GrpcSystem(Mode.DEFAULT, tls));
+            unaryWarmup("netty-ws", pass, () -> new NettyWsSystem(false, tls));
+        }
         if (settings.sections().contains("unary")) {
             for (boolean secure : settings.plaintext() ? new boolean[] {true, false} : new boolean[] {true}) {
                 BenchTls t = secure ? tls : null;
@@ -115,12 +136,15 @@ public final class Bench {
             ServerScenarios servers = new ServerScenarios(settings.fanoutSizes(), settings.fanoutWarmupRounds(),
                     settings.fanoutRounds(), settings.childHeap());
             for (String system : List.of("hardlight", "grpc")) {
+                if (!settings.systems().contains(system)) {
+                    continue;
+                }
                 step(system + " fan-out and idle connections", () -> {
                     servers.run(system, tls, figures, scalars);
                     for (Figure f : figures) {
                         if (f.system().equals(system) && f.scenario().startsWith("fanout")) {
-                            log.printf("  %-10s %-14s %,12.0f deliveries/s  p50 %,9.0f us  p99 %,9.0f us%n",
-                                    system, f.scenario(), f.rate(), f.p50(), f.p99());
+                            log.printf("  %-10s %-14s %,12.0f deliveries/s  p50 %,9.0f us  p99 %,9.0f us  cpu %,5.1f us/delivery%n",
+                                    system, f.scenario(), f.rate(), f.p50(), f.p99(), f.cpuUs());
                         }
                     }
                 });
@@ -162,6 +186,9 @@ public final class Bench {
     }
 
     private void unary(String system, Mode mode, BenchTls t, LoadDriver driver, SystemFactory factory) {
+        if (!settings.systems().contains(system)) {
+            return;
+        }
         String label = system + " " + mode.label + (t != null ? " TLS" : " plaintext");
         step(label, () -> {
             System.gc();
@@ -174,7 +201,21 @@ public final class Bench {
         });
     }
 
+    private void unaryWarmup(String system, LoadDriver pass, SystemFactory factory) {
+        if (!settings.systems().contains(system)) {
+            return;
+        }
+        step(system + " warm-up", () -> {
+            try (RpcSystem s = factory.create()) {
+                pass.closedLoop(s, 1, 64);
+            }
+        });
+    }
+
     private void floor(String mode, LoadDriver driver, boolean spin) {
+        if (!settings.systems().contains("tcp")) {
+            return;
+        }
         step("tcp " + mode, () -> {
             try (RpcSystem s = new TcpPingPong(spin)) {
                 record(driver.sequential(s).figure("tcp", mode, false, "sequential"));
@@ -187,6 +228,9 @@ public final class Bench {
      * is a closed loop of one call driven from the completion callback (no user thread to wake).
      */
     private void busyPoll(String system, BenchTls t, LoadDriver driver, SystemFactory factory) {
+        if (!settings.systems().contains(system)) {
+            return;
+        }
         String mode = Mode.BUSY_POLL.label;
         step(system + " busy-poll" + (t != null ? " TLS" : " plaintext"), () -> {
             System.gc();
@@ -199,7 +243,7 @@ public final class Bench {
 
     private void record(Figure f) {
         figures.add(f);
-        log.printf("  %-22s %-9s %-10s %,11.0f /s  p50 %,8.1f us  p99 %,8.1f us  p99.9 %,8.1f us%n",
-                f.label(), f.tls() ? "TLS" : "plaintext", f.scenario(), f.rate(), f.p50(), f.p99(), f.p999());
+        log.printf("  %-22s %-9s %-10s %,11.0f /s  p50 %,8.1f us  p99 %,8.1f us  p99.9 %,8.1f us  cpu %,6.1f us/call%n",
+                f.label(), f.tls() ? "TLS" : "plaintext", f.scenario(), f.rate(), f.p50(), f.p99(), f.p999(), f.cpuUs());
     }
 }

@@ -1,5 +1,6 @@
 package dev.hardlight.bench;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,7 @@ final class LoadDriver {
             while (System.nanoTime() < warmEnd) {
                 check(conn.callBlocking(i), i++);
             }
+            long cpu0 = cpuNanos();
             long start = System.nanoTime();
             long end = start + measure.toNanos();
             long now = start;
@@ -47,7 +49,7 @@ final class LoadDriver {
                 h.recordValue(now - t0);
                 n++;
             }
-            return new Result(n * 1e9 / (now - start), h);
+            return new Result(n * 1e9 / (now - start), h, (cpuNanos() - cpu0) / 1e3 / n);
         }
     }
 
@@ -74,11 +76,13 @@ final class LoadDriver {
                 }
             }
             Thread.sleep(warmup.toMillis());
+            long cpu0 = cpuNanos();
             loop.recording = true;
             long start = System.nanoTime();
             Thread.sleep(measure.toMillis());
             loop.recording = false;
             long end = System.nanoTime();
+            long cpu = cpuNanos() - cpu0;
             loop.stopping = true;
             if (!loop.drained.await(20, TimeUnit.SECONDS)) {
                 throw new IllegalStateException(loop.drained.getCount() + " calls still in flight 20 s after the run");
@@ -87,7 +91,8 @@ final class LoadDriver {
                 throw new IllegalStateException(loop.failures.sum() + " calls failed");
             }
             Histogram h = loop.histogram.copy();
-            return new Result(loop.completed.sum() * 1e9 / (end - start), h);
+            long calls = loop.completed.sum();
+            return new Result(calls * 1e9 / (end - start), h, cpu / 1e3 / calls);
         } finally {
             for (RpcSystem.Conn conn : conns) {
                 conn.close();
@@ -128,14 +133,19 @@ final class LoadDriver {
         }
     }
 
-    /** Calls per second and the latency histogram (nanoseconds). */
-    record Result(double rate, Histogram histogram) {
+    /** CPU time used by this process so far, all threads. */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Calls per second, the latency histogram (nanoseconds) and the process's CPU microseconds per call. */
+    record Result(double rate, Histogram histogram, double cpuUs) {
         Figure figure(String system, String mode, boolean tls, String scenario) {
             return new Figure(system, mode, tls, scenario, rate,
                     histogram.getValueAtPercentile(50) / 1e3,
                     histogram.getValueAtPercentile(99) / 1e3,
                     histogram.getValueAtPercentile(99.9) / 1e3,
-                    histogram.getTotalCount());
+                    histogram.getTotalCount(), cpuUs);
         }
     }
 }

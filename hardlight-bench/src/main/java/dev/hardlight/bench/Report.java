@@ -125,7 +125,7 @@ final class Report {
                         ? List.of(new Object[] {"p50 us", (Metric) Figure::p50}, new Object[] {"p99 us", (Metric) Figure::p99},
                                 new Object[] {"p99.9 us", (Metric) Figure::p999}, new Object[] {"calls/s", (Metric) Figure::rate})
                         : List.of(new Object[] {"calls/s", (Metric) Figure::rate}, new Object[] {"p50 us", (Metric) Figure::p50},
-                                new Object[] {"p99 us", (Metric) Figure::p99});
+                                new Object[] {"p99 us", (Metric) Figure::p99}, new Object[] {"cpu us", (Metric) Figure::cpuUs});
                 for (Object[] m : metrics) {
                     Metric metric = (Metric) m[1];
                     out.printf("%-11s %-8s|%12s %12s %6s %12s %6s |%12s %12s %6s%n", sc, m[0],
@@ -170,7 +170,8 @@ final class Report {
                 Figure h = find("hardlight", "", true, "fanout-" + n);
                 Figure g = find("grpc", "", true, "fanout-" + n);
                 for (Object[] m : List.of(new Object[] {"deliveries/s", (Metric) Figure::rate},
-                        new Object[] {"p50 us", (Metric) Figure::p50}, new Object[] {"p99 us", (Metric) Figure::p99})) {
+                        new Object[] {"p50 us", (Metric) Figure::p50}, new Object[] {"p99 us", (Metric) Figure::p99},
+                        new Object[] {"cpu us/deliv", (Metric) Figure::cpuUs})) {
                     Metric metric = (Metric) m[1];
                     out.printf("%-13s %-13s|%12s %12s %6s%n", "fanout-" + n, m[0], num(h, metric), num(g, metric),
                             rat(ratio(h, g, metric)));
@@ -245,7 +246,8 @@ final class Report {
                     .append(", \"p50_us\": ").append(number(f.p50()))
                     .append(", \"p99_us\": ").append(number(f.p99()))
                     .append(", \"p999_us\": ").append(number(f.p999()))
-                    .append(", \"count\": ").append(f.count()).append('}')
+                    .append(", \"count\": ").append(f.count())
+                    .append(", \"cpu_us_per_call\": ").append(number(f.cpuUs())).append('}')
                     .append(i < figures.size() - 1 ? ",\n" : "\n");
         }
         j.append("  ],\n  \"scalars\": [\n");

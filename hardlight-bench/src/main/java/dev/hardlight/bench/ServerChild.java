@@ -20,7 +20,13 @@ final class ServerChild implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xms" + maxHeap, "-Xmx" + maxHeap,
                 "--enable-native-access=ALL-UNNAMED", "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
-                "-cp", System.getProperty("java.class.path"),
+                "-cp", System.getProperty("java.class.path")));
+        // HL_BENCH_CHILD_JVM_OPTS: extra flags for the server JVM (a flight recording, say); %s is the system.
+        String extra = System.getenv("HL_BENCH_CHILD_JVM_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.replace("%s", system).trim().split("\\s+")));
+        }
+        cmd.addAll(List.of(
                 ServerProcess.class.getName(), system, tls == null ? "plain" : tls.dir.toString()));
         process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         commands = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
@@ -36,6 +42,9 @@ final class ServerChild implements AutoCloseable {
 
     private String expect(String word) throws IOException {
         String line = answers.readLine();
+        while (line != null && line.startsWith("[")) {
+            line = answers.readLine(); // the JVM's own log lines (a flight recording's, say)
+        }
         if (line == null || !line.startsWith(word + " ")) {
             throw new IOException("server process said '" + line + "' (expected: " + word + " ...)");
         }

@@ -18,6 +18,7 @@ import java.nio.file.Path;
  *   HEAP     HEAP usedBytes       heap in use after full GCs
  *   COUNT    COUNT subscribers    subscribed connections (HardLight) or open streams (gRPC)
  *   EMIT     EMITTED n            one tick emitted to every subscriber; n recipients
+ *   CPU      CPU nanos            CPU time this process has used
  *   QUIT     (exits)
  * </pre>
  * Arguments: {@code hardlight|grpc} and the TLS directory (or {@code plain}).
@@ -40,11 +41,16 @@ public final class ServerProcess {
             grpc = new GrpcSystem(Mode.DIRECT, tls);
             out.println("READY " + grpc.port());
         }
+        int heaps = 0;
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null && !line.equals("QUIT")) {
             switch (line) {
-                case "HEAP" -> out.println("HEAP " + usedHeapAfterGc());
+                case "HEAP" -> {
+                    out.println("HEAP " + usedHeapAfterGc());
+                    histogram(system, ++heaps);
+                }
+                case "CPU" -> out.println("CPU " + LoadDriver.cpuNanos());
                 case "COUNT" -> out.println("COUNT " + (hardlight != null
                         ? hardlight.server().subscriptionCount() : grpc.streamCount()));
                 case "EMIT" -> {
@@ -56,8 +62,24 @@ public final class ServerProcess {
                 default -> out.println("ERROR unknown command " + line);
             }
         }
-        // Exit without closing: the parent is done with the connections.
-        Runtime.getRuntime().halt(0);
+        // Exit without closing: the parent is done with the connections (shutdown hooks run, so a
+        // flight recording is written).
+        System.exit(0);
+    }
+
+    /**
+     * With HL_BENCH_HISTO=dir set, writes the class histogram of the live heap (what holds the
+     * memory of idle connections) to {@code dir/histo-<system>-<n>.txt}.
+     */
+    private static void histogram(String system, int n) throws Exception {
+        String dir = System.getenv("HL_BENCH_HISTO");
+        if (dir == null) {
+            return;
+        }
+        Object text = ManagementFactory.getPlatformMBeanServer().invoke(
+                new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        java.nio.file.Files.writeString(Path.of(dir, "histo-" + system + "-" + n + ".txt"), String.valueOf(text));
     }
 
     /** Heap in use once garbage is collected: full GCs until the figure settles. */

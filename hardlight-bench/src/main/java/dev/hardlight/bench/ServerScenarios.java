@@ -103,7 +103,7 @@ final class ServerScenarios {
                 if (count != size) {
                     throw new IllegalStateException(system + ": " + count + " subscribers (expected: " + size + ")");
                 }
-                figures.add(fanout(child, system, tls != null, size));
+                figures.add(fanout(child, system, tls != null, size, scalars));
             }
         } finally {
             // The server process is gone: connections are reset, closing them is quick.
@@ -119,12 +119,18 @@ final class ServerScenarios {
         }
     }
 
-    private Figure fanout(ServerChild child, String system, boolean tls, int size) throws Exception {
+    private Figure fanout(ServerChild child, String system, boolean tls, int size, List<Scalar> scalars) throws Exception {
         Histogram all = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         long deliveries = 0;
         long busyNanos = 0;
+        long serverCpu0 = 0;
+        long clientCpu0 = 0;
         for (int i = 0; i < warmupRounds + rounds; i++) {
             boolean record = i >= warmupRounds;
+            if (i == warmupRounds) {
+                serverCpu0 = Long.parseLong(child.ask("CPU", "CPU"));
+                clientCpu0 = LoadDriver.cpuNanos();
+            }
             Round r = new Round(size, record);
             round = r;
             long emitted = Long.parseLong(child.ask("EMIT", "EMITTED"));
@@ -143,9 +149,13 @@ final class ServerScenarios {
                 all.add(r.histogram);
             }
         }
+        double clientCpu = (LoadDriver.cpuNanos() - clientCpu0) / 1e3 / deliveries;
+        double serverCpu = (Long.parseLong(child.ask("CPU", "CPU")) - serverCpu0) / 1e3 / deliveries;
+        scalars.add(new Scalar("fanout-" + size + "-server-cpu-per-delivery", system, tls, serverCpu, "us"));
+        scalars.add(new Scalar("fanout-" + size + "-client-cpu-per-delivery", system, tls, clientCpu, "us"));
         return new Figure(system, "", tls, "fanout-" + size, deliveries * 1e9 / busyNanos,
                 all.getValueAtPercentile(50) / 1e3, all.getValueAtPercentile(99) / 1e3,
-                all.getValueAtPercentile(99.9) / 1e3, all.getTotalCount());
+                all.getValueAtPercentile(99.9) / 1e3, all.getTotalCount(), serverCpu + clientCpu);
     }
 
     private Subscriber hardlight(int port, BenchTls tls) {

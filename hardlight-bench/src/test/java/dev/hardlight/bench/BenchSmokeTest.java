@@ -25,7 +25,7 @@ class BenchSmokeTest {
                 .withFanout(new int[] {10, 20})
                 .withOutDir(dir);
         s = new Settings(s.sections(), false, s.warmup(), s.measure(), new int[][] {{1, 16}, {2, 4}}, s.fanoutSizes(),
-                1, 2, "512m", 0, 1, 50, dir, "smoke");
+                1, 2, "512m", 0, 1, 50, dir, "smoke", Settings.SYSTEMS);
         Bench bench = new Bench(s, System.out);
 
         bench.run();
