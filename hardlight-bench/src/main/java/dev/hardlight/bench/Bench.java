@@ -135,7 +135,7 @@ public final class Bench {
         if (settings.sections().contains("fanout")) {
             ServerScenarios servers = new ServerScenarios(settings.fanoutSizes(), settings.fanoutWarmupRounds(),
                     settings.fanoutRounds(), settings.childHeap());
-            for (String system : List.of("hardlight", "grpc")) {
+            for (String system : List.of("hardlight", "grpc", "netty-ws")) {
                 if (!settings.systems().contains(system)) {
                     continue;
                 }

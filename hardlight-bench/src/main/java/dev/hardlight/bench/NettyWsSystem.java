@@ -4,6 +4,10 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -35,6 +39,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+import java.util.function.LongConsumer;
 
 /**
  * The transport ceiling: a Netty 4.2 WebSocket server that echoes each binary message, and a client
@@ -53,6 +58,8 @@ final class NettyWsSystem implements RpcSystem {
     private final Channel serverChannel;
     private final SslContext clientSsl;
     private final int port;
+    /** Upgraded server-side channels, for {@link #emit}. */
+    private final ChannelGroup upgraded = new DefaultChannelGroup("ws", GlobalEventExecutor.INSTANCE);
 
     NettyWsSystem(boolean busyPoll, BenchTls tls) throws Exception {
         if (busyPoll) {
@@ -81,7 +88,7 @@ final class NettyWsSystem implements RpcSystem {
                             p.addLast(serverSsl.newHandler(ch.alloc()));
                         }
                         p.addLast(new HttpServerCodec(), new HttpObjectAggregator(65_536),
-                                new WebSocketServerProtocolHandler("/ws", null, false, 65_536), new Echo());
+                                new WebSocketServerProtocolHandler("/ws", null, false, 65_536), new Echo(upgraded));
                     }
                 })
                 .bind("127.0.0.1", 0).sync().channel();
@@ -93,8 +100,48 @@ final class NettyWsSystem implements RpcSystem {
                 EpollIoHandler.newFactory(0, () -> (selectSupplier, hasTasks) -> SelectStrategy.BUSY_WAIT));
     }
 
+    /**
+     * The fan-out ceiling: one 8-byte message ({@code sentNanos}) encoded once, its bytes shared by a
+     * write to every upgraded connection (each flushed on its own event loop).
+     */
+    int emit(long sentNanos) {
+        ByteBuf payload = Unpooled.directBuffer(8).writeLong(sentNanos);
+        int n = 0;
+        try {
+            for (Channel ch : upgraded) {
+                ch.writeAndFlush(new BinaryWebSocketFrame(payload.retainedDuplicate()), ch.voidPromise());
+                n++;
+            }
+        } finally {
+            payload.release();
+        }
+        return n;
+    }
+
+    int connectionCount() {
+        return upgraded.size();
+    }
+
+    int port() {
+        return port;
+    }
+
     /** Echoes each binary message back as it came; flushes once per read batch. */
     private static final class Echo extends ChannelInboundHandlerAdapter {
+        private final ChannelGroup upgraded;
+
+        Echo(ChannelGroup upgraded) {
+            this.upgraded = upgraded;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+                upgraded.add(ctx.channel());
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof BinaryWebSocketFrame frame) {
@@ -112,7 +159,15 @@ final class NettyWsSystem implements RpcSystem {
 
     @Override
     public Conn connect() throws Exception {
-        Client client = new Client();
+        return connect(port, clientSsl, clients, null);
+    }
+
+    /**
+     * A client to the server on {@code port}; a message that answers no call is a tick, given to
+     * {@code onTick} (8 bytes: the server's emit time).
+     */
+    static Conn connect(int port, SslContext clientSsl, EventLoopGroup clients, LongConsumer onTick) throws Exception {
+        Client client = new Client(onTick);
         URI uri = URI.create((clientSsl != null ? "wss" : "ws") + "://127.0.0.1:" + port + "/ws");
         Channel ch = new Bootstrap()
                 .group(clients)
@@ -142,7 +197,12 @@ final class NettyWsSystem implements RpcSystem {
     private static final class Client extends ChannelInboundHandlerAdapter implements Conn {
         final CompletableFuture<Void> open = new CompletableFuture<>();
         final ArrayDeque<IntConsumer> pending = new ArrayDeque<>();
+        final LongConsumer onTick;
         volatile Channel channel;
+
+        Client(LongConsumer onTick) {
+            this.onTick = onTick;
+        }
         boolean reading;
         boolean needsFlush;
 
@@ -159,10 +219,11 @@ final class NettyWsSystem implements RpcSystem {
             reading = true;
             try {
                 if (msg instanceof BinaryWebSocketFrame frame) {
-                    int value = frame.content().getInt(frame.content().readerIndex());
                     IntConsumer done = pending.poll();
                     if (done != null) {
-                        done.accept(value + 1);
+                        done.accept(frame.content().getInt(frame.content().readerIndex()) + 1);
+                    } else if (onTick != null) {
+                        onTick.accept(frame.content().getLong(frame.content().readerIndex()));
                     }
                 }
             } finally {

@@ -164,22 +164,25 @@ final class Report {
                     num(spin, Figure::p50), num(spin, Figure::p99), num(blocking, Figure::p50), num(blocking, Figure::p99));
         }
         if (figures.stream().anyMatch(f -> f.scenario().startsWith("fanout"))) {
-            out.println("Events, TLS: one emit to N subscribed connections (HardLight topic vs gRPC server streams).");
-            out.printf("%-13s %-13s|%12s %12s %6s%n", "scenario", "metric", "HardLight", "gRPC", "x");
+            out.println("Events, TLS: one emit to N subscribed connections (HardLight topic, gRPC server streams, raw WebSocket writes).");
+            out.printf("%-13s %-13s|%12s %12s %6s %12s %6s%n", "scenario", "metric", "HardLight", "gRPC", "x", "netty WS", "x");
             for (int n : settings.fanoutSizes()) {
                 Figure h = find("hardlight", "", true, "fanout-" + n);
                 Figure g = find("grpc", "", true, "fanout-" + n);
+                Figure w = find("netty-ws", "", true, "fanout-" + n);
                 for (Object[] m : List.of(new Object[] {"deliveries/s", (Metric) Figure::rate},
                         new Object[] {"p50 us", (Metric) Figure::p50}, new Object[] {"p99 us", (Metric) Figure::p99},
                         new Object[] {"cpu us/deliv", (Metric) Figure::cpuUs})) {
                     Metric metric = (Metric) m[1];
-                    out.printf("%-13s %-13s|%12s %12s %6s%n", "fanout-" + n, m[0], num(h, metric), num(g, metric),
-                            rat(ratio(h, g, metric)));
+                    out.printf("%-13s %-13s|%12s %12s %6s %12s %6s%n", "fanout-" + n, m[0], num(h, metric), num(g, metric),
+                            rat(ratio(h, g, metric)), num(w, metric), rat(ratio(h, w, metric)));
                 }
             }
             double hlHeap = scalar("idle-heap-per-connection", "hardlight", true);
             double gHeap = scalar("idle-heap-per-connection", "grpc", true);
-            out.printf("%-13s %-13s|%12s %12s %6s%n%n", "idle conns", "heap B/conn", fmt(hlHeap), fmt(gHeap), rat(hlHeap / gHeap));
+            double wHeap = scalar("idle-heap-per-connection", "netty-ws", true);
+            out.printf("%-13s %-13s|%12s %12s %6s %12s %6s%n%n", "idle conns", "heap B/conn", fmt(hlHeap), fmt(gHeap),
+                    rat(hlHeap / gHeap), fmt(wHeap), rat(hlHeap / wHeap));
         }
         if (scalars.stream().anyMatch(s -> s.name().startsWith("codec-"))) {
             out.println("Codec (JMH): HardLight generated codecs vs protobuf-java " + "4.36.2 generated messages.");

@@ -21,7 +21,9 @@ import java.nio.file.Path;
  *   CPU      CPU nanos            CPU time this process has used
  *   QUIT     (exits)
  * </pre>
- * Arguments: {@code hardlight|grpc} and the TLS directory (or {@code plain}).
+ * Arguments: {@code hardlight|grpc|netty-ws} and the TLS directory (or {@code plain}). The raw Netty
+ * WebSocket server is the fan-out ceiling: every connection is a subscriber, and an emit writes one
+ * shared 8-byte message to each.
  */
 public final class ServerProcess {
     private ServerProcess() {}
@@ -32,14 +34,18 @@ public final class ServerProcess {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         HardLightSystem hardlight = null;
         GrpcSystem grpc = null;
+        NettyWsSystem ws = null;
         EventEmitter<Tick> emitter = null;
         if (system.equals("hardlight")) {
             hardlight = new HardLightSystem(Mode.DEFAULT, tls);
             emitter = hardlight.server().events(Tick.class);
             out.println("READY " + hardlight.server().port());
-        } else {
+        } else if (system.equals("grpc")) {
             grpc = new GrpcSystem(Mode.DIRECT, tls);
             out.println("READY " + grpc.port());
+        } else {
+            ws = new NettyWsSystem(false, tls);
+            out.println("READY " + ws.port());
         }
         int heaps = 0;
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -51,12 +57,12 @@ public final class ServerProcess {
                     histogram(system, ++heaps);
                 }
                 case "CPU" -> out.println("CPU " + LoadDriver.cpuNanos());
-                case "COUNT" -> out.println("COUNT " + (hardlight != null
-                        ? hardlight.server().subscriptionCount() : grpc.streamCount()));
+                case "COUNT" -> out.println("COUNT " + (hardlight != null ? hardlight.server().subscriptionCount()
+                        : grpc != null ? grpc.streamCount() : ws.connectionCount()));
                 case "EMIT" -> {
                     int n = hardlight != null
                             ? emitter.emit(IncrementerHandler.FANOUT, new Tick.At(System.nanoTime()))
-                            : grpc.emit(System.nanoTime());
+                            : grpc != null ? grpc.emit(System.nanoTime()) : ws.emit(System.nanoTime());
                     out.println("EMITTED " + n);
                 }
                 default -> out.println("ERROR unknown command " + line);

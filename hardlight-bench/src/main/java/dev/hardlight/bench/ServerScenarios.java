@@ -78,8 +78,16 @@ final class ServerScenarios {
             long before = Long.parseLong(child.ask("HEAP", "HEAP"));
             List<Callable<Subscriber>> opens = new ArrayList<>();
             SslContext grpcSsl = system.equals("grpc") && tls != null ? GrpcSystem.clientSsl(tls) : null;
+            io.netty.handler.ssl.SslContext wsSsl = system.equals("netty-ws") && tls != null
+                    ? io.netty.handler.ssl.SslContextBuilder.forClient().sslProvider(io.netty.handler.ssl.SslProvider.OPENSSL)
+                            .protocols("TLSv1.3").trustManager(tls.cert.toFile()).build()
+                    : null;
             for (int i = 0; i < max; i++) {
-                opens.add(system.equals("hardlight") ? () -> hardlight(child.port, tls) : () -> grpc(child.port, grpcSsl));
+                opens.add(switch (system) {
+                    case "hardlight" -> () -> hardlight(child.port, tls);
+                    case "grpc" -> () -> grpc(child.port, grpcSsl);
+                    default -> () -> ws(child.port, wsSsl);
+                });
             }
             long t0 = System.nanoTime();
             subscribers.addAll(parallel(threads, opens));
@@ -89,6 +97,12 @@ final class ServerScenarios {
             scalars.add(new Scalar("idle-connections", system, tls != null, max, "connections"));
             scalars.add(new Scalar("connect-rate", system, tls != null, max * 1e9 / connectNanos, "connections/s"));
             int subscribed = 0;
+            if (system.equals("netty-ws")) {
+                // No subscription step: a raw WebSocket connection receives every emit. So only the
+                // largest fan-out is measured, against all connections.
+                figures.add(fanout(child, system, tls != null, max, scalars));
+                return;
+            }
             for (int size : fanoutSizes) {
                 List<Callable<Subscriber>> subs = new ArrayList<>();
                 for (Subscriber s : subscribers.subList(subscribed, size)) {
@@ -202,6 +216,31 @@ final class ServerScenarios {
                 channel.awaitTermination(5, TimeUnit.SECONDS);
             }
         };
+    }
+
+    private Subscriber ws(int port, io.netty.handler.ssl.SslContext ssl) throws Exception {
+        RpcSystem.Conn conn = NettyWsSystem.connect(port, ssl, wsClients(), this::deliver);
+        return new Subscriber() {
+            @Override
+            public void subscribe() {}
+
+            @Override
+            public void close() throws Exception {
+                conn.close();
+            }
+        };
+    }
+
+    private io.netty.channel.EventLoopGroup wsClients;
+
+    /** The raw clients' event loops: as many as HardLight's and gRPC's shared client groups. */
+    private synchronized io.netty.channel.EventLoopGroup wsClients() {
+        if (wsClients == null) {
+            wsClients = new io.netty.channel.MultiThreadIoEventLoopGroup(0,
+                    new io.netty.util.concurrent.DefaultThreadFactory("ws-fanout-client", true),
+                    io.netty.channel.epoll.EpollIoHandler.newFactory());
+        }
+        return wsClients;
     }
 
     /** Runs the tasks on virtual threads, {@link #CONNECT_CONCURRENCY} at a time; their results in order. */

@@ -39,7 +39,7 @@ class BenchSmokeTest {
                 "hardlight default/sequential", "grpc direct/1x16", "grpc default/2x4",
                 "netty-ws raw/1x16", "tcp busy-spin/sequential", "tcp blocking/sequential",
                 "grpc busy-poll/sequential", "netty-ws busy-poll/1x256",
-                "hardlight/fanout-10", "hardlight/fanout-20", "grpc/fanout-20");
+                "hardlight/fanout-10", "hardlight/fanout-20", "grpc/fanout-20", "netty-ws/fanout-20");
         assertThat(bench.figures()).allSatisfy(f -> assertThat(f.count()).isPositive());
         assertThat(bench.scalars()).extracting(Scalar::name)
                 .contains("idle-heap-per-connection", "codec-EncodeSmall", "codec-DecodeNested", "codec-size-nested");
