@@ -143,8 +143,10 @@ public final class Bench {
                     servers.run(system, tls, figures, scalars);
                     for (Figure f : figures) {
                         if (f.system().equals(system) && f.scenario().startsWith("fanout")) {
-                            log.printf("  %-10s %-14s %,12.0f deliveries/s  p50 %,9.0f us  p99 %,9.0f us  cpu %,5.1f us/delivery%n",
-                                    system, f.scenario(), f.rate(), f.p50(), f.p99(), f.cpuUs());
+                            double emit = scalars.stream().filter(x -> x.system().equals(system)
+                                    && x.name().equals(f.scenario() + "-emit-call")).mapToDouble(Scalar::value).findFirst().orElse(Double.NaN);
+                            log.printf("  %-10s %-14s %,12.0f deliveries/s  p50 %,9.0f us  p99 %,9.0f us  cpu %,5.1f us/delivery  emit call %,9.0f us%n",
+                                    system, f.scenario(), f.rate(), f.p50(), f.p99(), f.cpuUs(), emit);
                         }
                     }
                 });

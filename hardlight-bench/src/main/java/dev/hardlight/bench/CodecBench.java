@@ -30,7 +30,8 @@ final class CodecBench {
                 .warmupTime(TimeValue.milliseconds(iterationMillis))
                 .measurementIterations(iterations)
                 .measurementTime(TimeValue.milliseconds(iterationMillis))
-                .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "-Xmx1g")
+                // Replaces the flags a fork would inherit (the harness's -Xms2g -Xmx6g).
+                .jvmArgs("--enable-native-access=ALL-UNNAMED", "-Xms1g", "-Xmx1g")
                 .verbosity(VerboseMode.SILENT)
                 .shouldFailOnError(true);
         if (forks > 0) {

@@ -17,7 +17,7 @@ import java.nio.file.Path;
  *   (start)  READY port
  *   HEAP     HEAP usedBytes       heap in use after full GCs
  *   COUNT    COUNT subscribers    subscribed connections (HardLight) or open streams (gRPC)
- *   EMIT     EMITTED n            one tick emitted to every subscriber; n recipients
+ *   EMIT     EMITTED n nanos      one tick emitted to every subscriber; n recipients, the emit call's time
  *   CPU      CPU nanos            CPU time this process has used
  *   QUIT     (exits)
  * </pre>
@@ -60,10 +60,11 @@ public final class ServerProcess {
                 case "COUNT" -> out.println("COUNT " + (hardlight != null ? hardlight.server().subscriptionCount()
                         : grpc != null ? grpc.streamCount() : ws.connectionCount()));
                 case "EMIT" -> {
+                    long t0 = System.nanoTime();
                     int n = hardlight != null
                             ? emitter.emit(IncrementerHandler.FANOUT, new Tick.At(System.nanoTime()))
                             : grpc != null ? grpc.emit(System.nanoTime()) : ws.emit(System.nanoTime());
-                    out.println("EMITTED " + n);
+                    out.println("EMITTED " + n + " " + (System.nanoTime() - t0));
                 }
                 default -> out.println("ERROR unknown command " + line);
             }

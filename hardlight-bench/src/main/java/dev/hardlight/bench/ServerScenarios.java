@@ -138,6 +138,7 @@ final class ServerScenarios {
         long deliveries = 0;
         long busyNanos = 0;
         long serverCpu0 = 0;
+        long emitNanos = 0;
         long clientCpu0 = 0;
         for (int i = 0; i < warmupRounds + rounds; i++) {
             boolean record = i >= warmupRounds;
@@ -147,7 +148,11 @@ final class ServerScenarios {
             }
             Round r = new Round(size, record);
             round = r;
-            long emitted = Long.parseLong(child.ask("EMIT", "EMITTED"));
+            String[] answer = child.ask("EMIT", "EMITTED").split(" ");
+            long emitted = Long.parseLong(answer[0]);
+            if (record) {
+                emitNanos += Long.parseLong(answer[1]);
+            }
             if (emitted != size) {
                 throw new IllegalStateException(system + ": emitted to " + emitted + " (expected: " + size + ")");
             }
@@ -166,6 +171,7 @@ final class ServerScenarios {
         double clientCpu = (LoadDriver.cpuNanos() - clientCpu0) / 1e3 / deliveries;
         double serverCpu = (Long.parseLong(child.ask("CPU", "CPU")) - serverCpu0) / 1e3 / deliveries;
         scalars.add(new Scalar("fanout-" + size + "-server-cpu-per-delivery", system, tls, serverCpu, "us"));
+        scalars.add(new Scalar("fanout-" + size + "-emit-call", system, tls, emitNanos / 1e3 / rounds, "us"));
         scalars.add(new Scalar("fanout-" + size + "-client-cpu-per-delivery", system, tls, clientCpu, "us"));
         return new Figure(system, "", tls, "fanout-" + size, deliveries * 1e9 / busyNanos,
                 all.getValueAtPercentile(50) / 1e3, all.getValueAtPercentile(99) / 1e3,

@@ -26,14 +26,14 @@ record Settings(Set<String> sections, boolean plaintext, Duration warmup, Durati
 
     static Settings full() {
         return new Settings(ALL, true, Duration.ofSeconds(3), Duration.ofSeconds(5),
-                new int[][] {{1, 64}, {1, 256}, {100, 32}}, new int[] {1_000, 10_000}, 3, 10, "4g",
+                new int[][] {{1, 64}, {1, 256}, {100, 32}}, new int[] {1_000, 10_000}, 5, 20, "4g",
                 1, 5, 1_000, DEFAULT_OUT, "full", SYSTEMS);
     }
 
     static Settings quick() {
-        return new Settings(ALL, false, Duration.ofMillis(500), Duration.ofMillis(1_000),
-                new int[][] {{1, 256}}, new int[] {200}, 2, 5, "1g",
-                0, 1, 300, DEFAULT_OUT, "quick", SYSTEMS);
+        return new Settings(ALL, false, Duration.ofMillis(400), Duration.ofMillis(700),
+                new int[][] {{1, 256}}, new int[] {200}, 2, 4, "1g",
+                0, 1, 200, DEFAULT_OUT, "quick", SYSTEMS);
     }
 
     Settings withSystems(Set<String> only) {
