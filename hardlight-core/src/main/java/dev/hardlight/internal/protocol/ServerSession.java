@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,8 +50,8 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     private final String logPrefix;
     private final int maxInFlight;
     private final int maxMessageSize;
-    /** Slot per call id; set by the event loop, cleared by whoever finishes the call (CAS). */
-    private final AtomicReferenceArray<Invocation> slots;
+    /** Slot per call id, pages made on first use; set by the event loop, cleared by whoever finishes the call (CAS). */
+    private final CallSlots<Invocation> slots;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closed;
     /** Set once by {@link #goAway} (any thread), after its frame was queued; read by the event loop. */
@@ -89,7 +88,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
         this.maxInFlight = maxInFlight;
         this.maxMessageSize = maxMessageSize;
         this.logPrefix = logPrefix;
-        this.slots = new AtomicReferenceArray<>(maxInFlight);
+        this.slots = new CallSlots<>(maxInFlight);
         this.state = state;
         this.features = features;
     }

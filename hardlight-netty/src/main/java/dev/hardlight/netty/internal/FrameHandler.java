@@ -62,6 +62,7 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        out.readStarted();
         if (!(msg instanceof WebSocketFrame)) {
             ctx.fireChannelRead(msg);
             return;
@@ -165,6 +166,13 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
             log.warn("{}unexpected error, closing with 1011", logPrefix, cause);
             out.close(ProtocolViolation.INTERNAL_ERROR, "internal error");
         }
+    }
+
+    /** Answers written while handling the batch go out now, in one flush (see {@link ChannelOutbound#send}). */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        out.readComplete();
+        super.channelReadComplete(ctx);
     }
 
     @Override

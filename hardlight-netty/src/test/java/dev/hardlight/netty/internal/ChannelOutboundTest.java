@@ -53,6 +53,47 @@ class ChannelOutboundTest {
     }
 
     @Test
+    void framesSentOnTheLoopDuringAReadSkipTheQueueAndAreFlushedOnceWhenItEnds() {
+        FlushCounter counter = new FlushCounter();
+        EmbeddedChannel ch = new EmbeddedChannel(counter);
+        ChannelOutbound out = new ChannelOutbound(ch, false);
+        out.readStarted();
+        out.send(frame(1));
+        out.send(frame(2));
+        assertThat(ch.hasPendingTasks()).as("no drain task").isFalse();
+        assertThat((Object) ch.readOutbound()).as("written, not flushed, during the read").isNull();
+        out.readComplete();
+        for (int i = 1; i <= 2; i++) {
+            BinaryWebSocketFrame f = ch.readOutbound();
+            assertThat(f.content().readInt()).isEqualTo(i);
+            f.release();
+        }
+        assertThat(counter.flushes).isEqualTo(1);
+        out.readStarted();
+        out.readComplete();
+        assertThat(counter.flushes).as("nothing written, nothing flushed").isEqualTo(1);
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
+    void aFrameSentDuringAReadQueuesBehindFramesAlreadyQueued() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ChannelOutbound out = new ChannelOutbound(ch, false);
+        out.send(frame(1)); // not in a read: queued for the drain task
+        out.readStarted();
+        out.send(frame(2));
+        out.readComplete();
+        assertThat((Object) ch.readOutbound()).isNull();
+        ch.runPendingTasks();
+        for (int i = 1; i <= 2; i++) {
+            BinaryWebSocketFrame f = ch.readOutbound();
+            assertThat(f.content().readInt()).isEqualTo(i);
+            f.release();
+        }
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
     void closeWritesQueuedFramesThenTheCloseFrameThenDropsTheRest() {
         EmbeddedChannel ch = new EmbeddedChannel();
         ChannelOutbound out = new ChannelOutbound(ch, false);
