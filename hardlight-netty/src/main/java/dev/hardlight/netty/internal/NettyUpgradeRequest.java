@@ -2,7 +2,6 @@ package dev.hardlight.netty.internal;
 
 import dev.hardlight.UpgradeRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
@@ -17,48 +16,46 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * An immutable copy of the upgrade request: taken on the event loop before the request's buffer is
- * released, then read from any thread (the authenticator's, handlers').
+ * released, then read from any thread (the authenticator's, handlers'). Kept for the connection's life,
+ * so kept small: the headers as one array of (lower-case name, value) pairs, without those the
+ * WebSocket handshake itself consumed ({@link #CONSUMED}); cookies and query parsed on first use.
  */
 final class NettyUpgradeRequest implements UpgradeRequest {
-    private final String path;
-    private final Map<String, List<String>> headers;
-    private final Map<String, String> cookies;
-    private final Map<String, List<String>> query;
+    /** Headers of the handshake itself, of no use once the connection is open. */
+    static final Set<String> CONSUMED = Set.of("upgrade", "connection", "sec-websocket-key", "sec-websocket-version",
+            "sec-websocket-extensions");
+
+    private final String uri;
+    /** Lower-case name, value, name, value, ... in the request's order. */
+    private final String[] headers;
     private final SocketAddress remoteAddress;
     private final List<X509Certificate> clientCertificates;
+    private volatile Map<String, String> cookies;
+    private volatile Map<String, List<String>> query;
 
-    private NettyUpgradeRequest(String path, Map<String, List<String>> headers, Map<String, String> cookies,
-                                Map<String, List<String>> query, SocketAddress remoteAddress,
+    private NettyUpgradeRequest(String uri, String[] headers, SocketAddress remoteAddress,
                                 List<X509Certificate> clientCertificates) {
-        this.path = path;
+        this.uri = uri;
         this.headers = headers;
-        this.cookies = cookies;
-        this.query = query;
         this.remoteAddress = remoteAddress;
         this.clientCertificates = clientCertificates;
     }
 
     static NettyUpgradeRequest of(FullHttpRequest req, SocketAddress remote, SslHandler ssl) {
-        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
-        Map<String, List<String>> headers = new LinkedHashMap<>();
+        List<String> pairs = new ArrayList<>(2 * req.headers().size());
         for (Map.Entry<String, String> h : req.headers()) {
-            headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue());
-        }
-        headers.replaceAll((k, v) -> List.copyOf(v));
-        Map<String, String> cookies = new LinkedHashMap<>();
-        for (String header : req.headers().getAll(HttpHeaderNames.COOKIE)) {
-            for (Cookie c : ServerCookieDecoder.STRICT.decodeAll(header)) {
-                cookies.putIfAbsent(c.name(), c.value());
+            String name = h.getKey().toLowerCase(Locale.ROOT);
+            if (!CONSUMED.contains(name)) {
+                pairs.add(name);
+                pairs.add(h.getValue());
             }
         }
-        Map<String, List<String>> query = new LinkedHashMap<>();
-        uri.parameters().forEach((k, v) -> query.put(k, List.copyOf(v)));
-        return new NettyUpgradeRequest(uri.path(), Collections.unmodifiableMap(headers), Collections.unmodifiableMap(cookies),
-                Collections.unmodifiableMap(query), remote, clientCertificates(ssl));
+        return new NettyUpgradeRequest(req.uri(), pairs.toArray(String[]::new), remote, clientCertificates(ssl));
     }
 
     private static List<X509Certificate> clientCertificates(SslHandler ssl) {
@@ -80,28 +77,61 @@ final class NettyUpgradeRequest implements UpgradeRequest {
 
     @Override
     public String path() {
-        return path;
+        return new QueryStringDecoder(uri).path();
     }
 
     @Override
     public Optional<String> header(String name) {
-        List<String> values = headers(name);
-        return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+        String lower = name.toLowerCase(Locale.ROOT);
+        for (int i = 0; i < headers.length; i += 2) {
+            if (headers[i].equals(lower)) {
+                return Optional.of(headers[i + 1]);
+            }
+        }
+        return Optional.empty();
     }
 
     @Override
     public List<String> headers(String name) {
-        return headers.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
+        String lower = name.toLowerCase(Locale.ROOT);
+        List<String> values = null;
+        for (int i = 0; i < headers.length; i += 2) {
+            if (headers[i].equals(lower)) {
+                if (values == null) {
+                    values = new ArrayList<>(2);
+                }
+                values.add(headers[i + 1]);
+            }
+        }
+        return values == null ? List.of() : List.copyOf(values);
     }
 
     @Override
     public Map<String, String> cookies() {
-        return cookies;
+        Map<String, String> c = cookies;
+        if (c == null) {
+            Map<String, String> parsed = new LinkedHashMap<>();
+            for (String header : headers("cookie")) {
+                for (Cookie cookie : ServerCookieDecoder.STRICT.decodeAll(header)) {
+                    parsed.putIfAbsent(cookie.name(), cookie.value());
+                }
+            }
+            c = parsed.isEmpty() ? Map.of() : Collections.unmodifiableMap(parsed);
+            cookies = c;
+        }
+        return c;
     }
 
     @Override
     public Map<String, List<String>> queryParameters() {
-        return query;
+        Map<String, List<String>> q = query;
+        if (q == null) {
+            Map<String, List<String>> parsed = new LinkedHashMap<>();
+            new QueryStringDecoder(uri).parameters().forEach((k, v) -> parsed.put(k, List.copyOf(v)));
+            q = parsed.isEmpty() ? Map.of() : Collections.unmodifiableMap(parsed);
+            query = q;
+        }
+        return q;
     }
 
     @Override
@@ -116,6 +146,6 @@ final class NettyUpgradeRequest implements UpgradeRequest {
 
     @Override
     public String toString() {
-        return "UpgradeRequest[" + path + " from " + remoteAddress + "]";
+        return "UpgradeRequest[" + path() + " from " + remoteAddress + "]";
     }
 }
