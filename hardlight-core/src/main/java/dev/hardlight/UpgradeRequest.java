@@ -10,7 +10,8 @@ import java.util.Optional;
  * The HTTP request that opened a connection (the WebSocket upgrade), as the {@link Authenticator}
  * and handlers see it ({@link Connection#request()}). Immutable. The headers the WebSocket handshake
  * itself consumes ({@code Upgrade}, {@code Connection}, {@code Sec-WebSocket-Key},
- * {@code Sec-WebSocket-Version}, {@code Sec-WebSocket-Extensions}) are not kept; every other header is.
+ * {@code Sec-WebSocket-Version}, {@code Sec-WebSocket-Extensions}, {@code Sec-WebSocket-Protocol}) are not
+ * kept; every other header is.
  */
 public interface UpgradeRequest {
     /** The request path, without the query. */

@@ -16,8 +16,13 @@ import java.util.Set;
  */
 final class SessionSubscriptions implements Subscriptions {
     private final TopicRegistry<?> registry;
-    /** Guarded by this. */
-    private final Set<Topic> topics = new LinkedHashSet<>();
+    /**
+     * Guarded by this: the topics, in subscription order. Most connections hold none or one, and many
+     * connections stay idle for long, so one topic is kept in {@code single} and a set made only for more.
+     */
+    private Topic single;
+    /** Guarded by this: the topics when there are two or more ({@code single} is then null). */
+    private LinkedHashSet<Topic> many;
     /** Guarded by this. */
     private TopicRegistry.EventSink sink;
     /** Guarded by this. */
@@ -29,15 +34,51 @@ final class SessionSubscriptions implements Subscriptions {
 
     synchronized void bind(TopicRegistry.EventSink sink) {
         this.sink = sink;
-        for (Topic t : topics) {
+        for (Topic t : current()) {
             registry.subscribe(t, sink);
         }
+    }
+
+    /** The topics (guarded by this; a view or an immutable set). */
+    private Set<Topic> current() {
+        return many != null ? many : single != null ? Set.of(single) : Set.of();
+    }
+
+    /** Adds to the topics (guarded by this); false if already there. */
+    private boolean addTopic(Topic topic) {
+        if (many != null) {
+            return many.add(topic);
+        }
+        if (single == null) {
+            single = topic;
+            return true;
+        }
+        if (single.equals(topic)) {
+            return false;
+        }
+        many = new LinkedHashSet<>();
+        many.add(single);
+        many.add(topic);
+        single = null;
+        return true;
+    }
+
+    /** Removes from the topics (guarded by this); false if not there. */
+    private boolean removeTopic(Topic topic) {
+        if (many != null) {
+            return many.remove(topic);
+        }
+        if (single != null && single.equals(topic)) {
+            single = null;
+            return true;
+        }
+        return false;
     }
 
     @Override
     public synchronized boolean add(Topic topic) {
         Objects.requireNonNull(topic, "topic");
-        if (closed || !topics.add(topic)) {
+        if (closed || !addTopic(topic)) {
             return false;
         }
         if (sink != null) {
@@ -48,7 +89,7 @@ final class SessionSubscriptions implements Subscriptions {
 
     @Override
     public synchronized boolean remove(Topic topic) {
-        if (!topics.remove(topic)) {
+        if (!removeTopic(topic)) {
             return false;
         }
         if (sink != null) {
@@ -59,22 +100,23 @@ final class SessionSubscriptions implements Subscriptions {
 
     @Override
     public synchronized boolean contains(Topic topic) {
-        return topics.contains(topic);
+        return many != null ? many.contains(topic) : topic.equals(single);
     }
 
     @Override
     public synchronized Set<Topic> topics() {
-        return Set.copyOf(topics);
+        return many != null ? java.util.Collections.unmodifiableSet(new LinkedHashSet<>(many)) : current();
     }
 
     /** Removes every subscription; later adds are refused. */
     synchronized void close() {
         closed = true;
         if (sink != null) {
-            for (Topic t : topics) {
+            for (Topic t : current()) {
                 registry.unsubscribe(t, sink);
             }
         }
-        topics.clear();
+        single = null;
+        many = null;
     }
 }

@@ -28,7 +28,12 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 final class NettyUpgradeRequest implements UpgradeRequest {
     /** Headers of the handshake itself, of no use once the connection is open. */
     static final Set<String> CONSUMED = Set.of("upgrade", "connection", "sec-websocket-key", "sec-websocket-version",
-            "sec-websocket-extensions");
+            "sec-websocket-extensions", "sec-websocket-protocol");
+    /** Names most requests carry, kept once for all connections instead of once per connection. */
+    private static final Map<String, String> COMMON_NAMES = java.util.stream.Stream.of("host", "origin", "user-agent",
+                    "cookie", "authorization", "accept-encoding", "accept-language", "cache-control", "pragma",
+                    "x-forwarded-for", "x-forwarded-proto", "x-real-ip")
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(n -> n, n -> n));
 
     private final String uri;
     /** Lower-case name, value, name, value, ... in the request's order. */
@@ -50,6 +55,7 @@ final class NettyUpgradeRequest implements UpgradeRequest {
         List<String> pairs = new ArrayList<>(2 * req.headers().size());
         for (Map.Entry<String, String> h : req.headers()) {
             String name = h.getKey().toLowerCase(Locale.ROOT);
+            name = COMMON_NAMES.getOrDefault(name, name);
             if (!CONSUMED.contains(name)) {
                 pairs.add(name);
                 pairs.add(h.getValue());
