@@ -5,7 +5,6 @@ import dev.hardlight.netty.HardLight;
 import dev.hardlight.netty.HardLightServer;
 import dev.hardlight.netty.ServerBuilder;
 import dev.hardlight.netty.Tls;
-import java.lang.reflect.Method;
 import java.net.URI;
 import java.util.function.IntConsumer;
 
@@ -34,37 +33,12 @@ final class HardLightSystem implements RpcSystem {
             b.handlerExecutor(Runnable::run); // on the I/O thread, as gRPC's directExecutor
         }
         if (mode == Mode.BUSY_POLL) {
-            busyPoll(b, o);
+            b.busyPoll(true); // one spinning I/O thread (the option's default), as for the other systems
+            o.busyPoll(true);
         }
         this.server = b.start();
         this.uri = URI.create((tls != null ? "wss" : "ws") + "://127.0.0.1:" + server.port() + "/hl");
         this.options = o.build();
-    }
-
-    /**
-     * Whether this build of HardLight has the busy-poll option ({@code ServerBuilder.busyPoll(boolean)}
-     * and {@code ClientOptions.Builder.busyPoll(boolean)}); looked up reflectively so the harness runs
-     * the scenario as soon as the option exists, and skips it before.
-     */
-    static boolean busyPollAvailable() {
-        return busyPollMethod(ServerBuilder.class) != null && busyPollMethod(ClientOptions.Builder.class) != null;
-    }
-
-    private static Method busyPollMethod(Class<?> type) {
-        try {
-            return type.getMethod("busyPoll", boolean.class);
-        } catch (NoSuchMethodException e) {
-            return null;
-        }
-    }
-
-    private static void busyPoll(ServerBuilder<?> b, ClientOptions.Builder o) {
-        try {
-            busyPollMethod(ServerBuilder.class).invoke(b, true);
-            busyPollMethod(ClientOptions.Builder.class).invoke(o, true);
-        } catch (ReflectiveOperationException | NullPointerException e) {
-            throw new UnsupportedOperationException("this HardLight build has no busy-poll option", e);
-        }
     }
 
     HardLightServer server() {
