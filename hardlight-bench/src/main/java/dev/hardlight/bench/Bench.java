@@ -123,11 +123,7 @@ public final class Bench {
         if (settings.sections().contains("busy-poll")) {
             for (boolean secure : settings.plaintext() ? new boolean[] {true, false} : new boolean[] {true}) {
                 BenchTls t = secure ? tls : null;
-                if (HardLightSystem.busyPollAvailable()) {
-                    busyPoll("hardlight", t, driver, () -> new HardLightSystem(Mode.BUSY_POLL, t));
-                } else if (secure) {
-                    log.println("hardlight busy-poll: skipped (this build has no busyPoll option yet)");
-                }
+                busyPoll("hardlight", t, driver, () -> new HardLightSystem(Mode.BUSY_POLL, t));
                 busyPoll("grpc", t, driver, () -> new GrpcSystem(Mode.BUSY_POLL, t));
                 busyPoll("netty-ws", t, driver, () -> new NettyWsSystem(true, t));
             }
