@@ -412,9 +412,16 @@ public final class NettyRpcChannel implements RpcChannel {
         checkNotOnAnIoThread(method);
         // With a deadline, the session completes the call when it passes (on the event loop): get()
         // never waits longer than the deadline.
-        ClientSession.PendingCall call = session.start(method, args, deadline);
+        return (R) await(session.start(method, args, deadline), method);
+    }
+
+    /**
+     * Waits for a call's answer: its value, or its failure as thrown by the server's handler (a declared
+     * exception) or as an {@link RpcException}; interrupting the wait cancels the call (CANCELLED).
+     */
+    static Object await(ClientSession.PendingCall call, MethodDescriptor<?> method) throws Exception {
         try {
-            return (R) call.get();
+            return call.get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof Exception ex) {

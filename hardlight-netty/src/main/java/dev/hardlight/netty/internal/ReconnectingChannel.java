@@ -17,11 +17,9 @@ import dev.hardlight.service.ServiceDescriptor;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -473,25 +471,12 @@ public final class ReconnectingChannel implements RpcChannel, NettyRpcChannel.Ow
                 }
             }
             try {
-                return call.get();
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (retryable(method, link, cause)) {
+                return NettyRpcChannel.await(call, method);
+            } catch (RpcException e) {
+                if (retryable(method, link, e)) {
                     continue;
                 }
-                if (cause instanceof Exception ex) {
-                    throw ex;
-                }
-                if (cause instanceof Error err) {
-                    throw err;
-                }
-                throw new RpcException(Status.UNKNOWN, String.valueOf(cause), cause);
-            } catch (InterruptedException e) {
-                call.cancel(true);
-                Thread.currentThread().interrupt();
-                throw new RpcException(Status.CANCELLED, "interrupted while waiting for the result of " + method.name());
-            } catch (CancellationException e) {
-                throw new RpcException(Status.CANCELLED, "the call of " + method.name() + " was cancelled");
+                throw e;
             }
         }
     }
