@@ -197,6 +197,29 @@ class ReconnectTest {
     }
 
     @Test
+    void closingTheClientGroupEndsReconnecting() throws Exception {
+        HardLightServer server = LedgerServer.start("A", TestServer.TLS, 0, started::add);
+        ClientGroup group = ClientGroup.create(1);
+        try (LedgerClient client = LedgerClient.connect(uri(server.port()),
+                options(server.tlsFingerprint()).reconnect(FAST).group(group).build())) {
+            next(ConnectionEvent.Connecting.class);
+            next(ConnectionEvent.Connected.class);
+            group.close();
+            next(ConnectionEvent.Disconnected.class);
+            ConnectionEvent e;
+            while ((e = lifecycle.poll(30, TimeUnit.SECONDS)) instanceof ConnectionEvent.Reconnecting) {
+                // at most the attempt that finds the group closed
+            }
+            assertThat(e).isInstanceOfSatisfying(ConnectionEvent.Closed.class,
+                    c -> assertThat(c.reason().getMessage()).contains("ClientGroup is closed"));
+            assertThatThrownBy(client::whoAmI).isInstanceOf(RpcException.class);
+        } finally {
+            group.close();
+            server.close();
+        }
+    }
+
+    @Test
     void closeWhileReconnectingStopsItAndFailsWaitingCalls() throws Exception {
         HardLightServer server = LedgerServer.start("A", TestServer.TLS, 0, started::add);
         ReconnectPolicy slow = FAST.toBuilder().initialDelay(Duration.ofSeconds(5)).maxDelay(Duration.ofSeconds(5)).build();
