@@ -595,6 +595,11 @@ public final class ClientSession {
     }
 
     private String deadlineMessage(MethodDescriptor<?> method, Duration deadline) {
+        return deadlineMessage(service, method, deadline);
+    }
+
+    /** Why a call failed with DEADLINE_EXCEEDED: "Service.method did not complete within 2 s". */
+    public static String deadlineMessage(ServiceDescriptor<?> service, MethodDescriptor<?> method, Duration deadline) {
         return service.name() + "." + method.name() + " did not complete within " + describe(deadline);
     }
 

@@ -272,7 +272,8 @@ public final class NettyRpcChannel implements RpcChannel {
         };
     }
 
-    private static long saturatedNanos(Duration d) {
+    /** {@code d} in nanoseconds; one too long for a long is far in the future (or long past, if negative). */
+    static long saturatedNanos(Duration d) {
         try {
             return d.toNanos();
         } catch (ArithmeticException e) {

@@ -102,7 +102,7 @@ public final class ReconnectingChannel implements RpcChannel, NettyRpcChannel.Ow
         ReconnectingChannel c = new ReconnectingChannel(config, policy, listener, maxAge);
         c.emit(new ConnectionEvent.Connecting());
         try {
-            NettyRpcChannel.connect(config.forConnection(c.connections.incrementAndGet()), c); // ready() installs it
+            c.connectLink(); // ready() installs it
         } catch (RpcException e) {
             c.giveUp(e);
             throw e;
@@ -240,7 +240,7 @@ public final class ReconnectingChannel implements RpcChannel, NettyRpcChannel.Ow
                 return;
             }
             try {
-                NettyRpcChannel.connect(config.forConnection(connections.incrementAndGet()), this);
+                connectLink();
                 return;
             } catch (RpcException e) {
                 last = e;
@@ -251,6 +251,14 @@ public final class ReconnectingChannel implements RpcChannel, NettyRpcChannel.Ow
                 log.debug("[hl-client {}] reconnect attempt {} failed: {}", target(), attempt, e.getMessage());
             }
         }
+    }
+
+    /**
+     * Makes a new link (its recording file numbered by the attempt) and waits until it is ready; its hello
+     * calls {@link #ready}, which installs it. Blocks up to the connect timeout.
+     */
+    private void connectLink() {
+        NettyRpcChannel.connect(config.forConnection(connections.incrementAndGet()), this);
     }
 
     /** Whether a reconnect loop should stop: the client closed, a link is ready, or a newer loss took over. */
@@ -326,7 +334,7 @@ public final class ReconnectingChannel implements RpcChannel, NettyRpcChannel.Ow
                     if (current != link || isClosed()) {
                         return;
                     }
-                    NettyRpcChannel.connect(config.forConnection(connections.incrementAndGet()), this); // ready() swaps the links
+                    connectLink(); // ready() swaps the links
                     return;
                 } catch (InterruptedException e) {
                     return;
@@ -411,14 +419,14 @@ public final class ReconnectingChannel implements RpcChannel, NettyRpcChannel.Ow
     public <R> R call(MethodDescriptor<R> method, ArgumentWriter args, Duration deadline) throws Exception {
         NettyRpcChannel.checkNotOnAnIoThread(method);
         Duration d = deadline != null ? deadline : config.defaultDeadline();
-        return (R) invoke(method, args, d, d == null ? 0 : System.nanoTime() + saturatedNanos(d), null);
+        return (R) invoke(method, args, d, d == null ? 0 : System.nanoTime() + NettyRpcChannel.saturatedNanos(d), null);
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public <R> CompletableFuture<R> callAsync(MethodDescriptor<R> method, ArgumentWriter args, Duration deadline) {
         Duration d = deadline != null ? deadline : config.defaultDeadline();
-        long deadlineAt = d == null ? 0 : System.nanoTime() + saturatedNanos(d);
+        long deadlineAt = d == null ? 0 : System.nanoTime() + NettyRpcChannel.saturatedNanos(d);
         RetryingCall result = new RetryingCall();
         NettyRpcChannel link = usableLink();
         if (link != null) {
@@ -499,7 +507,7 @@ public final class ReconnectingChannel implements RpcChannel, NettyRpcChannel.Ow
      */
     private NettyRpcChannel awaitLink(MethodDescriptor<?> method, Duration d, long deadlineAt) {
         long waitUntil = d != null ? deadlineAt
-                : System.nanoTime() + (policy == null ? 0 : saturatedNanos(policy.callWait()));
+                : System.nanoTime() + (policy == null ? 0 : NettyRpcChannel.saturatedNanos(policy.callWait()));
         lock.lock();
         try {
             while (true) {
@@ -513,8 +521,7 @@ public final class ReconnectingChannel implements RpcChannel, NettyRpcChannel.Ow
                 long left = waitUntil - System.nanoTime();
                 if (left <= 0) {
                     if (d != null) {
-                        throw new RpcException(Status.DEADLINE_EXCEEDED, config.service().name() + "." + method.name()
-                                + " did not complete within " + ClientSession.describe(d)
+                        throw new RpcException(Status.DEADLINE_EXCEEDED, ClientSession.deadlineMessage(config.service(), method, d)
                                 + " (not connected: waiting for the reconnect to " + target() + "; nothing was sent)");
                     }
                     throw new RpcException(Status.UNAVAILABLE, "not connected to " + target() + ": still reconnecting after "
@@ -552,14 +559,6 @@ public final class ReconnectingChannel implements RpcChannel, NettyRpcChannel.Ow
     /** The time left for an attempt: {@code null} when the call has no deadline. */
     private static Duration remaining(Duration d, long deadlineAt) {
         return d == null ? null : Duration.ofNanos(Math.max(0, deadlineAt - System.nanoTime()));
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 4;
-        }
     }
 
     /** The future of an async call; cancelling it cancels the attempt in flight, or the wait for a link. */
