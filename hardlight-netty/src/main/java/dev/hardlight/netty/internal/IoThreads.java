@@ -96,6 +96,11 @@ public final class IoThreads extends MultiThreadIoEventLoopGroup {
         closedReason = reason;
     }
 
+    /** The reason given to {@link #refuseNewChannels}, or {@code null}. */
+    public String refusalReason() {
+        return closedReason;
+    }
+
     /** Whether {@link #refuseNewChannels} was called: connecting on this group fails from now on. */
     public boolean refusesNewChannels() {
         return closedReason != null;
@@ -127,11 +132,10 @@ public final class IoThreads extends MultiThreadIoEventLoopGroup {
     public ChannelFuture register(Channel channel) {
         String refused = closedReason;
         if (refused != null) {
-            // The bootstrap and the connection close a failed channel through its event loop, which it
-            // gets by registering: on the process's shared group, as this one's loops may be gone.
-            Transports.clientGroup().register(channel);
-            channel.close();
-            // Notified on another executor: the group's loops may be gone already.
+            // Never registered anywhere: the bootstrap closes a channel whose registration failed and
+            // that has no event loop itself, on the caller's thread. (Registering it elsewhere first
+            // would race that close with the registration.) Notified on another executor: the
+            // group's loops may be gone already.
             return new DefaultChannelPromise(channel, GlobalEventExecutor.INSTANCE)
                     .setFailure(new IllegalStateException(refused));
         }

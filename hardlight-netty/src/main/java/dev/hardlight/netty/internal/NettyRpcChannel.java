@@ -153,6 +153,11 @@ public final class NettyRpcChannel implements RpcChannel {
         } catch (UnknownHostException e) {
             throw new RpcException(Status.UNAVAILABLE, "cannot connect to " + target() + ": unknown host", e);
         }
+        if (config.ioThreads().refusesNewChannels()) {
+            // a closed ClientGroup (a connect racing its close is refused by the group itself)
+            throw new RpcException(Status.UNAVAILABLE, "cannot connect to " + target() + ": "
+                    + config.ioThreads().refusalReason());
+        }
         Bootstrap b = new Bootstrap()
                 .group(config.ioThreads())
                 .channel(Transports.clientChannel())
@@ -179,14 +184,14 @@ public final class NettyRpcChannel implements RpcChannel {
             RpcException timeout = new RpcException(Status.UNAVAILABLE, "cannot connect to " + target() + ": no answer within "
                     + config.connectTimeout().toMillis() + " ms (during the " + stage + ")");
             fail(timeout);
-            connect.channel().close();
+            closeUnlessNeverRegistered(connect.channel());
             throw timeout;
         } catch (InterruptedException e) {
-            connect.channel().close();
+            closeUnlessNeverRegistered(connect.channel());
             Thread.currentThread().interrupt();
             throw new RpcException(Status.CANCELLED, "interrupted while connecting to " + target());
         } catch (ExecutionException e) {
-            connect.channel().close();
+            closeUnlessNeverRegistered(connect.channel());
             Throwable cause = e.getCause();
             if (cause instanceof RpcException r) {
                 throw new RpcException(r.status(), r.getMessage(), r);
@@ -194,6 +199,19 @@ public final class NettyRpcChannel implements RpcChannel {
             throw new RpcException(Status.UNAVAILABLE, "cannot connect to " + target() + ": " + cause, cause);
         }
         log.debug("{}connected", logPrefix);
+    }
+
+    /**
+     * Closes a channel that failed to connect. One whose registration was refused (a closed
+     * {@code ClientGroup}) has no event loop to close it through, and was closed by the bootstrap.
+     */
+    private static void closeUnlessNeverRegistered(Channel ch) {
+        try {
+            ch.eventLoop();
+        } catch (IllegalStateException neverRegistered) {
+            return;
+        }
+        ch.close();
     }
 
     private static String describe(Throwable t) {

@@ -217,8 +217,21 @@ public final class ReconnectingChannel implements RpcChannel, NettyRpcChannel.Ow
 
     // ---- reconnecting ------------------------------------------------------------------------------
 
-    /** The loop after a loss, on its own virtual thread: waits, tries, until a link is ready or it gives up. */
+    /**
+     * The loop after a loss, on its own virtual thread: waits, tries, until a link is ready or it gives
+     * up. A bug surfacing here closes the client with it rather than leaving it disconnected for good
+     * with nobody told.
+     */
     private void reconnect(int gen, RpcException loss) {
+        try {
+            attemptUntilDone(gen, loss);
+        } catch (RuntimeException | Error e) {
+            log.error("[hl-client {}] reconnecting failed unexpectedly", target(), e);
+            giveUp(new RpcException(Status.INTERNAL, "reconnecting to " + target() + " failed unexpectedly: " + e, e));
+        }
+    }
+
+    private void attemptUntilDone(int gen, RpcException loss) {
         RpcException last = loss;
         for (int attempt = 1; ; attempt++) {
             if (policy.maxAttempts() > 0 && attempt > policy.maxAttempts()) {
@@ -343,6 +356,10 @@ public final class ReconnectingChannel implements RpcChannel, NettyRpcChannel.Ow
                     if (hopeless(e) || agingPolicy.maxAttempts() > 0 && attempt >= agingPolicy.maxAttempts()) {
                         return; // keep the old link until it is lost
                     }
+                } catch (RuntimeException | Error e) {
+                    log.error("{}replacing the connection failed unexpectedly; keeping it until it is lost",
+                            link.logPrefix(), e);
+                    return;
                 }
             }
         });

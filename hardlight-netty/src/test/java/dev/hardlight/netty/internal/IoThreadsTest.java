@@ -59,6 +59,36 @@ class IoThreadsTest {
         }
     }
 
+    /**
+     * A connect racing the group's close: the registration is refused with the group's reason and the
+     * channel is closed, by the bootstrap on this thread. (It used to be registered on another group
+     * first, which raced that close and tripped Netty's event-loop assertion under {@code -ea}.)
+     */
+    @ParameterizedTest(name = "epoll={0}")
+    @ValueSource(booleans = {false, true})
+    void aRefusedRegistrationFailsTheConnectWithTheReasonAndClosesTheChannel(boolean epoll) throws Exception {
+        assumeTrue(!epoll || Transports.epoll(), "epoll is not available here");
+        IoThreads group = IoThreads.create(1, "test-refuse", true, false, epoll);
+        try {
+            group.refuseNewChannels("the test closed it");
+            assertThat(group.refusesNewChannels()).isTrue();
+            for (int i = 0; i < 50; i++) {
+                ChannelFuture f = new Bootstrap()
+                        .group(group)
+                        .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                        .handler(new Echo())
+                        .connect(new InetSocketAddress("127.0.0.1", 9));
+                assertThat(f.await(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(f.cause()).isInstanceOf(IllegalStateException.class).hasMessage("the test closed it");
+                assertThat(f.channel().isOpen()).isFalse();
+                assertThat(f.channel().isRegistered()).isFalse();
+            }
+            assertThat(group.openChannels()).isZero();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
     @ParameterizedTest(name = "epoll={0}")
     @ValueSource(booleans = {false, true})
     void busyPollingLoopsServeIoAndTasksFromOtherThreadsAndSleepWithoutConnections(boolean epoll) throws Exception {
