@@ -4,6 +4,7 @@ import dev.hardlight.internal.protocol.ClientSession;
 import dev.hardlight.netty.internal.Fingerprints;
 import dev.hardlight.netty.internal.IoThreads;
 import dev.hardlight.netty.internal.KeepAlive;
+import dev.hardlight.netty.internal.LocalBinding;
 import dev.hardlight.netty.internal.RecordingConfig;
 import dev.hardlight.netty.internal.RecordingFormat;
 import dev.hardlight.netty.internal.TlsContexts;
@@ -70,6 +71,7 @@ public final class ClientOptions {
     private final Duration defaultDeadline;
     private final int compressionThreshold;
     private final InetAddress localAddress;
+    private final String localInterface;
     private final RecordingConfig recording;
     private final boolean busyPoll;
     private final ClientGroup group;
@@ -92,6 +94,7 @@ public final class ClientOptions {
         this.defaultDeadline = b.defaultDeadline;
         this.compressionThreshold = b.compressionThreshold;
         this.localAddress = b.localAddress;
+        this.localInterface = b.localInterface;
         this.recording = b.recording;
         this.busyPoll = b.busyPoll;
         this.group = b.group;
@@ -201,6 +204,16 @@ public final class ClientOptions {
         return localAddress;
     }
 
+    /** The network interface the client's socket binds to before connecting ({@link Builder#localInterface}), or {@code null}. */
+    public String localInterface() {
+        return localInterface;
+    }
+
+    /** Where the socket binds, for the transport; {@code null} for anywhere. */
+    LocalBinding localBinding() {
+        return localAddress == null && localInterface == null ? null : new LocalBinding(localAddress, localInterface);
+    }
+
     /** The file every connection made with these options is recorded to ({@link Builder#record(Path)}), or {@code null}. */
     public Path recordFile() {
         return recording == null ? null : recording.path();
@@ -285,6 +298,7 @@ public final class ClientOptions {
                 + (defaultDeadline == null ? "" : ", defaultDeadline=" + defaultDeadline) + (plaintext ? ", insecurePlaintext" : "")
                 + (compressionThreshold < 0 ? "" : ", compression>=" + compressionThreshold)
                 + (localAddress == null ? "" : ", localAddress=" + localAddress.getHostAddress())
+                + (localInterface == null ? "" : ", localInterface=" + localInterface)
                 + (recording == null ? "" : ", record=" + recording.path())
                 + (busyPoll ? ", busyPoll" : "") + (group == null ? "" : ", group=" + group)
                 + (headers.isEmpty() ? "" : ", headers=" + headers.stream().map(Map.Entry::getKey).toList()) + "]";
@@ -307,6 +321,7 @@ public final class ClientOptions {
         private Duration defaultDeadline;
         private int compressionThreshold = -1;
         private InetAddress localAddress;
+        private String localInterface;
         private RecordingConfig recording;
         private boolean busyPoll;
         private ClientGroup group;
@@ -329,6 +344,7 @@ public final class ClientOptions {
             defaultDeadline = o.defaultDeadline;
             compressionThreshold = o.compressionThreshold;
             localAddress = o.localAddress;
+            localInterface = o.localInterface;
             recording = o.recording;
             busyPoll = o.busyPoll;
             group = o.group;
@@ -548,6 +564,24 @@ public final class ClientOptions {
         }
 
         /**
+         * The network interface the client's socket binds to before it connects, by name
+         * ({@code "eth1"}, {@code "lo"}): the socket binds to the interface's address of the server's
+         * family (IPv4 or IPv6), looked up at each connect and reconnect, so an address the interface
+         * gets later is used. Connecting fails ({@code UNAVAILABLE}, naming the interface) if there is no
+         * such interface, it is down, or it has no address of that family. Set this or
+         * {@link #localAddress}, not both. Default {@code null}: the operating system chooses.
+         *
+         * @param name the interface's name, or {@code null} for any
+         */
+        public Builder localInterface(String name) {
+            if (name != null && name.isBlank()) {
+                throw new IllegalArgumentException("localInterface: a blank name (expected: an interface name such as eth0)");
+            }
+            this.localInterface = name;
+            return this;
+        }
+
+        /**
          * Allows {@code ws://} URIs: no encryption, no server authentication. For tests and trusted
          * networks only; logs a WARN on every plaintext connect. {@code wss://} URIs still use TLS.
          */
@@ -692,6 +726,10 @@ public final class ClientOptions {
 
         /** Immutable options holding this builder's settings; the builder may be reused. */
         public ClientOptions build() {
+            if (localAddress != null && localInterface != null) {
+                throw new IllegalStateException("localAddress(" + localAddress.getHostAddress() + ") and localInterface("
+                        + localInterface + "): set one of them, not both");
+            }
             return new ClientOptions(this);
         }
     }

@@ -84,7 +84,7 @@ public final class HardLight {
         }
         ClientConfig config = new ClientConfig(uri, service, ssl, trust, options.maxInFlight(),
                 options.connectTimeout(), options.eventQueueCapacity(), options.headers(), options.keepAlive(),
-                options.defaultDeadline(), options.compressionThreshold(), options.localAddress(),
+                options.defaultDeadline(), options.compressionThreshold(), options.localBinding(),
                 options.recording(), options.ioThreads());
         if (options.reconnectPolicy() != null || options.connectionListener() != null || options.reconnectAfter() != null) {
             return ReconnectingChannel.connect(config, options.reconnectPolicy(), options.connectionListener(),

@@ -15,7 +15,7 @@ import java.time.Duration;
  * @param keepAlive when to ping a silent server, and when to give the connection up
  * @param defaultDeadline the deadline of calls made without one, or {@code null} for none
  * @param compressionThreshold permessage-deflate: the smallest message compressed; -1: compression off
- * @param localAddress the address the socket binds to before connecting, or {@code null} for any
+ * @param localBinding the address or interface the socket binds to before connecting, or {@code null} for any
  * @param recording where to record the connection's bytes, or {@code null} for nowhere
  * @param ioThreads the event loops the connection runs on (shared, or the application's)
  */
@@ -23,7 +23,7 @@ public record ClientConfig(URI uri, ServiceDescriptor<?> service, SslContext ssl
                            int maxInFlight, Duration connectTimeout, int eventQueueCapacity,
                            java.util.List<java.util.Map.Entry<String, String>> headers, KeepAlive keepAlive,
                            Duration defaultDeadline, int compressionThreshold,
-                           java.net.InetAddress localAddress,
+                           LocalBinding localBinding,
                            RecordingConfig recording, IoThreads ioThreads) {
 
     /**
@@ -40,7 +40,7 @@ public record ClientConfig(URI uri, ServiceDescriptor<?> service, SslContext ssl
         int dot = name.lastIndexOf('.');
         String numbered = dot > 0 ? name.substring(0, dot) + "-" + n + name.substring(dot) : name + "-" + n;
         return new ClientConfig(uri, service, sslContext, trustMode, maxInFlight, connectTimeout, eventQueueCapacity,
-                headers, keepAlive, defaultDeadline, compressionThreshold, localAddress,
+                headers, keepAlive, defaultDeadline, compressionThreshold, localBinding,
                 new RecordingConfig(file.resolveSibling(numbered), recording.maxBytes()), ioThreads);
     }
 }

@@ -170,8 +170,8 @@ public final class NettyRpcChannel implements RpcChannel {
                         init(ch);
                     }
                 });
-        ChannelFuture connect = config.localAddress() == null ? b.connect(new InetSocketAddress(address, port))
-                : b.connect(new InetSocketAddress(address, port), new InetSocketAddress(config.localAddress(), 0));
+        ChannelFuture connect = config.localBinding() == null ? b.connect(new InetSocketAddress(address, port))
+                : b.connect(new InetSocketAddress(address, port), config.localBinding().bindAddressFor(address, target()));
         connect.addListener(f -> {
             if (!f.isSuccess()) {
                 fail(new RpcException(Status.UNAVAILABLE, "cannot connect to " + target() + ": " + describe(f.cause()), f.cause()));
