@@ -42,19 +42,22 @@ class LocalBindingTest {
     void theServerSeesTheInterfacesAddress() throws Exception {
         NetworkInterface lo = loopback();
         InetAddress expected = ipv4Of(lo);
-        AtomicReference<Connection> seen = new AtomicReference<>();
         ClientOptions options = PLAIN.toBuilder().localInterface(lo.getName()).build();
         assertThat(options.localInterface()).isEqualTo(lo.getName());
         assertThat(options.toString()).contains("localInterface=" + lo.getName());
+        assertThat(remoteAddressSeenByTheServer(expected, "ws://" + expected.getHostAddress(), options)).isEqualTo(expected);
+    }
+
+    /** Serves on {@code host}, makes one call from a client with {@code options}: where the server saw it from. */
+    private static InetAddress remoteAddressSeenByTheServer(InetAddress host, String uriPrefix, ClientOptions options) {
+        AtomicReference<Connection> seen = new AtomicReference<>();
         try (HardLightServer s = HardLight.server(Everything.class, c -> {
             seen.set(c);
             return new EverythingTest.Echo();
-        }).insecurePlaintext().bind(expected.getHostAddress(), 0).start();
-             EverythingClient c = EverythingClient.connect(
-                     URI.create("ws://" + expected.getHostAddress() + ":" + s.port() + "/hl"), options)) {
+        }).insecurePlaintext().bind(host.getHostAddress(), 0).start();
+             EverythingClient c = EverythingClient.connect(URI.create(uriPrefix + ":" + s.port() + "/hl"), options)) {
             assertThat(c.i(7)).isEqualTo(7);
-            assertThat(seen.get().remoteAddress()).isInstanceOfSatisfying(InetSocketAddress.class,
-                    a -> assertThat(a.getAddress()).isEqualTo(expected));
+            return ((InetSocketAddress) seen.get().remoteAddress()).getAddress();
         }
     }
 
@@ -71,17 +74,8 @@ class LocalBindingTest {
                     .hasMessageContaining("\"" + lo.getName() + "\" has no IPv6 address");
             return;
         }
-        AtomicReference<Connection> seen = new AtomicReference<>();
-        try (HardLightServer s = HardLight.server(Everything.class, c -> {
-            seen.set(c);
-            return new EverythingTest.Echo();
-        }).insecurePlaintext().bind(v6.getHostAddress(), 0).start();
-             EverythingClient c = EverythingClient.connect(
-                     URI.create("ws://[" + v6.getHostAddress() + "]:" + s.port() + "/hl"), options)) {
-            assertThat(c.i(8)).isEqualTo(8);
-            assertThat(seen.get().remoteAddress()).isInstanceOfSatisfying(InetSocketAddress.class,
-                    a -> assertThat(a.getAddress()).isInstanceOf(Inet6Address.class).isEqualTo(v6));
-        }
+        assertThat(remoteAddressSeenByTheServer(v6, "ws://[" + v6.getHostAddress() + "]", options))
+                .isInstanceOf(Inet6Address.class).isEqualTo(v6);
     }
 
     @Test
