@@ -1,0 +1,94 @@
+package dev.hardlight.cli;
+
+import dev.hardlight.netty.Recording;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hardlight replay FILE...}: replays connection recordings (made with
+ * {@code ClientOptions.Builder.record} or {@code ServerBuilder.record}) through the live decoders and
+ * prints the frames both sides sent; with {@code --entries}, also every read and write, and with
+ * {@code --hex} their bytes.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {"Replays HardLight connection recordings (.hlrec) through the decoders and prints the "
+                + "frames both sides sent: the upgrade, HELLO, calls with method names, results, events, closes.",
+                "Recordings are made with ClientOptions.Builder.record(file) or ServerBuilder.record(directory); "
+                + "see docs/recording.md."})
+final class ReplayCommand implements Callable<Integer> {
+
+    /** Bytes per line of a hex dump. */
+    private static final int HEX_LINE = 32;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "recording files, printed one after the other")
+    List<Path> files;
+
+    @Option(names = "--entries", description = "also list every read and write (direction, time, size), before the frames")
+    boolean entries;
+
+    @Option(names = "--hex", description = "with --entries: the bytes of each read and write in hex")
+    boolean hex;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        int failed = 0;
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            Recording r;
+            try {
+                r = Recording.read(file);
+            } catch (NoSuchFileException e) {
+                err.println("hardlight replay: " + file + ": no such file");
+                failed++;
+                continue;
+            } catch (IOException e) {
+                err.println("hardlight replay: " + file + ": " + e.getMessage());
+                failed++;
+                continue;
+            }
+            if (i > 0) {
+                out.println();
+            }
+            if (files.size() > 1) {
+                out.println("# " + file);
+            }
+            if (entries) {
+                printEntries(r, out);
+            }
+            out.print(Printing.toText(r));
+            out.flush();
+        }
+        err.flush();
+        return failed == 0 ? 0 : 1;
+    }
+
+    private void printEntries(Recording r, PrintWriter out) {
+        for (Recording.Entry e : r.entries()) {
+            out.println(String.format(Locale.ROOT, "%10.3f ms  %s  %-5s %d bytes", e.timeNanos() / 1e6,
+                    e.sender(r.side()) == Recording.Side.CLIENT ? "client" : "server", e.direction(), e.bytes().length));
+            if (hex) {
+                byte[] b = e.bytes();
+                for (int off = 0; off < b.length; off += HEX_LINE) {
+                    out.println(String.format(Locale.ROOT, "    %06x  %s", off,
+                            HexFormat.ofDelimiter(" ").formatHex(b, off, Math.min(b.length, off + HEX_LINE))));
+                }
+            }
+        }
+    }
+}
