@@ -20,16 +20,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The server-wide map from topic to subscribed sessions, and the server's event emitter.
  *
- * <p>Emitting reads the topic's subscribers as an array without a lock, encodes the event once into a
- * single EVENT frame and hands every subscriber a retained duplicate of it (the same memory, no copy).
- * An emit delivers to every sink whose subscription completed before the emit started, to none whose
+ * <p>Emitting reads the topic's subscribers as an array, encodes the event once into a single EVENT
+ * frame and hands every subscriber a retained duplicate of it (the same memory, no copy). An emit
+ * delivers to every sink whose subscription completed before the emit started, to none whose
  * unsubscription completed before it started, and at most once to each.
  *
- * <p>A topic of up to {@value #SMALL_MAX} subscribers (most topics have one) is a copy-on-write array:
- * subscribing copies it, and the emit reads it as it is. A larger topic is a {@link SubscriberSet}
- * (subscribing and unsubscribing in O(1), the emit's array remade at most once per emit, after a
- * change), and becomes an array again when it falls to {@value #SMALL_AGAIN} (apart from
- * {@value #SMALL_MAX}, so that a topic hovering at the limit does not switch forms at every change).
+ * <p>A topic of up to 64 subscribers ({@code SMALL_MAX}; most topics have one) is a copy-on-write array
+ * that subscribing copies and the emit reads without a lock. A larger topic is a {@link SubscriberSet}:
+ * subscribing and unsubscribing cost O(1), and the first emit after a change makes the array again
+ * (under the set's lock, one copy, no more than the emit's own pass over the subscribers); later emits
+ * read it without a lock. A set that falls to 32 ({@code SMALL_AGAIN}) becomes an array again
+ * (well below the limit, so that a topic hovering at the limit does not switch at every change).
  * So N connections joining one topic cost O(N), not O(N²).
  *
  * <p>Subscribing and unsubscribing take one lock; topic changes ({@code Created} on the first
