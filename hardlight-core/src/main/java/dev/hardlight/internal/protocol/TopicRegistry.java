@@ -20,18 +20,33 @@ import org.slf4j.LoggerFactory;
 /**
  * The server-wide map from topic to subscribed sessions, and the server's event emitter.
  *
- * <p>Emitting reads a copy-on-write array of subscribers without a lock, encodes the event once into a
- * single EVENT frame and hands every subscriber a retained duplicate of it (the same memory, no copy).
- * Subscribing and unsubscribing take one lock; topic changes ({@code Created} on the first subscriber,
- * {@code Removed} after the last) are queued under that lock and handed to the {@link TopicListener}
- * in order by one drainer at a time, on the notifier executor, never while holding the lock (so the
- * listener may emit or subscribe).
+ * <p>Emitting reads the topic's subscribers as an array, encodes the event once into a single EVENT
+ * frame and hands every subscriber a retained duplicate of it (the same memory, no copy). An emit
+ * delivers to every sink whose subscription completed before the emit started, to none whose
+ * unsubscription completed before it started, and at most once to each.
+ *
+ * <p>A topic of up to 64 subscribers ({@code SMALL_MAX}; most topics have one) is a copy-on-write array
+ * that subscribing copies and the emit reads without a lock. A larger topic is a {@link SubscriberSet}:
+ * subscribing and unsubscribing cost O(1), and the first emit after a change makes the array again
+ * (under the set's lock, one copy, no more than the emit's own pass over the subscribers); later emits
+ * read it without a lock. A set that falls to 32 ({@code SMALL_AGAIN}) becomes an array again
+ * (well below the limit, so that a topic hovering at the limit does not switch at every change).
+ * So N connections joining one topic cost O(N), not O(N²).
+ *
+ * <p>Subscribing and unsubscribing take one lock; topic changes ({@code Created} on the first
+ * subscriber, {@code Removed} after the last) are queued under that lock and handed to the
+ * {@link TopicListener} in order by one drainer at a time, on the notifier executor, never while
+ * holding the lock (so the listener may emit or subscribe).
  *
  * <p>Thread-safe.
  */
 public final class TopicRegistry<E> implements EventEmitter<E> {
     private static final Logger log = LoggerFactory.getLogger(TopicRegistry.class);
     private static final EventSink[] NONE = new EventSink[0];
+    /** The most subscribers a topic keeps in an array: one more makes it a {@link SubscriberSet}. */
+    static final int SMALL_MAX = 64;
+    /** A {@link SubscriberSet} down to this many subscribers becomes an array again. */
+    static final int SMALL_AGAIN = 32;
 
     /** Where a topic's events go: one per connection. */
     public interface EventSink {
@@ -43,7 +58,11 @@ public final class TopicRegistry<E> implements EventEmitter<E> {
     private final ByteBufAllocator alloc;
     private final TopicListener listener;
     private final Executor notifier;
-    private final ConcurrentHashMap<Topic, EventSink[]> topics = new ConcurrentHashMap<>();
+    /**
+     * Each topic's subscribers: an {@code EventSink[]} of 1 to {@link #SMALL_MAX} (never changed once
+     * in the map) or a {@link SubscriberSet} of more than {@link #SMALL_AGAIN}. Changed under lock.
+     */
+    private final ConcurrentHashMap<Topic, Object> topics = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     /** Guarded by lock. */
     private final ArrayDeque<TopicChange> changes = new ArrayDeque<>();
@@ -69,7 +88,7 @@ public final class TopicRegistry<E> implements EventEmitter<E> {
         if (codec == null) {
             throw new IllegalStateException("this service declares no events (@Rpc(events = ...))");
         }
-        EventSink[] sinks = topics.getOrDefault(java.util.Objects.requireNonNull(topic, "topic"), NONE);
+        EventSink[] sinks = sinks(topics.get(java.util.Objects.requireNonNull(topic, "topic")));
         if (sinks.length == 0) {
             return 0;
         }
@@ -101,21 +120,40 @@ public final class TopicRegistry<E> implements EventEmitter<E> {
         }
     }
 
+    /** The array to emit to, from a value of {@link #topics} or null. */
+    private static EventSink[] sinks(Object subscribers) {
+        if (subscribers == null) {
+            return NONE;
+        }
+        return subscribers instanceof EventSink[] array ? array : ((SubscriberSet) subscribers).snapshot();
+    }
+
     /** Adds {@code sink} to {@code topic}; {@code false} if it already was there. */
     public boolean subscribe(Topic topic, EventSink sink) {
         lock.lock();
         try {
-            EventSink[] sinks = topics.getOrDefault(topic, NONE);
-            for (EventSink s : sinks) {
-                if (s == sink) {
+            Object subscribers = topics.get(topic);
+            if (subscribers instanceof SubscriberSet set) {
+                if (!set.add(sink)) {
                     return false;
                 }
+            } else {
+                EventSink[] sinks = subscribers == null ? NONE : (EventSink[]) subscribers;
+                for (EventSink s : sinks) {
+                    if (s == sink) {
+                        return false;
+                    }
+                }
+                if (sinks.length < SMALL_MAX) {
+                    EventSink[] grown = Arrays.copyOf(sinks, sinks.length + 1);
+                    grown[sinks.length] = sink;
+                    topics.put(topic, grown);
+                } else {
+                    topics.put(topic, new SubscriberSet(sinks, sink));
+                }
             }
-            EventSink[] grown = Arrays.copyOf(sinks, sinks.length + 1);
-            grown[sinks.length] = sink;
-            topics.put(topic, grown);
             subscriptionCount++;
-            if (sinks.length == 0) {
+            if (subscribers == null) {
                 queue(new TopicChange.Created(topic));
             }
         } finally {
@@ -129,28 +167,44 @@ public final class TopicRegistry<E> implements EventEmitter<E> {
     public boolean unsubscribe(Topic topic, EventSink sink) {
         lock.lock();
         try {
-            EventSink[] sinks = topics.getOrDefault(topic, NONE);
-            int i = 0;
-            while (i < sinks.length && sinks[i] != sink) {
-                i++;
-            }
-            if (i == sinks.length) {
+            Object subscribers = topics.get(topic);
+            if (subscribers instanceof SubscriberSet set) {
+                if (!set.remove(sink)) {
+                    return false;
+                }
+                if (set.size() <= SMALL_AGAIN) {
+                    // The set is not changed again: an emit that still holds it delivers to its last members.
+                    topics.put(topic, set.snapshot());
+                }
+            } else if (!unsubscribeSmall(topic, subscribers == null ? NONE : (EventSink[]) subscribers, sink)) {
                 return false;
             }
             subscriptionCount--;
-            if (sinks.length == 1) {
-                topics.remove(topic);
-                queue(new TopicChange.Removed(topic));
-            } else {
-                EventSink[] shrunk = new EventSink[sinks.length - 1];
-                System.arraycopy(sinks, 0, shrunk, 0, i);
-                System.arraycopy(sinks, i + 1, shrunk, i, sinks.length - i - 1);
-                topics.put(topic, shrunk);
-            }
         } finally {
             lock.unlock();
         }
         drain();
+        return true;
+    }
+
+    /** Removes {@code sink} from a topic kept as {@code sinks} (under lock); false if it was not there. */
+    private boolean unsubscribeSmall(Topic topic, EventSink[] sinks, EventSink sink) {
+        int i = 0;
+        while (i < sinks.length && sinks[i] != sink) {
+            i++;
+        }
+        if (i == sinks.length) {
+            return false;
+        }
+        if (sinks.length == 1) {
+            topics.remove(topic);
+            queue(new TopicChange.Removed(topic));
+        } else {
+            EventSink[] shrunk = new EventSink[sinks.length - 1];
+            System.arraycopy(sinks, 0, shrunk, 0, i);
+            System.arraycopy(sinks, i + 1, shrunk, i, sinks.length - i - 1);
+            topics.put(topic, shrunk);
+        }
         return true;
     }
 
@@ -171,7 +225,11 @@ public final class TopicRegistry<E> implements EventEmitter<E> {
 
     /** The subscribers of a topic now. */
     public int subscriberCount(Topic topic) {
-        return topics.getOrDefault(topic, NONE).length;
+        Object subscribers = topics.get(topic);
+        if (subscribers == null) {
+            return 0;
+        }
+        return subscribers instanceof EventSink[] array ? array.length : ((SubscriberSet) subscribers).size();
     }
 
     private void queue(TopicChange change) {
