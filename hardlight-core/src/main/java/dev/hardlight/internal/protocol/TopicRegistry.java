@@ -9,8 +9,9 @@ import dev.hardlight.internal.codec.ByteBufWireWriter;
 import dev.hardlight.internal.codec.Varint;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p>Subscribing and unsubscribing take one lock; topic changes ({@code Created} on the first
  * subscriber, {@code Removed} after the last) are queued under that lock and handed to the
  * {@link TopicListener} in order by one drainer at a time, on the notifier executor, never while
- * holding the lock (so the listener may emit or subscribe).
+ * holding the lock (so the listener may emit or subscribe). A change that cancels one still
+ * waiting removes it, so at most one change per topic waits for a slow listener.
  *
  * <p>Thread-safe.
  */
@@ -65,7 +67,11 @@ public final class TopicRegistry<E> implements EventEmitter<E> {
     private final ConcurrentHashMap<Topic, Object> topics = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     /** Guarded by lock. */
-    private final ArrayDeque<TopicChange> changes = new ArrayDeque<>();
+    /**
+     * Guarded by lock: the changes the listener has not been told yet, at most one per topic, in the
+     * order they happened (see {@link #queue}).
+     */
+    private final LinkedHashMap<Topic, TopicChange> changes = new LinkedHashMap<>();
     /** Guarded by lock: whether a drainer is running. */
     private boolean draining;
     /** Guarded by lock. */
@@ -232,9 +238,26 @@ public final class TopicRegistry<E> implements EventEmitter<E> {
         return subscribers instanceof EventSink[] array ? array.length : ((SubscriberSet) subscribers).size();
     }
 
+    /**
+     * Queues a change for the listener; lock held. A topic's changes alternate (Created, Removed,
+     * Created...), so a change queued while the opposite one still waits cancels it: the listener
+     * never hears of a topic created and removed while it was busy, nor of one removed and created
+     * again. At most one change per topic waits, whatever the churn and however slow the listener;
+     * those that remain keep the order they happened in.
+     */
     private void queue(TopicChange change) {
-        if (listener != null) {
-            changes.add(change);
+        if (listener != null && changes.remove(change.topic()) == null) {
+            changes.put(change.topic(), change);
+        }
+    }
+
+    /** Changes waiting for the listener (at most one per topic). */
+    int pendingChanges() {
+        lock.lock();
+        try {
+            return changes.size();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -256,11 +279,13 @@ public final class TopicRegistry<E> implements EventEmitter<E> {
             TopicChange next;
             lock.lock();
             try {
-                next = changes.poll();
-                if (next == null) {
+                Iterator<TopicChange> oldest = changes.values().iterator();
+                if (!oldest.hasNext()) {
                     draining = false;
                     return;
                 }
+                next = oldest.next();
+                oldest.remove();
             } finally {
                 lock.unlock();
             }

@@ -38,9 +38,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The registry's subscribers through subscribe, unsubscribe and emit, on both sides of the size at
- * which a topic changes form (an array up to {@link 64}, a set above, an array
- * again at {@link 32}): against a model, under concurrent changes, and at
- * 100,000 subscribers.
+ * which a topic changes form (an array up to {@link TopicRegistry#SMALL_MAX} subscribers, a set above,
+ * an array again at {@link TopicRegistry#SMALL_AGAIN}): against a model, under concurrent changes, and
+ * at 100,000 subscribers; and the topic changes a slow listener is told.
  */
 class TopicRegistryTest {
     private static final Topic[] TOPICS = {Topic.of("t0"), Topic.of("t1"), Topic.of("t2")};
@@ -407,5 +407,88 @@ class TopicRegistryTest {
         assertThat(registry.topicCount()).isZero();
         assertThat(changes).containsExactly(new TopicChange.Created(topic), new TopicChange.Removed(topic));
         alloc.assertAllReleased();
+    }
+
+    // ---- a slow topic listener ----
+
+    @Test
+    void aSlowListenerHoldsBackAtMostOneChangePerTopicAndHearsAConsistentStory() throws Exception {
+        RecordingAllocator alloc = new RecordingAllocator();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        List<TopicChange> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService notifier = Executors.newSingleThreadExecutor();
+        try {
+            TopicRegistry<Integer> registry = new TopicRegistry<>(Codecs.INT, alloc, change -> {
+                busy.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                heard.add(change);
+            }, notifier);
+            Topic kept = Topic.of("kept");
+            ListSink stays = new ListSink();
+            registry.subscribe(kept, stays);
+            assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue(); // the listener is stuck on Created(kept)
+            Topic[] churning = new Topic[100];
+            for (int t = 0; t < churning.length; t++) {
+                churning[t] = Topic.of("churn-" + t);
+            }
+            ListSink sink = new ListSink();
+            for (int i = 0; i < 100_000; i++) {
+                Topic t = churning[i % churning.length];
+                registry.subscribe(t, sink);
+                registry.unsubscribe(t, sink);
+                assertThat(registry.pendingChanges()).isLessThanOrEqualTo(churning.length);
+            }
+            // left at the end: half the churning topics exist, and "kept" went away and came back
+            for (int t = 0; t < churning.length; t += 2) {
+                registry.subscribe(churning[t], sink);
+            }
+            registry.unsubscribe(kept, stays);
+            registry.subscribe(kept, stays);
+            assertThat(registry.pendingChanges()).isEqualTo(churning.length / 2);
+            release.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (registry.pendingChanges() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            notifier.shutdown();
+            assertThat(notifier.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+
+            // Per topic, what the listener heard alternates Created, Removed, ... from a Created, and
+            // ends with what is true now.
+            java.util.Map<Topic, TopicChange> last = new java.util.HashMap<>();
+            synchronized (heard) {
+                for (TopicChange c : heard) {
+                    TopicChange before = last.put(c.topic(), c);
+                    if (before == null) {
+                        assertThat(c).as("first change of " + c.topic()).isInstanceOf(TopicChange.Created.class);
+                    } else {
+                        assertThat(c.getClass()).as("changes of " + c.topic() + " alternate").isNotEqualTo(before.getClass());
+                    }
+                }
+            }
+            java.util.Set<Topic> believed = new java.util.HashSet<>();
+            last.forEach((topic, c) -> {
+                if (c instanceof TopicChange.Created) {
+                    believed.add(topic);
+                }
+            });
+            java.util.Set<Topic> exist = new java.util.HashSet<>(List.of(kept));
+            for (int t = 0; t < churning.length; t += 2) {
+                exist.add(churning[t]);
+            }
+            assertThat(believed).isEqualTo(exist);
+            // Created(kept) once: its Removed and the Created after it cancelled out while it waited.
+            assertThat(heard).filteredOn(c -> c.topic().equals(kept)).containsExactly(new TopicChange.Created(kept));
+            assertThat(heard.size()).isLessThanOrEqualTo(1 + churning.length);
+            alloc.assertAllReleased();
+        } finally {
+            release.countDown();
+            notifier.shutdownNow();
+        }
     }
 }
