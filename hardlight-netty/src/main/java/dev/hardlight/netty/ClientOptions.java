@@ -73,6 +73,7 @@ public final class ClientOptions {
     private final InetAddress localAddress;
     private final String localInterface;
     private final RecordingConfig recording;
+    private final boolean recordCredentials;
     private final boolean busyPoll;
     private final ClientGroup group;
     /** The TLS context, built on first connect and shared by every connection made with these options. */
@@ -95,7 +96,8 @@ public final class ClientOptions {
         this.compressionThreshold = b.compressionThreshold;
         this.localAddress = b.localAddress;
         this.localInterface = b.localInterface;
-        this.recording = b.recording;
+        this.recording = b.recording == null ? null : b.recording.withRecordCredentials(b.recordCredentials);
+        this.recordCredentials = b.recordCredentials;
         this.busyPoll = b.busyPoll;
         this.group = b.group;
     }
@@ -224,6 +226,14 @@ public final class ClientOptions {
         return recording == null ? DEFAULT_RECORD_MAX_BYTES : recording.maxBytes();
     }
 
+    /**
+     * Whether recordings keep the credentials of the HTTP upgrade in clear
+     * ({@link Builder#recordCredentials(boolean)}); false (masked) by default.
+     */
+    public boolean recordCredentials() {
+        return recordCredentials;
+    }
+
     RecordingConfig recording() {
         return recording;
     }
@@ -299,7 +309,7 @@ public final class ClientOptions {
                 + (compressionThreshold < 0 ? "" : ", compression>=" + compressionThreshold)
                 + (localAddress == null ? "" : ", localAddress=" + localAddress.getHostAddress())
                 + (localInterface == null ? "" : ", localInterface=" + localInterface)
-                + (recording == null ? "" : ", record=" + recording.path())
+                + (recording == null ? "" : ", record=" + recording.path() + (recordCredentials ? " with credentials" : ""))
                 + (busyPoll ? ", busyPoll" : "") + (group == null ? "" : ", group=" + group)
                 + (headers.isEmpty() ? "" : ", headers=" + headers.stream().map(Map.Entry::getKey).toList()) + "]";
     }
@@ -323,6 +333,7 @@ public final class ClientOptions {
         private InetAddress localAddress;
         private String localInterface;
         private RecordingConfig recording;
+        private boolean recordCredentials;
         private boolean busyPoll;
         private ClientGroup group;
 
@@ -346,6 +357,7 @@ public final class ClientOptions {
             localAddress = o.localAddress;
             localInterface = o.localInterface;
             recording = o.recording;
+            recordCredentials = o.recordCredentials;
             busyPoll = o.busyPoll;
             group = o.group;
         }
@@ -670,8 +682,9 @@ public final class ClientOptions {
          * copies every buffer on the I/O thread and writes on a thread of its own; when more than
          * 4 MiB wait for a disk that does not keep up, the recording is truncated the same way instead
          * of slowing the connection. A file that cannot be written is logged (WARN) and the connection
-         * goes on unrecorded. A recording holds everything the connection carried, in clear: the
-         * upgrade request's headers (credentials) included. Default: off.
+         * goes on unrecorded. A recording holds everything the connection carried, in clear, except the
+         * credentials of the HTTP upgrade, which are masked unless {@link #recordCredentials(boolean)}
+         * says otherwise: arguments and results are there. Default: off.
          *
          * @param file the recording, or {@code null} to record nothing
          * @throws IllegalArgumentException if the file's directory does not exist, or {@code maxBytes}
@@ -690,7 +703,26 @@ public final class ClientOptions {
             if (dir == null || !Files.isDirectory(dir) || Files.isDirectory(file)) {
                 throw new IllegalArgumentException("record file: " + file + " (expected: a file in an existing directory)");
             }
-            recording = new RecordingConfig(file, maxBytes);
+            recording = new RecordingConfig(file, maxBytes, false); // the credentials flag is applied by build()
+            return this;
+        }
+
+        /**
+         * Whether {@link #record(Path, long) recordings} keep the credentials of the HTTP upgrade in
+         * clear. By default (false) they are masked before they reach the file: the values of the
+         * {@code Authorization}, {@code Proxy-Authorization}, {@code Cookie} and {@code Set-Cookie}
+         * headers, and the values of the query string (and any fragment or user information) of the
+         * request line and of the URI in the file's header become {@code *}, one per byte, so the
+         * recording still decodes and its lengths and read boundaries are unchanged; the names stay.
+         *
+         * <p>Off by default because recordings travel: they are attached to bug reports, copied off
+         * machines and committed as test data, and a bearer token or session cookie in one lets
+         * whoever reads it act as the user until it expires. Turn it on only to debug the
+         * credentials themselves, and treat such files as the credentials they hold. Other headers
+         * (an {@code X-Api-Key} of your own) and every argument and result are recorded as sent.
+         */
+        public Builder recordCredentials(boolean record) {
+            this.recordCredentials = record;
             return this;
         }
 

@@ -27,8 +27,11 @@ import java.util.Objects;
  * for (Recording.Frame f : r.decode()) { ... } // or inspect them
  * }</pre>
  *
- * <p>A recording holds everything the connection carried, in clear: credentials in the upgrade
- * request's headers, arguments, results. Treat the files as secrets.
+ * <p>A recording holds everything the connection carried, in clear: arguments, results, headers.
+ * The credentials of the HTTP upgrade ({@code Authorization}, {@code Proxy-Authorization},
+ * {@code Cookie} and {@code Set-Cookie} values, query string values) are masked with {@code *}, byte
+ * for byte, unless the recording side was built with {@code recordCredentials(true)}
+ * ({@link #credentialsRedacted()} tells which). Treat the files as secrets all the same.
  *
  * <p>Immutable and thread-safe.
  */
@@ -115,6 +118,10 @@ public final class Recording {
     private final String fingerprint;
     private final List<Entry> entries;
     private final String truncation;
+    private final String cut;
+    private final boolean credentialsRedacted;
+    /** Whether the file says the credentials were kept (older files say nothing). */
+    private final boolean credentialsInClear;
 
     private Recording(RecordingReader.Contents c) {
         this.side = c.side();
@@ -124,14 +131,21 @@ public final class Recording {
         this.fingerprint = c.fields().getOrDefault(RecordingFormat.FINGERPRINT, "");
         this.entries = c.entries();
         this.truncation = c.truncation();
+        this.cut = c.cut();
+        this.credentialsRedacted = RecordingFormat.CREDENTIALS_REDACTED.equals(c.fields().get(RecordingFormat.CREDENTIALS));
+        this.credentialsInClear = RecordingFormat.CREDENTIALS_RECORDED.equals(c.fields().get(RecordingFormat.CREDENTIALS));
     }
 
     /**
-     * Reads a whole recording into memory.
+     * Reads a whole recording into memory. A file that ends before its last record, because the
+     * process that wrote it died (or is still writing), is read up to its last complete read or
+     * write and {@link #isCutShort() marked cut short}: the moments before a crash are often the
+     * ones worth reading. Only the end of a file may be missing.
      *
-     * @throws IOException if the file cannot be read, or is not a complete recording of a version this
+     * @throws IOException if the file cannot be read, or is not a recording of a version this
      *     HardLight reads; the message says what is wrong and at which byte (not a recording, an
-     *     unknown version, cut short, an unknown record kind)
+     *     unknown version, a header cut short, an unknown record kind, a length no recorder writes,
+     *     bytes after the last record)
      */
     public static Recording read(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
@@ -179,6 +193,24 @@ public final class Recording {
     }
 
     /**
+     * Whether the file ends before its last record (END, or TRUNCATED): the process that recorded it
+     * stopped (a crash, a kill) before the connection closed, or is still recording. The entries are
+     * every complete read and write before that point; a read or write the file ends inside of is
+     * left out. Unlike {@link #isTruncated()}, nobody decided to stop: the end is missing.
+     */
+    public boolean isCutShort() {
+        return cut != null;
+    }
+
+    /**
+     * Whether the recording side masked the credentials of the HTTP upgrade (the default); false if it
+     * kept them in clear ({@code recordCredentials(true)}) or predates masking.
+     */
+    public boolean credentialsRedacted() {
+        return credentialsRedacted;
+    }
+
+    /**
      * Replays the recording through the decoders of a live connection and returns the frames both
      * sides sent, in the order the recording side saw them. Malformed bytes become a
      * {@code MALFORMED} frame rather than an exception. Each call decodes afresh.
@@ -187,7 +219,10 @@ public final class Recording {
         return RecordingDecoder.decode(side, entries);
     }
 
-    /** Prints a header line, then {@link #decode()}'s frames one per line, then the truncation reason if any. */
+    /**
+     * Prints a header line, then {@link #decode()}'s frames one per line, then the truncation reason
+     * if any, or where the file was cut short.
+     */
     public void print(PrintStream out) {
         out.println("# " + this);
         for (Frame f : decode()) {
@@ -196,6 +231,9 @@ public final class Recording {
         if (truncation != null) {
             out.println("# truncated: " + truncation);
         }
+        if (cut != null) {
+            out.println("# cut short: " + cut);
+        }
     }
 
     /** The recording's header in one line. */
@@ -203,6 +241,7 @@ public final class Recording {
     public String toString() {
         return "HardLight recording by the " + side.name().toLowerCase(Locale.ROOT) + " of " + target + ", service "
                 + service + ", started " + startTime + ", " + entries.size() + " reads and writes"
-                + (truncation == null ? "" : ", truncated");
+                + (truncation == null ? "" : ", truncated") + (cut == null ? "" : ", cut short")
+                + (credentialsRedacted ? ", credentials masked" : credentialsInClear ? ", credentials in clear" : "");
     }
 }

@@ -90,6 +90,7 @@ public final class ServerBuilder<S> {
     private Path recordDirectory;
     private long recordMaxBytesPerConnection;
     private long recordMaxTotalBytes;
+    private boolean recordCredentials;
     private int ioThreads;
     private boolean busyPoll;
     private boolean inlineNonBlocking;
@@ -428,7 +429,8 @@ public final class ServerBuilder<S> {
      * WARN, once). Old files are never deleted: remove them yourself. Recording copies every buffer on
      * the I/O thread and writes on a virtual thread per connection; when more than 4 MiB wait for a
      * disk that does not keep up, that recording is truncated instead of slowing the connection. A
-     * recording holds everything the connection carried, in clear, credentials included: files are
+     * recording holds everything the connection carried, in clear, except the credentials of the HTTP
+     * upgrade, which are masked unless {@link #recordCredentials(boolean)} says otherwise: files are
      * created owner-readable only where the file system allows. For debugging, not for production
      * traffic. Default: off.
      *
@@ -451,6 +453,25 @@ public final class ServerBuilder<S> {
         this.recordDirectory = directory;
         this.recordMaxBytesPerConnection = maxBytesPerConnection;
         this.recordMaxTotalBytes = maxTotalBytes;
+        return this;
+    }
+
+    /**
+     * Whether {@link #record(Path, long, long) recordings} keep the credentials of the HTTP upgrade in
+     * clear. By default (false) they are masked before they reach the file: the values of the
+     * {@code Authorization}, {@code Proxy-Authorization}, {@code Cookie} and {@code Set-Cookie}
+     * headers, and the values of the query string (and any fragment) of the request line, become
+     * {@code *}, one per byte, so the recording still decodes and its lengths and read boundaries are
+     * unchanged; the names stay.
+     *
+     * <p>Off by default because recordings travel (bug reports, copies off the server, test data),
+     * and a server's recordings hold the tokens and session cookies of every client that connected:
+     * whoever reads them could act as those users until the credentials expire. Turn it on only to
+     * debug the credentials themselves, and treat such files as the credentials they hold. Other
+     * headers and every argument and result are recorded as sent.
+     */
+    public ServerBuilder<S> recordCredentials(boolean record) {
+        this.recordCredentials = record;
         return this;
     }
 
@@ -533,7 +554,8 @@ public final class ServerBuilder<S> {
                 anyOrigin ? OriginPolicy.any() : OriginPolicy.allow(allowedOrigins), handshakeTimeout, maxConnections,
                 maxConnectionsPerAddress, keepAlive, drainTimeout, compressionThreshold,
                 recordDirectory == null ? null
-                        : new ServerRecordings(recordDirectory, recordMaxBytesPerConnection, recordMaxTotalBytes),
+                        : new ServerRecordings(recordDirectory, recordMaxBytesPerConnection, recordMaxTotalBytes,
+                                recordCredentials),
                 ioThreads > 0 ? ioThreads : busyPoll ? DEFAULT_BUSY_POLL_IO_THREADS : 0, busyPoll, inlineNonBlocking)));
     }
 }

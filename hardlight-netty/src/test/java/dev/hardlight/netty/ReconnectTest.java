@@ -282,8 +282,7 @@ class ReconnectTest {
 
     private static boolean readable(Path file) {
         try {
-            Recording.read(file);
-            return true;
+            return !Recording.read(file).isCutShort(); // complete: not still being written
         } catch (java.io.IOException e) {
             return false;
         }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +20,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Recording files that are not complete version-1 recordings are refused with a message that says
- * what is wrong; malformed bytes inside a valid recording decode to MALFORMED frames.
+ * Recording files that are not version-1 recordings are refused with a message that says what is
+ * wrong; a file cut short after its header reads up to its last complete record; malformed bytes
+ * inside a valid recording decode to MALFORMED frames.
  */
 @ExtendWith(LeakDetection.class)
 @Timeout(30)
@@ -67,12 +70,78 @@ class RecordingFileTest {
     }
 
     @Test
-    void refusesATruncatedFile() throws IOException {
+    void refusesAFileCutInItsHeader() throws IOException {
         assertRefused(Arrays.copyOf(good, 20), "truncated: the file ends inside the header (20 bytes)");
-        assertRefused(Arrays.copyOf(good, headerLength + 5), "truncated: record 0 at byte " + headerLength + " is cut in its header");
-        assertRefused(Arrays.copyOf(good, headerLength + 20), "truncated: record 0 at byte " + headerLength + " declares ");
-        assertRefused(Arrays.copyOf(good, good.length - 13),
-                "truncated: the file ends after 11 records without an END or TRUNCATED record");
+        assertRefused(Arrays.copyOf(good, headerLength - 1), "truncated: the file ends inside the header");
+    }
+
+    /** A crash can cut the file anywhere after its header: every cut reads, as the entries before it. */
+    @Test
+    void aFileCutAtAnyByteAfterItsHeaderReadsAsItsCompleteEntriesMarkedCutShort() throws IOException {
+        List<Recording.Entry> all = Recording.read(write(good)).entries();
+        long[] ends = new long[all.size()]; // where each entry's record ends
+        long at = headerLength;
+        for (int i = 0; i < all.size(); i++) {
+            at += 13 + all.get(i).bytes().length;
+            ends[i] = at;
+        }
+        for (int cut = headerLength; cut <= good.length; cut++) {
+            Recording r = Recording.read(write(Arrays.copyOf(good, cut)));
+            int complete = 0;
+            while (complete < ends.length && ends[complete] <= cut) {
+                complete++;
+            }
+            assertThat(r.entries()).as("cut at %d", cut).hasSize(complete);
+            for (int i = 0; i < complete; i++) {
+                Recording.Entry e = r.entries().get(i);
+                assertThat(e.direction()).isEqualTo(all.get(i).direction());
+                assertThat(e.timeNanos()).isEqualTo(all.get(i).timeNanos());
+                assertThat(e.bytes()).isEqualTo(all.get(i).bytes());
+            }
+            assertThat(r.isCutShort()).as("cut at %d of %d", cut, good.length).isEqualTo(cut < good.length);
+            assertThat(r.isTruncated()).isFalse();
+            String[] lines = print(r).split("\n");
+            assertThat(lines[lines.length - 1].startsWith("# cut short: the file ends ")).as("cut at %d", cut)
+                    .isEqualTo(cut < good.length);
+            assertThat(lines[0]).endsWith(cut < good.length ? ", cut short" : "reads and writes");
+        }
+    }
+
+    @Test
+    void theCutShortLineSaysWhereTheFileEnds() throws IOException {
+        assertThat(print(Recording.read(write(Arrays.copyOf(good, headerLength + 5))))).endsWith(
+                "# cut short: the file ends inside record 0 (at byte " + headerLength + "), in its header: the process that "
+                        + "recorded it stopped before the connection closed (or is still recording); every complete record "
+                        + "before is there\n");
+        assertThat(print(Recording.read(write(Arrays.copyOf(good, headerLength + 20))))).contains(
+                "# cut short: the file ends inside record 0 (at byte " + headerLength + "): 7 of its ");
+        assertThat(print(Recording.read(write(Arrays.copyOf(good, good.length - 13))))).contains(
+                "# cut short: the file ends after 11 records (" + (good.length - 13) + " bytes) without an END or TRUNCATED record");
+    }
+
+    @Test
+    void refusesLengthsNoRecorderWrites() throws IOException {
+        int lengthField = headerLength + 9; // kind, time, then the length of record 0
+        for (int hostile : new int[] {-1, Integer.MAX_VALUE, (1 << 30) - 12}) {
+            byte[] b = good.clone();
+            ByteBuffer.wrap(b).putInt(lengthField, hostile);
+            assertRefused(b, "corrupt: record 0 at byte " + headerLength + " (kind 2) declares " + Integer.toUnsignedString(hostile)
+                    + " payload bytes, more than such a record can hold (1073741811)");
+        }
+        byte[] end = good.clone();
+        ByteBuffer.wrap(end).putInt(good.length - 4, 1); // the END record with a payload
+        assertRefused(concat(end, new byte[1]), "(kind 3) declares 1 payload bytes, more than such a record can hold (0)");
+    }
+
+    /** The test JVM has a 1 GiB heap: reading this would fail if the length were allocated before it was checked. */
+    @Test
+    void aLargeLengthPastTheEndOfTheFileAllocatesNothing() throws IOException {
+        byte[] b = good.clone();
+        ByteBuffer.wrap(b).putInt(headerLength + 9, (1 << 30) - 13);
+        Recording r = Recording.read(write(b));
+        assertThat(r.entries()).isEmpty();
+        assertThat(r.isCutShort()).isTrue();
+        assertThat(print(r)).contains("of its 1073741811 payload bytes are there");
     }
 
     @Test
@@ -80,7 +149,14 @@ class RecordingFileTest {
         byte[] b = good.clone();
         b[headerLength] = 9;
         assertRefused(b, "corrupt: record 0 at byte " + headerLength + " has the unknown kind 9");
+        assertRefused(Arrays.copyOf(b, headerLength + 1), "corrupt: record 0 at byte " + headerLength + " has the unknown kind 9");
         assertRefused(Arrays.copyOf(good, good.length + 1), "corrupt: bytes after the last record (at byte " + good.length + ")");
+    }
+
+    private static String print(Recording r) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        r.print(new PrintStream(out, true, StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
     }
 
     @Test

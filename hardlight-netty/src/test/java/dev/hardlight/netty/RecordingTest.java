@@ -32,8 +32,10 @@ class RecordingTest {
         try {
             Await.until("a complete recording in " + file, Duration.ofSeconds(10), () -> {
                 try {
-                    recording.set(Recording.read(file));
-                    return true;
+                    Recording r = Recording.read(file);
+                    recording.set(r);
+                    last.set(r.toString());
+                    return !r.isCutShort(); // a file still being written reads as cut short
                 } catch (IOException e) {
                     last.set(e.getMessage());
                     return false;

@@ -41,6 +41,6 @@ public record ClientConfig(URI uri, ServiceDescriptor<?> service, SslContext ssl
         String numbered = dot > 0 ? name.substring(0, dot) + "-" + n + name.substring(dot) : name + "-" + n;
         return new ClientConfig(uri, service, sslContext, trustMode, maxInFlight, connectTimeout, eventQueueCapacity,
                 headers, keepAlive, defaultDeadline, compressionThreshold, localBinding,
-                new RecordingConfig(file.resolveSibling(numbered), recording.maxBytes()), ioThreads);
+                recording.withPath(file.resolveSibling(numbered)), ioThreads);
     }
 }

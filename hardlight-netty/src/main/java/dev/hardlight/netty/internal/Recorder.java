@@ -22,6 +22,11 @@ import java.util.function.LongConsumer;
  * kept for the last record), or the writer has too much waiting (a disk that does not keep up), the
  * recorder writes a TRUNCATED record with the reason and records nothing more.
  *
+ * <p>Unless told to record credentials, the recorder masks them in the HTTP head each direction starts
+ * with before they reach the file ({@link HttpHeadRedactor}: same length, so the recording still
+ * decodes), and in the client's target URI in the header; a head too long to examine to its end
+ * stops the recording with a TRUNCATED record rather than be stored unexamined.
+ *
  * <p>Not thread-safe: one per channel, used on its event loop.
  */
 public final class Recorder extends ChannelDuplexHandler {
@@ -35,12 +40,22 @@ public final class Recorder extends ChannelDuplexHandler {
     /** Told the file's final size once the last record is handed over (a server's total budget). */
     private final LongConsumer finished;
     private final long startNanos = System.nanoTime();
+    /** The redactors of the request and the response heads, or null when credentials are recorded. */
+    private final HttpHeadRedactor request;
+    private final HttpHeadRedactor response;
+    /** The record kind (READ or WRITE) that carries the request: WRITE on a client, READ on a server. */
+    private final int requestKind;
     private long used; // event loop
     private boolean stopped; // event loop
 
-    private Recorder(Path file, long maxBytes, int side, Map<String, String> fields, LongConsumer finished, String logPrefix) {
+    private Recorder(Path file, long maxBytes, boolean recordCredentials, int side, Map<String, String> fields,
+                     LongConsumer finished, String logPrefix) {
         this.maxBytes = maxBytes;
         this.finished = finished;
+        this.request = recordCredentials ? null : new HttpHeadRedactor(true);
+        this.response = recordCredentials ? null : new HttpHeadRedactor(false);
+        this.requestKind = side == RecordingFormat.SIDE_CLIENT ? RecordingFormat.WRITE : RecordingFormat.READ;
+        fields.put(RecordingFormat.CREDENTIALS, recordCredentials ? RecordingFormat.CREDENTIALS_RECORDED : RecordingFormat.CREDENTIALS_REDACTED);
         byte[] header = RecordingFormat.header(side, System.currentTimeMillis(), fields);
         this.writer = new RecordingWriter(file, Math.min(MAX_PENDING_BYTES, maxBytes), logPrefix);
         // The header always fits: the smallest cap leaves room for it and the last record.
@@ -51,25 +66,27 @@ public final class Recorder extends ChannelDuplexHandler {
     /** A recorder of a client connection to {@code target}, writing the configured file. */
     public static Recorder client(RecordingConfig config, URI target, ServiceDescriptor<?> service, String logPrefix) {
         Map<String, String> fields = new LinkedHashMap<>();
-        fields.put(RecordingFormat.TARGET, target.toString());
+        fields.put(RecordingFormat.TARGET, config.recordCredentials() ? target.toString() : HttpHeadRedactor.redactUri(target));
         fields.put(RecordingFormat.SERVICE, service.name());
         fields.put(RecordingFormat.FINGERPRINT, service.fingerprintHex());
-        return new Recorder(config.path(), config.maxBytes(), RecordingFormat.SIDE_CLIENT, fields, size -> {}, logPrefix);
+        return new Recorder(config.path(), config.maxBytes(), config.recordCredentials(), RecordingFormat.SIDE_CLIENT, fields,
+                size -> {}, logPrefix);
     }
 
     /**
      * A recorder of one server connection.
      *
+     * @param recordCredentials whether to keep credentials in the HTTP heads in clear (else masked)
      * @param finished told the file's final size when the recording ends
      */
-    static Recorder server(Path file, long maxBytes, long connectionId, String remote, ServiceDescriptor<?> service,
+    static Recorder server(Path file, long maxBytes, boolean recordCredentials, long connectionId, String remote, ServiceDescriptor<?> service,
                            LongConsumer finished, String logPrefix) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put(RecordingFormat.TARGET, remote);
         fields.put(RecordingFormat.SERVICE, service.name());
         fields.put(RecordingFormat.FINGERPRINT, service.fingerprintHex());
         fields.put(RecordingFormat.CONNECTION, Long.toString(connectionId));
-        return new Recorder(file, maxBytes, RecordingFormat.SIDE_SERVER, fields, finished, logPrefix);
+        return new Recorder(file, maxBytes, recordCredentials, RecordingFormat.SIDE_SERVER, fields, finished, logPrefix);
     }
 
     @Override
@@ -115,11 +132,29 @@ public final class Recorder extends ChannelDuplexHandler {
             finish(RecordingFormat.TRUNCATED, "the recording reached its cap of " + maxBytes + " bytes");
             return;
         }
-        if (!writer.offer(RecordingFormat.record(kind, now(), b))) {
+        byte[] record = RecordingFormat.record(kind, now(), b);
+        if (request != null && !redact(kind, record)) {
+            return;
+        }
+        if (!writer.offer(record)) {
             finish(RecordingFormat.TRUNCATED, "the disk did not keep up: over " + writer.budget() + " bytes were waiting to be written");
             return;
         }
         used += size;
+    }
+
+    /**
+     * Masks the credentials in the record's payload while its direction is in its HTTP head; false
+     * (and the recording stopped) if the head is too long to examine.
+     */
+    private boolean redact(int kind, byte[] record) {
+        HttpHeadRedactor head = kind == requestKind ? request : response;
+        if (head.redact(record, RecordingFormat.RECORD_OVERHEAD, record.length) == HttpHeadRedactor.Result.TOO_LONG) {
+            finish(RecordingFormat.TRUNCATED, "the HTTP " + (head == request ? "request" : "response") + " head did not end within "
+                    + HttpHeadRedactor.MAX_HEAD + " bytes: not recorded, it could hold credentials that were not masked");
+            return false;
+        }
+        return true;
     }
 
     private void finish(int kind, String reason) {

@@ -7,5 +7,16 @@ import java.nio.file.Path;
  *
  * @param path the file (client) or the directory of one file per connection (server)
  * @param maxBytes the largest file, header and last record included
+ * @param recordCredentials whether credentials in the HTTP upgrade are kept in clear (else masked)
  */
-public record RecordingConfig(Path path, long maxBytes) {}
+public record RecordingConfig(Path path, long maxBytes, boolean recordCredentials) {
+    /** The same, recording to {@code other}. */
+    public RecordingConfig withPath(Path other) {
+        return new RecordingConfig(other, maxBytes, recordCredentials);
+    }
+
+    /** The same, with credentials kept or masked. */
+    public RecordingConfig withRecordCredentials(boolean record) {
+        return new RecordingConfig(path, maxBytes, record);
+    }
+}

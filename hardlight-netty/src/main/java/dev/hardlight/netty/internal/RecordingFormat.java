@@ -26,7 +26,7 @@ import java.util.Map;
 public final class RecordingFormat {
     private RecordingFormat() {}
 
-    /** The smallest cap of a recording: room for the largest header (4 fields) and the last record. */
+    /** The smallest cap of a recording: room for the largest header (5 fields) and the last record. */
     public static final long MIN_MAX_BYTES = 8 * 1024;
     /** The largest cap of a recording: replay holds a whole recording in memory. */
     public static final long MAX_MAX_BYTES = 1L << 30;
@@ -60,6 +60,13 @@ public final class RecordingFormat {
     public static final String SERVICE = "service";
     public static final String FINGERPRINT = "fingerprint";
     public static final String CONNECTION = "connection";
+    /**
+     * Whether the credentials in the HTTP heads were masked ({@link #CREDENTIALS_REDACTED}) or kept
+     * ({@link #CREDENTIALS_RECORDED}); absent from files written before the key existed (kept).
+     */
+    public static final String CREDENTIALS = "credentials";
+    public static final String CREDENTIALS_REDACTED = "redacted";
+    public static final String CREDENTIALS_RECORDED = "recorded";
 
     /** Encodes the header of a recording. */
     static byte[] header(int side, long startMillis, Map<String, String> fields) {

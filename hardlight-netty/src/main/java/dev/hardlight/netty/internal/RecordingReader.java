@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,19 +18,28 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a recording file ({@link RecordingFormat}) whole, refusing anything that is not a complete
- * version-1 recording with a message that says what is wrong and where. Stateless and thread-safe.
+ * Reads a recording file ({@link RecordingFormat}) whole, refusing anything that is not a version-1
+ * recording with a message that says what is wrong and where. A file that ends before its last record
+ * (its writer died, or is still writing) is read up to its last complete record and marked cut: only
+ * the end of a file may be missing, corruption anywhere (magic, version, header, an unknown record
+ * kind, a length no writer writes, bytes after the last record) is refused. Bounded: no length field
+ * makes the reader allocate more than the bytes left in the file. Stateless and thread-safe.
  */
 public final class RecordingReader {
     private RecordingReader() {}
 
+    private static final String CUT_WHY = ": the process that recorded it stopped before the connection closed "
+            + "(or is still recording); every complete record before is there";
+
     /**
      * A recording, as read.
      *
-     * @param truncation why the recording stopped early, or {@code null} when it ends with END
+     * @param truncation why the recording stopped early, or {@code null} when it ends with END (or is cut)
+     * @param cut where the file ends before its last record (END or TRUNCATED), or {@code null} when it
+     *     has it: the process that wrote it stopped before the connection closed, or is still writing
      */
     public record Contents(Recording.Side side, long startMillis, Map<String, String> fields,
-                           List<Recording.Entry> entries, String truncation) {}
+                           List<Recording.Entry> entries, String truncation, String cut) {}
 
     public static Contents read(Path file) throws IOException {
         long size = Files.size(file);
@@ -45,6 +55,8 @@ public final class RecordingReader {
         private final long size;
         private final DataInputStream in;
         private long position;
+        private String truncation;
+        private String cut;
 
         Parse(Path file, long size, DataInputStream in) {
             this.file = file;
@@ -85,8 +97,8 @@ public final class RecordingReader {
                 throw new IOException(file + ": truncated: the file ends inside the header (" + size + " bytes)", e);
             }
             List<Recording.Entry> entries = new ArrayList<>();
-            String truncation = records(entries);
-            return new Contents(side, start, Map.copyOf(fields), List.copyOf(entries), truncation);
+            records(entries);
+            return new Contents(side, start, Map.copyOf(fields), List.copyOf(entries), truncation, cut);
         }
 
         private String string() throws IOException {
@@ -99,45 +111,70 @@ public final class RecordingReader {
             return new String(b, StandardCharsets.UTF_8);
         }
 
-        /** Reads the records up to the last one; returns the truncation reason, or null after END. */
-        private String records(List<Recording.Entry> entries) throws IOException {
+        /**
+         * Reads the records up to the last one into {@code entries}; sets {@link #truncation} after a
+         * TRUNCATED record, {@link #cut} when the file ends before its last record.
+         */
+        private void records(List<Recording.Entry> entries) throws IOException {
+            byte[] recordHeader = new byte[RecordingFormat.RECORD_OVERHEAD - 1];
             for (int n = 0; ; n++) {
                 long at = position;
                 int kind = in.read();
                 if (kind < 0) {
-                    throw new IOException(file + ": truncated: the file ends after " + n + " records without an END or "
-                            + "TRUNCATED record (did the recording process stop before the connection closed?)");
+                    cut = "the file ends after " + n + " records (" + at + " bytes) without an END or TRUNCATED record" + CUT_WHY;
+                    return;
                 }
-                long time;
-                int length;
-                try {
-                    time = in.readLong();
-                    length = in.readInt();
-                } catch (EOFException e) {
-                    throw new IOException(file + ": truncated: record " + n + " at byte " + at + " is cut in its header", e);
+                if (kind < RecordingFormat.READ || kind > RecordingFormat.TRUNCATED) {
+                    throw new IOException(file + ": corrupt: record " + n + " at byte " + at
+                            + " has the unknown kind " + kind + " (expected: 1 read, 2 write, 3 end, 4 truncated)");
                 }
+                int got = in.readNBytes(recordHeader, 0, recordHeader.length);
+                if (got < recordHeader.length) {
+                    cut = "the file ends inside record " + n + " (at byte " + at + "), in its header" + CUT_WHY;
+                    return;
+                }
+                ByteBuffer h = ByteBuffer.wrap(recordHeader);
+                long time = h.getLong();
+                long length = Integer.toUnsignedLong(h.getInt());
                 position += RecordingFormat.RECORD_OVERHEAD;
-                if (length < 0 || length > size - position) {
-                    throw new IOException(file + ": truncated: record " + n + " at byte " + at + " declares "
-                            + Integer.toUnsignedString(length) + " payload bytes, only " + Math.max(0, size - position) + " remain");
+                checkLength(n, at, kind, length);
+                long remaining = size - position;
+                if (length > remaining) {
+                    // Checked before reading: a length field never makes the reader allocate more than the file holds.
+                    cut = "the file ends inside record " + n + " (at byte " + at + "): " + remaining + " of its "
+                            + length + " payload bytes are there" + CUT_WHY;
+                    return;
                 }
-                byte[] payload = in.readNBytes(length);
-                if (payload.length < length) {
-                    throw new IOException(file + ": truncated: record " + n + " at byte " + at + " is cut in its payload");
+                byte[] payload = in.readNBytes((int) length);
+                if (payload.length < length) { // the file shrank while it was read
+                    cut = "the file ends inside record " + n + " (at byte " + at + "), in its payload" + CUT_WHY;
+                    return;
                 }
                 position += length;
                 switch (kind) {
                     case RecordingFormat.READ -> entries.add(new Recording.Entry(Recording.Direction.READ, time, payload));
                     case RecordingFormat.WRITE -> entries.add(new Recording.Entry(Recording.Direction.WRITE, time, payload));
-                    case RecordingFormat.END, RecordingFormat.TRUNCATED -> {
+                    default -> { // END or TRUNCATED
                         if (in.read() >= 0) {
                             throw new IOException(file + ": corrupt: bytes after the last record (at byte " + position + ")");
                         }
-                        return kind == RecordingFormat.END ? null : new String(payload, StandardCharsets.UTF_8);
+                        truncation = kind == RecordingFormat.END ? null : new String(payload, StandardCharsets.UTF_8);
+                        return;
                     }
-                    default -> throw new IOException(file + ": corrupt: record " + n + " at byte " + at
-                            + " has the unknown kind " + kind + " (expected: 1 read, 2 write, 3 end, 4 truncated)");
                 }
+            }
+        }
+
+        /** Refuses a payload length no writer writes: the file is corrupt there, not cut. */
+        private void checkLength(int n, long at, int kind, long length) throws IOException {
+            long max = switch (kind) {
+                case RecordingFormat.END -> 0;
+                case RecordingFormat.TRUNCATED -> RecordingFormat.MAX_REASON_BYTES;
+                default -> RecordingFormat.MAX_MAX_BYTES - RecordingFormat.RECORD_OVERHEAD;
+            };
+            if (length > max) {
+                throw new IOException(file + ": corrupt: record " + n + " at byte " + at + " (kind " + kind + ") declares "
+                        + length + " payload bytes, more than such a record can hold (" + max + ")");
             }
         }
     }

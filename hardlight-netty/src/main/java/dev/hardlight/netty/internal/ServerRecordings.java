@@ -27,11 +27,14 @@ public final class ServerRecordings {
     private final Path directory;
     private final long maxBytesPerConnection;
     private final long maxTotalBytes;
+    private final boolean recordCredentials;
     private final AtomicLong remaining;
     private final AtomicBoolean spentLogged = new AtomicBoolean();
 
-    public ServerRecordings(Path directory, long maxBytesPerConnection, long maxTotalBytes) {
+    /** @param recordCredentials whether credentials in the HTTP upgrade are kept in clear (else masked) */
+    public ServerRecordings(Path directory, long maxBytesPerConnection, long maxTotalBytes, boolean recordCredentials) {
         this.directory = directory;
+        this.recordCredentials = recordCredentials;
         this.maxBytesPerConnection = maxBytesPerConnection;
         this.maxTotalBytes = maxTotalBytes;
         this.remaining = new AtomicLong(maxTotalBytes);
@@ -51,7 +54,7 @@ public final class ServerRecordings {
             return null;
         }
         String name = FILE_TIME.format(java.time.Instant.now()) + "-" + connectionId + ".hlrec";
-        return Recorder.server(directory.resolve(name), cap, connectionId, NettyServer.describe(remote), service,
+        return Recorder.server(directory.resolve(name), cap, recordCredentials, connectionId, NettyServer.describe(remote), service,
                 size -> remaining.addAndGet(cap - size), logPrefix);
     }
 

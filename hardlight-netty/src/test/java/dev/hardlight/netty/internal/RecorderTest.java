@@ -30,21 +30,28 @@ class RecorderTest {
     @TempDir
     Path dir;
 
+    /** A client's recorder that keeps credentials: these tests pass bytes that are not HTTP. */
     private static Recorder recorder(Path file, long maxBytes) {
-        return Recorder.client(new RecordingConfig(file, maxBytes), TARGET, CounterSchema.DESCRIPTOR, "[test] ");
+        return Recorder.client(new RecordingConfig(file, maxBytes, true), TARGET, CounterSchema.DESCRIPTOR, "[test] ");
     }
 
     private static RecordingReader.Contents awaitComplete(Path file) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {
+            String why;
             try {
-                return RecordingReader.read(file);
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("no complete recording: " + e.getMessage(), e);
+                RecordingReader.Contents c = RecordingReader.read(file);
+                if (c.cut() == null) {
+                    return c;
                 }
-                Thread.sleep(10); // polling the file the writer thread completes
+                why = c.cut(); // still being written
+            } catch (IOException e) {
+                why = e.getMessage();
             }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no complete recording: " + why);
+            }
+            Thread.sleep(10); // polling the file the writer thread completes
         }
     }
 
@@ -105,10 +112,56 @@ class RecorderTest {
         assertThat(c.truncation()).startsWith("the disk did not keep up: over 4194304 bytes were waiting to be written");
     }
 
+    @Test
+    void masksCredentialsInACopyWhileTheConnectionGetsTheRealBytes() throws Exception {
+        Path file = dir.resolve("masked.hlrec");
+        URI target = URI.create("wss://example.test/hl?room=lobby&token=s3cr3t");
+        EmbeddedChannel ch = new EmbeddedChannel(Recorder.client(new RecordingConfig(file, 1 << 20, false), target,
+                CounterSchema.DESCRIPTOR, "[test] "));
+        String request = "GET /hl?room=lobby&token=s3cr3t HTTP/1.1\r\nHost: example.test\r\nAuthorization: Bearer abc.def\r\n"
+                + "Cookie: sid=42\r\n\r\n";
+        String response = "HTTP/1.1 101 Switching Protocols\r\nSet-Cookie: sid=43; Secure\r\n\r\n";
+        String frames = "\u0082\u0001\u0007"; // bytes after the head: never touched
+        int split = request.indexOf("Bearer") + 3; // the value split across two writes
+        ch.writeOutbound(Unpooled.copiedBuffer(request.substring(0, split), StandardCharsets.ISO_8859_1));
+        ch.writeOutbound(Unpooled.copiedBuffer(request.substring(split), StandardCharsets.ISO_8859_1));
+        ch.writeInbound(Unpooled.copiedBuffer(response + frames, StandardCharsets.ISO_8859_1));
+        assertThat(String.join("", readAll(ch, false))).isEqualTo(request);
+        assertThat(readAll(ch, true)).containsExactly(response + frames);
+        ch.finishAndReleaseAll();
+
+        RecordingReader.Contents c = awaitComplete(file);
+        assertThat(c.fields()).containsEntry("target", "wss://example.test/hl?room=*****&token=******")
+                .containsEntry("credentials", "redacted");
+        assertThat(c.entries()).extracting(e -> new String(e.bytes(), StandardCharsets.ISO_8859_1)).containsExactly(
+                "GET /hl?room=*****&token=****** HTTP/1.1\r\nHost: example.test\r\nAuthorization: ***".substring(0, split),
+                "***********\r\nCookie: ******\r\n\r\n",
+                "HTTP/1.1 101 Switching Protocols\r\nSet-Cookie: **************\r\n\r\n" + frames);
+    }
+
+    @Test
+    void aHeadTooLongToExamineStopsTheRecording() throws Exception {
+        Path file = dir.resolve("long.hlrec");
+        EmbeddedChannel ch = new EmbeddedChannel(Recorder.client(new RecordingConfig(file, 1 << 20, false), TARGET,
+                CounterSchema.DESCRIPTOR, "[test] "));
+        ch.writeOutbound(Unpooled.copiedBuffer("GET /hl HTTP/1.1\r\n", StandardCharsets.US_ASCII));
+        String header = "X-Padding: " + "p".repeat(1000) + "\r\n";
+        for (int i = 0; i < 17; i++) { // 17 KiB of headers and no end: more than any HTTP decoder here accepts
+            ch.writeOutbound(Unpooled.copiedBuffer(header, StandardCharsets.US_ASCII));
+        }
+        assertThat(readAll(ch, false)).as("the connection is not affected").hasSize(18);
+        ch.finishAndReleaseAll();
+
+        RecordingReader.Contents c = awaitComplete(file);
+        assertThat(c.entries()).as("what was examined before the limit").hasSize(1 + 16);
+        assertThat(c.truncation()).isEqualTo("the HTTP request head did not end within 16384 bytes: not recorded, it could "
+                + "hold credentials that were not masked");
+    }
+
     private static List<String> readAll(EmbeddedChannel ch, boolean inbound) {
         List<String> out = new java.util.ArrayList<>();
         for (ByteBuf b = inbound ? ch.readInbound() : ch.readOutbound(); b != null; b = inbound ? ch.readInbound() : ch.readOutbound()) {
-            out.add(b.toString(StandardCharsets.US_ASCII));
+            out.add(b.toString(StandardCharsets.ISO_8859_1));
             b.release();
         }
         return out;
