@@ -247,7 +247,9 @@ public final class NettyRpcChannel implements RpcChannel {
         ChannelPipeline p = ch.pipeline();
         if (config.sslContext() != null) {
             SslHandler tls = config.sslContext().newHandler(ch.alloc(), host, port);
-            tls.setHandshakeTimeoutMillis(config.connectTimeout().toMillis());
+            // The connect timeout (start()) bounds the handshake and says so; the handler's own timer
+            // is only a backstop well after it (at the same time, it won the race now and then).
+            tls.setHandshakeTimeoutMillis(2 * config.connectTimeout().toMillis() + 1_000);
             p.addLast("tls", tls);
         }
         if (config.recording() != null) {
