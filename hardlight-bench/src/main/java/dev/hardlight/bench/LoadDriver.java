@@ -22,6 +22,8 @@ final class LoadDriver {
 
     private final Duration warmup;
     private final Duration measure;
+    /** How long a closed-loop measurement may stretch past its window while no call has completed. */
+    private static final long MAX_STRETCH_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     LoadDriver(Duration warmup, Duration measure) {
         this.warmup = warmup;
@@ -80,6 +82,15 @@ final class LoadDriver {
             loop.recording = true;
             long start = System.nanoTime();
             Thread.sleep(measure.toMillis());
+            // A figure needs at least one call: on a starved machine (short --quick windows, spinning
+            // loops on every core) none may have completed yet, so the window stretches, within bounds.
+            while (loop.completed.sum() == 0) {
+                if (System.nanoTime() - start > MAX_STRETCH_NANOS) {
+                    throw new IllegalStateException("no call completed within " + MAX_STRETCH_NANOS / 1_000_000_000L
+                            + " s of measuring");
+                }
+                Thread.sleep(5);
+            }
             loop.recording = false;
             long end = System.nanoTime();
             long cpu = cpuNanos() - cpu0;
