@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -64,7 +63,7 @@ class RecordingCrashTest {
             java.net.URI uri = java.net.URI.create("wss://localhost:" + parts[1] + "/hl");
             try (CounterClient client = CounterClient.connect(uri, ClientOptions.pinned(parts[2]))) {
                 assertThat(client.increment(7)).isEqualTo(7);
-                Path file = onlyFile();
+                Path file = Await.onlyFileIn(dir);
                 // A recording in progress reads too: wait until the server's writer has flushed the RESULT.
                 AtomicReference<Recording> live = new AtomicReference<>();
                 Await.until("the RESULT in the live recording", Duration.ofSeconds(10), () -> {
@@ -98,16 +97,4 @@ class RecordingCrashTest {
         }
     }
 
-    private Path onlyFile() throws Exception {
-        Await.until("a recording in " + dir, Duration.ofSeconds(10), () -> {
-            try (Stream<Path> s = Files.list(dir)) {
-                return s.count() == 1;
-            } catch (IOException e) {
-                return false;
-            }
-        });
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.findFirst().orElseThrow();
-        }
-    }
 }

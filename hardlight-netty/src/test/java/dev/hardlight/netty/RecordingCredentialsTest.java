@@ -13,11 +13,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -113,7 +111,7 @@ class RecordingCredentialsTest {
             try (CounterClient c = CounterClient.connect(withToken(server.uri()), withCredentials(server.pinned()).build())) {
                 assertThat(c.increment(4)).isEqualTo(4);
             }
-            Path file = onlyFile();
+            Path file = Await.onlyFileIn(dir);
             Recording r = RecordingTest.awaitComplete(file);
             assertNoSecretIn(file);
             assertThat(r.credentialsRedacted()).isTrue();
@@ -133,7 +131,7 @@ class RecordingCredentialsTest {
             try (CounterClient c = CounterClient.connect(withToken(server.uri()), withCredentials(server.pinned()).build())) {
                 assertThat(c.increment(4)).isEqualTo(4);
             }
-            Path file = onlyFile();
+            Path file = Await.onlyFileIn(dir);
             Recording r = RecordingTest.awaitComplete(file);
             byte[] bytes = Files.readAllBytes(file);
             for (String secret : SECRETS) {
@@ -188,18 +186,6 @@ class RecordingCredentialsTest {
         }
     }
 
-    private Path onlyFile() throws Exception {
-        Await.until("a recording in " + dir, Duration.ofSeconds(10), () -> {
-            try (Stream<Path> s = Files.list(dir)) {
-                return s.count() == 1;
-            } catch (IOException e) {
-                return false;
-            }
-        });
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.findFirst().orElseThrow();
-        }
-    }
 
     private static void assertNoSecretIn(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
