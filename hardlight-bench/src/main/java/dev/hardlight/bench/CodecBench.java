@@ -25,6 +25,8 @@ final class CodecBench {
     static void run(int forks, int iterations, int iterationMillis, List<Scalar> out) throws Exception {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(CodecBenchmark.class.getName())
+                // The transport's buffers; -p buffer=unpooled-heap by hand for a heap buffer.
+                .param("buffer", "pooled-direct")
                 .forks(forks)
                 .warmupIterations(iterations)
                 .warmupTime(TimeValue.milliseconds(iterationMillis))

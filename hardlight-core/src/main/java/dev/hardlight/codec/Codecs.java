@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.RandomAccess;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.IntFunction;
@@ -112,9 +113,17 @@ public final class Codecs {
             @Override
             public void encode(List<T> value, WireWriter out) {
                 WireWriter.requireValue(value, "List");
-                out.writeCount(value.size());
-                for (T e : value) {
-                    element.encode(e, out);
+                int n = value.size();
+                out.writeCount(n);
+                if (value instanceof RandomAccess) {
+                    // By index: no iterator to allocate (List.of, ArrayList, records' lists).
+                    for (int i = 0; i < n; i++) {
+                        element.encode(value.get(i), out);
+                    }
+                } else {
+                    for (T e : value) {
+                        element.encode(e, out);
+                    }
                 }
             }
 

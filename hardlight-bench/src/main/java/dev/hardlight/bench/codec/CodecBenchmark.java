@@ -6,6 +6,7 @@ import dev.hardlight.bench.proto.PbQuote;
 import dev.hardlight.internal.codec.ByteBufWireReader;
 import dev.hardlight.internal.codec.ByteBufWireWriter;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -13,15 +14,21 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Encode and decode of a small and a nested message: HardLight's generated codecs against
  * protobuf-java's generated messages (protoc 4.36.2). Both encode into a reused buffer (HardLight
  * into a Netty buffer, as on the wire; protobuf into a byte array through {@link CodedOutputStream},
- * its fastest path) and decode into new objects (records; protobuf messages). Protobuf encodes a
+ * its fastest path) and decode into new objects (records; protobuf messages). HardLight's buffers are,
+ * by default, what the transport encodes into and decodes from: a buffer of
+ * {@link PooledByteBufAllocator#DEFAULT} (direct; on JDK 24+ Netty runs without {@code Unsafe}, so
+ * every access goes through a {@code ByteBuffer}); {@code -p buffer=unpooled-heap} measures a heap
+ * buffer from {@link Unpooled} instead. Protobuf encodes a
  * message built beforehand: a user building it from domain objects pays more
  * ({@code protoEncodeNestedFromDomain} shows how much). Run by {@code ./hardlight bench}.
  */
@@ -29,7 +36,11 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class CodecBenchmark {
-    private final ByteBuf out = Unpooled.buffer(512);
+    /** {@code pooled-direct} (the transport's buffers) or {@code unpooled-heap}. */
+    @Param({"pooled-direct", "unpooled-heap"})
+    public String buffer;
+
+    private ByteBuf out;
     private final byte[] pbOut = new byte[512];
     private ByteBuf hlQuote;
     private ByteBuf hlOrder;
@@ -38,10 +49,27 @@ public class CodecBenchmark {
 
     @Setup
     public void setup() {
-        hlQuote = encoded(CodecShapesCodecs.CodecShapes_QuoteCodec.INSTANCE::encode, Messages.QUOTE);
-        hlOrder = encoded(CodecShapesCodecs.CodecShapes_OrderCodec.INSTANCE::encode, Messages.ORDER);
+        out = allocate();
+        hlQuote = allocate().writeBytes(encoded(CodecShapesCodecs.CodecShapes_QuoteCodec.INSTANCE::encode, Messages.QUOTE));
+        hlOrder = allocate().writeBytes(encoded(CodecShapesCodecs.CodecShapes_OrderCodec.INSTANCE::encode, Messages.ORDER));
         pbQuote = Messages.PB_QUOTE.toByteArray();
         pbOrder = Messages.PB_ORDER.toByteArray();
+    }
+
+    private ByteBuf allocate() {
+        return switch (buffer) {
+            case "pooled-direct" -> PooledByteBufAllocator.DEFAULT.buffer(512);
+            case "unpooled-heap" -> Unpooled.buffer(512);
+            default -> throw new IllegalArgumentException("buffer: " + buffer
+                    + " (expected: pooled-direct or unpooled-heap)");
+        };
+    }
+
+    @TearDown
+    public void tearDown() {
+        out.release();
+        hlQuote.release();
+        hlOrder.release();
     }
 
     interface Encoder<T> {

@@ -77,9 +77,64 @@ public final class ByteBufWireWriter extends WireWriter {
     @Override
     public void writeString(String value) {
         String s = requireValue(value, "String");
-        int length = ByteBufUtil.utf8Bytes(s);
+        if (!writeAscii(s)) {
+            // Netty's encoder, as always: it decides what an unpaired surrogate becomes on the wire.
+            // A high surrogate followed by a char that is not a low surrogate is written as '?' and
+            // that char's low byte (not valid UTF-8 from 0x80 up): kept, since the bytes must not change.
+            int length = ByteBufUtil.utf8Bytes(s);
+            Varint.writeVarInt(buf, length);
+            ByteBufUtil.reserveAndWriteUtf8(buf, s, length);
+        }
+    }
+
+    /**
+     * Writes {@code s} with its length prefix in one pass over its chars when they are all ASCII
+     * (then the UTF-8 length is the string's length), 8 chars a store; at the first other char,
+     * returns {@code false} with the writer index back where it was.
+     */
+    private boolean writeAscii(String s) {
+        int length = s.length();
+        if (length > Integer.MAX_VALUE - 5) {
+            return false; // the reservation below would overflow; no buffer holds it anyway
+        }
+        int start = buf.writerIndex();
+        // Enough for any string (its UTF-8 form is never shorter than its char count), so that the
+        // stores below never grow the buffer.
+        buf.ensureWritable(Varint.sizeOf(length) + length);
         Varint.writeVarInt(buf, length);
-        ByteBufUtil.reserveAndWriteUtf8(buf, s, length);
+        int i = 0;
+        for (; length - i >= 8; i += 8) {
+            long chunk = ascii(s, i, 8);
+            if (chunk < 0) {
+                buf.writerIndex(start);
+                return false;
+            }
+            buf.writeLongLE(chunk);
+        }
+        if (i < length) {
+            long chunk = ascii(s, i, length - i);
+            if (chunk < 0) {
+                buf.writerIndex(start);
+                return false;
+            }
+            Varint.writeLittleEndian(buf, chunk, length - i);
+        }
+        return true;
+    }
+
+    /**
+     * The {@code n} (1 to 8) chars of {@code s} from {@code from} as bytes in a long, first char in
+     * the low byte; -1 if one of them is not ASCII.
+     */
+    private static long ascii(String s, int from, int n) {
+        long chunk = 0;
+        int any = 0;
+        for (int k = 0; k < n; k++) {
+            char c = s.charAt(from + k);
+            any |= c;
+            chunk |= (long) c << (8 * k);
+        }
+        return any < 0x80 ? chunk : -1;
     }
 
     @Override

@@ -15,30 +15,84 @@ public final class Varint {
     public static void writeVarInt(ByteBuf buf, int value) {
         if ((value & ~0x7F) == 0) {
             buf.writeByte(value);
-            return;
+        } else {
+            writeVarLong(buf, value & 0xFFFFFFFFL);
         }
-        if ((value & ~0x3FFF) == 0) {
-            buf.writeShort(((value & 0x7F) | 0x80) << 8 | (value >>> 7));
-            return;
-        }
-        while ((value & ~0x7F) != 0) {
-            buf.writeByte((value & 0x7F) | 0x80);
-            value >>>= 7;
-        }
-        buf.writeByte(value);
     }
 
+    /**
+     * Writes the 64 bits of {@code value} as unsigned. A varint of more than one byte is spread into a
+     * long first (see {@link #spread}) and written with one store, two from 5 bytes up, instead of a
+     * bounds-checked store per byte.
+     */
     public static void writeVarLong(ByteBuf buf, long value) {
-        while ((value & ~0x7FL) != 0) {
-            buf.writeByte((int) ((value & 0x7F) | 0x80));
-            value >>>= 7;
+        if ((value & ~0x7FL) == 0) {
+            buf.writeByte((int) value);
+            return;
         }
-        buf.writeByte((int) value);
+        int size = sizeOf(value);
+        if (size <= 8) {
+            writeLittleEndian(buf, spread(value, size), size);
+        } else {
+            // 9 or 10 bytes: the low 56 bits as 8 bytes that all continue, then the rest.
+            buf.writeLongLE(spread(value, 8) | CONTINUE_ALL);
+            writeLittleEndian(buf, spread(value >>> 56, size - 8), size - 8);
+        }
+    }
+
+    /** Writes the low {@code size} bytes (1 to 8) of {@code bytes}, least significant first. */
+    static void writeLittleEndian(ByteBuf buf, long bytes, int size) {
+        switch (size) {
+            case 1 -> buf.writeByte((int) bytes);
+            case 2 -> buf.writeShortLE((int) bytes);
+            case 3 -> buf.writeMediumLE((int) bytes);
+            case 4 -> buf.writeIntLE((int) bytes);
+            case 5 -> {
+                buf.writeIntLE((int) bytes);
+                buf.writeByte((int) (bytes >>> 32));
+            }
+            case 6 -> {
+                buf.writeIntLE((int) bytes);
+                buf.writeShortLE((int) (bytes >>> 32));
+            }
+            case 7 -> {
+                buf.writeIntLE((int) bytes);
+                buf.writeMediumLE((int) (bytes >>> 32));
+            }
+            case 8 -> buf.writeLongLE(bytes);
+            default -> throw new IllegalArgumentException("size: " + size + " (expected: 1 to 8)");
+        }
+    }
+
+    private static final long CONTINUE_ALL = 0x8080808080808080L;
+
+    /**
+     * The first {@code size} bytes (at most 8) of {@code value}'s varint, least significant first in
+     * a long: the low {@code 7 * size} bits of {@code value}, 7 a byte, with the continuation bit on
+     * every byte but the last. {@code size} is {@link #sizeOf(long)} of {@code value}, or 8 for the
+     * first 8 bytes of a longer varint (bits 56 and up are left out; the caller continues them).
+     */
+    static long spread(long value, int size) {
+        long groups = (value & 0x7FL)
+                | (value & (0x7FL << 7)) << 1
+                | (value & (0x7FL << 14)) << 2
+                | (value & (0x7FL << 21)) << 3
+                | (value & (0x7FL << 28)) << 4
+                | (value & (0x7FL << 35)) << 5
+                | (value & (0x7FL << 42)) << 6
+                | (value & (0x7FL << 49)) << 7;
+        // size - 1 continuation bits: 0x80 in every byte below the last one.
+        return groups | (CONTINUE_ALL & ((1L << (8 * (size - 1))) - 1));
     }
 
     /** The number of bytes {@link #writeVarInt} writes for {@code value}. */
     public static int sizeOf(int value) {
         return (38 - Integer.numberOfLeadingZeros(value | 1)) / 7;
+    }
+
+    /** The number of bytes {@link #writeVarLong} writes for {@code value}. */
+    public static int sizeOf(long value) {
+        return (70 - Long.numberOfLeadingZeros(value | 1)) / 7;
     }
 
     /**

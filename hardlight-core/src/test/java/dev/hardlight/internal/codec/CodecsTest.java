@@ -15,8 +15,10 @@ import dev.hardlight.codec.WireReader;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,6 +103,16 @@ class CodecsTest {
         assertThat(decode(Codecs.DURATION, encode(Codecs.DURATION, d))).isEqualTo(d);
         UUID u = UUID.fromString("00112233-4455-6677-8899-aabbccddeeff");
         assertThat(hex(encode(Codecs.UUID, u))).isEqualTo("00112233445566778899aabbccddeeff");
+    }
+
+    @Test
+    void aListIsTheSameBytesWhateverItsImplementation() {
+        Codec<List<String>> codec = Codecs.list(Codecs.STRING);
+        String expected = "03" + "0161" + "00" + "0363c3a9";
+        assertThat(hex(encode(codec, List.of("a", "", "cé")))).isEqualTo(expected);
+        assertThat(hex(encode(codec, new ArrayList<>(List.of("a", "", "cé"))))).isEqualTo(expected);
+        assertThat(hex(encode(codec, new LinkedList<>(List.of("a", "", "cé"))))).isEqualTo(expected); // not RandomAccess
+        assertThat(hex(encode(codec, new LinkedList<>()))).isEqualTo("00");
     }
 
     @Test
