@@ -78,12 +78,80 @@ public final class ByteBufWireWriter extends WireWriter {
     public void writeString(String value) {
         String s = requireValue(value, "String");
         if (!writeAscii(s)) {
-            // Netty's encoder, as always: it decides what an unpaired surrogate becomes on the wire.
-            // A high surrogate followed by a char that is not a low surrogate is written as '?' and
-            // that char's low byte (not valid UTF-8 from 0x80 up): kept, since the bytes must not change.
-            int length = ByteBufUtil.utf8Bytes(s);
+            long measured = utf8Length(s);
+            int length = (int) measured;
             Varint.writeVarInt(buf, length);
-            ByteBufUtil.reserveAndWriteUtf8(buf, s, length);
+            if (measured == length) {
+                // well-formed: Netty's encoder, standard UTF-8
+                ByteBufUtil.reserveAndWriteUtf8(buf, s, length);
+            } else {
+                writeWithUnpairedSurrogates(s, length);
+            }
+        }
+    }
+
+    /**
+     * The UTF-8 length of {@code s} with every unpaired surrogate counted as one byte ({@code '?'});
+     * plus {@link #UNPAIRED} if there is one.
+     */
+    private static long utf8Length(String s) {
+        long length = 0;
+        boolean unpaired = false;
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                length++;
+            } else if (c < 0x800) {
+                length += 2;
+            } else if (!Character.isSurrogate(c)) {
+                length += 3;
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                length += 4;
+                i++;
+            } else {
+                length++;
+                unpaired = true;
+            }
+        }
+        if (length > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a String of " + length + " UTF-8 bytes (more than any message holds)");
+        }
+        return unpaired ? length | UNPAIRED : length;
+    }
+
+    /** Set in {@link #utf8Length}'s answer when the string has an unpaired surrogate. */
+    private static final long UNPAIRED = 1L << 32;
+
+    /**
+     * UTF-8 with each unpaired surrogate written as {@code '?'} and the char after it as itself
+     * (what {@code String.getBytes(UTF_8)} does). Netty's encoder took the char after an unpaired
+     * high surrogate with it and wrote its low byte: invalid UTF-8 (refused by every decoder) from
+     * 0x80 up, and a char lost.
+     */
+    private void writeWithUnpairedSurrogates(String s, int length) {
+        buf.ensureWritable(length);
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                buf.writeByte(c);
+            } else if (c < 0x800) {
+                buf.writeByte(0xC0 | c >> 6);
+                buf.writeByte(0x80 | c & 0x3F);
+            } else if (!Character.isSurrogate(c)) {
+                buf.writeByte(0xE0 | c >> 12);
+                buf.writeByte(0x80 | c >> 6 & 0x3F);
+                buf.writeByte(0x80 | c & 0x3F);
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                buf.writeByte(0xF0 | cp >> 18);
+                buf.writeByte(0x80 | cp >> 12 & 0x3F);
+                buf.writeByte(0x80 | cp >> 6 & 0x3F);
+                buf.writeByte(0x80 | cp & 0x3F);
+            } else {
+                buf.writeByte('?');
+            }
         }
     }
 

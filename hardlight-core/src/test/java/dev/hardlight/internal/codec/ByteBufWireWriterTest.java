@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The writer's varints and strings are byte for byte what a plain encoding writes: a varint written
- * a byte at a time, a string's UTF-8 length and bytes as Netty's encoder writes them (what HardLight
- * always sent, unpaired surrogates included), into every kind of buffer and at its capacity's edge.
+ * a byte at a time, a string's UTF-8 length and bytes as the JDK's encoder writes them (each unpaired
+ * surrogate a '?'), into every kind of buffer and at its capacity's edge.
  */
 class ByteBufWireWriterTest {
 
@@ -67,14 +67,12 @@ class ByteBufWireWriterTest {
         return referenceVarLong(value & 0xFFFFFFFFL);
     }
 
-    /** What {@code writeString} wrote before its ASCII path: Netty's UTF-8 length, then Netty's UTF-8 bytes. */
+    /** The JDK's UTF-8 (an unpaired surrogate becomes '?', the chars around it stay) after its length. */
     static byte[] referenceString(String s) {
-        ByteBuf text = Unpooled.buffer();
-        int length = ByteBufUtil.utf8Bytes(s);
-        assertThat(ByteBufUtil.reserveAndWriteUtf8(text, s, length)).isEqualTo(length);
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(referenceVarInt(length));
-        out.writeBytes(ByteBufUtil.getBytes(text));
+        out.writeBytes(referenceVarInt(utf8.length));
+        out.writeBytes(utf8);
         return out.toByteArray();
     }
 
@@ -159,7 +157,7 @@ class ByteBufWireWriterTest {
     // ---- strings ----
 
     @Property(tries = 300)
-    void stringsAreNettysUtf8(@ForAll("strings") String s, @ForAll Buffer kind, @ForAll @IntRange(max = 20) int before) {
+    void stringsAreTheJdksUtf8(@ForAll("strings") String s, @ForAll Buffer kind, @ForAll @IntRange(max = 20) int before) {
         assertThat(written(kind, before, w -> w.writeString(s))).isEqualTo(referenceString(s));
     }
 
@@ -219,7 +217,21 @@ class ByteBufWireWriterTest {
         return true;
     }
 
-    /** What HardLight has always sent for these; pinned so that a change of encoder cannot slip by. */
+    /** Whatever the string, the peer's reader takes it: as it was, with '?' for each unpaired surrogate. */
+    @Property(tries = 300)
+    void everyStringReadsBack(@ForAll("strings") String s, @ForAll Buffer kind) {
+        ByteBuf buf = kind.allocate(0);
+        try {
+            new ByteBufWireWriter(buf).writeString(s);
+            String read = new ByteBufWireReader(buf).readString();
+            assertThat(read).isEqualTo(new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+            assertThat(buf.isReadable()).isFalse();
+        } finally {
+            buf.release();
+        }
+    }
+
+    /** Pinned bytes, so that a change of encoder cannot slip by. */
     @Test
     void encodesKnownStrings() {
         assertThat(hex(w -> w.writeString(""))).isEqualTo("00");
@@ -231,10 +243,12 @@ class ByteBufWireWriterTest {
         assertThat(hex(w -> w.writeString("\ud800"))).isEqualTo("013f");
         assertThat(hex(w -> w.writeString("a\udc00b"))).isEqualTo("03613f62");
         assertThat(hex(w -> w.writeString("\ud800\ud800"))).isEqualTo("023f3f");
-        // ... but a high surrogate takes the next char with it, written as its low byte (Netty's
-        // encoder; not valid UTF-8 for chars from 0x80 up, see the note in ByteBufWireWriter).
+        // ... and the char after an unpaired high surrogate is itself (Netty's encoder wrote its low
+        // byte only: invalid UTF-8 for "\ud800é", and the 中 lost from "\ud800中").
         assertThat(hex(w -> w.writeString("\ud800A"))).isEqualTo("023f41");
-        assertThat(hex(w -> w.writeString("\ud800é"))).isEqualTo("023fe9");
+        assertThat(hex(w -> w.writeString("\ud800é"))).isEqualTo("033fc3a9");
+        assertThat(hex(w -> w.writeString("\ud800中"))).isEqualTo("043fe4b8ad");
+        assertThat(hex(w -> w.writeString("é\udc00\ud83d\ude00\ud800"))).isEqualTo("08c3a93ff09f98803f");
         assertThat(hex(w -> w.writeString("x".repeat(128)))).startsWith("8001787878");
     }
 
