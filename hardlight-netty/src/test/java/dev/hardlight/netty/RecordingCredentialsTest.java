@@ -84,10 +84,7 @@ class RecordingCredentialsTest {
             }
             Recording m = RecordingTest.awaitComplete(masked);
             Recording c = RecordingTest.awaitComplete(clear);
-            byte[] bytes = Files.readAllBytes(clear);
-            for (String secret : SECRETS) {
-                assertThat(indexOf(bytes, secret)).as(secret).isNotNegative();
-            }
+            assertEverySecretIn(clear);
             assertThat(c.credentialsRedacted()).isFalse();
             assertThat(c.toString()).endsWith(", credentials in clear");
             assertThat(c.target()).isEqualTo(withToken(server.uri()).toString());
@@ -133,10 +130,7 @@ class RecordingCredentialsTest {
             }
             Path file = Await.onlyFileIn(dir);
             Recording r = RecordingTest.awaitComplete(file);
-            byte[] bytes = Files.readAllBytes(file);
-            for (String secret : SECRETS) {
-                assertThat(indexOf(bytes, secret)).as(secret).isNotNegative();
-            }
+            assertEverySecretIn(file);
             assertThat(r.credentialsRedacted()).isFalse();
         }
     }
@@ -191,6 +185,13 @@ class RecordingCredentialsTest {
         byte[] bytes = Files.readAllBytes(file);
         for (String secret : SECRETS) {
             assertThat(indexOf(bytes, secret)).as("\"%s\" in %s", secret, file).isNegative();
+        }
+    }
+
+    private static void assertEverySecretIn(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        for (String secret : SECRETS) {
+            assertThat(indexOf(bytes, secret)).as("\"%s\" in %s", secret, file).isNotNegative();
         }
     }
 
