@@ -66,7 +66,6 @@ public final class TopicRegistry<E> implements EventEmitter<E> {
      */
     private final ConcurrentHashMap<Topic, Object> topics = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
-    /** Guarded by lock. */
     /**
      * Guarded by lock: the changes the listener has not been told yet, at most one per topic, in the
      * order they happened (see {@link #queue}).
