@@ -3,6 +3,7 @@ package dev.hardlight.internal.codec;
 import dev.hardlight.codec.WireWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import java.nio.charset.StandardCharsets;
 
 /**
  * {@link WireWriter} over a Netty buffer: values are encoded straight into the transport's pooled
@@ -78,25 +79,24 @@ public final class ByteBufWireWriter extends WireWriter {
     public void writeString(String value) {
         String s = requireValue(value, "String");
         if (!writeAscii(s)) {
-            long measured = utf8Length(s);
-            int length = (int) measured;
-            Varint.writeVarInt(buf, length);
-            if (measured == length) {
-                // well-formed: Netty's encoder, standard UTF-8
+            int length = wellFormedUtf8Length(s);
+            if (length >= 0) {
+                Varint.writeVarInt(buf, length);
                 ByteBufUtil.reserveAndWriteUtf8(buf, s, length);
             } else {
-                writeWithUnpairedSurrogates(s, length);
+                // The JDK writes '?' for each unpaired surrogate and keeps the chars around it. (Netty's
+                // encoder took the char after an unpaired high surrogate with it and wrote its low byte:
+                // invalid UTF-8 from 0x80 up, and a char lost.)
+                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+                Varint.writeVarInt(buf, utf8.length);
+                buf.writeBytes(utf8);
             }
         }
     }
 
-    /**
-     * The UTF-8 length of {@code s} with every unpaired surrogate counted as one byte ({@code '?'});
-     * plus {@link #UNPAIRED} if there is one.
-     */
-    private static long utf8Length(String s) {
+    /** The UTF-8 length of {@code s}, or -1 if it has an unpaired surrogate. */
+    private static int wellFormedUtf8Length(String s) {
         long length = 0;
-        boolean unpaired = false;
         int n = s.length();
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
@@ -110,49 +110,13 @@ public final class ByteBufWireWriter extends WireWriter {
                 length += 4;
                 i++;
             } else {
-                length++;
-                unpaired = true;
+                return -1;
             }
         }
         if (length > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("a String of " + length + " UTF-8 bytes (more than any message holds)");
         }
-        return unpaired ? length | UNPAIRED : length;
-    }
-
-    /** Set in {@link #utf8Length}'s answer when the string has an unpaired surrogate. */
-    private static final long UNPAIRED = 1L << 32;
-
-    /**
-     * UTF-8 with each unpaired surrogate written as {@code '?'} and the char after it as itself
-     * (what {@code String.getBytes(UTF_8)} does). Netty's encoder took the char after an unpaired
-     * high surrogate with it and wrote its low byte: invalid UTF-8 (refused by every decoder) from
-     * 0x80 up, and a char lost.
-     */
-    private void writeWithUnpairedSurrogates(String s, int length) {
-        buf.ensureWritable(length);
-        int n = s.length();
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                buf.writeByte(c);
-            } else if (c < 0x800) {
-                buf.writeByte(0xC0 | c >> 6);
-                buf.writeByte(0x80 | c & 0x3F);
-            } else if (!Character.isSurrogate(c)) {
-                buf.writeByte(0xE0 | c >> 12);
-                buf.writeByte(0x80 | c >> 6 & 0x3F);
-                buf.writeByte(0x80 | c & 0x3F);
-            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                int cp = Character.toCodePoint(c, s.charAt(++i));
-                buf.writeByte(0xF0 | cp >> 18);
-                buf.writeByte(0x80 | cp >> 12 & 0x3F);
-                buf.writeByte(0x80 | cp >> 6 & 0x3F);
-                buf.writeByte(0x80 | cp & 0x3F);
-            } else {
-                buf.writeByte('?');
-            }
-        }
+        return (int) length;
     }
 
     /**
