@@ -96,11 +96,6 @@ public final class IoThreads extends MultiThreadIoEventLoopGroup {
         closedReason = reason;
     }
 
-    /** The reason given to {@link #refuseNewChannels}, or {@code null}. */
-    public String refusalReason() {
-        return closedReason;
-    }
-
     /** Whether {@link #refuseNewChannels} was called: connecting on this group fails from now on. */
     public boolean refusesNewChannels() {
         return closedReason != null;

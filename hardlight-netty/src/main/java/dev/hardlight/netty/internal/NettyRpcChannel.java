@@ -153,11 +153,6 @@ public final class NettyRpcChannel implements RpcChannel {
         } catch (UnknownHostException e) {
             throw new RpcException(Status.UNAVAILABLE, "cannot connect to " + target() + ": unknown host", e);
         }
-        if (config.ioThreads().refusesNewChannels()) {
-            // a closed ClientGroup (a connect racing its close is refused by the group itself)
-            throw new RpcException(Status.UNAVAILABLE, "cannot connect to " + target() + ": "
-                    + config.ioThreads().refusalReason());
-        }
         Bootstrap b = new Bootstrap()
                 .group(config.ioThreads())
                 .channel(Transports.clientChannel())
