@@ -1,8 +1,11 @@
 package dev.hardlight.cli;
 
 import dev.hardlight.netty.Recording;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -71,11 +74,20 @@ final class ReplayCommand implements Callable<Integer> {
             if (entries) {
                 printEntries(r, out);
             }
-            out.print(Printing.toText(r));
+            out.print(listing(r));
             out.flush();
         }
         err.flush();
         return failed == 0 ? 0 : 1;
+    }
+
+    /** What {@link Recording#print} prints, with {@code \n} line ends. */
+    private static String listing(Recording r) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream p = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            r.print(p);
+        }
+        return bytes.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
     }
 
     private void printEntries(Recording r, PrintWriter out) {
