@@ -45,14 +45,6 @@ final class HardLightSystem implements RpcSystem {
         return server;
     }
 
-    URI uri() {
-        return uri;
-    }
-
-    ClientOptions options() {
-        return options;
-    }
-
     @Override
     public Conn connect() {
         IncrementerClient client = IncrementerClient.connect(uri, options);

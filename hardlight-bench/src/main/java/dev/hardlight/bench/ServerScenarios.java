@@ -1,6 +1,7 @@
 package dev.hardlight.bench;
 
 import dev.hardlight.netty.ClientOptions;
+import dev.hardlight.netty.internal.Transports;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.net.URI;
@@ -225,7 +226,7 @@ final class ServerScenarios {
     }
 
     private Subscriber ws(int port, io.netty.handler.ssl.SslContext ssl) throws Exception {
-        RpcSystem.Conn conn = NettyWsSystem.connect(port, ssl, wsClients(), this::deliver);
+        RpcSystem.Conn conn = NettyWsSystem.connect(port, ssl, Transports.clientGroup(), this::deliver);
         return new Subscriber() {
             @Override
             public void subscribe() {}
@@ -235,18 +236,6 @@ final class ServerScenarios {
                 conn.close();
             }
         };
-    }
-
-    private io.netty.channel.EventLoopGroup wsClients;
-
-    /** The raw clients' event loops: as many as HardLight's and gRPC's shared client groups. */
-    private synchronized io.netty.channel.EventLoopGroup wsClients() {
-        if (wsClients == null) {
-            wsClients = new io.netty.channel.MultiThreadIoEventLoopGroup(0,
-                    new io.netty.util.concurrent.DefaultThreadFactory("ws-fanout-client", true),
-                    io.netty.channel.epoll.EpollIoHandler.newFactory());
-        }
-        return wsClients;
     }
 
     /** Runs the tasks on virtual threads, {@link #CONNECT_CONCURRENCY} at a time; their results in order. */

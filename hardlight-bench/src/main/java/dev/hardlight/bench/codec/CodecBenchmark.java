@@ -108,7 +108,7 @@ public class CodecBenchmark {
 
     @Benchmark
     public CodecShapes.Quote hardlightDecodeSmall() {
-        return CodecShapesCodecs.CodecShapes_QuoteCodec.INSTANCE.decode(new ByteBufWireReader(hlQuote.duplicate()));
+        return CodecShapesCodecs.CodecShapes_QuoteCodec.INSTANCE.decode(new ByteBufWireReader(hlQuote.readerIndex(0)));
     }
 
     @Benchmark
@@ -139,7 +139,7 @@ public class CodecBenchmark {
 
     @Benchmark
     public CodecShapes.Order hardlightDecodeNested() {
-        return CodecShapesCodecs.CodecShapes_OrderCodec.INSTANCE.decode(new ByteBufWireReader(hlOrder.duplicate()));
+        return CodecShapesCodecs.CodecShapes_OrderCodec.INSTANCE.decode(new ByteBufWireReader(hlOrder.readerIndex(0)));
     }
 
     @Benchmark
