@@ -96,7 +96,7 @@ public final class ClientOptions {
         this.compressionThreshold = b.compressionThreshold;
         this.localAddress = b.localAddress;
         this.localInterface = b.localInterface;
-        this.recording = b.recording == null ? null : b.recording.withRecordCredentials(b.recordCredentials);
+        this.recording = b.recordFile == null ? null : new RecordingConfig(b.recordFile, b.recordMaxBytes, b.recordCredentials);
         this.recordCredentials = b.recordCredentials;
         this.busyPoll = b.busyPoll;
         this.group = b.group;
@@ -332,7 +332,8 @@ public final class ClientOptions {
         private int compressionThreshold = -1;
         private InetAddress localAddress;
         private String localInterface;
-        private RecordingConfig recording;
+        private Path recordFile;
+        private long recordMaxBytes;
         private boolean recordCredentials;
         private boolean busyPoll;
         private ClientGroup group;
@@ -356,7 +357,10 @@ public final class ClientOptions {
             compressionThreshold = o.compressionThreshold;
             localAddress = o.localAddress;
             localInterface = o.localInterface;
-            recording = o.recording;
+            if (o.recording != null) {
+                recordFile = o.recording.path();
+                recordMaxBytes = o.recording.maxBytes();
+            }
             recordCredentials = o.recordCredentials;
             busyPoll = o.busyPoll;
             group = o.group;
@@ -696,14 +700,15 @@ public final class ClientOptions {
                         + RecordingFormat.MIN_MAX_BYTES + ".." + RecordingFormat.MAX_MAX_BYTES + ")");
             }
             if (file == null) {
-                recording = null;
+                recordFile = null;
                 return this;
             }
             Path dir = file.toAbsolutePath().getParent();
             if (dir == null || !Files.isDirectory(dir) || Files.isDirectory(file)) {
                 throw new IllegalArgumentException("record file: " + file + " (expected: a file in an existing directory)");
             }
-            recording = new RecordingConfig(file, maxBytes, false); // the credentials flag is applied by build()
+            recordFile = file;
+            recordMaxBytes = maxBytes;
             return this;
         }
 

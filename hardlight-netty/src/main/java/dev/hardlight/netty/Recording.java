@@ -119,9 +119,8 @@ public final class Recording {
     private final List<Entry> entries;
     private final String truncation;
     private final String cut;
-    private final boolean credentialsRedacted;
-    /** Whether the file says the credentials were kept (older files say nothing). */
-    private final boolean credentialsInClear;
+    /** What the file says of the upgrade's credentials: masked, recorded, or nothing (older files). */
+    private final String credentials;
 
     private Recording(RecordingReader.Contents c) {
         this.side = c.side();
@@ -132,8 +131,7 @@ public final class Recording {
         this.entries = c.entries();
         this.truncation = c.truncation();
         this.cut = c.cut();
-        this.credentialsRedacted = RecordingFormat.CREDENTIALS_REDACTED.equals(c.fields().get(RecordingFormat.CREDENTIALS));
-        this.credentialsInClear = RecordingFormat.CREDENTIALS_RECORDED.equals(c.fields().get(RecordingFormat.CREDENTIALS));
+        this.credentials = c.fields().getOrDefault(RecordingFormat.CREDENTIALS, "");
     }
 
     /**
@@ -207,7 +205,7 @@ public final class Recording {
      * kept them in clear ({@code recordCredentials(true)}) or predates masking.
      */
     public boolean credentialsRedacted() {
-        return credentialsRedacted;
+        return credentials.equals(RecordingFormat.CREDENTIALS_REDACTED);
     }
 
     /**
@@ -242,6 +240,10 @@ public final class Recording {
         return "HardLight recording by the " + side.name().toLowerCase(Locale.ROOT) + " of " + target + ", service "
                 + service + ", started " + startTime + ", " + entries.size() + " reads and writes"
                 + (truncation == null ? "" : ", truncated") + (cut == null ? "" : ", cut short")
-                + (credentialsRedacted ? ", credentials masked" : credentialsInClear ? ", credentials in clear" : "");
+                + switch (credentials) {
+                    case RecordingFormat.CREDENTIALS_REDACTED -> ", credentials masked";
+                    case RecordingFormat.CREDENTIALS_RECORDED -> ", credentials in clear";
+                    default -> "";
+                };
     }
 }

@@ -42,7 +42,7 @@ final class HttpHeadRedactor {
     private static final byte[][] SECRET_HEADERS = {
         ascii("authorization"), ascii("proxy-authorization"), ascii("cookie"), ascii("set-cookie")};
     /** The longest name in {@link #SECRET_HEADERS}: longer names are not compared. */
-    private static final int MAX_SECRET_NAME = 19;
+    private static final int MAX_SECRET_NAME = Arrays.stream(SECRET_HEADERS).mapToInt(name -> name.length).max().orElseThrow();
 
     private enum State {
         /** Before the start line: control characters and whitespace are skipped. */

@@ -14,9 +14,4 @@ public record RecordingConfig(Path path, long maxBytes, boolean recordCredential
     public RecordingConfig withPath(Path other) {
         return new RecordingConfig(other, maxBytes, recordCredentials);
     }
-
-    /** The same, with credentials kept or masked. */
-    public RecordingConfig withRecordCredentials(boolean record) {
-        return new RecordingConfig(path, maxBytes, record);
-    }
 }

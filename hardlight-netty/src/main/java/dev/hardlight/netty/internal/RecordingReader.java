@@ -6,7 +6,6 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,7 +115,6 @@ public final class RecordingReader {
          * TRUNCATED record, {@link #cut} when the file ends before its last record.
          */
         private void records(List<Recording.Entry> entries) throws IOException {
-            byte[] recordHeader = new byte[RecordingFormat.RECORD_OVERHEAD - 1];
             for (int n = 0; ; n++) {
                 long at = position;
                 int kind = in.read();
@@ -128,14 +126,15 @@ public final class RecordingReader {
                     throw new IOException(file + ": corrupt: record " + n + " at byte " + at
                             + " has the unknown kind " + kind + " (expected: 1 read, 2 write, 3 end, 4 truncated)");
                 }
-                int got = in.readNBytes(recordHeader, 0, recordHeader.length);
-                if (got < recordHeader.length) {
+                long time;
+                long length;
+                try {
+                    time = in.readLong();
+                    length = Integer.toUnsignedLong(in.readInt());
+                } catch (EOFException e) {
                     cut = "the file ends inside record " + n + " (at byte " + at + "), in its header" + CUT_WHY;
                     return;
                 }
-                ByteBuffer h = ByteBuffer.wrap(recordHeader);
-                long time = h.getLong();
-                long length = Integer.toUnsignedLong(h.getInt());
                 position += RecordingFormat.RECORD_OVERHEAD;
                 checkLength(n, at, kind, length);
                 long remaining = size - position;
