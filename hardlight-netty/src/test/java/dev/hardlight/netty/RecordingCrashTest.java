@@ -3,11 +3,9 @@ package dev.hardlight.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,9 +83,7 @@ class RecordingCrashTest {
                 assertThat(r.side()).isEqualTo(Recording.Side.SERVER);
                 assertThat(r.decode()).extracting(Recording.Frame::type).containsExactly("HTTP", "HTTP", "HELLO", "CALL", "RESULT");
                 assertThat(r.decode().get(3).summary()).isEqualTo("increment(0e)"); // ZigZag 7
-                ByteArrayOutputStream printed = new ByteArrayOutputStream();
-                r.print(new PrintStream(printed, true, StandardCharsets.UTF_8));
-                List<String> lines = printed.toString(StandardCharsets.UTF_8).lines().toList();
+                List<String> lines = RecordingTest.printed(r).lines().toList();
                 assertThat(lines.get(0)).contains(", cut short");
                 assertThat(lines.get(lines.size() - 1)).matches("# cut short: the file ends after \\d+ records .*");
             }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -100,7 +99,7 @@ class RecordingFileTest {
             }
             assertThat(r.isCutShort()).as("cut at %d of %d", cut, good.length).isEqualTo(cut < good.length);
             assertThat(r.isTruncated()).isFalse();
-            String[] lines = print(r).split("\n");
+            String[] lines = RecordingTest.printed(r).split("\n");
             assertThat(lines[lines.length - 1].startsWith("# cut short: the file ends ")).as("cut at %d", cut)
                     .isEqualTo(cut < good.length);
             assertThat(lines[0]).endsWith(cut < good.length ? ", cut short" : "reads and writes");
@@ -109,13 +108,13 @@ class RecordingFileTest {
 
     @Test
     void theCutShortLineSaysWhereTheFileEnds() throws IOException {
-        assertThat(print(Recording.read(write(Arrays.copyOf(good, headerLength + 5))))).endsWith(
+        assertThat(RecordingTest.printed(Recording.read(write(Arrays.copyOf(good, headerLength + 5))))).endsWith(
                 "# cut short: the file ends inside record 0 (at byte " + headerLength + "), in its header: the process that "
                         + "recorded it stopped before the connection closed (or is still recording); every complete record "
                         + "before is there\n");
-        assertThat(print(Recording.read(write(Arrays.copyOf(good, headerLength + 20))))).contains(
+        assertThat(RecordingTest.printed(Recording.read(write(Arrays.copyOf(good, headerLength + 20))))).contains(
                 "# cut short: the file ends inside record 0 (at byte " + headerLength + "): 7 of its ");
-        assertThat(print(Recording.read(write(Arrays.copyOf(good, good.length - 13))))).contains(
+        assertThat(RecordingTest.printed(Recording.read(write(Arrays.copyOf(good, good.length - 13))))).contains(
                 "# cut short: the file ends after 11 records (" + (good.length - 13) + " bytes) without an END or TRUNCATED record");
     }
 
@@ -141,7 +140,7 @@ class RecordingFileTest {
         Recording r = Recording.read(write(b));
         assertThat(r.entries()).isEmpty();
         assertThat(r.isCutShort()).isTrue();
-        assertThat(print(r)).contains("of its 1073741811 payload bytes are there");
+        assertThat(RecordingTest.printed(r)).contains("of its 1073741811 payload bytes are there");
     }
 
     @Test
@@ -151,12 +150,6 @@ class RecordingFileTest {
         assertRefused(b, "corrupt: record 0 at byte " + headerLength + " has the unknown kind 9");
         assertRefused(Arrays.copyOf(b, headerLength + 1), "corrupt: record 0 at byte " + headerLength + " has the unknown kind 9");
         assertRefused(Arrays.copyOf(good, good.length + 1), "corrupt: bytes after the last record (at byte " + good.length + ")");
-    }
-
-    private static String print(Recording r) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        r.print(new PrintStream(out, true, StandardCharsets.UTF_8));
-        return out.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
     }
 
     @Test

@@ -3,8 +3,6 @@ package dev.hardlight.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,13 +65,7 @@ class RecordingRegressionTest {
                 tuple(Recording.Side.CLIENT, "WS_CLOSE", -1),
                 tuple(Recording.Side.SERVER, "WS_CLOSE", -1));
         // Every field of every frame, and the times, as committed.
-        assertThat(print(r)).isEqualTo(Files.readString(committed(LISTING.getFileName().toString()), StandardCharsets.UTF_8));
-    }
-
-    private static String print(Recording r) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        r.print(new PrintStream(out, true, StandardCharsets.UTF_8));
-        return out.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
+        assertThat(RecordingTest.printed(r)).isEqualTo(Files.readString(committed(LISTING.getFileName().toString()), StandardCharsets.UTF_8));
     }
 
     /** Records a fresh session and rewrites the committed recording and listing. */
@@ -89,6 +81,6 @@ class RecordingRegressionTest {
                 c.leave("lobby");
             }
         }
-        Files.writeString(LISTING, print(RecordingTest.awaitComplete(RECORDING)), StandardCharsets.UTF_8);
+        Files.writeString(LISTING, RecordingTest.printed(RecordingTest.awaitComplete(RECORDING)), StandardCharsets.UTF_8);
     }
 }

@@ -95,9 +95,7 @@ class RecordingTest {
             assertThat(frames.get(10).summary()).startsWith("1000");
             assertThat(frames).extracting(Recording.Frame::timeNanos).isSorted();
 
-            ByteArrayOutputStream printed = new ByteArrayOutputStream();
-            r.print(new PrintStream(printed, true, StandardCharsets.UTF_8));
-            assertThat(printed.toString(StandardCharsets.UTF_8).lines().toList()).hasSize(1 + frames.size())
+            assertThat(printed(r).lines().toList()).hasSize(1 + frames.size())
                     .element(4).asString().matches(" *[0-9.]+ ms {2}client {2}CALL {10}#0 increment\\(02\\)");
         }
     }
@@ -141,10 +139,7 @@ class RecordingTest {
             List<Recording.Frame> frames = r.decode();
             assertThat(frames).extracting(Recording.Frame::type).startsWith("HTTP", "HTTP", "HELLO", "CALL", "RESULT")
                     .doesNotContain("WS_CLOSE", "MALFORMED");
-            ByteArrayOutputStream printed = new ByteArrayOutputStream();
-            r.print(new PrintStream(printed, true, StandardCharsets.UTF_8));
-            assertThat(printed.toString(StandardCharsets.UTF_8))
-                    .endsWith("# truncated: the recording reached its cap of 16384 bytes" + System.lineSeparator());
+            assertThat(printed(r)).endsWith("# truncated: the recording reached its cap of 16384 bytes\n");
         }
     }
 
@@ -159,5 +154,12 @@ class RecordingTest {
         assertThat(o.recordFile()).isEqualTo(dir.resolve("x.hlrec"));
         assertThat(o.recordMaxBytes()).isEqualTo(ClientOptions.DEFAULT_RECORD_MAX_BYTES);
         assertThat(o.toBuilder().record(null).build().recordFile()).isNull();
+    }
+
+    /** What {@code r.print} prints, with {@code \n} line ends. */
+    static String printed(Recording r) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        r.print(new PrintStream(out, true, StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
     }
 }
