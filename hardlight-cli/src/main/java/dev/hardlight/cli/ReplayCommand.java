@@ -33,6 +33,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     /** Bytes per line of a hex dump. */
     private static final int HEX_LINE = 32;
+    private static final HexFormat HEX = HexFormat.ofDelimiter(" ");
 
     @Spec
     CommandSpec spec;
@@ -98,7 +99,7 @@ final class ReplayCommand implements Callable<Integer> {
                 byte[] b = e.bytes();
                 for (int off = 0; off < b.length; off += HEX_LINE) {
                     out.println(String.format(Locale.ROOT, "    %06x  %s", off,
-                            HexFormat.ofDelimiter(" ").formatHex(b, off, Math.min(b.length, off + HEX_LINE))));
+                            HEX.formatHex(b, off, Math.min(b.length, off + HEX_LINE))));
                 }
             }
         }
