@@ -58,6 +58,11 @@ public final class NoiseXX {
         return !isDone() && (initiator ? step != 1 : step == 1);
     }
 
+    /** How many handshake messages have been sent or received (0..3). */
+    public int handshakeStep() {
+        return step;
+    }
+
     public byte[] handshakeHash() {
         return h.clone();
     }
