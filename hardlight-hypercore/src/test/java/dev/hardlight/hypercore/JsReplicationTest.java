@@ -82,6 +82,35 @@ class JsReplicationTest {
         }
     }
 
+    @Test
+    void jsDownloadsAndVerifiesEveryBlockOfAJavaCore() throws Exception {
+        int n = 13;
+        LocalCore core = new LocalCore(Ed25519KeyPair.fromSeed(SEED));
+        for (int i = 0; i < n; i++) {
+            core.append(blockValue(i));
+        }
+        BlockingQueue<String> errors = new LinkedBlockingQueue<>();
+        try (TcpServer server = TcpServer.listenLoopback(ProtocolOptions.defaults(), (c, e) -> {
+            switch (e) {
+                case Event.DiscoveryKey d when Arrays.equals(d.discoveryKey(), core.discoveryKey()) -> c.open(core.key());
+                case Event.ChannelOpened o -> c.sendBatch(o.discoveryKey(), core.openingMessages());
+                case Event.Received r -> core.onMessage(r.message()).forEach(m -> c.send(r.discoveryKey(), m));
+                case Event.ChannelClosed cc when cc.error() != null -> errors.add(cc.error());
+                case Event.Closed cl when cl.error() != null -> errors.add(cl.error());
+                default -> {}
+            }
+        }); JsPeer js = JsPeer.start("core-peer.js", "download", Integer.toString(server.port()), HEX.formatHex(core.key()), Integer.toString(n))) {
+            for (int i = 0; i < n; i++) {
+                Map<String, Object> b = js.await("block");
+                assertThat(((Number) b.get("index")).intValue()).isEqualTo(i);
+                assertThat(b.get("hex")).as("block " + i + " as JS verified it").isEqualTo(HEX.formatHex(blockValue(i)));
+            }
+            Map<String, Object> done = js.await("done");
+            assertThat(((Number) done.get("length")).intValue()).isEqualTo(n);
+            assertThat(errors).isEmpty();
+        }
+    }
+
     /** A fresh replica that has verified {@code first}. */
     static final class ReplicaCopy {
         final Replica r;
