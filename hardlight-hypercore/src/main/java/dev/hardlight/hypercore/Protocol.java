@@ -191,6 +191,11 @@ public final class Protocol {
         lastSent = -1;
     }
 
+    /** Tests only: sends raw protomux bytes (any content) through the secure stream. */
+    void sendRawForTest(byte[] plain) {
+        stream.send(plain);
+    }
+
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("connection closed");
