@@ -96,7 +96,12 @@ final class JsPeer implements AutoCloseable {
 
     /** The next line whose "event" is {@code event} (earlier other lines are kept in {@link #seen()}). */
     Map<String, Object> await(String event) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        return awaitLong(event, 20);
+    }
+
+    /** {@link #await} with a longer limit, in seconds. */
+    Map<String, Object> awaitLong(String event, int seconds) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (System.nanoTime() < end) {
             Map<String, Object> m = lines.poll(100, TimeUnit.MILLISECONDS);
             if (m == null) {
@@ -110,7 +115,7 @@ final class JsPeer implements AutoCloseable {
                 throw new AssertionError("the JS peer failed: " + m + "\n" + stderr);
             }
         }
-        throw new AssertionError("the JS peer printed no '" + event + "' within 20 s; saw " + seen + "; stderr:\n" + stderr);
+        throw new AssertionError("the JS peer printed no '" + event + "' within " + seconds + " s; saw " + seen + "; stderr:\n" + stderr);
     }
 
     List<Map<String, Object>> seen() {

@@ -187,8 +187,8 @@ public final class SecureStream {
         }
         if (inStart == inEnd) {
             inStart = inEnd = 0;
-            if (in.length > 65536) {
-                in = new byte[4096];
+            if (in.length > (1 << 20)) {
+                in = new byte[4096]; // give back what one large frame needed
             }
         }
     }
