@@ -159,6 +159,33 @@ class ChannelsTest {
     }
 
     @Test
+    void keepAlivesAreSentAfterSilenceAndDroppedOnReceipt() {
+        Pair q = new Pair(ProtocolOptions.builder().keepAliveMillis(100).build(), ProtocolOptions.defaults());
+        q.a.open(key(4));
+        q.b.open(key(4));
+        q.pump();
+        q.a.tick(1000);
+        assertThat(q.a.takeOutput()).isEmpty();
+        q.a.tick(1050);
+        assertThat(q.a.takeOutput()).isEmpty();
+        q.a.tick(1100);
+        byte[] keepAlive = q.a.takeOutput();
+        assertThat(keepAlive).hasSize(3 + 17);
+        assertThat(HexFormat.of().formatHex(keepAlive, 0, 3)).isEqualTo("110000");
+        int before = q.bEvents.size();
+        q.b.receive(keepAlive);
+        q.drain();
+        assertThat(q.bEvents).hasSize(before);
+        assertThat(q.b.isClosed()).isFalse();
+        // sending resets the silence
+        q.a.send(Keys.discoveryKey(key(4)), new Message.Want(0, 1));
+        q.a.takeOutput();
+        q.a.tick(1150);
+        q.a.tick(1200);
+        assertThat(q.a.takeOutput()).isEmpty();
+    }
+
+    @Test
     void openTwiceIsRefused() {
         p.a.open(key(1));
         assertThatThrownBy(() -> p.a.open(key(1))).isInstanceOf(IllegalStateException.class).hasMessageContaining("already open");
