@@ -12,11 +12,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A {@link Protocol} on a TCP socket, driven by virtual threads: one reads, one ticks keep-alives each second.
- * Events go to the {@link Handler} on the reading thread, in order; the handler may call this connection's
- * methods (they are thread safe and may be called from any thread). Writes are blocking and happen on the
- * calling thread. When the protocol ends (an orderly {@link #close()}, the peer's EOF, or an error) the socket is
- * closed after the pending output is written, and {@link Event.Closed} is the last event.
+ * A {@link Protocol} on a TCP socket, driven by virtual threads: one reads, one writes, one ticks keep-alives
+ * each second. Events go to the {@link Handler} on the reading thread, in order; the handler may call this
+ * connection's methods (they are thread safe and may be called from any thread).
+ *
+ * <p>Output is queued for the writing thread, so reading never waits for writing (two peers that both write a
+ * lot cannot deadlock). Back-pressure: a call from another thread that finds more than {@value #HIGH_WATER}
+ * bytes queued waits until the peer has read below that; calls from the handler never wait. If the queue passes
+ * {@value #MAX_QUEUED} bytes (the peer does not read what it asks for) the connection ends with an error.
+ * When the protocol ends (an orderly {@link #close()}, the peer's EOF, or an error) the queued output is
+ * written, the socket is closed, and {@link Event.Closed} is the last event.
  */
 public final class TcpConnection implements AutoCloseable {
     /** Receives a connection's events. */
@@ -26,6 +31,10 @@ public final class TcpConnection implements AutoCloseable {
     }
 
     private static final int READ_BUFFER = 64 * 1024;
+    /** Queued output above which callers on other threads wait. */
+    public static final int HIGH_WATER = 1 << 20;
+    /** Queued output at which the connection ends: the peer is not reading. */
+    public static final int MAX_QUEUED = 64 << 20;
 
     private final Socket socket;
     private final Protocol protocol;
@@ -35,6 +44,17 @@ public final class TcpConnection implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile String closeError;
     private boolean dispatching;
+    private final java.util.ArrayDeque<byte[]> queue = new java.util.ArrayDeque<>();
+    private long queued;
+    private boolean ending;
+    private long endingAt;
+    /** How long the writer may take to write the last output of an ended connection before the socket is closed anyway. */
+    private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** How long queued output may wait without the peer reading any of it before the connection ends. */
+    private static final long WRITE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private volatile long lastProgress = System.nanoTime();
+    private final java.util.concurrent.locks.Condition changed = lock.newCondition();
+    private volatile Thread reader;
 
     private TcpConnection(Socket socket, Protocol protocol, Handler handler) throws IOException {
         this.socket = socket;
@@ -64,7 +84,9 @@ public final class TcpConnection implements AutoCloseable {
     private static TcpConnection start(Socket s, Protocol p, Handler handler) throws IOException {
         TcpConnection c = new TcpConnection(s, p, Objects.requireNonNull(handler, "handler"));
         c.locked(() -> {});
-        Thread.ofVirtual().name("hypercore-read-" + s.getLocalPort()).start(c::readLoop);
+        Thread.ofVirtual().name("hypercore-write-" + s.getLocalPort()).start(c::writeLoop);
+        c.reader = Thread.ofVirtual().name("hypercore-read-" + s.getLocalPort()).unstarted(c::readLoop);
+        c.reader.start();
         Thread.ofVirtual().name("hypercore-tick-" + s.getLocalPort()).start(c::tickLoop);
         return c;
     }
@@ -142,6 +164,11 @@ public final class TcpConnection implements AutoCloseable {
         try {
             T v = s.get();
             flushAndDispatch();
+            if (Thread.currentThread() != reader && !dispatching) {
+                while (queued > HIGH_WATER && !ending) {
+                    changed.awaitUninterruptibly();
+                }
+            }
             return v;
         } finally {
             lock.unlock();
@@ -167,7 +194,7 @@ public final class TcpConnection implements AutoCloseable {
                 }
                 write();
                 if (e instanceof Event.Closed) {
-                    closeSocket();
+                    end();
                 }
             }
         } finally {
@@ -175,17 +202,81 @@ public final class TcpConnection implements AutoCloseable {
         }
     }
 
+    /** Moves the protocol's output to the writer's queue; under the lock. */
     private void write() {
         byte[] b = protocol.takeOutput();
-        if (b.length == 0 || socket.isClosed()) {
+        if (b.length == 0 || ending && socket.isClosed()) {
             return;
         }
-        try {
-            out.write(b);
-            out.flush();
-        } catch (IOException e) {
-            protocol.transportClosed("write failed: " + e.getMessage());
+        queue.add(b);
+        queued += b.length;
+        changed.signalAll();
+        if (queued > MAX_QUEUED) {
+            long n = queued;
+            queue.clear();
+            queued = 0;
+            protocol.transportClosed("the peer does not read: " + n + " bytes of output queued");
+            closeSocket(); // unblocks the writer
         }
+    }
+
+    private void writeLoop() {
+        try {
+            OutputStream o = out;
+            while (true) {
+                byte[] b;
+                lock.lock();
+                try {
+                    while (queue.isEmpty() && !ending) {
+                        changed.awaitUninterruptibly();
+                    }
+                    b = queue.poll();
+                    if (b == null) {
+                        return; // ending and everything written
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                try {
+                    lastProgress = System.nanoTime(); // a write that never returns times out from here
+                    o.write(b);
+                    if (queue.isEmpty()) {
+                        o.flush();
+                    }
+                } catch (IOException e) {
+                    lock.lock();
+                    try {
+                        queue.clear();
+                        queued = 0;
+                        protocol.transportClosed(ending ? null : "write failed: " + e.getMessage());
+                        changed.signalAll();
+                    } finally {
+                        lock.unlock();
+                    }
+                    locked(() -> {});
+                    return;
+                }
+                lastProgress = System.nanoTime();
+                lock.lock();
+                try {
+                    queued -= b.length;
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } finally {
+            closeSocket();
+        }
+    }
+
+    /** The protocol ended: the writer writes what is queued, then closes the socket; under the lock. */
+    private void end() {
+        if (!ending) {
+            ending = true;
+            endingAt = System.nanoTime();
+        }
+        changed.signalAll();
     }
 
     private void closeSocket() {
@@ -217,7 +308,7 @@ public final class TcpConnection implements AutoCloseable {
             lock.lock();
             try {
                 flushAndDispatch();
-                closeSocket();
+                end();
             } finally {
                 lock.unlock();
             }
@@ -235,6 +326,18 @@ public final class TcpConnection implements AutoCloseable {
                     return;
                 }
                 locked(() -> protocol.tick(System.nanoTime() / 1_000_000));
+                lock.lock();
+                try {
+                    if (ending && System.nanoTime() - endingAt > LINGER_NANOS) {
+                        closeSocket(); // the peer does not read the last output
+                    } else if (!ending && queued > 0 && System.nanoTime() - lastProgress > WRITE_TIMEOUT_NANOS) {
+                        protocol.transportClosed("write timed out: the peer read nothing of " + queued + " queued bytes for 30 s");
+                        flushAndDispatch();
+                        closeSocket();
+                    }
+                } finally {
+                    lock.unlock();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The TCP adapter over real loopback sockets: the seed's example, and the connection's end. */
-@Timeout(30)
+@Timeout(90)
 class SeedExampleTest {
     @Test
     void serverAndClientOpenTheSameChannelAndExchangeAMessage() throws Exception {
@@ -56,6 +56,41 @@ class SeedExampleTest {
             TcpConnection friend = TcpConnection.connect(server.address(), ProtocolOptions.builder().keyPair(allowed).build(), (c, e) -> {});
             assertThat(next(serverEvents, Event.Handshake.class).remotePublicKey()).isEqualTo(allowed.publicKey());
             friend.close();
+        }
+    }
+
+    @Test
+    void twoPeersFloodingEachOtherDoNotDeadlock() throws Exception {
+        byte[] key = new byte[32];
+        byte[] dk = dev.hardlight.hypercore.internal.Keys.discoveryKey(key);
+        int n = 300;
+        byte[] big = new byte[64 * 1024];
+        java.util.concurrent.atomic.AtomicInteger echoes = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(1);
+        // the server echoes every extension message from its handler (the reading thread)
+        try (TcpServer server = TcpServer.listenLoopback(ProtocolOptions.defaults(), (c, e) -> {
+            if (e instanceof Event.DiscoveryKey) {
+                c.open(key);
+            } else if (e instanceof Event.Received r) {
+                c.send(r.discoveryKey(), r.message());
+            }
+        })) {
+            TcpConnection client = TcpConnection.connect(server.address(), ProtocolOptions.defaults(), (c, e) -> {
+                if (e instanceof Event.Received && echoes.incrementAndGet() == n) {
+                    all.countDown();
+                }
+            });
+            client.open(key);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!client.isChannelOpen(dk) && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            for (int i = 0; i < n; i++) {
+                client.send(dk, new Message.Extension("flood", big)); // 19 MB each way, far above the socket buffers
+            }
+            assertThat(all.await(60, TimeUnit.SECONDS)).as("all echoes back").isTrue();
+            client.close();
+            assertThat(client.awaitClosed(10, TimeUnit.SECONDS)).isTrue();
         }
     }
 
