@@ -111,9 +111,4 @@ public sealed interface Message {
             return 9;
         }
     }
-
-    /** A convenience: the records' list fields are never null; this is an empty list of nodes. */
-    static List<Node> noNodes() {
-        return List.of();
-    }
 }

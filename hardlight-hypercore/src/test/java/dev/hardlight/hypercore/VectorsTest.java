@@ -105,6 +105,29 @@ class VectorsTest {
     }
 
     @Test
+    void theProtocolWritesTheVectorTranscriptFramedWithUint24() {
+        Map<String, Object> n = Json.obj(v, "noise");
+        Protocol i = Protocol.withEphemeral(true, ProtocolOptions.builder().keyPair(Ed25519KeyPair.fromSeed(hex(n, "initiator_static_seed"))).build(),
+                Ed25519KeyPair.fromSeed(hex(n, "initiator_ephemeral_seed")));
+        Protocol r = Protocol.withEphemeral(false, ProtocolOptions.builder().keyPair(Ed25519KeyPair.fromSeed(hex(n, "responder_static_seed"))).build(),
+                Ed25519KeyPair.fromSeed(hex(n, "responder_ephemeral_seed")));
+        byte[] m1 = i.takeOutput();
+        assertThat(HEX.formatHex(m1)).isEqualTo("200000" + Json.str(n, "msg1"));
+        r.receive(m1);
+        byte[] m2 = r.takeOutput();
+        assertThat(HEX.formatHex(m2)).isEqualTo("600000" + Json.str(n, "msg2"));
+        i.receive(m2);
+        byte[] m3 = i.takeOutput();
+        // msg3, then the initiator's stream id and (random) header
+        assertThat(HEX.formatHex(m3, 0, 67)).isEqualTo("400000" + Json.str(n, "msg3"));
+        assertThat(HEX.formatHex(m3, 67, 102)).isEqualTo("380000" + Json.str(Json.obj(v, "streamId"), "initiator"));
+        r.receive(m3);
+        assertThat(i.handshakeHash()).isEqualTo(hex(n, "handshakeHash")).isEqualTo(r.handshakeHash());
+        byte[] header = r.takeOutput();
+        assertThat(HEX.formatHex(header, 0, 35)).isEqualTo("380000" + Json.str(Json.obj(v, "streamId"), "responder"));
+    }
+
+    @Test
     void streamIds() {
         byte[] hash = hex(Json.obj(v, "noise"), "handshakeHash");
         Map<String, Object> ids = Json.obj(v, "streamId");
