@@ -31,6 +31,7 @@ public final class TcpConnection implements AutoCloseable {
     }
 
     private static final int READ_BUFFER = 64 * 1024;
+    private static final int COALESCE = 64 * 1024;
     /** Queued output above which callers on other threads wait. */
     public static final int HIGH_WATER = 1 << 20;
     /** Queued output at which the connection ends: the peer is not reading. */
@@ -233,6 +234,15 @@ public final class TcpConnection implements AutoCloseable {
                     b = queue.poll();
                     if (b == null) {
                         return; // ending and everything written
+                    }
+                    if (b.length < COALESCE && !queue.isEmpty()) {
+                        // many small frames: one write instead of one each
+                        java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream(COALESCE);
+                        batch.writeBytes(b);
+                        while (!queue.isEmpty() && batch.size() + queue.peek().length <= COALESCE) {
+                            batch.writeBytes(queue.poll());
+                        }
+                        b = batch.toByteArray();
                     }
                 } finally {
                     lock.unlock();

@@ -31,6 +31,8 @@ public final class HypercoreBench {
         int smallN = 100_000;
         int smallSize = 16;
         handshakes();
+        javaToJava(300, bigSize); // JIT warm-up of the Java paths, not reported
+        javaToJava(20_000, smallSize);
         for (int[] c : new int[][] {{bigN, bigSize}, {smallN, smallSize}}) {
             int n = c[0];
             int size = c[1];
