@@ -3,6 +3,7 @@
 // Every message received is printed and sent back re-encoded by hypercore's encoder.
 //   node echo-peer.js server KEYHEX          listens on a free loopback port (prints {"event":"listening","port":N})
 //   node echo-peer.js client PORT KEYHEX     connects to 127.0.0.1:PORT
+// With BAD_CAPABILITY=1 in the environment it opens the channel with a capability for another key.
 // Output: one JSON object per line on stdout. Keep-alives every 200 ms, so the Java side sees them.
 const net = require('net')
 const NoiseSecretStream = require('@hyperswarm/secret-stream')
@@ -52,7 +53,8 @@ function run (socket, isInitiator, key) {
         setTimeout(() => stream.end(), 50)
       }
     })
-    channel.open({ seeks: true, capability: caps.replicate(stream.isInitiator, key, stream.handshakeHash) })
+    const capKey = process.env.BAD_CAPABILITY ? b4a.alloc(32, 0xee) : key
+    channel.open({ seeks: true, capability: caps.replicate(stream.isInitiator, capKey, stream.handshakeHash) })
   })
 }
 

@@ -277,10 +277,10 @@ public final class Protocol {
     /** Sends several messages of one channel in one protomux batch (one encrypted frame), as JS does when corked. */
     public void sendBatch(byte[] discoveryKey, List<? extends Message> messages) {
         Mux.Channel ch = paired(discoveryKey);
-        List<int[]> types = new ArrayList<>();
+        List<Integer> types = new ArrayList<>();
         List<byte[]> payloads = new ArrayList<>();
         for (Message m : messages) {
-            types.add(new int[] {m.type()});
+            types.add(m.type());
             payloads.add(Messages.encode(m));
         }
         mux.sendBatch(ch, types, payloads);

@@ -54,6 +54,24 @@ class JsInteropTest {
     }
 
     @Test
+    void aJsPeerWithAWrongCapabilityGetsItsChannelClosedWithAClearError() throws Exception {
+        try (JsPeer js = JsPeer.startWithEnv(Map.of("BAD_CAPABILITY", "1"), "echo-peer.js", "server", HEX.formatHex(KEY))) {
+            int port = ((Number) js.await("listening").get("port")).intValue();
+            BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+            TcpConnection conn = TcpConnection.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                    ProtocolOptions.defaults(), (c, e) -> events.add(e));
+            conn.open(KEY);
+            Event.ChannelClosed closed = SeedExampleTest.next(events, Event.ChannelClosed.class);
+            assertThat(closed.error()).contains("invalid capability");
+            assertThat(closed.discoveryKey()).isEqualTo(Keys.discoveryKey(KEY));
+            assertThat(Pair.of(new java.util.ArrayList<>(events), Event.ChannelOpened.class)).isEmpty();
+            // the JS side saw our valid capability, then our close
+            assertThat(js.await("opened").get("capabilityValid")).isEqualTo(true);
+            assertThat(js.await("channel-closed").get("isRemote")).isEqualTo(true);
+        }
+    }
+
+    @Test
     void theCommittedMessageVectorsAreWhatTheInstalledJsEncoderProduces() throws Exception {
         JsPeer.install();
         Process p = new ProcessBuilder("node", "message-vectors.js").directory(JsPeer.DIR.toFile()).redirectErrorStream(true).start();

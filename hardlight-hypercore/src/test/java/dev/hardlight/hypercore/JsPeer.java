@@ -51,12 +51,18 @@ final class JsPeer implements AutoCloseable {
     }
 
     static JsPeer start(String... args) throws IOException, InterruptedException {
+        return startWithEnv(Map.of(), args);
+    }
+
+    static JsPeer startWithEnv(Map<String, String> env, String... args) throws IOException, InterruptedException {
         install();
         List<String> cmd = new ArrayList<>(List.of("node"));
         cmd.addAll(List.of(args));
         Process p;
         try {
-            p = new ProcessBuilder(cmd).directory(DIR.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(DIR.toFile());
+            pb.environment().putAll(env);
+            p = pb.start();
         } catch (IOException e) {
             throw new AssertionError("node is not installed: the interop tests need Node.js to run the JS peers", e);
         }

@@ -181,13 +181,13 @@ public final class Mux {
     }
 
     /** Sends several messages of one channel in one protomux batch (one frame). */
-    public void sendBatch(Channel ch, List<int[]> types, List<byte[]> payloads) {
+    public void sendBatch(Channel ch, List<Integer> types, List<byte[]> payloads) {
         if (!ch.isPaired()) {
             throw new IllegalStateException("channel is not open: " + ch.protocol);
         }
         CompactWriter w = new CompactWriter(256).uint(0).uint(0).uint(ch.localId);
         for (int i = 0; i < payloads.size(); i++) {
-            byte[] m = new CompactWriter(payloads.get(i).length + 4).uint(types.get(i)[0]).raw(payloads.get(i)).toByteArray();
+            byte[] m = new CompactWriter(payloads.get(i).length + 4).uint(types.get(i)).raw(payloads.get(i)).toByteArray();
             w.buffer(m);
         }
         out.accept(w.toByteArray());
