@@ -25,6 +25,9 @@ import java.util.Objects;
  */
 public final class Streams {
 
+    /** The default cap of a recording file: 64 MiB. */
+    public static final long DEFAULT_RECORDING_CAP = 64L << 20;
+
     private Streams() {
     }
 
@@ -75,7 +78,7 @@ public final class Streams {
     /**
      * Records {@code inner} to {@code file} in HardLight's recording format (docs/recording.md): every
      * read and every write, with its time, read boundaries kept; the file ends with an END record when
-     * the stream closes. At most {@value dev.hardlight.stream.internal.RecordingWriter#DEFAULT_CAP} bytes
+     * the stream closes. At most {@value #DEFAULT_RECORDING_CAP} bytes
      * are written; past that the file ends with a TRUNCATED record and the stream goes on unrecorded.
      * Writes go to the file through a 64 KiB buffer on the polling thread. {@code target} (for example
      * the URL) is kept in the file's header. The file holds everything in clear, credentials in the
@@ -84,8 +87,18 @@ public final class Streams {
      * @throws IOException if the file cannot be created
      */
     public static Stream recorded(Stream inner, Path file, String target) throws IOException {
+        return recorded(inner, file, target, DEFAULT_RECORDING_CAP);
+    }
+
+    /**
+     * As {@link #recorded(Stream, Path, String)}, with a cap of {@code capBytes} (8 KiB .. 1 GiB) on the file.
+     */
+    public static Stream recorded(Stream inner, Path file, String target, long capBytes) throws IOException {
+        if (capBytes < 8192 || capBytes > (1L << 30)) {
+            throw new IllegalArgumentException("capBytes: " + capBytes + " (expected: 8192 .. 1073741824)");
+        }
         return new RecordedStream(Objects.requireNonNull(inner, "inner"), Objects.requireNonNull(file, "file"),
-                Objects.requireNonNull(target, "target"), dev.hardlight.stream.internal.RecordingWriter.DEFAULT_CAP);
+                Objects.requireNonNull(target, "target"), capBytes);
     }
 
     /**

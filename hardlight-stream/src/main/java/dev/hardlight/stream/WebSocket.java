@@ -107,6 +107,7 @@ public final class WebSocket implements AutoCloseable {
     private int outEnd;
     // end of the upgrade request in the outbound buffer: frames behind it wait for the 101 (RFC 6455 §4.1)
     private int requestEnd;
+    private int claimed = -1;
     private long maskState;
     private boolean fragmented;
     private FrameType fragmentType;
@@ -529,6 +530,7 @@ public final class WebSocket implements AutoCloseable {
      * unpaired surrogate is sent as '?'). Does not allocate.
      */
     public boolean sendText(CharSequence text) {
+        noClaim();
         int length = utf8Length(text);
         if (length > out.capacity() - MAX_HEADER) {
             throw new IllegalArgumentException("text of " + length + " UTF-8 bytes (expected: <= " + (out.capacity() - MAX_HEADER)
@@ -548,6 +550,78 @@ public final class WebSocket implements AutoCloseable {
         }
         outEnd = payload + length;
         return afterSend();
+    }
+
+    /**
+     * Claims room for a whole message of {@code length} bytes in the outbound buffer, for the caller to write
+     * its payload in place (no copy at all): write it into {@link #outboundBuffer()} from the returned offset,
+     * then {@link #commit(FrameType)}. Nothing else may be sent between the claim and the commit.
+     *
+     * <pre>{@code
+     * int at = ws.claim(encodedLength);
+     * if (at >= 0) {
+     *     encoder.wrap(ws.outboundBuffer(), at).encode(order);
+     *     ws.commit(FrameType.BINARY);
+     * }
+     * }</pre>
+     *
+     * @return where the payload goes in {@link #outboundBuffer()}, or -1 when it does not fit now
+     *     (back-pressure) or the connection is closing or closed
+     * @throws IllegalArgumentException if {@code length} could never fit
+     * @throws IllegalStateException if a claim is already open
+     */
+    public int claim(int length) {
+        if (claimed >= 0) {
+            throw new IllegalStateException("a claim is open: commit or abort it first");
+        }
+        if (length < 0 || length > out.capacity() - MAX_HEADER) {
+            throw new IllegalArgumentException("length: " + length + " (expected: 0 .. " + (out.capacity() - MAX_HEADER) + ")");
+        }
+        if (!open() || !reserve(length)) {
+            return -1;
+        }
+        int header = 2 + (length <= 125 ? 0 : length <= 0xffff ? 2 : 8) + (masking ? 4 : 0);
+        claimed = length;
+        return outEnd + header;
+    }
+
+    /** The outbound buffer, to write a {@link #claim claimed} payload into; write nowhere else in it. */
+    public org.agrona.MutableDirectBuffer outboundBuffer() {
+        return outView;
+    }
+
+    /**
+     * Sends the claimed payload as a whole message of {@code type} (TEXT or BINARY): writes the header in front,
+     * masks the payload in place, and writes as the other sends do.
+     *
+     * @return {@code false} if the connection closed since the claim (nothing is sent)
+     * @throws IllegalStateException if no claim is open
+     */
+    public boolean commit(FrameType type) {
+        if (claimed < 0) {
+            throw new IllegalStateException("no claim is open");
+        }
+        if (type != FrameType.TEXT && type != FrameType.BINARY) {
+            throw new IllegalArgumentException("type: " + type + " (expected: TEXT or BINARY)");
+        }
+        int length = claimed;
+        claimed = -1;
+        if (!open()) {
+            return false;
+        }
+        int payload = putHeader(type == FrameType.TEXT ? OP_TEXT : OP_BINARY, true, length);
+        if (masking) {
+            int key = nextMask();
+            outView.putInt(payload - 4, key, ByteOrder.BIG_ENDIAN);
+            mask(outView, payload, outView, payload, length, key);
+        }
+        outEnd = payload + length;
+        return afterSend();
+    }
+
+    /** Gives up an open claim; nothing is sent. */
+    public void abort() {
+        claimed = -1;
     }
 
     /** Sends a ping with up to 125 bytes of payload. */
@@ -619,7 +693,14 @@ public final class WebSocket implements AutoCloseable {
         return state == State.OPEN || state == State.CONNECTING;
     }
 
+    private void noClaim() {
+        if (claimed >= 0) {
+            throw new IllegalStateException("a claim is open: commit or abort it first");
+        }
+    }
+
     private boolean send(int opcode, boolean fin, DirectBuffer src, int offset, int length) {
+        noClaim();
         if (!open()) {
             return false;
         }

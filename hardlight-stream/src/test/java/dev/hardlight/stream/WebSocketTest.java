@@ -2,6 +2,7 @@ package dev.hardlight.stream;
 
 import static dev.hardlight.stream.RecordingHandler.pollUntil;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +83,29 @@ class WebSocketTest {
                 assertThat(big.payload()[i]).isEqualTo((byte) (i % 251));
             }
         }
+    }
+
+    @Test
+    void aClaimedPayloadIsWrittenInPlaceAndSent() throws Exception {
+        open(WebSocketOptions.defaults());
+        for (int length : new int[] {5, 300, 70_000}) {
+            int at = ws.claim(length);
+            assertThat(at).isNotNegative();
+            assertThatThrownBy(() -> ws.sendText("not now")).isInstanceOf(IllegalStateException.class);
+            for (int i = 0; i < length; i++) {
+                ws.outboundBuffer().putByte(at + i, (byte) ('a' + i % 26));
+            }
+            assertThat(ws.commit(FrameType.BINARY)).isTrue();
+            RecordingHandler.Received echo = handler.take(ws);
+            assertThat(echo.type()).isEqualTo(FrameType.BINARY);
+            assertThat(echo.payload()).hasSize(length);
+            assertThat(echo.payload()[length - 1]).isEqualTo((byte) ('a' + (length - 1) % 26));
+        }
+        assertThat(ws.claim(3)).isNotNegative();
+        ws.abort();
+        assertThat(ws.sendText("after abort")).isTrue();
+        assertThat(handler.take(ws).text()).isEqualTo("after abort");
+        assertThatThrownBy(() -> ws.commit(FrameType.TEXT)).isInstanceOf(IllegalStateException.class).hasMessage("no claim is open");
     }
 
     @Test

@@ -26,9 +26,6 @@ import java.util.Map;
  */
 public final class RecordingWriter implements AutoCloseable {
 
-    /** The default cap of a recording, 64 MiB. */
-    public static final long DEFAULT_CAP = 64L << 20;
-
     static final byte[] MAGIC = {0x48, 0x4c, 0x52, 0x45, 0x43, 0x0d, 0x0a, 0x1a};
     static final int VERSION = 1;
     static final int SIDE_CLIENT = 1;
