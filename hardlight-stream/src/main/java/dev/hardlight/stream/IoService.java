@@ -86,7 +86,7 @@ public final class IoService<C> implements Agent, AutoCloseable {
     }
 
     /**
-     * Adds an endpoint; its first connection starts at the next polls (subject to the pending-connect
+     * Adds an endpoint (from the polling thread; a callback may call it too); its first connection starts at the next polls (subject to the pending-connect
      * limit). The same endpoint object may be registered once.
      *
      * @throws IllegalStateException if the service is closed or the endpoint is already registered
@@ -111,7 +111,17 @@ public final class IoService<C> implements Agent, AutoCloseable {
     public void deregister(Endpoint<C> endpoint) {
         for (int i = 0; i < count; i++) {
             if (slots[i].endpoint() == endpoint) {
-                slots[i].stop();
+                EndpointSlot<C> slot = slots[i];
+                slot.stop();
+                remove(slot);
+                return;
+            }
+        }
+    }
+
+    private void remove(EndpointSlot<C> slot) {
+        for (int i = 0; i < count; i++) {
+            if (slots[i] == slot) {
                 System.arraycopy(slots, i + 1, slots, i, count - i - 1);
                 slots[--count] = null;
                 return;
@@ -157,7 +167,11 @@ public final class IoService<C> implements Agent, AutoCloseable {
                 pending++;
             }
         }
-        for (int i = 0; i < count; ) {
+        // walk from the end: a callback run by advance (canReconnect) may deregister endpoints
+        for (int i = count - 1; i >= 0; i--) {
+            if (i >= count) {
+                continue;
+            }
             EndpointSlot<C> slot = slots[i];
             work += slot.advance(now, pending < maxPendingConnects, dnsTimeoutNanos, connectTimeoutNanos,
                     backoffMinNanos, backoffMaxNanos);
@@ -165,10 +179,7 @@ public final class IoService<C> implements Agent, AutoCloseable {
                 pending++;
             }
             if (slot.isStopped()) {
-                System.arraycopy(slots, i + 1, slots, i, count - i - 1);
-                slots[--count] = null;
-            } else {
-                i++;
+                remove(slot);
             }
         }
         return work;

@@ -1,5 +1,6 @@
 package dev.hardlight.stream;
 
+import dev.hardlight.stream.internal.OutboundFrames;
 import dev.hardlight.stream.internal.ReplayStream;
 import dev.hardlight.stream.internal.Upgrade;
 import dev.hardlight.stream.internal.Utf8Validator;
@@ -82,20 +83,18 @@ public final class WebSocket implements AutoCloseable {
     private static final int OP_CLOSE = 0x8;
     private static final int OP_PING = 0x9;
     private static final int OP_PONG = 0xA;
-    private static final int MAX_HEADER = 14;
+    private static final int MAX_HEADER = OutboundFrames.MAX_HEADER;
 
     // All fields are owned by the polling thread.
     private final Stream stream;
     private final FrameHandler handler;
-    private final boolean masking;
     private final boolean validateUtf8;
     private final int maxFramePayload;
     private final long closeTimeoutNanos;
     private final Upgrade upgrade;
     private final ByteBuffer in;
     private final UnsafeBuffer inView;
-    private final ByteBuffer out;
-    private final UnsafeBuffer outView;
+    private final OutboundFrames out;
     private final Frame frame = new Frame();
     private final Utf8Validator utf8 = new Utf8Validator();
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[125]);
@@ -103,12 +102,6 @@ public final class WebSocket implements AutoCloseable {
     private State state = State.CONNECTING;
     private boolean requestQueued;
     private int inStart;
-    private int outStart;
-    private int outEnd;
-    // end of the upgrade request in the outbound buffer: frames behind it wait for the 101 (RFC 6455 §4.1)
-    private int requestEnd;
-    private int claimed = -1;
-    private long maskState;
     private boolean fragmented;
     private FrameType fragmentType;
     private boolean closeSent;
@@ -124,25 +117,16 @@ public final class WebSocket implements AutoCloseable {
         this.uri = uri;
         this.handler = handler;
         this.headers = options.headers();
-        this.masking = options.masking();
         this.validateUtf8 = options.validateUtf8();
         this.maxFramePayload = options.maxFramePayload();
         this.closeTimeoutNanos = options.closeTimeout().toNanos();
         SecureRandom random = new SecureRandom();
         // a replayed recording answers the recorded request: reuse its key so the recorded accept matches
         this.upgrade = new Upgrade(random, stream instanceof ReplayStream replay ? replay.webSocketKey() : null);
-        this.maskState = random.nextLong() | 1L;
         this.in = ByteBuffer.allocateDirect(Math.max(maxFramePayload + MAX_HEADER, Upgrade.MAX_HEAD));
         this.inView = new UnsafeBuffer(in);
-        this.out = ByteBuffer.allocateDirect(options.outboundBuffer());
-        this.outView = new UnsafeBuffer(out);
-        byte[] request = upgrade.request(uri, headers);
-        if (request.length > out.capacity()) {
-            throw new IllegalArgumentException("the upgrade request (" + request.length + " bytes) is larger than the outbound buffer");
-        }
-        outView.putBytes(0, request);
-        outEnd = request.length;
-        requestEnd = request.length;
+        this.out = new OutboundFrames(options.outboundBuffer(), options.masking(), random.nextLong());
+        out.putRequest(upgrade.request(uri, headers));
     }
 
     /**
@@ -193,7 +177,7 @@ public final class WebSocket implements AutoCloseable {
 
     /** Whether sent bytes still wait in the outbound buffer (or a layer of the stream). */
     public boolean hasPendingOutput() {
-        return outEnd > outStart;
+        return out.hasPending();
     }
 
     /**
@@ -211,7 +195,7 @@ public final class WebSocket implements AutoCloseable {
                 return pollConnecting();
             }
             int work = 0;
-            if (outEnd > outStart) {
+            if (out.hasPending()) {
                 work += flushOut();
             }
             if (state == State.CLOSING && System.nanoTime() - closeDeadline > 0) {
@@ -227,7 +211,7 @@ public final class WebSocket implements AutoCloseable {
                 return work;
             }
             decode(stream.readTimeNanos());
-            if (outEnd > outStart && state != State.CLOSED) {
+            if (out.hasPending() && state != State.CLOSED) {
                 flushOut(); // pongs queued while decoding
             }
             return work + 1;
@@ -278,7 +262,7 @@ public final class WebSocket implements AutoCloseable {
         state = State.OPEN;
         inStart = headEnd;
         handler.onOpen(this);
-        if (state == State.OPEN && outEnd > outStart) {
+        if (state == State.OPEN && out.hasPending()) {
             flushOut();
         }
         decode(stream.readTimeNanos());
@@ -388,7 +372,7 @@ public final class WebSocket implements AutoCloseable {
                     }
                 }
                 case OP_PING -> {
-                    writeFrame(OP_PONG, true, inView, payload, size);
+                    out.frame(OP_PONG, true, inView, payload, size);
                     frame.set(inView, payload, size, FrameType.PING, true, true, time);
                     handler.onFrame(this, frame);
                 }
@@ -458,7 +442,7 @@ public final class WebSocket implements AutoCloseable {
             if (size >= 2) {
                 scratch.putShort(0, (short) code, ByteOrder.BIG_ENDIAN);
             }
-            writeFrame(OP_CLOSE, true, scratch, 0, size >= 2 ? 2 : 0);
+            out.frame(OP_CLOSE, true, scratch, 0, size >= 2 ? 2 : 0);
             closeSent = true;
             try {
                 flushOut();
@@ -531,24 +515,14 @@ public final class WebSocket implements AutoCloseable {
      */
     public boolean sendText(CharSequence text) {
         noClaim();
-        int length = utf8Length(text);
-        if (length > out.capacity() - MAX_HEADER) {
-            throw new IllegalArgumentException("text of " + length + " UTF-8 bytes (expected: <= " + (out.capacity() - MAX_HEADER)
+        int length = OutboundFrames.utf8Length(text);
+        if (length > out.maxPayload()) {
+            throw new IllegalArgumentException("text of " + length + " UTF-8 bytes (expected: <= " + out.maxPayload()
                     + ", the outbound buffer's size less 14)");
         }
-        if (!open() || !reserve(length)) {
+        if (!open() || !out.text(OP_TEXT, text, length)) {
             return false;
         }
-        int payload = putHeader(OP_TEXT, true, length);
-        int key = masking ? nextMask() : 0;
-        if (masking) {
-            outView.putInt(payload - 4, key, ByteOrder.BIG_ENDIAN);
-        }
-        encodeUtf8(text, payload);
-        if (masking) {
-            mask(outView, payload, outView, payload, length, key);
-        }
-        outEnd = payload + length;
         return afterSend();
     }
 
@@ -571,23 +545,16 @@ public final class WebSocket implements AutoCloseable {
      * @throws IllegalStateException if a claim is already open
      */
     public int claim(int length) {
-        if (claimed >= 0) {
-            throw new IllegalStateException("a claim is open: commit or abort it first");
+        noClaim();
+        if (length < 0 || length > out.maxPayload()) {
+            throw new IllegalArgumentException("length: " + length + " (expected: 0 .. " + out.maxPayload() + ")");
         }
-        if (length < 0 || length > out.capacity() - MAX_HEADER) {
-            throw new IllegalArgumentException("length: " + length + " (expected: 0 .. " + (out.capacity() - MAX_HEADER) + ")");
-        }
-        if (!open() || !reserve(length)) {
-            return -1;
-        }
-        int header = 2 + (length <= 125 ? 0 : length <= 0xffff ? 2 : 8) + (masking ? 4 : 0);
-        claimed = length;
-        return outEnd + header;
+        return open() ? out.claim(length) : -1;
     }
 
     /** The outbound buffer, to write a {@link #claim claimed} payload into; write nowhere else in it. */
     public org.agrona.MutableDirectBuffer outboundBuffer() {
-        return outView;
+        return out.view();
     }
 
     /**
@@ -598,30 +565,23 @@ public final class WebSocket implements AutoCloseable {
      * @throws IllegalStateException if no claim is open
      */
     public boolean commit(FrameType type) {
-        if (claimed < 0) {
+        if (!out.claimOpen()) {
             throw new IllegalStateException("no claim is open");
         }
         if (type != FrameType.TEXT && type != FrameType.BINARY) {
             throw new IllegalArgumentException("type: " + type + " (expected: TEXT or BINARY)");
         }
-        int length = claimed;
-        claimed = -1;
         if (!open()) {
+            out.abort();
             return false;
         }
-        int payload = putHeader(type == FrameType.TEXT ? OP_TEXT : OP_BINARY, true, length);
-        if (masking) {
-            int key = nextMask();
-            outView.putInt(payload - 4, key, ByteOrder.BIG_ENDIAN);
-            mask(outView, payload, outView, payload, length, key);
-        }
-        outEnd = payload + length;
+        out.commit(type == FrameType.TEXT ? OP_TEXT : OP_BINARY);
         return afterSend();
     }
 
     /** Gives up an open claim; nothing is sent. */
     public void abort() {
-        claimed = -1;
+        out.abort();
     }
 
     /** Sends a ping with up to 125 bytes of payload. */
@@ -678,9 +638,10 @@ public final class WebSocket implements AutoCloseable {
         scratch.putShort(0, (short) code, ByteOrder.BIG_ENDIAN);
         scratch.putBytes(2, r, 0, n);
         // a close frame must go out even when the buffer is full of data: drop the unsent data if need be
-        if (!writeFrame(OP_CLOSE, true, scratch, 0, 2 + n)) {
-            outStart = outEnd = 0;
-            writeFrame(OP_CLOSE, true, scratch, 0, 2 + n);
+        out.abort();
+        if (!out.frame(OP_CLOSE, true, scratch, 0, 2 + n)) {
+            out.dropPending();
+            out.frame(OP_CLOSE, true, scratch, 0, 2 + n);
         }
         closeSent = true;
         closeDeadline = System.nanoTime() + closeTimeoutNanos;
@@ -694,7 +655,7 @@ public final class WebSocket implements AutoCloseable {
     }
 
     private void noClaim() {
-        if (claimed >= 0) {
+        if (out.claimOpen()) {
             throw new IllegalStateException("a claim is open: commit or abort it first");
         }
     }
@@ -704,11 +665,11 @@ public final class WebSocket implements AutoCloseable {
         if (!open()) {
             return false;
         }
-        if (length < 0 || length > out.capacity() - MAX_HEADER) {
-            throw new IllegalArgumentException("length: " + length + " (expected: 0 .. " + (out.capacity() - MAX_HEADER)
+        if (length < 0 || length > out.maxPayload()) {
+            throw new IllegalArgumentException("length: " + length + " (expected: 0 .. " + out.maxPayload()
                     + ", the outbound buffer's size less 14)");
         }
-        if (!writeFrame(opcode, fin, src, offset, length)) {
+        if (!out.frame(opcode, fin, src, offset, length)) {
             return false;
         }
         return afterSend();
@@ -725,139 +686,8 @@ public final class WebSocket implements AutoCloseable {
         return true;
     }
 
-    /** Encodes a frame into the outbound buffer; false if it does not fit. */
-    private boolean writeFrame(int opcode, boolean fin, DirectBuffer src, int offset, int length) {
-        if (!reserve(length)) {
-            return false;
-        }
-        int payload = putHeader(opcode, fin, length);
-        if (masking) {
-            int key = nextMask();
-            outView.putInt(payload - 4, key, ByteOrder.BIG_ENDIAN);
-            mask(src, offset, outView, payload, length, key);
-        } else {
-            outView.putBytes(payload, src, offset, length);
-        }
-        outEnd = payload + length;
-        return true;
-    }
-
-    private boolean reserve(int length) {
-        int need = MAX_HEADER + length;
-        if (outEnd + need <= out.capacity()) {
-            return true;
-        }
-        if (outStart > 0) {
-            int pending = outEnd - outStart;
-            outView.putBytes(0, outView, outStart, pending);
-            requestEnd = Math.max(0, requestEnd - outStart);
-            outStart = 0;
-            outEnd = pending;
-        }
-        return outEnd + need <= out.capacity();
-    }
-
-    /** Writes the header at outEnd (with room for the mask key); returns where the payload starts. */
-    private int putHeader(int opcode, boolean fin, int length) {
-        int p = outEnd;
-        outView.putByte(p, (byte) ((fin ? 0x80 : 0) | opcode));
-        int maskBit = masking ? 0x80 : 0;
-        if (length <= 125) {
-            outView.putByte(p + 1, (byte) (maskBit | length));
-            p += 2;
-        } else if (length <= 0xffff) {
-            outView.putByte(p + 1, (byte) (maskBit | 126));
-            outView.putShort(p + 2, (short) length, ByteOrder.BIG_ENDIAN);
-            p += 4;
-        } else {
-            outView.putByte(p + 1, (byte) (maskBit | 127));
-            outView.putLong(p + 2, length, ByteOrder.BIG_ENDIAN);
-            p += 10;
-        }
-        return masking ? p + 4 : p;
-    }
-
-    /** xorshift64*, seeded from SecureRandom per connection. */
-    private int nextMask() {
-        long x = maskState;
-        x ^= x >>> 12;
-        x ^= x << 25;
-        x ^= x >>> 27;
-        maskState = x;
-        return (int) ((x * 0x2545F4914F6CDD1DL) >>> 32);
-    }
-
-    private static void mask(DirectBuffer src, int offset, UnsafeBuffer dst, int at, int length, int key) {
-        long key64 = (key & 0xffffffffL) | ((long) key << 32);
-        int i = 0;
-        for (; i + 8 <= length; i += 8) {
-            dst.putLong(at + i, src.getLong(offset + i, ByteOrder.BIG_ENDIAN) ^ key64, ByteOrder.BIG_ENDIAN);
-        }
-        for (; i < length; i++) {
-            dst.putByte(at + i, (byte) (src.getByte(offset + i) ^ (key >>> (24 - 8 * (i & 3)))));
-        }
-    }
-
     private int flushOut() throws IOException {
-        int end = state == State.CONNECTING ? Math.min(requestEnd, outEnd) : outEnd;
-        if (end > outStart) {
-            out.limit(end).position(outStart);
-            int n = stream.write(out);
-            outStart = out.position();
-            out.clear();
-            if (outStart == outEnd) {
-                outStart = outEnd = requestEnd = 0;
-            }
-            stream.flush();
-            return n > 0 ? 1 : 0;
-        }
-        stream.flush();
-        return 0;
-    }
-
-    private static int utf8Length(CharSequence s) {
-        int n = 0;
-        for (int i = 0, len = s.length(); i < len; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                n++;
-            } else if (c < 0x800) {
-                n += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
-                n += 4;
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                n++;
-            } else {
-                n += 3;
-            }
-        }
-        return n;
-    }
-
-    private void encodeUtf8(CharSequence s, int at) {
-        int p = at;
-        for (int i = 0, len = s.length(); i < len; i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                outView.putByte(p++, (byte) c);
-            } else if (c < 0x800) {
-                outView.putByte(p++, (byte) (0xC0 | (c >> 6)));
-                outView.putByte(p++, (byte) (0x80 | (c & 0x3F)));
-            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
-                int cp = Character.toCodePoint(c, s.charAt(++i));
-                outView.putByte(p++, (byte) (0xF0 | (cp >> 18)));
-                outView.putByte(p++, (byte) (0x80 | ((cp >> 12) & 0x3F)));
-                outView.putByte(p++, (byte) (0x80 | ((cp >> 6) & 0x3F)));
-                outView.putByte(p++, (byte) (0x80 | (cp & 0x3F)));
-            } else if (Character.isSurrogate(c)) {
-                outView.putByte(p++, (byte) '?');
-            } else {
-                outView.putByte(p++, (byte) (0xE0 | (c >> 12)));
-                outView.putByte(p++, (byte) (0x80 | ((c >> 6) & 0x3F)));
-                outView.putByte(p++, (byte) (0x80 | (c & 0x3F)));
-            }
-        }
+        return out.flush(stream, state != State.CONNECTING);
     }
 
     @Override
