@@ -77,6 +77,41 @@ class TlsStreamTest {
     }
 
     @Test
+    void anIoServiceConnectsAWssEndpointWithItsTlsOptions() throws Exception {
+        WebSocketOptions options = WebSocketOptions.builder().tls(TlsOptions.pinned(TestCertificate.get().fingerprint)).build();
+        java.util.List<String> received = new java.util.ArrayList<>();
+        Endpoint<java.util.List<String>> secure = new Endpoint<>() {
+            @Override
+            public java.net.URI uri() {
+                return server.uri();
+            }
+
+            @Override
+            public WebSocketOptions options() {
+                return options;
+            }
+
+            @Override
+            public void onConnected(WebSocket ws, java.util.List<String> ctx) {
+                ws.sendText("subscribe over wss");
+            }
+
+            @Override
+            public void onFrame(WebSocket ws, Frame frame, java.util.List<String> ctx) {
+                ctx.add(frame.asString());
+            }
+        };
+        try (IoService<java.util.List<String>> io = IoService.builder(received).selector(SelectorKind.NIO).build()) {
+            io.register(secure);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (received.isEmpty() && System.nanoTime() < deadline) {
+                io.poll();
+            }
+        }
+        assertThat(received).containsExactly("subscribe over wss");
+    }
+
+    @Test
     void aMalformedFingerprintIsRefusedAtOnce() {
         assertThatThrownBy(() -> TlsOptions.pinned("12:34"))
                 .isInstanceOf(IllegalArgumentException.class)
