@@ -190,6 +190,9 @@ public final class WebSocket implements AutoCloseable {
         if (state == State.CLOSED) {
             return 0;
         }
+        if (out.claimOpen()) {
+            throw new IllegalStateException("a claim is open: commit or abort it before polling");
+        }
         try {
             if (state == State.CONNECTING) {
                 return pollConnecting();
@@ -372,7 +375,9 @@ public final class WebSocket implements AutoCloseable {
                     }
                 }
                 case OP_PING -> {
-                    out.frame(OP_PONG, true, inView, payload, size);
+                    if (!out.claimOpen()) { // a pong must not land inside a payload being written in place
+                        out.frame(OP_PONG, true, inView, payload, size);
+                    }
                     frame.set(inView, payload, size, FrameType.PING, true, true, time);
                     handler.onFrame(this, frame);
                 }
@@ -442,6 +447,7 @@ public final class WebSocket implements AutoCloseable {
             if (size >= 2) {
                 scratch.putShort(0, (short) code, ByteOrder.BIG_ENDIAN);
             }
+            out.abort();
             out.frame(OP_CLOSE, true, scratch, 0, size >= 2 ? 2 : 0);
             closeSent = true;
             try {
@@ -529,7 +535,8 @@ public final class WebSocket implements AutoCloseable {
     /**
      * Claims room for a whole message of {@code length} bytes in the outbound buffer, for the caller to write
      * its payload in place (no copy at all): write it into {@link #outboundBuffer()} from the returned offset,
-     * then {@link #commit(FrameType)}. Nothing else may be sent between the claim and the commit.
+     * then {@link #commit(FrameType)}. Nothing else may be sent, and the client not polled, between the claim
+     * and the commit.
      *
      * <pre>{@code
      * int at = ws.claim(encodedLength);
@@ -635,6 +642,9 @@ public final class WebSocket implements AutoCloseable {
     private void sendClose(int code, String reason) {
         byte[] r = reason.getBytes(StandardCharsets.UTF_8);
         int n = Math.min(r.length, 123);
+        while (n < r.length && n > 0 && (r[n] & 0xC0) == 0x80) {
+            n--; // cut on a character boundary: the reason must stay UTF-8
+        }
         scratch.putShort(0, (short) code, ByteOrder.BIG_ENDIAN);
         scratch.putBytes(2, r, 0, n);
         // a close frame must go out even when the buffer is full of data: drop the unsent data if need be

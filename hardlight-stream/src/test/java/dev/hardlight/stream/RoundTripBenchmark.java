@@ -51,7 +51,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * one event-loop thread: this module's WebSocket client busy-polling on the benchmark thread, the JDK's
  * {@code java.net.http} WebSocket, Netty's WebSocket client (its NIO event loop; the benchmark thread spins on
  * the reply), and the floor: a raw non-blocking socket writing 256 bytes and spinning on the read of 256
- * bytes back from a Netty TCP echo server. Run as docs/streams.md says; read the figures as ratios of one run.
+ * bytes back from a Netty TCP echo server; and, to compare like with like, this client against a server that
+ * echoes raw bytes after the upgrade (the floor's server work). The {@code -tls} variants run over TLS 1.3 to
+ * the same Netty server with a self-signed certificate (BoringSSL on both sides where available; the JDK's
+ * client uses its own engine). Run as docs/streams.md says; read the figures as ratios of one run.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
@@ -69,7 +72,8 @@ public class RoundTripBenchmark {
         void close() throws Exception;
     }
 
-    @Param({"hardlight-stream", "jdk-http", "netty", "tcp-floor", "hardlight-stream-raw-echo"})
+    @Param({"hardlight-stream", "jdk-http", "netty", "tcp-floor", "hardlight-stream-raw-echo",
+        "hardlight-stream-tls", "jdk-http-tls", "netty-tls"})
     public String client;
 
     private TestWebSocketServer wsServer;
@@ -100,6 +104,19 @@ public class RoundTripBenchmark {
             }
             case "netty" -> {
                 wsServer = TestWebSocketServer.plain();
+                c = new NettyClient(wsServer);
+            }
+            case "hardlight-stream-tls" -> {
+                wsServer = TestWebSocketServer.tls();
+                c = new StreamClient(Streams.tls(Streams.tcp(wsServer.address()), "localhost", wsServer.port(),
+                        TlsOptions.pinned(TestCertificate.get().fingerprint)), wsServer.uri(), WebSocketOptions.defaults());
+            }
+            case "jdk-http-tls" -> {
+                wsServer = TestWebSocketServer.tls();
+                c = new JdkClient(wsServer);
+            }
+            case "netty-tls" -> {
+                wsServer = TestWebSocketServer.tls();
                 c = new NettyClient(wsServer);
             }
             case "hardlight-stream-raw-echo" -> {
@@ -186,7 +203,11 @@ public class RoundTripBenchmark {
         }
 
         StreamClient(InetSocketAddress address, java.net.URI uri, WebSocketOptions options) throws IOException {
-            ws = WebSocket.over(Streams.tcp(address), uri, options, (s, f) -> received++);
+            this(Streams.tcp(address), uri, options);
+        }
+
+        StreamClient(Stream stream, java.net.URI uri, WebSocketOptions options) throws IOException {
+            ws = WebSocket.over(stream, uri, options, (s, f) -> received++);
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (ws.state() != WebSocket.State.OPEN) {
                 ws.poll();
@@ -215,12 +236,15 @@ public class RoundTripBenchmark {
     }
 
     static final class JdkClient implements Client, java.net.http.WebSocket.Listener {
-        private final HttpClient http = HttpClient.newHttpClient();
+        private final HttpClient http;
         private final java.net.http.WebSocket ws;
         private volatile long received;
         private final StringBuilder partial = new StringBuilder();
 
-        JdkClient(TestWebSocketServer server) {
+        JdkClient(TestWebSocketServer server) throws Exception {
+            javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+            ssl.init(null, new javax.net.ssl.TrustManager[] {trustAll()}, null);
+            http = HttpClient.newBuilder().sslContext(ssl).build();
             ws = http.newWebSocketBuilder().buildAsync(server.uri(), this).join();
         }
 
@@ -249,6 +273,40 @@ public class RoundTripBenchmark {
         }
     }
 
+    /** For the benchmark's self-signed server only. */
+    static javax.net.ssl.X509TrustManager trustAll() {
+        return new javax.net.ssl.X509ExtendedTrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType, java.net.Socket socket) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType, java.net.Socket socket) {
+            }
+
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine) {
+            }
+
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        };
+    }
+
     static final class NettyClient implements Client {
         private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         private final Channel channel;
@@ -257,11 +315,18 @@ public class RoundTripBenchmark {
 
         NettyClient(TestWebSocketServer server) throws Exception {
             CompletableFuture<Void> open = new CompletableFuture<>();
+            io.netty.handler.ssl.SslContext ssl = server.uri().getScheme().equals("wss")
+                    ? io.netty.handler.ssl.SslContextBuilder.forClient().trustManager(trustAll())
+                            .endpointIdentificationAlgorithm(null).build()
+                    : null;
             channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             ch.config().setOption(io.netty.channel.ChannelOption.TCP_NODELAY, true);
+                            if (ssl != null) {
+                                ch.pipeline().addLast(ssl.newHandler(ch.alloc(), "localhost", server.port()));
+                            }
                             ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192),
                                     new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(
                                             server.uri(), WebSocketVersion.V13, null, false, new DefaultHttpHeaders())),

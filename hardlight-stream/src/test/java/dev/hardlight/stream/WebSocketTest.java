@@ -102,6 +102,7 @@ class WebSocketTest {
             assertThat(echo.payload()[length - 1]).isEqualTo((byte) ('a' + (length - 1) % 26));
         }
         assertThat(ws.claim(3)).isNotNegative();
+        assertThatThrownBy(ws::poll).isInstanceOf(IllegalStateException.class).hasMessageContaining("before polling");
         ws.abort();
         assertThat(ws.sendText("after abort")).isTrue();
         assertThat(handler.take(ws).text()).isEqualTo("after abort");
