@@ -274,7 +274,8 @@ public final class WebSocket implements AutoCloseable {
 
     private void endOfStream() {
         if (state == State.CLOSING) {
-            finish(closeCode > 0 ? closeCode : NORMAL_CLOSURE, closeReason, null);
+            // RFC 6455 §7.1.5: no close frame came back, so the connection closed abnormally
+            finish(ABNORMAL_CLOSURE, "the server closed the connection without answering the close frame", null);
         } else {
             finish(ABNORMAL_CLOSURE, "the server closed the connection without a close frame", null);
         }

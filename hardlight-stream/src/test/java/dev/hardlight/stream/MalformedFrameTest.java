@@ -64,6 +64,20 @@ class MalformedFrameTest {
     }
 
     @Test
+    void aCloseTheServerDropsWithoutAnsweringEndsAbnormally() throws Exception {
+        try (ScriptedPeer peer = new ScriptedPeer()) {
+            RecordingHandler handler = new RecordingHandler();
+            WebSocket ws = WebSocket.over(Streams.tcp(peer.address()), peer.uri(), WebSocketOptions.defaults(), handler);
+            pollUntil(ws, () -> ws.state() == WebSocket.State.OPEN);
+            ws.close(1000, "bye");
+            pollUntil(ws, () -> ws.state() == WebSocket.State.CLOSED);
+            assertThat(peer.closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
+            assertThat(handler.closeCode).isEqualTo(WebSocket.ABNORMAL_CLOSURE);
+            assertThat(handler.closeReason).contains("without answering the close frame");
+        }
+    }
+
+    @Test
     void aFrameDribbledByteByByteArrivesWholeAndUtf8MaySplitAcrossFragments() throws Exception {
         byte[] frame = b(0x81, 0x05, 'h', 'e', 'l', 'l', 'o');
         byte[][] chunks = new byte[frame.length + 3][];

@@ -49,6 +49,7 @@ final class TestWebSocketServer implements AutoCloseable {
 
     final BlockingQueue<Integer> closeCodes = new LinkedBlockingQueue<>();
     final AtomicInteger upgrades = new AtomicInteger();
+    volatile io.netty.handler.codec.http.HttpHeaders lastUpgradeHeaders;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Channel server;
@@ -131,7 +132,8 @@ final class TestWebSocketServer implements AutoCloseable {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-            if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete complete) {
+                lastUpgradeHeaders = complete.requestHeaders();
                 upgrades.incrementAndGet();
             }
             super.userEventTriggered(ctx, evt);

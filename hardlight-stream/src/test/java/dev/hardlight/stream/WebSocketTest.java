@@ -65,6 +65,16 @@ class WebSocketTest {
     }
 
     @Test
+    void extraHeadersGoIntoTheUpgradeRequest() throws Exception {
+        open(WebSocketOptions.builder().header("Authorization", "Bearer t0k3n").header("X-Feed", "trades").build());
+        assertThat(server.lastUpgradeHeaders.get("authorization")).isEqualTo("Bearer t0k3n");
+        assertThat(server.lastUpgradeHeaders.get("x-feed")).isEqualTo("trades");
+        assertThat(server.lastUpgradeHeaders.get("host")).isEqualTo("localhost:" + server.port());
+        assertThatThrownBy(() -> WebSocketOptions.builder().header("X-Evil", "a\r\nInjected: yes"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void textFromACharSequenceIsEncodedAsUtf8() throws Exception {
         open(WebSocketOptions.defaults());
         String text = "prix 3€, pair 🎉, ascii";
