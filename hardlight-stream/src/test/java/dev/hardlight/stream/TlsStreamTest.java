@@ -112,6 +112,31 @@ class TlsStreamTest {
     }
 
     @Test
+    void aRecordingOverTlsHoldsThePlaintextAndReplaysWithoutTls(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("tls.hlrec");
+        RecordingHandler live = new RecordingHandler();
+        Stream tls = Streams.tls(Streams.tcp(server.address()), "localhost", server.port(),
+                TlsOptions.pinned(TestCertificate.get().fingerprint));
+        WebSocket ws = WebSocket.over(Streams.recorded(tls, file, server.uri().toString()), server.uri(),
+                WebSocketOptions.defaults(), live);
+        ws.sendText("secret over tls");
+        ws.sendText("!big 40000");
+        pollUntil(ws, () -> live.frames.size() == 2);
+        ws.close(1000, "");
+        pollUntil(ws, () -> ws.state() == WebSocket.State.CLOSED);
+        assertThat(new String(java.nio.file.Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .as("the plaintext is in the file").contains("GET /ws HTTP/1.1").contains("secret over tls");
+
+        RecordingHandler replayed = new RecordingHandler();
+        WebSocket replay = WebSocket.over(Streams.replay(file), server.uri(), WebSocketOptions.defaults(), replayed);
+        pollUntil(replay, () -> replay.state() == WebSocket.State.CLOSED);
+        assertThat(replayed.frames).extracting(RecordingHandler.Received::payload)
+                .containsExactlyElementsOf(live.frames.stream().map(RecordingHandler.Received::payload).toList());
+        assertThat(replayed.closeCode).isEqualTo(1000);
+    }
+
+    @Test
     void aMalformedFingerprintIsRefusedAtOnce() {
         assertThatThrownBy(() -> TlsOptions.pinned("12:34"))
                 .isInstanceOf(IllegalArgumentException.class)
