@@ -55,7 +55,7 @@ public final class IoService<C> implements Agent, AutoCloseable {
     private final int maxPendingConnects;
     private final long backoffMinNanos;
     private final long backoffMaxNanos;
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private EndpointSlot<C>[] slots = new EndpointSlot[8];
     private int count;
     private boolean closed;

@@ -65,10 +65,9 @@ import org.openjdk.jmh.annotations.Warmup;
 public class RoundTripBenchmark {
 
     /** One client kind: a sequential round trip per call. */
-    interface Client extends AutoCloseable {
+    interface Client {
         void roundTrip() throws Exception;
 
-        @Override
         void close() throws Exception;
     }
 
