@@ -49,8 +49,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Round trip of one 256-byte text frame, sequential, over loopback plaintext, against a Netty echo server on
  * one event-loop thread: this module's WebSocket client busy-polling on the benchmark thread, the JDK's
- * {@code java.net.http} WebSocket, Netty's WebSocket client (its NIO event loop; the benchmark thread spins on
- * the reply), and the floor: a raw non-blocking socket writing 256 bytes and spinning on the read of 256
+ * {@code java.net.http} WebSocket, Netty's WebSocket client (its NIO event loop, blocking in select or
+ * busy-polling; the benchmark thread spins on the reply), and the floor: a raw non-blocking socket writing 256 bytes and spinning on the read of 256
  * bytes back from a Netty TCP echo server; and, to compare like with like, this client against a server that
  * echoes raw bytes after the upgrade (the floor's server work). The {@code -tls} variants run over TLS 1.3 to
  * the same Netty server with a self-signed certificate (BoringSSL on both sides where available; the JDK's
@@ -71,7 +71,7 @@ public class RoundTripBenchmark {
         void close() throws Exception;
     }
 
-    @Param({"hardlight-stream", "jdk-http", "netty", "tcp-floor", "hardlight-stream-raw-echo",
+    @Param({"hardlight-stream", "jdk-http", "netty", "netty-busy-poll", "tcp-floor", "hardlight-stream-raw-echo",
         "hardlight-stream-tls", "jdk-http-tls", "netty-tls"})
     public String client;
 
@@ -103,7 +103,11 @@ public class RoundTripBenchmark {
             }
             case "netty" -> {
                 wsServer = TestWebSocketServer.plain();
-                c = new NettyClient(wsServer);
+                c = new NettyClient(wsServer, false);
+            }
+            case "netty-busy-poll" -> {
+                wsServer = TestWebSocketServer.plain();
+                c = new NettyClient(wsServer, true);
             }
             case "hardlight-stream-tls" -> {
                 wsServer = TestWebSocketServer.tls();
@@ -116,7 +120,7 @@ public class RoundTripBenchmark {
             }
             case "netty-tls" -> {
                 wsServer = TestWebSocketServer.tls();
-                c = new NettyClient(wsServer);
+                c = new NettyClient(wsServer, false);
             }
             case "hardlight-stream-raw-echo" -> {
                 tcpServerGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -307,12 +311,25 @@ public class RoundTripBenchmark {
     }
 
     static final class NettyClient implements Client {
-        private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        private final EventLoopGroup group;
         private final Channel channel;
         private final ByteBuf payload = Unpooled.unreleasableBuffer(Unpooled.directBuffer(256).writeBytes(PAYLOAD));
         private volatile long received;
 
-        NettyClient(TestWebSocketServer server) throws Exception {
+        /**
+         * {@code busyPoll}: the event loop never blocks in select; after an empty {@code selectNow} it yields
+         * (as HardLight's own busy-poll option does: on a loaded machine a pure spin starves the other threads).
+         */
+        NettyClient(TestWebSocketServer server, boolean busyPoll) throws Exception {
+            group = new MultiThreadIoEventLoopGroup(1, busyPoll
+                    ? NioIoHandler.newFactory(java.nio.channels.spi.SelectorProvider.provider(), () -> (selectNow, hasTasks) -> {
+                        int ready = selectNow.get();
+                        if (ready == 0) {
+                            Thread.yield();
+                        }
+                        return ready;
+                    })
+                    : NioIoHandler.newFactory());
             CompletableFuture<Void> open = new CompletableFuture<>();
             io.netty.handler.ssl.SslContext ssl = server.uri().getScheme().equals("wss")
                     ? io.netty.handler.ssl.SslContextBuilder.forClient().trustManager(trustAll())
