@@ -26,6 +26,8 @@ public record Disconnect(Reason reason, int closeCode, String detail, Throwable 
         CLOSED,
         /** The service closed the connection because its endpoint's time to live expired. */
         TTL_EXPIRED,
+        /** The service dropped the connection because nothing arrived within the endpoint's idle timeout. */
+        IDLE_TIMEOUT,
         /** An endpoint callback threw; {@link #cause()} is the exception. */
         HANDLER_FAILED
     }

@@ -45,6 +45,16 @@ public interface Endpoint<C> {
     }
 
     /**
+     * How long an open connection may go without receiving a byte before the service drops it
+     * ({@link Disconnect.Reason#IDLE_TIMEOUT}) and reconnects, for servers that go silent without closing;
+     * {@code null} (the default) for no limit. Use it with a feed that sends something (data or pings) more
+     * often than this. Read once per connection.
+     */
+    default Duration idleTimeout() {
+        return null;
+    }
+
+    /**
      * Creates the stream to {@code address} (the resolved host and the URL's port). The default makes a TCP
      * stream, with TLS over it for {@code wss://} ({@link WebSocketOptions#tls()}). Override it to bind to a
      * local address or interface, or to record the connection:

@@ -109,6 +109,7 @@ public final class WebSocket implements AutoCloseable {
     private int closeCode = -1;
     private String closeReason = "";
     private Throwable failure;
+    private long lastReadNanos;
     private final URI uri;
     private final java.util.Map<String, String> headers;
 
@@ -165,6 +166,14 @@ public final class WebSocket implements AutoCloseable {
         return failure;
     }
 
+    /**
+     * The time of the last read that brought bytes ({@link Stream#readTimeNanos()}: {@link System#nanoTime()}
+     * units on a live stream), 0 before the upgrade completes. For detecting a silent server.
+     */
+    public long lastReadNanos() {
+        return lastReadNanos;
+    }
+
     /** The URI this client connects to. */
     public URI uri() {
         return uri;
@@ -213,7 +222,8 @@ public final class WebSocket implements AutoCloseable {
             if (n == 0) {
                 return work;
             }
-            decode(stream.readTimeNanos());
+            lastReadNanos = stream.readTimeNanos();
+            decode(lastReadNanos);
             if (out.hasPending() && state != State.CLOSED) {
                 flushOut(); // pongs queued while decoding
             }
@@ -264,6 +274,7 @@ public final class WebSocket implements AutoCloseable {
         }
         state = State.OPEN;
         inStart = headEnd;
+        lastReadNanos = stream.readTimeNanos();
         handler.onOpen(this);
         if (state == State.OPEN && out.hasPending()) {
             flushOut();

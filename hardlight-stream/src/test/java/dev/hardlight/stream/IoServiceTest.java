@@ -38,6 +38,7 @@ class IoServiceTest {
         final String name;
         Predicate<Disconnect> reconnect = d -> true;
         Duration ttl;
+        Duration idleTimeout;
 
         Feed(URI uri, String name) {
             this.uri = uri;
@@ -52,6 +53,11 @@ class IoServiceTest {
         @Override
         public Duration ttl() {
             return ttl;
+        }
+
+        @Override
+        public Duration idleTimeout() {
+            return idleTimeout;
         }
 
         @Override
@@ -156,6 +162,19 @@ class IoServiceTest {
         pollUntil(() -> seen.connects == 3);
         assertThat(seen.disconnects).extracting(Disconnect::reason).containsOnly(Disconnect.Reason.TTL_EXPIRED);
         assertThat(server.closeCodes.poll(5, TimeUnit.SECONDS)).as("a close handshake, not a drop").isEqualTo(1000);
+    }
+
+    @Test
+    void aSilentServerIsDroppedAfterTheIdleTimeoutAndTheFeedReconnected() {
+        io = fast().build();
+        Feed feed = new Feed(server.uri(), "quiet");
+        feed.idleTimeout = Duration.ofMillis(300);
+        io.register(feed);
+        // the server echoes the subscription, then says nothing
+        pollUntil(() -> seen.connects == 2);
+        assertThat(seen.messages).hasSizeGreaterThanOrEqualTo(1);
+        assertThat(seen.disconnects.get(0).reason()).isEqualTo(Disconnect.Reason.IDLE_TIMEOUT);
+        assertThat(seen.disconnects.get(0).detail()).isEqualTo("nothing received for 300 ms");
     }
 
     @Test

@@ -38,6 +38,8 @@ public final class EndpointSlot<C> implements Pollable, FrameHandler {
     private long openedAt;
     private long ttlNanos;
     private boolean ttlExpired;
+    private long idleNanos;
+    private boolean idleExpired;
     private boolean connectTimedOut;
     private RuntimeException handlerFailure;
     private Disconnect disconnect;
@@ -110,6 +112,12 @@ public final class EndpointSlot<C> implements Pollable, FrameHandler {
                     ttlExpired = true;
                     ws.close(WebSocket.NORMAL_CLOSURE, "time to live expired");
                 }
+                if (idleNanos > 0 && !idleExpired && ws != null
+                        && now - Math.max(openedAt, ws.lastReadNanos()) > idleNanos) {
+                    // a silent server will not answer a close handshake either: drop at once
+                    idleExpired = true;
+                    ws.close();
+                }
             }
             default -> {
                 return 0;
@@ -150,6 +158,7 @@ public final class EndpointSlot<C> implements Pollable, FrameHandler {
         deadline = now + connectTimeout;
         connectTimedOut = false;
         ttlExpired = false;
+        idleExpired = false;
         handlerFailure = null;
     }
 
@@ -230,6 +239,8 @@ public final class EndpointSlot<C> implements Pollable, FrameHandler {
         failures = 0;
         Duration ttl = endpoint.ttl();
         ttlNanos = ttl == null ? 0 : ttl.toNanos();
+        Duration idle = endpoint.idleTimeout();
+        idleNanos = idle == null ? 0 : idle.toNanos();
         endpoint.onConnected(socket, context);
     }
 
@@ -250,13 +261,16 @@ public final class EndpointSlot<C> implements Pollable, FrameHandler {
             r = Disconnect.Reason.CONNECT_TIMEOUT;
         } else if (state == State.CONNECTING) {
             r = Disconnect.Reason.CONNECT_FAILED;
+        } else if (idleExpired) {
+            r = Disconnect.Reason.IDLE_TIMEOUT;
         } else if (ttlExpired) {
             r = Disconnect.Reason.TTL_EXPIRED;
         } else {
             r = Disconnect.Reason.CLOSED;
         }
         Throwable cause = handlerFailure != null ? handlerFailure : socket.failure();
-        String detail = handlerFailure != null ? "an endpoint callback threw " + handlerFailure : reason;
+        String detail = handlerFailure != null ? "an endpoint callback threw " + handlerFailure
+                : idleExpired ? "nothing received for " + Duration.ofNanos(idleNanos).toMillis() + " ms" : reason;
         disconnect = new Disconnect(r, code, detail, cause);
     }
 }
