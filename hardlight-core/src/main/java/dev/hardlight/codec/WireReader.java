@@ -232,6 +232,14 @@ public abstract class WireReader {
                 + " (a newer peer's subtype: mark a permitted record @Fallback to accept it)");
     }
 
+    /**
+     * Fails for a component or parameter of type {@code what} that the peer did not send and whose type
+     * has no zero value (a record reaching itself through required components).
+     */
+    public static <T> T noZero(String what) {
+        throw malformed("missing " + what + ", which has no zero value to default to");
+    }
+
     /** The exception for malformed input. */
     public static RpcException malformed(String message) {
         return new RpcException(Status.PROTOCOL_ERROR, "malformed message: " + message);
