@@ -48,11 +48,12 @@ class EvolutionPropertiesTest {
     }
 
     @Property(tries = 200)
+    @SuppressWarnings("unchecked")
     void listsOfNewerRecordsStayAligned(@ForAll @Size(max = 20) List<String> names, @ForAll int count) {
         List<Object> newer = names.stream().map(n -> v2.record("Shop$Item", n, count, count ^ 7)).toList();
         Codec<?> writer = dev.hardlight.codec.Codecs.list(v2.codec("Shop_ItemCodec"));
         Codec<?> reader = dev.hardlight.codec.Codecs.list(v1.codec("Shop_ItemCodec"));
-        assertThat((List<?>) roundTrip(writer, reader, newer))
+        assertThat((List<Object>) roundTrip(writer, reader, newer))
                 .containsExactlyElementsOf(names.stream().map(n -> v1.record("Shop$Item", n)).toList());
     }
 
