@@ -41,7 +41,7 @@ export class Writer {
   #ensure(n: number): void {
     if (this.#pos + n > this.#buf.length) {
       const b = new Uint8Array(Math.max(this.#buf.length * 2, this.#pos + n));
-      b.set(this.#buf.subarray(0, this.#pos));
+      b.set(this.#buf); // all of it: string() writes ahead of pos
       this.#buf = b;
       this.#view = new DataView(b.buffer);
     }
