@@ -303,7 +303,8 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
           return;
         } catch (e) {
           last = e as RpcError;
-          if (last.status === Status.INCOMPATIBLE || last.status === Status.UNAUTHENTICATED || last.status === Status.PERMISSION_DENIED || last.status === Status.NOT_FOUND) {
+          // answers another attempt would get again: the server refuses this client or its contract
+          if ([Status.INCOMPATIBLE, Status.UNAUTHENTICATED, Status.PERMISSION_DENIED, Status.NOT_FOUND].includes(last.status)) {
             this.#giveUp(last);
             return;
           }

@@ -337,22 +337,25 @@ export class Connection {
     }
     const here = svc.schema ? schemaOf(svc) : undefined;
 
-    const st = svc.state;
-    if (st) {
-      const b = ext(1);
-      const name = here?.state ?? 'state';
-      if (!b) throw this.#incompatible(`the server sent no connection state; this client expects ${name}`);
-      const r1 = new Reader(b);
-      if (b.length < 8 || u64(r1) !== st.hash) {
-        const d = compat ? compat.root(compat.here.state, compat.there.state, 'connection state record') : 'differs';
+    // State (extension 1) and events (extension 3): an equal hash, or (with the schema) compatible types.
+    const typed = (tag: number, hash: bigint, key: 'state' | 'events', what: string, absent: string): Reader => {
+      const b = ext(tag);
+      const name = here?.[key] ?? key;
+      if (!b || b.length < 8) throw this.#incompatible(`the server ${absent}; this client expects ${name}`);
+      const r = new Reader(b);
+      if (u64(r) !== hash) {
+        const d = compat ? compat.root(compat.here[key], compat.there[key], what) : '';
         if (d !== null) {
           throw this.#incompatible(
-            compat
-              ? `the server's connection state is incompatible with this client's: ${d}`
-              : `the server's connection state type differs from this client's ${name}: regenerate the client from the server's contract`,
+            d ? `the server's ${what} is incompatible with this client's: ${d}` : `the server's ${what} differs from this client's ${name}: regenerate the client from the server's contract`,
           );
         }
       }
+      return r;
+    };
+    const st = svc.state;
+    if (st) {
+      const r1 = typed(1, st.hash, 'state', 'connection state type', 'sent no connection state');
       try {
         this.state = st.codec.decode(r1);
         r1.end('the state snapshot');
@@ -360,21 +363,7 @@ export class Connection {
         throw violation('HELLO state: ' + (e as Error).message);
       }
     }
-    if (svc.events) {
-      const b = ext(3);
-      const name = here?.events ?? 'events';
-      if (!b || b.length !== 8) throw this.#incompatible(`the server declares no events; this client expects ${name}`);
-      if (u64(new Reader(b)) !== svc.events.hash) {
-        const d = compat ? compat.root(compat.here.events, compat.there.events, 'event type') : 'differs';
-        if (d !== null) {
-          throw this.#incompatible(
-            compat
-              ? `the server's event type is incompatible with this client's: ${d}`
-              : `the server's event type differs from this client's ${name}: regenerate the client from the server's contract`,
-          );
-        }
-      }
-    }
+    if (svc.events) typed(3, svc.events.hash, 'events', 'event type', 'declares no events');
     const f = ext(2);
     if (f) {
       try {

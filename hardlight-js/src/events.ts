@@ -11,8 +11,8 @@ import type { Topic } from './values.js';
 export class EventQueue<E> {
   readonly #items: Event<E>[] = [];
   #head = 0;
-  readonly #takers: ((r: IteratorResult<Event<E>>) => void)[] = [];
-  readonly #failers: ((e: RpcError) => void)[] = [];
+  /** Pending next() calls: resolve and reject. */
+  readonly #takers: [(r: IteratorResult<Event<E>>) => void, (e: RpcError) => void][] = [];
   #active = false;
   #pendingMissed = 0;
   #gap = false;
@@ -39,8 +39,7 @@ export class EventQueue<E> {
     const e: Event<E> = { value, topic, missedBefore: this.#pendingMissed, afterReconnect: this.#gap };
     if (this.#active) {
       const take = this.#takers.shift();
-      this.#failers.shift();
-      if (take) take({ value: e, done: false });
+      if (take) take[0]({ value: e, done: false });
       else if (this.#items.length - this.#head >= this.#capacity) {
         this.#pendingMissed++;
         return e;
@@ -54,8 +53,7 @@ export class EventQueue<E> {
   end(reason: RpcError | null): void {
     if (this.#ended !== undefined) return;
     this.#ended = reason;
-    for (const t of this.#takers.splice(0)) {
-      const f = this.#failers.shift()!;
+    for (const [t, f] of this.#takers.splice(0)) {
       if (reason) f(reason);
       else t({ value: undefined, done: true });
     }
@@ -74,10 +72,7 @@ export class EventQueue<E> {
     if (this.#ended !== undefined) {
       return this.#ended ? Promise.reject(this.#ended) : Promise.resolve({ value: undefined, done: true });
     }
-    return new Promise((resolve, reject) => {
-      this.#takers.push(resolve);
-      this.#failers.push(reject);
-    });
+    return new Promise((resolve, reject) => this.#takers.push([resolve, reject]));
   }
 
   /** An iterator over the queue; several iterators share it (each event goes to one of them). */

@@ -32,76 +32,37 @@ export interface Schema {
   readonly types: ReadonlyMap<string, TypeDef>;
 }
 
-const CONSTRUCTORS = new Set(['list', 'set', 'map']);
-
-class Cursor {
-  i = 0;
-  constructor(readonly s: string) {}
-
-  fail(what: string): Error {
-    return new Error(`schema line '${this.s}': ${what} at column ${this.i + 1}`);
-  }
-
-  name(): string {
-    const m = /^[^\s<>,?():{}]+/.exec(this.s.slice(this.i));
-    if (!m) throw this.fail('expected a name');
-    this.i += m[0].length;
-    return m[0];
-  }
-
-  eat(c: string): boolean {
-    if (this.s.startsWith(c, this.i)) {
-      this.i += c.length;
-      return true;
+/** Splits at the commas outside angle brackets (`a:map<K,V>,b:int` -> two fields). */
+function splitTop(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '<') depth++;
+    else if (c === '>') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(s.slice(from, i));
+      from = i + 1;
     }
-    return false;
   }
+  if (s) out.push(s.slice(from));
+  return out;
+}
 
-  expect(c: string): void {
-    if (!this.eat(c)) throw this.fail(`expected '${c}'`);
-  }
+function parseType(s: string): TypeExpr {
+  if (s.endsWith('?')) return { k: '?', a: [parseType(s.slice(0, -1))] };
+  const m = /^(list|set|map)<(.+)>$/.exec(s);
+  if (m) return { k: m[1]!, a: splitTop(m[2]!).map(parseType) };
+  if (!/^[^\s<>,?():{}]+$/.test(s)) throw new Error(`schema type '${s}' is not understood`);
+  return { k: s };
+}
 
-  type(): TypeExpr {
-    const k = this.name();
-    let t: TypeExpr = { k };
-    if (CONSTRUCTORS.has(k) && this.eat('<')) {
-      const a = [this.type()];
-      while (this.eat(',')) a.push(this.type());
-      this.expect('>');
-      t = { k, a };
-    }
-    while (this.eat('?')) t = { k: '?', a: [t] };
-    return t;
-  }
-
-  /** `(name:type,...)` */
-  fields(): Field[] {
-    this.expect('(');
-    const out: Field[] = [];
-    if (this.eat(')')) return out;
-    do {
-      const name = this.name();
-      this.expect(':');
-      out.push({ name, type: this.type() });
-    } while (this.eat(','));
-    this.expect(')');
-    return out;
-  }
-
-  /** `{A,B,...}` */
-  items(): string[] {
-    this.expect('{');
-    const out: string[] = [];
-    if (this.eat('}')) return out;
-    do out.push(this.name());
-    while (this.eat(','));
-    this.expect('}');
-    return out;
-  }
-
-  done(): void {
-    if (this.i !== this.s.length) throw this.fail('unexpected text');
-  }
+function fields(s: string): Field[] {
+  return splitTop(s).map((f) => {
+    const i = f.indexOf(':');
+    return { name: f.slice(0, i), type: parseType(f.slice(i + 1)) };
+  });
 }
 
 /** Parses a schema text; throws Error naming the line that is not understood. */
@@ -112,36 +73,19 @@ export function parseSchema(text: string): Schema {
   const methods = new Map<string, MethodDef>();
   const types = new Map<string, TypeDef>();
   for (const line of text.split('\n')) {
+    let m: RegExpExecArray | null;
     if (line === '') continue;
-    const sp = line.indexOf(' ');
-    const kw = line.slice(0, sp);
-    const c = new Cursor(line);
-    c.i = sp + 1;
-    if (kw === 'service') service = line.slice(sp + 1);
-    else if (kw === 'state') state = line.slice(sp + 1);
-    else if (kw === 'events') events = line.slice(sp + 1);
-    else if (kw === 'method') {
-      const name = c.name();
-      const params = c.fields();
-      c.expect(':');
-      const result = c.type();
-      const throws: string[] = [];
-      if (c.eat(' throws ')) {
-        do throws.push(c.name());
-        while (c.eat(','));
-      }
-      if (c.eat(' requires ')) c.name();
-      c.done();
-      methods.set(name, { name, params, result, throws });
-    } else if (kw === 'record') {
-      const name = c.name();
-      types.set(name, { kind: 'record', components: c.fields() });
-      c.done();
-    } else if (kw === 'enum' || kw === 'sealed') {
-      const name = c.name();
-      types.set(name, { kind: kw, items: c.items() });
-      c.done();
-    } else throw c.fail('unknown keyword');
+    else if ((m = /^(service|state|events) (\S+)$/.exec(line))) {
+      if (m[1] === 'service') service = m[2]!;
+      else if (m[1] === 'state') state = m[2];
+      else events = m[2];
+    } else if ((m = /^method ([^(]+)\((.*)\):(\S+)(?: throws (\S+))?(?: requires \S+)?$/.exec(line))) {
+      methods.set(m[1]!, { name: m[1]!, params: fields(m[2]!), result: parseType(m[3]!), throws: m[4] ? m[4].split(',') : [] });
+    } else if ((m = /^record (\S+?)\((.*)\)$/.exec(line))) {
+      types.set(m[1]!, { kind: 'record', components: fields(m[2]!) });
+    } else if ((m = /^(enum|sealed) (\S+?)\{(.*)\}$/.exec(line))) {
+      types.set(m[2]!, { kind: m[1] as 'enum' | 'sealed', items: m[3] ? m[3].split(',') : [] });
+    } else throw new Error(`schema line '${line}' is not understood`);
   }
   return { service, ...(state && { state }), ...(events && { events }), methods, types };
 }

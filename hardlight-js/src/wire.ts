@@ -497,6 +497,13 @@ function prim<T>(encode: (w: Writer, v: T) => void, decode: (r: Reader) => T): C
   return { encode, decode };
 }
 
+// The codec of a built-in type is the Writer and Reader methods of the same name.
+function builtin<T>(name: string): Codec<T> {
+  return prim(
+    (w, v) => (w as unknown as Record<string, (v: T) => void>)[name]!(v),
+    (r) => (r as unknown as Record<string, () => T>)[name]!(),
+  );
+}
 
 function collection<T>(r: Reader, read: (r: Reader) => T, what: string): T[] {
   const n = r.count();
@@ -516,20 +523,20 @@ function collection<T>(r: Reader, read: (r: Reader) => T, what: string): T[] {
 
 /** The codecs of the built-in types and the collection/optional combinators. */
 export const codecs = {
-  bool: prim<boolean>((w, v) => w.bool(v), (r) => r.bool()),
-  byte: prim<number>((w, v) => w.byte(v), (r) => r.byte()),
-  short: prim<number>((w, v) => w.short(v), (r) => r.short()),
-  int: prim<number>((w, v) => w.int(v), (r) => r.int()),
-  long: prim<bigint>((w, v) => w.long(v), (r) => r.long()),
-  char: prim<string>((w, v) => w.char(v), (r) => r.char()),
-  float: prim<number>((w, v) => w.float(v), (r) => r.float()),
-  double: prim<number>((w, v) => w.double(v), (r) => r.double()),
-  string: prim<string>((w, v) => w.string(v), (r) => r.string()),
-  bytes: prim<Uint8Array>((w, v) => w.bytes(v), (r) => r.bytes()),
-  instant: prim<Instant>((w, v) => w.instant(v), (r) => r.instant()),
-  duration: prim<Duration>((w, v) => w.duration(v), (r) => r.duration()),
-  uuid: prim<string>((w, v) => w.uuid(v), (r) => r.uuid()),
-  topic: prim<Topic>((w, v) => w.topic(v), (r) => r.topic()),
+  bool: builtin<boolean>('bool'),
+  byte: builtin<number>('byte'),
+  short: builtin<number>('short'),
+  int: builtin<number>('int'),
+  long: builtin<bigint>('long'),
+  char: builtin<string>('char'),
+  float: builtin<number>('float'),
+  double: builtin<number>('double'),
+  string: builtin<string>('string'),
+  bytes: builtin<Uint8Array>('bytes'),
+  instant: builtin<Instant>('instant'),
+  duration: builtin<Duration>('duration'),
+  uuid: builtin<string>('uuid'),
+  topic: builtin<Topic>('topic'),
 
   list<T>(c: Codec<T>): Codec<T[]> {
     return prim(

@@ -493,7 +493,7 @@ t('with the schema: a compatible state (appended component) connects and decodes
   const q = Client.connect(server.url, Counter, options());
   const peer2 = await server.next();
   peer2.send(hello({ ...bad, stateHash: 9n }));
-  await rejects(q, Status.INCOMPATIBLE, "the server's connection state is incompatible with this client's: record counter.State component 1 is 'count:int' here and 'count:long' there");
+  await rejects(q, Status.INCOMPATIBLE, "the server's connection state type is incompatible with this client's: record counter.State component 1 is 'count:int' here and 'count:long' there");
   assert.equal((await peer2.closed).code, 1000);
 });
 
