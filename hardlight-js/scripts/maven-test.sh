@@ -2,7 +2,7 @@
 # Run by Maven (hardlight-js/pom.xml, phase test): installs the locked npm packages when they are
 # missing or older than package-lock.json, then runs `npm test` (build, size, all tests).
 set -eu
-cd "$(dirname "$0")/.."
+cd "${0%/*}/.."
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "hardlight-js: Node.js 20+ and npm must be on the PATH to build and test the TypeScript client (none found)." >&2
   exit 1

@@ -16,7 +16,7 @@ const DEFAULT_POLICY: Required<ReconnectPolicy> = {
 
 function positive(name: string, v: number | undefined, dflt: number, max = Infinity): number {
   if (v === undefined) return dflt;
-  if (!(v > 0 && v <= max)) throw new RangeError(`${name}: ${v} (expected: > 0${max < Infinity ? ' and <= ' + max : ''})`);
+  if (!(v > 0 && v <= max)) throw new RangeError(`${name}: ${v} (expected: 0 < ${name} <= ${max})`);
   return v;
 }
 

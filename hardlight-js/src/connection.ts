@@ -344,18 +344,14 @@ export class Connection {
       if (!b || b.length < 8) throw this.#incompatible(`the server ${absent}; this client expects ${name}`);
       const r = new Reader(b);
       if (u64(r) !== hash) {
-        const d = compat ? compat.root(compat.here[key], compat.there[key], what) : '';
-        if (d !== null) {
-          throw this.#incompatible(
-            d ? `the server's ${what} is incompatible with this client's: ${d}` : `the server's ${what} differs from this client's ${name}: regenerate the client from the server's contract`,
-          );
-        }
+        const d = compat ? compat.root(name, compat.there[key]) : "it differs from the server's: regenerate the client from the server's contract";
+        if (d !== null) throw this.#incompatible(`the server's ${what} is incompatible with this client's ${name}: ${d}`);
       }
       return r;
     };
     const st = svc.state;
     if (st) {
-      const r1 = typed(1, st.hash, 'state', 'connection state type', 'sent no connection state');
+      const r1 = typed(1, st.hash, 'state', 'connection state', 'sent no connection state');
       try {
         this.state = st.codec.decode(r1);
         r1.end('the state snapshot');
@@ -381,16 +377,9 @@ export class Connection {
       else if (e.hash !== m.hash) {
         const a = compat?.here.methods.get(m.name);
         const b = compat?.there.methods.get(m.name);
-        const d = a && b ? compat!.method(a, b) : 'differs';
+        const d = a && b ? compat!.method(a, b) : "its signature differs: regenerate the client from the server's contract";
         if (d === null) this.#serverIds[m.id] = e.id;
-        else {
-          this.#problems[m.id] = new RpcError(
-            Status.INCOMPATIBLE,
-            a && b
-              ? `${full} is incompatible with the server: ${d}`
-              : `${full} has a different signature on the server: regenerate the client from the server's contract`,
-          );
-        }
+        else this.#problems[m.id] = new RpcError(Status.INCOMPATIBLE, `${full} is incompatible with the server: ${d}`);
       } else this.#serverIds[m.id] = e.id;
     }
     this.#hello = h;

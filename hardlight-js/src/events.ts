@@ -10,7 +10,6 @@ import type { Topic } from './values.js';
  */
 export class EventQueue<E> {
   readonly #items: Event<E>[] = [];
-  #head = 0;
   /** Pending next() calls: resolve and reject. */
   readonly #takers: [(r: IteratorResult<Event<E>>) => void, (e: RpcError) => void][] = [];
   #active = false;
@@ -40,7 +39,7 @@ export class EventQueue<E> {
     if (this.#active) {
       const take = this.#takers.shift();
       if (take) take[0]({ value: e, done: false });
-      else if (this.#items.length - this.#head >= this.#capacity) {
+      else if (this.#items.length >= this.#capacity) {
         this.#pendingMissed++;
         return e;
       } else this.#items.push(e);
@@ -60,15 +59,8 @@ export class EventQueue<E> {
   }
 
   #next(): Promise<IteratorResult<Event<E>>> {
-    if (this.#head < this.#items.length) {
-      const e = this.#items[this.#head]!;
-      this.#items[this.#head++] = undefined as unknown as Event<E>;
-      if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-        this.#items.splice(0, this.#head);
-        this.#head = 0;
-      }
-      return Promise.resolve({ value: e, done: false });
-    }
+    const e = this.#items.shift();
+    if (e) return Promise.resolve({ value: e, done: false });
     if (this.#ended !== undefined) {
       return this.#ended ? Promise.reject(this.#ended) : Promise.resolve({ value: undefined, done: true });
     }

@@ -97,6 +97,7 @@ export function typeText(t: TypeExpr): string {
 }
 
 const fieldText = (f: Field): string => `'${f.name}:${typeText(f.type)}'`;
+const article = (kind: string): string => (kind === 'enum' ? 'an ' : 'a ') + kind;
 
 /**
  * Compares the types of two schemas, "here" (this client's) and "there" (the server's). Each method
@@ -133,8 +134,8 @@ export class Compatibility {
   private compareNamed(name: string): string | null {
     const a = this.here.types.get(name);
     const b = this.there.types.get(name);
-    if (!a || !b) return `${name} is ${a ? '' : 'not '}defined here and ${b ? '' : 'not '}there`;
-    if (a.kind !== b.kind) return `${name} is a ${a.kind} here and a ${b.kind} there`;
+    if (!a || !b) return a === b ? null : `type ${name} is ${a?.kind ?? 'undefined'} here and ${b?.kind ?? 'undefined'} there`;
+    if (a.kind !== b.kind) return `type ${name} is ${article(a.kind)} here and ${article(b.kind)} there`;
     if (a.kind === 'record') {
       const bc = (b as typeof a).components;
       for (let i = 0; i < Math.min(a.components.length, bc.length); i++) {
@@ -145,11 +146,7 @@ export class Compatibility {
     }
     const bi = (b as typeof a).items;
     for (let i = 0; i < Math.min(a.items.length, bi.length); i++) {
-      if (a.items[i] !== bi[i]) {
-        return a.kind === 'enum'
-          ? `enum ${name} constant ${i} is ${a.items[i]} here and ${bi[i]} there`
-          : `sealed ${name} tag ${i} is ${a.items[i]} here and ${bi[i]} there`;
-      }
+      if (a.items[i] !== bi[i]) return `${a.kind} ${name} ${a.kind === 'enum' ? 'constant' : 'subtype'} ${i + 1} is ${a.items[i]} here and ${bi[i]} there`;
       if (a.kind === 'sealed') {
         const d = this.named(a.items[i]!);
         if (d) return d;
@@ -176,9 +173,11 @@ export class Compatibility {
     return null;
   }
 
-  /** The difference between the state records (or event types) named on each side, or null. */
-  root(a: string | undefined, b: string | undefined, what: string): string | null {
-    if (a !== b) return `the ${what} is ${a ?? 'none'} here and ${b ?? 'none'} there`;
-    return a ? this.named(a) : null;
+  /** Why type `a` here (the state record or the event type) cannot read `b` there, or null. */
+  root(a: string, b: string | undefined): string | null {
+    if (b === undefined) return "it differs from the server's: regenerate the client from the server's contract";
+    if (a !== b) return `it is ${a} here and ${b} there`;
+    const d = this.named(a);
+    return d === '' ? `type '${a}' here and '${b}' there` : d;
   }
 }

@@ -30,13 +30,9 @@ export class Instant {
     return Instant.ofEpochMilli(d.getTime());
   }
 
-  /** Milliseconds since the epoch (nanoseconds below a millisecond are dropped, toward the past). */
-  toEpochMilli(): number {
-    return Number(this.epochSecond) * 1000 + Math.floor(this.nano / 1e6);
-  }
-
+  /** As a Date: milliseconds (nanoseconds below a millisecond are dropped, toward the past). */
   toDate(): Date {
-    return new Date(this.toEpochMilli());
+    return new Date(Number(this.epochSecond) * 1000 + Math.floor(this.nano / 1e6));
   }
 
   equals(o: unknown): boolean {

@@ -420,7 +420,7 @@ t('a method the server lacks fails UNIMPLEMENTED at call; a different hash witho
   cleanup(() => server.stop());
   cleanup(() => client.close());
   await rejects(client.call(admin, []), Status.UNIMPLEMENTED, 'the server does not implement Counter.admin');
-  await rejects(client.call(echo, [{ name: '', count: 0 }]), Status.INCOMPATIBLE, "Counter.echo has a different signature on the server: regenerate the client from the server's contract");
+  await rejects(client.call(echo, [{ name: '', count: 0 }]), Status.INCOMPATIBLE, "Counter.echo is incompatible with the server: its signature differs: regenerate the client from the server's contract");
   const p = client.call(get, []);
   await peer.call();
   peer.resultInt(0, 1);
@@ -493,15 +493,15 @@ t('with the schema: a compatible state (appended component) connects and decodes
   const q = Client.connect(server.url, Counter, options());
   const peer2 = await server.next();
   peer2.send(hello({ ...bad, stateHash: 9n }));
-  await rejects(q, Status.INCOMPATIBLE, "the server's connection state type is incompatible with this client's: record counter.State component 1 is 'count:int' here and 'count:long' there");
+  await rejects(q, Status.INCOMPATIBLE, "the server's connection state is incompatible with this client's counter.State: record counter.State component 1 is 'count:int' here and 'count:long' there");
   assert.equal((await peer2.closed).code, 1000);
 });
 
 t('without the schema: another state or event hash, or a missing state or events, refuses the connection', async () => {
   const cases: [Parameters<typeof hello>[0], string][] = [
-    [{ stateHash: 1n }, "the server's connection state type differs from this client's counter.State: regenerate the client from the server's contract"],
+    [{ stateHash: 1n }, "the server's connection state is incompatible with this client's counter.State: it differs from the server's: regenerate the client from the server's contract"],
     [{ state: null }, 'the server sent no connection state; this client expects counter.State'],
-    [{ eventHash: 1n }, "the server's event type differs from this client's counter.Ev: regenerate the client from the server's contract"],
+    [{ eventHash: 1n }, "the server's event type is incompatible with this client's counter.Ev: it differs from the server's: regenerate the client from the server's contract"],
     [{ events: false }, 'the server declares no events; this client expects counter.Ev'],
     [{ service: 'Other' }, "the server serves 'Other', this client was generated for 'Counter'"],
   ];
