@@ -38,7 +38,7 @@ function report(e: unknown): void {
 export class Client<S = unknown, E = unknown> implements ConnectionOwner {
   readonly url: string;
   readonly service: ServiceSpec<S, E>;
-  state: S;
+  #state: S;
   readonly #options: ConnectOptions;
   readonly #policy: Required<ReconnectPolicy> | undefined;
   readonly #settings: { WebSocket: WebSocketConstructor; connectTimeout: number; maxInFlight: number; maxMessageSize: number };
@@ -75,7 +75,7 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
     const r = options.reconnect;
     this.#policy = r ? { ...DEFAULT_POLICY, ...(r === true ? {} : r) } : undefined;
     this.#queue = new EventQueue(positive('eventQueue', options.eventQueue, 4096));
-    this.state = service.state?.initial as S;
+    this.#state = service.state?.initial as S;
   }
 
   /**
@@ -117,10 +117,15 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
     if (reconnected) this.#queue.reconnected();
     if (this.service.state) {
       if (reconnected) this.#setState(c.state as S);
-      else this.state = c.state as S;
+      else this.#state = c.state as S;
     }
     this.#emit({ type: 'connected', reconnected });
     for (const w of this.#wake.splice(0)) w();
+  }
+
+  /** The connection state as the server last sent it; valid once connect resolves, current when a call resolves. */
+  get state(): S {
+    return this.#state;
   }
 
   /** The features the connection has enabled (as the server last said). */
@@ -204,8 +209,8 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
   }
 
   #setState(s: S): void {
-    const before = this.state;
-    this.state = s;
+    const before = this.#state;
+    this.#state = s;
     for (const l of this.#stateListeners) {
       try {
         l(s, before);

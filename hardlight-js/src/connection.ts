@@ -3,7 +3,7 @@ import type { Hello } from './frames.js';
 import { Compatibility, parseSchema } from './schema.js';
 import type { Schema } from './schema.js';
 import { sha256 } from './sha256.js';
-import type { MethodSpec, ServiceSpec } from './spec.js';
+import type { MethodSpec, ServiceSpec, WebSocketConstructor, WebSocketLike } from './spec.js';
 import { RpcError, Status } from './status.js';
 import { decodeUtf8 } from './utf8.js';
 import { Reader, Writer } from './wire.js';
@@ -16,7 +16,6 @@ import type { MalformedError } from './wire.js';
 export interface ConnectionOwner {
   readonly url: string;
   readonly service: ServiceSpec<any, any>;
-  state: unknown;
   stateChanged(c: Connection): void;
   event(topic: import('./values.js').Topic, value: unknown): void;
   eventsMissed(n: number): void;
@@ -26,7 +25,7 @@ export interface ConnectionOwner {
 }
 
 interface Settings {
-  readonly WebSocket: new (url: string, protocols?: string | string[]) => WebSocket;
+  readonly WebSocket: WebSocketConstructor;
   readonly connectTimeout: number;
   readonly maxInFlight: number;
   readonly maxMessageSize: number;
@@ -78,7 +77,7 @@ function cut(reason: string): string {
 }
 
 export class Connection {
-  #ws!: WebSocket;
+  #ws!: WebSocketLike;
   #ready = false;
   #opened = false;
   /** The close this client sent because the server broke the protocol ("1002 reason"). */
@@ -136,9 +135,9 @@ export class Connection {
       }
       c.#ws.binaryType = 'arraybuffer';
       c.#ws.onopen = () => c.#onOpen();
-      c.#ws.onmessage = (m) => c.#onMessage(m.data);
-      c.#ws.onerror = (e) => c.#onError(e);
-      c.#ws.onclose = (e) => c.#onClose(e.code, e.reason);
+      c.#ws.onmessage = (m: MessageEvent) => c.#onMessage(m.data);
+      c.#ws.onerror = (e: { message?: string }) => c.#onError(e);
+      c.#ws.onclose = (e: CloseEvent) => c.#onClose(e.code, e.reason);
     });
   }
 
@@ -188,9 +187,9 @@ export class Connection {
     }
   }
 
-  #onError(e: globalThis.Event): void {
+  #onError(e: { message?: string }): void {
     if (this.#ready || this.#closed) return;
-    const detail = (e as { message?: string }).message;
+    const detail = e.message;
     if (this.#opened) return; // the close event follows with what is known
     this.#fail(
       new RpcError(
