@@ -187,14 +187,15 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
         throw new RpcError(Status.UNAVAILABLE, `not connected to ${this.url}: still reconnecting after ${describe(this.#policy!.callWait)} (nothing was sent)`);
       }
       await new Promise<void>((resolve) => {
-        const t = setTimeout(done, left);
-        const onAbort = (): void => done();
-        signal?.addEventListener('abort', onAbort);
-        const w = (): void => done();
-        this.#wake.push(w);
+        const wake = this.#wake;
+        const t = setTimeout(done, Math.min(left, 0x7fffffff));
+        signal?.addEventListener('abort', done);
+        wake.push(done);
         function done(): void {
           clearTimeout(t);
-          signal?.removeEventListener('abort', onAbort);
+          signal?.removeEventListener('abort', done);
+          const i = wake.indexOf(done);
+          if (i >= 0) wake.splice(i, 1);
           resolve();
         }
       });
@@ -245,7 +246,10 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
   /** @internal */
   goingAway(c: Connection): void {
     // make before break: a new connection is made at once while the old one answers its calls
-    if (this.#policy && c === this.#current) void this.#reconnect(true);
+    if (this.#policy && c === this.#current) {
+      c.keepAfterGoAway = true;
+      void this.#reconnect(true);
+    }
   }
 
   /** @internal */

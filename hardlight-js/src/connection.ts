@@ -5,7 +5,7 @@ import type { Schema } from './schema.js';
 import { sha256 } from './sha256.js';
 import type { MethodSpec, ServiceSpec, WebSocketConstructor, WebSocketLike } from './spec.js';
 import { RpcError, Status } from './status.js';
-import { decodeUtf8 } from './utf8.js';
+import { decodeUtf8, encodeUtf8 } from './utf8.js';
 import { Reader, Writer } from './wire.js';
 import type { MalformedError } from './wire.js';
 
@@ -72,7 +72,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 /** A close reason as the WebSocket API takes it: at most 100 characters and 123 UTF-8 bytes. */
 function cut(reason: string): string {
   let r = reason.length > 100 ? reason.slice(0, 97) + '...' : reason;
-  while (new TextEncoder().encode(r).length > 123) r = r.slice(0, -4) + '...';
+  while (encodeUtf8(r).length > 123) r = r.slice(0, -4) + '...';
   return r;
 }
 
@@ -98,6 +98,8 @@ export class Connection {
   goAway: string | undefined;
   /** Set when a newer connection replaced this one: its events are checked, not delivered. */
   muted = false;
+  /** Set by a reconnecting client: after GO_AWAY this connection stays open until it is replaced. */
+  keepAfterGoAway = false;
   /** Called when the socket has closed. */
   onClosed: (() => void) | undefined;
   state: unknown;
@@ -219,16 +221,10 @@ export class Connection {
     if (this.#closed) return;
     const lost = `the connection to ${this.#url} was lost`;
     let why: string;
-    let status = Status.CONNECTION_LOST;
-    if (this.#violationSent) why = `the connection to ${this.#url} was closed by this client: the server broke the protocol (${this.#violationSent})`;
-    else if (this.#closedByClient && this.goAway !== undefined && this.#inFlight === 0) {
-      status = Status.UNAVAILABLE; // drained after GO_AWAY: later calls hear why
-      why = 'server is shutting down: ' + this.goAway;
-    } else if (this.#closedByClient) why = `the connection to ${this.#url} was closed by this client`;
-    else if (this.goAway !== undefined || code === 1001) {
+    if (this.goAway !== undefined || code === 1001) {
       why = `${lost}: the server shut down${this.goAway !== undefined ? ` (${this.goAway})` : ''} before the call completed; it may or may not have run${peer ? ` (close ${peer})` : ' (the connection closed without a close frame)'}`;
     } else why = lost + (peer ? `: the server closed it (${peer})` : '');
-    this.#shutdown(new RpcError(status, why));
+    this.#shutdown(new RpcError(Status.CONNECTION_LOST, why));
   }
 
   /** The connection is gone: pending calls fail, slot waiters fail (unsent), the owner is told. */
@@ -246,11 +242,20 @@ export class Connection {
     this.#owner.lost(this, reason);
   }
 
-  /** Sends a normal close (1000); pending calls fail with CONNECTION_LOST. */
+  /** Sends a normal close (1000); pending calls fail at once with CONNECTION_LOST. */
   closeByClient(): void {
     this.#closedByClient = true;
-    if (!this.#ready) this.#fail(new RpcError(Status.CONNECTION_LOST, `the connection to ${this.#url} was closed by this client`));
-    else this.#close(1000, 'closed by the client');
+    if (!this.#ready) {
+      this.#fail(new RpcError(Status.CONNECTION_LOST, `the connection to ${this.#url} was closed by this client`));
+      return;
+    }
+    this.#close(1000, 'closed by the client');
+    if (this.#closed) return;
+    this.#shutdown(
+      this.goAway !== undefined && this.#inFlight === 0
+        ? new RpcError(Status.UNAVAILABLE, 'server is shutting down: ' + this.goAway) // drained after GO_AWAY: later calls hear why
+        : new RpcError(Status.CONNECTION_LOST, `the connection to ${this.#url} was closed by this client`),
+    );
   }
 
   /** Closed, or waiting for its close. */
@@ -438,9 +443,12 @@ export class Connection {
     }
   }
 
-  /** After GO_AWAY (or a replacement), closes with 1000 once this client's calls are done. */
+  /**
+   * After GO_AWAY (unless `keepAfterGoAway`: a reconnecting client keeps it until the new connection
+   * is ready) or once replaced, closes with 1000 when this client's calls are done.
+   */
   closeIfDrained(): void {
-    if ((this.goAway !== undefined || this.muted) && this.#inFlight === 0 && !this.isClosed) this.closeByClient();
+    if (((this.goAway !== undefined && !this.keepAfterGoAway) || this.muted) && this.#inFlight === 0 && !this.isClosed) this.closeByClient();
   }
 
   #take(r: Reader, frame: string, id: number): Pending {
@@ -637,7 +645,7 @@ export class Connection {
         }
       };
       if (deadlineAt !== Infinity) {
-        p.timer = setTimeout(() => expire(new RpcError(Status.DEADLINE_EXCEEDED, late)), deadlineAt - Date.now());
+        p.timer = setTimeout(() => expire(new RpcError(Status.DEADLINE_EXCEEDED, late)), Math.min(deadlineAt - Date.now(), 0x7fffffff));
       }
       if (signal) {
         p.signal = signal;
@@ -671,7 +679,7 @@ export class Connection {
         signal?.removeEventListener('abort', onAbort);
       };
       if (deadlineAt !== Infinity) {
-        timer = setTimeout(() => give(unsentError(Status.DEADLINE_EXCEEDED, late + ' (no call slot became free; nothing was sent)')), deadlineAt - Date.now());
+        timer = setTimeout(() => give(unsentError(Status.DEADLINE_EXCEEDED, late + ' (no call slot became free; nothing was sent)')), Math.min(deadlineAt - Date.now(), 0x7fffffff));
       }
       signal?.addEventListener('abort', onAbort);
       this.#waiters.push(w);

@@ -289,32 +289,23 @@ export class Reader {
   }
 
   long(): bigint {
-    const start = this.#pos;
-    let lo = 0;
-    for (let i = 0; i < 4 && this.#pos < this.#limit; i++) {
-      const b = this.#buf[this.#pos++]!;
-      lo += (b & 0x7f) * 2 ** (7 * i);
-      if (b < 0x80) {
-        if (b === 0 && i > 0) break; // overlong: reported below
-        return BigInt((lo >>> 1) ^ -(lo & 1)); // fits in 28 bits
-      }
-    }
-    this.#pos = start;
     const z = this.ulong();
     return (z >> 1n) ^ -(z & 1n);
   }
 
   /** An unsigned varint of up to 64 bits. */
   ulong(): bigint {
+    let lo = 0; // the first 28 bits as a number: most values never need BigInt arithmetic per byte
     let z = 0n;
     for (let i = 0; i < 10; i++) {
       if (this.#pos >= this.#limit) throw this.malformed('truncated varint');
       const b = this.#buf[this.#pos++]!;
-      z |= BigInt(b & 0x7f) << BigInt(7 * i);
+      if (i < 4) lo += (b & 0x7f) * 2 ** (7 * i);
+      else z |= BigInt(b & 0x7f) << BigInt(7 * i);
       if (b < 0x80) {
         if (b === 0 && i > 0) throw this.malformed('overlong varint');
         if (i === 9 && b > 1) throw this.malformed('varint exceeds 64 bits');
-        return z;
+        return z | BigInt(lo);
       }
     }
     throw this.malformed('varint longer than 10 bytes');

@@ -7,7 +7,7 @@ import type { Event } from './runtime.js';
 import { Counter, Plain, SCHEMA, UnderflowException, admin, echo, fail, get, increment, itemCodec } from './counter.js';
 import type { Ev, State } from './counter.js';
 import { FakeServer, hello, options, pause } from './fake-server.js';
-import { connected, rejects, t, until } from './harness.js';
+import { connected, rejects, settled, t, until } from './harness.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
@@ -353,7 +353,7 @@ t('close(): pending calls fail, iteration ends, the server sees 1000, the lifecy
   const { server, peer, client, events } = await connected();
   cleanup(() => server.stop());
   const it = client.events();
-  const p = client.call(increment, [1]);
+  const p = settled(client.call(increment, [1]));
   await peer.call();
   const next = it.next();
   await client.close();

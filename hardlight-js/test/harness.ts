@@ -61,3 +61,9 @@ export async function until(cond: () => boolean, ms = 5000, what = 'the conditio
     await new Promise((r) => setTimeout(r, 2));
   }
 }
+
+/** The promise, with its rejection handled now (checked later with rejects()). */
+export function settled<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
+}

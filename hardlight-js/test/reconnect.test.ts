@@ -145,6 +145,24 @@ t('GO_AWAY with reconnect: a call that crossed the GO_AWAY and was refused UNAVA
   assert.equal(await p, 7);
 });
 
+t('GO_AWAY with reconnect and no call in flight: the old connection stays open until the new one is ready', async (cleanup) => {
+  const { server, peer, client, events } = await connected({}, { reconnect: fast });
+  cleanup(() => server.stop());
+  cleanup(() => client.close());
+  peer.goAway('deploy');
+  const peer2 = await server.next();
+  await pause(50);
+  assert.equal(peer.ws.readyState, peer.ws.OPEN, 'not closed before the new connection is ready');
+  peer2.send(hello());
+  assert.equal((await peer.closed).code, 1000);
+  await until(() => events.length === 3);
+  assert.deepEqual(events.map((e) => e.type), ['connecting', 'connected', 'connected']);
+  const p = client.call(get, []);
+  const c = await peer2.call();
+  peer2.resultInt(c.id, 1);
+  assert.equal(await p, 1);
+});
+
 t('close() while reconnecting stops the attempts', async () => {
   const seen: ConnectionEvent[] = [];
   const { server, peer, client } = await connected({}, { reconnect: { ...fast, initialDelay: 300 }, onConnectionEvent: (e) => seen.push(e) });
