@@ -474,7 +474,10 @@ export class Reader {
 
   /** Fails unless every byte before the current limit was read. */
   end(what = 'the value'): void {
-    if (this.#pos !== this.#limit) throw this.malformed(`${this.#limit - this.#pos} unexpected trailing bytes after ${what}`);
+    if (this.#pos !== this.#limit) {
+      this.#unknownAt = this.#unknownSkippedAt = -1; // trailing bytes are never an unknown case
+      throw this.malformed(`${this.#limit - this.#pos} unexpected trailing bytes after ${what}`);
+    }
   }
 }
 

@@ -234,6 +234,24 @@ test('sealed: tag, then the content length-delimited; an unknown tag without fal
   );
 });
 
+test('an unknown case decoded to a fallback, then trailing bytes: malformed, not an unknown case', () => {
+  const withFallback: Codec<string> = {
+    encode() {},
+    decode(r) {
+      const t = r.tag(1, 'x.S');
+      const s = r.pushLimit();
+      r.popLimit(s);
+      return t >= 1 ? 'FALLBACK' : 'A';
+    },
+  };
+  const r = new Reader(bytes('05 01 00 07'));
+  assert.equal(withFallback.decode(r), 'FALLBACK');
+  assert.throws(
+    () => r.end('EVENT'),
+    (e: unknown) => e instanceof RpcError && /1 unexpected trailing bytes after EVENT/.test(e.message) && !(e as { unknownCase?: boolean }).unknownCase,
+  );
+});
+
 test('nesting deeper than 64 records is malformed', () => {
   type Node = { next: Node | null };
   const node: Codec<Node> = {
