@@ -496,13 +496,13 @@ export class Connection {
     if (!st) return; // this client's contract has no state: nothing to keep
     const n = st.fields.length;
     const count = r.varint();
-    if (count < 1) throw r.malformed(`STATE_DELTA with ${count} fields (expected: 1..${n})`);
+    if (count < 1) throw r.malformed(`STATE_DELTA with ${count} fields (expected: >= 1)`);
     const changes = new Map<number, unknown>();
     let previous = -1;
     let unknown = false;
     for (let i = 0; i < count; i++) {
       const field = r.varint();
-      if (field <= previous) throw r.malformed(`STATE_DELTA field ${field} after field ${previous} (expected: increasing)`);
+      if (field <= previous) throw r.malformed(`state field index ${field} after ${previous} (expected: strictly increasing)`);
       if (field >= n) {
         unknown = true; // a newer server's appended component: it and all after it are unknown here
         break;
