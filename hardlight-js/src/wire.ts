@@ -425,7 +425,7 @@ export class Reader {
     const at = this.#pos;
     const n = this.#uvarint(false);
     if (n > this.#limit - this.#pos) {
-      throw this.malformed(`length ${n} exceeds the ${this.#limit - this.#pos} bytes left`);
+      throw this.malformed(`truncated: a value of ${n} bytes with ${this.#limit - this.#pos} bytes left`);
     }
     const saved = this.#limit;
     this.#limit = this.#pos + n;

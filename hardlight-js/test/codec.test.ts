@@ -219,7 +219,7 @@ test('evolution: a shorter reader skips appended components; a longer reader def
 
 test('evolution: a component running past its record is truncated; a length past the message is malformed', () => {
   malformed('02 05 61', (r) => itemCodec.decode(r), /truncated: needed 5 more bytes, 1 left/);
-  malformed('05 01 61', (r) => itemCodec.decode(r), /length 5 exceeds the 2 bytes left/);
+  malformed('05 01 61', (r) => itemCodec.decode(r), /truncated: a value of 5 bytes with 2 bytes left/);
   malformed('01 80', (r) => itemCodec.decode(r), /truncated varint/);
 });
 

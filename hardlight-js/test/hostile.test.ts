@@ -125,7 +125,7 @@ t('malformedEvent: topic over 1024 bytes, bad payload, trailing bytes; nothing d
   topic.varint(1025);
   topic.raw(new Uint8Array(1025));
   await violation(topic.finish(), 1002, /^EVENT: malformed message: topic of 1025 bytes \(expected: <= 1024\)$/);
-  await violation(b('07 01 74 00 05 02'), 1002, /^EVENT: malformed message: length 5 exceeds the 1 bytes left$/);
+  await violation(b('07 01 74 00 05 02'), 1002, /^EVENT: malformed message: truncated: a value of 5 bytes with 1 bytes left$/);
   await violation(b('07 01 74 00 01 02 00'), 1002, /^EVENT: malformed message: 1 unexpected trailing bytes after EVENT$/);
   await violation(b('07 01 74'), 1002, /^EVENT: malformed message: truncated varint$/);
   await violation(b('07 05 74'), 1002, /^EVENT: malformed message: truncated/);
@@ -263,7 +263,7 @@ t('a HELLO state snapshot that cannot be decoded is a violation', async () => {
     bad.raw(b('05 02'));
     peer.send(hello({ state: null, extra: [{ tag: 1, bytes: bad.finish().slice() }] }));
     const closed = await peer.closed;
-    assert.deepEqual([closed.code, closed.reason], [1002, 'HELLO state: malformed message: length 5 exceeds the 1 bytes left']);
+    assert.deepEqual([closed.code, closed.reason], [1002, 'HELLO state: malformed message: truncated: a value of 5 bytes with 1 bytes left']);
     await rejects(p, Status.UNAVAILABLE, 'the server broke the protocol: HELLO state');
   } finally {
     await server.stop();
