@@ -539,7 +539,7 @@ export const codecs = {
         w.count(v.length);
         for (const e of v) c.encode(w, e);
       },
-      (r) => collection(r, c.decode, ''),
+      (r) => collection(r, (x) => c.decode(x), ''),
     );
   },
 
@@ -550,7 +550,7 @@ export const codecs = {
         w.count(v.size);
         for (const e of v) c.encode(w, e);
       },
-      (r) => new Set(collection(r, c.decode, 'repeated element in a set')),
+      (r) => new Set(collection(r, (x) => c.decode(x), 'repeated element in a set')),
     );
   },
 

@@ -234,6 +234,26 @@ test('sealed: tag, then the content length-delimited; an unknown tag without fal
   );
 });
 
+test('an enum ordinal the reader does not know, without fallback: malformed and marked as an unknown case', () => {
+  const color: Codec<'RED' | 'GREEN'> = {
+    encode: (w, v) => w.varint(v === 'RED' ? 0 : 1),
+    decode(r) {
+      const o = r.tag(2, 'x.Color');
+      if (o >= 2) throw r.malformed(`unknown ordinal ${o} of enum x.Color (a newer peer's constant: mark a constant @Fallback to accept it)`);
+      return o === 0 ? 'RED' : 'GREEN';
+    },
+  };
+  assert.equal(color.decode(new Reader(bytes('01'))), 'GREEN');
+  assert.throws(
+    () => color.decode(new Reader(bytes('05'))),
+    (e: unknown) => e instanceof RpcError && /unknown ordinal 5 of enum x.Color/.test(e.message) && (e as { unknownCase?: boolean }).unknownCase === true,
+  );
+  // a truncated value right after a known ordinal is not an unknown case
+  const r = new Reader(bytes('01'));
+  color.decode(r);
+  assert.throws(() => r.int(), (e: unknown) => !(e as { unknownCase?: boolean }).unknownCase);
+});
+
 test('an unknown case decoded to a fallback, then trailing bytes: malformed, not an unknown case', () => {
   const withFallback: Codec<string> = {
     encode() {},
