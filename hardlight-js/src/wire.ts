@@ -25,12 +25,11 @@ function check(ok: boolean, what: string, v: unknown): void {
 /** Appends values to a growable byte array. Not shared between threads of work: one per message. */
 export class Writer {
   #buf: Uint8Array<ArrayBuffer>;
-  #view: DataView;
+  #view: DataView | undefined; // made on the first float or double
   #pos = 0;
 
   constructor(initialCapacity = 64) {
     this.#buf = new Uint8Array(Math.max(16, initialCapacity));
-    this.#view = new DataView(this.#buf.buffer);
   }
 
   /** Bytes written so far. */
@@ -43,7 +42,7 @@ export class Writer {
       const b = new Uint8Array(Math.max(this.#buf.length * 2, this.#pos + n));
       b.set(this.#buf); // all of it: string() writes ahead of pos
       this.#buf = b;
-      this.#view = new DataView(b.buffer);
+      this.#view = undefined;
     }
   }
 
@@ -104,14 +103,14 @@ export class Writer {
   float(v: number): void {
     check(typeof v === 'number', 'float', v);
     this.#ensure(4);
-    this.#view.setFloat32(this.#pos, v, true);
+    (this.#view ??= new DataView(this.#buf.buffer)).setFloat32(this.#pos, v, true);
     this.#pos += 4;
   }
 
   double(v: number): void {
     check(typeof v === 'number', 'double', v);
     this.#ensure(8);
-    this.#view.setFloat64(this.#pos, v, true);
+    (this.#view ??= new DataView(this.#buf.buffer)).setFloat64(this.#pos, v, true);
     this.#pos += 8;
   }
 
