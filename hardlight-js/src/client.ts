@@ -35,7 +35,7 @@ function report(e: unknown): void {
  * deadline). `state` mirrors the server's connection state and is current when a call resolves;
  * events arrive through {@link events} (a bounded queue) and {@link onEvent}.
  */
-export class Client<S = unknown, E = unknown> implements ConnectionOwner {
+export class Client<S = unknown, E = unknown> {
   readonly url: string;
   readonly service: ServiceSpec<S, E>;
   #state: S;
@@ -50,6 +50,8 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
   #wake: (() => void)[] = [];
   #sleeping: { timer: ReturnType<typeof setTimeout>; resolve: () => void } | undefined;
   readonly #queue: EventQueue<E>;
+  /** What this client's connections call back (kept off the public API). */
+  readonly #owner: ConnectionOwner;
   readonly #stateListeners = new Set<(state: S, previous: S) => void>();
   readonly #eventListeners = new Set<(e: Event<E>) => void>();
   #skippedCount = 0;
@@ -76,6 +78,16 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
     this.#policy = r ? { ...DEFAULT_POLICY, ...(r === true ? {} : r) } : undefined;
     this.#queue = new EventQueue(positive('eventQueue', options.eventQueue, 4096));
     this.#state = service.state?.initial as S;
+    this.#owner = {
+      url,
+      service,
+      stateChanged: (c) => this.#stateChanged(c),
+      event: (topic, value) => this.#event(topic, value),
+      eventsMissed: (n) => this.#queue.missed(n),
+      skipped: () => this.#skippedCount++,
+      goingAway: (c) => this.#goingAway(c),
+      lost: (c, reason) => this.#lost(c, reason),
+    };
   }
 
   /**
@@ -88,7 +100,7 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
     const c = new Client(url, service, options);
     c.#emit({ type: 'connecting' });
     try {
-      c.#install(await Connection.open(c, c.#settings), false);
+      c.#install(await Connection.open(c.#owner, c.#settings), false);
     } catch (e) {
       c.#closedReason = e as RpcError;
       c.#queue.end(e as RpcError);
@@ -114,7 +126,7 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
       old.closeIfDrained();
     }
     this.#lastFeatures = c.features;
-    if (reconnected) this.#queue.reconnected();
+    if (reconnected) this.#queue.gap();
     if (this.service.state) {
       if (reconnected) this.#setState(c.state as S);
       else this.#state = c.state as S;
@@ -202,10 +214,9 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
     }
   }
 
-  // ---- ConnectionOwner -------------------------------------------------------------------------------
+  // ---- what the connections tell -------------------------------------------------------------------------------
 
-  /** @internal */
-  stateChanged(c: Connection): void {
+  #stateChanged(c: Connection): void {
     if (c === this.#current) this.#setState(c.state as S);
   }
 
@@ -221,8 +232,7 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
     }
   }
 
-  /** @internal */
-  event(topic: Topic, value: unknown): void {
+  #event(topic: Topic, value: unknown): void {
     const e = this.#queue.offer(topic, value as E);
     for (const l of this.#eventListeners) {
       try {
@@ -233,18 +243,7 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
     }
   }
 
-  /** @internal */
-  eventsMissed(n: number): void {
-    this.#queue.missed(n);
-  }
-
-  /** @internal */
-  skipped(): void {
-    this.#skippedCount++;
-  }
-
-  /** @internal */
-  goingAway(c: Connection): void {
+  #goingAway(c: Connection): void {
     // make before break: a new connection is made at once while the old one answers its calls
     if (this.#policy && c === this.#current) {
       c.keepAfterGoAway = true;
@@ -252,8 +251,7 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
     }
   }
 
-  /** @internal */
-  lost(c: Connection, reason: RpcError): void {
+  #lost(c: Connection, reason: RpcError): void {
     if (c !== this.#current) return; // an old connection already replaced
     this.#current = undefined;
     this.#lastFeatures = c.features;
@@ -263,7 +261,7 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
       this.#shut(reason, reason);
       return;
     }
-    this.#queue.reconnected();
+    this.#queue.gap();
     void this.#reconnect(false);
   }
 
@@ -283,7 +281,7 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
     try {
       if (immediate) {
         try {
-          this.#install(await Connection.open(this, this.#settings), true);
+          this.#install(await Connection.open(this.#owner, this.#settings), true);
           return;
         } catch (e) {
           last = e as RpcError;
@@ -303,7 +301,7 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
         this.#sleeping = undefined;
         if (this.#closedReason) return;
         try {
-          const c = await Connection.open(this, this.#settings);
+          const c = await Connection.open(this.#owner, this.#settings);
           if (this.#closedReason) {
             c.closeByClient();
             return;

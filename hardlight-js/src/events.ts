@@ -25,7 +25,7 @@ export class EventQueue<E> {
   }
 
   /** A reconnect happened: the next event says so. */
-  reconnected(): void {
+  gap(): void {
     this.#gap = true;
   }
 
