@@ -71,9 +71,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /** A close reason as the WebSocket API takes it: at most 100 characters and 123 UTF-8 bytes. */
 function cut(reason: string): string {
-  let r = reason.length > 100 ? reason.slice(0, 97) + '...' : reason;
-  while (encodeUtf8(r).length > 123) r = r.slice(0, -4) + '...';
-  return r;
+  const r = reason.length > 100 ? reason.slice(0, 97) + '...' : reason;
+  return encodeUtf8(r).length > 123 ? r.slice(0, 38) + '...' : r; // 3 bytes per UTF-16 unit at most
 }
 
 export class Connection {

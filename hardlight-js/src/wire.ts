@@ -63,18 +63,18 @@ export class Writer {
   }
 
   byte(v: number): void {
-    check(Number.isInteger(v) && v >= -128 && v <= 127, 'byte', v);
+    check(v === (v << 24) >> 24, 'byte', v);
     this.#ensure(1);
     this.#buf[this.#pos++] = v & 0xff;
   }
 
   short(v: number): void {
-    check(Number.isInteger(v) && v >= -32768 && v <= 32767, 'short', v);
+    check(v === (v << 16) >> 16, 'short', v);
     this.#uvarint(((v << 1) ^ (v >> 31)) >>> 0);
   }
 
   int(v: number): void {
-    check(Number.isInteger(v) && v >= -2147483648 && v <= 2147483647, 'int', v);
+    check(v === (v | 0), 'int', v);
     this.#uvarint(((v << 1) ^ (v >> 31)) >>> 0);
   }
 
@@ -116,7 +116,7 @@ export class Writer {
 
   /** An unsigned varint of 31 bits: ids, counts, lengths, tags, ordinals. */
   varint(v: number): void {
-    check(Number.isInteger(v) && v >= 0 && v <= 0x7fffffff, 'varint', v);
+    check(v === (v & 0x7fffffff), 'varint', v);
     this.#uvarint(v);
   }
 
