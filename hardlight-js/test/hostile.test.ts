@@ -269,3 +269,14 @@ t('a HELLO state snapshot that cannot be decoded is a violation', async () => {
     await server.stop();
   }
 });
+
+t('a codec failing on a frame (not only malformed input) closes the connection as a violation; nothing escapes', async (cleanup) => {
+  const spec = { ...Counter, state: { ...Counter.state!, apply: () => { throw new TypeError('apply failed'); } } };
+  const { server, peer, client } = await connected({}, {}, spec);
+  cleanup(() => server.stop());
+  cleanup(() => client.close());
+  peer.stateDelta([[0, (w) => w.int(1)]]);
+  const closed = await peer.closed;
+  assert.deepEqual([closed.code, closed.reason], [1002, 'STATE_DELTA: apply failed']);
+  assert.deepEqual(client.state, { count: 0, user: null });
+});
