@@ -8,6 +8,7 @@ import { Counter, get, increment } from './counter.js';
 import { FakeServer, hello, options } from './fake-server.js';
 import type { HelloSpec } from './fake-server.js';
 import { connected, rejects, t } from './harness.js';
+import { createHash } from 'node:crypto';
 
 /** The promise, with its rejection handled now (checked later with rejects()). */
 function settled<T>(p: Promise<T>): Promise<T> {
@@ -279,4 +280,16 @@ t('a codec failing on a frame (not only malformed input) closes the connection a
   const closed = await peer.closed;
   assert.deepEqual([closed.code, closed.reason], [1002, 'STATE_DELTA: apply failed']);
   assert.deepEqual(client.state, { count: 0, user: null });
+});
+
+t('helloSchemaMustMatchItsFingerprint: a schema text that is not one (its SHA-256 matching) is a violation', async (cleanup) => {
+  const server = await FakeServer.start();
+  cleanup(() => server.stop());
+  const text = 'service Counter\nwidget x\n';
+  const p = settled(Client.connect(server.url, Counter, options()));
+  const peer = await server.next();
+  peer.send(hello({ schema: text, fingerprint: Uint8Array.from(createHash('sha256').update(text).digest()) }));
+  const closed = await peer.closed;
+  assert.deepEqual([closed.code, closed.reason], [1002, "HELLO schema: schema line 'widget x' is not understood"]);
+  await rejects(p, Status.UNAVAILABLE, 'the server broke the protocol: HELLO schema');
 });
