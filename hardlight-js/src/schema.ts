@@ -1,0 +1,183 @@
+// The canonical schema text (protocol.md section 6.1) and the compatibility rule of schema evolution:
+// two contracts are compatible when every type they share by name agrees on its common prefix of
+// components, constants and subtypes (appending is fine; renaming, retyping and reordering are not).
+
+/** A type expression: a built-in or named type (`k` = its name, no `a`), or `list`/`set`/`map`/`?` with arguments. */
+export interface TypeExpr {
+  readonly k: string;
+  readonly a?: readonly TypeExpr[];
+}
+
+export interface Field {
+  readonly name: string;
+  readonly type: TypeExpr;
+}
+
+export interface MethodDef {
+  readonly name: string;
+  readonly params: readonly Field[];
+  readonly result: TypeExpr;
+  readonly throws: readonly string[];
+}
+
+export type TypeDef =
+  | { readonly kind: 'record'; readonly components: readonly Field[] }
+  | { readonly kind: 'enum' | 'sealed'; readonly items: readonly string[] };
+
+export interface Schema {
+  readonly service: string;
+  readonly state?: string;
+  readonly events?: string;
+  readonly methods: ReadonlyMap<string, MethodDef>;
+  readonly types: ReadonlyMap<string, TypeDef>;
+}
+
+/** Splits at the commas outside angle brackets (`a:map<K,V>,b:int` -> two fields). */
+function splitTop(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '<') depth++;
+    else if (c === '>') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(s.slice(from, i));
+      from = i + 1;
+    }
+  }
+  if (s) out.push(s.slice(from));
+  return out;
+}
+
+function parseType(s: string): TypeExpr {
+  if (s.endsWith('?')) return { k: '?', a: [parseType(s.slice(0, -1))] };
+  const m = /^(list|set|map)<(.+)>$/.exec(s);
+  if (m) return { k: m[1]!, a: splitTop(m[2]!).map(parseType) };
+  if (!/^[^\s<>,?():{}]+$/.test(s)) throw new Error(`schema type '${s}' is not understood`);
+  return { k: s };
+}
+
+function fields(s: string): Field[] {
+  return splitTop(s).map((f) => {
+    const i = f.indexOf(':');
+    return { name: f.slice(0, i), type: parseType(f.slice(i + 1)) };
+  });
+}
+
+/** Parses a schema text; throws Error naming the line that is not understood. */
+export function parseSchema(text: string): Schema {
+  let service = '';
+  let state: string | undefined;
+  let events: string | undefined;
+  const methods = new Map<string, MethodDef>();
+  const types = new Map<string, TypeDef>();
+  for (const line of text.split('\n')) {
+    let m: RegExpExecArray | null;
+    if (line === '') continue;
+    else if ((m = /^(service|state|events) (\S+)$/.exec(line))) {
+      if (m[1] === 'service') service = m[2]!;
+      else if (m[1] === 'state') state = m[2];
+      else events = m[2];
+    } else if ((m = /^method ([^(]+)\((.*)\):(\S+)(?: throws (\S+))?(?: requires \S+)?$/.exec(line))) {
+      methods.set(m[1]!, { name: m[1]!, params: fields(m[2]!), result: parseType(m[3]!), throws: m[4] ? m[4].split(',') : [] });
+    } else if ((m = /^record (\S+?)\((.*)\)$/.exec(line))) {
+      types.set(m[1]!, { kind: 'record', components: fields(m[2]!) });
+    } else if ((m = /^(enum|sealed) (\S+?)\{(.*)\}$/.exec(line))) {
+      types.set(m[2]!, { kind: m[1] as 'enum' | 'sealed', items: m[3] ? m[3].split(',') : [] });
+    } else throw new Error(`schema line '${line}' is not understood`);
+  }
+  return { service, ...(state && { state }), ...(events && { events }), methods, types };
+}
+
+export function typeText(t: TypeExpr): string {
+  if (!t.a) return t.k;
+  if (t.k === '?') return typeText(t.a[0]!) + '?';
+  return `${t.k}<${t.a.map(typeText).join(',')}>`;
+}
+
+const fieldText = (f: Field): string => `'${f.name}:${typeText(f.type)}'`;
+const article = (kind: string): string => (kind === 'enum' ? 'an ' : 'a ') + kind;
+
+/**
+ * Compares the types of two schemas, "here" (this client's) and "there" (the server's). Each method
+ * returns null when compatible, else a sentence saying the first difference.
+ */
+export class Compatibility {
+  // per named type: null when compatible (or being compared: recursion through a type assumes it is)
+  private readonly memo = new Map<string, string | null>();
+
+  constructor(readonly here: Schema, readonly there: Schema) {}
+
+  /** null: compatible; '': differs at this level (the caller names it); else the nested difference. */
+  private type(a: TypeExpr, b: TypeExpr): string | null {
+    if (a.k !== b.k || (a.a?.length ?? 0) !== (b.a?.length ?? 0)) return '';
+    if (a.a) {
+      for (let i = 0; i < a.a.length; i++) {
+        const d = this.type(a.a[i]!, b.a![i]!);
+        if (d !== null) return d;
+      }
+      return null;
+    }
+    return this.here.types.has(a.k) || this.there.types.has(a.k) ? this.named(a.k) : null;
+  }
+
+  /** Whether the named type agrees on both sides; null or the difference. */
+  named(name: string): string | null {
+    if (this.memo.has(name)) return this.memo.get(name)!;
+    this.memo.set(name, null);
+    const d = this.compareNamed(name);
+    this.memo.set(name, d);
+    return d;
+  }
+
+  private compareNamed(name: string): string | null {
+    const a = this.here.types.get(name);
+    const b = this.there.types.get(name);
+    if (!a || !b) return a === b ? null : `type ${name} is ${a?.kind ?? 'undefined'} here and ${b?.kind ?? 'undefined'} there`;
+    if (a.kind !== b.kind) return `type ${name} is ${article(a.kind)} here and ${article(b.kind)} there`;
+    if (a.kind === 'record') {
+      const bc = (b as typeof a).components;
+      for (let i = 0; i < Math.min(a.components.length, bc.length); i++) {
+        const d = this.field(a.components[i]!, bc[i]!);
+        if (d !== null) return d || `record ${name} component ${i + 1} is ${fieldText(a.components[i]!)} here and ${fieldText(bc[i]!)} there`;
+      }
+      return null;
+    }
+    const bi = (b as typeof a).items;
+    for (let i = 0; i < Math.min(a.items.length, bi.length); i++) {
+      if (a.items[i] !== bi[i]) return `${a.kind} ${name} ${a.kind === 'enum' ? 'constant' : 'subtype'} ${i + 1} is ${a.items[i]} here and ${bi[i]} there`;
+      if (a.kind === 'sealed') {
+        const d = this.named(a.items[i]!);
+        if (d) return d;
+      }
+    }
+    return null;
+  }
+
+  private field(a: Field, b: Field): string | null {
+    return a.name !== b.name ? '' : this.type(a.type, b.type);
+  }
+
+  /** The difference between a method of here and the method of the same name there, or null. */
+  method(a: MethodDef, b: MethodDef): string | null {
+    for (let i = 0; i < Math.min(a.params.length, b.params.length); i++) {
+      const d = this.field(a.params[i]!, b.params[i]!);
+      if (d !== null) return d || `parameter ${i + 1} is ${fieldText(a.params[i]!)} here and ${fieldText(b.params[i]!)} there`;
+    }
+    const d = this.type(a.result, b.result);
+    if (d !== null) return d || `result is '${typeText(a.result)}' here and '${typeText(b.result)}' there`;
+    for (let i = 0; i < Math.min(a.throws.length, b.throws.length); i++) {
+      if (a.throws[i] !== b.throws[i]) return `declared exception ${i + 1} is ${a.throws[i]} here and ${b.throws[i]} there`;
+    }
+    return null;
+  }
+
+  /** Why type `a` here (the state record or the event type) cannot read `b` there, or null. */
+  root(a: string, b: string | undefined): string | null {
+    if (b === undefined) return "it differs from the server's: regenerate the client from the server's contract";
+    if (a !== b) return `it is ${a} here and ${b} there`;
+    const d = this.named(a);
+    return d === '' ? `type '${a}' here and '${b}' there` : d;
+  }
+}
