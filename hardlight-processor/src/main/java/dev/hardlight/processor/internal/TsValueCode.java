@@ -312,7 +312,7 @@ final class TsValueCode {
         }
         String value = zero(sub, false);
         if (value == null) {
-            value = absent("sealed " + sealed.name() + " subtype " + sub.name());
+            value = absent("the content of type " + sub.name());
         }
         return object(tag, List.of("value: " + value));
     }
@@ -346,7 +346,7 @@ final class TsValueCode {
             return literal(r.name() + "." + c.name(), c.type(), literal);
         }
         String zero = zero(c.type(), c.nullable());
-        return zero != null ? zero : absent(r.name() + "." + c.name());
+        return zero != null ? zero : absent(c.name() + " of type " + c.type().schema());
     }
 
     /** A call failing the decode of {@code what}, which has no zero (an expression reading {@code r}). */

@@ -104,8 +104,7 @@ public final class TsWriter {
             src.line("");
             src.line("/** Fails the decode of a component the peer did not send whose type has no zero value. */");
             src.open("function " + code.absentHelper() + "(r: hl.Reader, what: string): never");
-            src.line("throw r.malformed(what + ' is missing and has no zero value (its type reaches itself through "
-                    + "required components)');");
+            src.line("throw r.malformed('missing ' + what + ', which has no zero value to default to');");
             src.close();
         }
         src.append(methods);
@@ -332,7 +331,7 @@ public final class TsWriter {
             } else {
                 String zero = code.zero(sub, false);
                 if (zero == null) {
-                    zero = code.absent("sealed " + s.name() + " subtype " + sub.name());
+                    zero = code.absent("the content of type " + sub.name());
                 }
                 src.line("v = { $type: " + discriminator + ", value: r.more() ? " + code.codecName(sub.name())
                         + ".decode(r) : " + zero + " };");
@@ -342,11 +341,13 @@ public final class TsWriter {
         }
         src.line("default:");
         src.indent();
+        // the unknown case's bytes are skipped first: the runtime tells an unknown case (an event it skips and
+        // counts) from other malformed input by the reader's position right after that skip
+        src.line("r.popLimit(s);");
+        src.line("r.exit();");
         String fallback = code.fallback(s.name());
         if (fallback != null) {
             WireType.Named sub = s.permitted().stream().filter(p -> p.name().equals(fallback)).findFirst().orElseThrow();
-            src.line("r.popLimit(s);");
-            src.line("r.exit();");
             src.line("return " + code.caseValue(s, sub, true) + ";");
         } else {
             src.line("throw r.malformed(" + unknown + ");");
