@@ -97,7 +97,9 @@ public final class TsWriter {
         if (!code.composites().isEmpty()) {
             src.line("");
             for (Map.Entry<String, String> c : code.composites().entrySet()) {
-                src.line("const " + c.getKey() + " = " + c.getValue() + ";");
+                for (String line : ("const " + c.getKey() + c.getValue() + ";").split("\n")) {
+                    src.line(line);
+                }
             }
         }
         if (code.absentHelper() != null) {
