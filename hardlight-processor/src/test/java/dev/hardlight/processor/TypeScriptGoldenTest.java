@@ -2,16 +2,23 @@ package dev.hardlight.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hardlight.service.MethodDescriptor;
+import dev.hardlight.service.ServiceDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.tools.Diagnostic;
 import org.junit.jupiter.api.Test;
@@ -91,6 +98,32 @@ class TypeScriptGoldenTest {
         Files.setLastModifiedTime(file, old);
         generate(Contracts.SHOP, out);
         assertThat(Files.getLastModifiedTime(file)).isEqualTo(old);
+    }
+
+    @Test
+    void hashesFingerprintAndSchemaEqualTheJavaDescriptors() throws Exception {
+        Compilation c = Compilation.compile(TsContracts.withEvolutionAnnotations(TsContracts.EVERY),
+                "-Ahardlight.typescript=" + out);
+        assertThat(c.success).as(c.report()).isTrue();
+        String ts = Files.readString(out.resolve("every/Every.ts"));
+        try (URLClassLoader loader = c.classLoader()) {
+            ServiceDescriptor<?> d = (ServiceDescriptor<?>) loader.loadClass("every.EverySchema")
+                    .getField("DESCRIPTOR").get(null);
+            List<String> expected = new ArrayList<>();
+            for (MethodDescriptor<?> m : d.methods()) {
+                expected.add(HexFormat.of().toHexDigits(m.signatureHash()));
+            }
+            expected.add(HexFormat.of().toHexDigits(d.state().schemaHash()));
+            expected.add(HexFormat.of().toHexDigits(d.events().schemaHash()));
+            assertThat(Pattern.compile("hash: 0x([0-9a-f]{16})n,").matcher(ts).results().map(r -> r.group(1)))
+                    .containsExactlyElementsOf(expected);
+            assertThat(ts).contains("schema fingerprint (SHA-256) " + d.fingerprintHex() + ".");
+            String schema = ts.substring(ts.indexOf("  schema:\n"), ts.indexOf("  methods: ["));
+            StringBuilder text = new StringBuilder();
+            Pattern.compile("'((?:[^'\\\\]|\\\\.)*)'").matcher(schema).results()
+                    .forEach(r -> text.append(r.group(1).replace("\\n", "\n")));
+            assertThat(text.toString()).isEqualTo(d.schema());
+        }
     }
 
     private static final Map<String, String> DISCRIMINATOR_CLASH = Map.of("clash.Clash", """
