@@ -97,7 +97,7 @@ test('an unknown ordinal gives the fallback constant, or is malformed without on
 test('@Default values stand for components a peer did not send', () => {
   // a writer that knew only count (1) and chain (End: tag 1, empty)
   assert.deepEqual(decode(VersionedCodec, hex('03 02 01 00')), {
-    count: 1, chain: { $type: 'End' }, retries: 7, greeting: 'hello', level: 'HIGH', on: true, ratio: Math.fround(0.1),
+    count: 1, chain: { $type: 'End' }, retries: 7, greeting: 'hello */ \'you\' \\ "\u00fc"', level: 'HIGH', on: true, ratio: Math.fround(0.1),
     tiny: -1e300, big: -9000000000n, letter: 'x', small: -3, note: null,
   });
   assert.throws(() => decode(VersionedCodec, hex('01 02')),

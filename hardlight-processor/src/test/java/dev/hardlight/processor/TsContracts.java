@@ -187,7 +187,7 @@ final class TsContracts {
                     import dev.hardlight.Nullable;
 
                     public record Versioned(int count, Chain chain, @Default("7") int retries,
-                                            @Default("hello") String greeting, @Default("HIGH") Level level,
+                                            @Default("hello */ 'you' \\\\ \\"ü\\"") String greeting, @Default("HIGH") Level level,
                                             @Default("true") boolean on, @Default("0.1") float ratio,
                                             @Default("-1e300") double tiny, @Default("-9000000000") long big,
                                             @Default("x") char letter, @Default("-3") Short small,

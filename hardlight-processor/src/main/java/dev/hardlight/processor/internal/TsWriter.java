@@ -162,7 +162,8 @@ public final class TsWriter {
         if (extras.defaultOf(r.name(), c.name()) == null) {
             return null;
         }
-        return "/** When a peer does not send it: `" + code.defaultOf(r, c) + "`. */";
+        // a String default may hold "*/", which would end the comment
+        return "/** When a peer does not send it: `" + code.defaultOf(r, c).replace("*/", "*\\/") + "`. */";
     }
 
     /** {@code export type name = a | b;} on one line when short, else one case per line. */
@@ -172,7 +173,7 @@ public final class TsWriter {
             return;
         }
         String one = "export type " + name + " = " + String.join(" | ", cases) + ";";
-        if (one.length() <= 100 && cases.size() > 1 || cases.size() == 1) {
+        if (cases.size() == 1 || one.length() <= 100) {
             src.line(one);
             return;
         }
