@@ -126,6 +126,34 @@ class TypeScriptGoldenTest {
         }
     }
 
+    @Test
+    void aMemberInterfaceOfTheUnnamedPackageGetsItsPrefix() {
+        Map<String, String> modules = generate(Map.of("Outer", """
+                public interface Outer {
+                    @dev.hardlight.Rpc
+                    interface Inner {
+                        int twice(int x);
+                    }
+                }
+                """), out);
+        assertThat(modules).containsOnlyKeys("Outer_Inner.ts");
+        assertThat(modules.get("Outer_Inner.ts"))
+                .contains("export const Outer_InnerService: hl.ServiceSpec<unknown, unknown> = {")
+                .contains("  name: 'Inner',")
+                .contains("export class Outer_InnerClient {")
+                .contains("  twice(x: number, options?: hl.CallOptions): Promise<number> {");
+    }
+
+    @Test
+    void aDirectoryThatCannotBeWrittenIsACompileError() throws IOException {
+        Path blocker = Files.writeString(out.resolve("blocker"), "a file, not a directory");
+        Compilation c = Compilation.compile(Contracts.SHOP, "-Ahardlight.typescript=" + blocker);
+        assertThat(c.success).isFalse();
+        assertThat(c.errors()).singleElement().satisfies(d -> assertThat(d.getMessage(Locale.ROOT))
+                .startsWith("[HardLight] cannot write the TypeScript module " + blocker.resolve("shop/Shop.ts")
+                        + " (-Ahardlight.typescript): "));
+    }
+
     private static final Map<String, String> DISCRIMINATOR_CLASH = Map.of("clash.Clash", """
             package clash;
 
