@@ -16,9 +16,9 @@ import java.util.Set;
  * {@code @hardlight/client} connects with, and the typed {@code <Prefix>Client}. The module imports
  * only {@code @hardlight/client}. Pure: the same model gives the same text.
  */
-public final class TsWriter {
+final class TsWriter {
     /** The npm package of the runtime, the module's only import. */
-    public static final String RUNTIME = "@hardlight/client";
+    static final String RUNTIME = "@hardlight/client";
 
     private final ServiceModel model;
     private final TsExtras extras;
@@ -52,12 +52,12 @@ public final class TsWriter {
     }
 
     /** The text of the module of {@code model}; {@code extras} holds its defaults and fallbacks. */
-    public static String write(ServiceModel model, TsExtras extras) {
+    static String write(ServiceModel model, TsExtras extras) {
         return new TsWriter(model, extras).module();
     }
 
     /** The module's path under an output directory: the interface's package as directories, then {@code <Prefix>.ts}. */
-    public static String path(ServiceModel model) {
+    static String path(ServiceModel model) {
         String dir = model.packageName().isEmpty() ? "" : model.packageName().replace('.', '/') + "/";
         return dir + model.prefix() + ".ts";
     }
