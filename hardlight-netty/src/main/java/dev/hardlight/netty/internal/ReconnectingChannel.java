@@ -63,8 +63,11 @@ public final class ReconnectingChannel implements RpcChannel, NettyRpcChannel.Ow
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled whenever {@code current} or {@code closed} changes. */
     private final Condition changed = lock.newCondition();
-    /** Guarded by lock: the link calls go to; null while disconnected. */
-    private NettyRpcChannel current;
+    /**
+     * The link calls go to; null while disconnected. Written under lock (with {@code changed}
+     * signalled); volatile because calls, {@code isOpen()} and the link's listeners read it without.
+     */
+    private volatile NettyRpcChannel current;
     /** Guarded by lock: why the client is closed, once it is. */
     private RpcException closed;
     /** Guarded by lock: whether a link was ever ready (so the next one is a reconnect). */
