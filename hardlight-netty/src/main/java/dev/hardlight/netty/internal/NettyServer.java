@@ -8,14 +8,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.ssl.SslHandler;
 import dev.hardlight.EventEmitter;
@@ -52,7 +49,6 @@ public final class NettyServer<S> {
     private static final AtomicLong CONNECTION_IDS = new AtomicLong();
 
     /** Largest upgrade request (request line, headers, body) accepted. */
-    static final int MAX_UPGRADE_REQUEST = 8 * 1024;
     /**
      * Outbound bytes queued on a connection above which the server stops reading it (a client that
      * does not read its answers sends no new calls), and below which it reads again.
@@ -160,25 +156,18 @@ public final class NettyServer<S> {
             return;
         }
         channels.add(ch);
-        ChannelPipeline p = ch.pipeline();
+        SslHandler tls = null;
         if (config.sslContext() != null) {
-            SslHandler tls = config.sslContext().newHandler(ch.alloc());
+            tls = config.sslContext().newHandler(ch.alloc());
             // The upgrade handler's timer bounds TLS and HTTP together; this one must not cut it shorter.
             tls.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
-            p.addLast("tls", tls);
         }
         long id = CONNECTION_IDS.incrementAndGet();
         Recorder recorder = config.recordings() == null ? null
                 : config.recordings().open(id, remote, config.service(), "[hl-conn " + id + " " + describe(remote) + "] ");
-        if (recorder != null) {
-            p.addLast("hl-record", recorder);
-        }
-        p.addLast("http", new HttpServerCodec(4096, MAX_UPGRADE_REQUEST, 8192));
-        p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_REQUEST));
-        if (config.compressionThreshold() >= 0) {
-            p.addLast("hl-compression", Compression.server(config.compressionThreshold(), config.maxMessageSize()));
-        }
-        p.addLast("hl-upgrade", new ServerUpgradeHandler<>(this, id, remote, refusal));
+        Pipelines.server(ch.pipeline(), tls, recorder,
+                config.compressionThreshold() >= 0 ? Compression.server(config.compressionThreshold(), config.maxMessageSize()) : null,
+                new ServerUpgradeHandler<>(this, id, remote, refusal));
     }
 
     public ServerConfig<S> config() {
@@ -289,7 +278,7 @@ public final class NettyServer<S> {
         long start = System.nanoTime();
         serverChannel.close().awaitUninterruptibly(CLOSE_WAIT_MILLIS);
         for (Channel ch : channels) {
-            if (ch.pipeline().get("hl-frames") == null) {
+            if (!Pipelines.isOpen(ch)) {
                 ch.close(); // not upgraded (yet): no WebSocket to say goodbye on
             }
         }
