@@ -1,9 +1,8 @@
 package dev.hardlight.netty;
 
 import dev.hardlight.HandlerFactory;
+import dev.hardlight.netty.internal.ClientChannel;
 import dev.hardlight.netty.internal.ClientConfig;
-import dev.hardlight.netty.internal.NettyRpcChannel;
-import dev.hardlight.netty.internal.ReconnectingChannel;
 import dev.hardlight.netty.internal.TrustMode;
 import dev.hardlight.service.RpcChannel;
 import dev.hardlight.service.ServiceDescriptor;
@@ -86,10 +85,6 @@ public final class HardLight {
                 options.connectTimeout(), options.eventQueueCapacity(), options.headers(), options.keepAlive(),
                 options.defaultDeadline(), options.compressionThreshold(), options.localBinding(),
                 options.recording(), options.ioThreads());
-        if (options.reconnectPolicy() != null || options.connectionListener() != null || options.reconnectAfter() != null) {
-            return ReconnectingChannel.connect(config, options.reconnectPolicy(), options.connectionListener(),
-                    options.reconnectAfter());
-        }
-        return NettyRpcChannel.connect(config);
+        return ClientChannel.connect(config, options.reconnectPolicy(), options.connectionListener(), options.reconnectAfter());
     }
 }

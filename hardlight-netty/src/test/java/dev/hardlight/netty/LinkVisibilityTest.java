@@ -2,8 +2,8 @@ package dev.hardlight.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hardlight.netty.internal.ClientChannel;
 import dev.hardlight.netty.internal.NettyRpcChannel;
-import dev.hardlight.netty.internal.ReconnectingChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +26,7 @@ class LinkVisibilityTest {
     void aThreadSpinningOnTheLinkSeesItChange() throws Exception {
         try (TestServer server = TestServer.start();
              CounterClient client = CounterClient.connect(server.uri(), server.pinned().toBuilder().reconnect(FAST).build())) {
-            ReconnectingChannel channel = (ReconnectingChannel) client.channel();
+            ClientChannel channel = (ClientChannel) client.channel();
             for (int round = 0; round < 3; round++) {
                 NettyRpcChannel old = channel.link();
                 assertThat(old).isNotNull();
@@ -46,7 +46,7 @@ class LinkVisibilityTest {
     }
 
     /** A hot loop with nothing in it that forces a fresh read but the field's own rules. */
-    private static void spinWhileLinkIs(ReconnectingChannel channel, NettyRpcChannel old) {
+    private static void spinWhileLinkIs(ClientChannel channel, NettyRpcChannel old) {
         while (channel.link() == old) {
             // spin
         }

@@ -36,12 +36,23 @@ final class CallRouter {
     }
 
     Object call(MethodDescriptor<?> method, ArgumentWriter args, Duration deadline) throws Exception {
+        if (!reconnects) {
+            return onlyLink().call(method, args, deadline);
+        }
         NettyRpcChannel.checkNotOnAnIoThread(method);
         Duration d = deadline != null ? deadline : config.defaultDeadline();
         return invoke(method, args, d, d == null ? 0 : System.nanoTime() + NettyRpcChannel.saturatedNanos(d), null);
     }
 
+    @SuppressWarnings("unchecked")
     CompletableFuture<Object> callAsync(MethodDescriptor<?> method, ArgumentWriter args, Duration deadline) {
+        if (!reconnects) {
+            try {
+                return (CompletableFuture<Object>) onlyLink().callAsync(method, args, deadline);
+            } catch (RpcException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         Duration d = deadline != null ? deadline : config.defaultDeadline();
         long deadlineAt = d == null ? 0 : System.nanoTime() + NettyRpcChannel.saturatedNanos(d);
         RetryingCall result = new RetryingCall();
@@ -104,6 +115,27 @@ final class CallRouter {
                 throw e;
             }
         }
+    }
+
+    /**
+     * The link of a client that does not reconnect: its first and only one, which says itself why it
+     * cannot take a call; once it is gone, why the client closed.
+     */
+    private NettyRpcChannel onlyLink() {
+        NettyRpcChannel link = links.link();
+        if (link != null) {
+            return link;
+        }
+        try {
+            link = links.awaitLink(System.nanoTime(), l -> true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RpcException(Status.CANCELLED, "interrupted while calling " + target());
+        }
+        if (link == null) {
+            throw new RpcException(Status.CONNECTION_LOST, "the connection to " + target() + " was closed by this client");
+        }
+        return link;
     }
 
     /**

@@ -47,7 +47,7 @@ final class ClientConnector {
     private final String host;
     private final int port;
     private final String logPrefix;
-    private final ClientEventQueue sharedEvents;
+    private final ClientEventQueue events;
     private final LinkListener listener;
     /** Completes when the hello is handled, or fails with why the attempt failed. */
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -56,11 +56,11 @@ final class ClientConnector {
     /** Set on the event loop in init(), before anything can complete {@code ready}. */
     private volatile NettyRpcChannel link;
 
-    private ClientConnector(ClientConfig config, String host, int port, ClientEventQueue sharedEvents, LinkListener listener) {
+    private ClientConnector(ClientConfig config, String host, int port, ClientEventQueue events, LinkListener listener) {
         this.config = config;
         this.host = host;
         this.port = port;
-        this.sharedEvents = sharedEvents;
+        this.events = events;
         this.listener = listener;
         this.logPrefix = "[hl-client " + IDS.incrementAndGet() + " " + target() + "] ";
     }
@@ -68,14 +68,13 @@ final class ClientConnector {
     /**
      * Connects, then waits for TLS, the upgrade and the server's hello, all within the connect timeout.
      *
-     * @param sharedEvents the event queue of a client that outlives its connections, or {@code null}
-     *     for a connection with a queue of its own
+     * @param events the event queue of the client, which outlives its connections
      * @param listener told of the link's life once it is ready
      * @throws RpcException UNAVAILABLE when the server cannot be reached, TLS fails or the time is up;
      *     the status matching the HTTP answer when the server refuses the upgrade; INCOMPATIBLE when it
      *     serves another service; CANCELLED when the thread is interrupted
      */
-    static NettyRpcChannel connect(ClientConfig config, ClientEventQueue sharedEvents, LinkListener listener) {
+    static NettyRpcChannel connect(ClientConfig config, ClientEventQueue events, LinkListener listener) {
         URI uri = config.uri();
         String host = uri.getHost();
         if (host == null) {
@@ -86,7 +85,7 @@ final class ClientConnector {
         }
         boolean tls = config.sslContext() != null;
         int port = uri.getPort() >= 0 ? uri.getPort() : tls ? 443 : 80;
-        ClientConnector c = new ClientConnector(config, host, port, sharedEvents, listener);
+        ClientConnector c = new ClientConnector(config, host, port, events, listener);
         if (config.trustMode() == TrustMode.TRUST_ALL) {
             log.warn("{}insecureTrustAll: the server's certificate is NOT checked; anyone on the network path can "
                     + "read and change this connection. Pin the server's fingerprint instead.", c.logPrefix);
@@ -151,11 +150,15 @@ final class ClientConnector {
 
     /** Makes the link and lays out the pipeline; event loop, once, before the channel connects. */
     private void init(Channel ch) {
-        NettyRpcChannel l = new NettyRpcChannel(config, ch, this, sharedEvents, listener, logPrefix, target());
+        NettyRpcChannel l = new NettyRpcChannel(config, ch, this, events, listener, logPrefix, target());
         link = l;
         l.session().ready().whenComplete((hello, e) -> {
             if (e == null) {
-                ready.complete(null);
+                try {
+                    l.helloHandled();
+                } finally {
+                    ready.complete(null);
+                }
             } else {
                 ready.completeExceptionally(e);
             }
@@ -221,11 +224,6 @@ final class ClientConnector {
 
     String stage() {
         return stage;
-    }
-
-    /** Whether the hello was handled: the connection is open. */
-    boolean succeeded() {
-        return ready.isDone() && !ready.isCompletedExceptionally();
     }
 
     /** Whether the attempt is over, either way. */

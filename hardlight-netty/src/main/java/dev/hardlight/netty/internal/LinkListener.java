@@ -8,18 +8,6 @@ import dev.hardlight.RpcException;
  * link's event loop, at most once per link, and only after {@link #ready}.
  */
 interface LinkListener {
-    /** Tells nothing: a plain client, whose first connection is its only one. */
-    LinkListener NONE = new LinkListener() {
-        @Override
-        public void ready(NettyRpcChannel link) {}
-
-        @Override
-        public void lost(NettyRpcChannel link, RpcException reason) {}
-
-        @Override
-        public void goingAway(NettyRpcChannel link) {}
-    };
-
     /** The link's hello was handled; called before any later frame is. */
     void ready(NettyRpcChannel link);
 

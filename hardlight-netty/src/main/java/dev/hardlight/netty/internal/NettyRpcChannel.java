@@ -61,12 +61,16 @@ public final class NettyRpcChannel implements RpcChannel {
     /** The keepalive, once open (event loop). */
     private volatile KeepAliveHandler keepAlive;
     private boolean closeNotified; // event loop only
-    /** Whether the listener was told {@code ready} (event loop only). */
-    private boolean listenerReady;
+    /** Whether the hello was handled (and the listener told {@code ready}): written once on the event loop. */
+    private volatile boolean open;
     private boolean goAwaySeen; // event loop only
 
-    /** Made by the connector on the event loop as the channel registers, before it connects. */
-    NettyRpcChannel(ClientConfig config, Channel ch, ClientConnector attempt, ClientEventQueue sharedEvents,
+    /**
+     * Made by the connector on the event loop as the channel registers, before it connects.
+     *
+     * @param events the event queue of the client, which outlives this connection
+     */
+    NettyRpcChannel(ClientConfig config, Channel ch, ClientConnector attempt, ClientEventQueue events,
                     LinkListener listener, String logPrefix, String target) {
         this.config = config;
         this.channel = ch;
@@ -75,25 +79,8 @@ public final class NettyRpcChannel implements RpcChannel {
         this.logPrefix = logPrefix;
         this.target = target;
         this.out = new ChannelOutbound(ch, true);
-        this.session = sharedEvents == null
-                ? new ClientSession(config.service(), out, config.maxInFlight(), config.eventQueueCapacity(),
-                        eventLoopTimer(ch), config.defaultDeadline(), logPrefix)
-                : new ClientSession(config.service(), out, config.maxInFlight(), sharedEvents,
-                        eventLoopTimer(ch), config.defaultDeadline(), logPrefix);
-        // runs on the event loop as the hello completes it, before any later frame is handled
-        session.ready().thenRun(() -> {
-            listenerReady = true;
-            listener.ready(this);
-        });
-    }
-
-    /**
-     * Connects a plain client: its first connection is its only one.
-     *
-     * @see ClientConnector#connect
-     */
-    public static NettyRpcChannel connect(ClientConfig config) {
-        return ClientConnector.connect(config, null, LinkListener.NONE);
+        this.session = new ClientSession(config.service(), out, config.maxInFlight(), events,
+                eventLoopTimer(ch), config.defaultDeadline(), logPrefix);
     }
 
     /**
@@ -153,12 +140,21 @@ public final class NettyRpcChannel implements RpcChannel {
         return k;
     }
 
+    /**
+     * The hello was handled (event loop, before any later frame is): tells the listener, before the
+     * connecting thread returns, so the link is installed when it does.
+     */
+    void helloHandled() {
+        open = true;
+        listener.ready(this);
+    }
+
     /** One whole message from the server (event loop); tells the listener once the server went away. */
     void onMessage(ByteBuf message) {
         session.onMessage(message);
         if (!goAwaySeen && session.goAwayReason() != null) {
             goAwaySeen = true;
-            if (listenerReady) {
+            if (open) {
                 listener.goingAway(this);
             }
         }
@@ -181,7 +177,7 @@ public final class NettyRpcChannel implements RpcChannel {
         }
         closeNotified = true;
         RpcException reason = attempt.isDone() ? lossReason(peerClose, violation) : attempt.closedBeforeReady(peerClose);
-        if (listenerReady) {
+        if (open) {
             listener.lost(this, reason);
         }
         session.onClosed(reason);
@@ -363,7 +359,7 @@ public final class NettyRpcChannel implements RpcChannel {
 
     @Override
     public boolean isOpen() {
-        return attempt.succeeded() && out.isOpen();
+        return open && out.isOpen();
     }
 
     /**

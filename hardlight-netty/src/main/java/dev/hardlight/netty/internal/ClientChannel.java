@@ -18,8 +18,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A client that outlives its connections: it reconnects after a loss (with the backoff of a
- * {@link ReconnectPolicy}), replaces aged connections (make before break), tells a
+ * A client, what {@code HardLight.connect} returns whatever its options: a series of connections
+ * that it outlives. With a {@link ReconnectPolicy} it reconnects after a loss (with the policy's
+ * backoff), otherwise a loss closes it; it replaces aged connections (make before break), tells a
  * {@link ConnectionListener} of each step, and keeps one event stream and one set of listeners across
  * connections. It puts together three parts: a {@link LinkSupervisor} keeps the current connection
  * (a {@link NettyRpcChannel}, a "link"), a {@link CallRouter} sends the calls to it, and
@@ -27,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Thread rule: thread-safe; it holds no state but its parts, each with its own rule.
  */
-public final class ReconnectingChannel implements RpcChannel {
+public final class ClientChannel implements RpcChannel {
     private final ClientConfig config;
     private final boolean reconnects;
     private final ClientEventQueue events;
@@ -35,7 +36,7 @@ public final class ReconnectingChannel implements RpcChannel {
     private final LinkSupervisor links;
     private final CallRouter calls;
 
-    private ReconnectingChannel(ClientConfig config, ReconnectPolicy policy, ConnectionListener listener, Duration maxAge) {
+    private ClientChannel(ClientConfig config, ReconnectPolicy policy, ConnectionListener listener, Duration maxAge) {
         this.config = config;
         this.reconnects = policy != null;
         this.events = new ClientEventQueue(config.eventQueueCapacity());
@@ -46,15 +47,16 @@ public final class ReconnectingChannel implements RpcChannel {
 
     /**
      * Makes the first connection (not retried: its failure is thrown, after telling the listener
-     * {@code Closed}).
+     * {@code Closed}). Without a policy, a listener or a maximum age, the client is its one connection
+     * with a thin layer of calls on top.
      *
      * @param policy {@code null}: a lost connection closes the client
      * @param listener {@code null}: none
      * @param maxAge {@code null}: connections are not replaced for age
      */
-    public static ReconnectingChannel connect(ClientConfig config, ReconnectPolicy policy, ConnectionListener listener,
+    public static ClientChannel connect(ClientConfig config, ReconnectPolicy policy, ConnectionListener listener,
                                               Duration maxAge) {
-        ReconnectingChannel c = new ReconnectingChannel(config, policy, listener, maxAge);
+        ClientChannel c = new ClientChannel(config, policy, listener, maxAge);
         c.links.start();
         return c;
     }
