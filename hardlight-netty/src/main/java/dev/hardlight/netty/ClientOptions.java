@@ -1,13 +1,12 @@
 package dev.hardlight.netty;
 
 import dev.hardlight.internal.protocol.ClientSession;
+import dev.hardlight.internal.protocol.InFlight;
 import dev.hardlight.netty.internal.Fingerprints;
 import dev.hardlight.netty.internal.IoThreads;
 import dev.hardlight.netty.internal.KeepAlive;
-import dev.hardlight.netty.internal.LocalBinding;
 import dev.hardlight.netty.internal.RecordingConfig;
 import dev.hardlight.netty.internal.RecordingFormat;
-import dev.hardlight.netty.internal.TlsContexts;
 import dev.hardlight.netty.internal.Transports;
 import dev.hardlight.netty.internal.TrustMode;
 import java.net.InetAddress;
@@ -42,7 +41,7 @@ import java.util.Set;
  */
 public final class ClientOptions {
     /** Default of {@link Builder#maxInFlight(int)}. */
-    public static final int DEFAULT_MAX_IN_FLIGHT = 256;
+    public static final int DEFAULT_MAX_IN_FLIGHT = InFlight.DEFAULT;
     /** Default of {@link Builder#connectTimeout(Duration)}: 10 seconds. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Default of {@link Builder#eventQueueCapacity(int)}: events kept until the application takes them. */
@@ -76,8 +75,6 @@ public final class ClientOptions {
     private final boolean recordCredentials;
     private final boolean busyPoll;
     private final ClientGroup group;
-    /** The TLS context, built on first connect and shared by every connection made with these options. */
-    private volatile Object sslContext;
 
     private ClientOptions(Builder b) {
         this.trust = b.trust;
@@ -211,11 +208,6 @@ public final class ClientOptions {
         return localInterface;
     }
 
-    /** Where the socket binds, for the transport; {@code null} for anywhere. */
-    LocalBinding localBinding() {
-        return localAddress == null && localInterface == null ? null : new LocalBinding(localAddress, localInterface);
-    }
-
     /** The file every connection made with these options is recorded to ({@link Builder#record(Path)}), or {@code null}. */
     public Path recordFile() {
         return recording == null ? null : recording.path();
@@ -232,10 +224,6 @@ public final class ClientOptions {
      */
     public boolean recordCredentials() {
         return recordCredentials;
-    }
-
-    RecordingConfig recording() {
-        return recording;
     }
 
     /**
@@ -259,10 +247,6 @@ public final class ClientOptions {
         return busyPoll ? Transports.busyPollClientGroup() : Transports.clientGroup();
     }
 
-    KeepAlive keepAlive() {
-        return keepAlive;
-    }
-
     /** The reconnect policy ({@link Builder#reconnect(ReconnectPolicy)}), or {@code null}: no automatic reconnect. */
     public ReconnectPolicy reconnectPolicy() {
         return reconnect;
@@ -280,21 +264,6 @@ public final class ClientOptions {
 
     TrustMode trustMode() {
         return trust;
-    }
-
-    /** The shared Netty TLS context (typed Object to keep Netty out of this class's API). */
-    Object sslContext() {
-        Object c = sslContext;
-        if (c == null) {
-            synchronized (this) {
-                c = sslContext;
-                if (c == null) {
-                    c = TlsContexts.client(trust, pin, caBundle);
-                    sslContext = c;
-                }
-            }
-        }
-        return c;
     }
 
     @Override
@@ -419,10 +388,7 @@ public final class ClientOptions {
          * @throws IllegalArgumentException unless 1..65535
          */
         public Builder maxInFlight(int maxInFlight) {
-            if (maxInFlight < 1 || maxInFlight > 65_535) {
-                throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: 1..65535)");
-            }
-            this.maxInFlight = maxInFlight;
+            this.maxInFlight = InFlight.check(maxInFlight);
             return this;
         }
 

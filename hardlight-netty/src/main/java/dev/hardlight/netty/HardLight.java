@@ -3,6 +3,7 @@ package dev.hardlight.netty;
 import dev.hardlight.HandlerFactory;
 import dev.hardlight.netty.internal.ClientChannel;
 import dev.hardlight.netty.internal.ClientConfig;
+import dev.hardlight.netty.internal.TlsContexts;
 import dev.hardlight.netty.internal.TrustMode;
 import dev.hardlight.service.RpcChannel;
 import dev.hardlight.service.ServiceDescriptor;
@@ -68,8 +69,8 @@ public final class HardLight {
         TrustMode trust;
         switch (scheme) {
             case "wss" -> {
-                ssl = (SslContext) options.sslContext();
                 trust = options.trustMode();
+                ssl = TlsContexts.client(options, trust, options.pinnedFingerprint(), options.trustedCertificates());
             }
             case "ws" -> {
                 if (!options.isInsecurePlaintext()) {
@@ -81,10 +82,7 @@ public final class HardLight {
             }
             default -> throw new IllegalArgumentException("uri: " + uri + " (expected: wss://host:port/path)");
         }
-        ClientConfig config = new ClientConfig(uri, service, ssl, trust, options.maxInFlight(),
-                options.connectTimeout(), options.eventQueueCapacity(), options.headers(), options.keepAlive(),
-                options.defaultDeadline(), options.compressionThreshold(), options.localBinding(),
-                options.recording(), options.ioThreads());
+        ClientConfig config = new ClientConfig(uri, service, options, ssl, trust, options.ioThreads());
         return ClientChannel.connect(config, options.reconnectPolicy(), options.connectionListener(), options.reconnectAfter());
     }
 }
