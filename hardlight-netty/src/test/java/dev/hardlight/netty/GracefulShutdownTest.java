@@ -118,6 +118,6 @@ class GracefulShutdownTest {
         assertThatThrownBy(() -> b.drainTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("drainTimeout").hasMessageContaining("> 0");
         assertThatThrownBy(() -> b.drainTimeout(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
-        assertThat(ServerBuilder.DEFAULT_DRAIN_TIMEOUT).isEqualTo(Duration.ofSeconds(10));
+        assertThat(ServerOptions.DEFAULT_DRAIN_TIMEOUT).isEqualTo(Duration.ofSeconds(10));
     }
 }
