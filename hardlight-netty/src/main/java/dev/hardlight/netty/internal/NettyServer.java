@@ -1,7 +1,12 @@
 package dev.hardlight.netty.internal;
 
+import dev.hardlight.EventEmitter;
+import dev.hardlight.TopicListener;
 import dev.hardlight.internal.protocol.ProtocolViolation;
 import dev.hardlight.internal.protocol.ServerSession;
+import dev.hardlight.internal.protocol.TopicRegistry;
+import dev.hardlight.service.EventDescriptor;
+import dev.hardlight.service.ServiceDescriptor;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -15,16 +20,12 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.ssl.SslHandler;
-import dev.hardlight.EventEmitter;
-import dev.hardlight.TopicListener;
-import dev.hardlight.internal.protocol.TopicRegistry;
-import dev.hardlight.service.EventDescriptor;
-import dev.hardlight.service.ServiceDescriptor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -194,7 +195,7 @@ public final class NettyServer<S> {
      */
     @SuppressWarnings("unchecked")
     public <E> EventEmitter<E> events(Class<E> type) {
-        java.util.Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(type, "type");
         EventDescriptor<?> events = config.service().events();
         if (events == null) {
             throw new IllegalStateException("the service " + config.service().name()

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -103,7 +104,7 @@ public final class RecordingFormat {
         while (end > 0 && (b[end] & 0xC0) == 0x80) {
             end--; // not inside a multi-byte character
         }
-        return java.util.Arrays.copyOf(b, end);
+        return Arrays.copyOf(b, end);
     }
 
     /** Encodes a record holding the readable bytes of {@code payload}; its indexes are not moved. */
