@@ -91,7 +91,9 @@ public final class ClientSession {
     private volatile java.util.Set<String> features = java.util.Set.of();
     private final EventDescriptor<Object> events;
     private final ClientEventQueue eventQueue;
-    /** Set once by {@link #muteEvents()}. */
+    /** Told when the last call in flight ends ({@link #onIdle}); any thread sets it. */
+    private volatile Runnable idleListener;
+        /** Set once by {@link #muteEvents()}. */
     private volatile boolean eventsMuted;
     /** Whether the event queue is this session's own (closed with it) rather than a reconnecting client's. */
     private final boolean ownsEvents;
@@ -276,6 +278,16 @@ public final class ClientSession {
     public int inFlight() {
         int l = limit;
         return l == 0 ? 0 : l - permits.availablePermits();
+    }
+
+    /**
+     * Runs {@code listener} each time a call ends (answered, failed, timed out or cancelled) leaving
+     * none in flight, on the thread that ended it: the transport's signal that a connection it retires
+     * may close, instead of polling {@link #inFlight()}. It must be quick and must not block. Replaces
+     * any earlier one.
+     */
+    public void onIdle(Runnable listener) {
+        idleListener = listener;
     }
 
     /** Handles one received message; throws {@link ProtocolViolation} when the server broke the protocol. */
@@ -647,6 +659,12 @@ public final class ClientSession {
             idLock.unlock();
         }
         permits.release();
+        if (inFlight() == 0) {
+            Runnable idle = idleListener;
+            if (idle != null) {
+                idle.run();
+            }
+        }
     }
 
     private PendingCall take(int callId, String frame) {

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,7 +32,6 @@ final class LinkSupervisor implements LinkListener {
     private static final Logger log = LoggerFactory.getLogger(LinkSupervisor.class);
     /** How long an aged-out link may take to answer its pending calls before it is closed anyway. */
     private static final long RETIRE_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(30);
-    private static final long RETIRE_POLL_MILLIS = 20;
 
     private final ClientConfig config;
     private final ReconnectPolicy policy; // null: a loss closes the client
@@ -316,22 +316,27 @@ final class LinkSupervisor implements LinkListener {
         });
     }
 
-    /** Closes a replaced link once its pending calls are answered (or after a bounded wait). */
+    /**
+     * Closes a replaced link once its pending calls have ended (its session signals it), or after a
+     * bounded wait, or as soon as it closes by itself.
+     */
     private void retire(NettyRpcChannel old) {
         retiring.add(old);
-        long until = System.nanoTime() + RETIRE_DRAIN_NANOS;
-        Runnable check = new Runnable() {
-            @Override
-            public void run() {
-                if (old.inFlight() == 0 || System.nanoTime() - until > 0 || !old.isOpen()) {
-                    retiring.remove(old);
-                    old.close();
-                } else {
-                    old.schedule(this, TimeUnit.MILLISECONDS.toNanos(RETIRE_POLL_MILLIS));
-                }
+        AtomicBoolean done = new AtomicBoolean();
+        Runnable close = () -> {
+            if (done.compareAndSet(false, true)) {
+                retiring.remove(old);
+                old.close();
             }
         };
-        old.schedule(check, 0);
+        old.onIdle(() -> old.schedule(close, 0));
+        old.whenClosed(close);
+        old.schedule(close, RETIRE_DRAIN_NANOS);
+        old.schedule(() -> {
+            if (old.inFlight() == 0) {
+                close.run(); // idle before the signal was set
+            }
+        }, 0);
     }
 
     // ---- for calls (any thread) -----------------------------------------------------------------

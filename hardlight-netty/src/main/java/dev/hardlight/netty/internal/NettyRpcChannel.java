@@ -240,6 +240,16 @@ public final class NettyRpcChannel implements RpcChannel {
         return session.inFlight();
     }
 
+    /** Runs {@code listener} each time a call ends leaving none in flight, on the thread that ended it. */
+    void onIdle(Runnable listener) {
+        session.onIdle(listener);
+    }
+
+    /** Runs {@code task} on the event loop once the channel has closed (at once if it has). */
+    void whenClosed(Runnable task) {
+        channel.closeFuture().addListener(f -> task.run());
+    }
+
     /** Events from now on are delivered by the link that replaced this one. */
     void muteEvents() {
         session.muteEvents();

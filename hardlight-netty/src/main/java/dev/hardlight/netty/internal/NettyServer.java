@@ -33,6 +33,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +61,6 @@ public final class NettyServer<S> {
     /** How long {@link #close()} waits for connections to close after their close frames. */
     private static final long CLOSE_WAIT_MILLIS = 3_000;
     /** How often {@link #close()} looks whether the calls in flight have finished. */
-    private static final long DRAIN_POLL_MILLIS = 5;
     /** The GO_AWAY reason and close reason of a server shutdown. */
     static final String SHUTTING_DOWN = "server shutting down";
 
@@ -74,6 +75,9 @@ public final class NettyServer<S> {
     /** Upgraded connections and their sessions. */
     private final Map<ChannelOutbound, ServerSession<?>> connections = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ReentrantLock drainLock = new ReentrantLock();
+    /** Signalled (under drainLock) when, during close, a connection answers its last call or closes. */
+    private final Condition drained = drainLock.newCondition();
     /**
      * Set once the drain is over: the owned executor refuses calls from then on. Not at the start of
      * close: a call that arrives before its connection's GO_AWAY is accepted (and drained) normally.
@@ -235,6 +239,7 @@ public final class NettyServer<S> {
     }
 
     void opened(ChannelOutbound out, ServerSession<?> session) {
+        session.onIdle(this::signalDrained);
         connections.put(out, session);
         if (closed.get()) {
             out.close(ProtocolViolation.GOING_AWAY, "server shutting down");
@@ -243,6 +248,7 @@ public final class NettyServer<S> {
 
     void closed(ChannelOutbound out) {
         connections.remove(out);
+        signalDrained();
     }
 
     /** Connections refused by the connection limits since the start. */
@@ -302,12 +308,12 @@ public final class NettyServer<S> {
     }
 
     /**
-     * Waits until no call is in flight on any open connection, or {@code deadlineNanos} passes.
-     * Nothing signals the end of a call, so this looks every few milliseconds; new calls cannot keep it
-     * waiting (after the GO_AWAY each is refused at once).
+     * Waits until no call is in flight on any open connection, or {@code deadlineNanos} passes. A
+     * session that answers its last call, or a connection that closes, signals {@code drained}; new
+     * calls cannot keep it waiting (after the GO_AWAY each is refused at once).
      */
     private void drain(long deadlineNanos) {
-        boolean interrupted = false;
+        drainLock.lock();
         try {
             while (true) {
                 int busy = 0;
@@ -329,16 +335,27 @@ public final class NettyServer<S> {
                     return;
                 }
                 try {
-                    Thread.sleep(Math.max(1, Math.min(DRAIN_POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(left))));
+                    drained.awaitNanos(left);
                 } catch (InterruptedException e) {
-                    interrupted = true; // shut down anyway, quickly
+                    Thread.currentThread().interrupt(); // shut down anyway, quickly
                     return;
                 }
             }
         } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            drainLock.unlock();
+        }
+    }
+
+    /** A connection answered its last call, or closed: a drain in progress looks again. Any thread. */
+    private void signalDrained() {
+        if (!closed.get()) {
+            return; // no drain before close()
+        }
+        drainLock.lock();
+        try {
+            drained.signalAll();
+        } finally {
+            drainLock.unlock();
         }
     }
 
