@@ -42,7 +42,8 @@ public final class ClientChannel implements RpcChannel {
         this.events = new ClientEventQueue(config.eventQueueCapacity());
         this.listeners = new ClientListeners(config.uri().getRawAuthority(), listener);
         this.links = new LinkSupervisor(config, policy, maxAge, events, listeners);
-        this.calls = new CallRouter(config, links, policy == null ? null : policy.callWait());
+        this.calls = policy == null ? CallRouter.direct(links, config.uri().getRawAuthority())
+                : new ReconnectingCalls(config, links, policy.callWait());
     }
 
     /**
