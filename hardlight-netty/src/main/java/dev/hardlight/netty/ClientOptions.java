@@ -2,6 +2,7 @@ package dev.hardlight.netty;
 
 import dev.hardlight.internal.protocol.ClientSession;
 import dev.hardlight.internal.protocol.InFlight;
+import dev.hardlight.netty.internal.Compression;
 import dev.hardlight.netty.internal.Fingerprints;
 import dev.hardlight.netty.internal.IoThreads;
 import dev.hardlight.netty.internal.KeepAlive;
@@ -481,10 +482,7 @@ public final class ClientOptions {
          * @throws IllegalArgumentException if negative
          */
         public Builder compression(int thresholdBytes) {
-            if (thresholdBytes < 0) {
-                throw new IllegalArgumentException("compression threshold: " + thresholdBytes + " (expected: >= 0)");
-            }
-            v.compressionThreshold = thresholdBytes;
+            v.compressionThreshold = Compression.checkThreshold(thresholdBytes);
             return this;
         }
 
@@ -617,10 +615,7 @@ public final class ClientOptions {
          *     is not within 8 KiB..1 GiB
          */
         public Builder record(Path file, long maxBytes) {
-            if (maxBytes < RecordingFormat.MIN_MAX_BYTES || maxBytes > RecordingFormat.MAX_MAX_BYTES) {
-                throw new IllegalArgumentException("record maxBytes: " + maxBytes + " (expected: "
-                        + RecordingFormat.MIN_MAX_BYTES + ".." + RecordingFormat.MAX_MAX_BYTES + ")");
-            }
+            RecordingFormat.checkMaxBytes("record maxBytes", maxBytes);
             if (file == null) {
                 v.recordFile = null;
                 return this;

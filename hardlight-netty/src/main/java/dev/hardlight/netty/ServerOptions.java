@@ -3,6 +3,7 @@ package dev.hardlight.netty;
 import dev.hardlight.Authenticator;
 import dev.hardlight.TopicListener;
 import dev.hardlight.internal.protocol.InFlight;
+import dev.hardlight.netty.internal.Compression;
 import dev.hardlight.netty.internal.KeepAlive;
 import dev.hardlight.netty.internal.OriginPolicy;
 import dev.hardlight.netty.internal.RecordingFormat;
@@ -286,7 +287,6 @@ public final class ServerOptions {
             return this;
         }
 
-
         /**
          * Serves without TLS ({@code ws://}): traffic can be read and changed by anyone on the path. For
          * tests, or behind a proxy that terminates TLS. Logs a WARN at start. Replaces {@link #tls(Tls)}.
@@ -297,7 +297,6 @@ public final class ServerOptions {
             return this;
         }
 
-
         /**
          * Listens on every interface at {@code port}; 0 (the default) picks a free port, see
          * {@link HardLightServer#port()}.
@@ -305,7 +304,6 @@ public final class ServerOptions {
         public Builder bind(int port) {
             return bind(null, port);
         }
-
 
         /**
          * Listens on {@code host} (a name or address; {@code null} for every interface) at {@code port};
@@ -322,7 +320,6 @@ public final class ServerOptions {
             return this;
         }
 
-
         /**
          * The HTTP path of the WebSocket endpoint; other paths are answered 404. Default {@value ServerOptions#DEFAULT_PATH}.
          *
@@ -337,7 +334,6 @@ public final class ServerOptions {
             return this;
         }
 
-
         /**
          * The most calls one connection may have in flight; announced in the hello, so clients wait for a
          * free slot instead of exceeding it. Default {@value ServerOptions#DEFAULT_MAX_IN_FLIGHT}.
@@ -348,7 +344,6 @@ public final class ServerOptions {
             v.maxInFlight = InFlight.check(maxInFlight);
             return this;
         }
-
 
         /**
          * The largest message a client may send, in bytes (after reassembling fragmented frames); a
@@ -364,7 +359,6 @@ public final class ServerOptions {
             return this;
         }
 
-
         /**
          * Where handler methods run. Default: a new virtual thread per call, so handlers may block. A
          * given executor is not shut down by the server. A handler runs on it with its connection's
@@ -375,7 +369,6 @@ public final class ServerOptions {
             v.executor = Objects.requireNonNull(executor, "executor");
             return this;
         }
-
 
         /**
          * The topic notifier: told when a topic gets its first subscriber ({@code TopicChange.Created})
@@ -391,7 +384,6 @@ public final class ServerOptions {
             return this;
         }
 
-
         /**
          * What happens to an event for a connection that has more than the
          * {@link #outboundHighWaterMark(int) high-water mark} of output queued and unwritten (a client
@@ -405,7 +397,6 @@ public final class ServerOptions {
             v.slowConsumerPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
-
 
         /**
          * The most bytes of output a connection may have queued and not yet written to its socket before
@@ -425,7 +416,6 @@ public final class ServerOptions {
             return this;
         }
 
-
         /**
          * Decides, at the WebSocket upgrade, whether a connection may open and with which first features
          * and principal (see {@link Authenticator}). It sees the upgrade request (headers, cookies, query
@@ -443,7 +433,6 @@ public final class ServerOptions {
             v.authenticator = Objects.requireNonNull(authenticator, "authenticator");
             return this;
         }
-
 
         /**
          * Browser origins allowed to connect besides the server's own, as browsers send them in the
@@ -465,7 +454,6 @@ public final class ServerOptions {
             return this;
         }
 
-
         /**
          * Allows upgrades from any browser origin: the explicit opt-out of the origin check, for public
          * endpoints that do not rely on cookies (or other credentials a browser adds by itself).
@@ -475,7 +463,6 @@ public final class ServerOptions {
             v.anyOrigin = true;
             return this;
         }
-
 
         /**
          * The time a connection has, from TCP accept, to complete its handshake: the TLS handshake, the
@@ -495,7 +482,6 @@ public final class ServerOptions {
             return this;
         }
 
-
         /**
          * The most TCP connections open at once, counted from accept to close whether upgraded yet or
          * not. A connection over the limit is refused at its upgrade with HTTP 503 and the reason
@@ -514,7 +500,6 @@ public final class ServerOptions {
             return this;
         }
 
-
         /**
          * The most TCP connections open at once from one remote IP address, counted and refused as with
          * {@link #maxConnections(int)} (503, "too many connections from 192.0.2.7: ..."). Behind a proxy
@@ -529,7 +514,6 @@ public final class ServerOptions {
             v.maxConnectionsPerAddress = maxConnectionsPerAddress;
             return this;
         }
-
 
         /**
          * Keepalive and idle timeout of open connections. When nothing was received on a connection for
@@ -551,7 +535,6 @@ public final class ServerOptions {
             return this;
         }
 
-
         /**
          * How long {@link HardLightServer#close()} waits for the calls in flight to finish. At close the
          * server stops accepting and sends GO_AWAY on every connection (new calls fail with
@@ -571,7 +554,6 @@ public final class ServerOptions {
             return this;
         }
 
-
         /**
          * Enables permessage-deflate (RFC 7692) with the default threshold
          * ({@value ServerOptions#DEFAULT_COMPRESSION_THRESHOLD} bytes); see {@link #compression(int)}.
@@ -579,7 +561,6 @@ public final class ServerOptions {
         public Builder compression() {
             return compression(DEFAULT_COMPRESSION_THRESHOLD);
         }
-
 
         /**
          * Enables permessage-deflate (RFC 7692), the standard WebSocket compression browsers offer: when a
@@ -595,13 +576,9 @@ public final class ServerOptions {
          * @throws IllegalArgumentException if negative
          */
         public Builder compression(int thresholdBytes) {
-            if (thresholdBytes < 0) {
-                throw new IllegalArgumentException("compression threshold: " + thresholdBytes + " (expected: >= 0)");
-            }
-            v.compressionThreshold = thresholdBytes;
+            v.compressionThreshold = Compression.checkThreshold(thresholdBytes);
             return this;
         }
-
 
         /**
          * Records every connection in {@code directory}, each up to
@@ -611,7 +588,6 @@ public final class ServerOptions {
         public Builder record(Path directory) {
             return record(directory, DEFAULT_RECORD_MAX_BYTES_PER_CONNECTION, DEFAULT_RECORD_MAX_TOTAL_BYTES);
         }
-
 
         /**
          * Records every connection (upgraded or refused) to a file of its own in {@code directory}, named
@@ -640,10 +616,7 @@ public final class ServerOptions {
             if (!Files.isDirectory(directory)) {
                 throw new IllegalArgumentException("record directory: " + directory + " (expected: an existing directory)");
             }
-            if (maxBytesPerConnection < RecordingFormat.MIN_MAX_BYTES || maxBytesPerConnection > RecordingFormat.MAX_MAX_BYTES) {
-                throw new IllegalArgumentException("record maxBytesPerConnection: " + maxBytesPerConnection + " (expected: "
-                        + RecordingFormat.MIN_MAX_BYTES + ".." + RecordingFormat.MAX_MAX_BYTES + ")");
-            }
+            RecordingFormat.checkMaxBytes("record maxBytesPerConnection", maxBytesPerConnection);
             if (maxTotalBytes < maxBytesPerConnection) {
                 throw new IllegalArgumentException("record maxTotalBytes: " + maxTotalBytes + " (expected: >= maxBytesPerConnection "
                         + maxBytesPerConnection + ")");
@@ -653,7 +626,6 @@ public final class ServerOptions {
             v.recordMaxTotalBytes = maxTotalBytes;
             return this;
         }
-
 
         /**
          * Whether {@link #record(Path, long, long) recordings} keep the credentials of the HTTP upgrade in
@@ -674,7 +646,6 @@ public final class ServerOptions {
             return this;
         }
 
-
         /**
          * The number of I/O threads (event loops) serving the connections: each connection is served by
          * one of them for its whole life, its reading, framing and writing (and its handlers marked
@@ -691,7 +662,6 @@ public final class ServerOptions {
             v.ioThreads = threads;
             return this;
         }
-
 
         /**
          * Low-latency mode for the I/O threads: while at least one connection is open, they never sleep
@@ -710,7 +680,6 @@ public final class ServerOptions {
             v.busyPoll = busyPoll;
             return this;
         }
-
 
         /**
          * Runs the handler methods marked {@link dev.hardlight.NonBlocking @NonBlocking} directly on the

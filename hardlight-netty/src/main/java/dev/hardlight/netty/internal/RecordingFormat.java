@@ -32,6 +32,19 @@ public final class RecordingFormat {
     /** The largest cap of a recording: replay holds a whole recording in memory. */
     public static final long MAX_MAX_BYTES = 1L << 30;
 
+    /**
+     * Checks the cap of a recording file, the same on client and server.
+     *
+     * @param name the setting, for the message
+     * @throws IllegalArgumentException unless {@value #MIN_MAX_BYTES}..{@value #MAX_MAX_BYTES}
+     */
+    public static long checkMaxBytes(String name, long maxBytes) {
+        if (maxBytes < MIN_MAX_BYTES || maxBytes > MAX_MAX_BYTES) {
+            throw new IllegalArgumentException(name + ": " + maxBytes + " (expected: " + MIN_MAX_BYTES + ".." + MAX_MAX_BYTES + ")");
+        }
+        return maxBytes;
+    }
+
     /** "HLREC", then CR LF and SUB as PNG does: a file mangled by a text-mode transfer fails the check. */
     static final byte[] MAGIC = {'H', 'L', 'R', 'E', 'C', '\r', '\n', 0x1A};
     /** The only version this implementation writes and reads. */
