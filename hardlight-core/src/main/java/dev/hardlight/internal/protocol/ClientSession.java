@@ -93,6 +93,8 @@ public final class ClientSession {
     private final ClientEventQueue eventQueue;
     /** Told when the last call in flight ends ({@link #onIdle}); any thread sets it. */
     private volatile Runnable idleListener;
+    /** Told when the server's GO_AWAY is handled ({@link #whenGoingAway}); any thread sets it. */
+    private volatile Runnable goAwayListener;
         /** Set once by {@link #muteEvents()}. */
     private volatile boolean eventsMuted;
     /** Whether the event queue is this session's own (closed with it) rather than a reconnecting client's. */
@@ -183,6 +185,19 @@ public final class ClientSession {
         }
         goAwayReason = reason;
         log.debug("{}server is shutting down: {}", logPrefix, reason);
+        Runnable goingAway = goAwayListener;
+        if (goingAway != null) {
+            goingAway.run();
+        }
+    }
+
+    /**
+     * Runs {@code listener} once the server's GO_AWAY is handled ({@link #goAwayReason()} is set), on
+     * the thread that handles messages: the transport's signal to connect elsewhere, instead of checking
+     * after every message. It must be quick and must not block. Replaces any earlier one.
+     */
+    public void whenGoingAway(Runnable listener) {
+        goAwayListener = listener;
     }
 
     private RpcException shuttingDown(String reason) {

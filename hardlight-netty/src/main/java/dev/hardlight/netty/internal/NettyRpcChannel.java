@@ -63,7 +63,6 @@ public final class NettyRpcChannel implements RpcChannel {
     private boolean closeNotified; // event loop only
     /** Whether the hello was handled (and the listener told {@code ready}): written once on the event loop. */
     private volatile boolean open;
-    private boolean goAwaySeen; // event loop only
 
     /**
      * Made by the connector on the event loop as the channel registers, before it connects.
@@ -81,6 +80,7 @@ public final class NettyRpcChannel implements RpcChannel {
         this.out = new ChannelOutbound(ch, true);
         this.session = new ClientSession(config.service(), out, config.maxInFlight(), events,
                 eventLoopTimer(ch), config.defaultDeadline(), logPrefix);
+        session.whenGoingAway(this::serverGoingAway);
     }
 
     /**
@@ -149,14 +149,15 @@ public final class NettyRpcChannel implements RpcChannel {
         listener.ready(this);
     }
 
-    /** One whole message from the server (event loop); tells the listener once the server went away. */
+    /** One whole message from the server (event loop). */
     void onMessage(ByteBuf message) {
         session.onMessage(message);
-        if (!goAwaySeen && session.goAwayReason() != null) {
-            goAwaySeen = true;
-            if (open) {
-                listener.goingAway(this);
-            }
+    }
+
+    /** The server's GO_AWAY was handled (event loop, within {@link #onMessage}): tells the listener. */
+    private void serverGoingAway() {
+        if (open) {
+            listener.goingAway(this);
         }
     }
 

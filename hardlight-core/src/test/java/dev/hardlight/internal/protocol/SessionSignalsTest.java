@@ -16,9 +16,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The sessions signal when their last call in flight ends, so a transport drains without polling. */
+/**
+ * The sessions signal when their last call in flight ends and when the server goes away, so a
+ * transport neither polls them nor checks them after every message.
+ */
 @Timeout(30)
-class IdleSignalTest {
+class SessionSignalsTest {
     private final MemoryPipe toServer = new MemoryPipe();
     private final MemoryPipe toClient = new MemoryPipe();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
@@ -94,5 +97,26 @@ class IdleSignalTest {
         assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo(42);
         assertThat(client.inFlight()).isZero();
         assertThat(signals).as("the last call ended").hasValue(1);
+    }
+
+    @Test
+    void clientSignalsOnceWhenTheServerGoesAway() {
+        ServerSession<Calc> server = server();
+        ClientSession client = new ClientSession(Calc.DESCRIPTOR, toServer, 8, "");
+        client.onMessage(buf(toClient.take())); // hello
+        LinkedBlockingQueue<String> reasonAtSignal = new LinkedBlockingQueue<>();
+        client.whenGoingAway(() -> reasonAtSignal.add(String.valueOf(client.goAwayReason())));
+
+        client.start(Calc.ADD, out -> {
+            out.writeInt(1);
+            out.writeInt(2);
+        });
+        server.onMessage(buf(toServer.take()));
+        client.onMessage(buf(toClient.take())); // the answer: no signal
+        assertThat(reasonAtSignal).isEmpty();
+
+        server.goAway("deploying");
+        client.onMessage(buf(toClient.take()));
+        assertThat(reasonAtSignal).containsExactly("deploying");
     }
 }
