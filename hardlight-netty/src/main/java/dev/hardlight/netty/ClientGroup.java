@@ -3,6 +3,7 @@ package dev.hardlight.netty;
 import dev.hardlight.internal.protocol.ProtocolViolation;
 import dev.hardlight.netty.internal.IoThreads;
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -120,7 +121,7 @@ public final class ClientGroup implements AutoCloseable {
     }
 
     private boolean isOwnThread() {
-        for (io.netty.util.concurrent.EventExecutor loop : threads) {
+        for (EventExecutor loop : threads) {
             if (loop.inEventLoop()) {
                 return true;
             }

@@ -1,13 +1,12 @@
 package dev.hardlight.netty;
 
 import dev.hardlight.internal.protocol.ClientSession;
+import dev.hardlight.internal.protocol.InFlight;
+import dev.hardlight.netty.internal.Compression;
 import dev.hardlight.netty.internal.Fingerprints;
 import dev.hardlight.netty.internal.IoThreads;
 import dev.hardlight.netty.internal.KeepAlive;
-import dev.hardlight.netty.internal.LocalBinding;
-import dev.hardlight.netty.internal.RecordingConfig;
 import dev.hardlight.netty.internal.RecordingFormat;
-import dev.hardlight.netty.internal.TlsContexts;
 import dev.hardlight.netty.internal.Transports;
 import dev.hardlight.netty.internal.TrustMode;
 import java.net.InetAddress;
@@ -15,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,7 +42,7 @@ import java.util.Set;
  */
 public final class ClientOptions {
     /** Default of {@link Builder#maxInFlight(int)}. */
-    public static final int DEFAULT_MAX_IN_FLIGHT = 256;
+    public static final int DEFAULT_MAX_IN_FLIGHT = InFlight.DEFAULT;
     /** Default of {@link Builder#connectTimeout(Duration)}: 10 seconds. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Default of {@link Builder#eventQueueCapacity(int)}: events kept until the application takes them. */
@@ -56,60 +56,20 @@ public final class ClientOptions {
     /** Default cap of {@link Builder#record(Path)}: 64 MiB. */
     public static final long DEFAULT_RECORD_MAX_BYTES = 64L * 1024 * 1024;
 
-    private final TrustMode trust;
-    private final String pin;
-    private final Path caBundle;
-    private final int maxInFlight;
-    private final Duration connectTimeout;
-    private final boolean plaintext;
-    private final int eventQueueCapacity;
-    private final List<Map.Entry<String, String>> headers;
-    private final KeepAlive keepAlive;
-    private final ReconnectPolicy reconnect;
-    private final ConnectionListener connectionListener;
-    private final Duration reconnectAfter;
-    private final Duration defaultDeadline;
-    private final int compressionThreshold;
-    private final InetAddress localAddress;
-    private final String localInterface;
-    private final RecordingConfig recording;
-    private final boolean recordCredentials;
-    private final boolean busyPoll;
-    private final ClientGroup group;
-    /** The TLS context, built on first connect and shared by every connection made with these options. */
-    private volatile Object sslContext;
+    private final Values v;
 
-    private ClientOptions(Builder b) {
-        this.trust = b.trust;
-        this.pin = b.pin;
-        this.caBundle = b.caBundle;
-        this.maxInFlight = b.maxInFlight;
-        this.connectTimeout = b.connectTimeout;
-        this.plaintext = b.plaintext;
-        this.eventQueueCapacity = b.eventQueueCapacity;
-        this.headers = List.copyOf(b.headers);
-        this.keepAlive = b.keepAlive;
-        this.reconnect = b.reconnect;
-        this.connectionListener = b.connectionListener;
-        this.reconnectAfter = b.reconnectAfter;
-        this.defaultDeadline = b.defaultDeadline;
-        this.compressionThreshold = b.compressionThreshold;
-        this.localAddress = b.localAddress;
-        this.localInterface = b.localInterface;
-        this.recording = b.recordFile == null ? null : new RecordingConfig(b.recordFile, b.recordMaxBytes, b.recordCredentials);
-        this.recordCredentials = b.recordCredentials;
-        this.busyPoll = b.busyPoll;
-        this.group = b.group;
+    private ClientOptions(Values v) {
+        this.v = v;
     }
 
     /** A builder with the defaults: system trust, {@value #DEFAULT_MAX_IN_FLIGHT} in flight, 10 s to connect. */
     public static Builder builder() {
-        return new Builder();
+        return new Builder(new Values());
     }
 
     /** A builder holding these options. */
     public Builder toBuilder() {
-        return new Builder(this);
+        return new Builder(v.copy());
     }
 
     /** Trust exactly the certificate with this SHA-256 fingerprint (hex, any case, ':' separators allowed). */
@@ -134,37 +94,37 @@ public final class ClientOptions {
 
     /** The pinned fingerprint (normalized lowercase hex), or {@code null} when not pinning. */
     public String pinnedFingerprint() {
-        return trust == TrustMode.PINNED ? pin : null;
+        return v.trust == TrustMode.PINNED ? v.pin : null;
     }
 
     /** The trusted PEM bundle, or {@code null} when not set. */
     public Path trustedCertificates() {
-        return caBundle;
+        return v.caBundle;
     }
 
     /** Whether every certificate is accepted ({@link #insecureTrustAll()}). */
     public boolean isInsecureTrustAll() {
-        return trust == TrustMode.TRUST_ALL;
+        return v.trust == TrustMode.TRUST_ALL;
     }
 
     /** Whether {@code ws://} URIs (no TLS) are allowed. */
     public boolean isInsecurePlaintext() {
-        return plaintext;
+        return v.plaintext;
     }
 
     /** The most calls this client keeps in flight on one connection (the server may allow fewer). */
     public int maxInFlight() {
-        return maxInFlight;
+        return v.maxInFlight;
     }
 
     /** The time allowed for TCP, TLS, the upgrade and the server's hello together. */
     public Duration connectTimeout() {
-        return connectTimeout;
+        return v.connectTimeout;
     }
 
     /** The most events kept for the application ({@code client.events()}) before new ones are dropped and counted. */
     public int eventQueueCapacity() {
-        return eventQueueCapacity;
+        return v.eventQueueCapacity;
     }
 
     /**
@@ -172,17 +132,17 @@ public final class ClientOptions {
      * value, in the order they were added.
      */
     public List<Map.Entry<String, String>> headers() {
-        return headers;
+        return Collections.unmodifiableList(v.headers);
     }
 
     /** How long without any data from the server before this client sends a WebSocket ping. */
     public Duration pingInterval() {
-        return keepAlive.pingInterval();
+        return v.keepAlive.pingInterval();
     }
 
     /** How long without any data from the server before this client gives the connection up. */
     public Duration idleTimeout() {
-        return keepAlive.idleTimeout();
+        return v.keepAlive.idleTimeout();
     }
 
     /**
@@ -190,7 +150,7 @@ public final class ClientOptions {
      * or {@code null} for none (the default).
      */
     public Duration defaultDeadline() {
-        return defaultDeadline;
+        return v.defaultDeadline;
     }
 
     /**
@@ -198,32 +158,27 @@ public final class ClientOptions {
      * ({@link Builder#compression(int)}), or -1 when this client does not offer compression (the default).
      */
     public int compressionThreshold() {
-        return compressionThreshold;
+        return v.compressionThreshold;
     }
 
     /** The local address the client's socket binds to before connecting ({@link Builder#localAddress}), or {@code null} for any. */
     public InetAddress localAddress() {
-        return localAddress;
+        return v.localAddress;
     }
 
     /** The network interface the client's socket binds to before connecting ({@link Builder#localInterface}), or {@code null}. */
     public String localInterface() {
-        return localInterface;
-    }
-
-    /** Where the socket binds, for the transport; {@code null} for anywhere. */
-    LocalBinding localBinding() {
-        return localAddress == null && localInterface == null ? null : new LocalBinding(localAddress, localInterface);
+        return v.localInterface;
     }
 
     /** The file every connection made with these options is recorded to ({@link Builder#record(Path)}), or {@code null}. */
     public Path recordFile() {
-        return recording == null ? null : recording.path();
+        return v.recordFile;
     }
 
     /** The largest recording file ({@link Builder#record(Path, long)}); meaningful when {@link #recordFile()} is set. */
     public long recordMaxBytes() {
-        return recording == null ? DEFAULT_RECORD_MAX_BYTES : recording.maxBytes();
+        return v.recordFile == null ? DEFAULT_RECORD_MAX_BYTES : v.recordMaxBytes;
     }
 
     /**
@@ -231,11 +186,7 @@ public final class ClientOptions {
      * ({@link Builder#recordCredentials(boolean)}); false (masked) by default.
      */
     public boolean recordCredentials() {
-        return recordCredentials;
-    }
-
-    RecordingConfig recording() {
-        return recording;
+        return v.recordCredentials;
     }
 
     /**
@@ -243,127 +194,102 @@ public final class ClientOptions {
      * thread ({@link Builder#busyPoll(boolean)}).
      */
     public boolean busyPoll() {
-        return busyPoll;
+        return v.busyPoll;
     }
 
     /** The application's group the connections run on ({@link Builder#group(ClientGroup)}), or {@code null}. */
     public ClientGroup group() {
-        return group;
+        return v.group;
     }
 
     /** The I/O threads a connection made with these options runs on. */
     IoThreads ioThreads() {
-        if (group != null) {
-            return group.ioThreads();
+        if (v.group != null) {
+            return v.group.ioThreads();
         }
-        return busyPoll ? Transports.busyPollClientGroup() : Transports.clientGroup();
-    }
-
-    KeepAlive keepAlive() {
-        return keepAlive;
+        return v.busyPoll ? Transports.busyPollClientGroup() : Transports.clientGroup();
     }
 
     /** The reconnect policy ({@link Builder#reconnect(ReconnectPolicy)}), or {@code null}: no automatic reconnect. */
     public ReconnectPolicy reconnectPolicy() {
-        return reconnect;
+        return v.reconnect;
     }
 
     /** The listener of the connection's lifecycle ({@link Builder#connectionListener}), or {@code null}. */
     public ConnectionListener connectionListener() {
-        return connectionListener;
+        return v.connectionListener;
     }
 
     /** The age at which a connection is proactively replaced ({@link Builder#reconnectAfter}), or {@code null}. */
     public Duration reconnectAfter() {
-        return reconnectAfter;
+        return v.reconnectAfter;
     }
 
     TrustMode trustMode() {
-        return trust;
-    }
-
-    /** The shared Netty TLS context (typed Object to keep Netty out of this class's API). */
-    Object sslContext() {
-        Object c = sslContext;
-        if (c == null) {
-            synchronized (this) {
-                c = sslContext;
-                if (c == null) {
-                    c = TlsContexts.client(trust, pin, caBundle);
-                    sslContext = c;
-                }
-            }
-        }
-        return c;
+        return v.trust;
     }
 
     @Override
     public String toString() {
-        return "ClientOptions[trust=" + trust + (pin == null ? "" : " " + pin) + (caBundle == null ? "" : " " + caBundle)
-                + ", maxInFlight=" + maxInFlight + ", connectTimeout=" + connectTimeout
-                + ", eventQueueCapacity=" + eventQueueCapacity + ", pingInterval=" + keepAlive.pingInterval()
-                + ", idleTimeout=" + keepAlive.idleTimeout()
-                + (reconnect == null ? "" : ", reconnect=" + reconnect)
-                + (reconnectAfter == null ? "" : ", reconnectAfter=" + reconnectAfter)
-                + (defaultDeadline == null ? "" : ", defaultDeadline=" + defaultDeadline) + (plaintext ? ", insecurePlaintext" : "")
-                + (compressionThreshold < 0 ? "" : ", compression>=" + compressionThreshold)
-                + (localAddress == null ? "" : ", localAddress=" + localAddress.getHostAddress())
-                + (localInterface == null ? "" : ", localInterface=" + localInterface)
-                + (recording == null ? "" : ", record=" + recording.path() + (recordCredentials ? " with credentials" : ""))
-                + (busyPoll ? ", busyPoll" : "") + (group == null ? "" : ", group=" + group)
-                + (headers.isEmpty() ? "" : ", headers=" + headers.stream().map(Map.Entry::getKey).toList()) + "]";
+        return "ClientOptions[trust=" + v.trust + (v.pin == null ? "" : " " + v.pin) + (v.caBundle == null ? "" : " " + v.caBundle)
+                + ", maxInFlight=" + v.maxInFlight + ", connectTimeout=" + v.connectTimeout
+                + ", eventQueueCapacity=" + v.eventQueueCapacity + ", pingInterval=" + v.keepAlive.pingInterval()
+                + ", idleTimeout=" + v.keepAlive.idleTimeout()
+                + (v.reconnect == null ? "" : ", reconnect=" + v.reconnect)
+                + (v.reconnectAfter == null ? "" : ", reconnectAfter=" + v.reconnectAfter)
+                + (v.defaultDeadline == null ? "" : ", defaultDeadline=" + v.defaultDeadline) + (v.plaintext ? ", insecurePlaintext" : "")
+                + (v.compressionThreshold < 0 ? "" : ", compression>=" + v.compressionThreshold)
+                + (v.localAddress == null ? "" : ", localAddress=" + v.localAddress.getHostAddress())
+                + (v.localInterface == null ? "" : ", localInterface=" + v.localInterface)
+                + (v.recordFile == null ? "" : ", record=" + v.recordFile + (v.recordCredentials ? " with credentials" : ""))
+                + (v.busyPoll ? ", busyPoll" : "") + (v.group == null ? "" : ", group=" + v.group)
+                + (v.headers.isEmpty() ? "" : ", headers=" + v.headers.stream().map(Map.Entry::getKey).toList()) + "]";
+    }
+
+    /**
+     * The settings, one field each: what a builder fills in and an options value keeps. A new setting
+     * costs a field here, a setter on the builder and an accessor.
+     */
+    private static final class Values implements Cloneable {
+        TrustMode trust = TrustMode.SYSTEM;
+        String pin;
+        Path caBundle;
+        int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        boolean plaintext;
+        int eventQueueCapacity = DEFAULT_EVENT_QUEUE_CAPACITY;
+        ArrayList<Map.Entry<String, String>> headers = new ArrayList<>();
+        KeepAlive keepAlive = new KeepAlive(DEFAULT_PING_INTERVAL, DEFAULT_IDLE_TIMEOUT);
+        ReconnectPolicy reconnect;
+        ConnectionListener connectionListener;
+        Duration reconnectAfter;
+        Duration defaultDeadline;
+        int compressionThreshold = -1;
+        InetAddress localAddress;
+        String localInterface;
+        Path recordFile;
+        long recordMaxBytes = DEFAULT_RECORD_MAX_BYTES;
+        boolean recordCredentials;
+        boolean busyPoll;
+        ClientGroup group;
+
+        Values copy() {
+            try {
+                Values c = (Values) super.clone();
+                c.headers = new ArrayList<>(headers);
+                return c;
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError(e);
+            }
+        }
     }
 
     /** Builds {@link ClientOptions}. Not thread-safe. */
     public static final class Builder {
-        private TrustMode trust = TrustMode.SYSTEM;
-        private String pin;
-        private Path caBundle;
-        private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
-        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private boolean plaintext;
-        private int eventQueueCapacity = DEFAULT_EVENT_QUEUE_CAPACITY;
-        private final List<Map.Entry<String, String>> headers = new ArrayList<>();
-        private KeepAlive keepAlive = new KeepAlive(DEFAULT_PING_INTERVAL, DEFAULT_IDLE_TIMEOUT);
-        private ReconnectPolicy reconnect;
-        private ConnectionListener connectionListener;
-        private Duration reconnectAfter;
-        private Duration defaultDeadline;
-        private int compressionThreshold = -1;
-        private InetAddress localAddress;
-        private String localInterface;
-        private Path recordFile;
-        private long recordMaxBytes;
-        private boolean recordCredentials;
-        private boolean busyPoll;
-        private ClientGroup group;
+        private final Values v;
 
-        private Builder() {}
-
-        private Builder(ClientOptions o) {
-            trust = o.trust;
-            pin = o.pin;
-            caBundle = o.caBundle;
-            maxInFlight = o.maxInFlight;
-            connectTimeout = o.connectTimeout;
-            plaintext = o.plaintext;
-            eventQueueCapacity = o.eventQueueCapacity;
-            headers.addAll(o.headers);
-            keepAlive = o.keepAlive;
-            reconnect = o.reconnect;
-            connectionListener = o.connectionListener;
-            reconnectAfter = o.reconnectAfter;
-            defaultDeadline = o.defaultDeadline;
-            compressionThreshold = o.compressionThreshold;
-            localAddress = o.localAddress;
-            localInterface = o.localInterface;
-            if (o.recording != null) {
-                recordFile = o.recording.path();
-                recordMaxBytes = o.recording.maxBytes();
-            }
-            recordCredentials = o.recordCredentials;
-            busyPoll = o.busyPoll;
-            group = o.group;
+        private Builder(Values v) {
+            this.v = v;
         }
 
         /**
@@ -374,17 +300,17 @@ public final class ClientOptions {
          */
         public Builder pinned(String sha256Fingerprint) {
             Objects.requireNonNull(sha256Fingerprint, "sha256Fingerprint");
-            pin = Fingerprints.normalize(sha256Fingerprint);
-            trust = TrustMode.PINNED;
-            caBundle = null;
+            v.pin = Fingerprints.normalize(sha256Fingerprint);
+            v.trust = TrustMode.PINNED;
+            v.caBundle = null;
             return this;
         }
 
         /** Trusts the JDK's default trust store, with host name verification (the default). */
         public Builder systemTrust() {
-            trust = TrustMode.SYSTEM;
-            pin = null;
-            caBundle = null;
+            v.trust = TrustMode.SYSTEM;
+            v.pin = null;
+            v.caBundle = null;
             return this;
         }
 
@@ -398,17 +324,17 @@ public final class ClientOptions {
             if (!Files.isRegularFile(pemCertificates)) {
                 throw new IllegalArgumentException("pemCertificates: " + pemCertificates + " (expected: a PEM file)");
             }
-            trust = TrustMode.CUSTOM_CA;
-            caBundle = pemCertificates;
-            pin = null;
+            v.trust = TrustMode.CUSTOM_CA;
+            v.caBundle = pemCertificates;
+            v.pin = null;
             return this;
         }
 
         /** Trusts any certificate. Insecure; logs a WARN on every connect. */
         public Builder insecureTrustAll() {
-            trust = TrustMode.TRUST_ALL;
-            pin = null;
-            caBundle = null;
+            v.trust = TrustMode.TRUST_ALL;
+            v.pin = null;
+            v.caBundle = null;
             return this;
         }
 
@@ -419,10 +345,7 @@ public final class ClientOptions {
          * @throws IllegalArgumentException unless 1..65535
          */
         public Builder maxInFlight(int maxInFlight) {
-            if (maxInFlight < 1 || maxInFlight > 65_535) {
-                throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: 1..65535)");
-            }
-            this.maxInFlight = maxInFlight;
+            v.maxInFlight = InFlight.check(maxInFlight);
             return this;
         }
 
@@ -437,7 +360,7 @@ public final class ClientOptions {
             if (connectTimeout.isNegative() || connectTimeout.isZero()) {
                 throw new IllegalArgumentException("connectTimeout: " + connectTimeout + " (expected: > 0)");
             }
-            this.connectTimeout = connectTimeout;
+            v.connectTimeout = connectTimeout;
             return this;
         }
 
@@ -454,7 +377,7 @@ public final class ClientOptions {
          * @throws IllegalArgumentException unless {@code 0 < pingInterval < idleTimeout}
          */
         public Builder keepAlive(Duration pingInterval, Duration idleTimeout) {
-            this.keepAlive = new KeepAlive(pingInterval, idleTimeout);
+            v.keepAlive = new KeepAlive(pingInterval, idleTimeout);
             return this;
         }
 
@@ -488,7 +411,7 @@ public final class ClientOptions {
          * @param policy the backoff, or {@code null} for no reconnect
          */
         public Builder reconnect(ReconnectPolicy policy) {
-            this.reconnect = policy;
+            v.reconnect = policy;
             return this;
         }
 
@@ -497,7 +420,7 @@ public final class ClientOptions {
          * disconnected (and why), reconnecting (attempt and delay), closed. Default {@code null}.
          */
         public Builder connectionListener(ConnectionListener listener) {
-            this.connectionListener = listener;
+            v.connectionListener = listener;
             return this;
         }
 
@@ -516,7 +439,7 @@ public final class ClientOptions {
             if (age != null && age.compareTo(Duration.ofSeconds(1)) < 0) {
                 throw new IllegalArgumentException("reconnectAfter: " + age + " (expected: >= 1 s)");
             }
-            this.reconnectAfter = age;
+            v.reconnectAfter = age;
             return this;
         }
 
@@ -536,7 +459,7 @@ public final class ClientOptions {
             if (deadline != null && (deadline.isNegative() || deadline.isZero())) {
                 throw new IllegalArgumentException("defaultDeadline: " + deadline + " (expected: > 0)");
             }
-            this.defaultDeadline = deadline;
+            v.defaultDeadline = deadline;
             return this;
         }
 
@@ -559,10 +482,7 @@ public final class ClientOptions {
          * @throws IllegalArgumentException if negative
          */
         public Builder compression(int thresholdBytes) {
-            if (thresholdBytes < 0) {
-                throw new IllegalArgumentException("compression threshold: " + thresholdBytes + " (expected: >= 0)");
-            }
-            this.compressionThreshold = thresholdBytes;
+            v.compressionThreshold = Compression.checkThreshold(thresholdBytes);
             return this;
         }
 
@@ -575,7 +495,7 @@ public final class ClientOptions {
          * @param address the local address, or {@code null} for any
          */
         public Builder localAddress(InetAddress address) {
-            this.localAddress = address;
+            v.localAddress = address;
             return this;
         }
 
@@ -593,7 +513,7 @@ public final class ClientOptions {
             if (name != null && name.isBlank()) {
                 throw new IllegalArgumentException("localInterface: a blank name (expected: an interface name such as eth0)");
             }
-            this.localInterface = name;
+            v.localInterface = name;
             return this;
         }
 
@@ -602,7 +522,7 @@ public final class ClientOptions {
          * networks only; logs a WARN on every plaintext connect. {@code wss://} URIs still use TLS.
          */
         public Builder insecurePlaintext() {
-            this.plaintext = true;
+            v.plaintext = true;
             return this;
         }
 
@@ -620,7 +540,7 @@ public final class ClientOptions {
             if (eventQueueCapacity < 1) {
                 throw new IllegalArgumentException("eventQueueCapacity: " + eventQueueCapacity + " (expected: > 0)");
             }
-            this.eventQueueCapacity = eventQueueCapacity;
+            v.eventQueueCapacity = eventQueueCapacity;
             return this;
         }
 
@@ -651,7 +571,7 @@ public final class ClientOptions {
                 throw new IllegalArgumentException("header value of '" + name
                         + "': contains a control or non-ASCII character, such as CR or LF (expected: a single line of printable ASCII)");
             }
-            headers.add(Map.entry(name, value));
+            v.headers.add(Map.entry(name, value));
             return this;
         }
 
@@ -695,20 +615,17 @@ public final class ClientOptions {
          *     is not within 8 KiB..1 GiB
          */
         public Builder record(Path file, long maxBytes) {
-            if (maxBytes < RecordingFormat.MIN_MAX_BYTES || maxBytes > RecordingFormat.MAX_MAX_BYTES) {
-                throw new IllegalArgumentException("record maxBytes: " + maxBytes + " (expected: "
-                        + RecordingFormat.MIN_MAX_BYTES + ".." + RecordingFormat.MAX_MAX_BYTES + ")");
-            }
+            RecordingFormat.checkMaxBytes("record maxBytes", maxBytes);
             if (file == null) {
-                recordFile = null;
+                v.recordFile = null;
                 return this;
             }
             Path dir = file.toAbsolutePath().getParent();
             if (dir == null || !Files.isDirectory(dir) || Files.isDirectory(file)) {
                 throw new IllegalArgumentException("record file: " + file + " (expected: a file in an existing directory)");
             }
-            recordFile = file;
-            recordMaxBytes = maxBytes;
+            v.recordFile = file;
+            v.recordMaxBytes = maxBytes;
             return this;
         }
 
@@ -727,7 +644,7 @@ public final class ClientOptions {
          * (an {@code X-Api-Key} of your own) and every argument and result are recorded as sent.
          */
         public Builder recordCredentials(boolean record) {
-            this.recordCredentials = record;
+            v.recordCredentials = record;
             return this;
         }
 
@@ -744,8 +661,8 @@ public final class ClientOptions {
          * Replaces any {@link #group(ClientGroup)}. Default: off.
          */
         public Builder busyPoll(boolean busyPoll) {
-            this.busyPoll = busyPoll;
-            this.group = null;
+            v.busyPoll = busyPoll;
+            v.group = null;
             return this;
         }
 
@@ -756,18 +673,18 @@ public final class ClientOptions {
          * any {@link #busyPoll(boolean)}.
          */
         public Builder group(ClientGroup group) {
-            this.group = Objects.requireNonNull(group, "group");
-            this.busyPoll = false;
+            v.group = Objects.requireNonNull(group, "group");
+            v.busyPoll = false;
             return this;
         }
 
         /** Immutable options holding this builder's settings; the builder may be reused. */
         public ClientOptions build() {
-            if (localAddress != null && localInterface != null) {
-                throw new IllegalStateException("localAddress(" + localAddress.getHostAddress() + ") and localInterface("
-                        + localInterface + "): set one of them, not both");
+            if (v.localAddress != null && v.localInterface != null) {
+                throw new IllegalStateException("localAddress(" + v.localAddress.getHostAddress() + ") and localInterface("
+                        + v.localInterface + "): set one of them, not both");
             }
-            return new ClientOptions(this);
+            return new ClientOptions(v.copy());
         }
     }
 }

@@ -1,9 +1,9 @@
 package dev.hardlight.netty;
 
 import dev.hardlight.HandlerFactory;
+import dev.hardlight.netty.internal.ClientChannel;
 import dev.hardlight.netty.internal.ClientConfig;
-import dev.hardlight.netty.internal.NettyRpcChannel;
-import dev.hardlight.netty.internal.ReconnectingChannel;
+import dev.hardlight.netty.internal.TlsContexts;
 import dev.hardlight.netty.internal.TrustMode;
 import dev.hardlight.service.RpcChannel;
 import dev.hardlight.service.ServiceDescriptor;
@@ -69,8 +69,8 @@ public final class HardLight {
         TrustMode trust;
         switch (scheme) {
             case "wss" -> {
-                ssl = (SslContext) options.sslContext();
                 trust = options.trustMode();
+                ssl = TlsContexts.client(options, trust, options.pinnedFingerprint(), options.trustedCertificates());
             }
             case "ws" -> {
                 if (!options.isInsecurePlaintext()) {
@@ -82,14 +82,7 @@ public final class HardLight {
             }
             default -> throw new IllegalArgumentException("uri: " + uri + " (expected: wss://host:port/path)");
         }
-        ClientConfig config = new ClientConfig(uri, service, ssl, trust, options.maxInFlight(),
-                options.connectTimeout(), options.eventQueueCapacity(), options.headers(), options.keepAlive(),
-                options.defaultDeadline(), options.compressionThreshold(), options.localBinding(),
-                options.recording(), options.ioThreads());
-        if (options.reconnectPolicy() != null || options.connectionListener() != null || options.reconnectAfter() != null) {
-            return ReconnectingChannel.connect(config, options.reconnectPolicy(), options.connectionListener(),
-                    options.reconnectAfter());
-        }
-        return NettyRpcChannel.connect(config);
+        ClientConfig config = new ClientConfig(uri, service, options, ssl, trust, options.ioThreads());
+        return ClientChannel.connect(config, options.reconnectPolicy(), options.connectionListener(), options.reconnectAfter());
     }
 }

@@ -8,7 +8,7 @@ import dev.hardlight.RpcException;
 import dev.hardlight.Status;
 import dev.hardlight.UpgradeRequest;
 import dev.hardlight.internal.protocol.FrameType;
-import dev.hardlight.netty.internal.NettyRpcChannel;
+import dev.hardlight.netty.internal.ClientChannel;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -95,7 +95,7 @@ class AuthenticatorTest {
     }
 
     static Set<String> features(GatedClient client) {
-        return ((NettyRpcChannel) client.channel()).features();
+        return ((ClientChannel) client.channel()).link().features();
     }
 
     @Test

@@ -2,7 +2,7 @@ package dev.hardlight.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hardlight.netty.internal.NettyRpcChannel;
+import dev.hardlight.netty.internal.ClientChannel;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.WeakReference;
 import java.net.URI;
@@ -108,8 +108,8 @@ class ConnectionChurnTest {
             closing.add(pool.submit(() -> {
                 switch (kind) {
                     case 0, 1 -> c.close(); // close handshake
-                    case 2 -> ((NettyRpcChannel) c.channel()).closeAbruptly(false); // TCP FIN, no close frame
-                    default -> ((NettyRpcChannel) c.channel()).closeAbruptly(true); // TCP reset
+                    case 2 -> ((ClientChannel) c.channel()).link().closeAbruptly(false); // TCP FIN, no close frame
+                    default -> ((ClientChannel) c.channel()).link().closeAbruptly(true); // TCP reset
                 }
             }));
         }

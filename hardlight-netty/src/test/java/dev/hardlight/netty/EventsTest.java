@@ -12,6 +12,7 @@ import dev.hardlight.Topic;
 import dev.hardlight.TopicChange;
 import dev.hardlight.netty.ChatEvent.Said;
 import dev.hardlight.netty.ChatEvent.ServerSent;
+import dev.hardlight.netty.internal.ClientChannel;
 import dev.hardlight.netty.internal.NettyRpcChannel;
 import java.net.URI;
 import java.time.Duration;
@@ -61,7 +62,7 @@ class EventsTest {
     }
 
     private static NettyRpcChannel transport(ChatClient client) {
-        return (NettyRpcChannel) client.channel();
+        return ((ClientChannel) client.channel()).link();
     }
 
     private static Event<ChatEvent> next(ChatClient client) throws InterruptedException {

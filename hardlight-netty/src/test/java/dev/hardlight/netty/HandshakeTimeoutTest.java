@@ -64,7 +64,7 @@ class HandshakeTimeoutTest {
 
     @Test
     void defaultHandshakeTimeoutIsTenSeconds() {
-        assertThat(ServerBuilder.DEFAULT_HANDSHAKE_TIMEOUT).isEqualTo(Duration.ofSeconds(10));
+        assertThat(ServerOptions.DEFAULT_HANDSHAKE_TIMEOUT).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hardlight.RpcException;
 import dev.hardlight.Status;
+import dev.hardlight.netty.internal.ClientChannel;
 import dev.hardlight.netty.internal.NettyRpcChannel;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -86,7 +87,7 @@ class KeepAliveTest {
         try (HardLightServer server = plaintextServer(counter().keepAlive(PING, IDLE));
              CounterClient client = CounterClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hl"),
                      ClientOptions.builder().insecurePlaintext().keepAlive(PING, IDLE).build())) {
-            NettyRpcChannel channel = (NettyRpcChannel) client.channel();
+            NettyRpcChannel channel = ((ClientChannel) client.channel()).link();
             // Both sides ping a silent peer; each answers the other's pings. Wait for 6 client pings (> 1.2 s).
             Await.until("the client pings", Duration.ofSeconds(10), () -> channel.pingsSent() >= 6);
             assertThat(channel.isOpen()).isTrue();
@@ -127,6 +128,7 @@ class KeepAliveTest {
             ClientOptions options = ClientOptions.builder().insecurePlaintext().keepAlive(PING, IDLE).build();
             try (CounterClient client = CounterClient.connect(URI.create("ws://127.0.0.1:" + silent.getLocalPort() + "/hl"),
                     options)) {
+                NettyRpcChannel link = ((ClientChannel) client.channel()).link();
                 long t0 = System.nanoTime();
                 CompletableFuture<Integer> pending = client.incrementAsync(1);
                 assertThatThrownBy(() -> pending.get(10, TimeUnit.SECONDS))
@@ -135,7 +137,7 @@ class KeepAliveTest {
                         .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.CONNECTION_LOST))
                         .hasMessageEndingWith("was lost: no data from the server for 600 ms");
                 assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(500L, 5_000L);
-                assertThat(((NettyRpcChannel) client.channel()).pingsSent()).isBetween(1L, 3L);
+                assertThat(link.pingsSent()).isBetween(1L, 3L);
                 assertThatThrownBy(() -> client.increment(2))
                         .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.CONNECTION_LOST));
             }

@@ -100,7 +100,11 @@ public final class ClientSession {
     private Schema localSchema;
     private final EventDescriptor<Object> events;
     private final ClientEventQueue eventQueue;
-    /** Set once by {@link #muteEvents()}. */
+    /** Told when the last call in flight ends ({@link #onIdle}); any thread sets it. */
+    private volatile Runnable idleListener;
+    /** Told when the server's GO_AWAY is handled ({@link #whenGoingAway}); any thread sets it. */
+    private volatile Runnable goAwayListener;
+        /** Set once by {@link #muteEvents()}. */
     private volatile boolean eventsMuted;
     /** Whether the event queue is this session's own (closed with it) rather than a reconnecting client's. */
     private final boolean ownsEvents;
@@ -190,6 +194,19 @@ public final class ClientSession {
         }
         goAwayReason = reason;
         log.debug("{}server is shutting down: {}", logPrefix, reason);
+        Runnable goingAway = goAwayListener;
+        if (goingAway != null) {
+            goingAway.run();
+        }
+    }
+
+    /**
+     * Runs {@code listener} once the server's GO_AWAY is handled ({@link #goAwayReason()} is set), on
+     * the thread that handles messages: the transport's signal to connect elsewhere, instead of checking
+     * after every message. It must be quick and must not block. Replaces any earlier one.
+     */
+    public void whenGoingAway(Runnable listener) {
+        goAwayListener = listener;
     }
 
     private RpcException shuttingDown(String reason) {
@@ -294,6 +311,16 @@ public final class ClientSession {
     public int inFlight() {
         int l = limit;
         return l == 0 ? 0 : l - permits.availablePermits();
+    }
+
+    /**
+     * Runs {@code listener} each time a call ends (answered, failed, timed out or cancelled) leaving
+     * none in flight, on the thread that ended it: the transport's signal that a connection it retires
+     * may close, instead of polling {@link #inFlight()}. It must be quick and must not block. Replaces
+     * any earlier one.
+     */
+    public void onIdle(Runnable listener) {
+        idleListener = listener;
     }
 
     /** Handles one received message; throws {@link ProtocolViolation} when the server broke the protocol. */
@@ -751,6 +778,12 @@ public final class ClientSession {
             idLock.unlock();
         }
         permits.release();
+        if (inFlight() == 0) {
+            Runnable idle = idleListener;
+            if (idle != null) {
+                idle.run();
+            }
+        }
     }
 
     private PendingCall take(int callId, String frame) {

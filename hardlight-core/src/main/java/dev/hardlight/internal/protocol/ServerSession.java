@@ -53,6 +53,8 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     /** Slot per call id, pages made on first use; set by the event loop, cleared by whoever finishes the call (CAS). */
     private final CallSlots<Invocation> slots;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Told when the last call in flight is answered ({@link #onIdle}); any thread sets it. */
+    private volatile Runnable idleListener;
     private volatile boolean closed;
     /** Set once by {@link #goAway} (any thread), after its frame was queued; read by the event loop. */
     private volatile String goAwayReason;
@@ -266,6 +268,15 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     }
 
     /**
+     * Runs {@code listener} each time an answer leaves no call in flight, after that answer is sent, on
+     * the thread that answered: the transport's signal that a drain may be over, instead of polling
+     * {@link #inFlight()}. It must be quick and must not block. Replaces any earlier one.
+     */
+    public void onIdle(Runnable listener) {
+        idleListener = listener;
+    }
+
+    /**
      * Starts a graceful shutdown of this connection: sends GO_AWAY with {@code reason} (once; later
      * calls do nothing), then answers every new CALL with ERROR {@code UNAVAILABLE}
      * "server is shutting down: <reason>". Calls already in flight run and are answered normally; wait
@@ -419,11 +430,17 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     /** Frees the slot, then sends: the client may reuse the id only after it sees the answer. */
     private void finish(int callId, Invocation inv, ByteBuf answer) {
         if (slots.compareAndSet(callId, inv, null)) {
-            inFlight.decrementAndGet();
+            int left = inFlight.decrementAndGet();
             if (closed) {
                 answer.release();
             } else {
                 out.send(answer);
+            }
+            if (left == 0) {
+                Runnable idle = idleListener;
+                if (idle != null) {
+                    idle.run();
+                }
             }
         } else {
             answer.release();

@@ -1,30 +1,55 @@
 package dev.hardlight.netty.internal;
 
+import dev.hardlight.netty.ClientOptions;
 import dev.hardlight.service.ServiceDescriptor;
 import io.netty.handler.ssl.SslContext;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Everything a client connection needs, validated by the public options.
+ * What a client's connections need: the application's {@link ClientOptions} as they are, and what the
+ * transport made of them once (the TLS context, the I/O threads, the keepalive and the local binding).
  *
- * @param sslContext {@code null} for plaintext ({@code ws://})
- * @param trustMode how the server certificate is checked (for log lines)
- * @param eventQueueCapacity events kept for the application before new ones are dropped and counted
- * @param headers extra upgrade request headers, name and value, in order (validated)
- * @param keepAlive when to ping a silent server, and when to give the connection up
- * @param defaultDeadline the deadline of calls made without one, or {@code null} for none
- * @param compressionThreshold permessage-deflate: the smallest message compressed; -1: compression off
- * @param localBinding the address or interface the socket binds to before connecting, or {@code null} for any
- * @param recording where to record the connection's bytes, or {@code null} for nowhere
- * @param ioThreads the event loops the connection runs on (shared, or the application's)
+ * <p>Immutable; thread-safe.
  */
-public record ClientConfig(URI uri, ServiceDescriptor<?> service, SslContext sslContext, TrustMode trustMode,
-                           int maxInFlight, Duration connectTimeout, int eventQueueCapacity,
-                           java.util.List<java.util.Map.Entry<String, String>> headers, KeepAlive keepAlive,
-                           Duration defaultDeadline, int compressionThreshold,
-                           LocalBinding localBinding,
-                           RecordingConfig recording, IoThreads ioThreads) {
+public final class ClientConfig {
+    private final URI uri;
+    private final ServiceDescriptor<?> service;
+    private final ClientOptions options;
+    private final SslContext sslContext;
+    private final TrustMode trustMode;
+    private final IoThreads ioThreads;
+    private final KeepAlive keepAlive;
+    private final LocalBinding localBinding;
+    private final RecordingConfig recording;
+
+    /**
+     * @param sslContext {@code null} for plaintext ({@code ws://})
+     * @param trustMode how the server certificate is checked (for log lines)
+     * @param ioThreads the event loops the connections run on (shared, or the application's)
+     */
+    public ClientConfig(URI uri, ServiceDescriptor<?> service, ClientOptions options, SslContext sslContext,
+                        TrustMode trustMode, IoThreads ioThreads) {
+        this(uri, service, options, sslContext, trustMode, ioThreads, options.recordFile() == null ? null
+                : new RecordingConfig(options.recordFile(), options.recordMaxBytes(), options.recordCredentials()));
+    }
+
+    private ClientConfig(URI uri, ServiceDescriptor<?> service, ClientOptions options, SslContext sslContext,
+                         TrustMode trustMode, IoThreads ioThreads, RecordingConfig recording) {
+        this.uri = uri;
+        this.service = service;
+        this.options = options;
+        this.sslContext = sslContext;
+        this.trustMode = trustMode;
+        this.ioThreads = ioThreads;
+        this.keepAlive = new KeepAlive(options.pingInterval(), options.idleTimeout());
+        this.localBinding = options.localAddress() == null && options.localInterface() == null ? null
+                : new LocalBinding(options.localAddress(), options.localInterface());
+        this.recording = recording;
+    }
 
     /**
      * The configuration of a client's {@code n}-th connection (1 for the first): the same, but for the
@@ -35,12 +60,78 @@ public record ClientConfig(URI uri, ServiceDescriptor<?> service, SslContext ssl
         if (recording == null || n <= 1) {
             return this;
         }
-        java.nio.file.Path file = recording.path();
+        Path file = recording.path();
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         String numbered = dot > 0 ? name.substring(0, dot) + "-" + n + name.substring(dot) : name + "-" + n;
-        return new ClientConfig(uri, service, sslContext, trustMode, maxInFlight, connectTimeout, eventQueueCapacity,
-                headers, keepAlive, defaultDeadline, compressionThreshold, localBinding,
-                recording.withPath(file.resolveSibling(numbered)), ioThreads);
+        return new ClientConfig(uri, service, options, sslContext, trustMode, ioThreads,
+                recording.withPath(file.resolveSibling(numbered)));
+    }
+
+    public URI uri() {
+        return uri;
+    }
+
+    public ServiceDescriptor<?> service() {
+        return service;
+    }
+
+    public ClientOptions options() {
+        return options;
+    }
+
+    /** {@code null} for plaintext. */
+    public SslContext sslContext() {
+        return sslContext;
+    }
+
+    public TrustMode trustMode() {
+        return trustMode;
+    }
+
+    public IoThreads ioThreads() {
+        return ioThreads;
+    }
+
+    /** When to ping a silent server, and when to give the connection up. */
+    public KeepAlive keepAlive() {
+        return keepAlive;
+    }
+
+    /** The address or interface the socket binds to before connecting, or {@code null} for any. */
+    public LocalBinding localBinding() {
+        return localBinding;
+    }
+
+    /** Where to record this connection's bytes, or {@code null} for nowhere. */
+    public RecordingConfig recording() {
+        return recording;
+    }
+
+    public int maxInFlight() {
+        return options.maxInFlight();
+    }
+
+    public Duration connectTimeout() {
+        return options.connectTimeout();
+    }
+
+    public int eventQueueCapacity() {
+        return options.eventQueueCapacity();
+    }
+
+    /** Extra upgrade request headers, name and value, in order (validated). */
+    public List<Map.Entry<String, String>> headers() {
+        return options.headers();
+    }
+
+    /** The deadline of calls made without one, or {@code null} for none. */
+    public Duration defaultDeadline() {
+        return options.defaultDeadline();
+    }
+
+    /** permessage-deflate: the smallest message compressed; -1: compression off. */
+    public int compressionThreshold() {
+        return options.compressionThreshold();
     }
 }

@@ -4,10 +4,9 @@ import dev.hardlight.internal.protocol.ProtocolViolation;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 
-/** Feeds a client connection's messages to its {@code ClientSession}. Event loop only. */
+/** Feeds a client connection's messages to its link. Thread rule: event loop only. */
 final class ClientFrameHandler extends FrameHandler {
     private final NettyRpcChannel connection;
-    private boolean goAwaySeen;
 
     ClientFrameHandler(NettyRpcChannel connection) {
         super(connection.outbound(), connection.logPrefix(), NettyRpcChannel.MAX_MESSAGE_SIZE);
@@ -16,11 +15,7 @@ final class ClientFrameHandler extends FrameHandler {
 
     @Override
     protected void onBinary(ByteBuf message) {
-        connection.session().onMessage(message);
-        if (!goAwaySeen && connection.session().goAwayReason() != null) {
-            goAwaySeen = true;
-            connection.goingAway();
-        }
+        connection.onMessage(message);
     }
 
     @Override

@@ -3,39 +3,42 @@ package dev.hardlight.netty.internal;
 import dev.hardlight.RpcException;
 import dev.hardlight.Status;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
+import javax.net.ssl.SSLException;
 
 /**
  * The HTTP side of a client connection: sends the upgrade request once TCP (and TLS) are up, turns a
  * refusal into an {@link RpcException} with the HTTP status and the server's reason text, and on a
  * 101 replaces itself with the frame handlers.
  *
- * <p>Not thread-safe: runs on the channel's event loop.
+ * <p>Thread rule: event loop only. It reports the stages and failures of the attempt to its
+ * {@link ClientConnector}, and hands the open connection to its link.
  */
 final class ClientUpgradeHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
     /** The longest part of a refusal body quoted in the exception. */
     private static final int MAX_REASON_CHARS = 500;
 
-    private final NettyRpcChannel connection;
+    private final ClientConnector connection;
+    private final NettyRpcChannel link;
     private final WebSocketClientHandshaker handshaker;
 
-    ClientUpgradeHandler(NettyRpcChannel connection, WebSocketClientHandshaker handshaker) {
+    ClientUpgradeHandler(ClientConnector connection, NettyRpcChannel link, WebSocketClientHandshaker handshaker) {
         this.connection = connection;
+        this.link = link;
         this.handshaker = handshaker;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        connection.stage(ctx.pipeline().get("tls") != null ? "TLS handshake" : "WebSocket upgrade");
+        connection.stage(Pipelines.hasTls(ctx.pipeline()) ? "TLS handshake" : "WebSocket upgrade");
         // With TLS, the SslHandler holds the request until its handshake is done.
         handshaker.handshake(ctx.channel()).addListener(f -> {
             if (!f.isSuccess() && ctx.channel().isActive()) {
@@ -60,7 +63,7 @@ final class ClientUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRes
 
     private RpcException tlsFailure(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof io.netty.handler.ssl.NotSslRecordException) {
+            if (t instanceof NotSslRecordException) {
                 return new RpcException(Status.UNAVAILABLE, "TLS handshake with " + connection.target()
                         + " failed: the server does not answer in TLS (a plaintext ws:// server?)", cause);
             }
@@ -96,11 +99,7 @@ final class ClientUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRes
             ctx.close();
             return;
         }
-        ChannelPipeline p = ctx.pipeline();
-        p.addAfter(ctx.name(), "hl-aggregator", new WebSocketFrameAggregator(NettyRpcChannel.MAX_MESSAGE_SIZE));
-        p.addAfter("hl-aggregator", "hl-frames", new ClientFrameHandler(connection));
-        p.addFirst("hl-keepalive", connection.newKeepAlive());
-        p.remove(this);
+        Pipelines.open(ctx, NettyRpcChannel.MAX_MESSAGE_SIZE, new ClientFrameHandler(link), link.newKeepAlive());
         connection.stage("HELLO");
     }
 
@@ -124,7 +123,7 @@ final class ClientUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRes
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause.getCause() instanceof javax.net.ssl.SSLException ssl) {
+        if (cause.getCause() instanceof SSLException ssl) {
             connection.fail(tlsFailure(ssl));
         } else {
             connection.fail(new RpcException(Status.UNAVAILABLE,
@@ -135,7 +134,7 @@ final class ClientUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRes
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        connection.channelClosed(null, null);
+        link.channelClosed(null, null);
         super.channelInactive(ctx);
     }
 }

@@ -1,6 +1,7 @@
 package dev.hardlight.netty.internal;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -308,6 +309,6 @@ final class HttpHeadRedactor {
     }
 
     private static byte[] ascii(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -8,6 +8,7 @@ import dev.hardlight.internal.protocol.Hello;
 import dev.hardlight.netty.Recording;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -117,7 +118,7 @@ final class MessageDescriber {
         s.append("] extensions [");
         for (int i = 0; i < h.extensions().size(); i++) {
             Hello.Extension e = h.extensions().get(i);
-            s.append(i == 0 ? "" : " ").append(e.tag()).append(':').append(hex(io.netty.buffer.Unpooled.wrappedBuffer(e.value())));
+            s.append(i == 0 ? "" : " ").append(e.tag()).append(':').append(hex(Unpooled.wrappedBuffer(e.value())));
         }
         return s.append(']').toString();
     }

@@ -1,272 +1,86 @@
 package dev.hardlight.netty.internal;
 
-import dev.hardlight.RpcException;
 import dev.hardlight.EventListener;
 import dev.hardlight.EventStream;
+import dev.hardlight.RpcException;
 import dev.hardlight.StateListener;
 import dev.hardlight.Status;
+import dev.hardlight.internal.protocol.ClientEventQueue;
 import dev.hardlight.internal.protocol.ClientSession;
-import dev.hardlight.internal.protocol.Frames;
 import dev.hardlight.internal.protocol.ProtocolViolation;
 import dev.hardlight.internal.protocol.Timer;
 import dev.hardlight.service.ArgumentWriter;
 import dev.hardlight.service.MethodDescriptor;
 import dev.hardlight.service.RpcChannel;
 import dev.hardlight.service.ServiceDescriptor;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketClientHandshaker;
-import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
-import io.netty.handler.codec.http.websocketx.WebSocketVersion;
-import io.netty.handler.ssl.SslHandler;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.UnknownHostException;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A client connection: an {@link RpcChannel} over one TLS WebSocket, driving a {@link ClientSession}.
- * Calls are encoded on the caller's thread and written through the connection's write queue;
- * answers are decoded on the connection's event loop (of the group its options chose). Once open, a {@link KeepAliveHandler} pings a
- * silent server and gives the connection up (CONNECTION_LOST) after the idle timeout.
+ * A client connection (a link): an {@link RpcChannel} over one TLS WebSocket, driving a
+ * {@link ClientSession}. {@link ClientConnector} opens it; calls are encoded on the caller's thread and
+ * written through the connection's write queue; answers are decoded on the connection's event loop
+ * (of the group its options chose). Once open, a {@link KeepAliveHandler} pings a silent server and
+ * gives the connection up (CONNECTION_LOST) after the idle timeout. It tells its {@link LinkListener}
+ * when it is ready, going away and lost.
  *
- * <p>Thread-safe.
+ * <p>Thread rule: thread-safe for callers; the handler-facing methods run on the event loop only.
  */
 public final class NettyRpcChannel implements RpcChannel {
     private static final Logger log = LoggerFactory.getLogger(NettyRpcChannel.class);
-    private static final AtomicLong IDS = new AtomicLong();
 
     /** The largest message a client accepts from a server. */
     public static final int MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
-    /** The largest refusal answer (headers and body) read during the upgrade. */
-    private static final int MAX_UPGRADE_RESPONSE = 16 * 1024;
-    /** How long the WebSocket layer waits for the server's close frame before closing the TCP connection. */
-    private static final long FORCE_CLOSE_MILLIS = 10_000;
     /** How long {@link #close()} waits for the channel to close. */
     private static final long CLOSE_WAIT_MILLIS = 2_000;
 
     private final ClientConfig config;
-    private final String host;
-    private final int port;
+    private final Channel channel;
+    private final ChannelOutbound out;
+    private final ClientSession session;
+    private final ClientConnector attempt;
+    private final LinkListener listener;
     private final String logPrefix;
-    private final CompletableFuture<Void> ready = new CompletableFuture<>();
-    // Set on the event loop in init(), before anything can complete 'ready'.
-    private volatile Channel channel;
-    private volatile ChannelOutbound out;
-    private volatile ClientSession session;
-    private volatile String stage = "TCP connect";
-    private volatile RpcException failure;
+    private final String target;
     private volatile boolean closedByClient;
     /** Why the keepalive gave the connection up, or null. */
     private volatile String idle;
     /** The keepalive, once open (event loop). */
     private volatile KeepAliveHandler keepAlive;
     private boolean closeNotified; // event loop only
-    /** The reconnecting client this connection serves, or {@code null} for a plain one. */
-    private final Owner owner;
-    /** Whether {@link Owner#ready} was called (event loop only). */
-    private boolean ownerReady;
+    /** Whether the hello was handled (and the listener told {@code ready}): written once on the event loop. */
+    private volatile boolean open;
 
     /**
-     * The client that owns a connection and outlives it ({@link ReconnectingChannel}). Its methods are
-     * called on the connection's event loop.
-     */
-    interface Owner {
-        /** The event queue shared by the owner's connections. */
-        dev.hardlight.internal.protocol.ClientEventQueue sharedEvents();
-
-        /** The connection's hello was handled; called before any later frame. */
-        void ready(NettyRpcChannel link);
-
-        /** The connection, once ready, is gone; called before its pending calls fail. */
-        void lost(NettyRpcChannel link, RpcException reason);
-
-        /** The server sent GO_AWAY: the connection takes no new calls and will close. */
-        void goingAway(NettyRpcChannel link);
-    }
-
-    private NettyRpcChannel(ClientConfig config, String host, int port, Owner owner) {
-        this.owner = owner;
-        this.config = config;
-        this.host = host;
-        this.port = port;
-        this.logPrefix = "[hl-client " + IDS.incrementAndGet() + " " + target() + "] ";
-    }
-
-    /**
-     * Connects, then waits for TLS, the upgrade and the server's hello, all within the connect timeout.
+     * Made by the connector on the event loop as the channel registers, before it connects.
      *
-     * @throws RpcException UNAVAILABLE when the server cannot be reached, TLS fails or the time is up;
-     *     the status matching the HTTP answer when the server refuses the upgrade; INCOMPATIBLE when it
-     *     serves another service; CANCELLED when the thread is interrupted
+     * @param events the event queue of the client, which outlives this connection
      */
-    public static NettyRpcChannel connect(ClientConfig config) {
-        return connect(config, null);
-    }
-
-    /** {@link #connect(ClientConfig)} for a client that owns its connections and reconnects. */
-    static NettyRpcChannel connect(ClientConfig config, Owner owner) {
-        URI uri = config.uri();
-        String host = uri.getHost();
-        if (host == null) {
-            throw new IllegalArgumentException("uri: " + uri + " (expected: a host, as in wss://host:port/hl)");
-        }
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        boolean tls = config.sslContext() != null;
-        int port = uri.getPort() >= 0 ? uri.getPort() : tls ? 443 : 80;
-        NettyRpcChannel c = new NettyRpcChannel(config, host, port, owner);
-        if (config.trustMode() == TrustMode.TRUST_ALL) {
-            log.warn("{}insecureTrustAll: the server's certificate is NOT checked; anyone on the network path can "
-                    + "read and change this connection. Pin the server's fingerprint instead.", c.logPrefix);
-        } else if (!tls) {
-            log.warn("{}insecurePlaintext: this connection is not encrypted", c.logPrefix);
-        }
-        c.start();
-        return c;
-    }
-
-    private void start() {
-        long deadline = System.nanoTime() + config.connectTimeout().toNanos();
-        InetAddress address;
-        try {
-            address = InetAddress.getByName(host);
-        } catch (UnknownHostException e) {
-            throw new RpcException(Status.UNAVAILABLE, "cannot connect to " + target() + ": unknown host", e);
-        }
-        Bootstrap b = new Bootstrap()
-                .group(config.ioThreads())
-                .channel(Transports.clientChannel())
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        init(ch);
-                    }
-                });
-        ChannelFuture connect = config.localBinding() == null ? b.connect(new InetSocketAddress(address, port))
-                : b.connect(new InetSocketAddress(address, port), config.localBinding().bindAddressFor(address, target()));
-        connect.addListener(f -> {
-            if (!f.isSuccess()) {
-                fail(new RpcException(Status.UNAVAILABLE, "cannot connect to " + target() + ": " + describe(f.cause()), f.cause()));
-                channelClosed(null, null); // never active: no channelInactive will come
-            }
-        });
-        try {
-            ready.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            RpcException timeout = new RpcException(Status.UNAVAILABLE, "cannot connect to " + target() + ": no answer within "
-                    + config.connectTimeout().toMillis() + " ms (during the " + stage + ")");
-            fail(timeout);
-            closeUnlessNeverRegistered(connect.channel());
-            throw timeout;
-        } catch (InterruptedException e) {
-            closeUnlessNeverRegistered(connect.channel());
-            Thread.currentThread().interrupt();
-            throw new RpcException(Status.CANCELLED, "interrupted while connecting to " + target());
-        } catch (ExecutionException e) {
-            closeUnlessNeverRegistered(connect.channel());
-            Throwable cause = e.getCause();
-            if (cause instanceof RpcException r) {
-                throw new RpcException(r.status(), r.getMessage(), r);
-            }
-            throw new RpcException(Status.UNAVAILABLE, "cannot connect to " + target() + ": " + cause, cause);
-        }
-        log.debug("{}connected", logPrefix);
-    }
-
-    /**
-     * Closes a channel that failed to connect. One whose registration was refused (a closed
-     * {@code ClientGroup}) has no event loop to close it through, and was closed by the bootstrap.
-     */
-    private static void closeUnlessNeverRegistered(Channel ch) {
-        try {
-            ch.eventLoop();
-        } catch (IllegalStateException neverRegistered) {
-            return;
-        }
-        ch.close();
-    }
-
-    private static String describe(Throwable t) {
-        if (t instanceof java.net.ConnectException && String.valueOf(t.getMessage()).contains("refused")) {
-            return "connection refused";
-        }
-        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-    }
-
-    /** Builds the pipeline; event loop, once, before the channel connects. */
-    private void init(Channel ch) {
-        channel = ch;
-        out = new ChannelOutbound(ch, true);
-        session = owner == null
-                ? new ClientSession(config.service(), out, config.maxInFlight(), config.eventQueueCapacity(),
-                        eventLoopTimer(ch), config.defaultDeadline(), logPrefix)
-                : new ClientSession(config.service(), out, config.maxInFlight(), owner.sharedEvents(),
-                        eventLoopTimer(ch), config.defaultDeadline(), logPrefix);
-        if (owner != null) {
-            // runs on the event loop as the hello completes it, before any later frame is handled
-            session.ready().thenRun(() -> {
-                ownerReady = true;
-                owner.ready(this);
-            });
-        }
-        session.ready().whenComplete((hello, e) -> {
-            if (e == null) {
-                ready.complete(null);
-            } else {
-                ready.completeExceptionally(e);
-            }
-        });
-        ChannelPipeline p = ch.pipeline();
-        if (config.sslContext() != null) {
-            SslHandler tls = config.sslContext().newHandler(ch.alloc(), host, port);
-            // The connect timeout (start()) bounds the handshake and says so; the handler's own timer
-            // is only a backstop well after it (at the same time, it won the race now and then).
-            tls.setHandshakeTimeoutMillis(2 * config.connectTimeout().toMillis() + 1_000);
-            p.addLast("tls", tls);
-        }
-        if (config.recording() != null) {
-            p.addLast("hl-record", Recorder.client(config.recording(), config.uri(), config.service(), logPrefix));
-        }
-        URI uri = config.uri();
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/hl" : uri.getRawPath();
-        URI target = URI.create((config.sslContext() != null ? "wss://" : "ws://") + uri.getRawAuthority() + path
-                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
-        DefaultHttpHeaders headers = new DefaultHttpHeaders();
-        for (java.util.Map.Entry<String, String> h : config.headers()) {
-            headers.add(h.getKey(), h.getValue());
-        }
-        // Not a browser: no Origin header unless the application sets one.
-        WebSocketClientHandshaker handshaker = WebSocketClientHandshakerFactory.newHandshaker(target, WebSocketVersion.V13,
-                Frames.SUBPROTOCOL, config.compressionThreshold() >= 0, headers, MAX_MESSAGE_SIZE, true, false, FORCE_CLOSE_MILLIS, false, false);
-        p.addLast("http", new HttpClientCodec());
-        p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_RESPONSE));
-        if (config.compressionThreshold() >= 0) {
-            p.addLast("hl-compression", Compression.client(config.compressionThreshold(), MAX_MESSAGE_SIZE));
-        }
-        p.addLast("hl-upgrade", new ClientUpgradeHandler(this, handshaker));
+    NettyRpcChannel(ClientConfig config, Channel ch, ClientConnector attempt, ClientEventQueue events,
+                    LinkListener listener, String logPrefix, String target) {
+        this.config = config;
+        this.channel = ch;
+        this.attempt = attempt;
+        this.listener = listener;
+        this.logPrefix = logPrefix;
+        this.target = target;
+        this.out = new ChannelOutbound(ch, true);
+        this.session = new ClientSession(config.service(), out, config.maxInFlight(), events,
+                eventLoopTimer(ch), config.defaultDeadline(), logPrefix);
+        session.whenGoingAway(this::serverGoingAway);
     }
 
     /**
@@ -277,7 +91,7 @@ public final class NettyRpcChannel implements RpcChannel {
     private static Timer eventLoopTimer(Channel ch) {
         return (task, delay) -> {
             long nanos = Math.max(0, saturatedNanos(delay));
-            io.netty.util.concurrent.ScheduledFuture<?> f;
+            ScheduledFuture<?> f;
             try {
                 f = ch.eventLoop().schedule(task, nanos, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
@@ -296,10 +110,10 @@ public final class NettyRpcChannel implements RpcChannel {
         }
     }
 
-    // ---- for the handlers (event loop) --------------------------------------------------------
+    // ---- for the connector, the handlers and the owner ----------------------------------------
 
     String target() {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return target;
     }
 
     String logPrefix() {
@@ -310,6 +124,7 @@ public final class NettyRpcChannel implements RpcChannel {
         return out;
     }
 
+    /** The session, for the connector to wait for its hello. */
     ClientSession session() {
         return session;
     }
@@ -325,30 +140,30 @@ public final class NettyRpcChannel implements RpcChannel {
         return k;
     }
 
-    void stage(String stage) {
-        this.stage = stage;
+    /**
+     * The hello was handled (event loop, before any later frame is): tells the listener, before the
+     * connecting thread returns, so the link is installed when it does.
+     */
+    void helloHandled() {
+        open = true;
+        listener.ready(this);
     }
 
-    String stage() {
-        return stage;
+    /** One whole message from the server (event loop). */
+    void onMessage(ByteBuf message) {
+        session.onMessage(message);
     }
 
-    /** The server's GO_AWAY was handled (event loop). */
-    void goingAway() {
-        if (owner != null && ownerReady) {
-            owner.goingAway(this);
+    /** The server's GO_AWAY was handled (event loop, within {@link #onMessage}): tells the listener. */
+    private void serverGoingAway() {
+        if (open) {
+            listener.goingAway(this);
         }
     }
 
-    /** Records the first failure of the connection attempt and closes the channel. */
-    void fail(RpcException e) {
-        if (failure == null && !ready.isDone()) {
-            failure = e;
-        }
-        Channel ch = channel;
-        if (ch != null) {
-            ch.close();
-        }
+    /** Closes the channel without a close handshake (a failed connection attempt). */
+    void closeChannel() {
+        channel.close();
     }
 
     /**
@@ -362,37 +177,32 @@ public final class NettyRpcChannel implements RpcChannel {
             return;
         }
         closeNotified = true;
+        RpcException reason = attempt.isDone() ? lossReason(peerClose, violation) : attempt.closedBeforeReady(peerClose);
+        if (open) {
+            listener.lost(this, reason);
+        }
+        session.onClosed(reason);
+    }
+
+    private RpcException lossReason(String peerClose, String violation) {
         RpcException reason;
-        if (!ready.isDone()) {
-            String hint = config.sslContext() == null && "WebSocket upgrade".equals(stage)
-                    ? " (a TLS server? use wss://)" : "";
-            reason = failure != null ? failure : new RpcException(Status.UNAVAILABLE, "the connection to " + target()
-                    + " closed during the " + stage + (peerClose == null ? "" : " (close " + peerClose + ")") + hint);
-        } else if (idle != null && !closedByClient) {
-            reason = new RpcException(Status.CONNECTION_LOST, "the connection to " + target() + " was lost: " + idle);
+        if (idle != null && !closedByClient) {
+            reason = new RpcException(Status.CONNECTION_LOST, "the connection to " + target + " was lost: " + idle);
         } else if (violation != null) {
-            reason = new RpcException(Status.CONNECTION_LOST, "the connection to " + target()
+            reason = new RpcException(Status.CONNECTION_LOST, "the connection to " + target
                     + " was closed by this client: the server broke the protocol (" + violation + ")");
         } else if (shutdownExplanation(peerClose) != null && !closedByClient) {
-            reason = new RpcException(Status.CONNECTION_LOST, "the connection to " + target() + " was lost: "
+            reason = new RpcException(Status.CONNECTION_LOST, "the connection to " + target + " was lost: "
                     + shutdownExplanation(peerClose));
             log.debug("{}{}", logPrefix, reason.getMessage());
         } else if (closedByClient) {
-            reason = new RpcException(Status.CONNECTION_LOST, "the connection to " + target() + " was closed by this client");
+            reason = new RpcException(Status.CONNECTION_LOST, "the connection to " + target + " was closed by this client");
         } else {
-            reason = new RpcException(Status.CONNECTION_LOST, "the connection to " + target() + " was lost"
+            reason = new RpcException(Status.CONNECTION_LOST, "the connection to " + target + " was lost"
                     + (peerClose == null ? "" : ": the server closed it (" + peerClose + ")"));
             log.debug("{}{}", logPrefix, reason.getMessage());
         }
-        ClientSession s = session;
-        if (owner != null && ownerReady) {
-            owner.lost(this, reason);
-        }
-        if (s != null) {
-            s.onClosed(reason);
-        } else {
-            ready.completeExceptionally(reason);
-        }
+        return reason;
     }
 
     /**
@@ -400,8 +210,7 @@ public final class NettyRpcChannel implements RpcChannel {
      * closed with 1001. {@code null} otherwise.
      */
     private String shutdownExplanation(String peerClose) {
-        ClientSession s = session;
-        String goAway = s == null ? null : s.goAwayReason();
+        String goAway = session.goAwayReason();
         boolean goingAway = peerClose != null && peerClose.startsWith(ProtocolViolation.GOING_AWAY + "");
         if (goAway == null && !goingAway) {
             return null;
@@ -413,6 +222,38 @@ public final class NettyRpcChannel implements RpcChannel {
         b.append(" before the call completed; it may or may not have run");
         b.append(peerClose == null ? " (the connection closed without a close frame)" : " (close " + peerClose + ")");
         return b.toString();
+    }
+
+    // ---- for the owner (any thread) -------------------------------------------------------------
+
+    /** Starts a call; see {@link ClientSession#start}. */
+    ClientSession.PendingCall start(MethodDescriptor<?> method, ArgumentWriter args, Duration deadline) {
+        return session.start(method, args, deadline);
+    }
+
+    /** Whether calls can go to this link now: open, and the server has not announced its shutdown. */
+    boolean usable() {
+        return isOpen() && session.goAwayReason() == null;
+    }
+
+    /** The calls in flight on this link. */
+    int inFlight() {
+        return session.inFlight();
+    }
+
+    /** Runs {@code listener} each time a call ends leaving none in flight, on the thread that ended it. */
+    void onIdle(Runnable listener) {
+        session.onIdle(listener);
+    }
+
+    /** Runs {@code task} on the event loop once the channel has closed (at once if it has). */
+    void whenClosed(Runnable task) {
+        channel.closeFuture().addListener(f -> task.run());
+    }
+
+    /** Events from now on are delivered by the link that replaced this one. */
+    void muteEvents() {
+        session.muteEvents();
     }
 
     // ---- RpcChannel ---------------------------------------------------------------------------
@@ -463,7 +304,7 @@ public final class NettyRpcChannel implements RpcChannel {
      * that calls a service on the same event loop. Refuse it instead.
      */
     static void checkNotOnAnIoThread(MethodDescriptor<?> method) {
-        if (io.netty.util.internal.ThreadExecutorMap.currentExecutor() != null) {
+        if (ThreadExecutorMap.currentExecutor() != null) {
             throw new IllegalStateException("blocking call of " + method.name() + " on a Netty I/O thread would stall it, "
                     + "and wait forever for an answer only this thread can read: use " + method.name()
                     + "Async (callAsync) from listeners and non-blocking handlers");
@@ -493,8 +334,8 @@ public final class NettyRpcChannel implements RpcChannel {
      * made it. A call to a method whose feature is missing fails locally with
      * {@code PERMISSION_DENIED}, without being sent. Empty before the connection is ready.
      */
-    public java.util.Set<String> features() {
-        return java.util.Collections.unmodifiableSet(session.features());
+    public Set<String> features() {
+        return Collections.unmodifiableSet(session.features());
     }
 
     @Override
@@ -529,7 +370,7 @@ public final class NettyRpcChannel implements RpcChannel {
 
     @Override
     public boolean isOpen() {
-        return ready.isDone() && !ready.isCompletedExceptionally() && out.isOpen();
+        return open && out.isOpen();
     }
 
     /**
@@ -538,14 +379,10 @@ public final class NettyRpcChannel implements RpcChannel {
      */
     @Override
     public void close() {
-        Channel ch = channel;
-        if (ch == null) {
-            return;
-        }
         closedByClient = true;
         out.close(ProtocolViolation.NORMAL, "closed by the client");
-        if (!ch.eventLoop().inEventLoop()) {
-            ch.closeFuture().awaitUninterruptibly(CLOSE_WAIT_MILLIS);
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.closeFuture().awaitUninterruptibly(CLOSE_WAIT_MILLIS);
         }
     }
 
@@ -569,12 +406,9 @@ public final class NettyRpcChannel implements RpcChannel {
      * Not part of the API.
      */
     public void autoRead(boolean read) {
-        Channel ch = channel;
-        if (ch != null) {
-            ch.config().setAutoRead(read);
-            if (read) {
-                ch.read();
-            }
+        channel.config().setAutoRead(read);
+        if (read) {
+            channel.read();
         }
     }
 
@@ -584,17 +418,14 @@ public final class NettyRpcChannel implements RpcChannel {
      * would. Not part of the API.
      */
     public void closeAbruptly(boolean reset) {
-        Channel ch = channel;
-        if (ch != null) {
-            if (reset) {
-                ch.config().setOption(ChannelOption.SO_LINGER, 0);
-            }
-            ch.close().awaitUninterruptibly(CLOSE_WAIT_MILLIS);
+        if (reset) {
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
         }
+        channel.close().awaitUninterruptibly(CLOSE_WAIT_MILLIS);
     }
 
     @Override
     public String toString() {
-        return "RpcChannel[" + target() + " " + config.service().name() + (isOpen() ? " open" : " closed") + "]";
+        return "RpcChannel[" + target + " " + config.service().name() + (isOpen() ? " open" : " closed") + "]";
     }
 }

@@ -1,33 +1,31 @@
 package dev.hardlight.netty.internal;
 
+import dev.hardlight.EventEmitter;
+import dev.hardlight.TopicListener;
 import dev.hardlight.internal.protocol.ProtocolViolation;
 import dev.hardlight.internal.protocol.ServerSession;
+import dev.hardlight.internal.protocol.TopicRegistry;
+import dev.hardlight.service.EventDescriptor;
+import dev.hardlight.service.ServiceDescriptor;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.ssl.SslHandler;
-import dev.hardlight.EventEmitter;
-import dev.hardlight.TopicListener;
-import dev.hardlight.internal.protocol.TopicRegistry;
-import dev.hardlight.service.EventDescriptor;
-import dev.hardlight.service.ServiceDescriptor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -35,6 +33,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +52,6 @@ public final class NettyServer<S> {
     private static final AtomicLong CONNECTION_IDS = new AtomicLong();
 
     /** Largest upgrade request (request line, headers, body) accepted. */
-    static final int MAX_UPGRADE_REQUEST = 8 * 1024;
     /**
      * Outbound bytes queued on a connection above which the server stops reading it (a client that
      * does not read its answers sends no new calls), and below which it reads again.
@@ -62,7 +61,6 @@ public final class NettyServer<S> {
     /** How long {@link #close()} waits for connections to close after their close frames. */
     private static final long CLOSE_WAIT_MILLIS = 3_000;
     /** How often {@link #close()} looks whether the calls in flight have finished. */
-    private static final long DRAIN_POLL_MILLIS = 5;
     /** The GO_AWAY reason and close reason of a server shutdown. */
     static final String SHUTTING_DOWN = "server shutting down";
 
@@ -77,6 +75,9 @@ public final class NettyServer<S> {
     /** Upgraded connections and their sessions. */
     private final Map<ChannelOutbound, ServerSession<?>> connections = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ReentrantLock drainLock = new ReentrantLock();
+    /** Signalled (under drainLock) when, during close, a connection answers its last call or closes. */
+    private final Condition drained = drainLock.newCondition();
     /**
      * Set once the drain is over: the owned executor refuses calls from then on. Not at the start of
      * close: a call that arrives before its connection's GO_AWAY is accepted (and drained) normally.
@@ -160,25 +161,18 @@ public final class NettyServer<S> {
             return;
         }
         channels.add(ch);
-        ChannelPipeline p = ch.pipeline();
+        SslHandler tls = null;
         if (config.sslContext() != null) {
-            SslHandler tls = config.sslContext().newHandler(ch.alloc());
+            tls = config.sslContext().newHandler(ch.alloc());
             // The upgrade handler's timer bounds TLS and HTTP together; this one must not cut it shorter.
             tls.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
-            p.addLast("tls", tls);
         }
         long id = CONNECTION_IDS.incrementAndGet();
         Recorder recorder = config.recordings() == null ? null
                 : config.recordings().open(id, remote, config.service(), "[hl-conn " + id + " " + describe(remote) + "] ");
-        if (recorder != null) {
-            p.addLast("hl-record", recorder);
-        }
-        p.addLast("http", new HttpServerCodec(4096, MAX_UPGRADE_REQUEST, 8192));
-        p.addLast("http-aggregator", new HttpObjectAggregator(MAX_UPGRADE_REQUEST));
-        if (config.compressionThreshold() >= 0) {
-            p.addLast("hl-compression", Compression.server(config.compressionThreshold(), config.maxMessageSize()));
-        }
-        p.addLast("hl-upgrade", new ServerUpgradeHandler<>(this, id, remote, refusal));
+        Pipelines.server(ch.pipeline(), tls, recorder,
+                config.compressionThreshold() >= 0 ? Compression.server(config.compressionThreshold(), config.maxMessageSize()) : null,
+                new ServerUpgradeHandler<>(this, id, remote, refusal));
     }
 
     public ServerConfig<S> config() {
@@ -205,7 +199,7 @@ public final class NettyServer<S> {
      */
     @SuppressWarnings("unchecked")
     public <E> EventEmitter<E> events(Class<E> type) {
-        java.util.Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(type, "type");
         EventDescriptor<?> events = config.service().events();
         if (events == null) {
             throw new IllegalStateException("the service " + config.service().name()
@@ -245,6 +239,7 @@ public final class NettyServer<S> {
     }
 
     void opened(ChannelOutbound out, ServerSession<?> session) {
+        session.onIdle(this::signalDrained);
         connections.put(out, session);
         if (closed.get()) {
             out.close(ProtocolViolation.GOING_AWAY, "server shutting down");
@@ -253,6 +248,7 @@ public final class NettyServer<S> {
 
     void closed(ChannelOutbound out) {
         connections.remove(out);
+        signalDrained();
     }
 
     /** Connections refused by the connection limits since the start. */
@@ -289,7 +285,7 @@ public final class NettyServer<S> {
         long start = System.nanoTime();
         serverChannel.close().awaitUninterruptibly(CLOSE_WAIT_MILLIS);
         for (Channel ch : channels) {
-            if (ch.pipeline().get("hl-frames") == null) {
+            if (!Pipelines.isOpen(ch)) {
                 ch.close(); // not upgraded (yet): no WebSocket to say goodbye on
             }
         }
@@ -312,12 +308,12 @@ public final class NettyServer<S> {
     }
 
     /**
-     * Waits until no call is in flight on any open connection, or {@code deadlineNanos} passes.
-     * Nothing signals the end of a call, so this looks every few milliseconds; new calls cannot keep it
-     * waiting (after the GO_AWAY each is refused at once).
+     * Waits until no call is in flight on any open connection, or {@code deadlineNanos} passes. A
+     * session that answers its last call, or a connection that closes, signals {@code drained}; new
+     * calls cannot keep it waiting (after the GO_AWAY each is refused at once).
      */
     private void drain(long deadlineNanos) {
-        boolean interrupted = false;
+        drainLock.lock();
         try {
             while (true) {
                 int busy = 0;
@@ -339,16 +335,27 @@ public final class NettyServer<S> {
                     return;
                 }
                 try {
-                    Thread.sleep(Math.max(1, Math.min(DRAIN_POLL_MILLIS, TimeUnit.NANOSECONDS.toMillis(left))));
+                    drained.awaitNanos(left);
                 } catch (InterruptedException e) {
-                    interrupted = true; // shut down anyway, quickly
+                    Thread.currentThread().interrupt(); // shut down anyway, quickly
                     return;
                 }
             }
         } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            drainLock.unlock();
+        }
+    }
+
+    /** A connection answered its last call, or closed: a drain in progress looks again. Any thread. */
+    private void signalDrained() {
+        if (!closed.get()) {
+            return; // no drain before close()
+        }
+        drainLock.lock();
+        try {
+            drained.signalAll();
+        } finally {
+            drainLock.unlock();
         }
     }
 

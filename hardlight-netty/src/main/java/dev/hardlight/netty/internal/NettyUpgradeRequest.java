@@ -17,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
@@ -30,10 +32,10 @@ final class NettyUpgradeRequest implements UpgradeRequest {
     static final Set<String> CONSUMED = Set.of("upgrade", "connection", "sec-websocket-key", "sec-websocket-version",
             "sec-websocket-extensions", "sec-websocket-protocol");
     /** Names most requests carry, kept once for all connections instead of once per connection. */
-    private static final Map<String, String> COMMON_NAMES = java.util.stream.Stream.of("host", "origin", "user-agent",
+    private static final Map<String, String> COMMON_NAMES = Stream.of("host", "origin", "user-agent",
                     "cookie", "authorization", "accept-encoding", "accept-language", "cache-control", "pragma",
                     "x-forwarded-for", "x-forwarded-proto", "x-real-ip")
-            .collect(java.util.stream.Collectors.toUnmodifiableMap(n -> n, n -> n));
+            .collect(Collectors.toUnmodifiableMap(n -> n, n -> n));
 
     private final String uri;
     /** Lower-case name, value, name, value, ... in the request's order. */

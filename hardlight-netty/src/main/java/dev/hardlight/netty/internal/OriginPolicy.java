@@ -2,6 +2,7 @@ package dev.hardlight.netty.internal;
 
 import java.net.URI;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -60,7 +61,7 @@ public final class OriginPolicy {
      * @throws IllegalArgumentException if it is not such an origin
      */
     public static String checkOrigin(String origin) {
-        java.util.Objects.requireNonNull(origin, "origin");
+        Objects.requireNonNull(origin, "origin");
         String expected = " (expected: an origin as browsers send it, such as https://app.example.com or https://app.example.com:8443)";
         URI u;
         try {

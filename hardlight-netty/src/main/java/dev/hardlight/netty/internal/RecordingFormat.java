@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -30,6 +31,19 @@ public final class RecordingFormat {
     public static final long MIN_MAX_BYTES = 8 * 1024;
     /** The largest cap of a recording: replay holds a whole recording in memory. */
     public static final long MAX_MAX_BYTES = 1L << 30;
+
+    /**
+     * Checks the cap of a recording file, the same on client and server.
+     *
+     * @param name the setting, for the message
+     * @throws IllegalArgumentException unless {@value #MIN_MAX_BYTES}..{@value #MAX_MAX_BYTES}
+     */
+    public static long checkMaxBytes(String name, long maxBytes) {
+        if (maxBytes < MIN_MAX_BYTES || maxBytes > MAX_MAX_BYTES) {
+            throw new IllegalArgumentException(name + ": " + maxBytes + " (expected: " + MIN_MAX_BYTES + ".." + MAX_MAX_BYTES + ")");
+        }
+        return maxBytes;
+    }
 
     /** "HLREC", then CR LF and SUB as PNG does: a file mangled by a text-mode transfer fails the check. */
     static final byte[] MAGIC = {'H', 'L', 'R', 'E', 'C', '\r', '\n', 0x1A};
@@ -103,7 +117,7 @@ public final class RecordingFormat {
         while (end > 0 && (b[end] & 0xC0) == 0x80) {
             end--; // not inside a multi-byte character
         }
-        return java.util.Arrays.copyOf(b, end);
+        return Arrays.copyOf(b, end);
     }
 
     /** Encodes a record holding the readable bytes of {@code payload}; its indexes are not moved. */

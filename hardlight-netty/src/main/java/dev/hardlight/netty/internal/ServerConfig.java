@@ -3,39 +3,162 @@ package dev.hardlight.netty.internal;
 import dev.hardlight.Authenticator;
 import dev.hardlight.HandlerFactory;
 import dev.hardlight.TopicListener;
+import dev.hardlight.netty.ServerOptions;
 import dev.hardlight.service.ServiceDescriptor;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Everything a server needs, validated by the public builder.
+ * What a server needs: what it serves, the application's {@link ServerOptions} as they are, and what
+ * the transport made of them once (the TLS context, the slow-consumer rule, the origin policy, the
+ * keepalive, the recordings, the number of I/O threads).
  *
- * @param sslContext {@code null} for plaintext
- * @param tlsFingerprint the leaf certificate's SHA-256 (hex), or {@code null} for plaintext
- * @param host {@code null} to bind every interface
- * @param executor {@code null}: a virtual thread per call, owned (and shut down) by the server
- * @param topicListener told of topics created and removed, or {@code null}
- * @param slowConsumer the per-connection event limit and what happens beyond it
- * @param authenticator decides at the upgrade, or {@code null}: every connection opens with no feature
- *     and no principal
- * @param originPolicy which browser origins may connect
- * @param handshakeTimeout time from TCP accept to a complete upgrade: TLS, HTTP and the authenticator
- * @param maxConnections TCP connections open at once (upgraded or not)
- * @param maxConnectionsPerAddress the same per remote IP address; {@link Integer#MAX_VALUE}: no limit
- * @param keepAlive when to ping a silent connection, and when to close it (1001)
- * @param drainTimeout how long a graceful shutdown waits for the calls in flight
- * @param compressionThreshold permessage-deflate: the smallest message compressed; -1: compression off
- * @param recordings where and how much to record of each connection, or {@code null} for nothing
- * @param ioThreads event loops for the connections; 0: Netty's default (twice the available processors)
- * @param busyPoll whether the connections' event loops poll without sleeping while connections are open
- * @param inlineNonBlocking whether methods marked {@code @NonBlocking} run on the connection's event loop
+ * <p>Immutable; thread-safe.
+ *
+ * @param <S> the service interface
  */
-public record ServerConfig<S>(ServiceDescriptor<S> service, HandlerFactory<S> factory, SslContext sslContext,
-                              String tlsFingerprint, String host, int port, String path, int maxInFlight,
-                              int maxMessageSize, Executor executor, TopicListener topicListener,
-                              SlowConsumer slowConsumer, Authenticator authenticator, OriginPolicy originPolicy,
-                              Duration handshakeTimeout, int maxConnections, int maxConnectionsPerAddress,
-                              KeepAlive keepAlive, Duration drainTimeout, int compressionThreshold,
-                              ServerRecordings recordings,
-                              int ioThreads, boolean busyPoll, boolean inlineNonBlocking) {}
+public final class ServerConfig<S> {
+    /** I/O threads with busy polling when the application sets no number: one spinning thread. */
+    private static final int DEFAULT_BUSY_POLL_IO_THREADS = ServerOptions.DEFAULT_BUSY_POLL_IO_THREADS;
+
+    private final ServiceDescriptor<S> service;
+    private final HandlerFactory<S> factory;
+    private final ServerOptions options;
+    private final SslContext sslContext;
+    private final String tlsFingerprint;
+    private final SlowConsumer slowConsumer;
+    private final OriginPolicy originPolicy;
+    private final KeepAlive keepAlive;
+    private final ServerRecordings recordings;
+
+    /** @param sslContext {@code null} for plaintext */
+    public ServerConfig(ServiceDescriptor<S> service, HandlerFactory<S> factory, ServerOptions options, SslContext sslContext) {
+        this.service = service;
+        this.factory = factory;
+        this.options = options;
+        this.sslContext = sslContext;
+        this.tlsFingerprint = options.tls() == null ? null : options.tls().fingerprint();
+        this.slowConsumer = new SlowConsumer(options.outboundHighWaterMark(), options.slowConsumerPolicy(), new LongAdder());
+        this.originPolicy = options.allowsAnyOrigin() ? OriginPolicy.any() : OriginPolicy.allow(options.allowedOrigins());
+        this.keepAlive = new KeepAlive(options.pingInterval(), options.idleTimeout());
+        this.recordings = options.recordDirectory() == null ? null : new ServerRecordings(options.recordDirectory(),
+                options.recordMaxBytesPerConnection(), options.recordMaxTotalBytes(), options.recordCredentials());
+    }
+
+    public ServiceDescriptor<S> service() {
+        return service;
+    }
+
+    public HandlerFactory<S> factory() {
+        return factory;
+    }
+
+    public ServerOptions options() {
+        return options;
+    }
+
+    /** {@code null} for plaintext. */
+    public SslContext sslContext() {
+        return sslContext;
+    }
+
+    /** The leaf certificate's SHA-256 (hex), or {@code null} for plaintext. */
+    public String tlsFingerprint() {
+        return tlsFingerprint;
+    }
+
+    /** The per-connection event limit and what happens beyond it. */
+    public SlowConsumer slowConsumer() {
+        return slowConsumer;
+    }
+
+    /** Which browser origins may connect. */
+    public OriginPolicy originPolicy() {
+        return originPolicy;
+    }
+
+    /** When to ping a silent connection, and when to close it (1001). */
+    public KeepAlive keepAlive() {
+        return keepAlive;
+    }
+
+    /** Where and how much to record of each connection, or {@code null} for nothing. */
+    public ServerRecordings recordings() {
+        return recordings;
+    }
+
+    /** Event loops for the connections; 0: Netty's default (twice the available processors). */
+    public int ioThreads() {
+        return options.ioThreads() > 0 ? options.ioThreads() : options.busyPoll() ? DEFAULT_BUSY_POLL_IO_THREADS : 0;
+    }
+
+    /** {@code null} to bind every interface. */
+    public String host() {
+        return options.host();
+    }
+
+    public int port() {
+        return options.port();
+    }
+
+    public String path() {
+        return options.path();
+    }
+
+    public int maxInFlight() {
+        return options.maxInFlight();
+    }
+
+    public int maxMessageSize() {
+        return options.maxMessageSize();
+    }
+
+    /** {@code null}: a virtual thread per call, owned (and shut down) by the server. */
+    public Executor executor() {
+        return options.handlerExecutor();
+    }
+
+    /** Told of topics created and removed, or {@code null}. */
+    public TopicListener topicListener() {
+        return options.topicListener();
+    }
+
+    /** Decides at the upgrade, or {@code null}: every connection opens with no feature and no principal. */
+    public Authenticator authenticator() {
+        return options.authenticator();
+    }
+
+    /** Time from TCP accept to a complete upgrade: TLS, HTTP and the authenticator. */
+    public Duration handshakeTimeout() {
+        return options.handshakeTimeout();
+    }
+
+    public int maxConnections() {
+        return options.maxConnections();
+    }
+
+    /** {@link Integer#MAX_VALUE}: no limit. */
+    public int maxConnectionsPerAddress() {
+        return options.maxConnectionsPerAddress();
+    }
+
+    public Duration drainTimeout() {
+        return options.drainTimeout();
+    }
+
+    /** permessage-deflate: the smallest message compressed; -1: compression off. */
+    public int compressionThreshold() {
+        return options.compressionThreshold();
+    }
+
+    public boolean busyPoll() {
+        return options.busyPoll();
+    }
+
+    /** Whether methods marked {@code @NonBlocking} run on the connection's event loop. */
+    public boolean inlineNonBlocking() {
+        return options.inlineNonBlockingHandlers();
+    }
+}

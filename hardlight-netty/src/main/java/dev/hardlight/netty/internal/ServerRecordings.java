@@ -3,6 +3,7 @@ package dev.hardlight.netty.internal;
 import dev.hardlight.service.ServiceDescriptor;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,7 +54,7 @@ public final class ServerRecordings {
             }
             return null;
         }
-        String name = FILE_TIME.format(java.time.Instant.now()) + "-" + connectionId + ".hlrec";
+        String name = FILE_TIME.format(Instant.now()) + "-" + connectionId + ".hlrec";
         return Recorder.server(directory.resolve(name), cap, recordCredentials, connectionId, NettyServer.describe(remote), service,
                 size -> remaining.addAndGet(cap - size), logPrefix);
     }

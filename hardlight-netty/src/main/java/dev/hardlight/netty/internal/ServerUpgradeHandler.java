@@ -6,9 +6,9 @@ import dev.hardlight.internal.protocol.ProtocolViolation;
 import dev.hardlight.internal.protocol.ServerSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -19,7 +19,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.ssl.SslHandler;
@@ -178,7 +177,7 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
                     + "; this server speaks " + Frames.SUBPROTOCOL + ": upgrade the client or the server to a common version");
             return;
         }
-        boolean tls = ctx.pipeline().get(SslHandler.class) != null;
+        boolean tls = Pipelines.hasTls(ctx.pipeline());
         String refusedOrigin = config.originPolicy().check(req.headers().get(HttpHeaderNames.ORIGIN),
                 req.headers().get(HttpHeaderNames.HOST), tls);
         if (refusedOrigin != null) {
@@ -261,7 +260,7 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
     }
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, ServerSession.Admission admission) {
-        boolean tls = ctx.pipeline().get(SslHandler.class) != null;
+        boolean tls = Pipelines.hasTls(ctx.pipeline());
         String url = (tls ? "wss://" : "ws://") + req.headers().get(HttpHeaderNames.HOST, "localhost") + config.path();
         WebSocketServerHandshaker handshaker =
                 new WebSocketServerHandshakerFactory(url, Frames.SUBPROTOCOL, server.decoderConfig()).newHandshaker(req);
@@ -286,15 +285,12 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
             out.close(ProtocolViolation.INTERNAL_ERROR, "the server could not open the connection");
             return;
         }
-        ChannelPipeline p = ctx.pipeline();
-        p.addAfter(ctx.name(), "hl-aggregator", new WebSocketFrameAggregator(config.maxMessageSize()));
-        p.addAfter("hl-aggregator", "hl-frames", new ServerFrameHandler<>(server, session, out, prefix, config.maxMessageSize()));
         String idle = "idle timeout: nothing received for " + config.keepAlive().describeIdleTimeout();
-        p.addFirst("hl-keepalive", new KeepAliveHandler(config.keepAlive(), out, () -> {
-            log.debug("{}{}, closing with 1001", prefix, idle);
-            out.close(ProtocolViolation.GOING_AWAY, idle);
-        }));
-        p.remove(this);
+        Pipelines.open(ctx, config.maxMessageSize(), new ServerFrameHandler<>(server, session, out, prefix, config.maxMessageSize()),
+                new KeepAliveHandler(config.keepAlive(), out, () -> {
+                    log.debug("{}{}, closing with 1001", prefix, idle);
+                    out.close(ProtocolViolation.GOING_AWAY, idle);
+                }));
         log.debug("{}open", prefix);
         session.start();
     }
@@ -305,7 +301,7 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
     }
 
     private static FullHttpResponse response(HttpResponseStatus status, String reason) {
-        ByteBuf body = ByteBufUtil.writeUtf8(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, reason + "\n");
+        ByteBuf body = ByteBufUtil.writeUtf8(UnpooledByteBufAllocator.DEFAULT, reason + "\n");
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())

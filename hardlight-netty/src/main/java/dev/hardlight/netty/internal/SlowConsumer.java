@@ -1,6 +1,7 @@
 package dev.hardlight.netty.internal;
 
 import dev.hardlight.netty.SlowConsumerPolicy;
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -15,7 +16,7 @@ public record SlowConsumer(int highWaterMark, SlowConsumerPolicy policy, LongAdd
         if (highWaterMark <= 0) {
             throw new IllegalArgumentException("highWaterMark: " + highWaterMark + " (expected: > 0)");
         }
-        java.util.Objects.requireNonNull(policy, "policy");
-        java.util.Objects.requireNonNull(dropped, "dropped");
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(dropped, "dropped");
     }
 }

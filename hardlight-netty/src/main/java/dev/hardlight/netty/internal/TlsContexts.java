@@ -6,6 +6,8 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.WeakHashMap;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -37,6 +39,26 @@ public final class TlsContexts {
                     .build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /** The client contexts made, one per options value, dropped with it. */
+    private static final Map<Object, SslContext> CLIENTS = new WeakHashMap<>();
+
+    /**
+     * The client context of one options value: made on its first connect and shared by every
+     * connection made with the same options (the value itself, not an equal one), then dropped with it.
+     *
+     * @param options the client's options, the key
+     */
+    public static SslContext client(Object options, TrustMode mode, String pin, Path caBundle) {
+        synchronized (CLIENTS) {
+            SslContext c = CLIENTS.get(options);
+            if (c == null) {
+                c = client(mode, pin, caBundle);
+                CLIENTS.put(options, c);
+            }
+            return c;
         }
     }
 
