@@ -1,0 +1,26 @@
+// Bundles the test page (web/app.ts and what it imports: the HardLight runtime from ../hardlight-js
+// and the TypeScript client the processor generated into target/generated-ts) into target/web with
+// esbuild, and copies the HTML beside it. Run by Maven at process-test-classes.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'target', 'web');
+mkdirSync(out, { recursive: true });
+for (const f of readdirSync(join(root, 'web'))) {
+  if (f.endsWith('.html')) {
+    copyFileSync(join(root, 'web', f), join(out, f));
+  }
+}
+await build({
+  entryPoints: [join(root, 'web', 'app.ts')],
+  bundle: true,
+  format: 'esm',
+  target: 'es2022',
+  sourcemap: true,
+  outfile: join(out, 'app.js'),
+  logLevel: 'warning',
+});
+console.log(`bundled the test page into ${out}`);

@@ -1,0 +1,10 @@
+// The test page's entry: registers the test functions the JUnit side calls through js/driver.mjs.
+import { rawTests } from './raw.js';
+
+declare global {
+  interface Window {
+    hardlight: { tests: Record<string, (arg: any) => Promise<unknown>> };
+  }
+}
+
+window.hardlight = { tests: { ...rawTests } };
