@@ -1,0 +1,60 @@
+package dev.hardlight.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hardlight.netty.Tls;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+/**
+ * Random values of every wire type (jqwik) make the trip Java to TypeScript to Java: the Java server
+ * encodes a value with the generated Java codec, the TypeScript client in Chromium decodes it with
+ * the generated TypeScript codec and sends it back encoded by it, and the bytes Java receives are the
+ * bytes it sent. Each try is bounded by the browser call's timeout (20 s).
+ */
+class CrossImplementationProperties {
+    static LabServer server;
+    static Chromium chromium;
+
+    @BeforeContainer
+    static void start() throws Exception {
+        Tls tls = Tls.selfSigned("localhost").persistIn(Files.createTempDirectory("hl-cross-certs"));
+        server = LabServer.start(tls, b -> {});
+        chromium = Chromium.launch("CrossImplementationProperties", tls.publicKeyPin());
+        chromium.open("main", server.page());
+    }
+
+    @AfterContainer
+    static void stop() throws Exception {
+        int exit = chromium == null ? 0 : chromium.quit();
+        if (server != null) {
+            server.close();
+        }
+        assertThat(exit).as("the browser driver's exit code").isZero();
+    }
+
+    @Provide
+    Arbitrary<AllTypes> values() {
+        return AllTypesArbitraries.allTypes();
+    }
+
+    @Property(tries = 200)
+    void javaToTypeScriptToJavaKeepsEveryByte(@ForAll("values") AllTypes value) throws InterruptedException {
+        server.backend.outgoing.add(value);
+        chromium.run("main", "roundTrip", Map.of("url", server.endpoint(), "n", 1), Duration.ofSeconds(20));
+        AllTypes back = server.backend.submitted.poll(20, TimeUnit.SECONDS);
+        assertThat(back).as("the value the page submitted").isNotNull();
+        HexFormat hex = HexFormat.of();
+        assertThat(hex.formatHex(AllTypesArbitraries.encode(back))).isEqualTo(hex.formatHex(AllTypesArbitraries.canonical(value)));
+    }
+}
