@@ -30,4 +30,12 @@ public interface EventStream<E> {
 
     /** Events dropped in all since the connection opened. */
     long missed();
+
+    /**
+     * Events received and skipped, in all since the client was created, because their payload named an
+     * enum constant or a sealed subtype this client's contract does not know (a newer server added it)
+     * and the type declares no {@link Fallback @Fallback}. Such an event is not delivered to the queue or
+     * to listeners and does not close the connection; any other undecodable event does (1002).
+     */
+    long skippedUnknown();
 }

@@ -55,8 +55,68 @@ public abstract class WireReader {
     /** Exactly {@code length} bytes. */
     public abstract byte[] readRaw(int length);
 
-    /** Bytes left in this message. */
+    /**
+     * Bytes left before the current limit: the end of the record or sealed value being read (see
+     * {@link #beginRecord}), else the end of the message.
+     */
     public abstract int remaining();
+
+    /**
+     * Makes the next {@code length} bytes (at most {@link #remaining()}) the whole input until
+     * {@link #popLimit} and returns what {@link #popLimit} needs to restore the current limit.
+     */
+    protected abstract int pushLimit(int length);
+
+    /** Skips the bytes left before the current limit, then restores the limit {@link #pushLimit} returned. */
+    protected abstract void popLimit(int saved);
+
+    /** Skips {@code n} bytes (at most {@link #remaining()}). */
+    protected abstract void skip(int n);
+
+    /**
+     * Starts reading a length-delimited value (a record, or a sealed value's content): reads its
+     * {@code length:varint}, checks it fits in the bytes left, counts one level of nesting, and limits
+     * the reads that follow to those bytes. Returns what {@link #endRecord} needs.
+     */
+    public final int beginRecord() {
+        int length = readVarInt();
+        if (length > remaining()) {
+            throw malformed("truncated: a value of " + length + " bytes with " + remaining() + " bytes left");
+        }
+        enter();
+        return pushLimit(length);
+    }
+
+    /**
+     * Ends a value started by {@link #beginRecord}: skips what is left of it (components a newer peer
+     * appended) and restores the enclosing limit.
+     */
+    public final void endRecord(int saved) {
+        popLimit(saved);
+        exit();
+    }
+
+    /**
+     * Whether bytes remain before the current limit. A record's decoder reads a component only while
+     * this holds; a component the peer did not send (an older contract) takes its default.
+     */
+    public final boolean hasMore() {
+        return remaining() > 0;
+    }
+
+    /** Skips every byte left before the current limit. */
+    public final void skipRemaining() {
+        skip(remaining());
+    }
+
+    /**
+     * Ends a CALL's arguments: skips the bytes left in the message (parameters a newer client
+     * appended) and marks the arguments decoded ({@link #ended()}).
+     */
+    public final void endArguments() {
+        skipRemaining();
+        ended = true;
+    }
 
     /** A presence byte: {@code true} when a value follows. */
     public final boolean readPresence() {
@@ -150,6 +210,34 @@ public abstract class WireReader {
             throw malformed("nanoseconds " + nanos + " (expected: <= 999999999)");
         }
         return nanos;
+    }
+
+    /**
+     * The failure of an enum ordinal this side does not know and no {@code @Fallback} covers, e.g.
+     * {@code unknown ordinal 3 of enum shop.Color (a newer peer's constant: mark a constant @Fallback to
+     * accept it)}.
+     */
+    public static UnknownVariantException unknownConstant(String enumName, int ordinal) {
+        return new UnknownVariantException("unknown ordinal " + ordinal + " of enum " + enumName
+                + " (a newer peer's constant: mark a constant @Fallback to accept it)");
+    }
+
+    /**
+     * The failure of a sealed interface's tag this side does not know and no {@code @Fallback} covers,
+     * e.g. {@code unknown tag 3 of sealed shop.Shape (a newer peer's subtype: mark a permitted record
+     * @Fallback to accept it)}.
+     */
+    public static UnknownVariantException unknownSubtype(String sealedName, int tag) {
+        return new UnknownVariantException("unknown tag " + tag + " of sealed " + sealedName
+                + " (a newer peer's subtype: mark a permitted record @Fallback to accept it)");
+    }
+
+    /**
+     * Fails for a component or parameter of type {@code what} that the peer did not send and whose type
+     * has no zero value (a record reaching itself through required components).
+     */
+    public static <T> T noZero(String what) {
+        throw malformed("missing " + what + ", which has no zero value to default to");
     }
 
     /** The exception for malformed input. */

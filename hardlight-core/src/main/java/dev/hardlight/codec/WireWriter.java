@@ -57,6 +57,19 @@ public abstract class WireWriter {
     /** The number of bytes written so far by this writer. */
     public abstract int writtenBytes();
 
+    /**
+     * Starts a length-delimited value (a record, or a sealed value's content): reserves one byte for
+     * its length and returns where it starts, for {@link #endRecord}.
+     */
+    public abstract int beginRecord();
+
+    /**
+     * Ends the value {@link #beginRecord} started: writes the varint byte length of what was written
+     * since, moving those bytes right when the length takes more than the one byte reserved (content
+     * of 128 bytes or more).
+     */
+    public abstract void endRecord(int start);
+
     /** A presence byte: 1 when a value follows, 0 when it is absent. */
     public final void writePresence(boolean present) {
         writeByte(present ? (byte) 1 : (byte) 0);

@@ -11,9 +11,10 @@ import dev.hardlight.codec.WireWriter;
  */
 public interface ServiceDispatcher<S> {
     /**
-     * Decodes the arguments of method {@code methodId} from {@code args}, calls
-     * {@link WireReader#expectEnd} (so trailing bytes fail before the handler runs), invokes the
-     * handler and encodes its result into {@code result}.
+     * Decodes the arguments of method {@code methodId} from {@code args} (parameters missing at the end,
+     * sent by an older client, take their defaults), calls {@link WireReader#endArguments} (which skips
+     * parameters a newer client appended and marks the arguments decoded), invokes the handler and
+     * encodes its result into {@code result}.
      *
      * @throws Exception whatever the handler throws; a malformed argument throws
      *     {@link dev.hardlight.RpcException} before the handler is invoked

@@ -36,16 +36,23 @@ public interface StateCodec<T> {
     /** Writes component {@code index} of {@code value}. */
     void encodeField(T value, int index, WireWriter out);
 
-    /** Reads {@code count} {@code (index, value)} pairs, indices strictly increasing, and returns {@code base} with them replaced. */
+    /**
+     * Reads at most {@code count} {@code (index, value)} pairs, indices strictly increasing, and returns
+     * {@code base} with them replaced. An index at or beyond {@link #fieldCount()} is a component a newer
+     * server appended: it and everything after it in the message are skipped (indices increase, so every
+     * later one is unknown too).
+     */
     T applyDelta(T base, int count, WireReader in);
 
-    /** Writes every component in order: the snapshot. */
+    /** Writes the snapshot: the state encoded as a record (its length, then every component in order). */
     default void encode(T value, WireWriter out) {
+        int start = out.beginRecord();
         for (int i = 0; i < fieldCount(); i++) {
             encodeField(value, i, out);
         }
+        out.endRecord(start);
     }
 
-    /** Reads a snapshot. */
+    /** Reads a snapshot: the state encoded as a record, missing trailing components defaulted, extra ones skipped. */
     T decode(WireReader in);
 }

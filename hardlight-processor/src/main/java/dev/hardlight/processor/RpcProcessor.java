@@ -1,14 +1,20 @@
 package dev.hardlight.processor;
 
+import dev.hardlight.processor.internal.Baseline;
 import dev.hardlight.processor.internal.ContractReader;
 import dev.hardlight.processor.internal.DeferralException;
 import dev.hardlight.processor.internal.ErrorReporter;
 import dev.hardlight.processor.internal.Generator;
+import dev.hardlight.processor.internal.SchemaText;
 import dev.hardlight.processor.internal.ServiceModel;
+import dev.hardlight.processor.internal.TypeDef;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +24,10 @@ import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+import javax.tools.FileObject;
 import javax.tools.JavaFileObject;
+import javax.tools.StandardLocation;
 
 /**
  * The HardLight annotation processor: for each interface annotated {@code @dev.hardlight.Rpc} it
@@ -35,6 +44,13 @@ import javax.tools.JavaFileObject;
  * <p>Not thread-safe; javac runs it on one thread.
  */
 public final class RpcProcessor extends AbstractProcessor {
+    /**
+     * Processor option naming a directory of baseline schema files ({@code <fully.qualified.Interface>.schema},
+     * as this processor writes them under {@code META-INF/hardlight/}): each contract with a file there is
+     * checked against it, every breaking change a compile error on the interface.
+     */
+    public static final String BASELINE_OPTION = "hardlight.baseline";
+
     /** For tests only: when "true", processing each contract fails as a processor bug would. */
     static final String CRASH_OPTION = "hardlight.internal.crashForTests";
 
@@ -59,7 +75,7 @@ public final class RpcProcessor extends AbstractProcessor {
 
     @Override
     public Set<String> getSupportedOptions() {
-        return Set.of(CRASH_OPTION);
+        return Set.of(CRASH_OPTION, BASELINE_OPTION);
     }
 
     @Override
@@ -108,6 +124,12 @@ public final class RpcProcessor extends AbstractProcessor {
             for (Map.Entry<String, String> source : Generator.generate(model).entrySet()) {
                 write(source.getKey(), source.getValue(), element);
             }
+            String schema = SchemaText.of(model);
+            writeSchema(name, schema, element);
+            String baseline = processingEnv.getOptions().get(BASELINE_OPTION);
+            if (baseline != null) {
+                checkBaseline(Path.of(baseline), name, schema, model, element);
+            }
         } catch (DeferralException e) {
             deferred.put(name, e.getMessage());
         } catch (RuntimeException | Error e) {
@@ -115,6 +137,53 @@ public final class RpcProcessor extends AbstractProcessor {
             e.printStackTrace(new PrintWriter(trace));
             errors.error(element, "internal error while processing " + name
                     + "; please report it with this trace: " + trace);
+        }
+    }
+
+    /** Writes the contract's schema text to {@code META-INF/hardlight/<name>.schema} in the class output. */
+    private void writeSchema(String name, String schema, Element origin) {
+        String path = "META-INF/hardlight/" + name + ".schema";
+        try {
+            FileObject file = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "", path, origin);
+            try (Writer w = new java.io.OutputStreamWriter(file.openOutputStream(), StandardCharsets.UTF_8)) {
+                w.write(schema);
+            }
+        } catch (IOException e) {
+            errors.error(origin, "cannot write " + path + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Checks the contract against {@code <dir>/<name>.schema} when that file exists: each breaking change
+     * is an error on the interface; each enum or sealed interface that gained constants or subtypes
+     * without a {@code @Fallback} is a warning.
+     */
+    private void checkBaseline(Path dir, String name, String schema, ServiceModel model, Element element) {
+        Path file = dir.resolve(name + ".schema");
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        Baseline.Result result;
+        try {
+            result = Baseline.check(Files.readString(file, StandardCharsets.UTF_8), schema);
+        } catch (IOException | IllegalArgumentException e) {
+            errors.error(element, "cannot read the baseline " + file + ": " + e.getMessage());
+            return;
+        }
+        for (String change : result.breaking()) {
+            errors.error(element, "breaking change against the baseline " + file + ": " + change);
+        }
+        for (String type : result.grown()) {
+            boolean fallback = switch (model.types().get(type)) {
+                case TypeDef.EnumDef e -> e.fallback() >= 0;
+                case TypeDef.SealedDef s -> s.fallback() >= 0;
+                case null, default -> true;
+            };
+            if (!fallback) {
+                processingEnv.getMessager().printMessage(Diagnostic.Kind.WARNING, ErrorReporter.TAG + type
+                        + " has constants or subtypes the baseline lacks and no @Fallback: peers built from the baseline "
+                        + "fail to decode them (an event is skipped); mark a @Fallback to let them", element);
+            }
         }
     }
 

@@ -328,6 +328,11 @@ class EventsTest {
             public long missed() {
                 return 0;
             }
+
+            @Override
+            public long skippedUnknown() {
+                return 0;
+            }
         };
         List<Object> calls = new ArrayList<>();
         RpcChannel channel = (RpcChannel) Proxy.newProxyInstance(getClass().getClassLoader(),

@@ -9,20 +9,52 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * {@link WireReader} over the readable bytes of a Netty buffer, reading in place. Every read checks
- * the bytes left first, so truncated input fails with the protocol's exception, never an
- * {@code IndexOutOfBoundsException}. Not thread-safe.
+ * the bytes left before the current limit first (the end of the record being read, else the buffer's
+ * writer index), so truncated input fails with the protocol's exception, never an
+ * {@code IndexOutOfBoundsException}, and a record's reads never run into the bytes after it. The
+ * buffer's indices other than its reader index are never changed. Not thread-safe.
  */
 public final class ByteBufWireReader extends WireReader {
     private final ByteBuf buf;
+    /** The absolute index reads must stay below: the current record's end, or the buffer's writer index. */
+    private int limit;
 
     public ByteBufWireReader(ByteBuf buf) {
         this.buf = buf;
+        this.limit = buf.writerIndex();
     }
 
     private void need(int n) {
-        if (buf.readableBytes() < n) {
-            throw malformed("truncated: needed " + n + " more bytes, " + buf.readableBytes() + " left");
+        int left = limit - buf.readerIndex();
+        if (left < n) {
+            throw malformed("truncated: needed " + n + " more bytes, " + left + " left");
         }
+    }
+
+    /** A varint may have read past the limit (the buffer's own bound is checked by Varint). */
+    private void checkLimit() {
+        if (buf.readerIndex() > limit) {
+            throw malformed("truncated varint");
+        }
+    }
+
+    @Override
+    protected int pushLimit(int length) {
+        int saved = limit;
+        limit = buf.readerIndex() + length;
+        return saved;
+    }
+
+    @Override
+    protected void popLimit(int saved) {
+        buf.readerIndex(limit);
+        limit = saved;
+    }
+
+    @Override
+    protected void skip(int n) {
+        need(n);
+        buf.skipBytes(n);
     }
 
     @Override
@@ -43,6 +75,7 @@ public final class ByteBufWireReader extends WireReader {
     @Override
     public short readShort() {
         int v = Varint.readVarInt(buf, true);
+        checkLimit();
         int decoded = (v >>> 1) ^ -(v & 1);
         if (decoded != (short) decoded) {
             throw malformed("short out of range: " + decoded);
@@ -53,6 +86,7 @@ public final class ByteBufWireReader extends WireReader {
     @Override
     public char readChar() {
         int v = Varint.readVarInt(buf, true);
+        checkLimit();
         if ((v & ~0xFFFF) != 0) {
             throw malformed("char out of range: " + Integer.toUnsignedString(v));
         }
@@ -62,12 +96,14 @@ public final class ByteBufWireReader extends WireReader {
     @Override
     public int readInt() {
         int v = Varint.readVarInt(buf, true);
+        checkLimit();
         return (v >>> 1) ^ -(v & 1);
     }
 
     @Override
     public long readLong() {
         long v = Varint.readVarLong(buf);
+        checkLimit();
         return (v >>> 1) ^ -(v & 1);
     }
 
@@ -85,12 +121,16 @@ public final class ByteBufWireReader extends WireReader {
 
     @Override
     public int readVarInt() {
-        return Varint.readVarInt(buf, false);
+        int v = Varint.readVarInt(buf, false);
+        checkLimit();
+        return v;
     }
 
     @Override
     public long readVarLong() {
-        return Varint.readVarLong(buf);
+        long v = Varint.readVarLong(buf);
+        checkLimit();
+        return v;
     }
 
     @Override
@@ -148,6 +188,6 @@ public final class ByteBufWireReader extends WireReader {
 
     @Override
     public int remaining() {
-        return buf.readableBytes();
+        return limit - buf.readerIndex();
     }
 }

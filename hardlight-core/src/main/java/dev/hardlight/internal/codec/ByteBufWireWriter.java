@@ -185,4 +185,45 @@ public final class ByteBufWireWriter extends WireWriter {
     public int writtenBytes() {
         return buf.writerIndex() - start;
     }
+
+    @Override
+    public int beginRecord() {
+        int at = buf.writerIndex();
+        buf.writeByte(0);
+        return at;
+    }
+
+    @Override
+    public void endRecord(int start) {
+        int contentStart = start + 1;
+        int length = buf.writerIndex() - contentStart;
+        if (length < 0x80) {
+            buf.setByte(start, length);
+            return;
+        }
+        // The length takes more than the byte reserved: move the content right by the difference. No
+        // size pre-pass over the value; only records of 128 bytes and more pay for this copy.
+        int shift = Varint.sizeOf(length) - 1;
+        buf.ensureWritable(shift);
+        moveRight(contentStart, length, shift);
+        buf.writerIndex(start);
+        Varint.writeVarInt(buf, length);
+        buf.writerIndex(contentStart + shift + length);
+    }
+
+    /**
+     * Moves {@code length} bytes at {@code from} to {@code from + shift}, in place, on any kind of
+     * buffer: copying from the end backwards, 8 bytes a step, never overwrites a byte before it is read.
+     */
+    private void moveRight(int from, int length, int shift) {
+        int i = from + length;
+        while (i - from >= 8) {
+            i -= 8;
+            buf.setLong(i + shift, buf.getLong(i));
+        }
+        while (i > from) {
+            i--;
+            buf.setByte(i + shift, buf.getByte(i));
+        }
+    }
 }

@@ -31,6 +31,8 @@ public final class ClientEventQueue implements EventStream<Object> {
     private long pendingMissed;
     /** Guarded by lock. */
     private long totalMissed;
+    /** Events skipped because their payload named a constant or subtype this client does not know. */
+    private final java.util.concurrent.atomic.AtomicLong skippedUnknown = new java.util.concurrent.atomic.AtomicLong();
     /** Guarded by lock: a reconnect happened since the last event queued. */
     private boolean gap;
     /** Guarded by lock. */
@@ -152,5 +154,15 @@ public final class ClientEventQueue implements EventStream<Object> {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Counts an event skipped because its payload named a constant or subtype this client does not know. */
+    void skippedUnknown(long n) {
+        skippedUnknown.addAndGet(n);
+    }
+
+    @Override
+    public long skippedUnknown() {
+        return skippedUnknown.get();
     }
 }

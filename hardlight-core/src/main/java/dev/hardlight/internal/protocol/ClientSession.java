@@ -7,7 +7,10 @@ import dev.hardlight.EventStream;
 import dev.hardlight.StateListener;
 import dev.hardlight.Topic;
 import dev.hardlight.Status;
+import dev.hardlight.codec.UnknownVariantException;
 import dev.hardlight.codec.WireReader;
+import dev.hardlight.internal.schema.Compatibility;
+import dev.hardlight.internal.schema.Schema;
 import dev.hardlight.internal.codec.ByteBufWireReader;
 import dev.hardlight.internal.codec.ByteBufWireWriter;
 import dev.hardlight.service.ArgumentWriter;
@@ -89,6 +92,10 @@ public final class ClientSession {
     private final CopyOnWriteArrayList<StateListener<Object>> stateListeners = new CopyOnWriteArrayList<>();
     /** Written by the event loop only: the connection's enabled features, as the server last said. */
     private volatile java.util.Set<String> features = java.util.Set.of();
+    /** Set once by the hello (event loop): the server's schema from HELLO extension 4, or {@code null}. */
+    private Schema serverSchema;
+    /** Set with {@link #serverSchema}: this client's own schema, parsed. */
+    private Schema localSchema;
     private final EventDescriptor<Object> events;
     private final ClientEventQueue eventQueue;
     /** Set once by {@link #muteEvents()}. */
@@ -218,13 +225,22 @@ public final class ClientSession {
         if (events == null) {
             return; // this client's contract has no events
         }
-        if (eventsMuted) {
-            events.codec().decode(r);
-            r.expectEnd("EVENT");
+        Object value;
+        try {
+            value = events.codec().decode(r);
+        } catch (UnknownVariantException e) {
+            // A newer server's constant or subtype without a @Fallback here: skipped and counted, not a
+            // violation (the payload runs to the end of the message, so nothing after it is lost).
+            if (!eventsMuted) {
+                eventQueue.skippedUnknown(1);
+                log.debug("{}event skipped: {}", logPrefix, e.getMessage());
+            }
             return;
         }
-        Object value = events.codec().decode(r);
         r.expectEnd("EVENT");
+        if (eventsMuted) {
+            return;
+        }
         Event<Object> event = eventQueue.offer(topic, value);
         for (EventListener<Object> l : eventListeners) {
             try {
@@ -325,6 +341,7 @@ public final class ClientSession {
         if (hello.maxInFlight() < 1 || hello.maxInFlight() > 65_535) {
             throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "HELLO: maxInFlight " + hello.maxInFlight());
         }
+        serverSchema = serverSchema(hello);
         if (stateCodec != null) {
             state = initialState(hello);
         }
@@ -354,15 +371,74 @@ public final class ClientSession {
         ready.complete(hello);
     }
 
+    /** HELLO extension tag carrying the server's schema text. */
+    static final int SCHEMA_HELLO_EXTENSION = 4;
+
+    /**
+     * The server's schema from HELLO extension 4, checked against the HELLO's fingerprint; {@code null}
+     * when the server sent none (then only equal hashes are compatible).
+     */
+    private Schema serverSchema(Hello hello) {
+        for (Hello.Extension e : hello.extensions()) {
+            if (e.tag() == SCHEMA_HELLO_EXTENSION) {
+                byte[] digest;
+                try {
+                    digest = java.security.MessageDigest.getInstance("SHA-256").digest(e.value());
+                } catch (java.security.NoSuchAlgorithmException ex) {
+                    throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
+                }
+                if (!Arrays.equals(digest, hello.fingerprint())) {
+                    throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
+                            "HELLO schema does not match its fingerprint");
+                }
+                String text;
+                try {
+                    text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                            .decode(java.nio.ByteBuffer.wrap(e.value())).toString();
+                    Schema parsed = Schema.parse(text);
+                    localSchema = Schema.parse(service.schema());
+                    return parsed;
+                } catch (java.nio.charset.CharacterCodingException | IllegalArgumentException ex) {
+                    throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "HELLO schema: " + ex.getMessage());
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A comparison of this client's contract ("here") with the server's ("there"). */
+    private Compatibility compatibility() {
+        return new Compatibility(localSchema, serverSchema);
+    }
+
+    /**
+     * Why type {@code local} of this client cannot read (or be read as) the server's {@code remote}, or
+     * {@code null} when it can: equal hashes, or compatible by the rule of protocol.md 6.6.
+     */
+    private String typeDifference(String local, String remote, boolean sameHash) {
+        if (sameHash) {
+            return null;
+        }
+        if (serverSchema == null || remote == null) {
+            return "it differs from the server's: regenerate the client from the server's contract";
+        }
+        if (!local.equals(remote)) {
+            return "it is " + local + " here and " + remote + " there";
+        }
+        return compatibility().type(local, remote);
+    }
+
     private Object initialState(Hello hello) {
         for (Hello.Extension e : hello.extensions()) {
             if (e.tag() == ServerState.HELLO_EXTENSION) {
                 ByteBuf buf = Unpooled.wrappedBuffer(e.value());
                 WireReader r = new ByteBufWireReader(buf);
                 long hash = buf.readableBytes() >= 8 ? buf.readLong() : 0;
-                if (hash != stateCodec.schemaHash()) {
-                    throw incompatible("the server's connection state type differs from this client's "
-                            + stateCodec.type().getName() + ": regenerate the client from the server's contract");
+                String difference = typeDifference(stateCodec.type().getCanonicalName(),
+                        serverSchema == null ? null : serverSchema.state(), hash == stateCodec.schemaHash());
+                if (difference != null) {
+                    throw incompatible("the server's connection state is incompatible with this client's "
+                            + stateCodec.type().getName() + ": " + difference);
                 }
                 try {
                     Object snapshot = stateCodec.decode(r);
@@ -411,9 +487,11 @@ public final class ClientSession {
                 for (byte b : e.value()) {
                     hash = (hash << 8) | (b & 0xFF);
                 }
-                if (hash != events.schemaHash()) {
-                    throw incompatible("the server's event type differs from this client's " + events.type().getName()
-                            + ": regenerate the client from the server's contract");
+                String difference = typeDifference(events.type().getCanonicalName(),
+                        serverSchema == null ? null : serverSchema.events(), hash == events.schemaHash());
+                if (difference != null) {
+                    throw incompatible("the server's event type is incompatible with this client's "
+                            + events.type().getName() + ": " + difference);
                 }
                 return;
             }
@@ -432,8 +510,8 @@ public final class ClientSession {
         }
         WireReader r = new ByteBufWireReader(msg);
         int count = r.readVarInt();
-        if (count < 1 || count > stateCodec.fieldCount()) {
-            throw WireReader.malformed("STATE_DELTA with " + count + " fields (expected: 1.." + stateCodec.fieldCount() + ")");
+        if (count < 1) {
+            throw WireReader.malformed("STATE_DELTA with " + count + " fields (expected: >= 1)");
         }
         Object before = state;
         Object after = stateCodec.applyDelta(before, count, r);
@@ -463,8 +541,15 @@ public final class ClientSession {
             if (e == null) {
                 incompatibility[m.id()] = "the server does not implement " + service.name() + "." + m.name();
             } else if (e.signatureHash() != m.signatureHash()) {
-                incompatibility[m.id()] = service.name() + "." + m.name()
-                        + " has a different signature on the server: regenerate the client from the server's contract";
+                String difference = serverSchema == null || !serverSchema.methods().containsKey(m.name())
+                        ? "its signature differs: regenerate the client from the server's contract"
+                        : compatibility().method(m.name());
+                if (difference == null) {
+                    serverMethodIds[m.id()] = e.id();
+                } else {
+                    incompatibility[m.id()] = service.name() + "." + m.name() + " is incompatible with the server: "
+                            + difference;
+                }
             } else {
                 serverMethodIds[m.id()] = e.id();
             }

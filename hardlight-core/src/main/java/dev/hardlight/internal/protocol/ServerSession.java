@@ -216,7 +216,10 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
 
     /** Sends the hello (with the state snapshot, if any): the first frame of every connection. */
     public void start() {
-        List<Hello.Extension> extensions = new ArrayList<>(3);
+        List<Hello.Extension> extensions = new ArrayList<>(4);
+        // The whole schema, so a client whose contract differs can apply the compatibility rule.
+        extensions.add(new Hello.Extension(ClientSession.SCHEMA_HELLO_EXTENSION,
+                service.schema().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         if (service.events() != null) {
             byte[] hash = new byte[8];
             long h = service.events().schemaHash();

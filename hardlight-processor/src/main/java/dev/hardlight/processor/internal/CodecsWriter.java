@@ -75,6 +75,13 @@ final class CodecsWriter {
         src.line("@java.lang.Override");
         src.open("public void encode(" + def.name() + " value, " + OUT + ")");
         src.line(ValueCode.WRITER + ".requireValue(value, " + JavaNames.literal(def.name()) + ");");
+        src.line("int start = out.beginRecord();");
+        src.line("encodeContent(value, out);");
+        src.line("out.endRecord(start);");
+        src.close();
+        src.line("");
+        src.line("/** Writes the components, without the record's length: the content of a sealed value. */");
+        src.open("public void encodeContent(" + def.name() + " value, " + OUT + ")");
         for (TypeDef.Component c : def.components()) {
             code.encode(src, c, "value." + c.name() + "()", false, def.name() + "." + c.name(), "out");
         }
@@ -82,18 +89,27 @@ final class CodecsWriter {
         src.line("");
         src.line("@java.lang.Override");
         src.open("public " + def.name() + " decode(" + IN + ")");
-        src.line("in.enter();");
+        src.line("int limit = in.beginRecord();");
+        src.line(def.name() + " value = decodeContent(in);");
+        src.line("in.endRecord(limit);");
+        src.line("return value;");
+        src.close();
+        src.line("");
+        src.line("/**");
+        src.line(" * Reads the components while bytes remain before the reader's limit; a component an older peer");
+        src.line(" * did not send takes its default. Bytes left after the last one (a newer peer's) are the caller's");
+        src.line(" * to skip.");
+        src.line(" */");
+        src.open("public " + def.name() + " decodeContent(" + IN + ")");
         if (def.components().isEmpty()) {
-            src.line(def.name() + " value = new " + def.name() + "();");
+            src.line("return new " + def.name() + "();");
         } else {
-            src.line(def.name() + " value = new " + def.name() + "(");
+            src.line("return new " + def.name() + "(");
             for (int i = 0; i < def.components().size(); i++) {
-                String arg = code.decode(def.components().get(i), "in");
+                String arg = code.decodeOrDefault(def.components().get(i), "in");
                 src.line("        " + arg + (i == def.components().size() - 1 ? ");" : ","));
             }
         }
-        src.line("in.exit();");
-        src.line("return value;");
         src.close();
         end(src, code, def);
     }
@@ -110,7 +126,15 @@ final class CodecsWriter {
         src.line("");
         src.line("@java.lang.Override");
         src.open("public " + def.name() + " decode(" + IN + ")");
-        src.line("return VALUES[in.readTag(" + def.constants().size() + ", " + JavaNames.literal(def.name()) + ")];");
+        src.line("int ordinal = in.readVarInt();");
+        src.open("if (ordinal < " + def.constants().size() + ")");
+        src.line("return VALUES[ordinal];");
+        src.close();
+        if (def.fallback() >= 0) {
+            src.line("return " + def.name() + "." + def.constants().get(def.fallback()) + "; // @Fallback");
+        } else {
+            src.line("throw " + ValueCode.READER + ".unknownConstant(" + JavaNames.literal(def.name()) + ", ordinal);");
+        }
         src.close();
         end(src, code, def);
     }
@@ -130,7 +154,13 @@ final class CodecsWriter {
                 src.next("} else " + head + " {");
             }
             src.line("out.writeVarInt(" + tag + ");");
-            src.line(code.write(sub, "v", "out") + ";");
+            src.line("int start = out.beginRecord();");
+            if (sub.kind() == TypeDef.Kind.RECORD) {
+                src.line(code.codecOf(sub) + ".encodeContent(v, out);");
+            } else {
+                src.line(code.write(sub, "v", "out") + ";");
+            }
+            src.line("out.endRecord(start);");
         }
         src.next("} else {");
         src.line("throw new java.lang.IllegalArgumentException(" + JavaNames.literal("not a permitted subtype of "
@@ -140,15 +170,26 @@ final class CodecsWriter {
         src.line("");
         src.line("@java.lang.Override");
         src.open("public " + def.name() + " decode(" + IN + ")");
-        src.line("in.enter();");
-        src.open(def.name() + " value = switch (in.readTag(" + def.permitted().size() + ", "
-                + JavaNames.literal(def.name()) + "))");
+        src.line("int tag = in.readVarInt();");
+        src.line("int limit = in.beginRecord();");
+        src.open(def.name() + " value = switch (tag)");
         for (int tag = 0; tag < def.permitted().size(); tag++) {
-            src.line("case " + tag + " -> " + code.read(def.permitted().get(tag), "in") + ";");
+            WireType.Named sub = def.permitted().get(tag);
+            String read = sub.kind() == TypeDef.Kind.RECORD ? code.codecOf(sub) + ".decodeContent(in)"
+                    : code.read(sub, "in");
+            src.line("case " + tag + " -> " + read + ";");
         }
-        src.line("default -> throw new java.lang.AssertionError(\"readTag checked the tag\");");
+        if (def.fallback() >= 0) {
+            src.open("default ->");
+            src.line("in.skipRemaining(); // a newer peer's subtype: its bytes skipped, the @Fallback defaulted");
+            src.line("yield " + code.codecOf(def.permitted().get(def.fallback())) + ".decodeContent(in);");
+            src.close();
+        } else {
+            src.line("default -> throw " + ValueCode.READER + ".unknownSubtype(" + JavaNames.literal(def.name())
+                    + ", tag);");
+        }
         src.close("};");
-        src.line("in.exit();");
+        src.line("in.endRecord(limit);");
         src.line("return value;");
         src.close();
         end(src, code, def);
@@ -264,9 +305,13 @@ final class CodecsWriter {
         src.line("int last = -1;");
         src.open("for (int k = 0; k < count; k++)");
         src.line("int index = in.readVarInt();");
-        src.open("if (index <= last || index >= " + n + ")");
+        src.open("if (index <= last)");
         src.line("throw " + ValueCode.READER + ".malformed(\"state field index \" + index + \" after \" + last");
-        src.line("        + " + JavaNames.literal(" (expected: strictly increasing, < " + n + ")") + ");");
+        src.line("        + \" (expected: strictly increasing)\");");
+        src.close();
+        src.open("if (index >= " + n + ")");
+        src.line("in.skipRemaining(); // a newer server's component: it and every later one are unknown here");
+        src.line("break;");
         src.close();
         src.line("last = index;");
         if (n > 0) {

@@ -152,7 +152,8 @@ public final class ContractReader {
             String where = "method " + name + " parameter '" + p.getSimpleName() + "'";
             WireType type = resolver.resolve(p.asType(), p, where);
             boolean nullable = resolver.nullable(p, p.asType(), where);
-            params.add(new TypeDef.Component(p.getSimpleName().toString(), type, nullable));
+            params.add(new TypeDef.Component(p.getSimpleName().toString(), type, nullable,
+                    resolver.evolution().defaultValue(p, type, nullable, where)));
         }
         TypeDef.Component result = null;
         TypeMirror returnType = method.getReturnType();

@@ -15,8 +15,8 @@ final class DispatcherWriter {
         SourceBuilder src = new SourceBuilder();
         Sources.header(src, model);
         src.line("/**");
-        src.line(" * Runs calls of {@link " + model.interfaceName() + "} on a handler: decodes the arguments, checks");
-        src.line(" * nothing follows them, invokes the handler and encodes its result. Stateless and thread-safe.");
+        src.line(" * Runs calls of {@link " + model.interfaceName() + "} on a handler: decodes the arguments (missing");
+        src.line(" * trailing ones defaulted, extra ones skipped), invokes the handler and encodes its result. Stateless and thread-safe.");
         src.line(" */");
         src.line(JavaNames.GENERATED);
         src.open("public final class " + className + " implements dev.hardlight.service.ServiceDispatcher<"
@@ -46,9 +46,9 @@ final class DispatcherWriter {
             String local = JavaNames.unique(p.name(), taken);
             taken.add(local);
             args.add(local);
-            src.line(p.type().javaType() + " " + local + " = " + code.decode(p, "in") + ";");
+            src.line(p.type().javaType() + " " + local + " = " + code.decodeOrDefault(p, "in") + ";");
         }
-        src.line("in.expectEnd(" + JavaNames.literal("arguments of " + m.name()) + ");");
+        src.line("in.endArguments();");
         String call = "handler." + m.name() + "(" + String.join(", ", args) + ")";
         if (m.isVoid()) {
             src.line(call + ";");

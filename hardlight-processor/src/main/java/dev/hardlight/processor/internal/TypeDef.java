@@ -47,10 +47,18 @@ public sealed interface TypeDef {
         }
     }
 
-    /** An enum: its constants in declaration (ordinal) order. */
-    record EnumDef(String name, String flatName, List<String> constants) implements TypeDef {
+    /**
+     * An enum: its constants in declaration (ordinal) order.
+     *
+     * @param fallback the index of the {@code @Fallback} constant, or -1
+     */
+    record EnumDef(String name, String flatName, List<String> constants, int fallback) implements TypeDef {
         public EnumDef {
             constants = List.copyOf(constants);
+        }
+
+        public EnumDef(String name, String flatName, List<String> constants) {
+            this(name, flatName, constants, -1);
         }
 
         @Override
@@ -59,10 +67,18 @@ public sealed interface TypeDef {
         }
     }
 
-    /** A sealed interface: its permitted subtypes in {@code permits} order (the tags). */
-    record SealedDef(String name, String flatName, List<WireType.Named> permitted) implements TypeDef {
+    /**
+     * A sealed interface: its permitted subtypes in {@code permits} order (the tags).
+     *
+     * @param fallback the index of the {@code @Fallback} permitted record, or -1
+     */
+    record SealedDef(String name, String flatName, List<WireType.Named> permitted, int fallback) implements TypeDef {
         public SealedDef {
             permitted = List.copyOf(permitted);
+        }
+
+        public SealedDef(String name, String flatName, List<WireType.Named> permitted) {
+            this(name, flatName, permitted, -1);
         }
 
         @Override
@@ -75,8 +91,16 @@ public sealed interface TypeDef {
         }
     }
 
-    /** A record component, parameter or return value: a type and whether {@code null} is allowed. */
-    record Component(String name, WireType type, boolean nullable) {
+    /**
+     * A record component, parameter or return value: a type and whether {@code null} is allowed.
+     *
+     * @param defaultValue the Java expression of its {@code @Default}, or {@code null} (then its zero)
+     */
+    record Component(String name, WireType type, boolean nullable, String defaultValue) {
+        public Component(String name, WireType type, boolean nullable) {
+            this(name, type, nullable, null);
+        }
+
         /** The schema form: the type's, with {@code ?} appended when nullable. */
         public String schema() {
             return type.schema() + (nullable ? "?" : "");

@@ -32,11 +32,18 @@ final class TypeResolver {
     private final Map<String, TypeDef> defs = new TreeMap<>();
     private final Map<String, TypeElement> pending = new TreeMap<>();
     private final Deque<TypeElement> queue = new ArrayDeque<>();
+    private final Evolution evolution;
 
     TypeResolver(Elements elements, ErrorReporter errors, String packageName) {
         this.elements = elements;
         this.errors = errors;
         this.packageName = packageName;
+        this.evolution = new Evolution(elements, errors);
+    }
+
+    /** The reader of {@code @Default} and {@code @Fallback}. */
+    Evolution evolution() {
+        return evolution;
     }
 
     /**
@@ -210,17 +217,23 @@ final class TypeResolver {
         String name = element.getQualifiedName().toString();
         String flat = flatName(element);
         return switch (element.getKind()) {
-            case ENUM -> new TypeDef.EnumDef(name, flat, element.getEnclosedElements().stream()
-                    .filter(e -> e.getKind() == ElementKind.ENUM_CONSTANT)
-                    .map(e -> e.getSimpleName().toString())
-                    .toList());
+            case ENUM -> {
+                List<? extends Element> constants = element.getEnclosedElements().stream()
+                        .filter(e -> e.getKind() == ElementKind.ENUM_CONSTANT)
+                        .toList();
+                yield new TypeDef.EnumDef(name, flat, constants.stream().map(e -> e.getSimpleName().toString())
+                        .toList(), evolution.enumFallback(element, constants));
+            }
             case RECORD -> {
+                evolution.checkRecordFallback(element);
                 List<TypeDef.Component> components = new ArrayList<>();
                 for (RecordComponentElement c : ElementFilter.recordComponentsIn(element.getEnclosedElements())) {
                     String where = "record " + name + " component '" + c.getSimpleName() + "'";
                     WireType type = resolve(c.asType(), c, where);
                     boolean nullable = nullable(c, c.asType(), where);
-                    components.add(new TypeDef.Component(c.getSimpleName().toString(), type, nullable));
+                    // @Default on a record component lands on the component, its accessor and its parameter.
+                    components.add(new TypeDef.Component(c.getSimpleName().toString(), type, nullable,
+                            evolution.defaultValue(c, type, nullable, where)));
                 }
                 yield new TypeDef.RecordDef(name, flat, components);
             }
@@ -230,6 +243,7 @@ final class TypeResolver {
 
     private TypeDef sealed(TypeElement element, String name, String flat) {
         List<WireType.Named> permitted = new ArrayList<>();
+        List<TypeElement> permittedElements = new ArrayList<>();
         for (TypeMirror sub : element.getPermittedSubclasses()) {
             if (sub.getKind() == TypeKind.ERROR) {
                 throw new DeferralException(sub.toString());
@@ -246,9 +260,10 @@ final class TypeResolver {
             WireType type = resolve(subElement.asType(), element, "sealed interface " + name + " subtype");
             if (type instanceof WireType.Named named) {
                 permitted.add(named);
+                permittedElements.add(subElement);
             }
         }
-        return new TypeDef.SealedDef(name, flat, permitted);
+        return new TypeDef.SealedDef(name, flat, permitted, evolution.sealedFallback(element, permittedElements));
     }
 
     /** Whether {@code element} is annotated {@code @Nullable}; an error when its type is primitive. */

@@ -180,6 +180,30 @@ final class ValueCode {
         return c.nullable() ? in + ".readPresence() ? " + read + " : null" : read;
     }
 
+    /**
+     * An expression decoding {@code c} as a record component or parameter: when nothing is left before
+     * the reader's limit (an older peer did not send it), its {@code @Default} or its zero.
+     */
+    String decodeOrDefault(TypeDef.Component c, String in) {
+        String read = decode(c, in);
+        return in + ".hasMore() ? " + (c.nullable() ? "(" + read + ")" : read) + " : " + defaultOf(c);
+    }
+
+    /** The value of {@code c} when the peer did not send it: its {@code @Default}, else its zero. */
+    String defaultOf(TypeDef.Component c) {
+        if (c.defaultValue() != null) {
+            return c.defaultValue();
+        }
+        if (!c.nullable() && c.type() instanceof WireType.Named n) {
+            String missing = ZeroValue.missing(n.name(), model.types());
+            if (missing != null) {
+                return READER + ".<" + n.name() + ">noZero(" + JavaNames.literal(c.name() + " of type " + n.name())
+                        + ")";
+            }
+        }
+        return ZeroValue.of(c.type(), c.nullable(), model.types());
+    }
+
     /** The return codec of a method's descriptor. */
     String returnCodec(ServiceModel.Method m) {
         return m.isVoid() ? CODECS + ".VOID" : codecRef(m.result().type(), m.result().nullable());
