@@ -1,0 +1,370 @@
+import { Connection, describe, unsent } from './connection.js';
+import type { ConnectionOwner } from './connection.js';
+import { EventQueue } from './events.js';
+import type { CallOptions, ConnectionEvent, ConnectOptions, Event, MethodSpec, ReconnectPolicy, ServiceSpec, WebSocketConstructor } from './spec.js';
+import { RpcError, Status } from './status.js';
+import type { Topic } from './values.js';
+
+const DEFAULT_POLICY: Required<ReconnectPolicy> = {
+  initialDelay: 100,
+  maxDelay: 10_000,
+  multiplier: 2,
+  jitter: 0.2,
+  maxAttempts: 0,
+  callWait: 30_000,
+};
+
+function positive(name: string, v: number | undefined, dflt: number, max = Infinity): number {
+  if (v === undefined) return dflt;
+  if (!(v > 0 && v <= max)) throw new RangeError(`${name}: ${v} (expected: > 0${max < Infinity ? ' and <= ' + max : ''})`);
+  return v;
+}
+
+/** Reports a listener's exception the way the platform reports an event handler's: uncaught, later. */
+function report(e: unknown): void {
+  setTimeout(() => {
+    throw e;
+  });
+}
+
+/**
+ * A HardLight client: one service, one server, calls multiplexed on one WebSocket (or on its
+ * successors when `reconnect` is set). Make it with {@link Client.connect}; generated clients wrap it.
+ *
+ * Calls take the lowest free call slot; with every slot busy a call waits for one (bounded by its
+ * deadline). `state` mirrors the server's connection state and is current when a call resolves;
+ * events arrive through {@link events} (a bounded queue) and {@link onEvent}.
+ */
+export class Client<S = unknown, E = unknown> implements ConnectionOwner {
+  readonly url: string;
+  readonly service: ServiceSpec<S, E>;
+  state: S;
+  readonly #options: ConnectOptions;
+  readonly #policy: Required<ReconnectPolicy> | undefined;
+  readonly #settings: { WebSocket: WebSocketConstructor; connectTimeout: number; maxInFlight: number; maxMessageSize: number };
+  readonly #defaultDeadline: number | undefined;
+  #current: Connection | undefined;
+  #lastFeatures: ReadonlySet<string> = new Set();
+  #closedReason: RpcError | undefined;
+  #reconnecting = false;
+  #wake: (() => void)[] = [];
+  #sleeping: { timer: ReturnType<typeof setTimeout>; resolve: () => void } | undefined;
+  readonly #queue: EventQueue<E>;
+  readonly #stateListeners = new Set<(state: S, previous: S) => void>();
+  readonly #eventListeners = new Set<(e: Event<E>) => void>();
+  #skippedCount = 0;
+
+  private constructor(url: string, service: ServiceSpec<S, E>, options: ConnectOptions) {
+    this.url = url;
+    this.service = service;
+    this.#options = options;
+    const WS = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (!WS) {
+      throw new RpcError(
+        Status.FAILED_PRECONDITION,
+        "this JavaScript runtime has no global WebSocket: pass one as the WebSocket option (Node 20: import { WebSocket } from 'ws')",
+      );
+    }
+    this.#settings = {
+      WebSocket: WS,
+      connectTimeout: positive('connectTimeout', options.connectTimeout, 10_000),
+      maxInFlight: positive('maxInFlight', options.maxInFlight, 256, 65535),
+      maxMessageSize: positive('maxMessageSize', options.maxMessageSize, 16 * 1024 * 1024),
+    };
+    this.#defaultDeadline = options.defaultDeadline === undefined ? undefined : positive('defaultDeadline', options.defaultDeadline, 0);
+    const r = options.reconnect;
+    this.#policy = r ? { ...DEFAULT_POLICY, ...(r === true ? {} : r) } : undefined;
+    this.#queue = new EventQueue(positive('eventQueue', options.eventQueue, 4096));
+    this.state = service.state?.initial as S;
+  }
+
+  /**
+   * Connects to `url` (`wss://host/hl`) and resolves once the server's HELLO was accepted: `state`
+   * and `features` are then valid. Fails with an {@link RpcError}: UNAVAILABLE when the server cannot
+   * be reached, refuses the upgrade or does not speak HardLight; INCOMPATIBLE when it serves another
+   * service or an incompatible state or event type. The first connect is never retried.
+   */
+  static async connect<S, E>(url: string, service: ServiceSpec<S, E>, options: ConnectOptions = {}): Promise<Client<S, E>> {
+    const c = new Client(url, service, options);
+    c.#emit({ type: 'connecting' });
+    try {
+      c.#install(await Connection.open(c, c.#settings), false);
+    } catch (e) {
+      c.#closedReason = e as RpcError;
+      c.#queue.end(e as RpcError);
+      c.#emit({ type: 'closed', reason: e as RpcError });
+      throw e;
+    }
+    return c;
+  }
+
+  #emit(e: ConnectionEvent): void {
+    try {
+      this.#options.onConnectionEvent?.(e);
+    } catch (x) {
+      report(x);
+    }
+  }
+
+  #install(c: Connection, reconnected: boolean): void {
+    const old = this.#current;
+    this.#current = c;
+    if (old && old !== c) {
+      old.muted = true; // the new connection receives the same events: none arrives twice
+      old.closeIfDrained();
+    }
+    this.#lastFeatures = c.features;
+    if (reconnected) this.#queue.reconnected();
+    if (this.service.state) {
+      if (reconnected) this.#setState(c.state as S);
+      else this.state = c.state as S;
+    }
+    this.#emit({ type: 'connected', reconnected });
+    for (const w of this.#wake.splice(0)) w();
+  }
+
+  /** The features the connection has enabled (as the server last said). */
+  get features(): ReadonlySet<string> {
+    return this.#current?.features ?? this.#lastFeatures;
+  }
+
+  /** Events whose sealed case or enum constant this client does not know (a newer server's): skipped, counted. */
+  get skippedEvents(): number {
+    return this.#skippedCount;
+  }
+
+  /**
+   * Calls a remote method. Resolves with its result once the server answered; rejects with an
+   * {@link RpcError} (or the method's declared {@link ApplicationError} subclass). With a deadline or a
+   * signal, the call fails at once when it passes or aborts and CANCEL is sent.
+   */
+  async call<A extends unknown[], R>(method: MethodSpec<A, R>, args: A, options: CallOptions = {}): Promise<R> {
+    const deadline = options.deadline ?? this.#defaultDeadline;
+    const deadlineAt = deadline === undefined ? Infinity : Date.now() + deadline;
+    const signal = options.signal;
+    for (;;) {
+      const c = await this.#connection(method, deadline, deadlineAt, signal);
+      try {
+        return (await c.call(method, args, deadline, deadlineAt, signal)) as R;
+      } catch (e) {
+        if (!this.#retryable(method, c, e)) throw e;
+      }
+    }
+  }
+
+  /** Whether a failed attempt may go to the next connection: never sent, or lost and idempotent, or refused while going away. */
+  #retryable(method: MethodSpec<any, any>, c: Connection, e: unknown): boolean {
+    if (!this.#policy || this.#closedReason || !(e instanceof RpcError)) return false;
+    if (e.status === Status.CANCELLED || e.status === Status.DEADLINE_EXCEEDED) return false;
+    return (
+      (unsent.has(e) && !c.usable) ||
+      (e.status === Status.CONNECTION_LOST && method.idempotent) ||
+      (e.status === Status.UNAVAILABLE && c.goAway !== undefined)
+    );
+  }
+
+  /** The connection for a call: the current one, or (reconnecting) the next, waited for up to the deadline or callWait. */
+  async #connection(method: MethodSpec<any, any>, deadline: number | undefined, deadlineAt: number, signal?: AbortSignal): Promise<Connection> {
+    const waitUntil = Math.min(deadlineAt, Date.now() + (this.#policy?.callWait ?? 0));
+    for (;;) {
+      if (this.#closedReason) throw new RpcError(this.#closedReason.status, this.#closedReason.message);
+      const c = this.#current;
+      if (c && (!this.#policy || c.usable)) return c;
+      if (signal?.aborted) throw new RpcError(Status.CANCELLED, `${this.service.name}.${method.name} was cancelled by the caller before it was sent`);
+      const left = waitUntil - Date.now();
+      if (left <= 0) {
+        if (deadline !== undefined && deadlineAt <= waitUntil) {
+          throw new RpcError(
+            Status.DEADLINE_EXCEEDED,
+            `${this.service.name}.${method.name} did not complete within ${describe(deadline)} (not connected: waiting for the reconnect to ${this.url}; nothing was sent)`,
+          );
+        }
+        throw new RpcError(Status.UNAVAILABLE, `not connected to ${this.url}: still reconnecting after ${describe(this.#policy!.callWait)} (nothing was sent)`);
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(done, left);
+        const onAbort = (): void => done();
+        signal?.addEventListener('abort', onAbort);
+        const w = (): void => done();
+        this.#wake.push(w);
+        function done(): void {
+          clearTimeout(t);
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }
+      });
+    }
+  }
+
+  // ---- ConnectionOwner -------------------------------------------------------------------------------
+
+  /** @internal */
+  stateChanged(c: Connection): void {
+    if (c === this.#current) this.#setState(c.state as S);
+  }
+
+  #setState(s: S): void {
+    const before = this.state;
+    this.state = s;
+    for (const l of this.#stateListeners) {
+      try {
+        l(s, before);
+      } catch (e) {
+        report(e);
+      }
+    }
+  }
+
+  /** @internal */
+  event(topic: Topic, value: unknown): void {
+    const e = this.#queue.offer(topic, value as E);
+    for (const l of this.#eventListeners) {
+      try {
+        l(e);
+      } catch (x) {
+        report(x);
+      }
+    }
+  }
+
+  /** @internal */
+  eventsMissed(n: number): void {
+    this.#queue.missed(n);
+  }
+
+  /** @internal */
+  skipped(): void {
+    this.#skippedCount++;
+  }
+
+  /** @internal */
+  goingAway(c: Connection): void {
+    // make before break: a new connection is made at once while the old one answers its calls
+    if (this.#policy && c === this.#current) void this.#reconnect(true);
+  }
+
+  /** @internal */
+  lost(c: Connection, reason: RpcError): void {
+    if (c !== this.#current) return; // an old connection already replaced
+    this.#current = undefined;
+    this.#lastFeatures = c.features;
+    if (this.#closedReason) return;
+    this.#emit({ type: 'disconnected', reason });
+    if (!this.#policy) {
+      this.#shut(reason, reason);
+      return;
+    }
+    this.#queue.reconnected();
+    void this.#reconnect(false);
+  }
+
+  #shut(reason: RpcError, told: RpcError | undefined): void {
+    this.#closedReason = reason;
+    this.#queue.end(told ?? null);
+    for (const w of this.#wake.splice(0)) w();
+    this.#emit(told ? { type: 'closed', reason: told } : { type: 'closed' });
+  }
+
+  /** The reconnect loop; one at a time. `immediate`: first try at once (after GO_AWAY), without a Reconnecting event. */
+  async #reconnect(immediate: boolean): Promise<void> {
+    if (this.#reconnecting) return;
+    this.#reconnecting = true;
+    const p = this.#policy!;
+    let last: RpcError | undefined;
+    try {
+      if (immediate) {
+        try {
+          this.#install(await Connection.open(this, this.#settings), true);
+          return;
+        } catch (e) {
+          last = e as RpcError;
+        }
+      }
+      for (let attempt = 1; !this.#closedReason; attempt++) {
+        if (this.#current?.usable) return;
+        if (p.maxAttempts > 0 && attempt > p.maxAttempts) {
+          const r = new RpcError(Status.UNAVAILABLE, `gave up reconnecting to ${this.url} after ${p.maxAttempts} attempts; the last failed: ${last?.message}`);
+          this.#giveUp(r);
+          return;
+        }
+        const base = Math.min(p.maxDelay, p.initialDelay * p.multiplier ** (attempt - 1));
+        const delay = Math.max(0, Math.round(base * (1 + p.jitter * (2 * Math.random() - 1))));
+        this.#emit({ type: 'reconnecting', attempt, delay });
+        await new Promise<void>((resolve) => (this.#sleeping = { timer: setTimeout(resolve, delay), resolve }));
+        this.#sleeping = undefined;
+        if (this.#closedReason) return;
+        try {
+          const c = await Connection.open(this, this.#settings);
+          if (this.#closedReason) {
+            c.closeByClient();
+            return;
+          }
+          this.#install(c, true);
+          return;
+        } catch (e) {
+          last = e as RpcError;
+          if (last.status === Status.INCOMPATIBLE || last.status === Status.UNAUTHENTICATED || last.status === Status.PERMISSION_DENIED || last.status === Status.NOT_FOUND) {
+            this.#giveUp(last);
+            return;
+          }
+        }
+      }
+    } finally {
+      this.#reconnecting = false;
+    }
+  }
+
+  #giveUp(reason: RpcError): void {
+    if (this.#closedReason) return;
+    const c = this.#current;
+    this.#shut(reason, reason);
+    c?.closeByClient();
+  }
+
+  // ---- public API ------------------------------------------------------------------------------------
+
+  /** Listens to state changes; returns the function that removes the listener. */
+  onState(listener: (state: S, previous: S) => void): () => void {
+    this.#stateListeners.add(listener);
+    return () => this.#stateListeners.delete(listener);
+  }
+
+  /**
+   * The received events, in order, through a bounded queue (the `eventQueue` option): when the
+   * application reads too slowly, new events are dropped and the next one read says how many in
+   * `missedBefore`. Queueing starts with the first call of this method. Iteration ends when the
+   * client is closed by the application, and throws the reason when the connection was lost for good.
+   */
+  events(): AsyncIterableIterator<Event<E>> {
+    return this.#queue.iterator();
+  }
+
+  /** Listens to every event as it arrives (not through the queue); returns the function that removes the listener. */
+  onEvent(listener: (e: Event<E>) => void): () => void {
+    this.#eventListeners.add(listener);
+    return () => this.#eventListeners.delete(listener);
+  }
+
+  /**
+   * Closes the client: pending calls fail with CONNECTION_LOST, later calls fail at once, event
+   * iteration ends, no reconnect happens. Resolves once the connection is closed (at most 2 s).
+   */
+  close(): Promise<void> {
+    if (this.#closedReason) return Promise.resolve();
+    const c = this.#current;
+    this.#shut(new RpcError(Status.CONNECTION_LOST, `the client of ${this.url} was closed by the application`), undefined);
+    if (this.#sleeping) {
+      clearTimeout(this.#sleeping.timer);
+      this.#sleeping.resolve();
+    }
+    if (!c || c.isClosed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(resolve, 2000);
+      c.onClosed = () => {
+        clearTimeout(t);
+        resolve();
+      };
+      c.closeByClient();
+    });
+  }
+}

@@ -1,0 +1,703 @@
+import { FrameType, ProtocolViolation, SUBPROTOCOL, VERSION, errorOf, frameName, readFeatures, readHello, u64, violation } from './frames.js';
+import type { Hello } from './frames.js';
+import { Compatibility, parseSchema } from './schema.js';
+import type { Schema } from './schema.js';
+import { sha256 } from './sha256.js';
+import type { MethodSpec, ServiceSpec } from './spec.js';
+import { RpcError, Status } from './status.js';
+import { decodeUtf8 } from './utf8.js';
+import { Reader, Writer } from './wire.js';
+import type { MalformedError } from './wire.js';
+
+// One WebSocket connection and the protocol on it: the HELLO, call slots, answers, state deltas,
+// events, features, GO_AWAY. Everything runs on the JavaScript event loop, one message at a time.
+
+/** What a connection tells its client. */
+export interface ConnectionOwner {
+  readonly url: string;
+  readonly service: ServiceSpec<any, any>;
+  state: unknown;
+  stateChanged(c: Connection): void;
+  event(topic: import('./values.js').Topic, value: unknown): void;
+  eventsMissed(n: number): void;
+  skipped(): void;
+  goingAway(c: Connection): void;
+  lost(c: Connection, reason: RpcError): void;
+}
+
+interface Settings {
+  readonly WebSocket: new (url: string, protocols?: string | string[]) => WebSocket;
+  readonly connectTimeout: number;
+  readonly maxInFlight: number;
+  readonly maxMessageSize: number;
+}
+
+interface Pending {
+  readonly id: number;
+  readonly method: MethodSpec<any, any>;
+  readonly resolve: (v: unknown) => void;
+  readonly reject: (e: unknown) => void;
+  /** Failed locally (deadline or abort) while the server may still answer: the slot stays reserved. */
+  done: boolean;
+  timer?: ReturnType<typeof setTimeout>;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+/** Errors of calls that were never sent: a reconnecting client may send them on the next connection. */
+export const unsent = new WeakSet<object>();
+
+function unsentError(status: Status, message: string): RpcError {
+  const e = new RpcError(status, message);
+  unsent.add(e);
+  return e;
+}
+
+/** How a duration reads in a message: 50 ms, 1.5 s (as the Java client writes it). */
+export function describe(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${ms / 1000} s`;
+}
+
+const schemas = new WeakMap<object, Schema>();
+
+function schemaOf(spec: ServiceSpec<any, any>): Schema {
+  let s = schemas.get(spec);
+  if (!s) schemas.set(spec, (s = parseSchema(spec.schema)));
+  return s;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** A close reason as the WebSocket API takes it: at most 100 characters and 123 UTF-8 bytes. */
+function cut(reason: string): string {
+  let r = reason.length > 100 ? reason.slice(0, 97) + '...' : reason;
+  while (new TextEncoder().encode(r).length > 123) r = r.slice(0, -4) + '...';
+  return r;
+}
+
+export class Connection {
+  #ws!: WebSocket;
+  #ready = false;
+  #opened = false;
+  /** The close this client sent because the server broke the protocol ("1002 reason"). */
+  #violationSent: string | undefined;
+  #closedByClient = false;
+  #closed: RpcError | undefined;
+  #hello!: Hello;
+  #limit = 0;
+  #slots: (Pending | undefined)[] = [];
+  /** Free ids as a min-heap: a call takes the lowest free id, so ids stay small (one byte). */
+  #free: number[] = [];
+  #waiters: { grant: (id: number) => void; fail: (e: RpcError) => void }[] = [];
+  #inFlight = 0;
+  /** Per local method id: the server's id, or -1 with the reason in `problems`. */
+  #serverIds: number[] = [];
+  #problems: (RpcError | undefined)[] = [];
+  features: ReadonlySet<string> = new Set();
+  goAway: string | undefined;
+  /** Set when a newer connection replaced this one: its events are checked, not delivered. */
+  muted = false;
+  /** Called when the socket has closed. */
+  onClosed: (() => void) | undefined;
+  state: unknown;
+  #settle!: { resolve: (c: Connection) => void; reject: (e: RpcError) => void; timer: ReturnType<typeof setTimeout> };
+
+  readonly #owner: ConnectionOwner;
+  readonly #settings: Settings;
+
+  private constructor(owner: ConnectionOwner, settings: Settings) {
+    this.#owner = owner;
+    this.#settings = settings;
+  }
+
+  /** Opens a connection; resolves once the server's HELLO was accepted. */
+  static open(owner: ConnectionOwner, settings: Settings): Promise<Connection> {
+    const c = new Connection(owner, settings);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        c.#fail(
+          new RpcError(
+            Status.UNAVAILABLE,
+            c.#opened
+              ? `cannot connect to ${owner.url}: the server accepted the WebSocket but sent no HELLO within ${describe(settings.connectTimeout)} (is it a HardLight server?)`
+              : `cannot connect to ${owner.url}: no answer within ${describe(settings.connectTimeout)}`,
+          ),
+        );
+      }, settings.connectTimeout);
+      c.#settle = { resolve, reject, timer };
+      try {
+        c.#ws = new settings.WebSocket(owner.url, SUBPROTOCOL);
+      } catch (e) {
+        clearTimeout(timer);
+        reject(new RpcError(Status.UNAVAILABLE, `cannot connect to ${owner.url}: ${(e as Error).message}`));
+        return;
+      }
+      c.#ws.binaryType = 'arraybuffer';
+      c.#ws.onopen = () => c.#onOpen();
+      c.#ws.onmessage = (m) => c.#onMessage(m.data);
+      c.#ws.onerror = (e) => c.#onError(e);
+      c.#ws.onclose = (e) => c.#onClose(e.code, e.reason);
+    });
+  }
+
+  get #url(): string {
+    return this.#owner.url;
+  }
+
+  get #svc(): ServiceSpec<any, any> {
+    return this.#owner.service;
+  }
+
+  /** Fails the connection attempt (before the HELLO was accepted) and closes the socket. */
+  #fail(e: RpcError, code = 1000, reason = 'connect failed'): void {
+    if (this.#ready || this.#closed) return;
+    this.#closed = e;
+    clearTimeout(this.#settle.timer);
+    this.#settle.reject(e);
+    this.#close(code, reason);
+  }
+
+  #close(code: number, reason: string): void {
+    try {
+      this.#ws.close(code, cut(reason));
+    } catch {
+      // Browsers may send only 1000 and 3000-4999: the protocol's 1002/1003/1009 become 4002/4003/4009.
+      try {
+        this.#ws.close(code === 1000 ? 1000 : 4000 + (code % 1000), cut(reason));
+      } catch {
+        // already closing
+      }
+    }
+  }
+
+  #onOpen(): void {
+    this.#opened = true;
+    if (this.#ws.protocol !== SUBPROTOCOL) {
+      this.#fail(
+        new RpcError(
+          Status.UNAVAILABLE,
+          `cannot connect to ${this.#url}: the server accepted the WebSocket without selecting the subprotocol ${SUBPROTOCOL}` +
+            (this.#ws.protocol ? ` (it selected '${this.#ws.protocol}')` : '') +
+            ': it is not a HardLight server, or not one of this protocol version',
+        ),
+        1002,
+        'no subprotocol hardlight.v1',
+      );
+    }
+  }
+
+  #onError(e: globalThis.Event): void {
+    if (this.#ready || this.#closed) return;
+    const detail = (e as { message?: string }).message;
+    if (this.#opened) return; // the close event follows with what is known
+    this.#fail(
+      new RpcError(
+        Status.UNAVAILABLE,
+        `cannot connect to ${this.#url}: the server refused the WebSocket upgrade or is unreachable` +
+          (detail
+            ? ` (${detail})`
+            : ' (a browser does not reveal the HTTP status; check the server log / the URL / the Origin allow-list)'),
+      ),
+    );
+  }
+
+  #onClose(code: number, reason: string): void {
+    this.onClosed?.();
+    const peer = code === 1005 || code === 1006 ? undefined : `${code}${reason ? ' ' + reason : ''}`;
+    if (!this.#ready) {
+      this.#fail(
+        new RpcError(
+          Status.UNAVAILABLE,
+          this.#opened
+            ? `cannot connect to ${this.#url}: the connection closed during the HELLO${peer ? ` (close ${peer})` : ''}`
+            : `cannot connect to ${this.#url}: the server refused the WebSocket upgrade or is unreachable (a browser does not reveal the HTTP status; check the server log / the URL / the Origin allow-list)`,
+        ),
+      );
+      return;
+    }
+    if (this.#closed) return;
+    const lost = `the connection to ${this.#url} was lost`;
+    let why: string;
+    let status = Status.CONNECTION_LOST;
+    if (this.#violationSent) why = `the connection to ${this.#url} was closed by this client: the server broke the protocol (${this.#violationSent})`;
+    else if (this.#closedByClient && this.goAway !== undefined && this.#inFlight === 0) {
+      status = Status.UNAVAILABLE; // drained after GO_AWAY: later calls hear why
+      why = 'server is shutting down: ' + this.goAway;
+    } else if (this.#closedByClient) why = `the connection to ${this.#url} was closed by this client`;
+    else if (this.goAway !== undefined || code === 1001) {
+      why = `${lost}: the server shut down${this.goAway !== undefined ? ` (${this.goAway})` : ''} before the call completed; it may or may not have run${peer ? ` (close ${peer})` : ' (the connection closed without a close frame)'}`;
+    } else why = lost + (peer ? `: the server closed it (${peer})` : '');
+    this.#shutdown(new RpcError(status, why));
+  }
+
+  /** The connection is gone: pending calls fail, slot waiters fail (unsent), the owner is told. */
+  #shutdown(reason: RpcError): void {
+    this.#closed = reason;
+    for (let i = 0; i < this.#limit; i++) {
+      const p = this.#slots[i];
+      this.#slots[i] = undefined;
+      if (p) {
+        this.#finish(p);
+        if (!p.done) p.reject(new RpcError(reason.status, reason.message));
+      }
+    }
+    for (const w of this.#waiters.splice(0)) w.fail(unsentError(reason.status, reason.message));
+    this.#owner.lost(this, reason);
+  }
+
+  /** Sends a normal close (1000); pending calls fail with CONNECTION_LOST. */
+  closeByClient(): void {
+    this.#closedByClient = true;
+    if (!this.#ready) this.#fail(new RpcError(Status.CONNECTION_LOST, `the connection to ${this.#url} was closed by this client`));
+    else this.#close(1000, 'closed by the client');
+  }
+
+  /** Closed, or waiting for its close. */
+  get isClosed(): boolean {
+    return this.#closed !== undefined || this.#closedByClient;
+  }
+
+  /** Accepts new calls: open, HELLO done, no GO_AWAY. */
+  get usable(): boolean {
+    return this.#ready && !this.isClosed && this.goAway === undefined;
+  }
+
+  #protocolViolation(v: ProtocolViolation): void {
+    if (this.#closed || this.#violationSent) return;
+    this.#violationSent = `${v.code} ${v.message}`;
+    if (!this.#ready) {
+      this.#fail(new RpcError(Status.UNAVAILABLE, `cannot connect to ${this.#url}: the server broke the protocol: ${v.message}`), v.code, v.message);
+      return;
+    }
+    this.#close(v.code, v.message);
+    // Pending calls fail now; the close event will find the connection already shut down.
+    this.#shutdown(
+      new RpcError(Status.CONNECTION_LOST, `the connection to ${this.#url} was closed by this client: the server broke the protocol (${this.#violationSent})`),
+    );
+  }
+
+  #onMessage(data: unknown): void {
+    if (this.#closed || this.#violationSent) return;
+    try {
+      if (!(data instanceof ArrayBuffer)) {
+        throw new ProtocolViolation(1003, 'text message: HardLight sends binary messages only');
+      }
+      if (data.byteLength > this.#settings.maxMessageSize) {
+        throw new ProtocolViolation(1009, `message of ${data.byteLength} bytes (this client accepts at most ${this.#settings.maxMessageSize})`);
+      }
+      const bytes = new Uint8Array(data);
+      if (bytes.length === 0) throw violation('empty message');
+      if (this.#ready) this.#onFrame(bytes);
+      else this.#onHello(bytes);
+    } catch (e) {
+      if (e instanceof ProtocolViolation) this.#protocolViolation(e);
+      else throw e;
+    }
+  }
+
+  // ---- HELLO -------------------------------------------------------------------------------------
+
+  #incompatible(message: string): ProtocolViolation {
+    this.#fail(new RpcError(Status.INCOMPATIBLE, message), 1000, 'incompatible contract');
+    return new ProtocolViolation(1000, 'incompatible contract');
+  }
+
+  #onHello(bytes: Uint8Array): void {
+    if (bytes[0] !== FrameType.HELLO) throw violation('expected HELLO as the first frame, got ' + frameName(bytes[0]!));
+    const r = new Reader(bytes);
+    r.skip(1);
+    let h: Hello;
+    try {
+      h = readHello(r);
+    } catch (e) {
+      throw violation('HELLO: ' + (e as Error).message);
+    }
+    if (h.version !== VERSION) throw violation(`server speaks protocol version ${h.version}, this client ${VERSION}`);
+    const svc = this.#svc;
+    if (h.service !== svc.name) {
+      throw this.#incompatible(`the server serves '${h.service}', this client was generated for '${svc.name}'`);
+    }
+    if (h.maxInFlight < 1 || h.maxInFlight > 65535) throw violation('HELLO: maxInFlight ' + h.maxInFlight);
+    const ext = (tag: number): Uint8Array | undefined => h.extensions.find((e) => e.tag === tag)?.bytes;
+
+    // Extension 4: the server's schema text, so a client can tell compatible differences from breaking ones.
+    let compat: Compatibility | undefined;
+    const text = ext(4);
+    if (text) {
+      if (!sameBytes(sha256(text), h.fingerprint)) throw violation('HELLO schema does not match its fingerprint');
+      if (!sameBytes(h.fingerprint, svc.fingerprint)) {
+        try {
+          compat = new Compatibility(schemaOf(svc), parseSchema(decodeUtf8(text, 0, text.length)));
+        } catch (e) {
+          throw violation('HELLO schema: ' + (e as Error).message);
+        }
+      }
+    }
+    const here = svc.schema ? schemaOf(svc) : undefined;
+
+    const st = svc.state;
+    if (st) {
+      const b = ext(1);
+      const name = here?.state ?? 'state';
+      if (!b) throw this.#incompatible(`the server sent no connection state; this client expects ${name}`);
+      const r1 = new Reader(b);
+      if (b.length < 8 || u64(r1) !== st.hash) {
+        const d = compat ? compat.root(compat.here.state, compat.there.state, 'connection state record') : 'differs';
+        if (d !== null) {
+          throw this.#incompatible(
+            compat
+              ? `the server's connection state is incompatible with this client's: ${d}`
+              : `the server's connection state type differs from this client's ${name}: regenerate the client from the server's contract`,
+          );
+        }
+      }
+      try {
+        this.state = st.codec.decode(r1);
+        r1.end('the state snapshot');
+      } catch (e) {
+        throw violation('HELLO state: ' + (e as Error).message);
+      }
+    }
+    if (svc.events) {
+      const b = ext(3);
+      const name = here?.events ?? 'events';
+      if (!b || b.length !== 8) throw this.#incompatible(`the server declares no events; this client expects ${name}`);
+      if (u64(new Reader(b)) !== svc.events.hash) {
+        const d = compat ? compat.root(compat.here.events, compat.there.events, 'event type') : 'differs';
+        if (d !== null) {
+          throw this.#incompatible(
+            compat
+              ? `the server's event type is incompatible with this client's: ${d}`
+              : `the server's event type differs from this client's ${name}: regenerate the client from the server's contract`,
+          );
+        }
+      }
+    }
+    const f = ext(2);
+    if (f) {
+      try {
+        this.features = readFeatures(new Reader(f));
+      } catch (e) {
+        throw violation('HELLO features: ' + (e as Error).message);
+      }
+    }
+    const byName = new Map(h.methods.map((m) => [m.name, m]));
+    for (const m of svc.methods) {
+      const e = byName.get(m.name);
+      const full = `${svc.name}.${m.name}`;
+      this.#serverIds[m.id] = -1;
+      if (!e) this.#problems[m.id] = new RpcError(Status.UNIMPLEMENTED, `the server does not implement ${full}`);
+      else if (e.hash !== m.hash) {
+        const a = compat?.here.methods.get(m.name);
+        const b = compat?.there.methods.get(m.name);
+        const d = a && b ? compat!.method(a, b) : 'differs';
+        if (d === null) this.#serverIds[m.id] = e.id;
+        else {
+          this.#problems[m.id] = new RpcError(
+            Status.INCOMPATIBLE,
+            a && b
+              ? `${full} is incompatible with the server: ${d}`
+              : `${full} has a different signature on the server: regenerate the client from the server's contract`,
+          );
+        }
+      } else this.#serverIds[m.id] = e.id;
+    }
+    this.#hello = h;
+    this.#limit = Math.min(this.#settings.maxInFlight, h.maxInFlight);
+    for (let i = 0; i < this.#limit; i++) this.#free.push(i); // ascending: already a min-heap
+    this.#ready = true;
+    clearTimeout(this.#settle.timer);
+    this.#settle.resolve(this);
+  }
+
+  // ---- frames after the HELLO ----------------------------------------------------------------------
+
+  #onFrame(bytes: Uint8Array): void {
+    const type = bytes[0]!;
+    const r = new Reader(bytes);
+    r.skip(1);
+    try {
+      switch (type) {
+        case FrameType.RESULT:
+          return this.#onResult(r);
+        case FrameType.ERROR:
+          return this.#onErrorFrame(r);
+        case FrameType.STATE_DELTA:
+          return this.#onStateDelta(r);
+        case FrameType.EVENT:
+          return this.#onEvent(r);
+        case FrameType.FEATURES:
+          this.features = readFeatures(r);
+          return;
+        case FrameType.EVENTS_MISSED: {
+          const n = r.ulong();
+          r.end('EVENTS_MISSED');
+          if (n < 1n) throw r.malformed('EVENTS_MISSED of ' + n);
+          if (!this.muted) this.#owner.eventsMissed(Number(n));
+          return;
+        }
+        case FrameType.GO_AWAY: {
+          const reason = r.string();
+          r.end('GO_AWAY');
+          if (this.goAway !== undefined) throw violation('second GO_AWAY');
+          this.goAway = reason;
+          this.#owner.goingAway(this);
+          this.closeIfDrained();
+          return;
+        }
+        case FrameType.HELLO:
+          throw violation('second HELLO');
+        case FrameType.CALL:
+        case FrameType.CANCEL:
+          throw violation(frameName(type) + ' is a client-to-server frame');
+        default:
+          throw violation('unknown frame type ' + frameName(type));
+      }
+    } catch (e) {
+      if (e instanceof RpcError) throw violation(frameName(type) + ': ' + e.message);
+      throw e;
+    }
+  }
+
+  /** After GO_AWAY (or a replacement), closes with 1000 once this client's calls are done. */
+  closeIfDrained(): void {
+    if ((this.goAway !== undefined || this.muted) && this.#inFlight === 0 && !this.isClosed) this.closeByClient();
+  }
+
+  #take(r: Reader, frame: string, id: number): Pending {
+    const p = id < this.#limit ? this.#slots[id] : undefined;
+    if (!p) throw violation(`${frame} for call id ${id} not in flight`);
+    this.#slots[id] = undefined;
+    this.#finish(p);
+    this.#release(id);
+    return p;
+  }
+
+  #finish(p: Pending): void {
+    clearTimeout(p.timer);
+    if (p.onAbort) p.signal!.removeEventListener('abort', p.onAbort);
+  }
+
+  #onResult(r: Reader): void {
+    const p = this.#take(r, 'RESULT', r.varint());
+    if (p.done) return;
+    let v: unknown;
+    try {
+      if (p.method.result) v = p.method.result.decode(r);
+      r.end('the result of ' + p.method.name);
+    } catch (e) {
+      p.reject(new RpcError(Status.PROTOCOL_ERROR, `cannot decode the result of ${p.method.name}: ${(e as Error).message}`));
+      return;
+    }
+    p.resolve(v);
+  }
+
+  #onErrorFrame(r: Reader): void {
+    const id = r.varint();
+    const status = r.varint();
+    const message = r.string();
+    const declared = r.varint();
+    r.end('ERROR');
+    const p = this.#take(r, 'ERROR', id);
+    if (p.done) return;
+    const errors = p.method.errors;
+    p.reject(declared > 0 && declared <= errors.length ? errors[declared - 1]!.create(message) : errorOf(status, message));
+  }
+
+  #onStateDelta(r: Reader): void {
+    const st = this.#svc.state;
+    if (!st) return; // this client's contract has no state: nothing to keep
+    const n = st.fields.length;
+    const count = r.varint();
+    if (count < 1) throw r.malformed(`STATE_DELTA with ${count} fields (expected: 1..${n})`);
+    const changes = new Map<number, unknown>();
+    let previous = -1;
+    let unknown = false;
+    for (let i = 0; i < count; i++) {
+      const field = r.varint();
+      if (field <= previous) throw r.malformed(`STATE_DELTA field ${field} after field ${previous} (expected: increasing)`);
+      if (field >= n) {
+        unknown = true; // a newer server's appended component: it and all after it are unknown here
+        break;
+      }
+      changes.set(field, st.fields[field]!.decode(r));
+      previous = field;
+    }
+    if (!unknown) r.end('STATE_DELTA');
+    if (changes.size === 0) return;
+    this.state = st.apply(this.state, changes);
+    if (!this.muted) this.#owner.stateChanged(this);
+  }
+
+  #onEvent(r: Reader): void {
+    const topic = r.topic();
+    const ev = this.#svc.events;
+    if (!ev) return; // this client's contract has no events
+    let value: unknown;
+    try {
+      value = ev.codec.decode(r);
+      r.end('EVENT');
+    } catch (e) {
+      if ((e as MalformedError).unknownCase) {
+        if (!this.muted) this.#owner.skipped(); // a newer server's event case: skipped and counted
+        return;
+      }
+      throw e;
+    }
+    if (!this.muted) this.#owner.event(topic, value);
+  }
+
+  // ---- calls ---------------------------------------------------------------------------------------
+
+  #release(id: number): void {
+    const w = this.#waiters.shift();
+    if (w) {
+      w.grant(id);
+      return;
+    }
+    this.#inFlight--;
+    // sift up into the min-heap
+    const h = this.#free;
+    let i = h.push(id) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (h[parent]! <= id) break;
+      h[i] = h[parent]!;
+      i = parent;
+    }
+    h[i] = id;
+    this.closeIfDrained();
+  }
+
+  #takeFree(): number | undefined {
+    const h = this.#free;
+    if (h.length === 0) return undefined;
+    const top = h[0]!;
+    const last = h.pop()!;
+    if (h.length > 0) {
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= h.length) break;
+        if (c + 1 < h.length && h[c + 1]! < h[c]!) c++;
+        if (h[c]! >= last) break;
+        h[i] = h[c]!;
+        i = c;
+      }
+      h[i] = last;
+    }
+    this.#inFlight++;
+    return top;
+  }
+
+  /** Why this connection refuses the method now, or undefined. */
+  refusal(method: MethodSpec<any, any>): RpcError | undefined {
+    if (this.#closed) return unsentError(this.#closed.status, this.#closed.message);
+    if (this.#serverIds[method.id] === undefined) {
+      return new RpcError(Status.INVALID_ARGUMENT, `${method.name} (id ${method.id}) is not a method of ${this.#svc.name}`);
+    }
+    const p = this.#problems[method.id];
+    if (p) return new RpcError(p.status, p.message);
+    const need = method.requires;
+    if (need && !this.features.has(need)) {
+      return new RpcError(
+        Status.PERMISSION_DENIED,
+        `${this.#svc.name}.${method.name} needs the feature '${need}', which this connection lacks (enabled: [${[...this.features].join(', ')}])`,
+      );
+    }
+    if (this.goAway !== undefined) return unsentError(Status.UNAVAILABLE, 'server is shutting down: ' + this.goAway);
+    return undefined;
+  }
+
+  /**
+   * Makes a call: waits for a free slot (up to the deadline), sends CALL, resolves with the result.
+   * `deadline` is the call's total in ms (for messages), `deadlineAt` its end on `Date.now()`'s clock.
+   */
+  async call(method: MethodSpec<any, any>, args: unknown[], deadline: number | undefined, deadlineAt: number, signal?: AbortSignal): Promise<unknown> {
+    const refused = this.refusal(method);
+    if (refused) throw refused;
+    const full = `${this.#svc.name}.${method.name}`;
+    const late = `${full} did not complete within ${describe(deadline ?? 0)}`;
+    if (signal?.aborted) throw unsentError(Status.CANCELLED, `${full} was cancelled by the caller before it was sent`);
+    if (Date.now() >= deadlineAt) throw unsentError(Status.DEADLINE_EXCEEDED, late + ' (nothing was sent)');
+    let id = this.#takeFree();
+    if (id === undefined) id = await this.#waitForSlot(full, late, deadlineAt, signal);
+    const again = this.refusal(method);
+    if (again) {
+      this.#release(id);
+      throw again;
+    }
+    const w = new Writer();
+    w.varint(FrameType.CALL);
+    w.varint(id);
+    w.varint(this.#serverIds[method.id]!);
+    try {
+      method.encodeArgs(w, args);
+    } catch (e) {
+      this.#release(id);
+      throw new RpcError(Status.INVALID_ARGUMENT, `cannot encode the arguments of ${full}: ${(e as Error).message}`);
+    }
+    if (w.length > this.#hello.maxMessageSize) {
+      this.#release(id);
+      throw new RpcError(Status.RESOURCE_EXHAUSTED, `the call to ${method.name} is ${w.length} bytes; the server accepts at most ${this.#hello.maxMessageSize}`);
+    }
+    return new Promise((resolve, reject) => {
+      const p: Pending = { id: id!, method, resolve, reject, done: false };
+      this.#slots[id!] = p;
+      this.#ws.send(w.finish());
+      const expire = (e: RpcError): void => {
+        if (p.done || this.#slots[p.id] !== p) return;
+        p.done = true;
+        this.#finish(p);
+        reject(e);
+        if (!this.#closed) {
+          const c = new Writer(8);
+          c.varint(FrameType.CANCEL);
+          c.varint(p.id);
+          this.#ws.send(c.finish());
+        }
+      };
+      if (deadlineAt !== Infinity) {
+        p.timer = setTimeout(() => expire(new RpcError(Status.DEADLINE_EXCEEDED, late)), deadlineAt - Date.now());
+      }
+      if (signal) {
+        p.signal = signal;
+        p.onAbort = () => expire(new RpcError(Status.CANCELLED, `${full} was cancelled by the caller`));
+        signal.addEventListener('abort', p.onAbort);
+      }
+    });
+  }
+
+  #waitForSlot(full: string, late: string, deadlineAt: number, signal?: AbortSignal): Promise<number> {
+    return new Promise((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const w = {
+        grant: (id: number) => {
+          done();
+          resolve(id);
+        },
+        fail: (e: RpcError) => {
+          done();
+          reject(e);
+        },
+      };
+      const give = (e: RpcError): void => {
+        const i = this.#waiters.indexOf(w);
+        if (i >= 0) this.#waiters.splice(i, 1);
+        w.fail(e);
+      };
+      const onAbort = (): void => give(unsentError(Status.CANCELLED, `${full} was cancelled by the caller while waiting for a free call slot; nothing was sent`));
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      if (deadlineAt !== Infinity) {
+        timer = setTimeout(() => give(unsentError(Status.DEADLINE_EXCEEDED, late + ' (no call slot became free; nothing was sent)')), deadlineAt - Date.now());
+      }
+      signal?.addEventListener('abort', onAbort);
+      this.#waiters.push(w);
+    });
+  }
+}

@@ -1,0 +1,97 @@
+import type { RpcError } from './status.js';
+import type { Event } from './spec.js';
+import type { Topic } from './values.js';
+
+/**
+ * The client's bounded event queue, kept across reconnects. It starts queueing when the application
+ * first asks for {@link iterator} (before that, events reach listeners only). A full queue drops the
+ * new event and counts it; the next event delivered carries the count in `missedBefore`, together
+ * with drops the server reported (EVENTS_MISSED).
+ */
+export class EventQueue<E> {
+  readonly #items: Event<E>[] = [];
+  #head = 0;
+  readonly #takers: ((r: IteratorResult<Event<E>>) => void)[] = [];
+  readonly #failers: ((e: RpcError) => void)[] = [];
+  #active = false;
+  #pendingMissed = 0;
+  #gap = false;
+  /** undefined: open; null: closed by the application; else the reason it ended. */
+  #ended: RpcError | null | undefined;
+
+  readonly #capacity: number;
+
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+
+  /** A reconnect happened: the next event says so. */
+  reconnected(): void {
+    this.#gap = true;
+  }
+
+  missed(n: number): void {
+    this.#pendingMissed += n;
+  }
+
+  /** Queues an event (or counts it when the queue is full); returns the event as listeners see it. */
+  offer(topic: Topic, value: E): Event<E> {
+    const e: Event<E> = { value, topic, missedBefore: this.#pendingMissed, afterReconnect: this.#gap };
+    if (this.#active) {
+      const take = this.#takers.shift();
+      this.#failers.shift();
+      if (take) take({ value: e, done: false });
+      else if (this.#items.length - this.#head >= this.#capacity) {
+        this.#pendingMissed++;
+        return e;
+      } else this.#items.push(e);
+    }
+    this.#pendingMissed = 0;
+    this.#gap = false;
+    return e;
+  }
+
+  end(reason: RpcError | null): void {
+    if (this.#ended !== undefined) return;
+    this.#ended = reason;
+    for (const t of this.#takers.splice(0)) {
+      const f = this.#failers.shift()!;
+      if (reason) f(reason);
+      else t({ value: undefined, done: true });
+    }
+  }
+
+  #next(): Promise<IteratorResult<Event<E>>> {
+    if (this.#head < this.#items.length) {
+      const e = this.#items[this.#head]!;
+      this.#items[this.#head++] = undefined as unknown as Event<E>;
+      if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+        this.#items.splice(0, this.#head);
+        this.#head = 0;
+      }
+      return Promise.resolve({ value: e, done: false });
+    }
+    if (this.#ended !== undefined) {
+      return this.#ended ? Promise.reject(this.#ended) : Promise.resolve({ value: undefined, done: true });
+    }
+    return new Promise((resolve, reject) => {
+      this.#takers.push(resolve);
+      this.#failers.push(reject);
+    });
+  }
+
+  /** An iterator over the queue; several iterators share it (each event goes to one of them). */
+  iterator(): AsyncIterableIterator<Event<E>> {
+    this.#active = true;
+    let done = false;
+    const it: AsyncIterableIterator<Event<E>> = {
+      next: () => (done ? Promise.resolve({ value: undefined, done: true }) : this.#next()),
+      return: () => {
+        done = true;
+        return Promise.resolve({ value: undefined, done: true });
+      },
+      [Symbol.asyncIterator]: () => it,
+    };
+    return it;
+  }
+}

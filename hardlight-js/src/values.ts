@@ -1,0 +1,92 @@
+import { encodeUtf8 } from './utf8.js';
+
+const NANOS = 1_000_000_000;
+
+function checkNano(nano: number): number {
+  if (!Number.isInteger(nano) || nano < 0 || nano >= NANOS) {
+    throw new RangeError(`nano: ${nano} (expected: 0..999999999)`);
+  }
+  return nano;
+}
+
+/**
+ * A point on the time line with nanosecond precision, as Java's `Instant`: whole seconds since
+ * 1970-01-01T00:00:00Z (negative before) plus 0..999999999 nanoseconds. A JavaScript `Date` holds
+ * only milliseconds, so this class keeps the value exactly.
+ */
+export class Instant {
+  static readonly EPOCH = new Instant(0n, 0);
+
+  constructor(readonly epochSecond: bigint, readonly nano: number) {
+    checkNano(nano);
+  }
+
+  static ofEpochMilli(ms: number): Instant {
+    const s = Math.floor(ms / 1000);
+    return new Instant(BigInt(s), Math.round((ms - s * 1000) * 1e6));
+  }
+
+  static fromDate(d: Date): Instant {
+    return Instant.ofEpochMilli(d.getTime());
+  }
+
+  /** Milliseconds since the epoch (nanoseconds below a millisecond are dropped, toward the past). */
+  toEpochMilli(): number {
+    return Number(this.epochSecond) * 1000 + Math.floor(this.nano / 1e6);
+  }
+
+  toDate(): Date {
+    return new Date(this.toEpochMilli());
+  }
+
+  equals(o: unknown): boolean {
+    return o instanceof Instant && o.epochSecond === this.epochSecond && o.nano === this.nano;
+  }
+}
+
+/** An amount of time with nanosecond precision, as Java's `Duration`: seconds (may be negative) plus 0..999999999 ns. */
+export class Duration {
+  static readonly ZERO = new Duration(0n, 0);
+
+  constructor(readonly seconds: bigint, readonly nano: number) {
+    checkNano(nano);
+  }
+
+  static ofMillis(ms: number): Duration {
+    const s = Math.floor(ms / 1000);
+    return new Duration(BigInt(s), Math.round((ms - s * 1000) * 1e6));
+  }
+
+  toMillis(): number {
+    return Number(this.seconds) * 1000 + this.nano / 1e6;
+  }
+
+  equals(o: unknown): boolean {
+    return o instanceof Duration && o.seconds === this.seconds && o.nano === this.nano;
+  }
+}
+
+/** A topic name: at most 1024 bytes. A string topic is its UTF-8 bytes. */
+export class Topic {
+  static readonly MAX_LENGTH = 1024;
+
+  constructor(readonly bytes: Uint8Array) {
+    if (bytes.length > Topic.MAX_LENGTH) {
+      throw new RangeError(`topic of ${bytes.length} bytes (expected: <= ${Topic.MAX_LENGTH})`);
+    }
+  }
+
+  static of(name: string): Topic {
+    return new Topic(encodeUtf8(name));
+  }
+
+  equals(o: unknown): boolean {
+    if (!(o instanceof Topic) || o.bytes.length !== this.bytes.length) return false;
+    return o.bytes.every((b, i) => b === this.bytes[i]);
+  }
+
+  /** The topic as text (invalid UTF-8 shows as U+FFFD). */
+  toString(): string {
+    return new TextDecoder().decode(this.bytes);
+  }
+}

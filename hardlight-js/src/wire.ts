@@ -1,0 +1,602 @@
+import { RpcError, Status } from './status.js';
+import { decodeUtf8, writeUtf8 } from './utf8.js';
+import { Duration, Instant, Topic } from './values.js';
+
+// Value encoding of protocol.md section 5 with the evolution rules (records and sealed cases are
+// length-delimited). Writer and Reader are what generated codecs call; both are single-use and not
+// shared between messages.
+
+const MAX_DEPTH = 64;
+const MIN_LONG = -(1n << 63n);
+const MAX_LONG = (1n << 63n) - 1n;
+// java.time.Instant's range, in seconds
+const MIN_INSTANT = -31557014167219200n;
+const MAX_INSTANT = 31556889864403199n;
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function varintSize(v: number): number {
+  return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
+}
+
+function check(ok: boolean, what: string, v: unknown): void {
+  if (!ok) throw new RangeError(`${String(v)} is not a valid ${what}`);
+}
+
+/** Appends values to a growable byte array. Not shared between threads of work: one per message. */
+export class Writer {
+  #buf: Uint8Array<ArrayBuffer>;
+  #view: DataView;
+  #pos = 0;
+
+  constructor(initialCapacity = 64) {
+    this.#buf = new Uint8Array(Math.max(16, initialCapacity));
+    this.#view = new DataView(this.#buf.buffer);
+  }
+
+  /** Bytes written so far. */
+  get length(): number {
+    return this.#pos;
+  }
+
+  #ensure(n: number): void {
+    if (this.#pos + n > this.#buf.length) {
+      const b = new Uint8Array(Math.max(this.#buf.length * 2, this.#pos + n));
+      b.set(this.#buf); // all of it: string() writes ahead of pos
+      this.#buf = b;
+      this.#view = new DataView(b.buffer);
+    }
+  }
+
+  /** Writes a varint of 0..2^32-1 (no range check: internal). */
+  #uvarint(v: number): void {
+    this.#ensure(5);
+    while (v > 0x7f) {
+      this.#buf[this.#pos++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    this.#buf[this.#pos++] = v;
+  }
+
+  bool(v: boolean): void {
+    check(typeof v === 'boolean', 'boolean', v);
+    this.#ensure(1);
+    this.#buf[this.#pos++] = v ? 1 : 0;
+  }
+
+  byte(v: number): void {
+    check(Number.isInteger(v) && v >= -128 && v <= 127, 'byte', v);
+    this.#ensure(1);
+    this.#buf[this.#pos++] = v & 0xff;
+  }
+
+  short(v: number): void {
+    check(Number.isInteger(v) && v >= -32768 && v <= 32767, 'short', v);
+    this.#uvarint(((v << 1) ^ (v >> 31)) >>> 0);
+  }
+
+  int(v: number): void {
+    check(Number.isInteger(v) && v >= -2147483648 && v <= 2147483647, 'int', v);
+    this.#uvarint(((v << 1) ^ (v >> 31)) >>> 0);
+  }
+
+  long(v: bigint): void {
+    check(typeof v === 'bigint' && v >= MIN_LONG && v <= MAX_LONG, 'long', v);
+    if (v >= -0x40000000n && v < 0x40000000n) {
+      const n = Number(v);
+      this.#uvarint(((n << 1) ^ (n >> 31)) >>> 0);
+      return;
+    }
+    let z = v < 0n ? ((-v) << 1n) - 1n : v << 1n;
+    this.#ensure(10);
+    while (z > 0x7fn) {
+      this.#buf[this.#pos++] = Number(z & 0x7fn) | 0x80;
+      z >>= 7n;
+    }
+    this.#buf[this.#pos++] = Number(z);
+  }
+
+  /** One UTF-16 code unit, as a varint. */
+  char(v: string): void {
+    check(typeof v === 'string' && v.length === 1, 'char', v);
+    this.#uvarint(v.charCodeAt(0));
+  }
+
+  float(v: number): void {
+    check(typeof v === 'number', 'float', v);
+    this.#ensure(4);
+    this.#view.setFloat32(this.#pos, v, true);
+    this.#pos += 4;
+  }
+
+  double(v: number): void {
+    check(typeof v === 'number', 'double', v);
+    this.#ensure(8);
+    this.#view.setFloat64(this.#pos, v, true);
+    this.#pos += 8;
+  }
+
+  /** An unsigned varint of 31 bits: ids, counts, lengths, tags, ordinals. */
+  varint(v: number): void {
+    check(Number.isInteger(v) && v >= 0 && v <= 0x7fffffff, 'varint', v);
+    this.#uvarint(v);
+  }
+
+  /** A varint length, then UTF-8 (an unpaired surrogate is written as '?'). */
+  string(v: string): void {
+    check(typeof v === 'string', 'string', v);
+    const max = v.length * 3;
+    const lenBytes = varintSize(max);
+    this.#ensure(lenBytes + max);
+    const start = this.#pos + lenBytes;
+    const end = writeUtf8(v, this.#buf, start);
+    const n = end - start;
+    const actual = varintSize(n);
+    if (actual !== lenBytes) this.#buf.copyWithin(this.#pos + actual, start, end);
+    this.#uvarint(n);
+    this.#pos += n;
+  }
+
+  bytes(v: Uint8Array): void {
+    check(v instanceof Uint8Array, 'bytes', v);
+    this.varint(v.length);
+    this.raw(v);
+  }
+
+  raw(v: Uint8Array): void {
+    this.#ensure(v.length);
+    this.#buf.set(v, this.#pos);
+    this.#pos += v.length;
+  }
+
+  presence(present: boolean): void {
+    this.bool(present);
+  }
+
+  count(n: number): void {
+    this.varint(n);
+  }
+
+  instant(v: Instant): void {
+    check(v instanceof Instant, 'instant', v);
+    this.long(v.epochSecond);
+    this.#uvarint(v.nano);
+  }
+
+  duration(v: Duration): void {
+    check(v instanceof Duration, 'duration', v);
+    this.long(v.seconds);
+    this.#uvarint(v.nano);
+  }
+
+  /** 16 bytes in the text form's order; `v` is the 8-4-4-4-12 hex text. */
+  uuid(v: string): void {
+    check(typeof v === 'string' && UUID_TEXT.test(v), 'uuid', v);
+    const hex = v.replace(/-/g, '');
+    this.#ensure(16);
+    for (let i = 0; i < 16; i++) this.#buf[this.#pos++] = parseInt(hex.substr(i * 2, 2), 16);
+  }
+
+  topic(v: Topic): void {
+    check(v instanceof Topic, 'topic', v);
+    this.bytes(v.bytes);
+  }
+
+  /** Reserves the length of a record's or sealed case's content; returns the mark for {@link endLength}. */
+  beginLength(): number {
+    this.#ensure(1);
+    return ++this.#pos;
+  }
+
+  /** Writes the content length at `mark`, moving the content right when it needs more than one byte. */
+  endLength(mark: number): void {
+    const n = this.#pos - mark;
+    const extra = varintSize(n) - 1;
+    if (extra > 0) {
+      this.#ensure(extra);
+      this.#buf.copyWithin(mark + extra, mark, this.#pos);
+    }
+    const end = this.#pos + extra;
+    this.#pos = mark - 1;
+    this.#uvarint(n);
+    this.#pos = end;
+  }
+
+  /** The bytes written (a view of this writer's buffer). */
+  finish(): Uint8Array<ArrayBuffer> {
+    return this.#buf.subarray(0, this.#pos);
+  }
+}
+
+/** A malformed-input error; `unknownCase` marks an unknown sealed tag or enum ordinal with no fallback. */
+export type MalformedError = RpcError & { unknownCase?: boolean };
+
+/**
+ * Reads values from one message. Every read is bounded by the current limit (the message end, or the
+ * end of the record being read): reading past it is malformed ("truncated"), never a read of other
+ * bytes. Counts are bounded by the bytes left; nesting by 64.
+ */
+export class Reader {
+  readonly #buf: Uint8Array;
+  #view: DataView | undefined;
+  #pos = 0;
+  #limit: number;
+  #depth = 0;
+  // where an unknown tag/ordinal was read (-1: none) and where its content was skipped: malformed()
+  // at either position is that unknown case (events are then skipped, not a violation)
+  #unknownAt = -1;
+  #unknownSkippedAt = -1;
+  #unknownLimit = -1;
+
+  constructor(bytes: Uint8Array) {
+    this.#buf = bytes;
+    this.#limit = bytes.length;
+  }
+
+  /** The position in the message (for tools and the runtime's frame parsing). */
+  get position(): number {
+    return this.#pos;
+  }
+
+  malformed(message: string): MalformedError {
+    const e: MalformedError = new RpcError(Status.PROTOCOL_ERROR, 'malformed message: ' + message);
+    if (this.#pos === this.#unknownAt || this.#pos === this.#unknownSkippedAt) e.unknownCase = true;
+    return e;
+  }
+
+  #need(n: number): void {
+    if (n > this.#limit - this.#pos) {
+      throw this.malformed(`truncated: needed ${n} more bytes, ${this.#limit - this.#pos} left`);
+    }
+  }
+
+  #uvarint(allow32: boolean): number {
+    let result = 0;
+    for (let i = 0; i < 5; i++) {
+      if (this.#pos >= this.#limit) throw this.malformed('truncated varint');
+      const b = this.#buf[this.#pos++]!;
+      result += (b & 0x7f) * 2 ** (7 * i);
+      if (b < 0x80) {
+        if (b === 0 && i > 0) throw this.malformed('overlong varint');
+        if (i === 4 && (b & 0x70) !== 0) throw this.malformed('varint exceeds 32 bits');
+        if (!allow32 && result > 0x7fffffff) throw this.malformed('varint exceeds 31 bits');
+        return result;
+      }
+    }
+    throw this.malformed('varint longer than 5 bytes');
+  }
+
+  bool(): boolean {
+    this.#need(1);
+    const b = this.#buf[this.#pos++]!;
+    if (b > 1) throw this.malformed(`boolean byte ${b} (expected: 0 or 1)`);
+    return b === 1;
+  }
+
+  byte(): number {
+    this.#need(1);
+    return (this.#buf[this.#pos++]! << 24) >> 24;
+  }
+
+  short(): number {
+    const v = this.int();
+    if (v < -32768 || v > 32767) throw this.malformed('short out of range: ' + v);
+    return v;
+  }
+
+  int(): number {
+    const z = this.#uvarint(true);
+    return (z >>> 1) ^ -(z & 1);
+  }
+
+  long(): bigint {
+    const start = this.#pos;
+    let lo = 0;
+    for (let i = 0; i < 4 && this.#pos < this.#limit; i++) {
+      const b = this.#buf[this.#pos++]!;
+      lo += (b & 0x7f) * 2 ** (7 * i);
+      if (b < 0x80) {
+        if (b === 0 && i > 0) break; // overlong: reported below
+        return BigInt((lo >>> 1) ^ -(lo & 1)); // fits in 28 bits
+      }
+    }
+    this.#pos = start;
+    const z = this.ulong();
+    return (z >> 1n) ^ -(z & 1n);
+  }
+
+  /** An unsigned varint of up to 64 bits. */
+  ulong(): bigint {
+    let z = 0n;
+    for (let i = 0; i < 10; i++) {
+      if (this.#pos >= this.#limit) throw this.malformed('truncated varint');
+      const b = this.#buf[this.#pos++]!;
+      z |= BigInt(b & 0x7f) << BigInt(7 * i);
+      if (b < 0x80) {
+        if (b === 0 && i > 0) throw this.malformed('overlong varint');
+        if (i === 9 && b > 1) throw this.malformed('varint exceeds 64 bits');
+        return z;
+      }
+    }
+    throw this.malformed('varint longer than 10 bytes');
+  }
+
+  char(): string {
+    const v = this.#uvarint(true);
+    if (v > 0xffff) throw this.malformed('char out of range: ' + v);
+    return String.fromCharCode(v);
+  }
+
+  #dv(): DataView {
+    return (this.#view ??= new DataView(this.#buf.buffer, this.#buf.byteOffset, this.#buf.byteLength));
+  }
+
+  float(): number {
+    this.#need(4);
+    this.#pos += 4;
+    return this.#dv().getFloat32(this.#pos - 4, true);
+  }
+
+  double(): number {
+    this.#need(8);
+    this.#pos += 8;
+    return this.#dv().getFloat64(this.#pos - 8, true);
+  }
+
+  /** An unsigned varint of at most 31 bits. */
+  varint(): number {
+    return this.#uvarint(false);
+  }
+
+  string(): string {
+    const n = this.#uvarint(false);
+    this.#need(n);
+    let s: string;
+    try {
+      s = decodeUtf8(this.#buf, this.#pos, this.#pos + n);
+    } catch {
+      throw this.malformed('invalid UTF-8 in a string');
+    }
+    this.#pos += n;
+    return s;
+  }
+
+  bytes(): Uint8Array<ArrayBuffer> {
+    const n = this.#uvarint(false);
+    return this.raw(n);
+  }
+
+  /** The next `n` bytes, copied. */
+  raw(n: number): Uint8Array<ArrayBuffer> {
+    this.#need(n);
+    this.#pos += n;
+    return this.#buf.slice(this.#pos - n, this.#pos);
+  }
+
+  presence(): boolean {
+    return this.bool();
+  }
+
+  /** A collection's count; larger than the bytes left is malformed (a hostile count allocates nothing). */
+  count(): number {
+    const n = this.#uvarint(false);
+    if (n > this.#limit - this.#pos) {
+      throw this.malformed(`count ${n} exceeds the ${this.#limit - this.#pos} bytes left in the message`);
+    }
+    return n;
+  }
+
+  #nanos(): number {
+    const n = this.#uvarint(false);
+    if (n > 999_999_999) throw this.malformed(`nanoseconds ${n} (expected: <= 999999999)`);
+    return n;
+  }
+
+  instant(): Instant {
+    const s = this.long();
+    const n = this.#nanos();
+    if (s < MIN_INSTANT || s > MAX_INSTANT) throw this.malformed(`instant out of range: ${s}s`);
+    return new Instant(s, n);
+  }
+
+  duration(): Duration {
+    const s = this.long();
+    return new Duration(s, this.#nanos());
+  }
+
+  uuid(): string {
+    this.#need(16);
+    let h = '';
+    for (let i = 0; i < 16; i++) {
+      h += (this.#buf[this.#pos++]! | 0x100).toString(16).slice(1);
+      if (i === 3 || i === 5 || i === 7 || i === 9) h += '-';
+    }
+    return h;
+  }
+
+  topic(): Topic {
+    const n = this.#uvarint(false);
+    if (n > Topic.MAX_LENGTH) throw this.malformed(`topic of ${n} bytes (expected: <= ${Topic.MAX_LENGTH})`);
+    return new Topic(this.raw(n));
+  }
+
+  /** A sealed tag or enum ordinal; no bounds check: the caller handles `>= known` (fallback or {@link malformed}). */
+  tag(known: number, _typeName: string): number {
+    const t = this.#uvarint(false);
+    if (t >= known) {
+      this.#unknownAt = this.#pos;
+      this.#unknownSkippedAt = -1;
+    }
+    return t;
+  }
+
+  /** Reads a length and limits reading to it; returns the outer limit for {@link popLimit}. */
+  pushLimit(): number {
+    const at = this.#pos;
+    const n = this.#uvarint(false);
+    if (n > this.#limit - this.#pos) {
+      throw this.malformed(`length ${n} exceeds the ${this.#limit - this.#pos} bytes left`);
+    }
+    const saved = this.#limit;
+    this.#limit = this.#pos + n;
+    if (at === this.#unknownAt) this.#unknownLimit = this.#limit;
+    return saved;
+  }
+
+  /** Skips what is left before the current limit (a newer writer's appended data) and restores `saved`. */
+  popLimit(saved: number): void {
+    this.#pos = this.#limit;
+    if (this.#limit === this.#unknownLimit) this.#unknownSkippedAt = this.#pos;
+    this.#limit = saved;
+  }
+
+  /**
+   * The bytes read since position `at`, as a string key: a repeated Set element or Map key is
+   * malformed, and values are compared by their encoding (one spelling per value), objects too.
+   */
+  since(at: number): string {
+    let s = '';
+    for (let i = at; i < this.#pos; i++) s += String.fromCharCode(this.#buf[i]!);
+    return s;
+  }
+
+  /** Whether bytes remain before the current limit. */
+  more(): boolean {
+    return this.#pos < this.#limit;
+  }
+
+  skip(n: number): void {
+    this.#need(n);
+    this.#pos += n;
+  }
+
+  enter(): void {
+    if (++this.#depth > MAX_DEPTH) throw this.malformed('values nested deeper than ' + MAX_DEPTH);
+  }
+
+  exit(): void {
+    this.#depth--;
+  }
+
+  remaining(): number {
+    return this.#limit - this.#pos;
+  }
+
+  /** Fails unless every byte before the current limit was read. */
+  end(what = 'the value'): void {
+    if (this.#pos !== this.#limit) throw this.malformed(`${this.#limit - this.#pos} unexpected trailing bytes after ${what}`);
+  }
+}
+
+/** How one type is written and read. */
+export interface Codec<T> {
+  encode(w: Writer, v: T): void;
+  decode(r: Reader): T;
+}
+
+function prim<T>(encode: (w: Writer, v: T) => void, decode: (r: Reader) => T): Codec<T> {
+  return { encode, decode };
+}
+
+
+function collection<T>(r: Reader, read: (r: Reader) => T, what: string): T[] {
+  const n = r.count();
+  const out: T[] = [];
+  const seen = what ? new Set<string>() : undefined;
+    for (let i = 0; i < n; i++) {
+    const at = r.position;
+    out.push(read(r));
+    if (seen) {
+      const k = r.since(at);
+      if (seen.has(k)) throw r.malformed(what);
+      seen.add(k);
+    }
+  }
+  return out;
+}
+
+/** The codecs of the built-in types and the collection/optional combinators. */
+export const codecs = {
+  bool: prim<boolean>((w, v) => w.bool(v), (r) => r.bool()),
+  byte: prim<number>((w, v) => w.byte(v), (r) => r.byte()),
+  short: prim<number>((w, v) => w.short(v), (r) => r.short()),
+  int: prim<number>((w, v) => w.int(v), (r) => r.int()),
+  long: prim<bigint>((w, v) => w.long(v), (r) => r.long()),
+  char: prim<string>((w, v) => w.char(v), (r) => r.char()),
+  float: prim<number>((w, v) => w.float(v), (r) => r.float()),
+  double: prim<number>((w, v) => w.double(v), (r) => r.double()),
+  string: prim<string>((w, v) => w.string(v), (r) => r.string()),
+  bytes: prim<Uint8Array>((w, v) => w.bytes(v), (r) => r.bytes()),
+  instant: prim<Instant>((w, v) => w.instant(v), (r) => r.instant()),
+  duration: prim<Duration>((w, v) => w.duration(v), (r) => r.duration()),
+  uuid: prim<string>((w, v) => w.uuid(v), (r) => r.uuid()),
+  topic: prim<Topic>((w, v) => w.topic(v), (r) => r.topic()),
+
+  list<T>(c: Codec<T>): Codec<T[]> {
+    return prim(
+      (w, v) => {
+        check(Array.isArray(v), 'list', v);
+        w.count(v.length);
+        for (const e of v) c.encode(w, e);
+      },
+      (r) => collection(r, c.decode, ''),
+    );
+  },
+
+  set<T>(c: Codec<T>): Codec<Set<T>> {
+    return prim(
+      (w, v) => {
+        check(v instanceof Set, 'set', v);
+        w.count(v.size);
+        for (const e of v) c.encode(w, e);
+      },
+      (r) => new Set(collection(r, c.decode, 'repeated element in a set')),
+    );
+  },
+
+  map<K, V>(k: Codec<K>, v: Codec<V>): Codec<Map<K, V>> {
+    return prim(
+      (w, m) => {
+        check(m instanceof Map, 'map', m);
+        w.count(m.size);
+        for (const [a, b] of m) {
+          k.encode(w, a);
+          v.encode(w, b);
+        }
+      },
+      (r) => {
+        const n = r.count();
+        const m = new Map<K, V>();
+        const seen = new Set<string>();
+                for (let i = 0; i < n; i++) {
+          const at = r.position;
+          const key = k.decode(r);
+          const kk = r.since(at);
+          if (seen.has(kk)) throw r.malformed('repeated key in a map');
+          seen.add(kk);
+          m.set(key, v.decode(r));
+        }
+        return m;
+      },
+    );
+  },
+
+  optional<T>(c: Codec<T>): Codec<T | undefined> {
+    return prim(
+      (w, v) => {
+        w.presence(v !== undefined);
+        if (v !== undefined) c.encode(w, v);
+      },
+      (r) => (r.presence() ? c.decode(r) : undefined),
+    );
+  },
+
+  nullable<T>(c: Codec<T>): Codec<T | null> {
+    return prim(
+      (w, v) => {
+        w.presence(v !== null && v !== undefined);
+        if (v !== null && v !== undefined) c.encode(w, v);
+      },
+      (r) => (r.presence() ? c.decode(r) : null),
+    );
+  },
+};

@@ -1,0 +1,279 @@
+// The codec layer against protocol.md sections 2 and 5 and the evolution rules: exact bytes, every
+// rejection with its message, and the bounds (counts, depth, lengths).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Duration, Instant, Reader, RpcError, Status, Topic, Writer, codecs, sha256 } from './runtime.js';
+import type { Codec } from './runtime.js';
+import { evCodec, itemCodec } from './counter.js';
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const bytes = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ''), 'hex'));
+
+function enc(f: (w: Writer) => void): string {
+  const w = new Writer(1);
+  f(w);
+  return hex(w.finish());
+}
+
+function malformed(h: string, read: (r: Reader) => unknown, message: RegExp): void {
+  const r = new Reader(bytes(h));
+  assert.throws(
+    () => {
+      read(r);
+      r.end();
+    },
+    (e: unknown) => e instanceof RpcError && e.status === Status.PROTOCOL_ERROR && message.test(e.message),
+    `${h} should be malformed: ${message}`,
+  );
+}
+
+test('varints as protocol.md section 2 spells them', () => {
+  assert.equal(enc((w) => w.varint(0)), '00');
+  assert.equal(enc((w) => w.varint(127)), '7f');
+  assert.equal(enc((w) => w.varint(128)), '8001');
+  assert.equal(enc((w) => w.varint(300)), 'ac02');
+  assert.equal(enc((w) => w.varint(0x7fffffff)), 'ffffffff07');
+  assert.throws(() => new Writer().varint(-1), RangeError);
+  assert.throws(() => new Writer().varint(2 ** 31), RangeError);
+  assert.equal(new Reader(bytes('ffffffff07')).varint(), 0x7fffffff);
+});
+
+test('varint rejections: truncated, overlong, longer than 5 bytes, beyond 31 bits', () => {
+  malformed('80', (r) => r.varint(), /truncated varint/);
+  malformed('', (r) => r.varint(), /truncated varint/);
+  malformed('8000', (r) => r.varint(), /overlong varint/);
+  malformed('ff00', (r) => r.varint(), /overlong varint/);
+  malformed('ffffffffff01', (r) => r.varint(), /varint longer than 5 bytes/);
+  malformed('8080808008', (r) => r.varint(), /varint exceeds 31 bits/);
+  malformed('8080808010', (r) => r.int(), /varint exceeds 32 bits/);
+  malformed('80808080808080808080', (r) => r.long(), /varint longer than 10 bytes/);
+  malformed('ffffffffffffffffff02', (r) => r.long(), /varint exceeds 64 bits/);
+  malformed('ff80808000', (r) => r.long(), /overlong varint/);
+  malformed('8000', (r) => r.long(), /overlong varint/);
+});
+
+test('zigzag for short, int and long', () => {
+  assert.equal(enc((w) => w.int(0)), '00');
+  assert.equal(enc((w) => w.int(-1)), '01');
+  assert.equal(enc((w) => w.int(1)), '02');
+  assert.equal(enc((w) => w.int(150)), 'ac02');
+  assert.equal(enc((w) => w.int(2147483647)), 'feffffff0f');
+  assert.equal(enc((w) => w.long(-9223372036854775808n)), 'ffffffffffffffffff01');
+  assert.equal(enc((w) => w.long(-1n)), '01');
+  assert.equal(enc((w) => w.long(0x40000000n)), '8080808008');
+  assert.equal(new Reader(bytes('ffffffffffffffffff01')).long(), -9223372036854775808n);
+  assert.equal(new Reader(bytes('8080808008')).long(), 0x40000000n);
+  assert.equal(enc((w) => w.short(-32768)), 'ffff03');
+  malformed('808004', (r) => r.short(), /short out of range: 32768/);
+  assert.throws(() => new Writer().int(2 ** 31), RangeError);
+  assert.throws(() => new Writer().int(1.5), RangeError);
+  assert.throws(() => new Writer().long(1n << 63n), RangeError);
+  assert.throws(() => new Writer().short(40000), RangeError);
+  assert.throws(() => new Writer().byte(128), RangeError);
+});
+
+test('byte, boolean, char, float and double', () => {
+  assert.equal(enc((w) => w.byte(-1)), 'ff');
+  assert.equal(new Reader(bytes('ff')).byte(), -1);
+  malformed('02', (r) => r.bool(), /boolean byte 2 \(expected: 0 or 1\)/);
+  assert.equal(enc((w) => w.char('\uffff')), 'ffff03');
+  malformed('80800400', (r) => r.char(), /char out of range: 65536/);
+  assert.throws(() => new Writer().char('ab'), RangeError);
+  assert.equal(enc((w) => w.float(-0.25)), '000080be');
+  assert.equal(enc((w) => w.double(1.5)), '000000000000f83f');
+  assert.ok(Number.isNaN(new Reader(bytes('0000c07f')).float()));
+  malformed('0000c0', (r) => r.float(), /truncated: needed 4 more bytes, 3 left/);
+});
+
+test('UTF-8: strict decoding rejects overlong forms, encoded surrogates and truncated sequences', () => {
+  assert.equal(new Reader(bytes('06 68 c3 a9 6c 6c 6f')).string(), 'héllo');
+  assert.equal(new Reader(bytes('04 f0 9f 98 80')).string(), '😀');
+  assert.equal(new Reader(bytes('03 ef bb bf')).string(), '\ufeff', 'a leading BOM is a character, kept');
+  malformed('02 c0 80', (r) => r.string(), /invalid UTF-8 in a string/);
+  malformed('03 e0 80 80', (r) => r.string(), /invalid UTF-8/);
+  malformed('03 ed a0 80', (r) => r.string(), /invalid UTF-8/);
+  malformed('02 e2 82', (r) => r.string(), /invalid UTF-8/);
+  malformed('01 80', (r) => r.string(), /invalid UTF-8/);
+  malformed('04 f4 90 80 80', (r) => r.string(), /invalid UTF-8/);
+  const long = 'x'.repeat(100) + 'é';
+  assert.equal(new Reader(bytes(enc((w) => w.string(long)))).string(), long);
+  malformed('05 61 62', (r) => r.string(), /truncated: needed 5 more bytes, 2 left/);
+});
+
+test('an unpaired surrogate is written as ?, as Java does; pairs are 4 bytes', () => {
+  assert.equal(enc((w) => w.string('a\ud800b')), '03613f62');
+  assert.equal(enc((w) => w.string('\udc00')), '013f');
+  assert.equal(enc((w) => w.string('\ud800')), '013f');
+  assert.equal(enc((w) => w.string('\ud83d\ude00')), '04f09f9880');
+});
+
+test('a string whose UTF-8 length needs fewer length bytes than its worst case is moved into place', () => {
+  for (const n of [42, 43, 127, 128, 5461, 16383, 16384, 70000]) {
+    const s = 'a'.repeat(n);
+    const r = new Reader(bytes(enc((w) => w.string(s))));
+    assert.equal(r.string(), s);
+    r.end();
+  }
+});
+
+test('a string written just as the buffer grows keeps its bytes (found by the round-trip property)', () => {
+  for (let before = 0; before < 40; before++) {
+    const w = new Writer(1);
+    for (let i = 0; i < before; i++) w.byte(1);
+    w.string(' é');
+    const r = new Reader(w.finish());
+    r.skip(before);
+    assert.equal(r.string(), ' é');
+  }
+});
+
+test('Instant, Duration, UUID and Topic', () => {
+  assert.equal(enc((w) => w.instant(Instant.EPOCH)), '0000');
+  assert.equal(enc((w) => w.duration(Duration.ofMillis(-1500))), '0380cab5ee01');
+  assert.ok(Instant.ofEpochMilli(1500).equals(new Instant(1n, 500_000_000)));
+  assert.equal(new Instant(1n, 999_999_999).toDate().getTime(), 1999);
+  assert.equal(Instant.fromDate(new Date(-1)).epochSecond, -1n);
+  assert.equal(Instant.fromDate(new Date(-1)).nano, 999_000_000);
+  assert.equal(Duration.ofMillis(2500).toMillis(), 2500);
+  malformed('00 80 94 eb dc 03', (r) => r.instant(), /nanoseconds 1000000000 \(expected: <= 999999999\)/);
+  malformed(enc((w) => (w.long(31556889864403200n), w.varint(0))), (r) => r.instant(), /instant out of range/);
+  assert.throws(() => new Instant(0n, -1), RangeError);
+  assert.equal(enc((w) => w.uuid('00112233-4455-6677-8899-AABBCCDDEEFF')), '00112233445566778899aabbccddeeff');
+  assert.throws(() => new Writer().uuid('00112233445566778899aabbccddeeff'), RangeError);
+  assert.throws(() => new Writer().topic(new Topic(new Uint8Array(1025))), RangeError);
+  const big = enc((w) => (w.varint(1025), w.raw(new Uint8Array(1025))));
+  malformed(big, (r) => r.topic(), /topic of 1025 bytes \(expected: <= 1024\)/);
+  assert.equal(Topic.of('room-1').toString(), 'room-1');
+  assert.ok(Topic.of('é').equals(new Topic(Uint8Array.of(0xc3, 0xa9))));
+});
+
+test('a count larger than the bytes left is malformed before anything is allocated', () => {
+  malformed('05 01 02', (r) => codecs.list(codecs.int).decode(r), /count 5 exceeds the 2 bytes left in the message/);
+  malformed('ffffffff07', (r) => codecs.bytes.decode(r), /truncated: needed 2147483647 more bytes, 0 left/);
+  malformed('ffffffff07', (r) => codecs.map(codecs.int, codecs.int).decode(r), /count 2147483647 exceeds/);
+});
+
+test('a repeated Set element or Map key is malformed', () => {
+  malformed('02 02 02', (r) => codecs.set(codecs.int).decode(r), /repeated element in a set/);
+  malformed('02 01 61 02 01 61 04', (r) => codecs.map(codecs.string, codecs.int).decode(r), /repeated key in a map/);
+  const ok = codecs.set(codecs.int).decode(new Reader(bytes('02 02 04')));
+  assert.deepEqual([...ok], [1, 2]);
+  malformed('02 00 00', (r) => codecs.set(itemCodec).decode(r), /repeated element/);
+});
+
+test('optional and nullable: presence byte', () => {
+  assert.equal(enc((w) => codecs.optional(codecs.int).encode(w, undefined)), '00');
+  assert.equal(enc((w) => codecs.nullable(codecs.int).encode(w, null)), '00');
+  assert.equal(enc((w) => codecs.nullable(codecs.int).encode(w, 0)), '0100');
+  assert.equal(codecs.nullable(codecs.int).decode(new Reader(bytes('00'))), null);
+  malformed('02', (r) => codecs.optional(codecs.int).decode(r), /boolean byte 2/);
+});
+
+test('records are length-delimited: 0 for the empty record, 2 length bytes past 127 content bytes', () => {
+  assert.equal(enc((w) => w.endLength(w.beginLength())), '00');
+  assert.equal(enc((w) => itemCodec.encode(w, { name: 'ab', count: 1 })), '0402616202');
+  for (const n of [125, 126, 127, 128, 16381, 16382, 16383, 16384]) {
+    const item = { name: 'x'.repeat(n), count: -1 };
+    const b = bytes(enc((w) => (w.int(7), itemCodec.encode(w, item), w.int(8))));
+    const r = new Reader(b);
+    assert.equal(r.int(), 7);
+    assert.deepEqual(itemCodec.decode(r), item);
+    assert.equal(r.int(), 8);
+    r.end();
+  }
+});
+
+// Item v2 = Item(name, count, tags: list<string>): a newer writer's record.
+const itemV2: Codec<{ name: string; count: number; tags: string[] }> = {
+  encode(w, v) {
+    const m = w.beginLength();
+    w.string(v.name);
+    w.int(v.count);
+    codecs.list(codecs.string).encode(w, v.tags);
+    w.endLength(m);
+  },
+  decode(r) {
+    r.enter();
+    const s = r.pushLimit();
+    const name = r.more() ? r.string() : '';
+    const count = r.more() ? r.int() : 42; // @Default("42")
+    const tags = r.more() ? codecs.list(codecs.string).decode(r) : [];
+    r.popLimit(s);
+    r.exit();
+    return { name, count, tags };
+  },
+};
+
+test('evolution: a shorter reader skips appended components; a longer reader defaults missing ones', () => {
+  const v2 = bytes(enc((w) => (itemV2.encode(w, { name: 'n', count: 3, tags: ['a', 'b'] }), w.int(-1))));
+  const r = new Reader(v2);
+  assert.deepEqual(itemCodec.decode(r), { name: 'n', count: 3 });
+  assert.equal(r.int(), -1, 'reading continues after the record');
+  r.end();
+  const v1 = bytes(enc((w) => itemCodec.encode(w, { name: 'n', count: 0 })));
+  assert.deepEqual(itemV2.decode(new Reader(v1)), { name: 'n', count: 0, tags: [] });
+  const empty = new Reader(bytes('00'));
+  assert.deepEqual(itemV2.decode(empty), { name: '', count: 42, tags: [] }, '@Default applies when the component is absent');
+});
+
+test('evolution: a component running past its record is truncated; a length past the message is malformed', () => {
+  malformed('02 05 61', (r) => itemCodec.decode(r), /truncated: needed 5 more bytes, 1 left/);
+  malformed('05 01 61', (r) => itemCodec.decode(r), /length 5 exceeds the 2 bytes left/);
+  malformed('01 80', (r) => itemCodec.decode(r), /truncated varint/);
+});
+
+test('sealed: tag, then the content length-delimited; an unknown tag without fallback names the type', () => {
+  assert.equal(enc((w) => evCodec.encode(w, { $type: 'Dec', by: 2 })), '010104');
+  assert.deepEqual(evCodec.decode(new Reader(bytes('010104'))), { $type: 'Dec', by: 2 });
+  assert.deepEqual(evCodec.decode(new Reader(bytes('0103040506'))), { $type: 'Dec', by: 2 }, 'appended content skipped');
+  const r = new Reader(bytes('07 02 0102'));
+  assert.throws(
+    () => evCodec.decode(r),
+    (e: unknown) => e instanceof RpcError && /unknown tag 7 of sealed counter.Ev/.test(e.message) && (e as { unknownCase?: boolean }).unknownCase === true,
+  );
+});
+
+test('nesting deeper than 64 records is malformed', () => {
+  type Node = { next: Node | null };
+  const node: Codec<Node> = {
+    encode(w, v) {
+      const m = w.beginLength();
+      codecs.nullable(node).encode(w, v.next);
+      w.endLength(m);
+    },
+    decode(r) {
+      r.enter();
+      const s = r.pushLimit();
+      const next = r.more() ? codecs.nullable(node).decode(r) : null;
+      r.popLimit(s);
+      r.exit();
+      return { next };
+    },
+  };
+  const chain = (n: number): Node => (n === 1 ? { next: null } : { next: chain(n - 1) });
+  const ok = bytes(enc((w) => node.encode(w, chain(64))));
+  node.decode(new Reader(ok));
+  const deep = bytes(enc((w) => node.encode(w, chain(65))));
+  malformed(hex(deep), (r) => node.decode(r), /values nested deeper than 64/);
+});
+
+test('end() reports trailing bytes', () => {
+  malformed('0000', (r) => r.int(), /1 unexpected trailing bytes after the value/);
+});
+
+test('SHA-256 of the FIPS 180-2 examples', () => {
+  const h = (s: string): string => hex(sha256(new TextEncoder().encode(s)));
+  assert.equal(h(''), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  assert.equal(h('abc'), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  assert.equal(h('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq'), '248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1');
+  assert.equal(h('a'.repeat(1_000_000)), 'cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0');
+  for (const n of [55, 56, 63, 64, 119, 120]) {
+    assert.equal(h('x'.repeat(n)), require_hash('x'.repeat(n)), `length ${n}`);
+  }
+});
+
+import { createHash } from 'node:crypto';
+function require_hash(s: string): string {
+  return createHash('sha256').update(s).digest('hex');
+}
