@@ -22,5 +22,10 @@ await build({
   sourcemap: true,
   outfile: join(out, 'app.js'),
   logLevel: 'warning',
+  // The runtime from its sources, as the generated code imports it; the generated modules by path.
+  alias: {
+    '@hardlight/client': join(root, '..', 'hardlight-js', 'src', 'index.ts'),
+    '@generated': join(root, 'target', 'generated-ts'),
+  },
 });
 console.log(`bundled the test page into ${out}`);

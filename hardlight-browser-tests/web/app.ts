@@ -1,5 +1,6 @@
 // The test page's entry: registers the test functions the JUnit side calls through js/driver.mjs.
 import { rawTests } from './raw.js';
+import { rpcTests } from './rpc.js';
 
 declare global {
   interface Window {
@@ -7,4 +8,4 @@ declare global {
   }
 }
 
-window.hardlight = { tests: { ...rawTests } };
+window.hardlight = { tests: { ...rawTests, ...rpcTests } };

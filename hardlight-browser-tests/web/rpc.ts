@@ -100,13 +100,13 @@ export const rpcTests = {
     const a = await LabClient.connect(url);
     const b = await LabClient.connect(url);
     try {
+      const it = a.events(); // the queue starts with the first iterator
       await a.login('alice');
       await b.login('bob');
       await a.join(room);
       await b.join(room);
       await b.say(room, 'hi alice');
       const seen: unknown[] = [];
-      const it = a.events();
       while (seen.length < 3) {
         const next = await it.next();
         if (next.done) {

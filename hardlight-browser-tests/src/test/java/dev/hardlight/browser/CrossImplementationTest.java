@@ -22,7 +22,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * the generated TypeScript codec and sends it back encoded by it, and the bytes Java receives are the
  * bytes it sent. Each try is bounded by the browser call's timeout (20 s).
  */
-class CrossImplementationProperties {
+class CrossImplementationTest {
     static LabServer server;
     static Chromium chromium;
 
@@ -30,7 +30,7 @@ class CrossImplementationProperties {
     static void start() throws Exception {
         Tls tls = Tls.selfSigned("localhost").persistIn(Files.createTempDirectory("hl-cross-certs"));
         server = LabServer.start(tls, b -> {});
-        chromium = Chromium.launch("CrossImplementationProperties", tls.publicKeyPin());
+        chromium = Chromium.launch("CrossImplementationTest", tls.publicKeyPin());
         chromium.open("main", server.page());
     }
 

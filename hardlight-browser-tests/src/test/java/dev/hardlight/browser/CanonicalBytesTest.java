@@ -8,10 +8,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * What {@link CrossImplementationProperties} compares means something: the canonical bytes of a value
+ * What {@link CrossImplementationTest} compares means something: the canonical bytes of a value
  * are a fixed point of Java's own decode and encode, so a difference there is the TypeScript side's.
  */
-class CanonicalBytesProperties {
+class CanonicalBytesTest {
     @Provide
     Arbitrary<AllTypes> values() {
         return AllTypesArbitraries.allTypes();
