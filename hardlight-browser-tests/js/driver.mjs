@@ -1,10 +1,15 @@
 // Drives Debian's Chromium for the JUnit tests of this module, one JSON request per stdin line, one
 // JSON answer per stdout line (stdout carries nothing else; logs go to stderr):
 //   {"id":1,"op":"open","page":"a","url":"https://localhost:PORT/"}   opens a tab, waits for window.hardlight
+//                                            (a test page) or body[data-ready] (an application page)
 //   {"id":2,"op":"run","page":"a","fn":"calls","arg":{...},"timeout":20000}
 //                                            awaits window.hardlight.tests[fn](arg) in the tab
 //   {"id":3,"op":"screenshot","page":"a","path":"target/x.png"}
 //   {"id":4,"op":"close","page":"a"}
+//   {"id":6,"op":"fill","page":"a","selector":"#name","value":"alice"}   types into a field
+//   {"id":7,"op":"click","page":"a","selector":"#login"}
+//   {"id":8,"op":"waitForText","page":"a","selector":"#messages","text":"hi","timeout":10000}
+//                                            waits until the element's text contains it; answers the text
 //   {"id":5,"op":"quit"}                     closes the browser and exits 0
 // Answers: {"id":N,"ok":true,"value":...} or {"id":N,"ok":false,"error":"..."}.
 // Usage: node js/driver.mjs <spki-pin>[,<pin>...]   (the base64 SHA-256 of the server key(s) to trust)
@@ -38,7 +43,7 @@ async function open(name, url) {
   if (!response || !response.ok()) {
     throw new Error(`loading ${url}: HTTP ${response ? response.status() : 'no response'}`);
   }
-  await page.waitForFunction(() => window.hardlight !== undefined, null, { timeout: 20000 });
+  await page.waitForFunction(() => window.hardlight !== undefined || document.body.dataset.ready === 'true', null, { timeout: 20000 });
   pages.set(name, page);
   return url;
 }
@@ -83,6 +88,26 @@ async function handle(request) {
     case 'screenshot':
       await page(request.page).screenshot({ path: request.path, fullPage: true });
       return request.path;
+    case 'fill':
+      await page(request.page).locator(request.selector).fill(request.value, { timeout: 10000 });
+      return true;
+    case 'click':
+      await page(request.page).locator(request.selector).click({ timeout: 10000 });
+      return true;
+    case 'waitForText': {
+      const locator = page(request.page).locator(request.selector);
+      const timeout = request.timeout ?? 10000;
+      const until = Date.now() + timeout;
+      let text = '';
+      while (Date.now() < until) {
+        text = (await locator.textContent({ timeout })) ?? '';
+        if (text.includes(request.text)) {
+          return text;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`${request.selector} did not show "${request.text}" within ${timeout} ms; it shows "${text}"`);
+    }
     case 'close':
       await page(request.page).close();
       pages.delete(request.page);

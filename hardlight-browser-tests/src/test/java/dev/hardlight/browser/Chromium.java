@@ -103,6 +103,32 @@ final class Chromium implements AutoCloseable {
         request(r, Duration.ofSeconds(30));
     }
 
+    /** Types {@code value} into the element {@code selector} names. */
+    void fill(String page, String selector, String value) {
+        request(op("fill", page, "selector", selector, "value", value), Duration.ofSeconds(30));
+    }
+
+    void click(String page, String selector) {
+        request(op("click", page, "selector", selector), Duration.ofSeconds(30));
+    }
+
+    /** Waits (up to 15 s) until the element's text contains {@code text}; returns its whole text. */
+    String waitForText(String page, String selector, String text) {
+        Map<String, Object> r = op("waitForText", page, "selector", selector, "text", text);
+        r.put("timeout", 15000);
+        return (String) request(r, Duration.ofSeconds(30));
+    }
+
+    private static Map<String, Object> op(String op, String page, String... keyValues) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("op", op);
+        r.put("page", page);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            r.put(keyValues[i], keyValues[i + 1]);
+        }
+        return r;
+    }
+
     void closePage(String page) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("op", "close");
