@@ -1,6 +1,7 @@
 // The test page's entry: registers the test functions the JUnit side calls through js/driver.mjs.
 import { rawTests } from './raw.js';
 import { rpcTests } from './rpc.js';
+import { propTests } from './props.js';
 
 declare global {
   interface Window {
@@ -8,4 +9,4 @@ declare global {
   }
 }
 
-window.hardlight = { tests: { ...rawTests, ...rpcTests } };
+window.hardlight = { tests: { ...rawTests, ...rpcTests, ...propTests } };
