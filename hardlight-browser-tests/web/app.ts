@@ -2,6 +2,7 @@
 import { rawTests } from './raw.js';
 import { rpcTests } from './rpc.js';
 import { propTests } from './props.js';
+import { benchTests } from './bench.js';
 
 declare global {
   interface Window {
@@ -9,4 +10,4 @@ declare global {
   }
 }
 
-window.hardlight = { tests: { ...rawTests, ...rpcTests, ...propTests } };
+window.hardlight = { tests: { ...rawTests, ...rpcTests, ...propTests, ...benchTests } };

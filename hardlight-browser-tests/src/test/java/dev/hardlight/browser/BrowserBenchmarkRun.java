@@ -1,0 +1,25 @@
+package dev.hardlight.browser;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The full browser benchmark, run on demand only (its name is not a test's, so {@code verify} leaves it):
+ * {@code ./mvnw -pl hardlight-browser-tests -am verify -Dtest=BrowserBenchmarkRun -Dsurefire.failIfNoSpecifiedTests=false}.
+ * Prints the table and writes {@code target/bench/browser.json} and {@code browser.txt}. System
+ * properties {@code hl.bench.warmup}, {@code hl.bench.seconds} (defaults 3 and 10) change the windows.
+ */
+class BrowserBenchmarkRun {
+    @Test
+    @Timeout(1800)
+    void run() throws Exception {
+        var s = new BrowserBenchmark.Settings(Double.parseDouble(System.getProperty("hl.bench.warmup", "3")),
+                Double.parseDouble(System.getProperty("hl.bench.seconds", "10")), 64, 200_000);
+        Map<String, Object> results = BrowserBenchmark.run(s, Files.createTempDirectory("hl-bench-certs"));
+        BrowserBenchmark.write(results, s, Path.of("target/bench/browser.json"));
+        System.out.println(BrowserBenchmark.table(results));
+    }
+}
