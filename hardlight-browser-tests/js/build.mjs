@@ -2,12 +2,21 @@
 // and the TypeScript client the processor generated into target/generated-ts) into target/web with
 // esbuild, and copies the HTML beside it. Run by Maven at process-test-classes.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'target', 'web');
+
+// Type-check the page with the generated module and the runtime (tsconfig.json; esbuild only strips types).
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')],
+  { stdio: 'inherit' });
+if (tsc.status !== 0) {
+  console.error('the page does not type-check');
+  process.exit(1);
+}
 mkdirSync(out, { recursive: true });
 for (const f of readdirSync(join(root, 'web'))) {
   if (f.endsWith('.html')) {

@@ -2,12 +2,21 @@
 // target/generated-ts, and the HardLight runtime from ../../hardlight-js) into target/web with
 // esbuild, beside the page's HTML and CSS. Run by Maven at process-classes.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'target', 'web');
+
+// Type-check the page with the generated module and the runtime (tsconfig.json; esbuild only strips types).
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.json')],
+  { stdio: 'inherit' });
+if (tsc.status !== 0) {
+  console.error('the page does not type-check');
+  process.exit(1);
+}
 mkdirSync(out, { recursive: true });
 for (const f of readdirSync(join(root, 'web'))) {
   if (f.endsWith('.html') || f.endsWith('.css')) {
