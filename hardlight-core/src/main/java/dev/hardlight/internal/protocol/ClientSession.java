@@ -92,7 +92,9 @@ public final class ClientSession {
     private final CopyOnWriteArrayList<StateListener<Object>> stateListeners = new CopyOnWriteArrayList<>();
     /** Written by the event loop only: the connection's enabled features, as the server last said. */
     private volatile java.util.Set<String> features = java.util.Set.of();
-    /** Set once by the hello (event loop): the server's schema from HELLO extension 4, or {@code null}. */
+    /** Set once by the hello (event loop): the server's schema text from HELLO extension 4, or {@code null}. */
+    private String serverSchemaText;
+    /** Event loop: {@link #serverSchemaText} parsed, once a hash differs. */
     private Schema serverSchema;
     /** Set with {@link #serverSchema}: this client's own schema, parsed. */
     private Schema localSchema;
@@ -341,7 +343,7 @@ public final class ClientSession {
         if (hello.maxInFlight() < 1 || hello.maxInFlight() > 65_535) {
             throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "HELLO: maxInFlight " + hello.maxInFlight());
         }
-        serverSchema = serverSchema(hello);
+        serverSchemaText = serverSchemaText(hello);
         if (stateCodec != null) {
             state = initialState(hello);
         }
@@ -375,10 +377,11 @@ public final class ClientSession {
     static final int SCHEMA_HELLO_EXTENSION = 4;
 
     /**
-     * The server's schema from HELLO extension 4, checked against the HELLO's fingerprint; {@code null}
-     * when the server sent none (then only equal hashes are compatible).
+     * The server's schema text from HELLO extension 4, checked against the HELLO's fingerprint;
+     * {@code null} when the server sent none (then only equal hashes are compatible). It is parsed only
+     * when a hash differs ({@link #serverSchema()}).
      */
-    private Schema serverSchema(Hello hello) {
+    private String serverSchemaText(Hello hello) {
         for (Hello.Extension e : hello.extensions()) {
             if (e.tag() == SCHEMA_HELLO_EXTENSION) {
                 byte[] digest;
@@ -391,19 +394,28 @@ public final class ClientSession {
                     throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
                             "HELLO schema does not match its fingerprint");
                 }
-                String text;
                 try {
-                    text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
                             .decode(java.nio.ByteBuffer.wrap(e.value())).toString();
-                    Schema parsed = Schema.parse(text);
-                    localSchema = Schema.parse(service.schema());
-                    return parsed;
-                } catch (java.nio.charset.CharacterCodingException | IllegalArgumentException ex) {
-                    throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "HELLO schema: " + ex.getMessage());
+                } catch (java.nio.charset.CharacterCodingException ex) {
+                    throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "HELLO schema: invalid UTF-8");
                 }
             }
         }
         return null;
+    }
+
+    /** The server's schema, parsed on first use (event loop, during the hello); {@code null} when it sent none. */
+    private Schema serverSchema() {
+        if (serverSchema == null && serverSchemaText != null) {
+            try {
+                serverSchema = Schema.parse(serverSchemaText);
+                localSchema = Schema.parse(service.schema());
+            } catch (IllegalArgumentException ex) {
+                throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "HELLO schema: " + ex.getMessage());
+            }
+        }
+        return serverSchema;
     }
 
     /** A comparison of this client's contract ("here") with the server's ("there"). */
@@ -419,7 +431,7 @@ public final class ClientSession {
         if (sameHash) {
             return null;
         }
-        if (serverSchema == null || remote == null) {
+        if (serverSchema() == null || remote == null) {
             return "it differs from the server's: regenerate the client from the server's contract";
         }
         if (!local.equals(remote)) {
@@ -434,8 +446,9 @@ public final class ClientSession {
                 ByteBuf buf = Unpooled.wrappedBuffer(e.value());
                 WireReader r = new ByteBufWireReader(buf);
                 long hash = buf.readableBytes() >= 8 ? buf.readLong() : 0;
+                boolean same = hash == stateCodec.schemaHash();
                 String difference = typeDifference(stateCodec.type().getCanonicalName(),
-                        serverSchema == null ? null : serverSchema.state(), hash == stateCodec.schemaHash());
+                        same || serverSchema() == null ? null : serverSchema().state(), same);
                 if (difference != null) {
                     throw incompatible("the server's connection state is incompatible with this client's "
                             + stateCodec.type().getName() + ": " + difference);
@@ -487,8 +500,9 @@ public final class ClientSession {
                 for (byte b : e.value()) {
                     hash = (hash << 8) | (b & 0xFF);
                 }
+                boolean same = hash == events.schemaHash();
                 String difference = typeDifference(events.type().getCanonicalName(),
-                        serverSchema == null ? null : serverSchema.events(), hash == events.schemaHash());
+                        same || serverSchema() == null ? null : serverSchema().events(), same);
                 if (difference != null) {
                     throw incompatible("the server's event type is incompatible with this client's "
                             + events.type().getName() + ": " + difference);
@@ -541,7 +555,7 @@ public final class ClientSession {
             if (e == null) {
                 incompatibility[m.id()] = "the server does not implement " + service.name() + "." + m.name();
             } else if (e.signatureHash() != m.signatureHash()) {
-                String difference = serverSchema == null || !serverSchema.methods().containsKey(m.name())
+                String difference = serverSchema() == null || !serverSchema().methods().containsKey(m.name())
                         ? "its signature differs: regenerate the client from the server's contract"
                         : compatibility().method(m.name());
                 if (difference == null) {

@@ -86,7 +86,16 @@ interface Calc {
         }
     };
 
-    ServiceDescriptor<Calc> DESCRIPTOR = new ServiceDescriptor<>(Calc.class, "Calc", sha256("calc v1"), "calc v1",
+    /** The schema text the processor would write for this interface. */
+    String SCHEMA = """
+            service Calc
+            method add(a:int,b:int):int
+            method check(s:string):void throws dev.hardlight.internal.protocol.Calc.CalcException
+            method echo(s:string):string
+            method await():int
+            """;
+
+    ServiceDescriptor<Calc> DESCRIPTOR = new ServiceDescriptor<>(Calc.class, "Calc", sha256(SCHEMA), SCHEMA,
             List.of(ADD, CHECK, ECHO, AWAIT), DISPATCHER);
 
     static byte[] sha256(String s) {

@@ -54,8 +54,12 @@ record CalcState(int counter, String user) {
             int last = -1;
             for (int k = 0; k < count; k++) {
                 int index = in.readVarInt();
-                if (index <= last || index >= 2) {
+                if (index <= last) {
                     throw WireReader.malformed("state field index " + index + " after " + last);
+                }
+                if (index >= 2) {
+                    in.skipRemaining(); // a newer server's component, and everything after it
+                    break;
                 }
                 last = index;
                 if (index == 0) {
@@ -69,7 +73,10 @@ record CalcState(int counter, String user) {
 
         @Override
         public CalcState decode(WireReader in) {
-            return new CalcState(in.readInt(), in.readString());
+            int limit = in.beginRecord();
+            CalcState s = new CalcState(in.hasMore() ? in.readInt() : 0, in.hasMore() ? in.readString() : "");
+            in.endRecord(limit);
+            return s;
         }
     };
 }

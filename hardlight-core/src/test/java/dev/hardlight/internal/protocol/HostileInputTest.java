@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hardlight.RpcException;
 import dev.hardlight.Status;
+import dev.hardlight.codec.Codec;
 import dev.hardlight.codec.Codecs;
 import dev.hardlight.codec.WireReader;
 import dev.hardlight.service.EventDescriptor;
@@ -56,23 +57,45 @@ class HostileInputTest {
                     new MethodDescriptor<>(2, "sum", 3L, Codecs.VOID, List.of())),
             (h, methodId, in, out) -> {
                 switch (methodId) {
-                    case 0 -> in.readTag(3, "Color");
+                    case 0 -> {
+                        int ordinal = in.readVarInt();
+                        if (ordinal >= 3) {
+                            throw WireReader.unknownConstant("Color", ordinal);
+                        }
+                    }
                     case 1 -> readNode(in);
                     case 2 -> Codecs.list(Codecs.INT).decode(in);
                     default -> throw new IllegalStateException();
                 }
-                in.expectEnd("arguments");
+                in.endArguments();
                 h.ran();
             });
 
-    /** sealed Node permits Leaf(), Pair(Node, Node). */
+    /** sealed Node permits Leaf(), Pair(Node, Node): tag, length, content, as generated codecs read it. */
     private static void readNode(WireReader in) {
-        in.enter();
-        if (in.readTag(2, "Node") == 1) {
-            readNode(in);
-            readNode(in);
+        int tag = in.readVarInt();
+        int limit = in.beginRecord();
+        switch (tag) {
+            case 0 -> {}
+            case 1 -> {
+                readNode(in);
+                readNode(in);
+            }
+            default -> throw WireReader.unknownSubtype("Node", tag);
         }
-        in.exit();
+        in.endRecord(limit);
+    }
+
+    /** The hex of a chain of {@code pairs} Pair(Pair(...(Leaf, Leaf)...), Leaf) nodes. */
+    private static String nested(int pairs) {
+        if (pairs == 0) {
+            return "0000";
+        }
+        String content = nested(pairs - 1) + "0000";
+        int length = content.length() / 2;
+        String varint = length < 128 ? String.format("%02x", length)
+                : String.format("%02x%02x", (length & 0x7f) | 0x80, length >>> 7);
+        return "01" + varint + content;
     }
 
     private final Calc calc = new Calc() {
@@ -248,8 +271,11 @@ class HostileInputTest {
 
     @Test
     void trailingBytesAfterArguments() {
-        assertAnswered(shapesServer(), "02 00 00 01 ff", Status.INVALID_ARGUMENT, "cannot decode the arguments of paint");
-        assertThat(handlerRuns).hasValue(0);
+        // A newer client's appended parameters: skipped, and the call runs.
+        ServerSession<Shapes> server = shapesServer();
+        server.onMessage(hex("02 00 00 01 ff"));
+        assertThat(Frame.decode(buf(toClient.take()))).isEqualTo(new Frame.Result(0, new byte[0]));
+        assertThat(handlerRuns).hasValue(1);
     }
 
     @Test
@@ -266,8 +292,9 @@ class HostileInputTest {
     @Test
     void badSealedOrEnumTag() {
         ServerSession<Shapes> server = shapesServer();
-        assertAnswered(server, "02 00 00 03", Status.INVALID_ARGUMENT, "cannot decode the arguments of paint: malformed message: unknown tag 3 for Color");
-        assertAnswered(server, "02 00 01 02", Status.INVALID_ARGUMENT, "cannot decode the arguments of nest: malformed message: unknown tag 2 for Node");
+        assertAnswered(server, "02 00 00 03", Status.INVALID_ARGUMENT, "cannot decode the arguments of paint: malformed message: unknown ordinal 3 of enum Color");
+        assertAnswered(server, "02 00 01 02 00", Status.INVALID_ARGUMENT, "cannot decode the arguments of nest: malformed message: unknown tag 2 of sealed Node");
+        assertAnswered(server, "02 00 01 01 05 00", Status.INVALID_ARGUMENT, "cannot decode the arguments of nest: malformed message: truncated: a value of 5 bytes with 1 bytes left");
         assertThat(handlerRuns).hasValue(0);
     }
 
@@ -280,9 +307,9 @@ class HostileInputTest {
     @Test
     void nestingDeeperThan64() {
         ServerSession<Shapes> server = shapesServer();
-        assertAnswered(server, "02 00 01 " + "01".repeat(64) + "00".repeat(65), Status.INVALID_ARGUMENT,
+        assertAnswered(server, "02 00 01 " + nested(64), Status.INVALID_ARGUMENT,
                 "cannot decode the arguments of nest: malformed message: values nested deeper than 64");
-        server.onMessage(hex("02 00 01 " + "01".repeat(63) + "00".repeat(64))); // 64 deep is fine
+        server.onMessage(hex("02 00 01 " + nested(63))); // 64 deep is fine
         assertThat(Frame.decode(buf(toClient.take()))).isEqualTo(new Frame.Result(0, new byte[0]));
         assertThat(handlerRuns).hasValue(1);
     }
@@ -290,10 +317,51 @@ class HostileInputTest {
     @Test
     void malformedStateDelta() {
         ClientSession client = fullClient();
-        for (String delta : List.of("06 00", "06 03 0002 0102 0000", "06 02 0102 0002", "06 01 05 02", "06 01 00", "06 01 00 02 ff")) {
+        for (String delta : List.of("06 00", "06 03 0002 0102 0000", "06 02 0102 0002", "06 01 01 05 68", "06 01 00", "06 01 00 02 ff")) {
             assertClientCloses(client, delta, "STATE_DELTA");
         }
         assertThat(client.state()).isEqualTo(new CalcState(0, ""));
+    }
+
+    @Test
+    void unknownEventCaseIsSkippedAndCounted() throws InterruptedException {
+        // enum Mood { CALM, BUSY } here; a newer server sends ordinal 2, which no @Fallback covers
+        Codec<Object> mood = Codecs.of((out, v) -> out.writeVarInt((Integer) v), in -> {
+            int ordinal = in.readVarInt();
+            if (ordinal >= 2) {
+                throw WireReader.unknownConstant("Mood", ordinal);
+            }
+            return ordinal;
+        });
+        ServiceDescriptor<Calc> moods = new ServiceDescriptor<>(Calc.class, "Calc", Calc.sha256("moods"), "moods",
+                Calc.DESCRIPTOR.methods(), Calc.DISPATCHER, null, new EventDescriptor<>(Object.class, mood, 0xE8L));
+        new ServerSession<>(moods, calc, toClient, Runnable::run, 8, 1 << 20, "").start();
+        ClientSession client = new ClientSession(moods, toServer, 8, "");
+        client.onMessage(buf(toClient.take()));
+        client.onMessage(hex("07 0161 02"));
+        client.onMessage(hex("07 0161 01"));
+        assertThat(client.events().skippedUnknown()).isEqualTo(1);
+        assertThat(client.events().size()).isEqualTo(1);
+        assertThat(client.events().take().value()).isEqualTo(1);
+        assertClientCloses(client, "07 0161 01 00", "EVENT"); // other malformed payloads still close
+    }
+
+    @Test
+    void helloSchemaMustMatchItsFingerprint() {
+        Hello hello = new Hello(1, "Calc", Calc.sha256("service Calc\n"), 8, 1 << 20, List.of(),
+                List.of(new Hello.Extension(4, "service Other\n".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        ByteBuf frame = Unpooled.buffer();
+        new Frame.HelloFrame(hello).encode(frame);
+        ClientSession client = new ClientSession(Calc.DESCRIPTOR, toServer, 8, "");
+        assertClientCloses(client, ByteBufUtil.hexDump(frame), "HELLO schema does not match its fingerprint");
+    }
+
+    @Test
+    void stateDeltaSkipsTheComponentsANewerServerAppended() {
+        ClientSession client = fullClient();
+        // counter = 3, then field 5 (unknown here) and whatever follows it: applied up to it, the rest ignored
+        client.onMessage(hex("06 03 00 06 05 02 07 ffff"));
+        assertThat(client.state()).isEqualTo(new CalcState(3, ""));
     }
 
     @Test
