@@ -16,7 +16,7 @@ const DEFAULT_POLICY: Required<ReconnectPolicy> = {
 
 function positive(name: string, v: number | undefined, dflt: number, max = Infinity): number {
   if (v === undefined) return dflt;
-  if (!(v > 0 && v <= max)) throw new RangeError(`${name}: ${v} (expected: > 0${max < Infinity ? ' and <= ' + max : ''})`);
+  if (!(v > 0 && v <= max)) throw new RangeError(`${name}: ${v} (expected: 0 < ${name} <= ${max})`);
   return v;
 }
 
@@ -35,10 +35,10 @@ function report(e: unknown): void {
  * deadline). `state` mirrors the server's connection state and is current when a call resolves;
  * events arrive through {@link events} (a bounded queue) and {@link onEvent}.
  */
-export class Client<S = unknown, E = unknown> implements ConnectionOwner {
+export class Client<S = unknown, E = unknown> {
   readonly url: string;
   readonly service: ServiceSpec<S, E>;
-  state: S;
+  #state: S;
   readonly #options: ConnectOptions;
   readonly #policy: Required<ReconnectPolicy> | undefined;
   readonly #settings: { WebSocket: WebSocketConstructor; connectTimeout: number; maxInFlight: number; maxMessageSize: number };
@@ -50,6 +50,8 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
   #wake: (() => void)[] = [];
   #sleeping: { timer: ReturnType<typeof setTimeout>; resolve: () => void } | undefined;
   readonly #queue: EventQueue<E>;
+  /** What this client's connections call back (kept off the public API). */
+  readonly #owner: ConnectionOwner;
   readonly #stateListeners = new Set<(state: S, previous: S) => void>();
   readonly #eventListeners = new Set<(e: Event<E>) => void>();
   #skippedCount = 0;
@@ -75,7 +77,17 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
     const r = options.reconnect;
     this.#policy = r ? { ...DEFAULT_POLICY, ...(r === true ? {} : r) } : undefined;
     this.#queue = new EventQueue(positive('eventQueue', options.eventQueue, 4096));
-    this.state = service.state?.initial as S;
+    this.#state = service.state?.initial as S;
+    this.#owner = {
+      url,
+      service,
+      stateChanged: (c) => this.#stateChanged(c),
+      event: (topic, value) => this.#event(topic, value),
+      eventsMissed: (n) => this.#queue.missed(n),
+      skipped: () => this.#skippedCount++,
+      goingAway: (c) => this.#goingAway(c),
+      lost: (c, reason) => this.#lost(c, reason),
+    };
   }
 
   /**
@@ -88,7 +100,7 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
     const c = new Client(url, service, options);
     c.#emit({ type: 'connecting' });
     try {
-      c.#install(await Connection.open(c, c.#settings), false);
+      c.#install(await Connection.open(c.#owner, c.#settings), false);
     } catch (e) {
       c.#closedReason = e as RpcError;
       c.#queue.end(e as RpcError);
@@ -114,13 +126,18 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
       old.closeIfDrained();
     }
     this.#lastFeatures = c.features;
-    if (reconnected) this.#queue.reconnected();
+    if (reconnected) this.#queue.gap();
     if (this.service.state) {
       if (reconnected) this.#setState(c.state as S);
-      else this.state = c.state as S;
+      else this.#state = c.state as S;
     }
     this.#emit({ type: 'connected', reconnected });
     for (const w of this.#wake.splice(0)) w();
+  }
+
+  /** The connection state as the server last sent it; valid once connect resolves, current when a call resolves. */
+  get state(): S {
+    return this.#state;
   }
 
   /** The features the connection has enabled (as the server last said). */
@@ -182,30 +199,30 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
         throw new RpcError(Status.UNAVAILABLE, `not connected to ${this.url}: still reconnecting after ${describe(this.#policy!.callWait)} (nothing was sent)`);
       }
       await new Promise<void>((resolve) => {
-        const t = setTimeout(done, left);
-        const onAbort = (): void => done();
-        signal?.addEventListener('abort', onAbort);
-        const w = (): void => done();
-        this.#wake.push(w);
+        const wake = this.#wake;
+        const t = setTimeout(done, Math.min(left, 0x7fffffff));
+        signal?.addEventListener('abort', done);
+        wake.push(done);
         function done(): void {
           clearTimeout(t);
-          signal?.removeEventListener('abort', onAbort);
+          signal?.removeEventListener('abort', done);
+          const i = wake.indexOf(done);
+          if (i >= 0) wake.splice(i, 1);
           resolve();
         }
       });
     }
   }
 
-  // ---- ConnectionOwner -------------------------------------------------------------------------------
+  // ---- what the connections tell -------------------------------------------------------------------------------
 
-  /** @internal */
-  stateChanged(c: Connection): void {
+  #stateChanged(c: Connection): void {
     if (c === this.#current) this.#setState(c.state as S);
   }
 
   #setState(s: S): void {
-    const before = this.state;
-    this.state = s;
+    const before = this.#state;
+    this.#state = s;
     for (const l of this.#stateListeners) {
       try {
         l(s, before);
@@ -215,8 +232,7 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
     }
   }
 
-  /** @internal */
-  event(topic: Topic, value: unknown): void {
+  #event(topic: Topic, value: unknown): void {
     const e = this.#queue.offer(topic, value as E);
     for (const l of this.#eventListeners) {
       try {
@@ -227,24 +243,15 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
     }
   }
 
-  /** @internal */
-  eventsMissed(n: number): void {
-    this.#queue.missed(n);
-  }
-
-  /** @internal */
-  skipped(): void {
-    this.#skippedCount++;
-  }
-
-  /** @internal */
-  goingAway(c: Connection): void {
+  #goingAway(c: Connection): void {
     // make before break: a new connection is made at once while the old one answers its calls
-    if (this.#policy && c === this.#current) void this.#reconnect(true);
+    if (this.#policy && c === this.#current) {
+      c.keepAfterGoAway = true;
+      void this.#reconnect(true);
+    }
   }
 
-  /** @internal */
-  lost(c: Connection, reason: RpcError): void {
+  #lost(c: Connection, reason: RpcError): void {
     if (c !== this.#current) return; // an old connection already replaced
     this.#current = undefined;
     this.#lastFeatures = c.features;
@@ -254,7 +261,7 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
       this.#shut(reason, reason);
       return;
     }
-    this.#queue.reconnected();
+    this.#queue.gap();
     void this.#reconnect(false);
   }
 
@@ -274,7 +281,7 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
     try {
       if (immediate) {
         try {
-          this.#install(await Connection.open(this, this.#settings), true);
+          this.#install(await Connection.open(this.#owner, this.#settings), true);
           return;
         } catch (e) {
           last = e as RpcError;
@@ -294,7 +301,7 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
         this.#sleeping = undefined;
         if (this.#closedReason) return;
         try {
-          const c = await Connection.open(this, this.#settings);
+          const c = await Connection.open(this.#owner, this.#settings);
           if (this.#closedReason) {
             c.closeByClient();
             return;
@@ -303,7 +310,8 @@ export class Client<S = unknown, E = unknown> implements ConnectionOwner {
           return;
         } catch (e) {
           last = e as RpcError;
-          if (last.status === Status.INCOMPATIBLE || last.status === Status.UNAUTHENTICATED || last.status === Status.PERMISSION_DENIED || last.status === Status.NOT_FOUND) {
+          // answers another attempt would get again: the server refuses this client or its contract
+          if ([Status.INCOMPATIBLE, Status.UNAUTHENTICATED, Status.PERMISSION_DENIED, Status.NOT_FOUND].includes(last.status)) {
             this.#giveUp(last);
             return;
           }

@@ -3,9 +3,9 @@ import type { Hello } from './frames.js';
 import { Compatibility, parseSchema } from './schema.js';
 import type { Schema } from './schema.js';
 import { sha256 } from './sha256.js';
-import type { MethodSpec, ServiceSpec } from './spec.js';
+import type { MethodSpec, ServiceSpec, WebSocketConstructor, WebSocketLike } from './spec.js';
 import { RpcError, Status } from './status.js';
-import { decodeUtf8 } from './utf8.js';
+import { decodeUtf8, encodeUtf8 } from './utf8.js';
 import { Reader, Writer } from './wire.js';
 import type { MalformedError } from './wire.js';
 
@@ -16,7 +16,6 @@ import type { MalformedError } from './wire.js';
 export interface ConnectionOwner {
   readonly url: string;
   readonly service: ServiceSpec<any, any>;
-  state: unknown;
   stateChanged(c: Connection): void;
   event(topic: import('./values.js').Topic, value: unknown): void;
   eventsMissed(n: number): void;
@@ -26,7 +25,7 @@ export interface ConnectionOwner {
 }
 
 interface Settings {
-  readonly WebSocket: new (url: string, protocols?: string | string[]) => WebSocket;
+  readonly WebSocket: WebSocketConstructor;
   readonly connectTimeout: number;
   readonly maxInFlight: number;
   readonly maxMessageSize: number;
@@ -72,13 +71,12 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /** A close reason as the WebSocket API takes it: at most 100 characters and 123 UTF-8 bytes. */
 function cut(reason: string): string {
-  let r = reason.length > 100 ? reason.slice(0, 97) + '...' : reason;
-  while (new TextEncoder().encode(r).length > 123) r = r.slice(0, -4) + '...';
-  return r;
+  const r = reason.length > 100 ? reason.slice(0, 97) + '...' : reason;
+  return encodeUtf8(r).length > 123 ? r.slice(0, 38) + '...' : r; // 3 bytes per UTF-16 unit at most
 }
 
 export class Connection {
-  #ws!: WebSocket;
+  #ws!: WebSocketLike;
   #ready = false;
   #opened = false;
   /** The close this client sent because the server broke the protocol ("1002 reason"). */
@@ -99,6 +97,8 @@ export class Connection {
   goAway: string | undefined;
   /** Set when a newer connection replaced this one: its events are checked, not delivered. */
   muted = false;
+  /** Set by a reconnecting client: after GO_AWAY this connection stays open until it is replaced. */
+  keepAfterGoAway = false;
   /** Called when the socket has closed. */
   onClosed: (() => void) | undefined;
   state: unknown;
@@ -136,9 +136,9 @@ export class Connection {
       }
       c.#ws.binaryType = 'arraybuffer';
       c.#ws.onopen = () => c.#onOpen();
-      c.#ws.onmessage = (m) => c.#onMessage(m.data);
-      c.#ws.onerror = (e) => c.#onError(e);
-      c.#ws.onclose = (e) => c.#onClose(e.code, e.reason);
+      c.#ws.onmessage = (m: MessageEvent) => c.#onMessage(m.data);
+      c.#ws.onerror = (e: { message?: string }) => c.#onError(e);
+      c.#ws.onclose = (e: CloseEvent) => c.#onClose(e.code, e.reason);
     });
   }
 
@@ -188,9 +188,9 @@ export class Connection {
     }
   }
 
-  #onError(e: globalThis.Event): void {
+  #onError(e: { message?: string }): void {
     if (this.#ready || this.#closed) return;
-    const detail = (e as { message?: string }).message;
+    const detail = e.message;
     if (this.#opened) return; // the close event follows with what is known
     this.#fail(
       new RpcError(
@@ -220,16 +220,10 @@ export class Connection {
     if (this.#closed) return;
     const lost = `the connection to ${this.#url} was lost`;
     let why: string;
-    let status = Status.CONNECTION_LOST;
-    if (this.#violationSent) why = `the connection to ${this.#url} was closed by this client: the server broke the protocol (${this.#violationSent})`;
-    else if (this.#closedByClient && this.goAway !== undefined && this.#inFlight === 0) {
-      status = Status.UNAVAILABLE; // drained after GO_AWAY: later calls hear why
-      why = 'server is shutting down: ' + this.goAway;
-    } else if (this.#closedByClient) why = `the connection to ${this.#url} was closed by this client`;
-    else if (this.goAway !== undefined || code === 1001) {
+    if (this.goAway !== undefined || code === 1001) {
       why = `${lost}: the server shut down${this.goAway !== undefined ? ` (${this.goAway})` : ''} before the call completed; it may or may not have run${peer ? ` (close ${peer})` : ' (the connection closed without a close frame)'}`;
     } else why = lost + (peer ? `: the server closed it (${peer})` : '');
-    this.#shutdown(new RpcError(status, why));
+    this.#shutdown(new RpcError(Status.CONNECTION_LOST, why));
   }
 
   /** The connection is gone: pending calls fail, slot waiters fail (unsent), the owner is told. */
@@ -247,11 +241,20 @@ export class Connection {
     this.#owner.lost(this, reason);
   }
 
-  /** Sends a normal close (1000); pending calls fail with CONNECTION_LOST. */
+  /** Sends a normal close (1000); pending calls fail at once with CONNECTION_LOST. */
   closeByClient(): void {
     this.#closedByClient = true;
-    if (!this.#ready) this.#fail(new RpcError(Status.CONNECTION_LOST, `the connection to ${this.#url} was closed by this client`));
-    else this.#close(1000, 'closed by the client');
+    if (!this.#ready) {
+      this.#fail(new RpcError(Status.CONNECTION_LOST, `the connection to ${this.#url} was closed by this client`));
+      return;
+    }
+    this.#close(1000, 'closed by the client');
+    if (this.#closed) return;
+    this.#shutdown(
+      this.goAway !== undefined && this.#inFlight === 0
+        ? new RpcError(Status.UNAVAILABLE, 'server is shutting down: ' + this.goAway) // drained after GO_AWAY: later calls hear why
+        : new RpcError(Status.CONNECTION_LOST, `the connection to ${this.#url} was closed by this client`),
+    );
   }
 
   /** Closed, or waiting for its close. */
@@ -337,22 +340,21 @@ export class Connection {
     }
     const here = svc.schema ? schemaOf(svc) : undefined;
 
+    // State (extension 1) and events (extension 3): an equal hash, or (with the schema) compatible types.
+    const typed = (tag: number, hash: bigint, key: 'state' | 'events', what: string, absent: string): Reader => {
+      const b = ext(tag);
+      const name = here?.[key] ?? key;
+      if (!b || b.length < 8) throw this.#incompatible(`the server ${absent}; this client expects ${name}`);
+      const r = new Reader(b);
+      if (u64(r) !== hash) {
+        const d = compat ? compat.root(name, compat.there[key]) : "it differs from the server's: regenerate the client from the server's contract";
+        if (d !== null) throw this.#incompatible(`the server's ${what} is incompatible with this client's ${name}: ${d}`);
+      }
+      return r;
+    };
     const st = svc.state;
     if (st) {
-      const b = ext(1);
-      const name = here?.state ?? 'state';
-      if (!b) throw this.#incompatible(`the server sent no connection state; this client expects ${name}`);
-      const r1 = new Reader(b);
-      if (b.length < 8 || u64(r1) !== st.hash) {
-        const d = compat ? compat.root(compat.here.state, compat.there.state, 'connection state record') : 'differs';
-        if (d !== null) {
-          throw this.#incompatible(
-            compat
-              ? `the server's connection state is incompatible with this client's: ${d}`
-              : `the server's connection state type differs from this client's ${name}: regenerate the client from the server's contract`,
-          );
-        }
-      }
+      const r1 = typed(1, st.hash, 'state', 'connection state', 'sent no connection state');
       try {
         this.state = st.codec.decode(r1);
         r1.end('the state snapshot');
@@ -360,21 +362,7 @@ export class Connection {
         throw violation('HELLO state: ' + (e as Error).message);
       }
     }
-    if (svc.events) {
-      const b = ext(3);
-      const name = here?.events ?? 'events';
-      if (!b || b.length !== 8) throw this.#incompatible(`the server declares no events; this client expects ${name}`);
-      if (u64(new Reader(b)) !== svc.events.hash) {
-        const d = compat ? compat.root(compat.here.events, compat.there.events, 'event type') : 'differs';
-        if (d !== null) {
-          throw this.#incompatible(
-            compat
-              ? `the server's event type is incompatible with this client's: ${d}`
-              : `the server's event type differs from this client's ${name}: regenerate the client from the server's contract`,
-          );
-        }
-      }
-    }
+    if (svc.events) typed(3, svc.events.hash, 'events', 'event type', 'declares no events');
     const f = ext(2);
     if (f) {
       try {
@@ -392,16 +380,9 @@ export class Connection {
       else if (e.hash !== m.hash) {
         const a = compat?.here.methods.get(m.name);
         const b = compat?.there.methods.get(m.name);
-        const d = a && b ? compat!.method(a, b) : 'differs';
+        const d = a && b ? compat!.method(a, b) : "its signature differs: regenerate the client from the server's contract";
         if (d === null) this.#serverIds[m.id] = e.id;
-        else {
-          this.#problems[m.id] = new RpcError(
-            Status.INCOMPATIBLE,
-            a && b
-              ? `${full} is incompatible with the server: ${d}`
-              : `${full} has a different signature on the server: regenerate the client from the server's contract`,
-          );
-        }
+        else this.#problems[m.id] = new RpcError(Status.INCOMPATIBLE, `${full} is incompatible with the server: ${d}`);
       } else this.#serverIds[m.id] = e.id;
     }
     this.#hello = h;
@@ -461,9 +442,12 @@ export class Connection {
     }
   }
 
-  /** After GO_AWAY (or a replacement), closes with 1000 once this client's calls are done. */
+  /**
+   * After GO_AWAY (unless `keepAfterGoAway`: a reconnecting client keeps it until the new connection
+   * is ready) or once replaced, closes with 1000 when this client's calls are done.
+   */
   closeIfDrained(): void {
-    if ((this.goAway !== undefined || this.muted) && this.#inFlight === 0 && !this.isClosed) this.closeByClient();
+    if (((this.goAway !== undefined && !this.keepAfterGoAway) || this.muted) && this.#inFlight === 0 && !this.isClosed) this.closeByClient();
   }
 
   #take(r: Reader, frame: string, id: number): Pending {
@@ -511,13 +495,13 @@ export class Connection {
     if (!st) return; // this client's contract has no state: nothing to keep
     const n = st.fields.length;
     const count = r.varint();
-    if (count < 1) throw r.malformed(`STATE_DELTA with ${count} fields (expected: 1..${n})`);
+    if (count < 1) throw r.malformed(`STATE_DELTA with ${count} fields (expected: >= 1)`);
     const changes = new Map<number, unknown>();
     let previous = -1;
     let unknown = false;
     for (let i = 0; i < count; i++) {
       const field = r.varint();
-      if (field <= previous) throw r.malformed(`STATE_DELTA field ${field} after field ${previous} (expected: increasing)`);
+      if (field <= previous) throw r.malformed(`state field index ${field} after ${previous} (expected: strictly increasing)`);
       if (field >= n) {
         unknown = true; // a newer server's appended component: it and all after it are unknown here
         break;
@@ -660,7 +644,7 @@ export class Connection {
         }
       };
       if (deadlineAt !== Infinity) {
-        p.timer = setTimeout(() => expire(new RpcError(Status.DEADLINE_EXCEEDED, late)), deadlineAt - Date.now());
+        p.timer = setTimeout(() => expire(new RpcError(Status.DEADLINE_EXCEEDED, late)), Math.min(deadlineAt - Date.now(), 0x7fffffff));
       }
       if (signal) {
         p.signal = signal;
@@ -694,7 +678,7 @@ export class Connection {
         signal?.removeEventListener('abort', onAbort);
       };
       if (deadlineAt !== Infinity) {
-        timer = setTimeout(() => give(unsentError(Status.DEADLINE_EXCEEDED, late + ' (no call slot became free; nothing was sent)')), deadlineAt - Date.now());
+        timer = setTimeout(() => give(unsentError(Status.DEADLINE_EXCEEDED, late + ' (no call slot became free; nothing was sent)')), Math.min(deadlineAt - Date.now(), 0x7fffffff));
       }
       signal?.addEventListener('abort', onAbort);
       this.#waiters.push(w);

@@ -10,9 +10,8 @@ import type { Topic } from './values.js';
  */
 export class EventQueue<E> {
   readonly #items: Event<E>[] = [];
-  #head = 0;
-  readonly #takers: ((r: IteratorResult<Event<E>>) => void)[] = [];
-  readonly #failers: ((e: RpcError) => void)[] = [];
+  /** Pending next() calls: resolve and reject. */
+  readonly #takers: [(r: IteratorResult<Event<E>>) => void, (e: RpcError) => void][] = [];
   #active = false;
   #pendingMissed = 0;
   #gap = false;
@@ -26,7 +25,7 @@ export class EventQueue<E> {
   }
 
   /** A reconnect happened: the next event says so. */
-  reconnected(): void {
+  gap(): void {
     this.#gap = true;
   }
 
@@ -39,9 +38,8 @@ export class EventQueue<E> {
     const e: Event<E> = { value, topic, missedBefore: this.#pendingMissed, afterReconnect: this.#gap };
     if (this.#active) {
       const take = this.#takers.shift();
-      this.#failers.shift();
-      if (take) take({ value: e, done: false });
-      else if (this.#items.length - this.#head >= this.#capacity) {
+      if (take) take[0]({ value: e, done: false });
+      else if (this.#items.length >= this.#capacity) {
         this.#pendingMissed++;
         return e;
       } else this.#items.push(e);
@@ -54,30 +52,19 @@ export class EventQueue<E> {
   end(reason: RpcError | null): void {
     if (this.#ended !== undefined) return;
     this.#ended = reason;
-    for (const t of this.#takers.splice(0)) {
-      const f = this.#failers.shift()!;
+    for (const [t, f] of this.#takers.splice(0)) {
       if (reason) f(reason);
       else t({ value: undefined, done: true });
     }
   }
 
   #next(): Promise<IteratorResult<Event<E>>> {
-    if (this.#head < this.#items.length) {
-      const e = this.#items[this.#head]!;
-      this.#items[this.#head++] = undefined as unknown as Event<E>;
-      if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-        this.#items.splice(0, this.#head);
-        this.#head = 0;
-      }
-      return Promise.resolve({ value: e, done: false });
-    }
+    const e = this.#items.shift();
+    if (e) return Promise.resolve({ value: e, done: false });
     if (this.#ended !== undefined) {
       return this.#ended ? Promise.reject(this.#ended) : Promise.resolve({ value: undefined, done: true });
     }
-    return new Promise((resolve, reject) => {
-      this.#takers.push(resolve);
-      this.#failers.push(reject);
-    });
+    return new Promise((resolve, reject) => this.#takers.push([resolve, reject]));
   }
 
   /** An iterator over the queue; several iterators share it (each event goes to one of them). */

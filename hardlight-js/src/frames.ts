@@ -105,7 +105,7 @@ export function readFeatures(r: Reader): Set<string> {
   for (let n = r.count(); n > 0; n--) {
     const f = r.string();
     if (previous !== undefined && previous >= f) throw r.malformed('feature names not sorted and unique');
-    if (!FEATURE_NAME.test(f)) throw r.malformed(`feature name '${f}' (expected: 1 to 64 ASCII letters, digits, '.', '_', '-' or ':')`);
+    if (!FEATURE_NAME.test(f)) throw r.malformed(`feature name '${f}' (expected: 1 to 64 of A-Z a-z 0-9 . _ - :)`);
     set.add(f);
     previous = f;
   }

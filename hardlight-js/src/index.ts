@@ -15,5 +15,6 @@ export type {
   ConnectionEvent,
   Event,
   WebSocketConstructor,
+  WebSocketLike,
 } from './spec.js';
 export { Client } from './client.js';

@@ -32,76 +32,37 @@ export interface Schema {
   readonly types: ReadonlyMap<string, TypeDef>;
 }
 
-const CONSTRUCTORS = new Set(['list', 'set', 'map']);
-
-class Cursor {
-  i = 0;
-  constructor(readonly s: string) {}
-
-  fail(what: string): Error {
-    return new Error(`schema line '${this.s}': ${what} at column ${this.i + 1}`);
-  }
-
-  name(): string {
-    const m = /^[^\s<>,?():{}]+/.exec(this.s.slice(this.i));
-    if (!m) throw this.fail('expected a name');
-    this.i += m[0].length;
-    return m[0];
-  }
-
-  eat(c: string): boolean {
-    if (this.s.startsWith(c, this.i)) {
-      this.i += c.length;
-      return true;
+/** Splits at the commas outside angle brackets (`a:map<K,V>,b:int` -> two fields). */
+function splitTop(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '<') depth++;
+    else if (c === '>') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(s.slice(from, i));
+      from = i + 1;
     }
-    return false;
   }
+  if (s) out.push(s.slice(from));
+  return out;
+}
 
-  expect(c: string): void {
-    if (!this.eat(c)) throw this.fail(`expected '${c}'`);
-  }
+function parseType(s: string): TypeExpr {
+  if (s.endsWith('?')) return { k: '?', a: [parseType(s.slice(0, -1))] };
+  const m = /^(list|set|map)<(.+)>$/.exec(s);
+  if (m) return { k: m[1]!, a: splitTop(m[2]!).map(parseType) };
+  if (!/^[^\s<>,?():{}]+$/.test(s)) throw new Error(`schema type '${s}' is not understood`);
+  return { k: s };
+}
 
-  type(): TypeExpr {
-    const k = this.name();
-    let t: TypeExpr = { k };
-    if (CONSTRUCTORS.has(k) && this.eat('<')) {
-      const a = [this.type()];
-      while (this.eat(',')) a.push(this.type());
-      this.expect('>');
-      t = { k, a };
-    }
-    while (this.eat('?')) t = { k: '?', a: [t] };
-    return t;
-  }
-
-  /** `(name:type,...)` */
-  fields(): Field[] {
-    this.expect('(');
-    const out: Field[] = [];
-    if (this.eat(')')) return out;
-    do {
-      const name = this.name();
-      this.expect(':');
-      out.push({ name, type: this.type() });
-    } while (this.eat(','));
-    this.expect(')');
-    return out;
-  }
-
-  /** `{A,B,...}` */
-  items(): string[] {
-    this.expect('{');
-    const out: string[] = [];
-    if (this.eat('}')) return out;
-    do out.push(this.name());
-    while (this.eat(','));
-    this.expect('}');
-    return out;
-  }
-
-  done(): void {
-    if (this.i !== this.s.length) throw this.fail('unexpected text');
-  }
+function fields(s: string): Field[] {
+  return splitTop(s).map((f) => {
+    const i = f.indexOf(':');
+    return { name: f.slice(0, i), type: parseType(f.slice(i + 1)) };
+  });
 }
 
 /** Parses a schema text; throws Error naming the line that is not understood. */
@@ -112,36 +73,19 @@ export function parseSchema(text: string): Schema {
   const methods = new Map<string, MethodDef>();
   const types = new Map<string, TypeDef>();
   for (const line of text.split('\n')) {
+    let m: RegExpExecArray | null;
     if (line === '') continue;
-    const sp = line.indexOf(' ');
-    const kw = line.slice(0, sp);
-    const c = new Cursor(line);
-    c.i = sp + 1;
-    if (kw === 'service') service = line.slice(sp + 1);
-    else if (kw === 'state') state = line.slice(sp + 1);
-    else if (kw === 'events') events = line.slice(sp + 1);
-    else if (kw === 'method') {
-      const name = c.name();
-      const params = c.fields();
-      c.expect(':');
-      const result = c.type();
-      const throws: string[] = [];
-      if (c.eat(' throws ')) {
-        do throws.push(c.name());
-        while (c.eat(','));
-      }
-      if (c.eat(' requires ')) c.name();
-      c.done();
-      methods.set(name, { name, params, result, throws });
-    } else if (kw === 'record') {
-      const name = c.name();
-      types.set(name, { kind: 'record', components: c.fields() });
-      c.done();
-    } else if (kw === 'enum' || kw === 'sealed') {
-      const name = c.name();
-      types.set(name, { kind: kw, items: c.items() });
-      c.done();
-    } else throw c.fail('unknown keyword');
+    else if ((m = /^(service|state|events) (\S+)$/.exec(line))) {
+      if (m[1] === 'service') service = m[2]!;
+      else if (m[1] === 'state') state = m[2];
+      else events = m[2];
+    } else if ((m = /^method ([^(]+)\((.*)\):(\S+)(?: throws (\S+))?(?: requires \S+)?$/.exec(line))) {
+      methods.set(m[1]!, { name: m[1]!, params: fields(m[2]!), result: parseType(m[3]!), throws: m[4] ? m[4].split(',') : [] });
+    } else if ((m = /^record (\S+?)\((.*)\)$/.exec(line))) {
+      types.set(m[1]!, { kind: 'record', components: fields(m[2]!) });
+    } else if ((m = /^(enum|sealed) (\S+?)\{(.*)\}$/.exec(line))) {
+      types.set(m[2]!, { kind: m[1] as 'enum' | 'sealed', items: m[3] ? m[3].split(',') : [] });
+    } else throw new Error(`schema line '${line}' is not understood`);
   }
   return { service, ...(state && { state }), ...(events && { events }), methods, types };
 }
@@ -153,6 +97,7 @@ export function typeText(t: TypeExpr): string {
 }
 
 const fieldText = (f: Field): string => `'${f.name}:${typeText(f.type)}'`;
+const article = (kind: string): string => (kind === 'enum' ? 'an ' : 'a ') + kind;
 
 /**
  * Compares the types of two schemas, "here" (this client's) and "there" (the server's). Each method
@@ -189,8 +134,8 @@ export class Compatibility {
   private compareNamed(name: string): string | null {
     const a = this.here.types.get(name);
     const b = this.there.types.get(name);
-    if (!a || !b) return `${name} is ${a ? '' : 'not '}defined here and ${b ? '' : 'not '}there`;
-    if (a.kind !== b.kind) return `${name} is a ${a.kind} here and a ${b.kind} there`;
+    if (!a || !b) return a === b ? null : `type ${name} is ${a?.kind ?? 'undefined'} here and ${b?.kind ?? 'undefined'} there`;
+    if (a.kind !== b.kind) return `type ${name} is ${article(a.kind)} here and ${article(b.kind)} there`;
     if (a.kind === 'record') {
       const bc = (b as typeof a).components;
       for (let i = 0; i < Math.min(a.components.length, bc.length); i++) {
@@ -201,11 +146,7 @@ export class Compatibility {
     }
     const bi = (b as typeof a).items;
     for (let i = 0; i < Math.min(a.items.length, bi.length); i++) {
-      if (a.items[i] !== bi[i]) {
-        return a.kind === 'enum'
-          ? `enum ${name} constant ${i} is ${a.items[i]} here and ${bi[i]} there`
-          : `sealed ${name} tag ${i} is ${a.items[i]} here and ${bi[i]} there`;
-      }
+      if (a.items[i] !== bi[i]) return `${a.kind} ${name} ${a.kind === 'enum' ? 'constant' : 'subtype'} ${i + 1} is ${a.items[i]} here and ${bi[i]} there`;
       if (a.kind === 'sealed') {
         const d = this.named(a.items[i]!);
         if (d) return d;
@@ -232,9 +173,11 @@ export class Compatibility {
     return null;
   }
 
-  /** The difference between the state records (or event types) named on each side, or null. */
-  root(a: string | undefined, b: string | undefined, what: string): string | null {
-    if (a !== b) return `the ${what} is ${a ?? 'none'} here and ${b ?? 'none'} there`;
-    return a ? this.named(a) : null;
+  /** Why type `a` here (the state record or the event type) cannot read `b` there, or null. */
+  root(a: string, b: string | undefined): string | null {
+    if (b === undefined) return "it differs from the server's: regenerate the client from the server's contract";
+    if (a !== b) return `it is ${a} here and ${b} there`;
+    const d = this.named(a);
+    return d === '' ? `type '${a}' here and '${b}' there` : d;
   }
 }

@@ -77,7 +77,22 @@ export type ConnectionEvent =
   | { readonly type: 'reconnecting'; readonly attempt: number; readonly delay: number }
   | { readonly type: 'closed'; readonly reason?: RpcError };
 
-export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocket;
+/**
+ * The part of the WebSocket API the client uses: the browser's `WebSocket`, Node 22+'s global one and
+ * the `ws` package's class all fit, without a cast.
+ */
+export interface WebSocketLike {
+  binaryType: string;
+  readonly protocol: string;
+  send(data: Uint8Array): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: any) => void) | null;
+  onmessage: ((ev: any) => void) | null;
+  onerror: ((ev: any) => void) | null;
+  onclose: ((ev: any) => void) | null;
+}
+
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
 
 export interface ConnectOptions {
   protocols?: never;

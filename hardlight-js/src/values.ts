@@ -9,6 +9,12 @@ function checkNano(nano: number): number {
   return nano;
 }
 
+/** Milliseconds as whole seconds (toward the past) and nanoseconds. */
+function split(ms: number): [bigint, number] {
+  const s = Math.floor(ms / 1000);
+  return [BigInt(s), Math.round((ms - s * 1000) * 1e6)];
+}
+
 /**
  * A point on the time line with nanosecond precision, as Java's `Instant`: whole seconds since
  * 1970-01-01T00:00:00Z (negative before) plus 0..999999999 nanoseconds. A JavaScript `Date` holds
@@ -22,21 +28,16 @@ export class Instant {
   }
 
   static ofEpochMilli(ms: number): Instant {
-    const s = Math.floor(ms / 1000);
-    return new Instant(BigInt(s), Math.round((ms - s * 1000) * 1e6));
+    return new Instant(...split(ms));
   }
 
   static fromDate(d: Date): Instant {
     return Instant.ofEpochMilli(d.getTime());
   }
 
-  /** Milliseconds since the epoch (nanoseconds below a millisecond are dropped, toward the past). */
-  toEpochMilli(): number {
-    return Number(this.epochSecond) * 1000 + Math.floor(this.nano / 1e6);
-  }
-
+  /** As a Date: milliseconds (nanoseconds below a millisecond are dropped, toward the past). */
   toDate(): Date {
-    return new Date(this.toEpochMilli());
+    return new Date(Number(this.epochSecond) * 1000 + Math.floor(this.nano / 1e6));
   }
 
   equals(o: unknown): boolean {
@@ -53,8 +54,7 @@ export class Duration {
   }
 
   static ofMillis(ms: number): Duration {
-    const s = Math.floor(ms / 1000);
-    return new Duration(BigInt(s), Math.round((ms - s * 1000) * 1e6));
+    return new Duration(...split(ms));
   }
 
   toMillis(): number {

@@ -25,12 +25,11 @@ function check(ok: boolean, what: string, v: unknown): void {
 /** Appends values to a growable byte array. Not shared between threads of work: one per message. */
 export class Writer {
   #buf: Uint8Array<ArrayBuffer>;
-  #view: DataView;
+  #view: DataView | undefined; // made on the first float or double
   #pos = 0;
 
   constructor(initialCapacity = 64) {
     this.#buf = new Uint8Array(Math.max(16, initialCapacity));
-    this.#view = new DataView(this.#buf.buffer);
   }
 
   /** Bytes written so far. */
@@ -43,7 +42,7 @@ export class Writer {
       const b = new Uint8Array(Math.max(this.#buf.length * 2, this.#pos + n));
       b.set(this.#buf); // all of it: string() writes ahead of pos
       this.#buf = b;
-      this.#view = new DataView(b.buffer);
+      this.#view = undefined;
     }
   }
 
@@ -64,18 +63,18 @@ export class Writer {
   }
 
   byte(v: number): void {
-    check(Number.isInteger(v) && v >= -128 && v <= 127, 'byte', v);
+    check(v === (v << 24) >> 24, 'byte', v);
     this.#ensure(1);
     this.#buf[this.#pos++] = v & 0xff;
   }
 
   short(v: number): void {
-    check(Number.isInteger(v) && v >= -32768 && v <= 32767, 'short', v);
+    check(v === (v << 16) >> 16, 'short', v);
     this.#uvarint(((v << 1) ^ (v >> 31)) >>> 0);
   }
 
   int(v: number): void {
-    check(Number.isInteger(v) && v >= -2147483648 && v <= 2147483647, 'int', v);
+    check(v === (v | 0), 'int', v);
     this.#uvarint(((v << 1) ^ (v >> 31)) >>> 0);
   }
 
@@ -104,20 +103,20 @@ export class Writer {
   float(v: number): void {
     check(typeof v === 'number', 'float', v);
     this.#ensure(4);
-    this.#view.setFloat32(this.#pos, v, true);
+    (this.#view ??= new DataView(this.#buf.buffer)).setFloat32(this.#pos, v, true);
     this.#pos += 4;
   }
 
   double(v: number): void {
     check(typeof v === 'number', 'double', v);
     this.#ensure(8);
-    this.#view.setFloat64(this.#pos, v, true);
+    (this.#view ??= new DataView(this.#buf.buffer)).setFloat64(this.#pos, v, true);
     this.#pos += 8;
   }
 
   /** An unsigned varint of 31 bits: ids, counts, lengths, tags, ordinals. */
   varint(v: number): void {
-    check(Number.isInteger(v) && v >= 0 && v <= 0x7fffffff, 'varint', v);
+    check(v === (v & 0x7fffffff), 'varint', v);
     this.#uvarint(v);
   }
 
@@ -289,32 +288,23 @@ export class Reader {
   }
 
   long(): bigint {
-    const start = this.#pos;
-    let lo = 0;
-    for (let i = 0; i < 4 && this.#pos < this.#limit; i++) {
-      const b = this.#buf[this.#pos++]!;
-      lo += (b & 0x7f) * 2 ** (7 * i);
-      if (b < 0x80) {
-        if (b === 0 && i > 0) break; // overlong: reported below
-        return BigInt((lo >>> 1) ^ -(lo & 1)); // fits in 28 bits
-      }
-    }
-    this.#pos = start;
     const z = this.ulong();
     return (z >> 1n) ^ -(z & 1n);
   }
 
   /** An unsigned varint of up to 64 bits. */
   ulong(): bigint {
+    let lo = 0; // the first 28 bits as a number: most values never need BigInt arithmetic per byte
     let z = 0n;
     for (let i = 0; i < 10; i++) {
       if (this.#pos >= this.#limit) throw this.malformed('truncated varint');
       const b = this.#buf[this.#pos++]!;
-      z |= BigInt(b & 0x7f) << BigInt(7 * i);
+      if (i < 4) lo += (b & 0x7f) * 2 ** (7 * i);
+      else z |= BigInt(b & 0x7f) << BigInt(7 * i);
       if (b < 0x80) {
         if (b === 0 && i > 0) throw this.malformed('overlong varint');
         if (i === 9 && b > 1) throw this.malformed('varint exceeds 64 bits');
-        return z;
+        return z | BigInt(lo);
       }
     }
     throw this.malformed('varint longer than 10 bytes');
@@ -434,7 +424,7 @@ export class Reader {
     const at = this.#pos;
     const n = this.#uvarint(false);
     if (n > this.#limit - this.#pos) {
-      throw this.malformed(`length ${n} exceeds the ${this.#limit - this.#pos} bytes left`);
+      throw this.malformed(`truncated: a value of ${n} bytes with ${this.#limit - this.#pos} bytes left`);
     }
     const saved = this.#limit;
     this.#limit = this.#pos + n;
@@ -483,7 +473,10 @@ export class Reader {
 
   /** Fails unless every byte before the current limit was read. */
   end(what = 'the value'): void {
-    if (this.#pos !== this.#limit) throw this.malformed(`${this.#limit - this.#pos} unexpected trailing bytes after ${what}`);
+    if (this.#pos !== this.#limit) {
+      this.#unknownAt = this.#unknownSkippedAt = -1; // trailing bytes are never an unknown case
+      throw this.malformed(`${this.#limit - this.#pos} unexpected trailing bytes after ${what}`);
+    }
   }
 }
 
@@ -497,6 +490,13 @@ function prim<T>(encode: (w: Writer, v: T) => void, decode: (r: Reader) => T): C
   return { encode, decode };
 }
 
+// The codec of a built-in type is the Writer and Reader methods of the same name.
+function builtin<T>(name: string): Codec<T> {
+  return prim(
+    (w, v) => (w as unknown as Record<string, (v: T) => void>)[name]!(v),
+    (r) => (r as unknown as Record<string, () => T>)[name]!(),
+  );
+}
 
 function collection<T>(r: Reader, read: (r: Reader) => T, what: string): T[] {
   const n = r.count();
@@ -516,20 +516,20 @@ function collection<T>(r: Reader, read: (r: Reader) => T, what: string): T[] {
 
 /** The codecs of the built-in types and the collection/optional combinators. */
 export const codecs = {
-  bool: prim<boolean>((w, v) => w.bool(v), (r) => r.bool()),
-  byte: prim<number>((w, v) => w.byte(v), (r) => r.byte()),
-  short: prim<number>((w, v) => w.short(v), (r) => r.short()),
-  int: prim<number>((w, v) => w.int(v), (r) => r.int()),
-  long: prim<bigint>((w, v) => w.long(v), (r) => r.long()),
-  char: prim<string>((w, v) => w.char(v), (r) => r.char()),
-  float: prim<number>((w, v) => w.float(v), (r) => r.float()),
-  double: prim<number>((w, v) => w.double(v), (r) => r.double()),
-  string: prim<string>((w, v) => w.string(v), (r) => r.string()),
-  bytes: prim<Uint8Array>((w, v) => w.bytes(v), (r) => r.bytes()),
-  instant: prim<Instant>((w, v) => w.instant(v), (r) => r.instant()),
-  duration: prim<Duration>((w, v) => w.duration(v), (r) => r.duration()),
-  uuid: prim<string>((w, v) => w.uuid(v), (r) => r.uuid()),
-  topic: prim<Topic>((w, v) => w.topic(v), (r) => r.topic()),
+  bool: builtin<boolean>('bool'),
+  byte: builtin<number>('byte'),
+  short: builtin<number>('short'),
+  int: builtin<number>('int'),
+  long: builtin<bigint>('long'),
+  char: builtin<string>('char'),
+  float: builtin<number>('float'),
+  double: builtin<number>('double'),
+  string: builtin<string>('string'),
+  bytes: builtin<Uint8Array>('bytes'),
+  instant: builtin<Instant>('instant'),
+  duration: builtin<Duration>('duration'),
+  uuid: builtin<string>('uuid'),
+  topic: builtin<Topic>('topic'),
 
   list<T>(c: Codec<T>): Codec<T[]> {
     return prim(
@@ -538,7 +538,7 @@ export const codecs = {
         w.count(v.length);
         for (const e of v) c.encode(w, e);
       },
-      (r) => collection(r, c.decode, ''),
+      (r) => collection(r, (x) => c.decode(x), ''),
     );
   },
 
@@ -549,7 +549,7 @@ export const codecs = {
         w.count(v.size);
         for (const e of v) c.encode(w, e);
       },
-      (r) => new Set(collection(r, c.decode, 'repeated element in a set')),
+      (r) => new Set(collection(r, (x) => c.decode(x), 'repeated element in a set')),
     );
   },
 

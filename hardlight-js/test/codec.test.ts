@@ -219,7 +219,7 @@ test('evolution: a shorter reader skips appended components; a longer reader def
 
 test('evolution: a component running past its record is truncated; a length past the message is malformed', () => {
   malformed('02 05 61', (r) => itemCodec.decode(r), /truncated: needed 5 more bytes, 1 left/);
-  malformed('05 01 61', (r) => itemCodec.decode(r), /length 5 exceeds the 2 bytes left/);
+  malformed('05 01 61', (r) => itemCodec.decode(r), /truncated: a value of 5 bytes with 2 bytes left/);
   malformed('01 80', (r) => itemCodec.decode(r), /truncated varint/);
 });
 
@@ -231,6 +231,44 @@ test('sealed: tag, then the content length-delimited; an unknown tag without fal
   assert.throws(
     () => evCodec.decode(r),
     (e: unknown) => e instanceof RpcError && /unknown tag 7 of sealed counter.Ev/.test(e.message) && (e as { unknownCase?: boolean }).unknownCase === true,
+  );
+});
+
+test('an enum ordinal the reader does not know, without fallback: malformed and marked as an unknown case', () => {
+  const color: Codec<'RED' | 'GREEN'> = {
+    encode: (w, v) => w.varint(v === 'RED' ? 0 : 1),
+    decode(r) {
+      const o = r.tag(2, 'x.Color');
+      if (o >= 2) throw r.malformed(`unknown ordinal ${o} of enum x.Color (a newer peer's constant: mark a constant @Fallback to accept it)`);
+      return o === 0 ? 'RED' : 'GREEN';
+    },
+  };
+  assert.equal(color.decode(new Reader(bytes('01'))), 'GREEN');
+  assert.throws(
+    () => color.decode(new Reader(bytes('05'))),
+    (e: unknown) => e instanceof RpcError && /unknown ordinal 5 of enum x.Color/.test(e.message) && (e as { unknownCase?: boolean }).unknownCase === true,
+  );
+  // a truncated value right after a known ordinal is not an unknown case
+  const r = new Reader(bytes('01'));
+  color.decode(r);
+  assert.throws(() => r.int(), (e: unknown) => !(e as { unknownCase?: boolean }).unknownCase);
+});
+
+test('an unknown case decoded to a fallback, then trailing bytes: malformed, not an unknown case', () => {
+  const withFallback: Codec<string> = {
+    encode() {},
+    decode(r) {
+      const t = r.tag(1, 'x.S');
+      const s = r.pushLimit();
+      r.popLimit(s);
+      return t >= 1 ? 'FALLBACK' : 'A';
+    },
+  };
+  const r = new Reader(bytes('05 01 00 07'));
+  assert.equal(withFallback.decode(r), 'FALLBACK');
+  assert.throws(
+    () => r.end('EVENT'),
+    (e: unknown) => e instanceof RpcError && /1 unexpected trailing bytes after EVENT/.test(e.message) && !(e as { unknownCase?: boolean }).unknownCase,
   );
 });
 
