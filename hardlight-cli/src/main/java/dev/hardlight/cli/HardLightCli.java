@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "hardlight", mixinStandardHelpOptions = true, versionProvider = HardLightCli.Version.class,
         description = "HardLight for Java: secure, low-latency RPC and events over WebSocket.",
-        subcommands = {ReplayCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ReplayCommand.class, GenCommand.class, CommandLine.HelpCommand.class})
 public final class HardLightCli {
 
     /** Runs the command line and exits with its code. */

@@ -186,11 +186,12 @@ final class TsContracts {
                     import dev.hardlight.Default;
                     import dev.hardlight.Nullable;
 
-                    public record Versioned(int count, @Default("7") int retries, @Default("hello") String greeting,
-                                            @Default("HIGH") Level level, @Default("true") boolean on,
-                                            @Default("0.1") float ratio, @Default("-1e300") double tiny,
-                                            @Default("-9000000000") long big, @Default("x") char letter,
-                                            @Default("-3") Short small, @Nullable String note, Chain chain) {}
+                    public record Versioned(int count, Chain chain, @Default("7") int retries,
+                                            @Default("hello */ 'you' \\\\ \\"ü\\"") String greeting, @Default("HIGH") Level level,
+                                            @Default("true") boolean on, @Default("0.1") float ratio,
+                                            @Default("-1e300") double tiny, @Default("-9000000000") long big,
+                                            @Default("x") char letter, @Default("-3") Short small,
+                                            @Nullable String note) {}
                     """),
             Map.entry("every.Keywords", """
                     package every;

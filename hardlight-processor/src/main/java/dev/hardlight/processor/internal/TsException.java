@@ -1,7 +1,7 @@
 package dev.hardlight.processor.internal;
 
 /** A contract the TypeScript writer cannot express; the message says why and what to change. */
-public final class TsException extends RuntimeException {
+final class TsException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     TsException(String message) {

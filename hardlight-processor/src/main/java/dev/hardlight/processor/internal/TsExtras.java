@@ -23,14 +23,11 @@ import javax.lang.model.util.Elements;
  * @param fallbacks enum canonical name → fallback constant; sealed interface canonical name → the
  *     canonical name of its fallback subtype
  */
-public record TsExtras(Map<String, Map<String, String>> defaults, Map<String, String> fallbacks) {
+record TsExtras(Map<String, Map<String, String>> defaults, Map<String, String> fallbacks) {
     static final String DEFAULT = "dev.hardlight.Default";
     static final String FALLBACK = "dev.hardlight.Fallback";
 
-    /** No defaults and no fallbacks. */
-    public static final TsExtras NONE = new TsExtras(Map.of(), Map.of());
-
-    public TsExtras {
+    TsExtras {
         defaults = Map.copyOf(defaults);
         fallbacks = Map.copyOf(fallbacks);
     }
@@ -42,7 +39,7 @@ public record TsExtras(Map<String, Map<String, String>> defaults, Map<String, St
     }
 
     /** Reads the annotations of every type of {@code model} from the compiler's model. */
-    public static TsExtras read(Elements elements, ServiceModel model) {
+    static TsExtras read(Elements elements, ServiceModel model) {
         Map<String, Map<String, String>> defaults = new TreeMap<>();
         Map<String, String> fallbacks = new TreeMap<>();
         for (TypeDef def : model.types().values()) {

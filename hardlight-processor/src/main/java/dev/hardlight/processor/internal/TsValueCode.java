@@ -29,7 +29,7 @@ final class TsValueCode {
     private final Map<String, String> codecNames = new HashMap<>();
     /** Sealed interface → permitted subtype → its {@code $type}. */
     private final Map<String, Map<String, String>> discriminators = new HashMap<>();
-    /** Composite codec constants: name → initializer, sorted by name. */
+    /** Composite codec constants: name → the rest of the declaration ({@code = init}), sorted by name. */
     private final Map<String, String> composites = new TreeMap<>();
     private final Map<String, String> compositeByInit = new HashMap<>();
     private String absent;
@@ -112,7 +112,7 @@ final class TsValueCode {
         return discriminators.get(sealed).get(subtype);
     }
 
-    /** The composite codec constants requested so far: name → initializer, sorted by name. */
+    /** The composite codec constants requested so far: name → the rest of the declaration, sorted by name. */
     Map<String, String> composites() {
         return composites;
     }
@@ -177,6 +177,18 @@ final class TsValueCode {
 
     /** A short expression of a {@code Codec} of a component: a module constant for composites and nullable values. */
     String codec(WireType t, boolean nullable) {
+        if (nullable && t instanceof WireType.OptionalOf) {
+            // @Nullable Optional<T> has three values: null, undefined (empty) and a T, so only null is absent
+            // here (a runtime's nullable() may take undefined for null, as a convenience to callers)
+            String inner = codec(t, false);
+            return composite("nullable" + describe(t), "{\n"
+                    + "  encode(w, v) {\n"
+                    + "    w.presence(v !== null);\n"
+                    + "    if (v !== null) " + inner + ".encode(w, v);\n"
+                    + "  },\n"
+                    + "  decode: (r) => (r.presence() ? " + inner + ".decode(r) : null),\n"
+                    + "}", "hl.Codec<" + type(t) + " | null>");
+        }
         if (nullable) {
             return composite("nullable" + describe(t), "hl.codecs.nullable(" + full(t) + ")");
         }
@@ -207,9 +219,14 @@ final class TsValueCode {
     }
 
     private String composite(String description, String init) {
+        return composite(description, init, null);
+    }
+
+    /** The constant initialized with {@code init}, declared with {@code type} when not {@code null}. */
+    private String composite(String description, String init, String type) {
         return compositeByInit.computeIfAbsent(init, i -> {
             String name = names.allocate("$" + description);
-            composites.put(name, i);
+            composites.put(name, (type == null ? "" : ": " + type) + " = " + i);
             return name;
         });
     }
@@ -312,7 +329,7 @@ final class TsValueCode {
         }
         String value = zero(sub, false);
         if (value == null) {
-            value = absent("sealed " + sealed.name() + " subtype " + sub.name());
+            value = absent("the content of type " + sub.name());
         }
         return object(tag, List.of("value: " + value));
     }
@@ -346,7 +363,7 @@ final class TsValueCode {
             return literal(r.name() + "." + c.name(), c.type(), literal);
         }
         String zero = zero(c.type(), c.nullable());
-        return zero != null ? zero : absent(r.name() + "." + c.name());
+        return zero != null ? zero : absent(c.name() + " of type " + c.type().schema());
     }
 
     /** A call failing the decode of {@code what}, which has no zero (an expression reading {@code r}). */

@@ -16,9 +16,9 @@ import java.util.Set;
  * {@code @hardlight/client} connects with, and the typed {@code <Prefix>Client}. The module imports
  * only {@code @hardlight/client}. Pure: the same model gives the same text.
  */
-public final class TsWriter {
+final class TsWriter {
     /** The npm package of the runtime, the module's only import. */
-    public static final String RUNTIME = "@hardlight/client";
+    static final String RUNTIME = "@hardlight/client";
 
     private final ServiceModel model;
     private final TsExtras extras;
@@ -52,12 +52,12 @@ public final class TsWriter {
     }
 
     /** The text of the module of {@code model}; {@code extras} holds its defaults and fallbacks. */
-    public static String write(ServiceModel model, TsExtras extras) {
+    static String write(ServiceModel model, TsExtras extras) {
         return new TsWriter(model, extras).module();
     }
 
     /** The module's path under an output directory: the interface's package as directories, then {@code <Prefix>.ts}. */
-    public static String path(ServiceModel model) {
+    static String path(ServiceModel model) {
         String dir = model.packageName().isEmpty() ? "" : model.packageName().replace('.', '/') + "/";
         return dir + model.prefix() + ".ts";
     }
@@ -97,15 +97,16 @@ public final class TsWriter {
         if (!code.composites().isEmpty()) {
             src.line("");
             for (Map.Entry<String, String> c : code.composites().entrySet()) {
-                src.line("const " + c.getKey() + " = " + c.getValue() + ";");
+                for (String line : ("const " + c.getKey() + c.getValue() + ";").split("\n")) {
+                    src.line(line);
+                }
             }
         }
         if (code.absentHelper() != null) {
             src.line("");
             src.line("/** Fails the decode of a component the peer did not send whose type has no zero value. */");
             src.open("function " + code.absentHelper() + "(r: hl.Reader, what: string): never");
-            src.line("throw r.malformed(what + ' is missing and has no zero value (its type reaches itself through "
-                    + "required components)');");
+            src.line("throw r.malformed('missing ' + what + ', which has no zero value to default to');");
             src.close();
         }
         src.append(methods);
@@ -161,7 +162,8 @@ public final class TsWriter {
         if (extras.defaultOf(r.name(), c.name()) == null) {
             return null;
         }
-        return "/** When a peer does not send it: `" + code.defaultOf(r, c) + "`. */";
+        // a String default may hold "*/", which would end the comment
+        return "/** When a peer does not send it: `" + code.defaultOf(r, c).replace("*/", "*\\/") + "`. */";
     }
 
     /** {@code export type name = a | b;} on one line when short, else one case per line. */
@@ -171,7 +173,7 @@ public final class TsWriter {
             return;
         }
         String one = "export type " + name + " = " + String.join(" | ", cases) + ";";
-        if (one.length() <= 100 && cases.size() > 1 || cases.size() == 1) {
+        if (cases.size() == 1 || one.length() <= 100) {
             src.line(one);
             return;
         }
@@ -332,7 +334,7 @@ public final class TsWriter {
             } else {
                 String zero = code.zero(sub, false);
                 if (zero == null) {
-                    zero = code.absent("sealed " + s.name() + " subtype " + sub.name());
+                    zero = code.absent("the content of type " + sub.name());
                 }
                 src.line("v = { $type: " + discriminator + ", value: r.more() ? " + code.codecName(sub.name())
                         + ".decode(r) : " + zero + " };");
@@ -342,11 +344,13 @@ public final class TsWriter {
         }
         src.line("default:");
         src.indent();
+        // the unknown case's bytes are skipped first: the runtime tells an unknown case (an event it skips and
+        // counts) from other malformed input by the reader's position right after that skip
+        src.line("r.popLimit(s);");
+        src.line("r.exit();");
         String fallback = code.fallback(s.name());
         if (fallback != null) {
             WireType.Named sub = s.permitted().stream().filter(p -> p.name().equals(fallback)).findFirst().orElseThrow();
-            src.line("r.popLimit(s);");
-            src.line("r.exit();");
             src.line("return " + code.caseValue(s, sub, true) + ";");
         } else {
             src.line("throw r.malformed(" + unknown + ");");
