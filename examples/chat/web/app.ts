@@ -50,9 +50,7 @@ function render(e: ChatEvent): void {
       li.className = 'presence';
       li.textContent = `${e.user} ${e.present ? 'joined' : 'left'} ${e.room}`;
       line(e.room, li);
-      if (e.room === current) {
-        void refreshMembers(e.user, e.present);
-      }
+      presence(e.room, e.user, e.present);
       break;
     }
   }
@@ -60,12 +58,14 @@ function render(e: ChatEvent): void {
 
 const members = new Map<string, Set<string>>();
 
-async function refreshMembers(user: string, present: boolean): Promise<void> {
-  const here = members.get(current) ?? new Set<string>();
+function presence(room: string, user: string, present: boolean): void {
+  const here = members.get(room) ?? new Set<string>();
   if (present) here.add(user);
   else here.delete(user);
-  members.set(current, here);
-  drawMembers();
+  members.set(room, here);
+  if (room === current) {
+    drawMembers();
+  }
 }
 
 function drawMembers(): void {

@@ -51,8 +51,14 @@ final class ChatHandler implements Chat {
         String user = state.get().user();
         List<String> members = rooms.join(room, connection, user);
         connection.subscriptions().add(ChatRooms.roomTopic(room));
-        state.update(s -> s.rooms().contains(room) ? s : new ChatState(s.user(), append(s.rooms(), room)));
-        events.emit(ChatRooms.roomTopic(room), new ChatEvent.Presence(room, user, true));
+        boolean[] arrived = new boolean[1];
+        state.update(s -> {
+            arrived[0] = !s.rooms().contains(room);
+            return arrived[0] ? new ChatState(s.user(), append(s.rooms(), room)) : s;
+        });
+        if (arrived[0]) {
+            events.emit(ChatRooms.roomTopic(room), new ChatEvent.Presence(room, user, true));
+        }
         return members;
     }
 
