@@ -222,10 +222,10 @@ class EventsTest {
             byte[] bytes = encode(codec, e);
             assertThat(read(bytes, codec)).as("%s", e).isEqualTo(e);
         }
-        // tag (index in permits), then the components as ZigZag varints
-        assertThat(encode(codec, events.get(0))).containsExactly(0, 4, 2);
-        assertThat(encode(codec, events.get(1))).containsExactly(1, 9, 7);
-        assertThat(encode(codec, events.get(2))).containsExactly(2);
+        // tag (index in permits), the length of the content, then the components as ZigZag varints
+        assertThat(encode(codec, events.get(0))).containsExactly(0, 2, 4, 2);
+        assertThat(encode(codec, events.get(1))).containsExactly(1, 2, 9, 7);
+        assertThat(encode(codec, events.get(2))).containsExactly(2, 0);
     }
 
     @Test

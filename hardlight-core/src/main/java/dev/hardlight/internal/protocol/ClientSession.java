@@ -391,14 +391,13 @@ public final class ClientSession {
                     throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
                 }
                 if (!Arrays.equals(digest, hello.fingerprint())) {
-                    throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
-                            "HELLO schema does not match its fingerprint");
+                    throw helloViolation("HELLO schema does not match its fingerprint");
                 }
                 try {
                     return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
                             .decode(java.nio.ByteBuffer.wrap(e.value())).toString();
                 } catch (java.nio.charset.CharacterCodingException ex) {
-                    throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "HELLO schema: invalid UTF-8");
+                    throw helloViolation("HELLO schema: invalid UTF-8");
                 }
             }
         }
@@ -412,10 +411,16 @@ public final class ClientSession {
                 serverSchema = Schema.parse(serverSchemaText);
                 localSchema = Schema.parse(service.schema());
             } catch (IllegalArgumentException ex) {
-                throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "HELLO schema: " + ex.getMessage());
+                throw helloViolation("HELLO schema: " + ex.getMessage());
             }
         }
         return serverSchema;
+    }
+
+    /** A malformed HELLO schema: fails {@link #ready} at once (a caller may be waiting on it) and closes 1002. */
+    private ProtocolViolation helloViolation(String message) {
+        ready.completeExceptionally(new RpcException(Status.PROTOCOL_ERROR, message));
+        return new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, message);
     }
 
     /** A comparison of this client's contract ("here") with the server's ("there"). */
@@ -451,7 +456,7 @@ public final class ClientSession {
                         same || serverSchema() == null ? null : serverSchema().state(), same);
                 if (difference != null) {
                     throw incompatible("the server's connection state is incompatible with this client's "
-                            + stateCodec.type().getName() + ": " + difference);
+                            + stateCodec.type().getCanonicalName() + ": " + difference);
                 }
                 try {
                     Object snapshot = stateCodec.decode(r);
@@ -505,7 +510,7 @@ public final class ClientSession {
                         same || serverSchema() == null ? null : serverSchema().events(), same);
                 if (difference != null) {
                     throw incompatible("the server's event type is incompatible with this client's "
-                            + events.type().getName() + ": " + difference);
+                            + events.type().getCanonicalName() + ": " + difference);
                 }
                 return;
             }

@@ -154,6 +154,43 @@ class ByteBufWireWriterTest {
         }
     }
 
+    // ---- records: a length before the content, moved right when it takes more than a byte ----
+
+    @Property(tries = 300)
+    void recordsAreTheirLengthThenTheirContent(@ForAll @IntRange(max = 20_000) int length, @ForAll Buffer kind,
+                                               @ForAll @IntRange(max = 20) int before, @ForAll @IntRange(max = 2) int depth) {
+        byte[] content = new byte[length];
+        for (int i = 0; i < length; i++) {
+            content[i] = (byte) (i * 31 + 7);
+        }
+        // nested records: each level wraps the one inside it
+        byte[] expected = content;
+        for (int d = 0; d <= depth; d++) {
+            ByteArrayOutputStream wrapped = new ByteArrayOutputStream();
+            wrapped.writeBytes(referenceVarInt(expected.length));
+            wrapped.writeBytes(expected);
+            expected = wrapped.toByteArray();
+        }
+        assertThat(written(kind, before, w -> {
+            int[] starts = new int[depth + 1];
+            for (int d = 0; d <= depth; d++) {
+                starts[d] = w.beginRecord();
+            }
+            w.writeRaw(content, 0, length);
+            for (int d = depth; d >= 0; d--) {
+                w.endRecord(starts[d]);
+            }
+        })).isEqualTo(expected);
+    }
+
+    @Test
+    void recordLengthsAtTheVarintBoundaries() {
+        for (int length : new int[] {0, 1, 127, 128, 129, 16_383, 16_384, 2_097_152}) {
+            recordsAreTheirLengthThenTheirContent(length, Buffer.SMALL_GROWING, 0, 0);
+            recordsAreTheirLengthThenTheirContent(length, Buffer.COMPOSITE, 3, 1);
+        }
+    }
+
     // ---- strings ----
 
     @Property(tries = 300)

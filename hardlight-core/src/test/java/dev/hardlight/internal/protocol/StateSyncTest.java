@@ -49,7 +49,14 @@ class StateSyncTest {
     };
 
     private static ServiceDescriptor<Calc> withState(StateCodec<?> codec) {
-        return new ServiceDescriptor<>(Calc.class, "Calc", Calc.sha256("calc+state"), "calc+state",
+        return withState(codec, "int");
+    }
+
+    /** Calc with a connection state whose schema names {@code counterType} as the counter's type. */
+    private static ServiceDescriptor<Calc> withState(StateCodec<?> codec, String counterType) {
+        String schema = Calc.SCHEMA.replace("service Calc\n", "service Calc\nstate dev.hardlight.internal.protocol.CalcState\n")
+                + "record dev.hardlight.internal.protocol.CalcState(counter:" + counterType + ",user:string)\n";
+        return new ServiceDescriptor<>(Calc.class, "Calc", Calc.sha256(schema), schema,
                 Calc.DESCRIPTOR.methods(), Calc.DISPATCHER, codec);
     }
 
@@ -156,18 +163,35 @@ class StateSyncTest {
                 return 42;
             }
         };
-        ClientSession c = new ClientSession(withState(other), toServer, 8, "");
+        ClientSession c = new ClientSession(withState(other, "long"), toServer, 8, "");
         assertThatThrownBy(() -> c.onMessage(Unpooled.wrappedBuffer(toClient.take()))).isInstanceOf(ProtocolViolation.class);
         assertThatThrownBy(() -> c.ready().join()).hasCauseInstanceOf(RpcException.class)
                 .cause().isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.INCOMPATIBLE))
-                .hasMessageContaining("connection state type differs");
+                .hasMessage("the server's connection state is incompatible with this client's "
+                        + "dev.hardlight.internal.protocol.CalcState: record dev.hardlight.internal.protocol.CalcState "
+                        + "component 1 is 'counter:long' here and 'counter:int' there");
+    }
+
+    @Test
+    void aStateThatDiffersCompatiblyIsAccepted() {
+        server(Runnable::run).start();
+        StateCodec<CalcState> other = new DelegatingCodec(CalcState.CODEC) {
+            @Override
+            public long schemaHash() {
+                return 42; // another hash, as after a component was appended on one side
+            }
+        };
+        ClientSession c = new ClientSession(withState(other), toServer, 8, "");
+        c.onMessage(Unpooled.wrappedBuffer(toClient.take()));
+        assertThat(c.ready()).isCompleted();
+        assertThat(c.state()).isEqualTo(new CalcState(0, ""));
     }
 
     @Test
     void malformedDeltasAreProtocolViolations() {
         server(Runnable::run).start();
         ClientSession client = client();
-        for (String delta : List.of("0600", "060300020102", "06020102" + "0002", "06010502", "060100")) {
+        for (String delta : List.of("0600", "060300020102", "06020102" + "0002", "0601010568", "060100")) {
             assertThatThrownBy(() -> client.onMessage(Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(delta))))
                     .as(delta)
                     .isInstanceOfSatisfying(ProtocolViolation.class, v -> assertThat(v.closeCode()).isEqualTo(1002));
