@@ -182,7 +182,8 @@ export class Client<S = unknown, E = unknown> {
 
   /** The connection for a call: the current one, or (reconnecting) the next, waited for up to the deadline or callWait. */
   async #connection(method: MethodSpec<any, any>, deadline: number | undefined, deadlineAt: number, signal?: AbortSignal): Promise<Connection> {
-    const waitUntil = Math.min(deadlineAt, Date.now() + (this.#policy?.callWait ?? 0));
+    // with a deadline: up to it; without: up to callWait
+    const waitUntil = deadline !== undefined ? deadlineAt : Date.now() + (this.#policy?.callWait ?? 0);
     for (;;) {
       if (this.#closedReason) throw new RpcError(this.#closedReason.status, this.#closedReason.message);
       const c = this.#current;
@@ -190,7 +191,7 @@ export class Client<S = unknown, E = unknown> {
       if (signal?.aborted) throw new RpcError(Status.CANCELLED, `${this.service.name}.${method.name} was cancelled by the caller before it was sent`);
       const left = waitUntil - Date.now();
       if (left <= 0) {
-        if (deadline !== undefined && deadlineAt <= waitUntil) {
+        if (deadline !== undefined) {
           throw new RpcError(
             Status.DEADLINE_EXCEEDED,
             `${this.service.name}.${method.name} did not complete within ${describe(deadline)} (not connected: waiting for the reconnect to ${this.url}; nothing was sent)`,

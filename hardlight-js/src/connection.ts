@@ -295,8 +295,7 @@ export class Connection {
       if (this.#ready) this.#onFrame(bytes);
       else this.#onHello(bytes);
     } catch (e) {
-      if (e instanceof ProtocolViolation) this.#protocolViolation(e);
-      else throw e;
+      this.#protocolViolation(e instanceof ProtocolViolation ? e : violation('HELLO: ' + (e as Error).message));
     }
   }
 
@@ -338,7 +337,12 @@ export class Connection {
         }
       }
     }
-    const here = svc.schema ? schemaOf(svc) : undefined;
+    let here: Schema | undefined;
+    try {
+      here = schemaOf(svc);
+    } catch {
+      // this client's own schema text is not understood: its type names are left out of messages
+    }
 
     // State (extension 1) and events (extension 3): an equal hash, or (with the schema) compatible types.
     const typed = (tag: number, hash: bigint, key: 'state' | 'events', what: string, absent: string): Reader => {
@@ -437,8 +441,8 @@ export class Connection {
           throw violation('unknown frame type ' + frameName(type));
       }
     } catch (e) {
-      if (e instanceof RpcError) throw violation(frameName(type) + ': ' + e.message);
-      throw e;
+      // malformed input, or a generated codec failing on it: either way the frame cannot be used
+      throw e instanceof ProtocolViolation ? e : violation(frameName(type) + ': ' + (e as Error).message);
     }
   }
 

@@ -8,6 +8,7 @@ import { Counter, get, increment } from './counter.js';
 import { FakeServer, hello, options } from './fake-server.js';
 import type { HelloSpec } from './fake-server.js';
 import { connected, rejects, t } from './harness.js';
+import { createHash } from 'node:crypto';
 
 /** The promise, with its rejection handled now (checked later with rejects()). */
 function settled<T>(p: Promise<T>): Promise<T> {
@@ -268,4 +269,27 @@ t('a HELLO state snapshot that cannot be decoded is a violation', async () => {
   } finally {
     await server.stop();
   }
+});
+
+t('a codec failing on a frame (not only malformed input) closes the connection as a violation; nothing escapes', async (cleanup) => {
+  const spec = { ...Counter, state: { ...Counter.state!, apply: () => { throw new TypeError('apply failed'); } } };
+  const { server, peer, client } = await connected({}, {}, spec);
+  cleanup(() => server.stop());
+  cleanup(() => client.close());
+  peer.stateDelta([[0, (w) => w.int(1)]]);
+  const closed = await peer.closed;
+  assert.deepEqual([closed.code, closed.reason], [1002, 'STATE_DELTA: apply failed']);
+  assert.deepEqual(client.state, { count: 0, user: null });
+});
+
+t('helloSchemaMustMatchItsFingerprint: a schema text that is not one (its SHA-256 matching) is a violation', async (cleanup) => {
+  const server = await FakeServer.start();
+  cleanup(() => server.stop());
+  const text = 'service Counter\nwidget x\n';
+  const p = settled(Client.connect(server.url, Counter, options()));
+  const peer = await server.next();
+  peer.send(hello({ schema: text, fingerprint: Uint8Array.from(createHash('sha256').update(text).digest()) }));
+  const closed = await peer.closed;
+  assert.deepEqual([closed.code, closed.reason], [1002, "HELLO schema: schema line 'widget x' is not understood"]);
+  await rejects(p, Status.UNAVAILABLE, 'the server broke the protocol: HELLO schema');
 });

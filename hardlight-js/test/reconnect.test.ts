@@ -53,8 +53,10 @@ t('calls made while disconnected wait for the new connection (bounded by their d
   await pause(20);
   await rejects(client.call(get, [], { deadline: 50 }), Status.DEADLINE_EXCEEDED, /^Counter\.get did not complete within 50 ms \(not connected: waiting for the reconnect to ws:.*; nothing was sent\)$/);
   await rejects(client.call(increment, [1]), Status.UNAVAILABLE, /^not connected to ws:.*: still reconnecting after 100 ms \(nothing was sent\)$/);
-  const waiting = client.call(increment, [5], { deadline: 3000 });
+  const longer = client.call(increment, [5], { deadline: 3000 }); // a deadline beyond callWait: waits up to the deadline
+  const waiting = longer;
   const peer2 = await server.next();
+  await pause(150); // the call has now waited longer than callWait (100 ms): its deadline bounds it
   peer2.send(hello());
   const c = await peer2.call();
   assert.equal(c.method, 0, 'a non-idempotent call made while disconnected goes to the new connection');
