@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Timeout;
  * The full browser benchmark, run on demand only (its name is not a test's, so {@code verify} leaves it):
  * {@code ./mvnw -pl hardlight-browser-tests -am verify -Dtest=BrowserBenchmarkRun -Dsurefire.failIfNoSpecifiedTests=false}.
  * Prints the table and writes {@code target/bench/browser.json} and {@code browser.txt}. System
- * properties {@code hl.bench.warmup}, {@code hl.bench.seconds} (defaults 3 and 10) change the windows.
+ * properties {@code hl.bench.warmup}, {@code hl.bench.seconds} and {@code hl.bench.rounds} (defaults 1, 3 and 5)
+ * change the windows.
  */
 class BrowserBenchmarkRun {
     @Test
@@ -29,8 +30,9 @@ class BrowserBenchmarkRun {
     }
 
     private static void measure() throws Exception {
-        var s = new BrowserBenchmark.Settings(Double.parseDouble(System.getProperty("hl.bench.warmup", "3")),
-                Double.parseDouble(System.getProperty("hl.bench.seconds", "10")), 64, 200_000);
+        var s = new BrowserBenchmark.Settings(Double.parseDouble(System.getProperty("hl.bench.warmup", "1")),
+                Double.parseDouble(System.getProperty("hl.bench.seconds", "3")), 64, 200_000,
+                Integer.parseInt(System.getProperty("hl.bench.rounds", "5")));
         Map<String, Object> results = BrowserBenchmark.run(s, Files.createTempDirectory("hl-bench-certs"));
         BrowserBenchmark.write(results, s, Path.of("target/bench/browser.json"));
         System.out.println(BrowserBenchmark.table(results));

@@ -18,7 +18,7 @@ class BrowserBenchmarkSmokeTest {
     @Test
     @SuppressWarnings("unchecked")
     void everyFigureIsProduced() throws Exception {
-        var s = new BrowserBenchmark.Settings(0.1, 0.3, 64, 2000);
+        var s = new BrowserBenchmark.Settings(0.1, 0.2, 64, 2000, 2);
         Map<String, Object> results = BrowserBenchmark.run(s, certs);
         assertThat(results).hasSize(13);
         for (var e : results.entrySet()) {
@@ -28,6 +28,7 @@ class BrowserBenchmarkSmokeTest {
                 assertThat(((Number) figures.get("hardlightBytes")).doubleValue()).isLessThan(((Number) figures.get("jsonBytes")).doubleValue());
             } else {
                 assertThat(((Number) figures.get("calls")).doubleValue()).as(e.getKey()).isPositive();
+                assertThat((java.util.List<?>) figures.get("roundRates")).as(e.getKey()).hasSize(2);
             }
         }
         Path out = certs.resolve("bench/browser.json");
