@@ -86,6 +86,20 @@ class StaticFileHandlerTest {
     }
 
     @Test
+    void contentTypesByExtension() {
+        String[][] expected = {
+            {"a.html", "text/html; charset=utf-8"}, {"a.js", "text/javascript; charset=utf-8"},
+            {"a.mjs", "text/javascript; charset=utf-8"}, {"a.css", "text/css; charset=utf-8"}, {"a.json", "application/json"},
+            {"a.svg", "image/svg+xml"}, {"a.png", "image/png"}, {"a.JPG", "image/jpeg"}, {"a.ico", "image/x-icon"},
+            {"a.wasm", "application/wasm"}, {"app.js.map", "application/json"}, {"a.txt", "text/plain; charset=utf-8"},
+            {"a.woff2", "font/woff2"}, {"a.exe", "application/octet-stream"}, {"README", "application/octet-stream"},
+            {"a.", "application/octet-stream"}};
+        for (String[] e : expected) {
+            assertThat(StaticFiles.contentType(Path.of(e[0]))).as(e[0]).isEqualTo(e[1]);
+        }
+    }
+
+    @Test
     void segmentDecodingRefusesSeparatorsControlsAndBadEscapes() {
         assertThat(StaticFiles.decode("a%20b")).isEqualTo("a b");
         assertThat(StaticFiles.decode("%C3%A9t%C3%A9")).isEqualTo("été");
