@@ -250,6 +250,19 @@ class StaticFilesTest {
     }
 
     @Test
+    void filesAreServedWithCompressionAndRecordingInThePipelineToo(@TempDir Path recordings) throws Exception {
+        try (TestServer other = TestServer.start(b -> b.staticFiles(site).compression().record(recordings))) {
+            HttpResponse<byte[]> res = http.send(HttpRequest.newBuilder(URI.create("https://localhost:" + other.server.port()
+                    + "/big.wasm")).version(HttpClient.Version.HTTP_1_1).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(res.statusCode()).isEqualTo(200);
+            assertThat(res.body()).isEqualTo(large);
+            try (CounterClient client = other.connect()) {
+                assertThat(client.increment(2)).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
     void builderRefusesAMissingDirectory() {
         assertThatThrownBy(() -> HardLight.server(Counter.class, c -> null).staticFiles(dir.resolve("nope")))
                 .isInstanceOf(IllegalArgumentException.class)
