@@ -170,6 +170,47 @@ public final class ServerBuilder<S> {
         return this;
     }
 
+    /**
+     * Serves the files under {@code directory} on the same port, for every path other than the
+     * HardLight endpoint's {@link #path(String) path}: a convenience for development and small
+     * deployments, so that a browser page and the endpoint it connects to share one origin (which the
+     * default {@link #allowedOrigins(String...) origin check} allows). The endpoint's path keeps its
+     * rules (a WebSocket upgrade or a refusal); other paths are answered from the directory instead of
+     * with 404:
+     *
+     * <ul>
+     *   <li>GET and HEAD only; another method gets 405 with {@code Allow: GET, HEAD}.
+     *   <li>A path naming a directory serves its {@code index.html} (a path without the trailing '/' is
+     *       redirected to it); there are no directory listings.
+     *   <li>The content type follows the file's extension (html, js, mjs, css, json, map, svg, png,
+     *       jpg, ico, wasm, txt, woff2; {@code application/octet-stream} otherwise), always with
+     *       {@code X-Content-Type-Options: nosniff}; answers carry an {@code ETag} and a
+     *       {@code Last-Modified} and a conditional request is answered 304 when the file is unchanged
+     *       ({@code Cache-Control: no-cache}, so browsers revalidate each time).
+     *   <li>Nothing outside the directory is reachable: a path with a {@code ..} or {@code .} segment,
+     *       an empty segment, an escaped '/' or '\', a '\' or ':', a control character (NUL
+     *       included), a malformed escape or one that is not UTF-8 is refused (400) or not found
+     *       (404); a symbolic link is followed only if its target lies inside the directory (real
+     *       paths are compared); files and directories whose name starts with '.' are not served. A
+     *       request path is at most 1024 bytes (414 beyond).
+     *   <li>A file is streamed in 16 KiB chunks as the connection accepts them, never read whole into
+     *       memory. Each answer closes its connection (no keep-alive), and like an upgrade it must
+     *       complete within the {@link #handshakeTimeout(Duration) handshake timeout} from TCP accept,
+     *       counted by the {@link #maxConnections(int) connection limits}: fine for a page and its
+     *       scripts, not for large downloads.
+     * </ul>
+     *
+     * <p>Files are opened on the I/O threads. For anything beyond a development server or a small
+     * deployment, serve the page from a real web server or CDN and add its origin with
+     * {@link #allowedOrigins(String...)}. Default: off (every other path gets 404).
+     *
+     * @throws IllegalArgumentException unless {@code directory} is an existing directory
+     */
+    public ServerBuilder<S> staticFiles(Path directory) {
+        options.staticFiles(directory);
+        return this;
+    }
+
     /** See {@link ServerOptions.Builder#record(Path)}. */
     public ServerBuilder<S> record(Path directory) {
         options.record(directory);

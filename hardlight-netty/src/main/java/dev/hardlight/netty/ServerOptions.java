@@ -7,6 +7,7 @@ import dev.hardlight.netty.internal.Compression;
 import dev.hardlight.netty.internal.KeepAlive;
 import dev.hardlight.netty.internal.OriginPolicy;
 import dev.hardlight.netty.internal.RecordingFormat;
+import dev.hardlight.netty.internal.StaticFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -191,6 +192,11 @@ public final class ServerOptions {
         return v.recordMaxTotalBytes;
     }
 
+    /** The directory whose files are served beside the endpoint ({@link Builder#staticFiles(Path)}), as its real path, or {@code null}. */
+    public Path staticFiles() {
+        return v.staticFiles;
+    }
+
     /** Whether recordings keep the upgrade's credentials in clear ({@link Builder#recordCredentials(boolean)}). */
     public boolean recordCredentials() {
         return v.recordCredentials;
@@ -260,6 +266,7 @@ public final class ServerOptions {
         int ioThreads;
         boolean busyPoll;
         boolean inlineNonBlocking;
+        Path staticFiles;
 
         Values copy() {
             try {
@@ -577,6 +584,17 @@ public final class ServerOptions {
          */
         public Builder compression(int thresholdBytes) {
             v.compressionThreshold = Compression.checkThreshold(thresholdBytes);
+            return this;
+        }
+
+        /**
+         * Serves the files under {@code directory} on the endpoint's port, for every other path: see
+         * {@link ServerBuilder#staticFiles(Path)} for the rules and limits. Default: off (404).
+         *
+         * @throws IllegalArgumentException unless {@code directory} is an existing directory
+         */
+        public Builder staticFiles(Path directory) {
+            v.staticFiles = StaticFiles.of(Objects.requireNonNull(directory, "directory")).root();
             return this;
         }
 

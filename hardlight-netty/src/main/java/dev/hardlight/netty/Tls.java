@@ -1,8 +1,10 @@
 package dev.hardlight.netty;
 
 import dev.hardlight.netty.internal.Certificates;
+import dev.hardlight.netty.internal.Fingerprints;
 import dev.hardlight.netty.internal.KeyMaterial;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +87,16 @@ public final class Tls {
      */
     public String fingerprint() {
         return material().fingerprint();
+    }
+
+    /**
+     * The base64 SHA-256 of the leaf certificate's public key (its DER SubjectPublicKeyInfo): the form
+     * browsers pin. For a development certificate, Chromium trusts exactly this key, and no other
+     * untrusted certificate, when started with {@code --ignore-certificate-errors-spki-list=<this>}.
+     * Makes (or loads) a self-signed certificate if that has not happened yet.
+     */
+    public String publicKeyPin() {
+        return Base64.getEncoder().encodeToString(Fingerprints.sha256(material().chain().get(0).getPublicKey().getEncoded()));
     }
 
     /** The key and chain; made or loaded on first use. */

@@ -20,7 +20,8 @@ public final class Fingerprints {
         }
     }
 
-    static byte[] sha256(byte[] data) {
+    /** The SHA-256 of {@code data}. */
+    public static byte[] sha256(byte[] data) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(data);
         } catch (NoSuchAlgorithmException e) {

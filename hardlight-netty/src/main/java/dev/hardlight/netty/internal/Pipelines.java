@@ -29,6 +29,10 @@ import io.netty.handler.ssl.SslHandler;
  *                                            hl-frames        Client/ServerFrameHandler
  * </pre>
  *
+ * <p>A server answering a static file ({@link StaticFileHandler}) instead of an upgrade adds
+ * {@code hl-static-chunks} (a ChunkedWriteHandler) before {@code hl-upgrade} and closes once the file
+ * is written.
+ *
  * <p>Stateless; each method runs on the channel's event loop.
  */
 final class Pipelines {
@@ -41,6 +45,7 @@ final class Pipelines {
     static final String UPGRADE = "hl-upgrade";
     static final String AGGREGATOR = "hl-aggregator";
     static final String FRAMES = "hl-frames";
+    static final String STATIC_CHUNKS = "hl-static-chunks";
 
     /** The largest refusal answer (headers and body) a client reads during the upgrade. */
     private static final int MAX_UPGRADE_RESPONSE = 16 * 1024;

@@ -32,6 +32,7 @@ public final class ServerConfig<S> {
     private final OriginPolicy originPolicy;
     private final KeepAlive keepAlive;
     private final ServerRecordings recordings;
+    private final StaticFiles staticFiles;
 
     /** @param sslContext {@code null} for plaintext */
     public ServerConfig(ServiceDescriptor<S> service, HandlerFactory<S> factory, ServerOptions options, SslContext sslContext) {
@@ -45,6 +46,7 @@ public final class ServerConfig<S> {
         this.keepAlive = new KeepAlive(options.pingInterval(), options.idleTimeout());
         this.recordings = options.recordDirectory() == null ? null : new ServerRecordings(options.recordDirectory(),
                 options.recordMaxBytesPerConnection(), options.recordMaxTotalBytes(), options.recordCredentials());
+        this.staticFiles = options.staticFiles() == null ? null : StaticFiles.of(options.staticFiles());
     }
 
     public ServiceDescriptor<S> service() {
@@ -160,5 +162,10 @@ public final class ServerConfig<S> {
     /** Whether methods marked {@code @NonBlocking} run on the connection's event loop. */
     public boolean inlineNonBlocking() {
         return options.inlineNonBlockingHandlers();
+    }
+
+    /** The files served for paths other than the endpoint's, or {@code null}: 404. */
+    public StaticFiles staticFiles() {
+        return staticFiles;
     }
 }

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * connection that has not upgraded within the handshake timeout, counted from TCP accept (so TLS,
  * the HTTP request and the authenticator together), is closed, and a still-running authenticator
  * interrupted. A connection over the server's connection limits answers its request with 503 and
- * the reason, whatever the request.
+ * the reason, whatever the request. With static files configured, a request for any other path than
+ * the endpoint's is answered from them ({@link StaticFileHandler}) instead of with 404.
  *
  * <p>Not thread-safe: runs on the channel's event loop (except the authenticator's thread, which
  * only hands its result back to the event loop).
@@ -146,8 +147,18 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
             refuse(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request: " + req.decoderResult().cause());
             return;
         }
-        String path = new QueryStringDecoder(req.uri()).path();
+        String path;
+        try {
+            path = new QueryStringDecoder(req.uri()).path();
+        } catch (IllegalArgumentException e) {
+            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "malformed request path");
+            return;
+        }
         if (!path.equals(config.path())) {
+            if (config.staticFiles() != null) {
+                StaticFileHandler.serve(ctx, req, config.staticFiles(), logPrefix);
+                return;
+            }
             refuse(ctx, HttpResponseStatus.NOT_FOUND, "no HardLight service at " + path);
             return;
         }

@@ -1,0 +1,39 @@
+package dev.hardlight.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The browser benchmark for a fraction of a second per figure: every figure is produced (never a timing asserted). */
+@Timeout(300)
+class BrowserBenchmarkSmokeTest {
+    @TempDir
+    Path certs;
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyFigureIsProduced() throws Exception {
+        var s = new BrowserBenchmark.Settings(0.1, 0.2, 64, 2000, 2);
+        Map<String, Object> results = BrowserBenchmark.run(s, certs);
+        assertThat(results).hasSize(13);
+        for (var e : results.entrySet()) {
+            Map<String, Object> figures = (Map<String, Object>) e.getValue();
+            if (e.getKey().contains("codec")) {
+                assertThat(((Number) figures.get("hardlightEncode")).doubleValue()).as(e.getKey()).isPositive();
+                assertThat(((Number) figures.get("hardlightBytes")).doubleValue()).isLessThan(((Number) figures.get("jsonBytes")).doubleValue());
+            } else {
+                assertThat(((Number) figures.get("calls")).doubleValue()).as(e.getKey()).isPositive();
+                assertThat((java.util.List<?>) figures.get("roundRates")).as(e.getKey()).hasSize(2);
+            }
+        }
+        Path out = certs.resolve("bench/browser.json");
+        BrowserBenchmark.write(results, s, out);
+        assertThat(Files.readString(out)).contains("chromium json increment sequential");
+        assertThat(BrowserBenchmark.table(results)).contains("increment 64 in flight (calls/s)");
+    }
+}

@@ -1,0 +1,156 @@
+// The browser benchmark's page side: the same calls made with the generated HardLight client and with
+// a minimal JSON-over-WebSocket client, sequentially (latency) and with many in flight (calls/s), and
+// the generated codec against JSON.stringify/JSON.parse on the same nested message.
+import { Instant, Reader, Writer } from '@hardlight/client';
+import { MeterClient, Meter_OrderCodec, type Meter_Order } from '@generated/dev/hardlight/browser/Meter.js';
+
+export const order: Meter_Order = {
+  id: 1234567890123n,
+  customer: 'Ada Lovelace',
+  ship: { street: '12 Analytical Engine Way', city: 'London', zip: 'NW1 2DB', country: 'GB' },
+  lines: [
+    { sku: 'SKU-000123', quantity: 2, price: 19.99 },
+    { sku: 'SKU-004567', quantity: 1, price: 249.5 },
+    { sku: 'SKU-089012', quantity: 12, price: 0.35 },
+  ],
+  placed: new Instant(1764979200n, 123000000),
+  express: true,
+};
+
+/** The same order as a JSON API would carry it: the id a number, the time ISO-8601 text. */
+export const orderJson = {
+  id: 1234567890123,
+  customer: order.customer,
+  ship: order.ship,
+  lines: order.lines,
+  placed: '2025-12-06T00:00:00.123Z',
+  express: true,
+};
+
+interface Figures {
+  calls: number;
+  seconds: number;
+  rate: number;
+  p50: number;
+  p99: number;
+  mean: number;
+}
+
+async function measure(call: () => Promise<unknown>, warmup: number, seconds: number, inFlight: number): Promise<Figures> {
+  const run = async (ms: number, record: number[] | null) => {
+    const end = performance.now() + ms;
+    let calls = 0;
+    const worker = async () => {
+      while (performance.now() < end) {
+        const t = performance.now();
+        await call();
+        calls++;
+        record?.push(performance.now() - t);
+      }
+    };
+    const started = performance.now();
+    await Promise.all(Array.from({ length: inFlight }, worker));
+    return { calls, elapsed: (performance.now() - started) / 1000 };
+  };
+  await run(warmup * 1000, null);
+  const latencies: number[] = [];
+  const { calls, elapsed } = await run(seconds * 1000, inFlight === 1 ? latencies : null);
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! : 0);
+  return { calls, seconds: elapsed, rate: calls / elapsed, p50: at(0.5), p99: at(0.99), mean: (elapsed * 1000 * inFlight) / calls };
+}
+
+/** A JSON-over-WebSocket RPC client: one text frame per call, answers matched by id. */
+class JsonClient {
+  readonly #pending = new Map<number, (v: unknown) => void>();
+  #next = 1;
+  private constructor(readonly ws: WebSocket) {
+    ws.onmessage = (m) => {
+      const answer = JSON.parse(m.data as string) as { id: number; result: unknown };
+      const resolve = this.#pending.get(answer.id);
+      this.#pending.delete(answer.id);
+      resolve?.(answer.result);
+    };
+  }
+
+  static connect(url: string): Promise<JsonClient> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url);
+      ws.onopen = () => resolve(new JsonClient(ws));
+      ws.onerror = () => reject(new Error(`cannot connect to ${url}`));
+    });
+  }
+
+  call(method: string, args: unknown[]): Promise<unknown> {
+    const id = this.#next++;
+    return new Promise((resolve) => {
+      this.#pending.set(id, resolve);
+      this.ws.send(JSON.stringify({ id, method, args }));
+    });
+  }
+}
+
+type Run = { url: string; workload: 'increment' | 'order'; warmup: number; seconds: number; inFlight: number };
+
+export const benchTests = {
+  async benchHardLight({ url, workload, warmup, seconds, inFlight }: Run) {
+    const meter = await MeterClient.connect(url);
+    try {
+      let i = 0;
+      const call = workload === 'increment' ? () => meter.increment(i++) : () => meter.order(order);
+      return await measure(call, warmup, seconds, inFlight);
+    } finally {
+      await meter.close();
+    }
+  },
+
+  async benchJson({ url, workload, warmup, seconds, inFlight }: Run) {
+    const json = await JsonClient.connect(url);
+    try {
+      let i = 0;
+      const call = workload === 'increment' ? () => json.call('increment', [i++]) : () => json.call('order', [orderJson]);
+      return await measure(call, warmup, seconds, inFlight);
+    } finally {
+      json.ws.close();
+    }
+  },
+
+  /** Encodes and decodes the order n times each way: HardLight's generated codec and JSON. Operations per second. */
+  async benchCodec({ iterations }: { iterations: number }) {
+    const time = (f: () => void) => {
+      for (let i = 0; i < Math.min(iterations, 20000); i++) f(); // warm-up
+      const t = performance.now();
+      for (let i = 0; i < iterations; i++) f();
+      return iterations / ((performance.now() - t) / 1000);
+    };
+    const encodeOnce = () => {
+      const writer = new Writer(256);
+      Meter_OrderCodec.encode(writer, order);
+      return writer.finish();
+    };
+    const bytes = encodeOnce();
+    const text = JSON.stringify(orderJson);
+    let sink = 0;
+    const result = {
+      hardlightBytes: bytes.length,
+      jsonBytes: new TextEncoder().encode(text).length,
+      hardlightEncode: time(() => {
+        sink += encodeOnce().length;
+      }),
+      hardlightDecode: time(() => {
+        sink += Meter_OrderCodec.decode(new Reader(bytes)).lines.length;
+      }),
+      jsonEncode: time(() => {
+        sink += JSON.stringify(orderJson).length;
+      }),
+      jsonDecode: time(() => {
+        sink += (JSON.parse(text) as typeof orderJson).lines.length;
+      }),
+      // JSON text must still become bytes for a WebSocket (and back): the fair comparison for the wire.
+      jsonEncodeToBytes: time(() => {
+        sink += new TextEncoder().encode(JSON.stringify(orderJson)).length;
+      }),
+    };
+    return { ...result, sink };
+  },
+};
