@@ -84,9 +84,18 @@ public final class NatsCluster implements ClusterBus {
     /** Set once connected; guarded by this for the dispatcher's subscriptions. */
     private volatile Connection connection;
     private Dispatcher dispatcher;
+    /**
+     * Whether the connection is up, from the connection's events: read on every emit instead of
+     * {@code Connection.getStatus()}, which waits for a lock the client holds while it reconnects.
+     */
+    private volatile boolean up;
+    /** Messages for the publisher thread; bounded ({@link Builder#maxOutgoing(int)}). */
+    private final java.util.concurrent.BlockingQueue<Outgoing> outgoing;
+    private Thread publisher;
 
     private NatsCluster(Settings settings) {
         this.settings = settings;
+        this.outgoing = new java.util.concurrent.ArrayBlockingQueue<>(settings.maxOutgoing);
     }
 
     /** A builder of a cluster that connects to {@code servers} (NATS URLs such as {@code nats://host:4222}). */
@@ -103,6 +112,7 @@ public final class NatsCluster implements ClusterBus {
         this.contract = node.eventContract();
         this.subjects = new Subjects(settings.prefix != null ? settings.prefix : Subjects.defaultPrefix(node.service()));
         Options options = options();
+        publisher = Thread.ofPlatform().daemon().name("hl-nats-publish").start(this::publishLoop);
         if (settings.startDegraded) {
             try {
                 Nats.connectAsynchronously(options, true);
@@ -114,6 +124,7 @@ public final class NatsCluster implements ClusterBus {
             try {
                 connected(Nats.connect(options));
             } catch (IOException e) {
+                close();
                 throw new IllegalStateException("cannot connect to NATS at " + String.join(", ", settings.servers)
                         + ": " + e.getMessage() + " (start nats-server, or set startDegraded(true) to serve locally "
                         + "until it can be reached)", e);
@@ -140,7 +151,6 @@ public final class NatsCluster implements ClusterBus {
                 .connectionTimeout(settings.connectTimeout)
                 .reconnectBufferSize(0)
                 .maxMessagesInOutgoingQueue(settings.maxOutgoing)
-                .discardMessagesWhenOutgoingQueueFull()
                 .connectionListener(this::connectionEvent)
                 .errorListener(new io.nats.client.ErrorListener() {});
         if (settings.user != null) {
@@ -192,8 +202,15 @@ public final class NatsCluster implements ClusterBus {
                 log.info("cluster: connected to NATS {}", c.getConnectedUrl());
                 connected(c);
             }
-            case DISCONNECTED -> log.warn("cluster: NATS connection lost; events for other nodes are dropped until it is back");
-            case RECONNECTED -> log.info("cluster: reconnected to NATS {}", c.getConnectedUrl());
+            case DISCONNECTED -> {
+                up = false;
+                log.warn("cluster: NATS connection lost; events for other nodes are dropped until it is back");
+            }
+            case CLOSED -> up = false;
+            case RECONNECTED -> {
+                up = true;
+                log.info("cluster: reconnected to NATS {}", c.getConnectedUrl());
+            }
             case RESUBSCRIBED -> log.info("cluster: interest in {} topics re-established", interest.size());
             default -> { }
         }
@@ -210,6 +227,7 @@ public final class NatsCluster implements ClusterBus {
         for (Topic t : interest) {
             dispatcher.subscribe(subjects.subject(t));
         }
+        up = true;
     }
 
     private synchronized void interestChanged(TopicChange change) {
@@ -251,20 +269,50 @@ public final class NatsCluster implements ClusterBus {
         delivered.add(n);
     }
 
+    /**
+     * Queues the message for the publisher thread; drops and counts it when NATS is known to be away
+     * or the queue is full. Never blocks: the NATS client may hold the caller while it reconnects.
+     */
     @Override
     public void publish(Topic topic, ByteBuffer frame) {
-        Connection c = connection;
-        if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
+        if (connection == null || !up || closed.get()) {
             publishDropped.increment();
             return;
         }
         byte[] body = new byte[HEADER + frame.remaining()];
         ByteBuffer.wrap(body).putLong(contract).put(frame.duplicate());
-        try {
-            c.publish(subjects.subject(topic), body);
-            published.increment();
-        } catch (IllegalStateException e) {
-            publishDropped.increment(); // lost or closing just now
+        if (!outgoing.offer(new Outgoing(subjects.subject(topic), body))) {
+            publishDropped.increment();
+        }
+    }
+
+    private record Outgoing(String subject, byte[] body) {}
+
+    private static final Outgoing STOP = new Outgoing("", new byte[0]);
+
+    /** The publisher thread: hands the queued messages to NATS in order. */
+    private void publishLoop() {
+        while (true) {
+            Outgoing m;
+            try {
+                m = outgoing.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (m == STOP) {
+                return;
+            }
+            Connection c = connection;
+            if (c.getStatus() != Connection.Status.CONNECTED) {
+                publishDropped.increment(); // nothing kept for later: the reconnect buffer is not used
+                continue;
+            }
+            try {
+                c.publish(m.subject, m.body);
+                published.increment();
+            } catch (RuntimeException e) {
+                publishDropped.increment(); // lost (no reconnect buffer) or closing just now
+            }
         }
     }
 
@@ -278,6 +326,11 @@ public final class NatsCluster implements ClusterBus {
             c = connection;
         }
         try {
+            if (publisher != null) {
+                outgoing.clear();
+                outgoing.offer(STOP);
+                publisher.join(2000);
+            }
             if (c != null) {
                 c.close();
             }
@@ -319,7 +372,7 @@ public final class NatsCluster implements ClusterBus {
     /** Whether the NATS connection is up now. */
     public boolean isConnected() {
         Connection c = connection;
-        return c != null && c.getStatus() == Connection.Status.CONNECTED;
+        return c != null && up && c.getStatus() == Connection.Status.CONNECTED;
     }
 
     /** The topics this node listens to on NATS (those with local subscribers). */
@@ -353,7 +406,7 @@ public final class NatsCluster implements ClusterBus {
         Duration reconnectWait = Duration.ofMillis(500);
         Duration connectTimeout = Duration.ofSeconds(2);
         long maxPendingBytes = 64L << 20;
-        int maxOutgoing = 65_536;
+        int maxOutgoing = 8192;
     }
 
     /** Collects the settings of a {@link NatsCluster}; not thread-safe. */
@@ -434,6 +487,18 @@ public final class NatsCluster implements ClusterBus {
                 throw new IllegalArgumentException("maxPendingBytes: at least 1024, got " + bytes);
             }
             s.maxPendingBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The most events waiting to be handed to NATS (default 8192); an emit beyond it is dropped for
+         * the other nodes and counted. Emits never wait for NATS.
+         */
+        public Builder maxOutgoing(int messages) {
+            if (messages < 1) {
+                throw new IllegalArgumentException("maxOutgoing: at least 1, got " + messages);
+            }
+            s.maxOutgoing = messages;
             return this;
         }
 
