@@ -210,6 +210,11 @@ public final class ClientOptions {
         return v.busyPoll ? Transports.busyPollClientGroup() : Transports.clientGroup();
     }
 
+    /** The other servers to fail over to ({@link Builder#failover(java.net.URI...)}), in order; empty by default. */
+    public List<java.net.URI> failover() {
+        return v.failover;
+    }
+
     /** The reconnect policy ({@link Builder#reconnect(ReconnectPolicy)}), or {@code null}: no automatic reconnect. */
     public ReconnectPolicy reconnectPolicy() {
         return v.reconnect;
@@ -272,6 +277,7 @@ public final class ClientOptions {
         boolean recordCredentials;
         boolean busyPoll;
         ClientGroup group;
+        List<java.net.URI> failover = List.of();
 
         Values copy() {
             try {
@@ -410,6 +416,25 @@ public final class ClientOptions {
          *
          * @param policy the backoff, or {@code null} for no reconnect
          */
+        /**
+         * Other servers of the same service (for example the other nodes of a cluster) to fail over to.
+         * The client connects to the URI given to {@code connect} first; if that first connect fails,
+         * it tries these in order before failing. With {@link #reconnect(ReconnectPolicy)}, every later
+         * connection (after a loss, after GO_AWAY, or to replace an aged one) goes to the next server in
+         * the ring (the given URI, then these, then the given URI again), with the reconnect semantics
+         * documented there. Each must have the same scheme ({@code ws} or {@code wss}) as the given URI;
+         * with TLS, every server's certificate must pass the same trust check. Replaces any previous
+         * list; none by default.
+         */
+        public Builder failover(java.net.URI... servers) {
+            List<java.net.URI> list = new ArrayList<>();
+            for (java.net.URI u : servers) {
+                list.add(Objects.requireNonNull(u, "server"));
+            }
+            v.failover = List.copyOf(list);
+            return this;
+        }
+
         public Builder reconnect(ReconnectPolicy policy) {
             v.reconnect = policy;
             return this;

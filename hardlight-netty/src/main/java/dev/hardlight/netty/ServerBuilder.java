@@ -1,6 +1,7 @@
 package dev.hardlight.netty;
 
 import dev.hardlight.Authenticator;
+import dev.hardlight.ClusterBus;
 import dev.hardlight.HandlerFactory;
 import dev.hardlight.TopicListener;
 import dev.hardlight.netty.internal.NettyServer;
@@ -95,6 +96,12 @@ public final class ServerBuilder<S> {
     /** See {@link ServerOptions.Builder#topicListener(TopicListener)}. */
     public ServerBuilder<S> topicListener(TopicListener listener) {
         options.topicListener(listener);
+        return this;
+    }
+
+    /** See {@link ServerOptions.Builder#cluster(ClusterBus)}. */
+    public ServerBuilder<S> cluster(ClusterBus bus) {
+        options.cluster(bus);
         return this;
     }
 

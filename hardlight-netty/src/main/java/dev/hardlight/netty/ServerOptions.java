@@ -1,6 +1,7 @@
 package dev.hardlight.netty;
 
 import dev.hardlight.Authenticator;
+import dev.hardlight.ClusterBus;
 import dev.hardlight.TopicListener;
 import dev.hardlight.internal.protocol.InFlight;
 import dev.hardlight.netty.internal.Compression;
@@ -117,6 +118,11 @@ public final class ServerOptions {
         return v.topicListener;
     }
 
+    /** The cluster bus ({@link Builder#cluster(ClusterBus)}), or {@code null}: a single node. */
+    public ClusterBus cluster() {
+        return v.cluster;
+    }
+
     /** What happens to events for a slow consumer ({@link Builder#slowConsumerPolicy(SlowConsumerPolicy)}). */
     public SlowConsumerPolicy slowConsumerPolicy() {
         return v.slowConsumerPolicy;
@@ -231,7 +237,8 @@ public final class ServerOptions {
                 + ", drainTimeout=" + v.drainTimeout + (v.compressionThreshold < 0 ? "" : ", compression>=" + v.compressionThreshold)
                 + (v.recordDirectory == null ? "" : ", record=" + v.recordDirectory + (v.recordCredentials ? " with credentials" : ""))
                 + (v.ioThreads == 0 ? "" : ", ioThreads=" + v.ioThreads) + (v.busyPoll ? ", busyPoll" : "")
-                + (v.inlineNonBlocking ? ", inlineNonBlockingHandlers" : "") + "]";
+                + (v.inlineNonBlocking ? ", inlineNonBlockingHandlers" : "")
+                + (v.cluster == null ? "" : ", cluster=" + v.cluster) + "]";
     }
 
     /**
@@ -248,6 +255,7 @@ public final class ServerOptions {
         int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
         Executor executor;
         TopicListener topicListener;
+        ClusterBus cluster;
         SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.DROP_EVENTS;
         int outboundHighWaterMark = DEFAULT_OUTBOUND_HIGH_WATER_MARK;
         Authenticator authenticator;
@@ -388,6 +396,18 @@ public final class ServerOptions {
          */
         public Builder topicListener(TopicListener listener) {
             v.topicListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Runs the server as one node of a cluster: events emitted here also go to the other nodes
+         * through {@code bus} (one publish per emit), events emitted there reach the subscribers here,
+         * and the {@link #topicListener(TopicListener) topic notifier} is told what the bus documents
+         * (for {@code NatsCluster}: cluster-wide changes). The server starts the bus when it starts and
+         * closes it when it closes; one bus per server. Default: none (a single node, no cluster work).
+         */
+        public Builder cluster(ClusterBus bus) {
+            v.cluster = Objects.requireNonNull(bus, "bus");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.hardlight.internal.protocol;
 
+import dev.hardlight.ClusterBus;
 import dev.hardlight.EventEmitter;
 import dev.hardlight.Topic;
 import dev.hardlight.TopicChange;
@@ -9,6 +10,7 @@ import dev.hardlight.internal.codec.ByteBufWireWriter;
 import dev.hardlight.internal.codec.Varint;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -40,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * holding the lock (so the listener may emit or subscribe). A change that cancels one still
  * waiting removes it, so at most one change per topic waits for a slow listener.
  *
+ * <p>With a {@link ClusterBus} (cluster mode), an emit also hands the same encoded frame to the bus
+ * once, and frames published by other nodes are delivered to the local subscribers from one shared
+ * buffer ({@link #deliverRemote}). Without one, the emit path does no cluster work (one null check).
+ *
  * <p>Thread-safe.
  */
 public final class TopicRegistry<E> implements EventEmitter<E> {
@@ -60,6 +66,8 @@ public final class TopicRegistry<E> implements EventEmitter<E> {
     private final ByteBufAllocator alloc;
     private final TopicListener listener;
     private final Executor notifier;
+    /** The cluster bus, or {@code null} on a single node. */
+    private final ClusterBus bus;
     /**
      * Each topic's subscribers: an {@code EventSink[]} of 1 to {@link #SMALL_MAX} (never changed once
      * in the map) or a {@link SubscriberSet} of more than {@link #SMALL_AGAIN}. Changed under lock.
@@ -82,10 +90,109 @@ public final class TopicRegistry<E> implements EventEmitter<E> {
      * @param notifier runs the drainer of topic changes (a virtual thread per drain in production)
      */
     public TopicRegistry(Codec<E> codec, ByteBufAllocator alloc, TopicListener listener, Executor notifier) {
+        this(codec, alloc, listener, notifier, null, "", 0);
+    }
+
+    /**
+     * A registry in cluster mode when {@code bus} is not null: the bus is started here and told of the
+     * local topic changes (it passes them on to {@code listener} as it documents).
+     *
+     * @param service the service's name (for the bus)
+     * @param eventContract the schema hash of the event type (for the bus)
+     */
+    public TopicRegistry(Codec<E> codec, ByteBufAllocator alloc, TopicListener listener, Executor notifier,
+                         ClusterBus bus, String service, long eventContract) {
         this.codec = codec;
         this.alloc = alloc;
-        this.listener = listener;
         this.notifier = notifier;
+        this.bus = bus;
+        this.listener = bus == null ? listener : bus.start(new BusNode(service, eventContract), listener);
+    }
+
+    /** The cluster bus, or {@code null}. */
+    public ClusterBus bus() {
+        return bus;
+    }
+
+    /** What this registry offers its cluster bus. */
+    private final class BusNode implements ClusterBus.Node {
+        private final String service;
+        private final long eventContract;
+
+        BusNode(String service, long eventContract) {
+            this.service = service;
+            this.eventContract = eventContract;
+        }
+
+        @Override
+        public String service() {
+            return service;
+        }
+
+        @Override
+        public long eventContract() {
+            return eventContract;
+        }
+
+        @Override
+        public int deliver(byte[] frame, int offset, int length) {
+            return deliverRemote(frame, offset, length);
+        }
+
+        @Override
+        public boolean hasSubscribers(Topic topic) {
+            return topics.containsKey(topic);
+        }
+    }
+
+    /**
+     * Delivers an EVENT frame from another node to this node's subscribers of its topic: one wrapping
+     * buffer (no copy), a retained duplicate per subscriber.
+     *
+     * @return the subscribers it was queued to, or -1 if the bytes are not one EVENT frame with a topic
+     */
+    public int deliverRemote(byte[] frame, int offset, int length) {
+        Topic topic = topicOf(frame, offset, length);
+        if (topic == null) {
+            return -1;
+        }
+        EventSink[] sinks = sinks(topics.get(topic));
+        if (sinks.length == 0) {
+            return 0;
+        }
+        ByteBuf shared = Unpooled.wrappedBuffer(frame, offset, length);
+        try {
+            for (EventSink sink : sinks) {
+                sink.deliverEvent(shared.retainedDuplicate());
+            }
+        } finally {
+            shared.release();
+        }
+        return sinks.length;
+    }
+
+    /** The topic of an EVENT frame ({@code 07 topicLength:varint topic payload}), or null if malformed. */
+    static Topic topicOf(byte[] frame, int offset, int length) {
+        int end = offset + length;
+        if (length < 2 || frame[offset] != FrameType.EVENT) {
+            return null;
+        }
+        int i = offset + 1;
+        int n = 0;
+        for (int shift = 0; ; shift += 7) {
+            if (i >= end || shift > 14) {
+                return null;
+            }
+            byte b = frame[i++];
+            n |= (b & 0x7f) << shift;
+            if (b >= 0) {
+                break;
+            }
+        }
+        if (n > Topic.MAX_LENGTH || n > end - i) {
+            return null;
+        }
+        return Topic.of(Arrays.copyOfRange(frame, i, i + n));
     }
 
     @Override
@@ -94,11 +201,28 @@ public final class TopicRegistry<E> implements EventEmitter<E> {
             throw new IllegalStateException("this service declares no events (@Rpc(events = ...))");
         }
         EventSink[] sinks = sinks(topics.get(java.util.Objects.requireNonNull(topic, "topic")));
+        if (bus != null) {
+            return emitClustered(topic, event, sinks);
+        }
         if (sinks.length == 0) {
             return 0;
         }
         ByteBuf frame = encode(topic, event);
         try {
+            for (EventSink sink : sinks) {
+                sink.deliverEvent(frame.retainedDuplicate());
+            }
+        } finally {
+            frame.release();
+        }
+        return sinks.length;
+    }
+
+    /** Cluster mode: one encode, one publish to the bus, then the local subscribers. */
+    private int emitClustered(Topic topic, E event, EventSink[] sinks) {
+        ByteBuf frame = encode(topic, event);
+        try {
+            bus.publish(topic, frame.nioBuffer());
             for (EventSink sink : sinks) {
                 sink.deliverEvent(frame.retainedDuplicate());
             }

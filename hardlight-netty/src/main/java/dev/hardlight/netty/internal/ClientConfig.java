@@ -68,6 +68,11 @@ public final class ClientConfig {
                 recording.withPath(file.resolveSibling(numbered)));
     }
 
+    /** The same configuration for another server ({@code ClientOptions.failover}). */
+    public ClientConfig withUri(URI other) {
+        return other.equals(uri) ? this : new ClientConfig(other, service, options, sslContext, trustMode, ioThreads, recording);
+    }
+
     public URI uri() {
         return uri;
     }

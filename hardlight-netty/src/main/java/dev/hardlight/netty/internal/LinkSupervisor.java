@@ -77,11 +77,18 @@ final class LinkSupervisor implements LinkListener {
     /** Makes the first link (not retried: its failure closes the client and is thrown). */
     void start() {
         listeners.emit(new ConnectionEvent.Connecting());
-        try {
-            connectLink(); // ready() installs it
-        } catch (RpcException e) {
-            giveUp(e);
-            throw e;
+        int servers = 1 + config.options().failover().size();
+        for (int tried = 1; ; tried++) {
+            try {
+                connectLink(); // ready() installs it
+                return;
+            } catch (RpcException e) {
+                if (tried >= servers || hopeless(e)) {
+                    giveUp(e);
+                    throw e;
+                }
+                log.info("[hl-client {}] {}; trying the next server", target(), e.getMessage());
+            }
         }
     }
 
@@ -231,7 +238,14 @@ final class LinkSupervisor implements LinkListener {
      * calls {@link #ready}, which installs it. Blocks up to the connect timeout.
      */
     private void connectLink() {
-        ClientConnector.connect(config.forConnection(connections.incrementAndGet()), events, this);
+        int n = connections.incrementAndGet();
+        ClientConfig c = config.forConnection(n);
+        java.util.List<java.net.URI> failover = config.options().failover();
+        if (!failover.isEmpty()) {
+            int i = (n - 1) % (failover.size() + 1); // a ring: the given URI, then the failover servers
+            c = c.withUri(i == 0 ? config.uri() : failover.get(i - 1));
+        }
+        ClientConnector.connect(c, events, this);
     }
 
     /** Whether a reconnect loop should stop: the client closed, a link is ready, or a newer loss took over. */

@@ -90,7 +90,7 @@ public final class NettyServer<S> {
 
     private NettyServer(ServerConfig<S> config) {
         this.config = config;
-        this.topics = newTopics(config.service(), config.topicListener());
+        this.topics = newTopics(config.service(), config.topicListener(), config.cluster());
         this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress());
         decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(config.maxMessageSize())
@@ -123,6 +123,7 @@ public final class NettyServer<S> {
         bind.awaitUninterruptibly();
         if (!bind.isSuccess()) {
             shutDownGroups();
+            closeBus();
             String where = (config.host() == null ? "*" : config.host()) + ":" + config.port();
             throw new IllegalStateException("cannot bind " + where + ": " + bind.cause().getMessage(), bind.cause());
         }
@@ -180,11 +181,24 @@ public final class NettyServer<S> {
     }
 
     /** The registry of topics; its topic changes are drained on a new virtual thread per drain. */
-    private static <E> TopicRegistry<E> newTopics(ServiceDescriptor<?> service, TopicListener listener) {
+    private static <E> TopicRegistry<E> newTopics(ServiceDescriptor<?> service, TopicListener listener,
+                                                  dev.hardlight.ClusterBus cluster) {
         @SuppressWarnings("unchecked")
         EventDescriptor<E> events = (EventDescriptor<E>) service.events();
         return new TopicRegistry<>(events == null ? null : events.codec(), PooledByteBufAllocator.DEFAULT, listener,
-                task -> Thread.ofVirtual().name("hl-topics").start(task));
+                task -> Thread.ofVirtual().name("hl-topics").start(task), cluster, service.name(),
+                events == null ? 0 : events.schemaHash());
+    }
+
+    /** Closes the cluster bus, if any; a failure is logged. */
+    private void closeBus() {
+        if (topics.bus() != null) {
+            try {
+                topics.bus().close();
+            } catch (RuntimeException e) {
+                log.warn("closing the cluster bus failed", e);
+            }
+        }
     }
 
     /** The server's topic registry (its event emitter). */
@@ -304,6 +318,7 @@ public final class NettyServer<S> {
             channels.close().awaitUninterruptibly(CLOSE_WAIT_MILLIS);
         }
         shutDownGroups();
+        closeBus();
         log.info("HardLight server on {} closed", describe(serverChannel.localAddress()));
     }
 

@@ -127,6 +127,11 @@ public final class ServerConfig<S> {
         return options.topicListener();
     }
 
+    /** The cluster bus, or {@code null}: a single node. */
+    public dev.hardlight.ClusterBus cluster() {
+        return options.cluster();
+    }
+
     /** Decides at the upgrade, or {@code null}: every connection opens with no feature and no principal. */
     public Authenticator authenticator() {
         return options.authenticator();

@@ -1,0 +1,33 @@
+package dev.hardlight.nats;
+
+import dev.hardlight.Connection;
+import dev.hardlight.Topic;
+
+/** The server side of {@link Room}. */
+final class RoomHandler implements Room {
+    private final Connection connection;
+
+    RoomHandler(Connection connection) {
+        this.connection = connection;
+    }
+
+    @Override
+    public void join(String room) {
+        connection.subscriptions().add(Topic.of(room));
+    }
+
+    @Override
+    public void leave(String room) {
+        connection.subscriptions().remove(Topic.of(room));
+    }
+
+    @Override
+    public int say(String room, String from, int seq) {
+        return connection.events(RoomEvent.class).emit(Topic.of(room), new RoomEvent.Said(room, from, seq));
+    }
+
+    @Override
+    public int echo(int n) {
+        return n;
+    }
+}
