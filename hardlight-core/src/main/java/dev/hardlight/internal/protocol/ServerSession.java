@@ -1,5 +1,6 @@
 package dev.hardlight.internal.protocol;
 
+import dev.hardlight.CloseReason;
 import dev.hardlight.Connection;
 import dev.hardlight.HandlerFactory;
 import dev.hardlight.RpcException;
@@ -53,6 +54,13 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     /** Slot per call id, pages made on first use; set by the event loop, cleared by whoever finishes the call (CAS). */
     private final CallSlots<Invocation> slots;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /**
+     * Handler runs accepted and not yet returned (an answered call whose handler was interrupted still
+     * counts until it returns); plus one while the connection is open. Reaching 0 announces the close.
+     */
+    private final AtomicInteger running = new AtomicInteger(1);
+    /** Why the connection ended, set by {@link #onClosed(CloseReason)} before {@link #running} drops its 1. */
+    private volatile CloseReason closeReason;
     /** Told when the last call in flight is answered ({@link #onIdle}); any thread sets it. */
     private volatile Runnable idleListener;
     private volatile boolean closed;
@@ -368,6 +376,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
             throw duplicate(callId);
         }
         inFlight.incrementAndGet();
+        running.incrementAndGet();
         try {
             // Inline (a direct executor), the handler runs here and has answered when this returns: no
             // cancel can reach it meanwhile, as cancels arrive on this same thread.
@@ -375,6 +384,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
         } catch (RejectedExecutionException e) {
             inv.args.release();
             finish(callId, inv, error(callId, Status.UNAVAILABLE, "server is shutting down", 0));
+            handlerReturned();
         }
     }
 
@@ -404,8 +414,22 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
 
     private static final String CANCELLED_MESSAGE = "cancelled by the client";
 
-    /** The connection is gone: interrupt running handlers; their results are dropped. */
+    /** The connection is gone, for a reason the transport did not tell: see {@link #onClosed(CloseReason)}. */
     public void onClosed() {
+        onClosed(new CloseReason(CloseReason.Kind.CONNECTION_LOST, ""));
+    }
+
+    /**
+     * The connection is gone: interrupts running handlers (their results are dropped); once every one
+     * has returned, the connection's close listeners run with {@code reason} (see
+     * {@link Connection#onClose}). Call once.
+     */
+    public void onClosed(CloseReason reason) {
+        Objects.requireNonNull(reason, "reason");
+        if (closed) {
+            return;
+        }
+        closeReason = reason;
         closed = true;
         if (subscriptions != null) {
             subscriptions.close();
@@ -418,6 +442,14 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
             if (inv != null && inv != unknown) {
                 inv.cancel();
             }
+        }
+        handlerReturned(); // the connection's own count
+    }
+
+    /** One handler run (or the open connection) is over; the last one announces the close. */
+    private void handlerReturned() {
+        if (running.decrementAndGet() == 0 && connection != null) {
+            connection.announceClose(closeReason, handler);
         }
     }
 
@@ -511,6 +543,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
                 if (result != null) {
                     result.release();
                 }
+                handlerReturned();
             }
         }
 

@@ -237,6 +237,20 @@ public final class ChannelOutbound implements Outbound {
         return !closed && !closing.get() && channel.isActive();
     }
 
+    /** The code and reason this side closed with first ({@link #close}), or 0 and null. */
+    private volatile int localCloseCode;
+    private volatile String localCloseReason;
+
+    /** The code this side's {@link #close} sent, or 0 if this side did not start the close. */
+    int localCloseCode() {
+        return localCloseCode;
+    }
+
+    /** The reason this side's {@link #close} sent, or null if this side did not start the close. */
+    String localCloseReason() {
+        return localCloseReason;
+    }
+
     /** Whether {@link #close} was called (by a session, a violation or the peer's close). */
     public boolean isClosing() {
         return closing.get();
@@ -251,6 +265,8 @@ public final class ChannelOutbound implements Outbound {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
+        localCloseCode = code;
+        localCloseReason = reason;
         Runnable task = () -> sendClose(new CloseWebSocketFrame(code, reason), waitForCloseAnswer);
         if (channel.eventLoop().inEventLoop()) {
             task.run();
