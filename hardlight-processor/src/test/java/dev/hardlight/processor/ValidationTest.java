@@ -74,6 +74,13 @@ class ValidationTest {
                 broken("rejectsAnUncheckedDeclaredException", contract("void put(int a) throws IllegalStateException;"),
                         "method put: declared exception java.lang.IllegalStateException must be a checked exception",
                         "p.Svc", "void put(int a)"),
+                broken("rejectsAnOverlyBroadDeclaredException", contract("void put(int a) throws Exception;"),
+                        "method put: declared exception java.lang.Exception is too broad: every failure of the handler",
+                        "p.Svc", "void put(int a)"),
+                broken("rejectsThrowableWithTheSameAdvice", contract("void put(int a) throws Throwable;"),
+                        "method put: declared exception java.lang.Throwable is too broad", "p.Svc", "void put(int a)"),
+                broken("rejectsIOExceptionAsTooBroad", contract("void put(int a) throws java.io.IOException;"),
+                        "method put: declared exception java.io.IOException is too broad", "p.Svc", "void put(int a)"),
                 broken("rejectsADeclaredExceptionWithoutAMessageConstructor", Map.of(
                         "p.Svc", IMPORTS + "@Rpc public interface Svc {\n    void put(int a) throws Bad;\n}\n",
                         "p.Bad", "package p;\npublic class Bad extends Exception { public Bad(int code) {} }\n"),

@@ -61,6 +61,8 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     private final AtomicInteger running = new AtomicInteger(1);
     /** Why the connection ended, set by {@link #onClosed(CloseReason)} before {@link #running} drops its 1. */
     private volatile CloseReason closeReason;
+    /** Whether an unexpected handler failure's class and message go to the client (development only). */
+    private volatile boolean sendErrorDetails;
     /** Told when the last call in flight is answered ({@link #onIdle}); any thread sets it. */
     private volatile Runnable idleListener;
     private volatile boolean closed;
@@ -202,6 +204,15 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     /** The connection handed to the handler factory ({@code null} for sessions made around a handler). */
     public Connection connection() {
         return connection;
+    }
+
+    /**
+     * Whether an unexpected handler failure (neither declared nor an {@link RpcException}) is described
+     * to the client: by default it gets {@code INTERNAL} "internal error (error id X)" only, and the
+     * server logs X with the stack trace. For development; call before {@link #start()}.
+     */
+    public void sendErrorDetails(boolean send) {
+        sendErrorDetails = send;
     }
 
     /** The handler of this connection. */
@@ -453,6 +464,11 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
         }
     }
 
+    /** 16 hex digits, random: what the client's INTERNAL error and the server's log line share. */
+    static String newErrorId() {
+        return String.format("%016x", java.util.concurrent.ThreadLocalRandom.current().nextLong());
+    }
+
     private ByteBuf error(int callId, Status status, String message, int declaredIndex) {
         ByteBuf buf = out.alloc().buffer(32 + Math.min(message.length(), Frames.MAX_ERROR_MESSAGE_CHARS) * 3);
         Frames.writeError(buf, callId, status, message, declaredIndex);
@@ -551,25 +567,33 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
             if (cancelled) {
                 return error(callId, Status.CANCELLED, CANCELLED_MESSAGE, 0);
             }
-            int declared = method.declaredErrorIndex(t);
-            if (declared >= 0) {
-                return error(callId, Status.APPLICATION_ERROR, String.valueOf(t.getMessage()), declared + 1);
-            }
             if (t instanceof MissingValueException e && argumentsDecoded) {
-                return error(callId, Status.INTERNAL, "handler of " + method.name() + " returned a value that cannot be sent: "
-                        + e.getMessage(), 0);
+                String errorId = newErrorId();
+                log.warn("{}handler of {} returned a value that cannot be sent (error id {})", logPrefix, method.name(),
+                        errorId, t);
+                return error(callId, Status.INTERNAL, "internal error (error id " + errorId + ")"
+                        + (sendErrorDetails ? ": handler of " + method.name() + " returned a value that cannot be sent: "
+                                + e.getMessage() : ""), 0);
             }
             if (t instanceof RpcException e) {
+                // Before the declared errors: a method declaring a supertype of RpcException's (an
+                // overly broad contract the processor refuses today) must not turn a status into an
+                // application error.
                 if (!argumentsDecoded && e.status() == Status.PROTOCOL_ERROR) {
                     return error(callId, Status.INVALID_ARGUMENT,
                             "cannot decode the arguments of " + method.name() + ": " + e.getMessage(), 0);
                 }
                 return error(callId, e.status(), String.valueOf(e.getMessage()), 0);
             }
-            log.warn("{}handler of {} failed", logPrefix, method.name(), t);
-            return error(callId, Status.INTERNAL,
-                    "handler of " + method.name() + " failed: " + t.getClass().getName()
-                            + (t.getMessage() == null ? "" : ": " + t.getMessage()), 0);
+            int declared = method.declaredErrorIndex(t);
+            if (declared >= 0) {
+                return error(callId, Status.APPLICATION_ERROR, String.valueOf(t.getMessage()), declared + 1);
+            }
+            String errorId = newErrorId();
+            log.warn("{}handler of {} failed (error id {})", logPrefix, method.name(), errorId, t);
+            return error(callId, Status.INTERNAL, "internal error (error id " + errorId + ")"
+                    + (sendErrorDetails ? ": handler of " + method.name() + " failed: " + t.getClass().getName()
+                            + (t.getMessage() == null ? "" : ": " + t.getMessage()) : ""), 0);
         }
     }
 }

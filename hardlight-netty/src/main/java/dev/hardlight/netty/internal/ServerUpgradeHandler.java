@@ -285,6 +285,7 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
             out.close(ProtocolViolation.INTERNAL_ERROR, "the server could not open the connection");
             return;
         }
+        session.sendErrorDetails(config.sendErrorDetails());
         String idle = IDLE_TIMEOUT + "nothing received for " + config.keepAlive().describeIdleTimeout();
         Pipelines.open(ctx, config.maxMessageSize(), new ServerFrameHandler<>(server, session, out, prefix, config.maxMessageSize()),
                 new KeepAliveHandler(config.keepAlive(), out, () -> {
