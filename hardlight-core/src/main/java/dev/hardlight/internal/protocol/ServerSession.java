@@ -314,6 +314,21 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
         goAwayReason = reason;
     }
 
+    /**
+     * Answers every call still in flight ERROR {@code ABORTED} with {@code message} and interrupts its
+     * handler (whose result is then dropped): the shutdown's drain timeout is over, and the client must
+     * not take these calls for unrun. Any thread.
+     */
+    public void abortCalls(String message) {
+        for (int i = 0; i < maxInFlight; i++) {
+            Invocation inv = slots.get(i);
+            if (inv != null && inv != unknown) {
+                inv.cancel();
+                finish(i, inv, error(i, Status.ABORTED, message, 0));
+            }
+        }
+    }
+
     /** The reason given to {@link #goAway}, or {@code null} while the session is not shutting down. */
     public @dev.hardlight.Nullable String goAwayReason() {
         return goAwayReason;
@@ -332,7 +347,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
                 case FrameType.CALL -> onCall(msg);
                 case FrameType.CANCEL -> onCancel(msg);
                 case FrameType.HELLO, FrameType.RESULT, FrameType.ERROR, FrameType.STATE_DELTA,
-                        FrameType.EVENT, FrameType.FEATURES, FrameType.GO_AWAY ->
+                        FrameType.EVENT, FrameType.FEATURES, FrameType.GO_AWAY, FrameType.EVENTS_MISSED ->
                         throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
                                 FrameType.name(type) + " is a server-to-client frame");
                 default -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,

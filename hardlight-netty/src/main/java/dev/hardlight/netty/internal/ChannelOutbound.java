@@ -210,6 +210,30 @@ public final class ChannelOutbound implements Outbound {
         }
     }
 
+    /**
+     * Writes a WebSocket ping with {@code payload} after every frame sent so far (on the event loop,
+     * behind what is queued now). Nothing if the connection is closing. Any thread.
+     */
+    void pingAfterQueued(byte[] payload) {
+        Runnable task = () -> {
+            if (closed || closeFrameSent || !channel.isActive()) {
+                return;
+            }
+            ByteBuf frame;
+            while ((frame = queue.poll()) != null) {
+                queueBytes.addAndGet(-frame.readableBytes());
+                channel.write(new BinaryWebSocketFrame(frame), channel.voidPromise());
+            }
+            channel.writeAndFlush(new io.netty.handler.codec.http.websocketx.PingWebSocketFrame(
+                    io.netty.buffer.Unpooled.wrappedBuffer(payload)), channel.voidPromise());
+        };
+        try {
+            channel.eventLoop().execute(task);
+        } catch (RejectedExecutionException e) {
+            // the channel is gone
+        }
+    }
+
     /** Writes what is queued and flushes once. Event loop only. */
     private void drain() {
         int written = 0;

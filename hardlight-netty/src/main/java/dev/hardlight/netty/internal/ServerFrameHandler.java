@@ -23,6 +23,13 @@ final class ServerFrameHandler<S> extends FrameHandler {
         session.onMessage(message);
     }
 
+    @Override
+    protected void onPong(ByteBuf payload) {
+        if (io.netty.buffer.ByteBufUtil.equals(payload, io.netty.buffer.Unpooled.wrappedBuffer(NettyServer.GO_AWAY_PING))) {
+            server.goAwaySeen(out);
+        }
+    }
+
     /**
      * A client that does not read its answers must not make the server buffer them without bound:
      * while the outbound buffer is above its high-water mark, stop reading (no new calls) until the
