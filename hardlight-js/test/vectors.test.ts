@@ -263,7 +263,10 @@ const values: Record<string, Expectation> = {
         { id: 0, name: 'increment', hash: 0x0102030405060708n },
         { id: 1, name: 'get', hash: 0x1112131415161718n },
       ],
-      extensions: [{ tag: 7, bytes: Uint8Array.of(0xaa) }],
+      extensions: [
+        { tag: 2, bytes: Uint8Array.of(0x00) },
+        { tag: 7, bytes: Uint8Array.of(0xaa) },
+      ],
     },
   },
   // Extension 1 holds the state hash, then State(7, "ann") as a record: with its length (evolution format).
@@ -284,6 +287,7 @@ const values: Record<string, Expectation> = {
             State.encode(w, { counter: 7, user: 'ann' });
           }),
         },
+        { tag: 2, bytes: Uint8Array.of(0x00) },
       ],
     },
     check: (f) => {

@@ -64,4 +64,18 @@ public interface Connection {
      * {@link Status#CONNECTION_LOST}. Returns immediately; does nothing if already closed.
      */
     void close();
+
+    /**
+     * Runs {@code listener} once when this connection has ended, however it ended (the client closed
+     * it, the TCP connection was lost, the idle timeout, the server's shutdown, a protocol violation,
+     * {@link #close()}), with the reason. It runs after every call of this connection was answered or,
+     * its handler interrupted, has returned, so no handler of this connection runs any more; it runs on
+     * a virtual thread of its own, where blocking is allowed. Listeners run in the order they were
+     * added; one that throws is logged and does not stop the others. Added after the connection has
+     * ended, a listener runs at once (on its own thread). The handler itself, if it implements
+     * {@link AutoCloseable}, is closed after the listeners, on the same thread.
+     *
+     * @throws NullPointerException if {@code listener} is null
+     */
+    void onClose(java.util.function.Consumer<CloseReason> listener);
 }

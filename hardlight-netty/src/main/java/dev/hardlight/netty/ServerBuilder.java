@@ -254,6 +254,12 @@ public final class ServerBuilder<S> {
         return this;
     }
 
+    /** See {@link ServerOptions.Builder#developmentErrorDetails(boolean)}: for development only. */
+    public ServerBuilder<S> developmentErrorDetails(boolean send) {
+        options.developmentErrorDetails(send);
+        return this;
+    }
+
     /**
      * Binds and starts accepting connections; returns once the port is bound.
      *

@@ -223,6 +223,11 @@ public final class ServerOptions {
         return v.inlineNonBlocking;
     }
 
+    /** Whether unexpected handler failures are described to the client ({@link Builder#developmentErrorDetails(boolean)}). */
+    public boolean developmentErrorDetails() {
+        return v.sendErrorDetails;
+    }
+
     @Override
     public String toString() {
         return "ServerOptions[" + (v.tls != null ? "tls" : v.plaintext ? "insecurePlaintext" : "no TLS chosen")
@@ -238,7 +243,8 @@ public final class ServerOptions {
                 + (v.recordDirectory == null ? "" : ", record=" + v.recordDirectory + (v.recordCredentials ? " with credentials" : ""))
                 + (v.ioThreads == 0 ? "" : ", ioThreads=" + v.ioThreads) + (v.busyPoll ? ", busyPoll" : "")
                 + (v.inlineNonBlocking ? ", inlineNonBlockingHandlers" : "")
-                + (v.cluster == null ? "" : ", cluster=" + v.cluster) + "]";
+                + (v.cluster == null ? "" : ", cluster=" + v.cluster)
+                + (v.sendErrorDetails ? ", developmentErrorDetails" : "") + "]";
     }
 
     /**
@@ -275,6 +281,7 @@ public final class ServerOptions {
         boolean busyPoll;
         boolean inlineNonBlocking;
         Path staticFiles;
+        boolean sendErrorDetails;
 
         Values copy() {
             try {
@@ -734,6 +741,18 @@ public final class ServerOptions {
          */
         public Builder inlineNonBlockingHandlers(boolean inline) {
             v.inlineNonBlocking = inline;
+            return this;
+        }
+
+        /**
+         * FOR DEVELOPMENT ONLY: when a handler fails unexpectedly (an exception that is neither declared
+         * nor an {@link dev.hardlight.RpcException}), sends the client the exception's class and message
+         * with the {@code INTERNAL} error, after the error id. By default the client gets only
+         * "internal error (error id X)" and the server logs the id with the stack trace: class names and
+         * messages can reveal the server's internals to anyone who can call it. Default: off.
+         */
+        public Builder developmentErrorDetails(boolean send) {
+            v.sendErrorDetails = send;
             return this;
         }
 

@@ -73,21 +73,46 @@ class CallTest {
     }
 
     @Test
-    void runtimeExceptionIsInternal() {
-        assertThatThrownBy(() -> client.fail("runtime"))
-                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.INTERNAL))
-                .hasMessageContaining("IllegalStateException")
-                .hasMessageContaining("handler broke");
+    void runtimeExceptionIsAnOpaqueInternalErrorWhoseIdTheServerLogsWithTheStackTrace() throws Exception {
+        String[] id = new String[1];
+        try (LogCapture logs = new LogCapture()) {
+            assertThatThrownBy(() -> client.fail("runtime"))
+                    .isInstanceOfSatisfying(RpcException.class, e -> {
+                        assertThat(e.status()).isEqualTo(Status.INTERNAL);
+                        assertThat(e.getMessage()).matches("internal error \\(error id [0-9a-f]{16}\\)")
+                                .doesNotContain("IllegalStateException").doesNotContain("handler broke");
+                        id[0] = e.getMessage().substring("internal error (error id ".length(), e.getMessage().length() - 1);
+                    });
+            Await.until("the failure is logged", java.time.Duration.ofSeconds(5), () -> logs.lines().stream()
+                    .anyMatch(l -> l.contains("handler of fail failed (error id " + id[0] + ")")));
+            List<String> lines = logs.lines();
+            int at = 0;
+            while (!lines.get(at).contains("error id " + id[0])) {
+                at++;
+            }
+            assertThat(lines.get(at + 1)).as("with the stack trace").contains("java.lang.IllegalStateException: handler broke");
+        }
     }
 
     @Test
     void errorIsInternal() {
         assertThatThrownBy(() -> client.fail("error"))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.INTERNAL))
-                .hasMessageContaining("AssertionError")
-                .hasMessageContaining("handler asserted");
+                .hasMessageStartingWith("internal error (error id ")
+                .hasMessageNotContaining("handler asserted");
         // The connection survives handler failures.
         assertThat(client.increment(0)).isNotNegative();
+    }
+
+    @Test
+    void developmentErrorDetailsSendTheFailureAfterTheId() {
+        try (TestServer dev = TestServer.start(b -> b.developmentErrorDetails(true));
+             CounterClient c = dev.connect()) {
+            assertThatThrownBy(() -> c.fail("runtime"))
+                    .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.INTERNAL))
+                    .hasMessageMatching("internal error \\(error id [0-9a-f]{16}\\): handler of fail failed: "
+                            + "java.lang.IllegalStateException: handler broke");
+        }
     }
 
     @Test

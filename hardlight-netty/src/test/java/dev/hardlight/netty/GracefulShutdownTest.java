@@ -82,8 +82,10 @@ class GracefulShutdownTest {
 
             assertThatThrownBy(() -> pending.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).cause()
                     .isInstanceOfSatisfying(RpcException.class, e -> {
-                        assertThat(e.status()).isEqualTo(Status.CONNECTION_LOST);
-                        assertThat(e.getMessage()).contains("the server shut down").contains("1001 server shutting down");
+                        // Answered before the close frame (protocol.md 3.6): never taken for a call that did not run.
+                        assertThat(e.status()).isEqualTo(Status.ABORTED);
+                        assertThat(e.getMessage()).isEqualTo("the server shut down while the call ran (drain timeout "
+                                + "300 ms): it may have run in part");
                     });
             // The closed connection interrupted the handler (which ignores it and keeps waiting).
             assertThat(handler.interrupts.tryAcquire(10, TimeUnit.SECONDS)).isTrue();

@@ -75,7 +75,8 @@ class TrustTest {
     void systemTrustRefusesASelfSignedCertificate() {
         assertThatThrownBy(() -> CounterClient.connect(server.uri(), ClientOptions.systemTrust()))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.UNAVAILABLE))
-                .hasMessageContaining("TLS handshake with localhost:" + server.server.port() + " failed");
+                .hasMessageContaining("TLS handshake with localhost:" + server.server.port() + " failed")
+                .hasMessageContaining("Pin the SHA-256 fingerprint the server logged at start");
     }
 
     @Test

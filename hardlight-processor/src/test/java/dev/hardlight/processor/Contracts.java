@@ -108,7 +108,7 @@ final class Contracts {
 
                         UUID uuid(UUID u, Instant i, Duration d);
 
-                        int fail(int code) throws Failure, java.io.IOException;
+                        int fail(int code) throws Failure, java.util.concurrent.TimeoutException;
 
                         static AllTypes ignored() {
                             return null;

@@ -56,9 +56,9 @@ class RoundTripTest {
                     public List<Map<String, List<Tree>>> nested(List<Map<String, List<Tree>>> n) { return n; }
                     public Optional<Tree> optionalTree(Optional<Tree> t) { return t; }
                     public UUID uuid(UUID u, Instant i, Duration d) { return u; }
-                    public int fail(int code) throws Failure, java.io.IOException {
+                    public int fail(int code) throws Failure, java.util.concurrent.TimeoutException {
                         if (code == 1) throw new Failure("one");
-                        if (code == 2) throw new java.io.IOException("two");
+                        if (code == 2) throw new java.util.concurrent.TimeoutException("two");
                         if (code == 3) throw new IllegalStateException("three");
                         return code;
                     }
@@ -223,14 +223,14 @@ class RoundTripTest {
                     }
                     try {
                         client.fail(2);
-                        throw new AssertionError("no IOException");
-                    } catch (java.io.IOException expected) {
-                        check(expected.getMessage().equals("two"), "IOException");
+                        throw new AssertionError("no TimeoutException");
+                    } catch (java.util.concurrent.TimeoutException expected) {
+                        check(expected.getMessage().equals("two"), "TimeoutException");
                     }
                     expectThrows(IllegalStateException.class, "three", () -> {
                         try {
                             client.fail(3);
-                        } catch (Failure | java.io.IOException x) {
+                        } catch (Failure | java.util.concurrent.TimeoutException x) {
                             throw new AssertionError(x);
                         }
                     });

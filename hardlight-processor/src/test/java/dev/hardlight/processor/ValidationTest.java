@@ -74,6 +74,15 @@ class ValidationTest {
                 broken("rejectsAnUncheckedDeclaredException", contract("void put(int a) throws IllegalStateException;"),
                         "method put: declared exception java.lang.IllegalStateException must be a checked exception",
                         "p.Svc", "void put(int a)"),
+                broken("saysToDeclareAHashMapAsMap", contract("void put(java.util.HashMap<String, Integer> byName);"),
+                        "declare it as Map<K,V> (the interface)", "p.Svc", "java.util.HashMap<String, Integer> byName"),
+                broken("rejectsAnOverlyBroadDeclaredException", contract("void put(int a) throws Exception;"),
+                        "method put: declared exception java.lang.Exception is too broad: every failure of the handler",
+                        "p.Svc", "void put(int a)"),
+                broken("rejectsThrowableWithTheSameAdvice", contract("void put(int a) throws Throwable;"),
+                        "method put: declared exception java.lang.Throwable is too broad", "p.Svc", "void put(int a)"),
+                broken("rejectsIOExceptionAsTooBroad", contract("void put(int a) throws java.io.IOException;"),
+                        "method put: declared exception java.io.IOException is too broad", "p.Svc", "void put(int a)"),
                 broken("rejectsADeclaredExceptionWithoutAMessageConstructor", Map.of(
                         "p.Svc", IMPORTS + "@Rpc public interface Svc {\n    void put(int a) throws Bad;\n}\n",
                         "p.Bad", "package p;\npublic class Bad extends Exception { public Bad(int code) {} }\n"),
@@ -212,6 +221,14 @@ class ValidationTest {
     void reportsEveryErrorInOneCompilation() {
         Compilation c = service("void a(Object x);\n    void b(java.util.Date y);\n    void c(@Nullable long z);");
         assertThat(c.errors()).as(c.report()).hasSize(3);
+    }
+
+    @Test
+    void claimsItsAnnotationsSoLintWithWerrorPasses() {
+        Compilation c = Compilation.compile(Map.of("p.Svc", IMPORTS + "@Rpc public interface Svc {\n"
+                + "    @dev.hardlight.Idempotent int get(@Nullable String name);\n}\n"), "-Xlint:all", "-Werror");
+        assertThat(c.success).as(c.report()).isTrue();
+        assertThat(c.diagnostics).noneMatch(d -> d.getMessage(Locale.ROOT).contains("No processor claimed"));
     }
 
     @Test

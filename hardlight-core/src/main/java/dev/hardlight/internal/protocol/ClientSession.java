@@ -834,6 +834,14 @@ public final class ClientSession {
      * {@link Status#CONNECTION_LOST}), callers waiting for a slot wake up and fail, later calls fail fast.
      */
     public void onClosed(RpcException reason) {
+        onClosed(reason, null);
+    }
+
+    /**
+     * As {@link #onClosed(RpcException)}, but the calls pending now fail with {@code pendingReason}
+     * when it is not null: the transport knows they did not run (protocol.md 3.6).
+     */
+    public void onClosed(RpcException reason, @dev.hardlight.Nullable RpcException pendingReason) {
         if (closedReason != null) {
             return;
         }
@@ -850,7 +858,7 @@ public final class ClientSession {
             PendingCall call = slots.getAndSet(i, null);
             if (call != null) {
                 call.stopDeadline();
-                call.completeExceptionally(closedReason());
+                call.completeExceptionally(pendingReason != null ? pendingReason : closedReason());
             }
         }
         permits.release(l); // wake every waiter; each sees closedReason and gives its permit back

@@ -1,5 +1,6 @@
 package dev.hardlight.internal.protocol;
 
+import dev.hardlight.CloseReason;
 import dev.hardlight.Connection;
 import dev.hardlight.HandlerFactory;
 import dev.hardlight.RpcException;
@@ -53,6 +54,15 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     /** Slot per call id, pages made on first use; set by the event loop, cleared by whoever finishes the call (CAS). */
     private final CallSlots<Invocation> slots;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /**
+     * Handler runs accepted and not yet returned (an answered call whose handler was interrupted still
+     * counts until it returns); plus one while the connection is open. Reaching 0 announces the close.
+     */
+    private final AtomicInteger running = new AtomicInteger(1);
+    /** Why the connection ended, set by {@link #onClosed(CloseReason)} before {@link #running} drops its 1. */
+    private volatile CloseReason closeReason;
+    /** Whether an unexpected handler failure's class and message go to the client (development only). */
+    private volatile boolean sendErrorDetails;
     /** Told when the last call in flight is answered ({@link #onIdle}); any thread sets it. */
     private volatile Runnable idleListener;
     private volatile boolean closed;
@@ -196,6 +206,15 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
         return connection;
     }
 
+    /**
+     * Whether an unexpected handler failure (neither declared nor an {@link RpcException}) is described
+     * to the client: by default it gets {@code INTERNAL} "internal error (error id X)" only, and the
+     * server logs X with the stack trace. For development; call before {@link #start()}.
+     */
+    public void sendErrorDetails(boolean send) {
+        sendErrorDetails = send;
+    }
+
     /** The handler of this connection. */
     public S handler() {
         return handler;
@@ -295,6 +314,21 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
         goAwayReason = reason;
     }
 
+    /**
+     * Answers every call still in flight ERROR {@code ABORTED} with {@code message} and interrupts its
+     * handler (whose result is then dropped): the shutdown's drain timeout is over, and the client must
+     * not take these calls for unrun. Any thread.
+     */
+    public void abortCalls(String message) {
+        for (int i = 0; i < maxInFlight; i++) {
+            Invocation inv = slots.get(i);
+            if (inv != null && inv != unknown) {
+                inv.cancel();
+                finish(i, inv, error(i, Status.ABORTED, message, 0));
+            }
+        }
+    }
+
     /** The reason given to {@link #goAway}, or {@code null} while the session is not shutting down. */
     public @dev.hardlight.Nullable String goAwayReason() {
         return goAwayReason;
@@ -313,7 +347,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
                 case FrameType.CALL -> onCall(msg);
                 case FrameType.CANCEL -> onCancel(msg);
                 case FrameType.HELLO, FrameType.RESULT, FrameType.ERROR, FrameType.STATE_DELTA,
-                        FrameType.EVENT, FrameType.FEATURES, FrameType.GO_AWAY ->
+                        FrameType.EVENT, FrameType.FEATURES, FrameType.GO_AWAY, FrameType.EVENTS_MISSED ->
                         throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
                                 FrameType.name(type) + " is a server-to-client frame");
                 default -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
@@ -368,6 +402,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
             throw duplicate(callId);
         }
         inFlight.incrementAndGet();
+        running.incrementAndGet();
         try {
             // Inline (a direct executor), the handler runs here and has answered when this returns: no
             // cancel can reach it meanwhile, as cancels arrive on this same thread.
@@ -375,6 +410,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
         } catch (RejectedExecutionException e) {
             inv.args.release();
             finish(callId, inv, error(callId, Status.UNAVAILABLE, "server is shutting down", 0));
+            handlerReturned();
         }
     }
 
@@ -404,8 +440,22 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
 
     private static final String CANCELLED_MESSAGE = "cancelled by the client";
 
-    /** The connection is gone: interrupt running handlers; their results are dropped. */
+    /** The connection is gone, for a reason the transport did not tell: see {@link #onClosed(CloseReason)}. */
     public void onClosed() {
+        onClosed(new CloseReason(CloseReason.Kind.CONNECTION_LOST, ""));
+    }
+
+    /**
+     * The connection is gone: interrupts running handlers (their results are dropped); once every one
+     * has returned, the connection's close listeners run with {@code reason} (see
+     * {@link Connection#onClose}). Call once.
+     */
+    public void onClosed(CloseReason reason) {
+        Objects.requireNonNull(reason, "reason");
+        if (closed) {
+            return;
+        }
+        closeReason = reason;
         closed = true;
         if (subscriptions != null) {
             subscriptions.close();
@@ -419,6 +469,19 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
                 inv.cancel();
             }
         }
+        handlerReturned(); // the connection's own count
+    }
+
+    /** One handler run (or the open connection) is over; the last one announces the close. */
+    private void handlerReturned() {
+        if (running.decrementAndGet() == 0 && connection != null) {
+            connection.announceClose(closeReason, handler);
+        }
+    }
+
+    /** 16 hex digits, random: what the client's INTERNAL error and the server's log line share. */
+    static String newErrorId() {
+        return String.format("%016x", java.util.concurrent.ThreadLocalRandom.current().nextLong());
     }
 
     private ByteBuf error(int callId, Status status, String message, int declaredIndex) {
@@ -511,6 +574,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
                 if (result != null) {
                     result.release();
                 }
+                handlerReturned();
             }
         }
 
@@ -518,25 +582,33 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
             if (cancelled) {
                 return error(callId, Status.CANCELLED, CANCELLED_MESSAGE, 0);
             }
-            int declared = method.declaredErrorIndex(t);
-            if (declared >= 0) {
-                return error(callId, Status.APPLICATION_ERROR, String.valueOf(t.getMessage()), declared + 1);
-            }
             if (t instanceof MissingValueException e && argumentsDecoded) {
-                return error(callId, Status.INTERNAL, "handler of " + method.name() + " returned a value that cannot be sent: "
-                        + e.getMessage(), 0);
+                String errorId = newErrorId();
+                log.warn("{}handler of {} returned a value that cannot be sent (error id {})", logPrefix, method.name(),
+                        errorId, t);
+                return error(callId, Status.INTERNAL, "internal error (error id " + errorId + ")"
+                        + (sendErrorDetails ? ": handler of " + method.name() + " returned a value that cannot be sent: "
+                                + e.getMessage() : ""), 0);
             }
             if (t instanceof RpcException e) {
+                // Before the declared errors: a method declaring a supertype of RpcException's (an
+                // overly broad contract the processor refuses today) must not turn a status into an
+                // application error.
                 if (!argumentsDecoded && e.status() == Status.PROTOCOL_ERROR) {
                     return error(callId, Status.INVALID_ARGUMENT,
                             "cannot decode the arguments of " + method.name() + ": " + e.getMessage(), 0);
                 }
                 return error(callId, e.status(), String.valueOf(e.getMessage()), 0);
             }
-            log.warn("{}handler of {} failed", logPrefix, method.name(), t);
-            return error(callId, Status.INTERNAL,
-                    "handler of " + method.name() + " failed: " + t.getClass().getName()
-                            + (t.getMessage() == null ? "" : ": " + t.getMessage()), 0);
+            int declared = method.declaredErrorIndex(t);
+            if (declared >= 0) {
+                return error(callId, Status.APPLICATION_ERROR, String.valueOf(t.getMessage()), declared + 1);
+            }
+            String errorId = newErrorId();
+            log.warn("{}handler of {} failed (error id {})", logPrefix, method.name(), errorId, t);
+            return error(callId, Status.INTERNAL, "internal error (error id " + errorId + ")"
+                    + (sendErrorDetails ? ": handler of " + method.name() + " failed: " + t.getClass().getName()
+                            + (t.getMessage() == null ? "" : ": " + t.getMessage()) : ""), 0);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.hardlight.internal.protocol;
 
+import dev.hardlight.CloseReason;
 import dev.hardlight.Connection;
 import dev.hardlight.EventEmitter;
 import dev.hardlight.Features;
@@ -110,6 +111,66 @@ final class SessionConnection implements Connection {
     public void close() {
         out.close(ProtocolViolation.NORMAL, "closed by the server");
     }
+
+    /** Guarded by 'this': listeners not yet run; {@code null} once the close was announced. */
+    private java.util.List<java.util.function.Consumer<CloseReason>> closeListeners = new java.util.ArrayList<>(2);
+    /** Set once, with {@link #closeListeners} cleared, when the close is announced. */
+    private CloseReason closeReason;
+
+    @Override
+    public void onClose(java.util.function.Consumer<CloseReason> listener) {
+        java.util.Objects.requireNonNull(listener, "listener");
+        CloseReason reason;
+        synchronized (this) {
+            if (closeListeners != null) {
+                closeListeners.add(listener);
+                return;
+            }
+            reason = closeReason;
+        }
+        Thread.ofVirtual().name("hl-close-" + id).start(() -> runListener(listener, reason));
+    }
+
+    /**
+     * Announces the end of the connection (once; later calls do nothing): runs the listeners, then
+     * closes {@code handler} if it is {@link AutoCloseable}, on a new virtual thread.
+     */
+    void announceClose(CloseReason reason, Object handler) {
+        java.util.List<java.util.function.Consumer<CloseReason>> listeners;
+        synchronized (this) {
+            if (closeListeners == null) {
+                return;
+            }
+            listeners = closeListeners;
+            closeListeners = null;
+            closeReason = reason;
+        }
+        if (listeners.isEmpty() && !(handler instanceof AutoCloseable)) {
+            return;
+        }
+        Thread.ofVirtual().name("hl-close-" + id).start(() -> {
+            for (java.util.function.Consumer<CloseReason> l : listeners) {
+                runListener(l, reason);
+            }
+            if (handler instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Throwable t) {
+                    log.warn("connection {}: closing its handler failed", id, t);
+                }
+            }
+        });
+    }
+
+    private void runListener(java.util.function.Consumer<CloseReason> listener, CloseReason reason) {
+        try {
+            listener.accept(reason);
+        } catch (Throwable t) {
+            log.warn("connection {}: a close listener failed", id, t);
+        }
+    }
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SessionConnection.class);
 
     @Override
     public String toString() {

@@ -136,11 +136,13 @@ class GoldenVectorsTest {
         return List.of(
                 frame("frame-hello", "HELLO: version 1, service \"Counter\", fingerprint 00..1f, maxInFlight 256,"
                         + " maxMessageSize 1048576, methods increment=0 (hash 0102030405060708) and get=1"
-                        + " (hash 1112131415161718), one extension tag 7 = [aa]",
+                        + " (hash 1112131415161718), extension 2 (the features: none, body 00) and an unknown tag 7 = [aa]"
+                        + " that receivers skip",
                         new Frame.HelloFrame(new Hello(1, "Counter", fingerprint(), 256, 1_048_576,
                                 List.of(new Hello.MethodEntry(0, "increment", 0x0102030405060708L),
                                         new Hello.MethodEntry(1, "get", 0x1112131415161718L)),
-                                List.of(new Hello.Extension(7, new byte[] {(byte) 0xaa}))))),
+                                List.of(new Hello.Extension(2, new byte[] {0x00}),
+                                        new Hello.Extension(7, new byte[] {(byte) 0xaa}))))),
                 frame("frame-call", "CALL: call id 5, method id 0, arguments (int 1)",
                         new Frame.Call(5, 0, new byte[] {0x02})),
                 frame("frame-call-large-id", "CALL: call id 300, method id 2, no arguments",
@@ -165,10 +167,12 @@ class GoldenVectorsTest {
                         + " field 0 = int 3, field 1 = String \"bo\"",
                         new Frame.StateDelta(2, new byte[] {0x00, 0x06, 0x01, 0x02, 0x62, 0x6f})),
                 frame("frame-hello-state", "HELLO of service \"S\" (fingerprint 00..1f, maxInFlight 1, maxMessageSize 128,"
-                        + " no methods) with extension 1, the state: hash 5eed000000000001, then State(counter 7, user \"ann\") as a record (length 5, then the components)",
+                        + " no methods) with extension 1, the state: hash 5eed000000000001, then State(counter 7, user \"ann\") as a record (length 5, then the components),"
+                        + " and extension 2, the features: none (body 00)",
                         new Frame.HelloFrame(new Hello(1, "S", fingerprint(), 1, 128, List.of(),
                                 List.of(new Hello.Extension(1, ByteBufUtil.decodeHexDump("5eed000000000001" + "05" + "0e"
-                                        + "03616e6e")))))),
+                                        + "03616e6e")),
+                                        new Hello.Extension(2, new byte[] {0x00}))))),
                 frame("frame-hello-schema", "HELLO of service \"S\" (fingerprint = SHA-256 of the schema text,"
                         + " maxInFlight 1, maxMessageSize 128, no methods) with extension 4, the schema text"
                         + " \"service S\\n\" (UTF-8)",

@@ -208,6 +208,7 @@ class HostileInputTest {
             assertClose(() -> server.onMessage(hex(frame)), 1002, "");
         }
         assertServerCloses(server, "030002", 1002, "RESULT is a server-to-client frame");
+        assertServerCloses(server, "0a01", 1002, "EVENTS_MISSED is a server-to-client frame");
         ClientSession client = fullClient();
         assertClientCloses(client, "02050000", "CALL is a client-to-server frame");
         assertClientCloses(client, "0500", "CANCEL is a client-to-server frame");

@@ -52,6 +52,7 @@ class NonBlockingDispatchTest {
         server = ServerSession.open(service, c -> handler, new TopicRegistry<>(null, toClient.alloc(), null, Runnable::run),
                 new ServerSession.Admission(1, null, null, Set.of(), null), toClient, queued::add, Runnable::run,
                 8, 1 << 20, "");
+        server.sendErrorDetails(true); // the test asserts the failure's message
         server.start();
         client = new ClientSession(service, toServer, 8, "");
         client.onMessage(Unpooled.wrappedBuffer(toClient.take()));

@@ -162,8 +162,25 @@ class SessionTest {
     }
 
     @Test
+    void handlerCrashIsAnOpaqueInternalErrorWithAnErrorIdByDefault() {
+        ServerSession<Calc> server = server(Runnable::run, 8);
+        ClientSession client = client(Calc.DESCRIPTOR, 8);
+        assertThatThrownBy(() -> roundTrip(server, client, Calc.CHECK, out -> out.writeString("crash")))
+                .isInstanceOfSatisfying(RpcException.class, e -> {
+                    assertThat(e.status()).isEqualTo(Status.INTERNAL);
+                    assertThat(e.getMessage()).matches("internal error \\(error id [0-9a-f]{16}\\)");
+                });
+        assertThatThrownBy(() -> roundTrip(server, client, Calc.ECHO, out -> out.writeString("null")))
+                .isInstanceOfSatisfying(RpcException.class, e -> {
+                    assertThat(e.status()).isEqualTo(Status.INTERNAL);
+                    assertThat(e.getMessage()).matches("internal error \\(error id [0-9a-f]{16}\\)");
+                });
+    }
+
+    @Test
     void handlerCrashBecomesInternalErrorNeverAHang() {
         ServerSession<Calc> server = server(Runnable::run, 8);
+        server.sendErrorDetails(true);
         ClientSession client = client(Calc.DESCRIPTOR, 8);
         assertThatThrownBy(() -> roundTrip(server, client, Calc.CHECK, out -> out.writeString("crash")))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.INTERNAL))

@@ -210,6 +210,30 @@ public final class ChannelOutbound implements Outbound {
         }
     }
 
+    /**
+     * Writes a WebSocket ping with {@code payload} after every frame sent so far (on the event loop,
+     * behind what is queued now). Nothing if the connection is closing. Any thread.
+     */
+    void pingAfterQueued(byte[] payload) {
+        Runnable task = () -> {
+            if (closed || closeFrameSent || !channel.isActive()) {
+                return;
+            }
+            ByteBuf frame;
+            while ((frame = queue.poll()) != null) {
+                queueBytes.addAndGet(-frame.readableBytes());
+                channel.write(new BinaryWebSocketFrame(frame), channel.voidPromise());
+            }
+            channel.writeAndFlush(new io.netty.handler.codec.http.websocketx.PingWebSocketFrame(
+                    io.netty.buffer.Unpooled.wrappedBuffer(payload)), channel.voidPromise());
+        };
+        try {
+            channel.eventLoop().execute(task);
+        } catch (RejectedExecutionException e) {
+            // the channel is gone
+        }
+    }
+
     /** Writes what is queued and flushes once. Event loop only. */
     private void drain() {
         int written = 0;
@@ -237,6 +261,20 @@ public final class ChannelOutbound implements Outbound {
         return !closed && !closing.get() && channel.isActive();
     }
 
+    /** The code and reason this side closed with first ({@link #close}), or 0 and null. */
+    private volatile int localCloseCode;
+    private volatile String localCloseReason;
+
+    /** The code this side's {@link #close} sent, or 0 if this side did not start the close. */
+    int localCloseCode() {
+        return localCloseCode;
+    }
+
+    /** The reason this side's {@link #close} sent, or null if this side did not start the close. */
+    String localCloseReason() {
+        return localCloseReason;
+    }
+
     /** Whether {@link #close} was called (by a session, a violation or the peer's close). */
     public boolean isClosing() {
         return closing.get();
@@ -251,6 +289,8 @@ public final class ChannelOutbound implements Outbound {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
+        localCloseCode = code;
+        localCloseReason = reason;
         Runnable task = () -> sendClose(new CloseWebSocketFrame(code, reason), waitForCloseAnswer);
         if (channel.eventLoop().inEventLoop()) {
             task.run();

@@ -69,7 +69,7 @@ final class ClientUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRes
             }
             if (t instanceof CertificateException) {
                 return new RpcException(Status.UNAVAILABLE, "TLS handshake with " + connection.target()
-                        + " failed: " + t.getMessage(), cause);
+                        + " failed: " + withTrustHint(t.getMessage()), cause);
             }
         }
         String message = cause.getMessage();
@@ -78,10 +78,18 @@ final class ClientUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRes
                 message = message + ": " + t.getMessage();
             }
         }
-        if (message != null && message.contains("certification path")) {
-            message += " (a self-signed certificate? pin its fingerprint with ClientOptions.pinned(...))";
+        return new RpcException(Status.UNAVAILABLE, "TLS handshake with " + connection.target() + " failed: "
+                + withTrustHint(message), cause);
+    }
+
+    /** A PKIX failure (no trusted certification path) gets a hint: the usual cause is a self-signed server. */
+    static String withTrustHint(String message) {
+        if (message != null && (message.contains("certification path") || message.contains("PKIX"))) {
+            return message + " (the server's certificate is not trusted here; a self-signed one? Pin the SHA-256 "
+                    + "fingerprint the server logged at start (\"SHA-256 fingerprint AB:CD:...\") with "
+                    + "ClientOptions.pinned(fingerprint), or trust its CA with ClientOptions.trust(...))";
         }
-        return new RpcException(Status.UNAVAILABLE, "TLS handshake with " + connection.target() + " failed: " + message, cause);
+        return message;
     }
 
     @Override

@@ -55,6 +55,10 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
     /** The channel closed (event loop); called once. */
     protected abstract void onClosed(ChannelHandlerContext ctx);
 
+    /** A pong arrived; does not take ownership. Nothing by default. */
+    protected void onPong(ByteBuf payload) {
+    }
+
     /** Whether a ProtocolViolation with this close code is worth a WARN (the client's "wrong service" is not). */
     protected boolean warns(ProtocolViolation v) {
         return v.closeCode() != ProtocolViolation.NORMAL;
@@ -94,8 +98,10 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
                 ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
             } else if (msg instanceof CloseWebSocketFrame close) {
                 onPeerClose(ctx, close);
+            } else if (msg instanceof PongWebSocketFrame pong) {
+                onPong(pong.content());
             }
-            // Pong: nothing to do. A continuation frame cannot get here past the aggregator.
+            // A continuation frame cannot get here past the aggregator.
         } finally {
             ReferenceCountUtil.release(msg);
         }

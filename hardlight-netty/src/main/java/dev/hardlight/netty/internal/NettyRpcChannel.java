@@ -181,7 +181,21 @@ public final class NettyRpcChannel implements RpcChannel {
         if (open) {
             listener.lost(this, reason);
         }
-        session.onClosed(reason);
+        session.onClosed(reason, attempt.isDone() ? notRunReason(peerClose) : null);
+    }
+
+    /**
+     * GO_AWAY, then the server's 1001 close frame: the server answered every call it received before
+     * closing (protocol.md 3.6), so a call still pending never reached it and did not run. Null otherwise.
+     */
+    private RpcException notRunReason(String peerClose) {
+        String goAway = session.goAwayReason();
+        if (goAway == null || peerClose == null || closedByClient
+                || !peerClose.startsWith(ProtocolViolation.GOING_AWAY + " ")) {
+            return null;
+        }
+        return new RpcException(Status.UNAVAILABLE, "the server shut down (" + goAway
+                + ") before it received the call: it did not run (close " + peerClose + ")");
     }
 
     private RpcException lossReason(String peerClose, String violation) {

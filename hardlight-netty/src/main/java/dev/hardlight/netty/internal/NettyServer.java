@@ -63,6 +63,13 @@ public final class NettyServer<S> {
     /** How often {@link #close()} looks whether the calls in flight have finished. */
     /** The GO_AWAY reason and close reason of a server shutdown. */
     static final String SHUTTING_DOWN = "server shutting down";
+    /**
+     * The payload of the ping sent right after GO_AWAY: its pong tells that the client has read the
+     * GO_AWAY, so every call it sent before knowing is read by then (protocol.md 3.6).
+     */
+    static final byte[] GO_AWAY_PING = "hl-go-away".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /** Connections whose client answered the ping after the GO_AWAY. */
+    private final java.util.Set<ChannelOutbound> goAwaySeen = ConcurrentHashMap.newKeySet();
 
     private final ServerConfig<S> config;
     private final EventLoopGroup acceptor;
@@ -262,7 +269,16 @@ public final class NettyServer<S> {
 
     void closed(ChannelOutbound out) {
         connections.remove(out);
+        goAwaySeen.remove(out);
         signalDrained();
+    }
+
+    /** The client of {@code out} answered the ping sent after the GO_AWAY. Event loop. */
+    void goAwaySeen(ChannelOutbound out) {
+        if (connections.containsKey(out)) {
+            goAwaySeen.add(out);
+            signalDrained();
+        }
     }
 
     /** Connections refused by the connection limits since the start. */
@@ -285,10 +301,11 @@ public final class NettyServer<S> {
     }
 
     /**
-     * Graceful shutdown: stops accepting, sends GO_AWAY on every open connection (new calls are
-     * answered UNAVAILABLE from then on), waits until no call is in flight on any connection or the
-     * drain timeout has passed, closes every connection with 1001 (handlers still running are
-     * interrupted, their calls fail on the client with CONNECTION_LOST), waits up to a few seconds for
+     * Graceful shutdown: stops accepting, sends GO_AWAY and then a ping on every open connection (new
+     * calls are answered UNAVAILABLE, unrun, from then on), waits until every connection has no call in
+     * flight and its client answered that ping (so it has read the GO_AWAY: protocol.md 3.6), or the
+     * drain timeout has passed, answers the calls still running ABORTED and interrupts their handlers,
+     * closes every connection with 1001, waits up to a few seconds for
      * the connections to close, then stops the event loops and the owned handler executor. Blocks
      * until done, bounded (drain timeout plus a few seconds); idempotent.
      */
@@ -306,10 +323,16 @@ public final class NettyServer<S> {
         for (Map.Entry<ChannelOutbound, ServerSession<?>> c : connections.entrySet()) {
             if (!c.getKey().isClosing()) {
                 c.getValue().goAway(SHUTTING_DOWN); // thread-safe: queued on the connection's write queue
+                c.getKey().pingAfterQueued(GO_AWAY_PING);
             }
         }
         drain(start + config.drainTimeout().toNanos());
         executorClosed.set(true);
+        for (ServerSession<?> session : connections.values()) {
+            // Past the drain timeout: answered before the close frame, so the client never takes them for unrun.
+            session.abortCalls("the server shut down while the call ran (drain timeout "
+                    + config.drainTimeout().toMillis() + " ms): it may have run in part");
+        }
         for (ChannelOutbound out : connections.keySet()) {
             out.close(ProtocolViolation.GOING_AWAY, SHUTTING_DOWN);
         }
@@ -335,7 +358,8 @@ public final class NettyServer<S> {
                 int calls = 0;
                 for (Map.Entry<ChannelOutbound, ServerSession<?>> c : connections.entrySet()) {
                     int n = c.getValue().inFlight();
-                    if (n > 0 && !c.getKey().isClosing()) {
+                    boolean unseen = !goAwaySeen.contains(c.getKey()) && c.getValue().goAwayReason() != null;
+                    if ((n > 0 || unseen) && !c.getKey().isClosing()) {
                         busy++;
                         calls += n;
                     }
@@ -345,8 +369,9 @@ public final class NettyServer<S> {
                 }
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0) {
-                    log.info("{} calls on {} connections still running after the drain timeout of {} ms; closing anyway "
-                            + "(their handlers are interrupted)", calls, busy, config.drainTimeout().toMillis());
+                    log.info("{} calls on {} connections still running (or the GO_AWAY not acknowledged) after the drain "
+                            + "timeout of {} ms; closing anyway (their handlers are interrupted)", calls, busy,
+                            config.drainTimeout().toMillis());
                     return;
                 }
                 try {

@@ -12,8 +12,10 @@ import java.util.concurrent.Future;
 /**
  * Sends the calls of a client that reconnects to its current link. While there is none, a call waits
  * (up to its deadline, or the policy's callWait) for the next. A call the old link never sent (closed,
- * or going away) is sent on the next; a call it sent fails with CONNECTION_LOST, unless its method is
- * idempotent.
+ * or going away) is sent on the next, and so is one known not to have run (refused UNAVAILABLE after the
+ * server's GO_AWAY, or still pending when the server closed with 1001 after its GO_AWAY: protocol.md
+ * 3.6), whatever its idempotency; another call the link sent fails with CONNECTION_LOST, unless its
+ * method is idempotent.
  *
  * <p>Thread rule: no state of its own; runs on the calling thread, and on a virtual thread per
  * async call that has to wait.

@@ -165,6 +165,10 @@ public final class ServerConfig<S> {
     }
 
     /** Whether methods marked {@code @NonBlocking} run on the connection's event loop. */
+    public boolean sendErrorDetails() {
+        return options.developmentErrorDetails();
+    }
+
     public boolean inlineNonBlocking() {
         return options.inlineNonBlockingHandlers();
     }

@@ -1,5 +1,6 @@
 package dev.hardlight.netty.internal;
 
+import dev.hardlight.CloseReason;
 import dev.hardlight.internal.protocol.ServerSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,6 +21,13 @@ final class ServerFrameHandler<S> extends FrameHandler {
     @Override
     protected void onBinary(ByteBuf message) {
         session.onMessage(message);
+    }
+
+    @Override
+    protected void onPong(ByteBuf payload) {
+        if (io.netty.buffer.ByteBufUtil.equals(payload, io.netty.buffer.Unpooled.wrappedBuffer(NettyServer.GO_AWAY_PING))) {
+            server.goAwaySeen(out);
+        }
     }
 
     /**
@@ -43,6 +51,34 @@ final class ServerFrameHandler<S> extends FrameHandler {
     @Override
     protected void onClosed(ChannelHandlerContext ctx) {
         server.closed(out);
-        session.onClosed();
+        session.onClosed(reason());
+    }
+
+    /** How the connection ended, from who sent the first close frame and with what. */
+    private CloseReason reason() {
+        if (violationClose != null) {
+            return new CloseReason(CloseReason.Kind.PROTOCOL_VIOLATION, violationClose);
+        }
+        String goAway = session.goAwayReason();
+        if (goAway != null) { // whoever closed first, the server's shutdown is why
+            return new CloseReason(CloseReason.Kind.SERVER_SHUTDOWN,
+                    out.localCloseReason() != null ? out.localCloseCode() + " " + out.localCloseReason()
+                            : peerClose != null ? peerClose : goAway);
+        }
+        String local = out.localCloseReason();
+        if (local != null) {
+            String description = out.localCloseCode() + " " + local;
+            if (NettyServer.SHUTTING_DOWN.equals(local)) {
+                return new CloseReason(CloseReason.Kind.SERVER_SHUTDOWN, description);
+            }
+            if (local.startsWith(ServerUpgradeHandler.IDLE_TIMEOUT)) {
+                return new CloseReason(CloseReason.Kind.IDLE_TIMEOUT, description);
+            }
+            return new CloseReason(CloseReason.Kind.SERVER_CLOSED, description);
+        }
+        if (peerClose != null) {
+            return new CloseReason(CloseReason.Kind.CLIENT_CLOSED, peerClose);
+        }
+        return new CloseReason(CloseReason.Kind.CONNECTION_LOST, "closed without a close frame");
     }
 }

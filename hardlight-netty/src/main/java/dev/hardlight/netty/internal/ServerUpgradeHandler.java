@@ -296,7 +296,8 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
             out.close(ProtocolViolation.INTERNAL_ERROR, "the server could not open the connection");
             return;
         }
-        String idle = "idle timeout: nothing received for " + config.keepAlive().describeIdleTimeout();
+        session.sendErrorDetails(config.sendErrorDetails());
+        String idle = IDLE_TIMEOUT + "nothing received for " + config.keepAlive().describeIdleTimeout();
         Pipelines.open(ctx, config.maxMessageSize(), new ServerFrameHandler<>(server, session, out, prefix, config.maxMessageSize()),
                 new KeepAliveHandler(config.keepAlive(), out, () -> {
                     log.debug("{}{}, closing with 1001", prefix, idle);
@@ -305,6 +306,9 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
         log.debug("{}open", prefix);
         session.start();
     }
+
+    /** How the close reason of an idle timeout starts. */
+    static final String IDLE_TIMEOUT = "idle timeout: ";
 
     private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String reason) {
         log.debug("{}upgrade refused: {} {}", logPrefix, status, reason);

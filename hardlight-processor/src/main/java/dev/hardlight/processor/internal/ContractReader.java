@@ -236,10 +236,31 @@ public final class ContractReader {
         return true;
     }
 
+    /**
+     * Declared exceptions refused as too broad: the roots of the exception hierarchy and the JDK's
+     * checked exceptions that stand for whole families of failures (I/O, reflection, security, SQL),
+     * which a handler's unrelated failures would match.
+     */
+    static final java.util.Set<String> BROAD_EXCEPTIONS = java.util.Set.of(
+            "java.lang.Throwable", "java.lang.Exception", "java.io.IOException",
+            "java.lang.ReflectiveOperationException", "java.security.GeneralSecurityException",
+            "java.sql.SQLException", "java.util.concurrent.ExecutionException");
+
     private boolean checkDeclaredError(ExecutableElement method, TypeMirror t) {
         String prefix = "method " + method.getSimpleName() + ": declared exception " + t;
         if (t.getKind() == TypeKind.ERROR) {
             throw new DeferralException(t.toString());
+        }
+        if (t.getKind() == TypeKind.DECLARED) {
+            String qualified = ((TypeElement) ((DeclaredType) t).asElement()).getQualifiedName().toString();
+            if (BROAD_EXCEPTIONS.contains(qualified)) {
+                errors.error(method, prefix + " is too broad: every failure of the handler, whatever its cause, "
+                        + "would reach the caller as this application error and lose its status. Declare the "
+                        + "specific exceptions the caller handles (your own checked exception classes); let "
+                        + "unexpected failures propagate as unchecked exceptions (the caller gets INTERNAL, the "
+                        + "server logs them), and throw RpcException for a status");
+                return false;
+            }
         }
         TypeMirror exception = elements.getTypeElement("java.lang.Exception").asType();
         TypeMirror runtime = elements.getTypeElement("java.lang.RuntimeException").asType();

@@ -26,6 +26,33 @@ import javax.lang.model.util.Elements;
 final class TypeResolver {
     static final String NULLABLE = "dev.hardlight.Nullable";
 
+    /** {@code Map<K,V>}, {@code List<T>} or {@code Set<T>} when {@code element} implements one of them, else null. */
+    private static String mapOrCollection(TypeElement element) {
+        java.util.Deque<TypeElement> todo = new ArrayDeque<>(List.of(element));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        while (!todo.isEmpty()) {
+            TypeElement t = todo.pop();
+            String name = t.getQualifiedName().toString();
+            if (!seen.add(name)) {
+                continue;
+            }
+            switch (name) {
+                case "java.util.Map" -> { return "Map<K,V>"; }
+                case "java.util.List" -> { return "List<T>"; }
+                case "java.util.Set" -> { return "Set<T>"; }
+                default -> { }
+            }
+            List<TypeMirror> supers = new ArrayList<>(t.getInterfaces());
+            supers.add(t.getSuperclass());
+            for (TypeMirror m : supers) {
+                if (m instanceof javax.lang.model.type.DeclaredType d && d.asElement() instanceof TypeElement e) {
+                    todo.push(e);
+                }
+            }
+        }
+        return null;
+    }
+
     private final Elements elements;
     private final ErrorReporter errors;
     private final String packageName;
@@ -113,7 +140,10 @@ final class TypeResolver {
             }
         }
         if (!element.getTypeParameters().isEmpty()) {
-            unsupported(site, where, type, root, "generic types are not supported");
+            String instead = mapOrCollection(element);
+            unsupported(site, where, type, root, instead != null
+                    ? "declare it as " + instead + " (the interface): the wire carries no implementation class"
+                    : "generic types are not supported (but List, Set, Map and Optional)");
             return null;
         }
         TypeDef.Kind defKind = switch (element.getKind()) {
