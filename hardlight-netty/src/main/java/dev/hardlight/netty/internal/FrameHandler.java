@@ -55,6 +55,14 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
     /** The channel closed (event loop); called once. */
     protected abstract void onClosed(ChannelHandlerContext ctx);
 
+    /**
+     * Whether the WebSocket decoder sends the close frame itself on a malformed frame (its
+     * closeOnProtocolViolation); otherwise this handler does, as for any violation.
+     */
+    protected boolean decoderSendsClose() {
+        return true;
+    }
+
     /** Whether a ProtocolViolation with this close code is worth a WARN (the client's "wrong service" is not). */
     protected boolean warns(ProtocolViolation v) {
         return v.closeCode() != ProtocolViolation.NORMAL;
@@ -139,6 +147,12 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
         } else if (cause instanceof TooLongFrameException) {
             violation(new ProtocolViolation(ProtocolViolation.MESSAGE_TOO_BIG,
                     "message larger than " + maxMessageSize + " bytes"));
+        } else if (cause instanceof CorruptedWebSocketFrameException corrupted && !decoderSendsClose()) {
+            // The decoder only reports; the close frame goes out here, with the decoder's code (1002,
+            // 1007, 1009). (Netty's own close after a malformed close frame is an empty write: no
+            // close frame at all.)
+            int code = corrupted.closeStatus() == null ? ProtocolViolation.PROTOCOL_ERROR : corrupted.closeStatus().code();
+            violation(new ProtocolViolation(code, String.valueOf(cause.getMessage()).replace("getStatus code", "code")));
         } else if (cause instanceof CorruptedWebSocketFrameException corrupted) {
             // The decoder (closeOnProtocolViolation) has sent the close frame with its code (1002,
             // 1007, 1009) and closes the channel once it is written.

@@ -97,7 +97,9 @@ public final class NettyServer<S> {
                 .allowExtensions(config.compressionThreshold() >= 0) // RSV1 of permessage-deflate
                 .expectMaskedFrames(true)
                 .allowMaskMismatch(false)
-                .closeOnProtocolViolation(true)
+                // The frame handler sends the close frame: Netty's decoder sends none after a malformed
+                // close frame (only an empty write before closing).
+                .closeOnProtocolViolation(false)
                 .build();
         executor = config.executor() != null ? config.executor() : new VirtualThreadPerCall(executorClosed);
         nonBlockingExecutor = config.inlineNonBlocking() ? Runnable::run : executor;

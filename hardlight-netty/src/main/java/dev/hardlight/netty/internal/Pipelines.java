@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
@@ -147,7 +148,9 @@ final class Pipelines {
      */
     static void open(ChannelHandlerContext upgrade, int maxMessageSize, FrameHandler frames, KeepAliveHandler keepAlive) {
         ChannelPipeline p = upgrade.pipeline();
-        encoderBeforeDecoder(p);
+        if (frames instanceof ServerFrameHandler<?>) {
+            encoderBeforeDecoder(p);
+        }
         p.addAfter(upgrade.name(), AGGREGATOR, new WebSocketFrameAggregator(maxMessageSize));
         p.addAfter(AGGREGATOR, FRAMES, frames);
         p.addFirst(KEEPALIVE, keepAlive);
@@ -157,8 +160,9 @@ final class Pipelines {
     /**
      * The handshaker puts the WebSocket decoder in the HTTP decoder's place and the encoder in front of
      * the HTTP encoder, which on the server comes after the decoder: then the close frame the decoder
-     * writes on a protocol violation would pass no encoder and never reach the peer. Put the encoder
-     * in front of the decoder (it is stateless).
+     * writes on a protocol violation would pass no encoder and never reach the peer. Put a new encoder
+     * in front of the decoder (a handler is not re-added; it is stateless, and only the server's layout
+     * has this order, so it does not mask).
      */
     private static void encoderBeforeDecoder(ChannelPipeline p) {
         ChannelHandlerContext enc = p.context(WebSocketFrameEncoder.class);
@@ -169,8 +173,8 @@ final class Pipelines {
         List<String> names = p.names();
         if (names.indexOf(enc.name()) > names.indexOf(dec.name())) {
             String name = enc.name();
-            ChannelHandler encoder = p.remove(name);
-            p.addBefore(dec.name(), name, encoder);
+            p.remove(name);
+            p.addBefore(dec.name(), name, new WebSocket13FrameEncoder(false));
         }
     }
 

@@ -17,6 +17,12 @@ final class ServerFrameHandler<S> extends FrameHandler {
         server.opened(out, session);
     }
 
+    /** The server's decoder reports a malformed frame and this handler closes (see NettyServer's decoder config). */
+    @Override
+    protected boolean decoderSendsClose() {
+        return false;
+    }
+
     @Override
     protected void onBinary(ByteBuf message) {
         session.onMessage(message);

@@ -26,19 +26,21 @@ final class UpgradeRequestDecoder extends HttpRequestDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
-        if (requestDone) {
-            if (in.isReadable()) {
-                gate.hold(ctx, in.readBytes(in.readableBytes()));
+        if (!requestDone) {
+            int before = out.size();
+            super.decode(ctx, in, out);
+            for (int i = before; i < out.size() && !requestDone; i++) {
+                if (out.get(i) instanceof LastHttpContent) {
+                    requestDone = true;
+                    gate.requestComplete(ctx);
+                }
             }
-            return;
         }
-        int before = out.size();
-        super.decode(ctx, in, out);
-        for (int i = before; i < out.size(); i++) {
-            if (out.get(i) instanceof LastHttpContent) {
-                requestDone = true;
-                gate.requestComplete(ctx);
-            }
+        // The rest goes to the gate at once: the request's handler may replace this decoder before
+        // decode is called again, and a removed decoder would hand its leftover past the WebSocket
+        // decoder.
+        if (requestDone && in.isReadable()) {
+            gate.hold(ctx, in.readBytes(in.readableBytes()));
         }
     }
 }
