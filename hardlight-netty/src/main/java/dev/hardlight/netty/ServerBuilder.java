@@ -146,6 +146,12 @@ public final class ServerBuilder<S> {
         return this;
     }
 
+    /** See {@link ServerOptions.Builder#maxHandshakesPerAddress(int)}. */
+    public ServerBuilder<S> maxHandshakesPerAddress(int maxHandshakesPerAddress) {
+        options.maxHandshakesPerAddress(maxHandshakesPerAddress);
+        return this;
+    }
+
     /** See {@link ServerOptions.Builder#keepAlive(Duration,Duration)}. */
     public ServerBuilder<S> keepAlive(Duration pingInterval, Duration idleTimeout) {
         options.keepAlive(pingInterval, idleTimeout);

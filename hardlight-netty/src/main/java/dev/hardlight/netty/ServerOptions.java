@@ -40,6 +40,8 @@ public final class ServerOptions {
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     /** Default of {@link Builder#maxConnections(int)}: TCP connections open at once. */
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    /** Default of {@link Builder#maxHandshakesPerAddress(int)}: connections from one address still in TLS or the upgrade. */
+    public static final int DEFAULT_MAX_HANDSHAKES_PER_ADDRESS = 64;
     /** Default of {@link Builder#drainTimeout(Duration)}: 10 seconds for the calls in flight to finish at shutdown. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
     /** Default ping interval of {@link Builder#keepAlive(Duration, Duration)}: 30 seconds. */
@@ -156,6 +158,11 @@ public final class ServerOptions {
         return v.maxConnectionsPerAddress;
     }
 
+    /** The most connections from one remote address in their handshake (TCP accepted, not yet upgraded) at once ({@link Builder#maxHandshakesPerAddress(int)}). */
+    public int maxHandshakesPerAddress() {
+        return v.maxHandshakesPerAddress;
+    }
+
     /** How long without data from a client before the server pings it ({@link Builder#keepAlive(Duration, Duration)}). */
     public Duration pingInterval() {
         return v.keepAlive.pingInterval();
@@ -221,6 +228,7 @@ public final class ServerOptions {
                 + (v.anyOrigin ? ", anyOrigin" : v.allowedOrigins.isEmpty() ? "" : ", allowedOrigins=" + v.allowedOrigins)
                 + ", handshakeTimeout=" + v.handshakeTimeout + ", maxConnections=" + v.maxConnections
                 + (v.maxConnectionsPerAddress == Integer.MAX_VALUE ? "" : ", maxConnectionsPerAddress=" + v.maxConnectionsPerAddress)
+                + ", maxHandshakesPerAddress=" + v.maxHandshakesPerAddress
                 + ", pingInterval=" + v.keepAlive.pingInterval() + ", idleTimeout=" + v.keepAlive.idleTimeout()
                 + ", drainTimeout=" + v.drainTimeout + (v.compressionThreshold < 0 ? "" : ", compression>=" + v.compressionThreshold)
                 + (v.recordDirectory == null ? "" : ", record=" + v.recordDirectory + (v.recordCredentials ? " with credentials" : ""))
@@ -250,6 +258,7 @@ public final class ServerOptions {
         Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
         int maxConnections = DEFAULT_MAX_CONNECTIONS;
         int maxConnectionsPerAddress = Integer.MAX_VALUE;
+        int maxHandshakesPerAddress = DEFAULT_MAX_HANDSHAKES_PER_ADDRESS;
         KeepAlive keepAlive = new KeepAlive(DEFAULT_PING_INTERVAL, DEFAULT_IDLE_TIMEOUT);
         Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         int compressionThreshold = -1;
@@ -512,6 +521,26 @@ public final class ServerOptions {
                 throw new IllegalArgumentException("maxConnectionsPerAddress: " + maxConnectionsPerAddress + " (expected: > 0)");
             }
             v.maxConnectionsPerAddress = maxConnectionsPerAddress;
+            return this;
+        }
+
+        /**
+         * The most connections from one remote IP address that may be in their handshake at once: TCP
+         * accepted but not yet upgraded (TLS, the HTTP request, the authenticator). One more is refused
+         * like a connection over {@link #maxConnections(int)} (503 "too many handshakes in progress from
+         * ...", or closed at accept when many refusals are being answered already), so that sockets
+         * from one source that never finish TLS cannot hold the whole {@code maxConnections} budget.
+         * Open (upgraded) connections do not count. The address is the TCP peer's: behind a reverse
+         * proxy every client shares the proxy's address, so raise this for it (HardLight does not read
+         * forwarded-address headers). Default {@value #DEFAULT_MAX_HANDSHAKES_PER_ADDRESS}.
+         *
+         * @throws IllegalArgumentException unless positive
+         */
+        public Builder maxHandshakesPerAddress(int maxHandshakesPerAddress) {
+            if (maxHandshakesPerAddress <= 0) {
+                throw new IllegalArgumentException("maxHandshakesPerAddress: " + maxHandshakesPerAddress + " (expected: > 0)");
+            }
+            v.maxHandshakesPerAddress = maxHandshakesPerAddress;
             return this;
         }
 

@@ -30,7 +30,15 @@ final class HostileLoad {
 
     /** A socket to the server on loopback; over TLS (any certificate trusted) when {@code tls}. */
     static Socket connect(int port, boolean tls) throws IOException {
+        return connect(null, port, tls);
+    }
+
+    /** A socket to the server on loopback from a local address ({@code null}: any); TLS as above. */
+    static Socket connect(InetAddress local, int port, boolean tls) throws IOException {
         Socket s = new Socket();
+        if (local != null) {
+            s.bind(new InetSocketAddress(local, 0));
+        }
         s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 10_000);
         s.setSoTimeout(10_000);
         s.setTcpNoDelay(true);

@@ -10,6 +10,7 @@ import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -239,5 +240,95 @@ class HostileLoadTest {
         assertThat(peer.body).isEqualTo("request body larger than 8192 bytes: a HardLight upgrade is a GET without a body");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("no hang until the handshake timeout").isLessThan(Duration.ofSeconds(5));
         base.awaitReturn(SLACK);
+    }
+
+    // ---- case 4: ping floods ----
+
+    @Test
+    void aPingFloodIsAnsweredOncePerReadAndClosedBeyondTheControlFrameRate() throws Exception {
+        HostileLoad.Baseline base = HostileLoad.Baseline.of(plain);
+        try (RawPeer peer = RawPeer.open(plain.port()); HostileLoad.Watch watch = new HostileLoad.Watch(bystander)) {
+            int burst = 500;
+            byte[][] pings = new byte[burst][];
+            for (int i = 0; i < burst; i++) {
+                pings[i] = masked(RawPeer.PING, new byte[] {(byte) (i >> 8), (byte) i});
+            }
+            peer.sendBytes(HostileLoad.concat(pings));
+            peer.socket.setSoTimeout(1_000);
+            List<byte[]> pongs = new ArrayList<>();
+            try {
+                for (RawPeer.Frame f = peer.read(); f != null; f = peer.read()) {
+                    assertThat(f.opcode()).isEqualTo(RawPeer.PONG);
+                    pongs.add(f.payload());
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // no more pongs
+            }
+            assertThat(pongs).as("only the latest ping of each read is answered").isNotEmpty().hasSizeLessThan(burst / 10);
+            assertThat(pongs.get(pongs.size() - 1)).as("the last answer is for the last ping").containsExactly((byte) 1, (byte) 0xF3);
+            // The flood: beyond 1000 control frames a second the connection is closed with 1008.
+            peer.socket.setSoTimeout(10_000);
+            byte[] chunk = HostileLoad.concat(java.util.Arrays.copyOf(pings, 200));
+            try {
+                for (int i = 0; i < 100; i++) {
+                    peer.sendBytes(chunk);
+                }
+            } catch (IOException e) {
+                // closed by the server mid-flood
+            }
+            String close = "EOF";
+            for (RawPeer.Frame f = peer.read(); f != null; f = peer.read()) {
+                if (f.opcode() == RawPeer.CLOSE) {
+                    close = f.closeCode() + " " + f.closeReason();
+                    break;
+                }
+            }
+            assertThat(close).isEqualTo("1008 more than 1000 control frames a second");
+            watch.check("case 4 ping flood", BOUND, pongs.size() + " pongs for " + burst + " pings, then " + close);
+        }
+        base.awaitReturn(SLACK);
+    }
+
+    // ---- case 5: handshakes in progress per address ----
+
+    @Test
+    void oneAddressCannotHoldTheConnectionBudgetWithHandshakesThatNeverFinish() throws Exception {
+        try (HardLightServer small = HardLight.server(Counter.class, c -> new CounterHandler(null, null, null))
+                .tls(TestServer.TLS).bind("127.0.0.1", 0).maxConnections(100).start()) {
+            HostileLoad.Baseline base = HostileLoad.Baseline.of(small);
+            InetAddress attacker = InetAddress.getByName("127.0.0.1");
+            InetAddress neighbour = InetAddress.getByName("127.0.0.2");
+            List<Socket> held = new ArrayList<>();
+            try (HostileLoad.Watch watch = new HostileLoad.Watch(bystander)) {
+                for (int i = 0; i < 150; i++) { // raw TCP, never a TLS byte
+                    held.add(HostileLoad.connect(attacker, small.port(), false));
+                }
+                try (Socket s = HostileLoad.connect(neighbour, small.port(), true); RawPeer peer = RawPeer.over(s)) {
+                    s.getOutputStream().write(HostileLoad.upgradeRequest(small.port()));
+                    peer.readAnswer();
+                    assertThat(peer.status).as("another address still gets in").isEqualTo(101);
+                }
+                String[] refusal = new String[1];
+                Await.until("the attacker's next connection is refused", Duration.ofSeconds(5), () -> {
+                    try (Socket s = HostileLoad.connect(attacker, small.port(), true); RawPeer peer = RawPeer.over(s)) {
+                        s.getOutputStream().write(HostileLoad.upgradeRequest(small.port()));
+                        peer.readAnswer();
+                        refusal[0] = peer.status + " " + peer.body;
+                        return peer.status == 503;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
+                assertThat(refusal[0]).isEqualTo("503 too many handshakes in progress from 127.0.0.1: this server accepts at most "
+                        + ServerOptions.DEFAULT_MAX_HANDSHAKES_PER_ADDRESS + " per address");
+                watch.check("case 5 150 stalled TLS handshakes from one address", BOUND,
+                        "neighbour upgraded, attacker's next refused: " + refusal[0]);
+            } finally {
+                for (Socket s : held) {
+                    s.close();
+                }
+            }
+            base.awaitReturn(SLACK);
+        }
     }
 }

@@ -33,7 +33,15 @@ import org.slf4j.LoggerFactory;
 abstract class FrameHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(FrameHandler.class);
 
+    /** Control frames (ping, pong) a peer may send per second; one more closes with 1008. */
+    static final int MAX_CONTROL_FRAMES_PER_SECOND = 1000;
+    private static final long SECOND_NANOS = 1_000_000_000L;
+
     protected final ChannelOutbound out;
+    /** The payload of the latest ping not answered yet (answered at the end of the read batch), or null. */
+    private ByteBuf unansweredPing;
+    private long controlWindowStart = System.nanoTime();
+    private int controlFrames;
     protected final String logPrefix;
     private final int maxMessageSize;
     private boolean violated;
@@ -99,13 +107,49 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
                 violation(new ProtocolViolation(ProtocolViolation.UNSUPPORTED_DATA,
                         "text frames are not part of " + Frames.SUBPROTOCOL));
             } else if (msg instanceof PingWebSocketFrame ping) {
-                ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+                // Only the latest ping of a read batch is answered (RFC 6455 5.5.3 allows it): a ping
+                // flood costs one pong per batch, not one per ping.
+                if (controlFrameAllowed()) {
+                    if (unansweredPing != null) {
+                        unansweredPing.release();
+                    }
+                    unansweredPing = ping.content().retain();
+                }
+            } else if (msg instanceof PongWebSocketFrame) {
+                controlFrameAllowed();
             } else if (msg instanceof CloseWebSocketFrame close) {
                 onPeerClose(ctx, close);
             }
             // Pong: nothing to do. A continuation frame cannot get here past the aggregator.
         } finally {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** Counts a control frame; over {@link #MAX_CONTROL_FRAMES_PER_SECOND}: a 1008 close, and false. */
+    private boolean controlFrameAllowed() {
+        long now = System.nanoTime();
+        if (now - controlWindowStart >= SECOND_NANOS) {
+            controlWindowStart = now;
+            controlFrames = 0;
+        }
+        if (++controlFrames > MAX_CONTROL_FRAMES_PER_SECOND) {
+            violation(new ProtocolViolation(ProtocolViolation.POLICY_VIOLATION,
+                    "more than " + MAX_CONTROL_FRAMES_PER_SECOND + " control frames a second"));
+            return false;
+        }
+        return true;
+    }
+
+    private void answerPing(ChannelHandlerContext ctx) {
+        ByteBuf ping = unansweredPing;
+        unansweredPing = null;
+        if (ping != null) {
+            if (violated) {
+                ping.release();
+            } else {
+                ctx.writeAndFlush(new PongWebSocketFrame(ping));
+            }
         }
     }
 
@@ -185,6 +229,7 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
     /** Answers written while handling the batch go out now, in one flush (see {@link ChannelOutbound#send}). */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        answerPing(ctx);
         out.readComplete();
         super.channelReadComplete(ctx);
     }
@@ -202,7 +247,19 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
         super.channelInactive(ctx);
     }
 
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (unansweredPing != null) {
+            unansweredPing.release();
+            unansweredPing = null;
+        }
+    }
+
     private void notifyClosed(ChannelHandlerContext ctx) {
+        if (unansweredPing != null) {
+            unansweredPing.release();
+            unansweredPing = null;
+        }
         if (!closedNotified) {
             closedNotified = true;
             out.markClosed();

@@ -91,7 +91,8 @@ public final class NettyServer<S> {
     private NettyServer(ServerConfig<S> config) {
         this.config = config;
         this.topics = newTopics(config.service(), config.topicListener());
-        this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress());
+        this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress(),
+                config.maxHandshakesPerAddress());
         decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(config.maxMessageSize())
                 .allowExtensions(config.compressionThreshold() >= 0) // RSV1 of permessage-deflate
@@ -154,8 +155,19 @@ public final class NettyServer<S> {
         InetSocketAddress remote = ch.remoteAddress();
         InetAddress address = remote == null ? null : remote.getAddress();
         String refusal = limits.admit(address);
+        Runnable handshakeEnded = () -> {};
         if (refusal == null) {
-            ch.closeFuture().addListener(f -> limits.release(address));
+            AtomicBoolean ended = new AtomicBoolean();
+            handshakeEnded = () -> {
+                if (ended.compareAndSet(false, true)) {
+                    limits.handshakeEnded(address);
+                }
+            };
+            Runnable end = handshakeEnded;
+            ch.closeFuture().addListener(f -> {
+                end.run();
+                limits.release(address);
+            });
         } else if (limits.startRefusal()) {
             ch.closeFuture().addListener(f -> limits.refusalDone());
         } else {
@@ -174,7 +186,7 @@ public final class NettyServer<S> {
                 : config.recordings().open(id, remote, config.service(), "[hl-conn " + id + " " + describe(remote) + "] ");
         Pipelines.server(ch.pipeline(), tls, recorder,
                 config.compressionThreshold() >= 0 ? Compression.server(config.compressionThreshold(), config.maxMessageSize()) : null,
-                new ServerUpgradeHandler<>(this, id, remote, refusal));
+                new ServerUpgradeHandler<>(this, id, remote, refusal, handshakeEnded));
     }
 
     public ServerConfig<S> config() {

@@ -144,6 +144,10 @@ public final class ServerConfig<S> {
         return options.maxConnectionsPerAddress();
     }
 
+    public int maxHandshakesPerAddress() {
+        return options.maxHandshakesPerAddress();
+    }
+
     public Duration drainTimeout() {
         return options.drainTimeout();
     }

@@ -68,9 +68,16 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
     /** Set once the connection closed or timed out: an authenticator's late result is dropped. */
     private boolean abandoned;
 
-    /** @param refusal the connection limit's reason to refuse, or {@code null} */
-    ServerUpgradeHandler(NettyServer<S> server, long id, SocketAddress remote, String refusal) {
+    /** Tells the connection limits the handshake is over (idempotent). */
+    private final Runnable handshakeEnded;
+
+    /**
+     * @param refusal the connection limit's reason to refuse, or {@code null}
+     * @param handshakeEnded called once the connection is open (the limits count handshakes in progress)
+     */
+    ServerUpgradeHandler(NettyServer<S> server, long id, SocketAddress remote, String refusal, Runnable handshakeEnded) {
         this.server = server;
+        this.handshakeEnded = handshakeEnded;
         this.refusal = refusal;
         this.config = server.config();
         this.id = id;
@@ -333,6 +340,7 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
             return;
         }
         cancelTimeout();
+        handshakeEnded.run();
         ChannelFuture handshake = handshaker.handshake(ctx.channel(), req);
         // The 101 is written; what we write from now on follows it. Open the session at once so that
         // no frame can arrive before its handler exists.
