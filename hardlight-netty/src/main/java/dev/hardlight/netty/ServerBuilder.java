@@ -146,6 +146,18 @@ public final class ServerBuilder<S> {
         return this;
     }
 
+    /** See {@link ServerOptions.Builder#messageReceiveTimeout(Duration)}. */
+    public ServerBuilder<S> messageReceiveTimeout(Duration timeout) {
+        options.messageReceiveTimeout(timeout);
+        return this;
+    }
+
+    /** See {@link ServerOptions.Builder#partialMessageBudget(long)}. */
+    public ServerBuilder<S> partialMessageBudget(long bytes) {
+        options.partialMessageBudget(bytes);
+        return this;
+    }
+
     /** See {@link ServerOptions.Builder#maxHandshakesPerAddress(int)}. */
     public ServerBuilder<S> maxHandshakesPerAddress(int maxHandshakesPerAddress) {
         options.maxHandshakesPerAddress(maxHandshakesPerAddress);

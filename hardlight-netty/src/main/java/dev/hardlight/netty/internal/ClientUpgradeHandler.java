@@ -99,7 +99,7 @@ final class ClientUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRes
             ctx.close();
             return;
         }
-        Pipelines.open(ctx, NettyRpcChannel.MAX_MESSAGE_SIZE, new ClientFrameHandler(link), link.newKeepAlive());
+        Pipelines.open(ctx, NettyRpcChannel.MAX_MESSAGE_SIZE, new ClientFrameHandler(link), link.newKeepAlive(), null);
         connection.stage("HELLO");
     }
 

@@ -35,6 +35,8 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
 
     /** Control frames (ping, pong) a peer may send per second; one more closes with 1008. */
     static final int MAX_CONTROL_FRAMES_PER_SECOND = 1000;
+    /** RFC 6455 close code 1013: try again later. */
+    static final int TRY_AGAIN_LATER = 1013;
     private static final long SECOND_NANOS = 1_000_000_000L;
 
     protected final ChannelOutbound out;
@@ -76,12 +78,22 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
         return v.closeCode() != ProtocolViolation.NORMAL;
     }
 
+    /** The server's bound on partly received messages, told of every whole frame; or null. */
+    private ReceiveGuard guard;
+
+    void guard(ReceiveGuard guard) {
+        this.guard = guard;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         out.readStarted();
         if (!(msg instanceof WebSocketFrame)) {
             ctx.fireChannelRead(msg);
             return;
+        }
+        if (guard != null) {
+            guard.frameDone();
         }
         try {
             if (violated && !(msg instanceof CloseWebSocketFrame)) {
@@ -165,7 +177,7 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** The one path for malformed input: log once, send a close frame, close. */
-    protected void violation(ProtocolViolation v) {
+    void violation(ProtocolViolation v) {
         if (violated) {
             return;
         }
@@ -181,7 +193,11 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof DecompressionException) {
+        if (cause instanceof OutOfMemoryError || cause.getCause() instanceof OutOfMemoryError) {
+            // Netty's OutOfDirectMemoryError while buffering this connection's input: the server is
+            // short of memory, not broken; this connection goes, with a code that says "retry".
+            violation(new ProtocolViolation(TRY_AGAIN_LATER, "try again later: the server is short of memory"));
+        } else if (cause instanceof DecompressionException) {
             // permessage-deflate: the inflater refuses output beyond the message size limit (a
             // compression bomb), or the data is not valid deflate.
             boolean tooBig = String.valueOf(cause.getMessage()).contains("maximum size");

@@ -84,6 +84,8 @@ public final class NettyServer<S> {
      */
     private final AtomicBoolean executorClosed = new AtomicBoolean();
     private final ConnectionLimits limits;
+    /** Bytes held in partly received messages over all connections (see ReceiveGuard). */
+    private final AtomicLong partialMessageBytes = new AtomicLong();
     private final Channel serverChannel;
     /** The server's topics, subscriptions and event emitter. */
     private final TopicRegistry<?> topics;
@@ -187,6 +189,11 @@ public final class NettyServer<S> {
         Pipelines.server(ch.pipeline(), tls, recorder,
                 config.compressionThreshold() >= 0 ? Compression.server(config.compressionThreshold(), config.maxMessageSize()) : null,
                 new ServerUpgradeHandler<>(this, id, remote, refusal, handshakeEnded));
+    }
+
+    /** Bytes held in partly received messages (larger than 64 KiB) over all connections now. */
+    AtomicLong partialMessageBytes() {
+        return partialMessageBytes;
     }
 
     public ServerConfig<S> config() {

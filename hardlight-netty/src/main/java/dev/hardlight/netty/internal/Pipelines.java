@@ -31,6 +31,7 @@ import io.netty.handler.ssl.SslHandler;
  *   tls              SslHandler (wss)        tls
  *   hl-record        Recorder (optional)     hl-record
  *   hl-gate          UpgradeGate (server)    (removed once it has fed the bytes it held)
+ *                                            hl-receive       ReceiveGuard (server): partial-message time and budget
  *   http             HTTP client codec, or   http             (WebSocket frame codecs, placed by the handshaker)
  *                    server request decoder
  *   http-encoder     HTTP response encoder   (removed by the handshaker)
@@ -54,6 +55,7 @@ final class Pipelines {
     static final String RECORD = "hl-record";
     static final String GATE = "hl-gate";
     static final String HTTP = "http";
+    static final String RECEIVE = "hl-receive";
     static final String HTTP_ENCODER = "http-encoder";
     static final String HTTP_AGGREGATOR = "http-aggregator";
     static final String COMPRESSION = "hl-compression";
@@ -146,10 +148,15 @@ final class Pipelines {
      * After the 101: the upgrade handler ({@code upgrade}) makes way for the message aggregator and
      * the frame handler, and the keepalive goes first.
      */
-    static void open(ChannelHandlerContext upgrade, int maxMessageSize, FrameHandler frames, KeepAliveHandler keepAlive) {
+    static void open(ChannelHandlerContext upgrade, int maxMessageSize, FrameHandler frames, KeepAliveHandler keepAlive,
+                     ReceiveGuard receiveGuard) {
         ChannelPipeline p = upgrade.pipeline();
         if (frames instanceof ServerFrameHandler<?>) {
             encoderBeforeDecoder(p);
+        }
+        ChannelHandlerContext decoder = p.context(WebSocketFrameDecoder.class);
+        if (receiveGuard != null && decoder != null) {
+            p.addBefore(decoder.name(), RECEIVE, receiveGuard);
         }
         p.addAfter(upgrade.name(), AGGREGATOR, new WebSocketFrameAggregator(maxMessageSize));
         p.addAfter(AGGREGATOR, FRAMES, frames);

@@ -144,6 +144,14 @@ public final class ServerConfig<S> {
         return options.maxConnectionsPerAddress();
     }
 
+    public java.time.Duration messageReceiveTimeout() {
+        return options.messageReceiveTimeout();
+    }
+
+    public long partialMessageBudget() {
+        return options.partialMessageBudget();
+    }
+
     public int maxHandshakesPerAddress() {
         return options.maxHandshakesPerAddress();
     }

@@ -357,11 +357,15 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
             return;
         }
         String idle = "idle timeout: nothing received for " + config.keepAlive().describeIdleTimeout();
-        Pipelines.open(ctx, config.maxMessageSize(), new ServerFrameHandler<>(server, session, out, prefix, config.maxMessageSize()),
+        ServerFrameHandler<S> frames = new ServerFrameHandler<>(server, session, out, prefix, config.maxMessageSize());
+        ReceiveGuard guard = new ReceiveGuard(server.partialMessageBytes(), config.partialMessageBudget(),
+                config.messageReceiveTimeout().toNanos(), frames::violation);
+        frames.guard(guard);
+        Pipelines.open(ctx, config.maxMessageSize(), frames,
                 new KeepAliveHandler(config.keepAlive(), out, () -> {
                     log.debug("{}{}, closing with 1001", prefix, idle);
                     out.close(ProtocolViolation.GOING_AWAY, idle);
-                }));
+                }), guard);
         log.debug("{}open", prefix);
         session.start();
         // Frames the client sent right behind its request are fed to the WebSocket decoder once the
