@@ -73,6 +73,27 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
         return true;
     }
 
+    /** The bound on this side's violation WARN lines (the server's, shared), or null: every one is logged. */
+    protected WarnLimiter warnLimiter() {
+        return null;
+    }
+
+    /** Logs a protocol violation at WARN, unless too many were logged lately (then DEBUG, counted). */
+    private void warnViolation(int code, String reason) {
+        WarnLimiter limiter = warnLimiter();
+        long held = limiter == null ? 0 : limiter.acquire();
+        if (held < 0) {
+            log.debug("{}protocol violation, closing with {}: {}", logPrefix, code, reason);
+            return;
+        }
+        if (held > 0) {
+            log.warn("{}protocol violation, closing with {}: {} (and {} more in the last {} s, logged at DEBUG)",
+                    logPrefix, code, reason, held, limiter.windowSeconds());
+        } else {
+            log.warn("{}protocol violation, closing with {}: {}", logPrefix, code, reason);
+        }
+    }
+
     /** Whether a ProtocolViolation with this close code is worth a WARN (the client's "wrong service" is not). */
     protected boolean warns(ProtocolViolation v) {
         return v.closeCode() != ProtocolViolation.NORMAL;
@@ -184,7 +205,7 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
         violated = true;
         violationClose = v.closeCode() + " " + v.getMessage();
         if (warns(v)) {
-            log.warn("{}protocol violation, closing with {}: {}", logPrefix, v.closeCode(), v.getMessage());
+            warnViolation(v.closeCode(), v.getMessage());
         } else {
             log.debug("{}closing with {}: {}", logPrefix, v.closeCode(), v.getMessage());
         }
@@ -220,7 +241,7 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
                 violated = true;
                 int code = corrupted.closeStatus() == null ? ProtocolViolation.PROTOCOL_ERROR : corrupted.closeStatus().code();
                 violationClose = code + " " + cause.getMessage();
-                log.warn("{}protocol violation, closing with {}: {}", logPrefix, code, cause.getMessage());
+                warnViolation(code, cause.getMessage());
             }
         } else if (cause instanceof IOException || cause instanceof SSLException || cause.getCause() instanceof SSLException
                 || cause instanceof PrematureChannelClosureException) {

@@ -33,6 +33,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -189,6 +190,34 @@ public final class NettyServer<S> {
         Pipelines.server(ch.pipeline(), tls, recorder,
                 config.compressionThreshold() >= 0 ? Compression.server(config.compressionThreshold(), config.maxMessageSize()) : null,
                 new ServerUpgradeHandler<>(this, id, remote, refusal, handshakeEnded));
+    }
+
+    /** At most 100 violation WARN lines per 10 s, server-wide; the rest at DEBUG with a count. */
+    private final WarnLimiter violationWarnings = new WarnLimiter(100, 10_000_000_000L);
+
+    private final LongAdder refusedUpgrades = new LongAdder();
+    private final LongAdder idleTimeouts = new LongAdder();
+
+    void upgradeRefused() {
+        refusedUpgrades.increment();
+    }
+
+    void idleTimedOut() {
+        idleTimeouts.increment();
+    }
+
+    /** Upgrades answered with an HTTP error since the start. */
+    public long refusedUpgrades() {
+        return refusedUpgrades.sum();
+    }
+
+    /** Connections closed by the idle timeout since the start. */
+    public long idleTimeouts() {
+        return idleTimeouts.sum();
+    }
+
+    WarnLimiter violationWarnings() {
+        return violationWarnings;
     }
 
     /** Bytes held in partly received messages (larger than 64 KiB) over all connections now. */

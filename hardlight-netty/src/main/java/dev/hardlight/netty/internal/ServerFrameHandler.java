@@ -24,6 +24,11 @@ final class ServerFrameHandler<S> extends FrameHandler {
     }
 
     @Override
+    protected WarnLimiter warnLimiter() {
+        return server.violationWarnings();
+    }
+
+    @Override
     protected void onBinary(ByteBuf message) {
         session.onMessage(message);
     }

@@ -364,6 +364,7 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
         Pipelines.open(ctx, config.maxMessageSize(), frames,
                 new KeepAliveHandler(config.keepAlive(), out, () -> {
                     log.debug("{}{}, closing with 1001", prefix, idle);
+                    server.idleTimedOut();
                     out.close(ProtocolViolation.GOING_AWAY, idle);
                 }), guard);
         log.debug("{}open", prefix);
@@ -392,7 +393,8 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
         return res;
     }
 
-    private static void send(ChannelHandlerContext ctx, FullHttpResponse res) {
+    private void send(ChannelHandlerContext ctx, FullHttpResponse res) {
+        server.upgradeRefused();
         ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
     }
 
