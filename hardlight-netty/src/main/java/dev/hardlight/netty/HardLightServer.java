@@ -46,6 +46,19 @@ public final class HardLightServer implements AutoCloseable {
         return server.refusedConnections();
     }
 
+    /**
+     * Upgrade requests answered with an HTTP error (any row of the refusal table in docs/protocol.md
+     * §1, the connection limits' 503 included) since the server started. Each is logged at DEBUG.
+     */
+    public long refusedUpgrades() {
+        return server.refusedUpgrades();
+    }
+
+    /** Connections closed by the idle timeout (1001) since the server started. Each is logged at DEBUG. */
+    public long idleTimeouts() {
+        return server.idleTimeouts();
+    }
+
     /** The number of open connections (past the WebSocket upgrade). */
     public int connectionCount() {
         return server.connectionCount();

@@ -153,6 +153,24 @@ public final class ServerBuilder<S> {
         return this;
     }
 
+    /** See {@link ServerOptions.Builder#messageReceiveTimeout(Duration)}. */
+    public ServerBuilder<S> messageReceiveTimeout(Duration timeout) {
+        options.messageReceiveTimeout(timeout);
+        return this;
+    }
+
+    /** See {@link ServerOptions.Builder#partialMessageBudget(long)}. */
+    public ServerBuilder<S> partialMessageBudget(long bytes) {
+        options.partialMessageBudget(bytes);
+        return this;
+    }
+
+    /** See {@link ServerOptions.Builder#maxHandshakesPerAddress(int)}. */
+    public ServerBuilder<S> maxHandshakesPerAddress(int maxHandshakesPerAddress) {
+        options.maxHandshakesPerAddress(maxHandshakesPerAddress);
+        return this;
+    }
+
     /** See {@link ServerOptions.Builder#keepAlive(Duration,Duration)}. */
     public ServerBuilder<S> keepAlive(Duration pingInterval, Duration idleTimeout) {
         options.keepAlive(pingInterval, idleTimeout);

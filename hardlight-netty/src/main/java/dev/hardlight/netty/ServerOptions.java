@@ -42,6 +42,12 @@ public final class ServerOptions {
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     /** Default of {@link Builder#maxConnections(int)}: TCP connections open at once. */
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    /** Default of {@link Builder#messageReceiveTimeout(Duration)}: 30 seconds for a message to arrive once started. */
+    public static final Duration DEFAULT_MESSAGE_RECEIVE_TIMEOUT = Duration.ofSeconds(30);
+    /** Default of {@link Builder#partialMessageBudget(long)}: 64 MiB held in partly received messages, server-wide. */
+    public static final long DEFAULT_PARTIAL_MESSAGE_BUDGET = 64L * 1024 * 1024;
+    /** Default of {@link Builder#maxHandshakesPerAddress(int)}: connections from one address still in TLS or the upgrade. */
+    public static final int DEFAULT_MAX_HANDSHAKES_PER_ADDRESS = 64;
     /** Default of {@link Builder#drainTimeout(Duration)}: 10 seconds for the calls in flight to finish at shutdown. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
     /** Default ping interval of {@link Builder#keepAlive(Duration, Duration)}: 30 seconds. */
@@ -163,6 +169,21 @@ public final class ServerOptions {
         return v.maxConnectionsPerAddress;
     }
 
+    /** How long a message may take to arrive once its first bytes did ({@link Builder#messageReceiveTimeout(Duration)}). */
+    public Duration messageReceiveTimeout() {
+        return v.messageReceiveTimeout;
+    }
+
+    /** The server-wide budget of bytes held in partly received messages ({@link Builder#partialMessageBudget(long)}). */
+    public long partialMessageBudget() {
+        return v.partialMessageBudget;
+    }
+
+    /** The most connections from one remote address in their handshake (TCP accepted, not yet upgraded) at once ({@link Builder#maxHandshakesPerAddress(int)}). */
+    public int maxHandshakesPerAddress() {
+        return v.maxHandshakesPerAddress;
+    }
+
     /** How long without data from a client before the server pings it ({@link Builder#keepAlive(Duration, Duration)}). */
     public Duration pingInterval() {
         return v.keepAlive.pingInterval();
@@ -238,6 +259,8 @@ public final class ServerOptions {
                 + (v.anyOrigin ? ", anyOrigin" : v.allowedOrigins.isEmpty() ? "" : ", allowedOrigins=" + v.allowedOrigins)
                 + ", handshakeTimeout=" + v.handshakeTimeout + ", maxConnections=" + v.maxConnections
                 + (v.maxConnectionsPerAddress == Integer.MAX_VALUE ? "" : ", maxConnectionsPerAddress=" + v.maxConnectionsPerAddress)
+                + ", maxHandshakesPerAddress=" + v.maxHandshakesPerAddress
+                + ", messageReceiveTimeout=" + v.messageReceiveTimeout + ", partialMessageBudget=" + v.partialMessageBudget
                 + ", pingInterval=" + v.keepAlive.pingInterval() + ", idleTimeout=" + v.keepAlive.idleTimeout()
                 + ", drainTimeout=" + v.drainTimeout + (v.compressionThreshold < 0 ? "" : ", compression>=" + v.compressionThreshold)
                 + (v.recordDirectory == null ? "" : ", record=" + v.recordDirectory + (v.recordCredentials ? " with credentials" : ""))
@@ -270,6 +293,9 @@ public final class ServerOptions {
         Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
         int maxConnections = DEFAULT_MAX_CONNECTIONS;
         int maxConnectionsPerAddress = Integer.MAX_VALUE;
+        int maxHandshakesPerAddress = DEFAULT_MAX_HANDSHAKES_PER_ADDRESS;
+        Duration messageReceiveTimeout = DEFAULT_MESSAGE_RECEIVE_TIMEOUT;
+        long partialMessageBudget = DEFAULT_PARTIAL_MESSAGE_BUDGET;
         KeepAlive keepAlive = new KeepAlive(DEFAULT_PING_INTERVAL, DEFAULT_IDLE_TIMEOUT);
         Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
         int compressionThreshold = -1;
@@ -546,6 +572,61 @@ public final class ServerOptions {
                 throw new IllegalArgumentException("maxConnectionsPerAddress: " + maxConnectionsPerAddress + " (expected: > 0)");
             }
             v.maxConnectionsPerAddress = maxConnectionsPerAddress;
+            return this;
+        }
+
+        /**
+         * The most connections from one remote IP address that may be in their handshake at once: TCP
+         * accepted but not yet upgraded (TLS, the HTTP request, the authenticator). One more is refused
+         * like a connection over {@link #maxConnections(int)} (503 "too many handshakes in progress from
+         * ...", or closed at accept when many refusals are being answered already), so that sockets
+         * from one source that never finish TLS cannot hold the whole {@code maxConnections} budget.
+         * Open (upgraded) connections do not count. The address is the TCP peer's: behind a reverse
+         * proxy every client shares the proxy's address, so raise this for it (HardLight does not read
+         * forwarded-address headers). Default {@value #DEFAULT_MAX_HANDSHAKES_PER_ADDRESS}.
+         *
+         * @throws IllegalArgumentException unless positive
+         */
+        /**
+         * How long a message may take to arrive once its first bytes did. A client that sends most of
+         * a message and then a byte now and then keeps the idle timeout from firing but holds the
+         * partial message in memory; beyond this time the connection is closed with 1008 "message
+         * not received within ...". Default 30 s.
+         *
+         * @throws IllegalArgumentException unless positive
+         */
+        public Builder messageReceiveTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("messageReceiveTimeout: " + timeout + " (expected: > 0)");
+            }
+            v.messageReceiveTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The server-wide budget of bytes held in partly received messages. Only a partial message
+         * larger than 64 KiB counts against it; a connection whose partial message is that large when
+         * the budget is spent is closed with 1013 "try again later". Smaller messages are never
+         * refused for it. With it, the memory held in partial messages is at most this budget plus
+         * 64 KiB per connection (plus one read, 64 KiB, per connection in the decoders). Default
+         * 64 MiB.
+         *
+         * @throws IllegalArgumentException unless at least 64 KiB
+         */
+        public Builder partialMessageBudget(long bytes) {
+            if (bytes < 64 * 1024) {
+                throw new IllegalArgumentException("partialMessageBudget: " + bytes + " (expected: >= 65536)");
+            }
+            v.partialMessageBudget = bytes;
+            return this;
+        }
+
+        public Builder maxHandshakesPerAddress(int maxHandshakesPerAddress) {
+            if (maxHandshakesPerAddress <= 0) {
+                throw new IllegalArgumentException("maxHandshakesPerAddress: " + maxHandshakesPerAddress + " (expected: > 0)");
+            }
+            v.maxHandshakesPerAddress = maxHandshakesPerAddress;
             return this;
         }
 

@@ -89,6 +89,16 @@ final class RawPeer implements AutoCloseable {
                 + "Sec-WebSocket-Protocol: hardlight.v1\r\n" + extraHeaders + "\r\n";
         out.write(request.getBytes(StandardCharsets.US_ASCII));
         out.flush();
+        readAnswer();
+    }
+
+    /** A peer on a socket the caller connected (plain or TLS); nothing sent yet. */
+    static RawPeer over(Socket socket) throws IOException {
+        return new RawPeer(socket);
+    }
+
+    /** Reads the HTTP answer to an upgrade request: {@link #status}, {@link #headers} and, unless 101, {@link #body}. */
+    void readAnswer() throws IOException {
         String statusLine = line();
         status = Integer.parseInt(statusLine.split(" ")[1]);
         int length = 0;
@@ -124,6 +134,12 @@ final class RawPeer implements AutoCloseable {
 
     /** Writes a frame with a raw first byte (RSV bits, any opcode), masked or not. */
     void write(int firstByte, byte[] payload, boolean masked) throws IOException {
+        out.write(frame(firstByte, payload, masked));
+        out.flush();
+    }
+
+    /** The bytes of a frame with a raw first byte, masked or not. */
+    static byte[] frame(int firstByte, byte[] payload, boolean masked) {
         ByteArrayOutputStream f = new ByteArrayOutputStream();
         f.write(firstByte);
         int mask = masked ? 0x80 : 0;
@@ -149,8 +165,7 @@ final class RawPeer implements AutoCloseable {
             }
         }
         f.writeBytes(body);
-        out.write(f.toByteArray());
-        out.flush();
+        return f.toByteArray();
     }
 
     void sendBytes(byte[] raw) throws IOException {

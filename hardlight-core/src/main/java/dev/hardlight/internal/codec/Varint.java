@@ -112,7 +112,7 @@ public final class Varint {
                     throw WireReader.malformed("overlong varint");
                 }
                 if (i == 4 && (b & 0x70) != 0) {
-                    throw WireReader.malformed("varint exceeds 32 bits");
+                    throw WireReader.malformed(allow32 ? "varint exceeds 32 bits" : "varint exceeds 31 bits");
                 }
                 if (!allow32 && result < 0) {
                     throw WireReader.malformed("varint exceeds 31 bits");

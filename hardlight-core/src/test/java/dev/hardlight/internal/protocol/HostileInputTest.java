@@ -240,7 +240,8 @@ class HostileInputTest {
     void badVarintBeyond31Bits() {
         ServerSession<Calc> server = calcServer();
         assertServerCloses(server, "02 8080808008 00", 1002, "exceeds 31 bits"); // 2^31
-        assertServerCloses(server, "02 00 ffffffff0f", 1002, "exceeds"); // method id 2^32 - 1
+        assertServerCloses(server, "02 00 ffffffff0f", 1002, "exceeds 31 bits"); // method id 2^32 - 1
+        assertServerCloses(server, "02 ffffffff7f 00", 1002, "exceeds 31 bits"); // beyond 32 bits too: still "31"
     }
 
     @Test

@@ -107,7 +107,7 @@ final class ClientUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRes
             ctx.close();
             return;
         }
-        Pipelines.open(ctx, NettyRpcChannel.MAX_MESSAGE_SIZE, new ClientFrameHandler(link), link.newKeepAlive());
+        Pipelines.open(ctx, NettyRpcChannel.MAX_MESSAGE_SIZE, new ClientFrameHandler(link), link.newKeepAlive(), null);
         connection.stage("HELLO");
     }
 

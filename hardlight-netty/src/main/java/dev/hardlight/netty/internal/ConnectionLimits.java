@@ -35,10 +35,15 @@ final class ConnectionLimits {
     private final AtomicLong lastLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
     private final AtomicLong refusedSinceLog = new AtomicLong();
 
+    private final int maxHandshakesPerAddress;
+    /** Connections in their handshake (accepted, not upgraded) per remote address. */
+    private final ConcurrentHashMap<InetAddress, Integer> handshakes = new ConcurrentHashMap<>();
+
     /** @param maxPerAddress {@link Integer#MAX_VALUE} for no per-address limit */
-    ConnectionLimits(int max, int maxPerAddress) {
+    ConnectionLimits(int max, int maxPerAddress, int maxHandshakesPerAddress) {
         this.max = max;
         this.maxPerAddress = maxPerAddress;
+        this.maxHandshakesPerAddress = maxHandshakesPerAddress;
         this.perAddress = maxPerAddress == Integer.MAX_VALUE ? null : new ConcurrentHashMap<>();
     }
 
@@ -69,7 +74,38 @@ final class ConnectionLimits {
                         + maxPerAddress + " per address");
             }
         }
+        if (address != null) {
+            boolean[] admitted = new boolean[1];
+            handshakes.compute(address, (a, n) -> {
+                int count = n == null ? 0 : n;
+                if (count >= maxHandshakesPerAddress) {
+                    return n;
+                }
+                admitted[0] = true;
+                return count + 1;
+            });
+            if (!admitted[0]) {
+                if (perAddress != null) {
+                    perAddress.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
+                }
+                open.decrementAndGet();
+                return refused("too many handshakes in progress from " + address.getHostAddress()
+                        + ": this server accepts at most " + maxHandshakesPerAddress + " per address");
+            }
+        }
         return null;
+    }
+
+    /** An admitted connection's handshake ended (upgraded or closed); call once per admitted connection. */
+    void handshakeEnded(InetAddress address) {
+        if (address != null) {
+            handshakes.computeIfPresent(address, (a, n) -> n == 1 ? null : n - 1);
+        }
+    }
+
+    /** Connections in their handshake from this address now. */
+    int handshakes(InetAddress address) {
+        return handshakes.getOrDefault(address, 0);
     }
 
     /** An admitted connection closed. */

@@ -33,7 +33,17 @@ import org.slf4j.LoggerFactory;
 abstract class FrameHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(FrameHandler.class);
 
+    /** Control frames (ping, pong) a peer may send per second; one more closes with 1008. */
+    static final int MAX_CONTROL_FRAMES_PER_SECOND = 1000;
+    /** RFC 6455 close code 1013: try again later. */
+    static final int TRY_AGAIN_LATER = 1013;
+    private static final long SECOND_NANOS = 1_000_000_000L;
+
     protected final ChannelOutbound out;
+    /** The payload of the latest ping not answered yet (answered at the end of the read batch), or null. */
+    private ByteBuf unansweredPing;
+    private long controlWindowStart = System.nanoTime();
+    private int controlFrames;
     protected final String logPrefix;
     private final int maxMessageSize;
     private boolean violated;
@@ -55,13 +65,50 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
     /** The channel closed (event loop); called once. */
     protected abstract void onClosed(ChannelHandlerContext ctx);
 
+    /**
+     * Whether the WebSocket decoder sends the close frame itself on a malformed frame (its
+     * closeOnProtocolViolation); otherwise this handler does, as for any violation.
+     */
+    protected boolean decoderSendsClose() {
+        return true;
+    }
+
+    /** The bound on this side's violation WARN lines (the server's, shared), or null: every one is logged. */
+    protected WarnLimiter warnLimiter() {
+        return null;
+    }
+
+    /** Logs a protocol violation at WARN, unless too many were logged lately (then DEBUG, counted). */
+    private void warnViolation(int code, String reason) {
+        WarnLimiter limiter = warnLimiter();
+        long held = limiter == null ? 0 : limiter.acquire();
+        if (held < 0) {
+            log.debug("{}protocol violation, closing with {}: {}", logPrefix, code, reason);
+            return;
+        }
+        if (held > 0) {
+            log.warn("{}protocol violation, closing with {}: {} (and {} more in the last {} s, logged at DEBUG)",
+                    logPrefix, code, reason, held, limiter.windowSeconds());
+        } else {
+            log.warn("{}protocol violation, closing with {}: {}", logPrefix, code, reason);
+        }
+    }
+
     /** A pong arrived; does not take ownership. Nothing by default. */
     protected void onPong(ByteBuf payload) {
+        // nothing by default
     }
 
     /** Whether a ProtocolViolation with this close code is worth a WARN (the client's "wrong service" is not). */
     protected boolean warns(ProtocolViolation v) {
         return v.closeCode() != ProtocolViolation.NORMAL;
+    }
+
+    /** The server's bound on partly received messages, told of every whole frame; or null. */
+    private ReceiveGuard guard;
+
+    void guard(ReceiveGuard guard) {
+        this.guard = guard;
     }
 
     @Override
@@ -70,6 +117,9 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
         if (!(msg instanceof WebSocketFrame)) {
             ctx.fireChannelRead(msg);
             return;
+        }
+        if (guard != null) {
+            guard.frameDone();
         }
         try {
             if (violated && !(msg instanceof CloseWebSocketFrame)) {
@@ -95,15 +145,51 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
                 violation(new ProtocolViolation(ProtocolViolation.UNSUPPORTED_DATA,
                         "text frames are not part of " + Frames.SUBPROTOCOL));
             } else if (msg instanceof PingWebSocketFrame ping) {
-                ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+                // Only the latest ping of a read batch is answered (RFC 6455 5.5.3 allows it): a ping
+                // flood costs one pong per batch, not one per ping.
+                if (controlFrameAllowed()) {
+                    if (unansweredPing != null) {
+                        unansweredPing.release();
+                    }
+                    unansweredPing = ping.content().retain();
+                }
+            } else if (msg instanceof PongWebSocketFrame pong) {
+                if (controlFrameAllowed()) {
+                    onPong(pong.content());
+                }
             } else if (msg instanceof CloseWebSocketFrame close) {
                 onPeerClose(ctx, close);
-            } else if (msg instanceof PongWebSocketFrame pong) {
-                onPong(pong.content());
             }
             // A continuation frame cannot get here past the aggregator.
         } finally {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** Counts a control frame; over {@link #MAX_CONTROL_FRAMES_PER_SECOND}: a 1008 close, and false. */
+    private boolean controlFrameAllowed() {
+        long now = System.nanoTime();
+        if (now - controlWindowStart >= SECOND_NANOS) {
+            controlWindowStart = now;
+            controlFrames = 0;
+        }
+        if (++controlFrames > MAX_CONTROL_FRAMES_PER_SECOND) {
+            violation(new ProtocolViolation(ProtocolViolation.POLICY_VIOLATION,
+                    "more than " + MAX_CONTROL_FRAMES_PER_SECOND + " control frames a second"));
+            return false;
+        }
+        return true;
+    }
+
+    private void answerPing(ChannelHandlerContext ctx) {
+        ByteBuf ping = unansweredPing;
+        unansweredPing = null;
+        if (ping != null) {
+            if (violated) {
+                ping.release();
+            } else {
+                ctx.writeAndFlush(new PongWebSocketFrame(ping));
+            }
         }
     }
 
@@ -119,14 +205,14 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** The one path for malformed input: log once, send a close frame, close. */
-    protected void violation(ProtocolViolation v) {
+    void violation(ProtocolViolation v) {
         if (violated) {
             return;
         }
         violated = true;
         violationClose = v.closeCode() + " " + v.getMessage();
         if (warns(v)) {
-            log.warn("{}protocol violation, closing with {}: {}", logPrefix, v.closeCode(), v.getMessage());
+            warnViolation(v.closeCode(), v.getMessage());
         } else {
             log.debug("{}closing with {}: {}", logPrefix, v.closeCode(), v.getMessage());
         }
@@ -135,7 +221,11 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof DecompressionException) {
+        if (cause instanceof OutOfMemoryError || cause.getCause() instanceof OutOfMemoryError) {
+            // Netty's OutOfDirectMemoryError while buffering this connection's input: the server is
+            // short of memory, not broken; this connection goes, with a code that says "retry".
+            violation(new ProtocolViolation(TRY_AGAIN_LATER, "try again later: the server is short of memory"));
+        } else if (cause instanceof DecompressionException) {
             // permessage-deflate: the inflater refuses output beyond the message size limit (a
             // compression bomb), or the data is not valid deflate.
             boolean tooBig = String.valueOf(cause.getMessage()).contains("maximum size");
@@ -145,6 +235,12 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
         } else if (cause instanceof TooLongFrameException) {
             violation(new ProtocolViolation(ProtocolViolation.MESSAGE_TOO_BIG,
                     "message larger than " + maxMessageSize + " bytes"));
+        } else if (cause instanceof CorruptedWebSocketFrameException corrupted && !decoderSendsClose()) {
+            // The decoder only reports; the close frame goes out here, with the decoder's code (1002,
+            // 1007, 1009). (Netty's own close after a malformed close frame is an empty write: no
+            // close frame at all.)
+            int code = corrupted.closeStatus() == null ? ProtocolViolation.PROTOCOL_ERROR : corrupted.closeStatus().code();
+            violation(new ProtocolViolation(code, String.valueOf(cause.getMessage()).replace("getStatus code", "code")));
         } else if (cause instanceof CorruptedWebSocketFrameException corrupted) {
             // The decoder (closeOnProtocolViolation) has sent the close frame with its code (1002,
             // 1007, 1009) and closes the channel once it is written.
@@ -152,7 +248,7 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
                 violated = true;
                 int code = corrupted.closeStatus() == null ? ProtocolViolation.PROTOCOL_ERROR : corrupted.closeStatus().code();
                 violationClose = code + " " + cause.getMessage();
-                log.warn("{}protocol violation, closing with {}: {}", logPrefix, code, cause.getMessage());
+                warnViolation(code, cause.getMessage());
             }
         } else if (cause instanceof IOException || cause instanceof SSLException || cause.getCause() instanceof SSLException
                 || cause instanceof PrematureChannelClosureException) {
@@ -177,6 +273,7 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
     /** Answers written while handling the batch go out now, in one flush (see {@link ChannelOutbound#send}). */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        answerPing(ctx);
         out.readComplete();
         super.channelReadComplete(ctx);
     }
@@ -194,7 +291,19 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
         super.channelInactive(ctx);
     }
 
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (unansweredPing != null) {
+            unansweredPing.release();
+            unansweredPing = null;
+        }
+    }
+
     private void notifyClosed(ChannelHandlerContext ctx) {
+        if (unansweredPing != null) {
+            unansweredPing.release();
+            unansweredPing = null;
+        }
         if (!closedNotified) {
             closedNotified = true;
             out.markClosed();

@@ -33,6 +33,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -91,6 +92,8 @@ public final class NettyServer<S> {
      */
     private final AtomicBoolean executorClosed = new AtomicBoolean();
     private final ConnectionLimits limits;
+    /** Bytes held in partly received messages over all connections (see ReceiveGuard). */
+    private final AtomicLong partialMessageBytes = new AtomicLong();
     private final Channel serverChannel;
     /** The server's topics, subscriptions and event emitter. */
     private final TopicRegistry<?> topics;
@@ -98,13 +101,16 @@ public final class NettyServer<S> {
     private NettyServer(ServerConfig<S> config) {
         this.config = config;
         this.topics = newTopics(config.service(), config.topicListener(), config.cluster());
-        this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress());
+        this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress(),
+                config.maxHandshakesPerAddress());
         decoderConfig = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(config.maxMessageSize())
                 .allowExtensions(config.compressionThreshold() >= 0) // RSV1 of permessage-deflate
                 .expectMaskedFrames(true)
                 .allowMaskMismatch(false)
-                .closeOnProtocolViolation(true)
+                // The frame handler sends the close frame: Netty's decoder sends none after a malformed
+                // close frame (only an empty write before closing).
+                .closeOnProtocolViolation(false)
                 .build();
         executor = config.executor() != null ? config.executor() : new VirtualThreadPerCall(executorClosed);
         nonBlockingExecutor = config.inlineNonBlocking() ? Runnable::run : executor;
@@ -160,8 +166,19 @@ public final class NettyServer<S> {
         InetSocketAddress remote = ch.remoteAddress();
         InetAddress address = remote == null ? null : remote.getAddress();
         String refusal = limits.admit(address);
+        Runnable handshakeEnded = () -> {};
         if (refusal == null) {
-            ch.closeFuture().addListener(f -> limits.release(address));
+            AtomicBoolean ended = new AtomicBoolean();
+            handshakeEnded = () -> {
+                if (ended.compareAndSet(false, true)) {
+                    limits.handshakeEnded(address);
+                }
+            };
+            Runnable end = handshakeEnded;
+            ch.closeFuture().addListener(f -> {
+                end.run();
+                limits.release(address);
+            });
         } else if (limits.startRefusal()) {
             ch.closeFuture().addListener(f -> limits.refusalDone());
         } else {
@@ -180,7 +197,40 @@ public final class NettyServer<S> {
                 : config.recordings().open(id, remote, config.service(), "[hl-conn " + id + " " + describe(remote) + "] ");
         Pipelines.server(ch.pipeline(), tls, recorder,
                 config.compressionThreshold() >= 0 ? Compression.server(config.compressionThreshold(), config.maxMessageSize()) : null,
-                new ServerUpgradeHandler<>(this, id, remote, refusal));
+                new ServerUpgradeHandler<>(this, id, remote, refusal, handshakeEnded));
+    }
+
+    /** At most 100 violation WARN lines per 10 s, server-wide; the rest at DEBUG with a count. */
+    private final WarnLimiter violationWarnings = new WarnLimiter(100, 10_000_000_000L);
+
+    private final LongAdder refusedUpgrades = new LongAdder();
+    private final LongAdder idleTimeouts = new LongAdder();
+
+    void upgradeRefused() {
+        refusedUpgrades.increment();
+    }
+
+    void idleTimedOut() {
+        idleTimeouts.increment();
+    }
+
+    /** Upgrades answered with an HTTP error since the start. */
+    public long refusedUpgrades() {
+        return refusedUpgrades.sum();
+    }
+
+    /** Connections closed by the idle timeout since the start. */
+    public long idleTimeouts() {
+        return idleTimeouts.sum();
+    }
+
+    WarnLimiter violationWarnings() {
+        return violationWarnings;
+    }
+
+    /** Bytes held in partly received messages (larger than 64 KiB) over all connections now. */
+    AtomicLong partialMessageBytes() {
+        return partialMessageBytes;
     }
 
     public ServerConfig<S> config() {

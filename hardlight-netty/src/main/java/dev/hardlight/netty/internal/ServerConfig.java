@@ -151,6 +151,18 @@ public final class ServerConfig<S> {
         return options.maxConnectionsPerAddress();
     }
 
+    public java.time.Duration messageReceiveTimeout() {
+        return options.messageReceiveTimeout();
+    }
+
+    public long partialMessageBudget() {
+        return options.partialMessageBudget();
+    }
+
+    public int maxHandshakesPerAddress() {
+        return options.maxHandshakesPerAddress();
+    }
+
     public Duration drainTimeout() {
         return options.drainTimeout();
     }

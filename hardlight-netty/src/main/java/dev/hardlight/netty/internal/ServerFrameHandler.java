@@ -18,6 +18,17 @@ final class ServerFrameHandler<S> extends FrameHandler {
         server.opened(out, session);
     }
 
+    /** The server's decoder reports a malformed frame and this handler closes (see NettyServer's decoder config). */
+    @Override
+    protected boolean decoderSendsClose() {
+        return false;
+    }
+
+    @Override
+    protected WarnLimiter warnLimiter() {
+        return server.violationWarnings();
+    }
+
     @Override
     protected void onBinary(ByteBuf message) {
         session.onMessage(message);

@@ -7,7 +7,11 @@ import dev.hardlight.internal.protocol.ServerSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -24,6 +28,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.SocketAddress;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -64,9 +69,16 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
     /** Set once the connection closed or timed out: an authenticator's late result is dropped. */
     private boolean abandoned;
 
-    /** @param refusal the connection limit's reason to refuse, or {@code null} */
-    ServerUpgradeHandler(NettyServer<S> server, long id, SocketAddress remote, String refusal) {
+    /** Tells the connection limits the handshake is over (idempotent). */
+    private final Runnable handshakeEnded;
+
+    /**
+     * @param refusal the connection limit's reason to refuse, or {@code null}
+     * @param handshakeEnded called once the connection is open (the limits count handshakes in progress)
+     */
+    ServerUpgradeHandler(NettyServer<S> server, long id, SocketAddress remote, String refusal, Runnable handshakeEnded) {
         this.server = server;
+        this.handshakeEnded = handshakeEnded;
         this.refusal = refusal;
         this.config = server.config();
         this.id = id;
@@ -144,7 +156,11 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
             return;
         }
         if (!req.decoderResult().isSuccess()) {
-            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request: " + req.decoderResult().cause());
+            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "malformed HTTP request: " + malformed(req.decoderResult().cause()));
+            return;
+        }
+        if (!req.headers().contains(HttpHeaderNames.HOST)) {
+            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "missing Host header");
             return;
         }
         String path;
@@ -175,6 +191,26 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
                     "this is a HardLight endpoint: send a WebSocket upgrade with Sec-WebSocket-Protocol: " + Frames.SUBPROTOCOL);
             res.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
             send(ctx, res);
+            return;
+        }
+        String version = req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+        if (!"13".equals(version == null ? null : version.trim())) {
+            FullHttpResponse res = response(HttpResponseStatus.UPGRADE_REQUIRED, version == null
+                    ? "missing Sec-WebSocket-Version: this server speaks WebSocket version 13 (RFC 6455)"
+                    : "unsupported Sec-WebSocket-Version " + printable(version)
+                    + ": this server speaks WebSocket version 13 (RFC 6455)");
+            res.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
+            log.debug("{}upgrade refused: 426 WebSocket version {}", logPrefix, version == null ? "missing" : printable(version));
+            send(ctx, res);
+            return;
+        }
+        String key = req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        if (key == null) {
+            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "missing Sec-WebSocket-Key");
+            return;
+        }
+        if (!validKey(key.trim())) {
+            refuse(ctx, HttpResponseStatus.BAD_REQUEST, "invalid Sec-WebSocket-Key: it must be 16 random bytes in base64");
             return;
         }
         List<String> offered = subprotocols(req);
@@ -257,6 +293,40 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
         }
     }
 
+    /** A decoder's failure in our words (no exception class names). */
+    private static String malformed(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return "request line longer than " + Pipelines.MAX_REQUEST_LINE + " bytes";
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return "headers larger than " + Pipelines.MAX_UPGRADE_REQUEST + " bytes";
+        }
+        String m = cause == null ? null : cause.getMessage();
+        return m == null || m.isBlank() ? "cannot parse it" : printable(m);
+    }
+
+    /** At most 100 printable ASCII characters of a client's text, for a refusal body or a log line. */
+    private static String printable(String text) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < text.length() && b.length() < 100; i++) {
+            char c = text.charAt(i);
+            b.append(c >= 0x20 && c < 0x7F ? c : '?');
+        }
+        return b.toString();
+    }
+
+    /** RFC 6455 4.1: the key is 16 bytes, base64-encoded (24 characters). */
+    private static boolean validKey(String key) {
+        if (key.length() != 24) {
+            return false;
+        }
+        try {
+            return Base64.getDecoder().decode(key).length == 16;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     private static List<String> subprotocols(FullHttpRequest req) {
         List<String> offered = new ArrayList<>();
         for (String header : req.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)) {
@@ -281,7 +351,8 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
             return;
         }
         cancelTimeout();
-        handshaker.handshake(ctx.channel(), req);
+        handshakeEnded.run();
+        ChannelFuture handshake = handshaker.handshake(ctx.channel(), req);
         // The 101 is written; what we write from now on follows it. Open the session at once so that
         // no frame can arrive before its handler exists.
         String prefix = logPrefix;
@@ -298,13 +369,26 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
         }
         session.sendErrorDetails(config.sendErrorDetails());
         String idle = IDLE_TIMEOUT + "nothing received for " + config.keepAlive().describeIdleTimeout();
-        Pipelines.open(ctx, config.maxMessageSize(), new ServerFrameHandler<>(server, session, out, prefix, config.maxMessageSize()),
+        ServerFrameHandler<S> frames = new ServerFrameHandler<>(server, session, out, prefix, config.maxMessageSize());
+        ReceiveGuard guard = new ReceiveGuard(server.partialMessageBytes(), config.partialMessageBudget(),
+                config.messageReceiveTimeout().toNanos(), frames::violation);
+        frames.guard(guard);
+        Pipelines.open(ctx, config.maxMessageSize(), frames,
                 new KeepAliveHandler(config.keepAlive(), out, () -> {
                     log.debug("{}{}, closing with 1001", prefix, idle);
+                    server.idleTimedOut();
                     out.close(ProtocolViolation.GOING_AWAY, idle);
-                }));
+                }), guard);
         log.debug("{}open", prefix);
         session.start();
+        // Frames the client sent right behind its request are fed to the WebSocket decoder once the
+        // 101 is out (and permessage-deflate, if negotiated, is in place).
+        ChannelPipeline pipeline = ctx.pipeline();
+        handshake.addListener(f -> {
+            if (f.isSuccess()) {
+                UpgradeGate.release(pipeline);
+            }
+        });
     }
 
     /** How the close reason of an idle timeout starts. */
@@ -315,7 +399,7 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
         send(ctx, response(status, reason));
     }
 
-    private static FullHttpResponse response(HttpResponseStatus status, String reason) {
+    static FullHttpResponse response(HttpResponseStatus status, String reason) {
         ByteBuf body = ByteBufUtil.writeUtf8(UnpooledByteBufAllocator.DEFAULT, reason + "\n");
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
@@ -324,7 +408,8 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
         return res;
     }
 
-    private static void send(ChannelHandlerContext ctx, FullHttpResponse res) {
+    private void send(ChannelHandlerContext ctx, FullHttpResponse res) {
+        server.upgradeRefused();
         ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
     }
 
