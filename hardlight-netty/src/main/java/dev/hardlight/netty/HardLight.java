@@ -1,6 +1,7 @@
 package dev.hardlight.netty;
 
 import dev.hardlight.HandlerFactory;
+import dev.hardlight.internal.protocol.ClientSession;
 import dev.hardlight.netty.internal.ClientConfig;
 import dev.hardlight.netty.internal.NettyRpcChannel;
 import dev.hardlight.netty.internal.ReconnectingChannel;
@@ -61,9 +62,46 @@ public final class HardLight {
      *     {@code ws} is used without {@code insecurePlaintext}
      */
     public static <S> RpcChannel connect(URI uri, ClientOptions options, ServiceDescriptor<S> service) {
+        Objects.requireNonNull(service, "service");
+        ClientConfig config = config(uri, options, service);
+        if (options.reconnectPolicy() != null || options.connectionListener() != null || options.reconnectAfter() != null) {
+            return ReconnectingChannel.connect(config, options.reconnectPolicy(), options.connectionListener(),
+                    options.reconnectAfter());
+        }
+        return NettyRpcChannel.connect(config);
+    }
+
+    /**
+     * Connects, reads the server's HELLO and closes: what the server serves, for tools that learn the
+     * contract from the server instead of from generated classes (the {@code hardlight} command line
+     * builds its calls from {@link ServerHello#schema()}). Connecting works as in
+     * {@link #connect(URI, ClientOptions, ServiceDescriptor)} (TLS, pin, headers, timeout; reconnect
+     * options are ignored) but accepts any service. The schema text, when the server sends it, has
+     * been checked against the fingerprint.
+     *
+     * @throws dev.hardlight.RpcException as {@link #connect(URI, ClientOptions, ServiceDescriptor)}
+     *     when the connection cannot be made or the upgrade is refused
+     */
+    public static ServerHello hello(URI uri, ClientOptions options) {
+        NettyRpcChannel channel = NettyRpcChannel.connect(config(uri, options, ClientSession.PROBE));
+        try {
+            dev.hardlight.internal.protocol.Hello h = channel.hello();
+            String schema = null;
+            for (dev.hardlight.internal.protocol.Hello.Extension e : h.extensions()) {
+                if (e.tag() == 4) {
+                    schema = new String(e.value(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+            return new ServerHello(h.service(), java.util.HexFormat.of().formatHex(h.fingerprint()), schema,
+                    h.maxInFlight(), h.maxMessageSize());
+        } finally {
+            channel.close();
+        }
+    }
+
+    private static ClientConfig config(URI uri, ClientOptions options, ServiceDescriptor<?> service) {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(service, "service");
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         SslContext ssl;
         TrustMode trust;
@@ -86,10 +124,6 @@ public final class HardLight {
                 options.connectTimeout(), options.eventQueueCapacity(), options.headers(), options.keepAlive(),
                 options.defaultDeadline(), options.compressionThreshold(), options.localBinding(),
                 options.recording(), options.ioThreads());
-        if (options.reconnectPolicy() != null || options.connectionListener() != null || options.reconnectAfter() != null) {
-            return ReconnectingChannel.connect(config, options.reconnectPolicy(), options.connectionListener(),
-                    options.reconnectAfter());
-        }
-        return NettyRpcChannel.connect(config);
+        return config;
     }
 }

@@ -310,6 +310,11 @@ public final class NettyRpcChannel implements RpcChannel {
         return out;
     }
 
+    /** The server's hello, once the channel is ready ({@code null} before). */
+    public dev.hardlight.internal.protocol.Hello hello() {
+        return session.ready().getNow(null);
+    }
+
     ClientSession session() {
         return session;
     }

@@ -30,6 +30,7 @@ import java.util.concurrent.Executor;
  * @param ioThreads event loops for the connections; 0: Netty's default (twice the available processors)
  * @param busyPoll whether the connections' event loops poll without sleeping while connections are open
  * @param inlineNonBlocking whether methods marked {@code @NonBlocking} run on the connection's event loop
+ * @param hideSchema whether the HELLO leaves out the schema text (extension 4)
  */
 public record ServerConfig<S>(ServiceDescriptor<S> service, HandlerFactory<S> factory, SslContext sslContext,
                               String tlsFingerprint, String host, int port, String path, int maxInFlight,
@@ -38,4 +39,5 @@ public record ServerConfig<S>(ServiceDescriptor<S> service, HandlerFactory<S> fa
                               Duration handshakeTimeout, int maxConnections, int maxConnectionsPerAddress,
                               KeepAlive keepAlive, Duration drainTimeout, int compressionThreshold,
                               ServerRecordings recordings,
-                              int ioThreads, boolean busyPoll, boolean inlineNonBlocking) {}
+                              int ioThreads, boolean busyPoll, boolean inlineNonBlocking,
+                              boolean hideSchema) {}

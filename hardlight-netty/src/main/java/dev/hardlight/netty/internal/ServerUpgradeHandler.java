@@ -296,7 +296,7 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
         }));
         p.remove(this);
         log.debug("{}open", prefix);
-        session.start();
+        session.start(!config.hideSchema());
     }
 
     private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String reason) {
