@@ -29,9 +29,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code hardlight bench URL METHOD ARGS}: a load generator with a latency histogram. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Calls one method as fast as the server answers, from several connections with several calls in "
+        description = {"Load-tests one method: calls/s, latency percentiles and a histogram.",
+                "Calls one method as fast as the server answers, from several connections with several calls in "
                 + "flight on each, for a number of calls or a duration; then prints calls/s, latency percentiles and a "
-                + "latency histogram (or --json). Latencies are measured from sending to the answer, within 6%. A "
+                + "latency histogram (or --json). Latencies are measured from sending to the answer, within 6%%. A "
                 + "progress bar goes to standard error while it runs on a terminal."})
 final class BenchCommand implements java.util.concurrent.Callable<Integer> {
     @Spec

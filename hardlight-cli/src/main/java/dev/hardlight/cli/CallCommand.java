@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code hardlight call URL METHOD [ARGS]}: one call, arguments and result in JSON (docs/json.md). */
 @Command(name = "call", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Calls one method and prints its result as JSON (docs/json.md), or the error with its status "
+        description = {"Calls one method with JSON arguments and prints the result as JSON.",
+                "The result is printed in the JSON form of docs/json.md; an error with its status "
                 + "and declared exception on standard error.",
                 "Exit codes: 0 done; 2 usage (bad JSON, unknown method, arguments that do not fit); 3 cannot connect, "
                 + "UNAVAILABLE, CONNECTION_LOST; 4 contract (schema withheld, INCOMPATIBLE, UNIMPLEMENTED); "

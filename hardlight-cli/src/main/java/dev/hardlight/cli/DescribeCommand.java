@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code hardlight describe URL}: the server's contract, from its HELLO (or {@code --schema}). */
 @Command(name = "describe", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Prints what a server serves: the service, its methods with parameter names and types, the "
+        description = {"Prints what a server serves: methods, types, state and events.",
+                "The service, its methods with parameter names and types, the "
                 + "declared exceptions and the feature each method requires, the state and event types, and every type "
                 + "crossing the wire. Read from the schema the server sends in its HELLO (or --schema FILE)."})
 final class DescribeCommand implements Callable<Integer> {
@@ -83,12 +84,21 @@ final class DescribeCommand implements Callable<Integer> {
                 b.append("  ").append(t.kind()).append(' ').append(t.name());
                 switch (t) {
                     case Schema.Record r -> {
-                        b.append(" {");
+                        StringBuilder line = new StringBuilder(" {");
                         for (int i = 0; i < r.components().size(); i++) {
-                            b.append(i == 0 ? " " : ", ").append(r.components().get(i).name()).append(": ")
+                            line.append(i == 0 ? " " : ", ").append(r.components().get(i).name()).append(": ")
                                     .append(r.components().get(i).type());
                         }
-                        b.append(r.components().isEmpty() ? "}" : " }");
+                        line.append(r.components().isEmpty() ? "}" : " }");
+                        if (b.length() - b.lastIndexOf("\n") + line.length() <= 100) {
+                            b.append(line);
+                        } else {
+                            b.append(" {\n");
+                            for (Schema.Field f : r.components()) {
+                                b.append("      ").append(f.name()).append(": ").append(f.type()).append('\n');
+                            }
+                            b.append("    }");
+                        }
                     }
                     case Schema.Enum e -> b.append(" { ").append(String.join(", ", e.constants())).append(" }");
                     case Schema.Sealed sl -> b.append(" { ").append(String.join(", ", c.json.caseNames(sl.name())))

@@ -12,7 +12,7 @@ final class Suggest {
     /** Up to three names within a small edit distance of {@code name}, closest first. */
     static List<String> closest(String name, List<String> known) {
         String n = name.toLowerCase(Locale.ROOT);
-        int limit = Math.max(2, n.length() / 3);
+        int limit = Math.max(1, n.length() / 3);
         List<String> hits = new ArrayList<>();
         for (String k : known) {
             String lk = k.toLowerCase(Locale.ROOT);

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code hardlight watch URL}: the connection state and the events, as JSON lines. */
 @Command(name = "watch", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Connects and prints, one JSON object per line: the state snapshot {\"state\": ...}, the result "
+        description = {"Prints a connection's state, state changes and events as JSON lines.",
+                "Connects and prints, one JSON object per line: the state snapshot {\"state\": ...}, the result "
                 + "of each --call {\"call\": M, \"result\": ...} (or \"error\"), every state change {\"state\": ..., "
                 + "\"changed\": [...]} and every event {\"event\": ..., \"topic\": ...} as they arrive. Runs until the "
                 + "connection closes, --count lines of changes and events were printed, --for has passed, or Ctrl-C."})
@@ -85,7 +86,7 @@ final class WatchCommand implements java.util.concurrent.Callable<Integer> {
                 channel.addEventListener(e -> {
                     Map<String, Object> o = new LinkedHashMap<>();
                     o.put("event", e.value());
-                    o.put("topic", e.topic().toString());
+                    o.put("topic", WireJson.topic(e.topic()));
                     if (e.missedBefore() > 0) {
                         o.put("missedBefore", e.missedBefore());
                     }

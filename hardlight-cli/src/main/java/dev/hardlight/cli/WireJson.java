@@ -643,7 +643,7 @@ final class WireJson {
         return s.substring(0, dot + 1) + (frac + "000000000").substring(0, 9) + "Z";
     }
 
-    private static Object topic(Topic t) {
+    static Object topic(Topic t) {
         byte[] b = t.toBytes();
         try {
             return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b)).toString();
