@@ -39,7 +39,7 @@ final class Remote {
     String pin;
 
     @Option(names = "--insecure",
-            description = "do not check the server's certificate at all (wss://), or allow a plaintext ws:// URL. "
+            description = "do not check the server's certificate, or allow a plaintext ws:// URL. "
                     + "Anyone on the network path can read and change the connection: for local tests only")
     boolean insecure;
 

@@ -336,6 +336,53 @@ class CliTest {
         assertThat(errors.exit()).isEqualTo(Exits.FAILED);
     }
 
+    // ---- replay ----
+
+    /** Records a client connection that makes a few calls to {@code target}. */
+    private Path record(KitchenServer target) throws Exception {
+        Path file = dir.resolve("kitchen-" + System.nanoTime() + ".hlrec");
+        try (KitchenClient client = KitchenClient.connect(java.net.URI.create(target.url()),
+                dev.hardlight.netty.ClientOptions.builder().pinned(target.pin()).record(file).build())) {
+            assertThat(client.add(2, 40)).isEqualTo(42);
+            client.join("bumps");
+            assertThat(client.bump(3)).isEqualTo(3);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.fail("declared")).isInstanceOf(Problem.class);
+        }
+        return file;
+    }
+
+    @Test
+    void replayPrintsTheValuesOfCallsResultsEventsAndStateChanges() throws Exception {
+        Path file = record(server);
+        Run r = run("replay", file.toString());
+        assertThat(r.err()).isEmpty();
+        assertThat(r.exit()).isZero();
+        String pad = " ".repeat(37);
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).containsSubsequence(pad + "= {\"a\":2,\"b\":40}", pad + "= 42", pad + "= {\"topic\":\"bumps\"}",
+                pad + "= {\"by\":3}", pad + "= {\"count\":3,\"last\":\"bump 3\"}", pad + "= {\"$type\":\"Bumped\",\"to\":3}",
+                pad + "= 3", pad + "= {\"how\":\"declared\"}", pad + "= {\"exception\":\"dev.hardlight.cli.Problem\"}");
+        // each value line follows its frame's line
+        int result = lines.indexOf(pad + "= 42");
+        assertThat(lines.get(result - 1)).contains("RESULT").contains("#0");
+        Run plain = run("replay", "--no-values", file.toString());
+        assertThat(plain.out()).doesNotContain(pad + "= ");
+    }
+
+    @Test
+    void replayOfAServerThatWithholdsItsSchemaTakesSchemaFile() throws Exception {
+        try (KitchenServer hidden = new KitchenServer(b -> b.hideSchema())) {
+            Path file = record(hidden);
+            String pad = " ".repeat(37);
+            assertThat(run("replay", file.toString()).out()).doesNotContain(pad + "= ");
+            Path schema = dir.resolve("kitchen.schema");
+            Files.writeString(schema, KitchenSchema.DESCRIPTOR.schema(), StandardCharsets.UTF_8);
+            Run r = run("replay", "--schema", schema.toString(), file.toString());
+            assertThat(r.exit()).isZero();
+            assertThat(r.out().lines()).contains(pad + "= {\"a\":2,\"b\":40}", pad + "= 42");
+        }
+    }
+
     // ---- help ----
 
     @Test
