@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 /** The public API names no Netty type and no internal type. */
 class PublicApiTest {
     static final List<Class<?>> PUBLIC = List.of(HardLight.class, ServerBuilder.class, HardLightServer.class, Tls.class,
+            ServerHello.class,
             ClientOptions.class, ClientOptions.Builder.class, SlowConsumerPolicy.class,
             Recording.class, Recording.Entry.class, Recording.Frame.class, Recording.Side.class, Recording.Direction.class,
             ClientGroup.class, ReconnectPolicy.class, ReconnectPolicy.Builder.class, ConnectionListener.class,
