@@ -230,7 +230,7 @@ class CliTest {
         assertThat(r.exit()).isEqualTo(Exits.USAGE);
         assertThat(r.err()).isEqualTo("hardlight call: service Kitchen has no method 'ad': did you mean add?\n");
         Run none = remote("call", "zzzzzzzz");
-        assertThat(none.err()).contains("its methods: echo, add, big, fail, bump, join, secret");
+        assertThat(none.err()).contains("its methods: echo, add, big, fail, bump, join, secret, slow");
     }
 
     @Test
@@ -283,6 +283,40 @@ class CliTest {
         Run plain = run("describe", "ws://localhost:1/hl");
         assertThat(plain.exit()).isEqualTo(Exits.USAGE);
         assertThat(plain.err()).contains("is plaintext (ws://)").contains("--insecure");
+    }
+
+    @Test
+    void headersCookiesAndOriginReachTheServersChecks() {
+        dev.hardlight.Authenticator auth = req -> req.header("Authorization").equals(java.util.Optional.of("Bearer t"))
+                && req.cookie("s").equals(java.util.Optional.of("1")) && req.cookie("u").equals(java.util.Optional.of("ann"))
+                ? dev.hardlight.Authenticator.Result.accept(java.util.Set.of("admin"), null)
+                : dev.hardlight.Authenticator.Result.unauthorized("who are you?");
+        try (KitchenServer gated = new KitchenServer(b -> b.authenticator(auth))) {
+            Run ok = run("call", gated.url(), "--pin", gated.pin(), "--header", "Authorization: Bearer t", "--cookie", "s=1",
+                    "--cookie", "u=ann", "secret");
+            assertThat(ok.err()).isEmpty();
+            assertThat(ok.out()).isEqualTo("\"42\"\n");
+            Run refused = run("call", gated.url(), "--pin", gated.pin(), "--cookie", "s=1", "secret");
+            assertThat(refused.exit()).isEqualTo(Exits.UNAVAILABLE);
+            assertThat(refused.err()).contains("who are you?");
+        }
+        Run origin = remote("describe", "--origin", "https://evil.example");
+        assertThat(origin.exit()).isEqualTo(Exits.UNAVAILABLE);
+        assertThat(origin.err()).contains("origin https://evil.example is not allowed");
+        Run badHeader = remote("describe", "--header", "NoColonHere");
+        assertThat(badHeader.exit()).isEqualTo(Exits.USAGE);
+        assertThat(badHeader.err()).contains("--header 'NoColonHere' (expected: NAME: VALUE)");
+    }
+
+    @Test
+    void aDeadlineFailsASlowCall() {
+        Run r = remote("call", "slow", "[5000]", "--deadline", "200ms");
+        assertThat(r.exit()).isEqualTo(Exits.DEADLINE);
+        assertThat(r.err()).startsWith("error: DEADLINE_EXCEEDED: ");
+        assertThat(remote("call", "slow", "[10]", "--deadline", "5s").out()).isEqualTo("10\n");
+        Run bad = remote("call", "slow", "[10]", "--deadline", "soon");
+        assertThat(bad.exit()).isEqualTo(Exits.USAGE);
+        assertThat(bad.err()).contains("--deadline 'soon' (expected: a duration such as 5s, 250ms, 1m or PT2S)");
     }
 
     // ---- watch ----

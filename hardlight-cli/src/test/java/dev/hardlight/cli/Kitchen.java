@@ -58,4 +58,7 @@ public interface Kitchen {
 
     @Requires("admin")
     String secret();
+
+    /** Sleeps {@code millis}, then returns it. */
+    int slow(int millis) throws InterruptedException;
 }

@@ -90,5 +90,11 @@ final class KitchenServer implements AutoCloseable {
         public String secret() {
             return "42";
         }
+
+        @Override
+        public int slow(int millis) throws InterruptedException {
+            Thread.sleep(millis);
+            return millis;
+        }
     }
 }
