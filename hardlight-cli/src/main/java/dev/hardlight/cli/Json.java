@@ -13,8 +13,8 @@ import java.util.Map;
  * {@link Number}s.
  *
  * <p>The parser accepts exactly one value with optional whitespace around it; it refuses duplicate
- * member names, comments, trailing commas, leading zeros, lone surrogates in escapes are kept as they
- * are (Java strings allow them). Errors name the line and column (both from 1) and what was expected.
+ * member names, comments, trailing commas and leading zeros. A lone surrogate written as an escape is
+ * kept (Java strings allow it). Errors name the line and column (both from 1) and what was expected.
  * Nesting is limited to {@value #MAX_DEPTH} levels.
  */
 final class Json {

@@ -17,7 +17,6 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -670,9 +669,5 @@ final class WireJson {
             return isType(kv[0]) && isType(kv[1]);
         }
         return schema.types().containsKey(type);
-    }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
     }
 }
