@@ -27,6 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Replays HardLight connection recordings (.hlrec) through the decoders and prints the "
                 + "frames both sides sent: the upgrade, HELLO, calls with method names, results, events, closes.",
+                "Under each call, result, event and state change: its values in JSON (docs/json.md), decoded with the "
+                + "schema the server sent in its HELLO, or --schema FILE.",
                 "Recordings are made with ClientOptions.Builder.record(file) or ServerBuilder.record(directory); "
                 + "see docs/recording.md."})
 final class ReplayCommand implements Callable<Integer> {
@@ -47,11 +49,28 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--hex", description = "with --entries: the bytes of each read and write in hex")
     boolean hex;
 
+    @Option(names = "--schema", paramLabel = "FILE",
+            description = "decode values with this schema text instead of the one in the recorded HELLO")
+    Path schema;
+
+    @Option(names = "--no-values", description = "do not print the values of calls, results, events and state changes")
+    boolean noValues;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         int failed = 0;
+        DynamicContract given = null;
+        if (schema != null) {
+            try {
+                given = new DynamicContract(java.nio.file.Files.readString(schema, StandardCharsets.UTF_8));
+            } catch (IOException | IllegalArgumentException e) {
+                err.println("hardlight replay: --schema " + schema + ": " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+        }
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
             Recording r;
@@ -75,7 +94,7 @@ final class ReplayCommand implements Callable<Integer> {
             if (entries) {
                 printEntries(r, out);
             }
-            out.print(listing(r));
+            out.print(noValues ? listing(r) : withValues(r, listing(r), new ReplayValues(given)));
             out.flush();
         }
         err.flush();
@@ -90,6 +109,32 @@ final class ReplayCommand implements Callable<Integer> {
         }
         return bytes.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n");
     }
+
+    /**
+     * The listing with a line of JSON values under each frame that has some (docs/json.md); the
+     * listing's lines after its header are the frames of {@link Recording#decode()}, in order.
+     */
+    private static String withValues(Recording r, String listing, ReplayValues values) {
+        List<Recording.Frame> frames = r.decode();
+        String[] lines = listing.split("\n", -1);
+        StringBuilder b = new StringBuilder(lines[0]).append('\n');
+        for (int i = 1; i < lines.length; i++) {
+            b.append(lines[i]);
+            if (i < lines.length - 1) {
+                b.append('\n');
+            }
+            if (i - 1 < frames.size()) {
+                String v = values.values(frames.get(i - 1));
+                if (v != null) {
+                    b.append(" ".repeat(VALUE_INDENT)).append("= ").append(v).append('\n');
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    /** Where a frame line's summary starts: values are printed under it. */
+    private static final int VALUE_INDENT = 37;
 
     private void printEntries(Recording r, PrintWriter out) {
         for (Recording.Entry e : r.entries()) {

@@ -1,7 +1,10 @@
 package dev.hardlight.netty;
 
 import dev.hardlight.HandlerFactory;
+import dev.hardlight.internal.protocol.ClientSession;
+import dev.hardlight.internal.protocol.Hello;
 import dev.hardlight.netty.internal.ClientChannel;
+import dev.hardlight.netty.internal.ClientConnector;
 import dev.hardlight.netty.internal.ClientConfig;
 import dev.hardlight.netty.internal.TlsContexts;
 import dev.hardlight.netty.internal.TrustMode;
@@ -10,6 +13,8 @@ import dev.hardlight.service.ServiceDescriptor;
 import dev.hardlight.service.Services;
 import io.netty.handler.ssl.SslContext;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -61,9 +66,37 @@ public final class HardLight {
      *     {@code ws} is used without {@code insecurePlaintext}
      */
     public static <S> RpcChannel connect(URI uri, ClientOptions options, ServiceDescriptor<S> service) {
+        Objects.requireNonNull(service, "service");
+        ClientConfig config = config(uri, options, service);
+        return ClientChannel.connect(config, options.reconnectPolicy(), options.connectionListener(), options.reconnectAfter());
+    }
+
+    /**
+     * Connects, reads the server's HELLO and closes: what the server serves, for tools that learn the
+     * contract from the server instead of from generated classes (the {@code hardlight} command line
+     * builds its calls from {@link ServerHello#schema()}). Connecting works as in
+     * {@link #connect(URI, ClientOptions, ServiceDescriptor)} (TLS, pin, headers, timeout; reconnect
+     * options are ignored) but accepts any service. The schema text, when the server sends it, has
+     * been checked against the fingerprint.
+     *
+     * @throws dev.hardlight.RpcException as {@link #connect(URI, ClientOptions, ServiceDescriptor)}
+     *     when the connection cannot be made or the upgrade is refused
+     */
+    public static ServerHello hello(URI uri, ClientOptions options) {
+        Hello h = ClientConnector.probe(config(uri, options, ClientSession.PROBE));
+        String schema = null;
+        for (Hello.Extension e : h.extensions()) {
+            if (e.tag() == 4) {
+                schema = new String(e.value(), StandardCharsets.UTF_8);
+            }
+        }
+        return new ServerHello(h.service(), HexFormat.of().formatHex(h.fingerprint()), schema,
+                h.maxInFlight(), h.maxMessageSize());
+    }
+
+    private static ClientConfig config(URI uri, ClientOptions options, ServiceDescriptor<?> service) {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(service, "service");
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         SslContext ssl;
         TrustMode trust;
@@ -82,7 +115,7 @@ public final class HardLight {
             }
             default -> throw new IllegalArgumentException("uri: " + uri + " (expected: wss://host:port/path)");
         }
-        ClientConfig config = new ClientConfig(uri, service, options, ssl, trust, options.ioThreads());
-        return ClientChannel.connect(config, options.reconnectPolicy(), options.connectionListener(), options.reconnectAfter());
+        return new ClientConfig(uri, service, options, ssl, trust, options.ioThreads());
     }
+
 }

@@ -94,13 +94,38 @@ public final class Recording {
      * @param timeNanos when the last byte of the frame was read or written, as in {@link Entry}
      * @param callId the call id of CALL, RESULT, ERROR and CANCEL; -1 for other frames
      * @param summary the frame's fields in words: method names, status codes, values as hex bytes
+     * @param message the whole HardLight message, frame type byte first, for the HardLight frame types
+     *     (and a MALFORMED one); empty for the others. Tools decode values from it with the schema of
+     *     the HELLO's extension 4 ({@code hardlight replay}).
      */
-    public record Frame(Side sender, long timeNanos, String type, int callId, String summary) {
+    public record Frame(Side sender, long timeNanos, String type, int callId, String summary, byte[] message) {
         /** @throws NullPointerException if sender, type or summary is null */
         public Frame {
             Objects.requireNonNull(sender, "sender");
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(summary, "summary");
+            message = message == null ? new byte[0] : message.clone();
+        }
+
+        /** A frame without its message bytes. */
+        public Frame(Side sender, long timeNanos, String type, int callId, String summary) {
+            this(sender, timeNanos, type, callId, summary, null);
+        }
+
+        @Override
+        public byte[] message() {
+            return message.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Frame f && f.sender == sender && f.timeNanos == timeNanos && f.type.equals(type)
+                    && f.callId == callId && f.summary.equals(summary) && java.util.Arrays.equals(f.message, message);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(sender, timeNanos, type, callId, summary, java.util.Arrays.hashCode(message));
         }
 
         /** One line: time in milliseconds, sender, type, call id and summary. */

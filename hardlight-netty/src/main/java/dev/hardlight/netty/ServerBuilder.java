@@ -236,6 +236,24 @@ public final class ServerBuilder<S> {
         return this;
     }
 
+    /**
+     * Leaves the schema text out of the HELLO (extension 4, docs/protocol.md section 3.1). By default
+     * every connection receives the server's whole canonical schema text: its methods with parameter
+     * names and types, every record, enum and sealed type crossing the wire, the state and event types.
+     * That is what lets a client built from another version of the contract apply the compatibility
+     * rule (docs/evolution.md) and what lets tools such as {@code hardlight describe} and
+     * {@code hardlight call} work without Java classes. A service whose contract is private can
+     * withhold it: clients then accept only methods, state and events whose hashes equal their own
+     * (any change on either side makes the changed methods {@code INCOMPATIBLE}), and the command line
+     * needs the schema from a file ({@code --schema}). Hiding the schema hides names, not behaviour:
+     * method names and hashes are still in the HELLO, and values are still readable on the wire to
+     * whoever can decrypt it.
+     */
+    public ServerBuilder<S> hideSchema() {
+        options.hideSchema(true);
+        return this;
+    }
+
     /** See {@link ServerOptions.Builder#record(Path)}. */
     public ServerBuilder<S> record(Path directory) {
         options.record(directory);

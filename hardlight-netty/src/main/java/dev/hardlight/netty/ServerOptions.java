@@ -219,6 +219,11 @@ public final class ServerOptions {
         return v.recordMaxTotalBytes;
     }
 
+    /** Whether the HELLO leaves out the schema text ({@link Builder#hideSchema(boolean)}). */
+    public boolean hideSchema() {
+        return v.hideSchema;
+    }
+
     /** The directory whose files are served beside the endpoint ({@link Builder#staticFiles(Path)}), as its real path, or {@code null}. */
     public Path staticFiles() {
         return v.staticFiles;
@@ -267,7 +272,7 @@ public final class ServerOptions {
                 + (v.ioThreads == 0 ? "" : ", ioThreads=" + v.ioThreads) + (v.busyPoll ? ", busyPoll" : "")
                 + (v.inlineNonBlocking ? ", inlineNonBlockingHandlers" : "")
                 + (v.cluster == null ? "" : ", cluster=" + v.cluster)
-                + (v.sendErrorDetails ? ", developmentErrorDetails" : "") + "]";
+                + (v.sendErrorDetails ? ", developmentErrorDetails" : "") + (v.hideSchema ? ", hideSchema" : "") + "]";
     }
 
     /**
@@ -308,6 +313,7 @@ public final class ServerOptions {
         boolean inlineNonBlocking;
         Path staticFiles;
         boolean sendErrorDetails;
+        boolean hideSchema;
 
         Values copy() {
             try {
@@ -692,6 +698,15 @@ public final class ServerOptions {
          */
         public Builder compression(int thresholdBytes) {
             v.compressionThreshold = Compression.checkThreshold(thresholdBytes);
+            return this;
+        }
+
+        /**
+         * Whether to leave the schema text out of the HELLO: see {@link ServerBuilder#hideSchema()} for
+         * what that costs. Default: {@code false} (the schema is sent).
+         */
+        public Builder hideSchema(boolean hide) {
+            v.hideSchema = hide;
             return this;
         }
 

@@ -350,6 +350,17 @@ public final class ClientSession {
         }
     }
 
+    /**
+     * A descriptor for a session that only reads the server's HELLO: its {@link #ready} completes with
+     * the hello (its schema, when sent, already checked against the fingerprint) whatever service the
+     * server serves, and the session makes no calls. Used by tools that learn the contract from the
+     * server ({@code HardLight.hello}).
+     */
+    public static final ServiceDescriptor<Object> PROBE = new ServiceDescriptor<>(Object.class, "", new byte[32], "",
+            java.util.List.of(), (handler, methodId, args, result) -> {
+                throw new UnsupportedOperationException("a probe serves nothing");
+            });
+
     private void onHello(ByteBuf msg) {
         Hello hello;
         try {
@@ -360,6 +371,11 @@ public final class ClientSession {
         if (hello.version() != Frames.VERSION) {
             throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
                     "server speaks protocol version " + hello.version() + ", this client " + Frames.VERSION);
+        }
+        if (service == PROBE) {
+            serverSchemaText(hello);
+            ready.complete(hello);
+            return;
         }
         if (!hello.service().equals(service.name())) {
             RpcException e = new RpcException(Status.INCOMPATIBLE, "the server serves '" + hello.service()

@@ -237,10 +237,22 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
 
     /** Sends the hello (with the state snapshot, if any): the first frame of every connection. */
     public void start() {
+        start(true);
+    }
+
+    /**
+     * Sends the hello (with the state snapshot, if any): the first frame of every connection.
+     *
+     * @param sendSchema whether the hello carries the whole schema text (extension 4); without it,
+     *     clients accept only methods, state and events whose hashes equal their own
+     */
+    public void start(boolean sendSchema) {
         List<Hello.Extension> extensions = new ArrayList<>(4);
         // The whole schema, so a client whose contract differs can apply the compatibility rule.
-        extensions.add(new Hello.Extension(ClientSession.SCHEMA_HELLO_EXTENSION,
-                service.schema().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        if (sendSchema) {
+            extensions.add(new Hello.Extension(ClientSession.SCHEMA_HELLO_EXTENSION,
+                    service.schema().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
         if (service.events() != null) {
             byte[] hash = new byte[8];
             long h = service.events().schemaHash();

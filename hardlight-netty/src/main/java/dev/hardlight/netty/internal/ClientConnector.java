@@ -4,6 +4,7 @@ import dev.hardlight.RpcException;
 import dev.hardlight.Status;
 import dev.hardlight.internal.protocol.ClientEventQueue;
 import dev.hardlight.internal.protocol.Frames;
+import dev.hardlight.internal.protocol.Hello;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -94,6 +95,28 @@ final class ClientConnector {
         }
         c.start();
         return c.link;
+    }
+
+    /**
+     * Connects as {@link #connect} does, takes the server's hello and closes the connection: for tools
+     * that learn the contract from the server ({@code HardLight.hello}).
+     */
+    public static Hello probe(ClientConfig config) {
+        NettyRpcChannel link = connect(config, new ClientEventQueue(1), new LinkListener() {
+            @Override
+            public void ready(NettyRpcChannel link) {}
+
+            @Override
+            public void lost(NettyRpcChannel link, RpcException reason) {}
+
+            @Override
+            public void goingAway(NettyRpcChannel link) {}
+        });
+        try {
+            return link.hello();
+        } finally {
+            link.close();
+        }
     }
 
     private void start() {

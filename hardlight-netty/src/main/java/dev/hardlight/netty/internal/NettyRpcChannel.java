@@ -7,6 +7,7 @@ import dev.hardlight.StateListener;
 import dev.hardlight.Status;
 import dev.hardlight.internal.protocol.ClientEventQueue;
 import dev.hardlight.internal.protocol.ClientSession;
+import dev.hardlight.internal.protocol.Hello;
 import dev.hardlight.internal.protocol.ProtocolViolation;
 import dev.hardlight.internal.protocol.Timer;
 import dev.hardlight.service.ArgumentWriter;
@@ -122,6 +123,11 @@ public final class NettyRpcChannel implements RpcChannel {
 
     ChannelOutbound outbound() {
         return out;
+    }
+
+    /** The server's hello, once the channel is ready ({@code null} before). */
+    Hello hello() {
+        return session.ready().getNow(null);
     }
 
     /** The session, for the connector to wait for its hello. */

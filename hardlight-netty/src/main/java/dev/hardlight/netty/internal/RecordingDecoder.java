@@ -151,7 +151,9 @@ public final class RecordingDecoder {
 
         private void webSocketFrame(long time, WebSocketFrame f) {
             if (f instanceof BinaryWebSocketFrame) {
-                frames.add(messages.describe(sender, time, f.content()));
+                byte[] message = io.netty.buffer.ByteBufUtil.getBytes(f.content());
+                Recording.Frame d = messages.describe(sender, time, f.content());
+                frames.add(new Recording.Frame(d.sender(), d.timeNanos(), d.type(), d.callId(), d.summary(), message));
             } else if (f instanceof CloseWebSocketFrame c) {
                 frame(time, "WS_CLOSE", -1, c.content().readableBytes() < 2 ? "(no status)"
                         : c.statusCode() + " \"" + MessageDescriber.text(c.reasonText()) + "\"");

@@ -189,4 +189,9 @@ public final class ServerConfig<S> {
     public StaticFiles staticFiles() {
         return staticFiles;
     }
+
+    /** Whether the HELLO leaves out the schema text (extension 4). */
+    public boolean hideSchema() {
+        return options.hideSchema();
+    }
 }

@@ -380,7 +380,7 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
                     out.close(ProtocolViolation.GOING_AWAY, idle);
                 }), guard);
         log.debug("{}open", prefix);
-        session.start();
+        session.start(!config.hideSchema());
         // Frames the client sent right behind its request are fed to the WebSocket decoder once the
         // 101 is out (and permessage-deflate, if negotiated, is in place).
         ChannelPipeline pipeline = ctx.pipeline();
