@@ -206,6 +206,11 @@ public final class ServerOptions {
         return v.busyPoll;
     }
 
+    /** The traffic observer ({@link Builder#observer(RpcObserver)}), or {@code null}. */
+    public @dev.hardlight.Nullable RpcObserver observer() {
+        return v.observer;
+    }
+
     /** Whether {@code @NonBlocking} handlers run on the I/O thread ({@link Builder#inlineNonBlockingHandlers(boolean)}). */
     public boolean inlineNonBlockingHandlers() {
         return v.inlineNonBlocking;
@@ -260,6 +265,7 @@ public final class ServerOptions {
         int ioThreads;
         boolean busyPoll;
         boolean inlineNonBlocking;
+        RpcObserver observer;
 
         Values copy() {
             try {
@@ -696,6 +702,16 @@ public final class ServerOptions {
          */
         public Builder inlineNonBlockingHandlers(boolean inline) {
             v.inlineNonBlocking = inline;
+            return this;
+        }
+
+        /**
+         * Tells {@code observer} of the server's connections, refused upgrades, calls, events and bytes,
+         * for metrics and tracing (see {@link RpcObserver}; e.g. hardlight-micrometer's). Default: none,
+         * and then nothing is measured. {@code null} removes it.
+         */
+        public Builder observer(RpcObserver observer) {
+            v.observer = observer;
             return this;
         }
 

@@ -99,6 +99,7 @@ final class ClientUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRes
             ctx.close();
             return;
         }
+        link.observe();
         Pipelines.open(ctx, NettyRpcChannel.MAX_MESSAGE_SIZE, new ClientFrameHandler(link), link.newKeepAlive());
         connection.stage("HELLO");
     }
