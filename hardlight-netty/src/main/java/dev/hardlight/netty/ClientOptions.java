@@ -220,6 +220,11 @@ public final class ClientOptions {
         return v.reconnect;
     }
 
+    /** The traffic observer ({@link Builder#observer(RpcObserver)}), or {@code null}. */
+    public @dev.hardlight.Nullable RpcObserver observer() {
+        return v.observer;
+    }
+
     /** The listener of the connection's lifecycle ({@link Builder#connectionListener}), or {@code null}. */
     public ConnectionListener connectionListener() {
         return v.connectionListener;
@@ -278,6 +283,7 @@ public final class ClientOptions {
         boolean busyPoll;
         ClientGroup group;
         List<java.net.URI> failover = List.of();
+        RpcObserver observer;
 
         Values copy() {
             try {
@@ -700,6 +706,16 @@ public final class ClientOptions {
         public Builder group(ClientGroup group) {
             v.group = Objects.requireNonNull(group, "group");
             v.busyPoll = false;
+            return this;
+        }
+
+        /**
+         * Tells {@code observer} of the client's connections, connection changes (reconnects), calls,
+         * events and bytes, for metrics and tracing (see {@link RpcObserver}; e.g. hardlight-micrometer's).
+         * Default: none, and then nothing is measured. {@code null} removes it.
+         */
+        public Builder observer(RpcObserver observer) {
+            v.observer = observer;
             return this;
         }
 

@@ -284,6 +284,12 @@ public final class ServerBuilder<S> {
         return this;
     }
 
+    /** See {@link ServerOptions.Builder#observer(RpcObserver)}. */
+    public ServerBuilder<S> observer(RpcObserver observer) {
+        options.observer(observer);
+        return this;
+    }
+
     /** See {@link ServerOptions.Builder#inlineNonBlockingHandlers(boolean)}. */
     public ServerBuilder<S> inlineNonBlockingHandlers(boolean inline) {
         options.inlineNonBlockingHandlers(inline);

@@ -244,6 +244,11 @@ public final class ServerOptions {
         return v.busyPoll;
     }
 
+    /** The traffic observer ({@link Builder#observer(RpcObserver)}), or {@code null}. */
+    public @dev.hardlight.Nullable RpcObserver observer() {
+        return v.observer;
+    }
+
     /** Whether {@code @NonBlocking} handlers run on the I/O thread ({@link Builder#inlineNonBlockingHandlers(boolean)}). */
     public boolean inlineNonBlockingHandlers() {
         return v.inlineNonBlocking;
@@ -314,6 +319,7 @@ public final class ServerOptions {
         Path staticFiles;
         boolean sendErrorDetails;
         boolean hideSchema;
+        RpcObserver observer;
 
         Values copy() {
             try {
@@ -849,6 +855,16 @@ public final class ServerOptions {
          */
         public Builder developmentErrorDetails(boolean send) {
             v.sendErrorDetails = send;
+            return this;
+        }
+
+        /**
+         * Tells {@code observer} of the server's connections, refused upgrades, calls, events and bytes,
+         * for metrics and tracing (see {@link RpcObserver}; e.g. hardlight-micrometer's). Default: none,
+         * and then nothing is measured. {@code null} removes it.
+         */
+        public Builder observer(RpcObserver observer) {
+            v.observer = observer;
             return this;
         }
 

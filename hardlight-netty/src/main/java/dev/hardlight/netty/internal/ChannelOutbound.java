@@ -71,6 +71,8 @@ public final class ChannelOutbound implements Outbound {
     private final String logPrefix;
     /** Events refused by the slow-consumer policy on this connection. */
     private final AtomicLong dropped = new AtomicLong();
+    /** The observer's view of this connection, or {@code null} (set before the connection is used). */
+    private ObserverTap tap;
 
     /**
      * A write queue without an event limit (a client's).
@@ -95,6 +97,16 @@ public final class ChannelOutbound implements Outbound {
         this.logPrefix = logPrefix;
     }
 
+    /** Reports what this connection sends (and, through {@link FrameHandler}, receives) to {@code tap}. Before first use. */
+    public void observe(ObserverTap tap) {
+        this.tap = tap;
+    }
+
+    /** The observer's view of this connection, or {@code null}. */
+    ObserverTap tap() {
+        return tap;
+    }
+
     @Override
     public ByteBufAllocator alloc() {
         return channel.alloc();
@@ -105,6 +117,9 @@ public final class ChannelOutbound implements Outbound {
         if (closed) {
             frame.release();
             return;
+        }
+        if (tap != null) {
+            tap.outbound(frame);
         }
         // On the loop with nothing queued, nothing can be ahead of this frame: write it now. (Frames
         // queued by other threads keep their order: while any is queued, this one queues behind.)
@@ -146,8 +161,14 @@ public final class ChannelOutbound implements Outbound {
             if (queued > 0 && queued + frame.readableBytes() > limit.highWaterMark()) {
                 frame.release();
                 refused(limit, queued);
+                if (tap != null) {
+                    tap.eventDropped(limit.policy());
+                }
                 return false;
             }
+        }
+        if (tap != null) {
+            tap.outbound(frame);
         }
         enqueue(frame);
         return true;

@@ -40,10 +40,26 @@ public final class ClientChannel implements RpcChannel {
         this.config = config;
         this.reconnects = policy != null;
         this.events = new ClientEventQueue(config.eventQueueCapacity());
-        this.listeners = new ClientListeners(config.uri().getRawAuthority(), listener);
+        this.listeners = new ClientListeners(config.uri().getRawAuthority(), observed(listener, config.options().observer()));
         this.links = new LinkSupervisor(config, policy, maxAge, events, listeners);
         this.calls = policy == null ? CallRouter.direct(links, config.uri().getRawAuthority())
                 : new ReconnectingCalls(config, links, policy.callWait());
+    }
+
+    /** The application's listener, preceded by the observer's {@code connectionChanged} when there is one. */
+    private static ConnectionListener observed(ConnectionListener listener, dev.hardlight.netty.RpcObserver observer) {
+        if (observer == null) {
+            return listener;
+        }
+        return event -> {
+            try {
+                observer.connectionChanged(event);
+            } finally {
+                if (listener != null) {
+                    listener.connectionChanged(event);
+                }
+            }
+        };
     }
 
     /**

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread rule: {@link #connect} runs on the connecting thread, which waits; the stage and the
  * failure are written on the channel's event loop (by the upgrade handler) and are volatile.
  */
-final class ClientConnector {
+public final class ClientConnector {
     private static final Logger log = LoggerFactory.getLogger(ClientConnector.class);
     private static final AtomicLong IDS = new AtomicLong();
     /** How long the WebSocket layer waits for the server's close frame before closing the TCP connection. */

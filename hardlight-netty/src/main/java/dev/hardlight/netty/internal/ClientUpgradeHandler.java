@@ -107,6 +107,7 @@ final class ClientUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRes
             ctx.close();
             return;
         }
+        link.observe();
         Pipelines.open(ctx, NettyRpcChannel.MAX_MESSAGE_SIZE, new ClientFrameHandler(link), link.newKeepAlive(), null);
         connection.stage("HELLO");
     }

@@ -136,6 +136,10 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
                 violation(new ProtocolViolation(ProtocolViolation.MESSAGE_TOO_BIG,
                         "message inflates to more than " + maxMessageSize + " bytes"));
             } else if (msg instanceof BinaryWebSocketFrame frame) {
+                ObserverTap tap = out.tap();
+                if (tap != null) {
+                    tap.inbound(frame.content());
+                }
                 try {
                     onBinary(frame.content());
                 } catch (ProtocolViolation v) {
@@ -308,6 +312,10 @@ abstract class FrameHandler extends ChannelInboundHandlerAdapter {
             closedNotified = true;
             out.markClosed();
             onClosed(ctx);
+            ObserverTap tap = out.tap();
+            if (tap != null) {
+                tap.closed();
+            }
         }
     }
 }

@@ -84,6 +84,14 @@ public final class NettyRpcChannel implements RpcChannel {
         session.whenGoingAway(this::serverGoingAway);
     }
 
+    /** Reports this connection to the client's observer, if any: once the upgrade succeeded. */
+    void observe() {
+        dev.hardlight.netty.RpcObserver observer = config.options().observer();
+        if (observer != null) {
+            out.observe(new ObserverTap(observer, config.service(), false, config.maxInFlight()));
+        }
+    }
+
     /**
      * Deadlines run on the connection's event loop: a deadline task is a scheduled task of the loop,
      * cancelled when the answer arrives. Once the loop is shut down, the channel is gone and

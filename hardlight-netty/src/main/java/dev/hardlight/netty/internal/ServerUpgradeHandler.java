@@ -4,6 +4,7 @@ import dev.hardlight.Authenticator;
 import dev.hardlight.internal.protocol.Frames;
 import dev.hardlight.internal.protocol.ProtocolViolation;
 import dev.hardlight.internal.protocol.ServerSession;
+import dev.hardlight.netty.RpcObserver;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -152,6 +153,7 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
             FullHttpResponse res = response(HttpResponseStatus.SERVICE_UNAVAILABLE, refusal);
             res.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
             log.debug("{}upgrade refused: 503 {}", logPrefix, refusal);
+            refused(HttpResponseStatus.SERVICE_UNAVAILABLE, refusal);
             send(ctx, res);
             return;
         }
@@ -367,6 +369,10 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
             out.close(ProtocolViolation.INTERNAL_ERROR, "the server could not open the connection");
             return;
         }
+        RpcObserver observer = config.options().observer();
+        if (observer != null) {
+            out.observe(new ObserverTap(observer, config.service(), true, config.maxInFlight()));
+        }
         session.sendErrorDetails(config.sendErrorDetails());
         String idle = IDLE_TIMEOUT + "nothing received for " + config.keepAlive().describeIdleTimeout();
         ServerFrameHandler<S> frames = new ServerFrameHandler<>(server, session, out, prefix, config.maxMessageSize());
@@ -394,8 +400,21 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
     /** How the close reason of an idle timeout starts. */
     static final String IDLE_TIMEOUT = "idle timeout: ";
 
+    /** Tells the observer, if any, of a refused upgrade. */
+    private void refused(HttpResponseStatus status, String reason) {
+        RpcObserver observer = config.options().observer();
+        if (observer != null) {
+            try {
+                observer.upgradeRefused(status.code(), reason);
+            } catch (RuntimeException e) {
+                log.warn("{}observer failed on upgradeRefused", logPrefix, e);
+            }
+        }
+    }
+
     private void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String reason) {
         log.debug("{}upgrade refused: {} {}", logPrefix, status, reason);
+        refused(status, reason);
         send(ctx, response(status, reason));
     }
 

@@ -1,0 +1,8 @@
+package com.example.greet;
+
+import dev.hardlight.Rpc;
+
+@Rpc
+public interface Greeter {
+    String greet(String name);
+}
