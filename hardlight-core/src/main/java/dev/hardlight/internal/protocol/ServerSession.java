@@ -335,8 +335,10 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
         for (int i = 0; i < maxInFlight; i++) {
             Invocation inv = slots.get(i);
             if (inv != null && inv != unknown) {
-                inv.cancel();
+                // Answer first, then interrupt: an interrupted handler finishing first would answer
+                // CANCELLED, which tells the client something else.
                 finish(i, inv, error(i, Status.ABORTED, message, 0));
+                inv.cancel();
             }
         }
     }
