@@ -102,6 +102,12 @@ class ClusterEventsTest {
             });
             a.join();
             b.join();
+            // Emits hand their message to the cluster's publisher thread: wait for it to catch up (bounded).
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (clusters.get(0).published() + clusters.get(1).published() - publishedBefore < 2L * perEmitter
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
             assertThat(clusters.get(0).published() + clusters.get(1).published() - publishedBefore)
                     .as("one NATS publish per emit").isEqualTo(2L * perEmitter);
             for (RoomClient c : clients) {

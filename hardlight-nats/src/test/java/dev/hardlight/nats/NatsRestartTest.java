@@ -91,6 +91,12 @@ class NatsRestartTest {
                 countA.join();
                 countB.join();
 
+                // The publisher thread may still hold the last emits: wait for it to settle them (bounded).
+                long settle = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+                while (ca.published() - publishedBefore + ca.publishDropped() - droppedBefore < emitted.get()
+                        && System.nanoTime() < settle) {
+                    Thread.sleep(10);
+                }
                 long published = ca.published() - publishedBefore;
                 long dropped = ca.publishDropped() - droppedBefore;
                 long received = cb.received() - receivedBefore;
