@@ -40,11 +40,23 @@ final class JavaNames {
 
     /** A Java string literal; non-ASCII characters escaped so the source is ASCII whatever its encoding. */
     static String literal(String s) {
-        StringBuilder sb = new StringBuilder("\"");
+        return quoted(s, '"');
+    }
+
+    /**
+     * {@code s} between {@code quote}s with the escapes Java and JavaScript share (backslash, newline,
+     * carriage return, tab, the quote, and a four-digit unicode escape for other control and non-ASCII
+     * characters): the literal of either language, ASCII only.
+     */
+    static String quoted(String s, char quote) {
+        StringBuilder sb = new StringBuilder().append(quote);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
+            if (c == quote) {
+                sb.append('\\').append(quote);
+                continue;
+            }
             switch (c) {
-                case '"' -> sb.append("\\\"");
                 case '\\' -> sb.append("\\\\");
                 case '\n' -> sb.append("\\n");
                 case '\r' -> sb.append("\\r");
@@ -58,7 +70,7 @@ final class JavaNames {
                 }
             }
         }
-        return sb.append('"').toString();
+        return sb.append(quote).toString();
     }
 
     /** The first segment of a qualified name: the identifier a local variable could shadow. */

@@ -2,7 +2,6 @@ package dev.hardlight.processor.internal;
 
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -97,25 +96,7 @@ final class TsNames {
 
     /** A single-quoted string literal; non-ASCII and control characters escaped, so the module is ASCII. */
     static String literal(String s) {
-        StringBuilder sb = new StringBuilder("'");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '\'' -> sb.append("\\'");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20 || c > 0x7e) {
-                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('\'').toString();
+        return JavaNames.quoted(s, '\'');
     }
 
     /** A JavaScript number literal of exactly {@code d}. */
