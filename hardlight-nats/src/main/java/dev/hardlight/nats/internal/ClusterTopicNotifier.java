@@ -1,0 +1,515 @@
+package dev.hardlight.nats.internal;
+
+import dev.hardlight.Topic;
+import dev.hardlight.TopicChange;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The cluster-wide topic notifier of one node, sans I/O: a state machine fed with the node's local
+ * topics, the other nodes' messages and the clock, that says what to publish and what to tell the
+ * application. Not thread-safe: one thread (the cluster's notifier thread) owns it and every field.
+ *
+ * <p><b>The idea.</b> Every node publishes its <i>state</i>: the topics it has local subscribers to,
+ * and the topics it has told {@code Created} of (its <i>told</i> set). It heartbeats every
+ * {@code lease / 3}; a node not heard for a lease is gone. Each topic has one <i>owner</i> among the
+ * member nodes, chosen by rendezvous hashing (the member with the highest hash of its id and the
+ * topic), which every node computes alike once their views agree. Only the owner tells: it tells
+ * {@code Created} when the topic is held somewhere (in the union of all states) and not told yet,
+ * and {@code Removed} when it is told and held nowhere. This compares states, not transitions, so a
+ * node that starts, leaves or dies never makes the cluster repeat or miss a change: when the owner of
+ * a topic changes, the new owner <i>adopts</i> the topic if the old owner's last published told set
+ * held it (without telling), and the old owner forgets it.
+ *
+ * <p><b>Members.</b> A node that connects (or reconnects) to NATS asks every node for its state and
+ * waits one heartbeat period, so that it knows what is held and told, before it becomes a member and
+ * owns topics. A node cut off from NATS stops being a member at once (it tells nothing while it cannot
+ * know the cluster's state) and the others take its topics over when its lease runs out.
+ *
+ * <p><b>Messages</b> on the subject {@code <prefix>.nodes} (all big-endian; {@code id} is a random
+ * 16-byte node id, {@code version} counts the node's state publications):
+ * <pre>
+ *   BEAT   01 'B' id:16 version:8 flags:1
+ *   STATE  01 'S' id:16 version:8 flags:1 part:4 parts:4 chunk...
+ *   WANT   01 'W' id:16 target:16             (target all zeros: every node)
+ *   flags: bit 0 member, bit 1 leaving (the node is closing: forget it now)
+ *   state (the chunks of one version joined, at most 64 MiB):
+ *          count:4 (length:2 topic)*   the local topics
+ *          count:4 (length:2 topic)*   the told topics
+ * </pre>
+ */
+public final class ClusterTopicNotifier {
+    static final byte FORMAT = 1;
+    static final byte BEAT = 'B';
+    static final byte STATE = 'S';
+    static final byte WANT = 'W';
+    static final int FLAG_MEMBER = 1;
+    static final int FLAG_LEAVING = 2;
+    static final int MAX_STATE_BYTES = 64 << 20;
+    static final int MAX_PARTS = 4096;
+    private static final int STATE_HEADER = 2 + 16 + 8 + 1 + 4 + 4;
+
+    /** Where the notifier's messages go. */
+    public interface Transport {
+        /** Publishes one message on the notifier's subject; may drop it (the protocol recovers). */
+        void publish(byte[] message);
+
+        /** The largest message NATS takes. */
+        int maxPayload();
+    }
+
+    private final long idHi;
+    private final long idLo;
+    private final long leaseNanos;
+    private final long beatNanos;
+    private final Transport transport;
+    private final Consumer<TopicChange> tell;
+
+    private final Map<Id, Peer> peers = new HashMap<>();
+    private Set<Topic> local = Set.of();
+    private final Set<Topic> told = new HashSet<>();
+    /** Topics told by nodes that left or expired, adopted at the next evaluation if this node owns them. */
+    private final Set<Topic> departedTold = new HashSet<>();
+    /** The owner of each topic at the last evaluation, to see ownership move here. */
+    private final Map<Topic, Id> lastOwner = new HashMap<>();
+    private boolean connected;
+    private boolean member;
+    private long connectedAt;
+    private long lastBeat;
+    private long version;
+    private boolean stateDirty;
+    private boolean evalDirty;
+    private long malformed;
+    private long told0;
+
+    public ClusterTopicNotifier(long idHi, long idLo, long leaseNanos, Transport transport, Consumer<TopicChange> tell) {
+        this.idHi = idHi;
+        this.idLo = idLo;
+        this.leaseNanos = leaseNanos;
+        this.beatNanos = leaseNanos / 3;
+        this.transport = transport;
+        this.tell = tell;
+    }
+
+    // ---- inputs
+
+    /** The node's NATS connection is up (first connect or reconnect): forget the stale view, re-sync. */
+    public void connected(long now) {
+        connected = true;
+        member = false;
+        peers.clear();
+        departedTold.clear();
+        lastOwner.clear();
+        connectedAt = now;
+        transport.publish(want(new Id(0, 0)));
+        stateDirty = true;
+        beat(now);
+    }
+
+    /** The node's NATS connection is lost: stop owning topics until re-synced. */
+    public void disconnected() {
+        connected = false;
+        member = false;
+        lastOwner.clear();
+    }
+
+    /** This node's local topics changed; {@code topics} is the new set (not modified afterwards). */
+    public void localTopics(Set<Topic> topics) {
+        if (!topics.equals(local)) {
+            local = topics;
+            stateDirty = true;
+            evalDirty = true;
+        }
+    }
+
+    /** A message another node published on the notifier's subject. */
+    public void received(byte[] m, long now) {
+        try {
+            decode(m, now);
+        } catch (RuntimeException e) { // BufferUnderflow, bad counts: a message that is not ours
+            malformed++;
+        }
+    }
+
+    /** Does the periodic duties: expiry, joining, evaluation, heartbeat, state publication. */
+    public void tick(long now) {
+        if (!connected) {
+            return;
+        }
+        for (Iterator<Peer> it = peers.values().iterator(); it.hasNext(); ) {
+            Peer p = it.next();
+            if (now - p.lastHeard > leaseNanos) {
+                it.remove();
+                departedTold.addAll(p.told);
+                evalDirty = true;
+            }
+        }
+        if (!member && now - connectedAt >= beatNanos + beatNanos / 2 && allStatesKnown()) {
+            member = true;
+            evalDirty = true;
+            evaluate();
+            lastBeat = Long.MIN_VALUE / 2; // tell the others at once
+        }
+        if (member && evalDirty) {
+            evaluate();
+        }
+        if (stateDirty) {
+            publishState(0);
+        }
+        if (now - lastBeat >= beatNanos) {
+            beat(now);
+        }
+    }
+
+    /** The node is closing: tells the others to forget it now (they take its told topics over). */
+    public void leave() {
+        if (connected) {
+            publishState(FLAG_LEAVING);
+        }
+        connected = false;
+        member = false;
+    }
+
+    // ---- what tests and counters read
+
+    public boolean isMember() {
+        return member;
+    }
+
+    /** The member nodes this node knows of, itself included if it is one. */
+    public int members() {
+        int n = member ? 1 : 0;
+        for (Peer p : peers.values()) {
+            if (p.member && p.stateVersion >= 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public long malformed() {
+        return malformed;
+    }
+
+    /** The topics this node has told {@code Created} of and not {@code Removed} yet (a copy). */
+    public Set<Topic> told() {
+        return Set.copyOf(told);
+    }
+
+    /** How many changes this node has told. */
+    public long toldCount() {
+        return told0;
+    }
+
+    // ---- evaluation
+
+    private boolean allStatesKnown() {
+        for (Peer p : peers.values()) {
+            if (p.stateVersion < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void evaluate() {
+        evalDirty = false;
+        List<Id> members = new ArrayList<>();
+        members.add(new Id(idHi, idLo));
+        Set<Topic> union = new HashSet<>(local);
+        Set<Topic> peersTold = new HashSet<>(departedTold);
+        for (Map.Entry<Id, Peer> e : peers.entrySet()) {
+            Peer p = e.getValue();
+            if (p.stateVersion < 0) {
+                continue;
+            }
+            union.addAll(p.local);
+            peersTold.addAll(p.told);
+            if (p.member) {
+                members.add(e.getKey());
+            }
+        }
+        Set<Topic> candidates = new HashSet<>(union);
+        candidates.addAll(told);
+        candidates.addAll(peersTold);
+        Id me = members.getFirst();
+        for (Topic t : candidates) {
+            Id owner = owner(t, members);
+            Id before = lastOwner.put(t, owner);
+            if (!owner.equals(me)) {
+                if (told.remove(t)) {
+                    stateDirty = true; // handed over: the owner adopts it from our last state
+                }
+                continue;
+            }
+            if (!me.equals(before) && !told.contains(t) && peersTold.contains(t)) {
+                told.add(t); // adopted: the previous owner told it
+                stateDirty = true;
+            }
+            boolean held = union.contains(t);
+            if (held && !told.contains(t)) {
+                told.add(t);
+                stateDirty = true;
+                told0++;
+                tell.accept(new TopicChange.Created(t));
+            } else if (!held && told.remove(t)) {
+                stateDirty = true;
+                told0++;
+                tell.accept(new TopicChange.Removed(t));
+            }
+        }
+        departedTold.clear();
+        lastOwner.keySet().retainAll(candidates);
+    }
+
+    /** Rendezvous hashing: the member with the highest score for the topic (ties by id). */
+    static Id owner(Topic t, Collection<Id> members) {
+        long th = topicHash(t);
+        Id best = null;
+        long bestScore = 0;
+        for (Id m : members) {
+            long s = mix(th ^ mix(m.hi ^ Long.rotateLeft(m.lo, 29)));
+            if (best == null || Long.compareUnsigned(s, bestScore) > 0
+                    || (s == bestScore && m.compareTo(best) > 0)) {
+                best = m;
+                bestScore = s;
+            }
+        }
+        return best;
+    }
+
+    static long topicHash(Topic t) {
+        long h = 0xcbf29ce484222325L; // FNV-1a 64
+        for (byte b : t.toBytes()) {
+            h ^= b & 0xff;
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /** A 64-bit finalizer (xor-shift-multiply) spreading every input bit over the output. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    // ---- encoding
+
+    private int flags() {
+        return member ? FLAG_MEMBER : 0;
+    }
+
+    private void beat(long now) {
+        lastBeat = now;
+        ByteBuffer b = ByteBuffer.allocate(2 + 16 + 8 + 1);
+        b.put(FORMAT).put(BEAT).putLong(idHi).putLong(idLo).putLong(version).put((byte) flags());
+        transport.publish(b.array());
+    }
+
+    private byte[] want(Id target) {
+        ByteBuffer b = ByteBuffer.allocate(2 + 16 + 16);
+        b.put(FORMAT).put(WANT).putLong(idHi).putLong(idLo).putLong(target.hi).putLong(target.lo);
+        return b.array();
+    }
+
+    private void publishState(int extraFlags) {
+        stateDirty = false;
+        version++;
+        byte[] body = encodeState(local, told);
+        int chunk = Math.max(1024, transport.maxPayload() - STATE_HEADER);
+        int parts = Math.max(1, (body.length + chunk - 1) / chunk);
+        for (int i = 0; i < parts; i++) {
+            int from = i * chunk;
+            int len = Math.min(chunk, body.length - from);
+            ByteBuffer b = ByteBuffer.allocate(STATE_HEADER + len);
+            b.put(FORMAT).put(STATE).putLong(idHi).putLong(idLo).putLong(version).put((byte) (flags() | extraFlags))
+                    .putInt(i).putInt(parts).put(body, from, len);
+            transport.publish(b.array());
+        }
+    }
+
+    static byte[] encodeState(Set<Topic> local, Set<Topic> told) {
+        int size = 8;
+        for (Topic t : local) {
+            size += 2 + t.length();
+        }
+        for (Topic t : told) {
+            size += 2 + t.length();
+        }
+        ByteBuffer b = ByteBuffer.allocate(size);
+        putTopics(b, local);
+        putTopics(b, told);
+        return b.array();
+    }
+
+    private static void putTopics(ByteBuffer b, Set<Topic> topics) {
+        b.putInt(topics.size());
+        for (Topic t : topics) {
+            b.putShort((short) t.length());
+            b.put(t.toBytes());
+        }
+    }
+
+    private static Set<Topic> getTopics(ByteBuffer b) {
+        int n = b.getInt();
+        if (n < 0 || n > b.remaining() / 2) {
+            throw new IllegalArgumentException("topic count " + n);
+        }
+        Set<Topic> topics = new HashSet<>(Math.max(4, n * 2));
+        for (int i = 0; i < n; i++) {
+            int len = b.getShort() & 0xffff;
+            if (len > Topic.MAX_LENGTH) {
+                throw new IllegalArgumentException("topic length " + len);
+            }
+            byte[] bytes = new byte[len];
+            b.get(bytes);
+            topics.add(Topic.of(bytes));
+        }
+        return topics;
+    }
+
+    private void decode(byte[] m, long now) {
+        ByteBuffer b = ByteBuffer.wrap(m);
+        if (b.get() != FORMAT) {
+            malformed++;
+            return;
+        }
+        byte kind = b.get();
+        Id from = new Id(b.getLong(), b.getLong());
+        if (from.hi == idHi && from.lo == idLo) {
+            return; // our own (NATS no-echo makes this rare)
+        }
+        switch (kind) {
+            case BEAT -> {
+                long v = b.getLong();
+                int flags = b.get();
+                Peer p = heard(from, now, flags);
+                if (v > p.stateVersion && now - p.lastWant > beatNanos) {
+                    p.lastWant = now;
+                    transport.publish(want(from));
+                }
+            }
+            case WANT -> {
+                Id target = new Id(b.getLong(), b.getLong());
+                if ((target.hi == 0 && target.lo == 0) || (target.hi == idHi && target.lo == idLo)) {
+                    stateDirty = true;
+                }
+                heard(from, now, -1);
+            }
+            case STATE -> {
+                long v = b.getLong();
+                int flags = b.get();
+                int part = b.getInt();
+                int parts = b.getInt();
+                if (parts < 1 || parts > MAX_PARTS || part < 0 || part >= parts) {
+                    malformed++;
+                    return;
+                }
+                Peer p = heard(from, now, flags);
+                if (v <= p.stateVersion) {
+                    return;
+                }
+                byte[] chunk = new byte[b.remaining()];
+                b.get(chunk);
+                byte[] body = p.assemble(v, part, parts, chunk);
+                if (body == null) {
+                    return;
+                }
+                ByteBuffer s = ByteBuffer.wrap(body);
+                Set<Topic> l = getTopics(s);
+                Set<Topic> t = getTopics(s);
+                p.stateVersion = v;
+                p.local = l;
+                p.told = t;
+                evalDirty = true;
+                if ((flags & FLAG_LEAVING) != 0) {
+                    peers.remove(from);
+                    departedTold.addAll(t);
+                }
+            }
+            default -> malformed++;
+        }
+    }
+
+    private Peer heard(Id id, long now, int flags) {
+        Peer p = peers.computeIfAbsent(id, k -> new Peer());
+        p.lastHeard = now;
+        if (flags >= 0) {
+            boolean m = (flags & FLAG_MEMBER) != 0;
+            if (m != p.member) {
+                p.member = m;
+                evalDirty = true;
+            }
+        }
+        return p;
+    }
+
+    /** A node id: 128 random bits. */
+    record Id(long hi, long lo) implements Comparable<Id> {
+        @Override
+        public int compareTo(Id o) {
+            int c = Long.compareUnsigned(hi, o.hi);
+            return c != 0 ? c : Long.compareUnsigned(lo, o.lo);
+        }
+    }
+
+    /** What this node knows of another. */
+    private static final class Peer {
+        long lastHeard;
+        boolean member;
+        long stateVersion = -1;
+        Set<Topic> local = Set.of();
+        Set<Topic> told = Set.of();
+        long lastWant = Long.MIN_VALUE / 2;
+        /** The state being assembled from its parts: one version at a time. */
+        long asmVersion = -1;
+        byte[][] asmParts;
+        int asmGot;
+        int asmBytes;
+
+        byte[] assemble(long v, int part, int parts, byte[] chunk) {
+            if (parts == 1) {
+                asmParts = null;
+                return chunk;
+            }
+            if (v != asmVersion || asmParts == null || asmParts.length != parts) {
+                if (v < asmVersion) {
+                    return null;
+                }
+                asmVersion = v;
+                asmParts = new byte[parts][];
+                asmGot = 0;
+                asmBytes = 0;
+            }
+            if (asmParts[part] == null) {
+                if (asmBytes + chunk.length > MAX_STATE_BYTES) {
+                    asmParts = null;
+                    throw new IllegalArgumentException("state over " + MAX_STATE_BYTES + " bytes");
+                }
+                asmParts[part] = chunk;
+                asmGot++;
+                asmBytes += chunk.length;
+            }
+            if (asmGot < parts) {
+                return null;
+            }
+            byte[] body = new byte[asmBytes];
+            int at = 0;
+            for (byte[] c : asmParts) {
+                System.arraycopy(c, 0, body, at, c.length);
+                at += c.length;
+            }
+            asmParts = null;
+            return body;
+        }
+    }
+}
