@@ -105,6 +105,8 @@ public final class NatsCluster implements ClusterBus {
     /** Messages for the publisher thread; bounded ({@link Builder#maxOutgoing(int)}). */
     private final java.util.concurrent.BlockingQueue<Outgoing> outgoing;
     private Thread publisher;
+    /** The NATS client's last connection error (a TLS handshake failure, ...), for the start error. */
+    private volatile Exception lastError;
     /** The cluster-wide notifier's thread and its inputs; {@code null} with node-local notification. */
     private Thread notifierThread;
     private final BlockingQueue<byte[]> notifierInbox = new ArrayBlockingQueue<>(4096);
@@ -154,9 +156,7 @@ public final class NatsCluster implements ClusterBus {
                 connected(Nats.connect(options));
             } catch (IOException e) {
                 close();
-                throw new IllegalStateException("cannot connect to NATS at " + String.join(", ", settings.servers)
-                        + ": " + e.getMessage() + " (start nats-server, or set startDegraded(true) to serve locally "
-                        + "until it can be reached)", e);
+                throw new IllegalStateException(startError(e), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while connecting to NATS", e);
@@ -177,6 +177,21 @@ public final class NatsCluster implements ClusterBus {
         };
     }
 
+    private String startError(IOException e) {
+        String m = "cannot connect to NATS at " + String.join(", ", settings.servers) + ": " + e.getMessage();
+        if (e instanceof io.nats.client.AuthenticationException) {
+            return m + " (check the credentials: userInfo, token or nkeySeed, and the server's authorization)";
+        }
+        Exception last = lastError;
+        Throwable root = last;
+        while (root != null && root.getCause() != null) {
+            root = root.getCause();
+        }
+        return m + (root != null ? " (last error: " + root + ")" : "")
+                + " (start nats-server, check tls(...) against the server's TLS settings, or set startDegraded(true) "
+                + "to serve locally until it can be reached)";
+    }
+
     private Options options() {
         Options.Builder b = new Options.Builder()
                 .servers(settings.servers)
@@ -188,7 +203,12 @@ public final class NatsCluster implements ClusterBus {
                 .reconnectBufferSize(0)
                 .maxMessagesInOutgoingQueue(settings.maxOutgoing)
                 .connectionListener(this::connectionEvent)
-                .errorListener(new io.nats.client.ErrorListener() {});
+                .errorListener(new io.nats.client.ErrorListener() {
+                    @Override
+                    public void exceptionOccurred(Connection conn, Exception exp) {
+                        lastError = exp;
+                    }
+                });
         if (settings.user != null) {
             b.userInfo(settings.user.toCharArray(), settings.password);
         }
