@@ -47,6 +47,8 @@ class ClusterTopicNotifierTest {
             final ClusterTopicNotifier notifier;
             final Set<Topic> local = new HashSet<>();
             boolean alive = true;
+            /** Nodes hear only the nodes of their own side (a partition between NATS servers). */
+            int side;
 
             Node(int index) {
                 this.index = index;
@@ -104,7 +106,7 @@ class ClusterTopicNotifierTest {
                 byte[] m = wire.poll();
                 Node from = senders.poll();
                 for (Node n : nodes) {
-                    if (n.alive && n != from) {
+                    if (n.alive && n != from && n.side == from.side) {
                         n.notifier.received(m, now);
                     }
                 }
@@ -141,6 +143,17 @@ class ClusterTopicNotifierTest {
                 }
             });
             assertThat(toldNow).as("told state vs held topics").isEqualTo(held());
+        }
+
+        /** Every live node's told set together: what the cluster as a whole has told and not removed. */
+        Set<Topic> toldUnion() {
+            Set<Topic> all = new HashSet<>();
+            for (Node n : nodes) {
+                if (n.alive) {
+                    all.addAll(n.notifier.told());
+                }
+            }
+            return all;
         }
 
         long count(String topic, Class<? extends TopicChange> kind) {
@@ -260,6 +273,66 @@ class ClusterTopicNotifierTest {
             }
             sim.settle();
             sim.check();
+        }
+    }
+
+    @Test
+    void afterAPartitionHealsTheToldSetsMergeAndChangesAreToldOnceAgain() {
+        for (long seed = 50; seed < 70; seed++) {
+            Sim sim = new Sim(seed);
+            for (int i = 0; i < 4; i++) {
+                sim.start();
+            }
+            sim.settle();
+            for (int t = 0; t < 20; t++) {
+                sim.nodes.get(sim.random.nextInt(4)).join("t" + t);
+            }
+            sim.settle();
+            sim.check();
+            sim.nodes.get(2).side = 1;
+            sim.nodes.get(3).side = 1;
+            for (int step = 0; step < 40; step++) {
+                Sim.Node n = sim.nodes.get(sim.random.nextInt(4));
+                String topic = "t" + sim.random.nextInt(20);
+                if (sim.random.nextBoolean()) {
+                    n.join(topic);
+                } else {
+                    n.leave(topic);
+                }
+                sim.run(20 * MS, 10 * MS);
+            }
+            sim.settle(); // each side has expired the other
+            for (Sim.Node n : sim.nodes) {
+                n.side = 0;
+            }
+            sim.settle();
+            assertThat(sim.toldUnion()).as("seed %d: told after the heal vs held", seed).isEqualTo(sim.held());
+            // from here on, every change is told exactly once again
+            sim.told.clear();
+            for (int step = 0; step < 60; step++) {
+                Sim.Node n = sim.nodes.get(sim.random.nextInt(4));
+                String topic = "t" + sim.random.nextInt(20);
+                if (sim.random.nextBoolean()) {
+                    n.join(topic);
+                } else {
+                    n.leave(topic);
+                }
+                sim.run(20 * MS, 10 * MS);
+            }
+            sim.settle();
+            Set<Topic> toldAtEnd = new HashSet<>();
+            for (Sim.Node n : sim.nodes) {
+                toldAtEnd.addAll(n.notifier.told());
+            }
+            assertThat(toldAtEnd).as("seed %d: told at the end vs held", seed).isEqualTo(sim.held());
+            Map<Topic, Boolean> after = new HashMap<>();
+            for (Told t : sim.told) {
+                boolean created = t.change() instanceof TopicChange.Created;
+                Boolean prev = after.put(t.change().topic(), created);
+                if (prev != null) {
+                    assertThat(prev).as("seed %d: %s told twice in a row: %s", seed, t, sim.told).isNotEqualTo(created);
+                }
+            }
         }
     }
 
