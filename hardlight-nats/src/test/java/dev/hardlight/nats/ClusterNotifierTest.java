@@ -216,4 +216,43 @@ class ClusterNotifierTest {
             }
         }
     }
+
+    @Test
+    void afterNatsIsLostAndBackNothingIsRepeatedAndWhatChangedMeanwhileIsTold() throws Exception {
+        NatsServers.assumeInstalled();
+        List<NatsCluster> clusters = new ArrayList<>();
+        List<HardLightServer> nodes = new ArrayList<>();
+        try (NatsServers nats = NatsServers.start(1); AutoCloseable closeNodes = () -> closeAll(nodes)) {
+            for (int i = 0; i < 2; i++) {
+                nodes.add(node("n" + i, nats.get(0).url(), "hl.notifyrestart", clusters));
+            }
+            NatsServers.await("two members everywhere", WAIT,
+                    () -> clusters.stream().allMatch(c -> c.notifierMembers() == 2));
+            try (RoomClient c0 = client(nodes.get(0)); RoomClient c1 = client(nodes.get(1))) {
+                for (int t = 0; t < 6; t++) {
+                    c0.join("before" + t);
+                }
+                for (int t = 0; t < 6; t++) {
+                    awaitCount("Created", "before" + t, 1);
+                }
+                nats.get(0).kill();
+                NatsServers.await("both nodes see NATS gone", WAIT,
+                        () -> clusters.stream().noneMatch(NatsCluster::isConnected));
+                c1.join("during");
+                c0.leave("before0");
+                nats.get(0).start(); // same ports
+                NatsServers.await("two members again", WAIT,
+                        () -> clusters.stream().allMatch(c -> c.notifierMembers() == 2));
+                awaitCount("Created", "during", 1);
+                awaitCount("Removed", "before0", 1);
+                staysAt("Created", "before1", 1);
+                for (int t = 0; t < 6; t++) {
+                    assertThat(count("Created", "before" + t)).as("before" + t + ": " + told).isEqualTo(1);
+                    assertThat(count("Removed", "before" + t)).as("before" + t + ": " + told).isEqualTo(t == 0 ? 1 : 0);
+                }
+                c1.leave("during");
+                awaitCount("Removed", "during", 1);
+            }
+        }
+    }
 }
