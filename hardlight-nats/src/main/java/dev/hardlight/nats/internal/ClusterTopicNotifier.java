@@ -184,8 +184,11 @@ public final class ClusterTopicNotifier {
         return member;
     }
 
-    /** The member nodes this node knows of, itself included if it is one. */
+    /** The member nodes this node knows of, itself included if it is one; 0 while disconnected. */
     public int members() {
+        if (!connected) {
+            return 0;
+        }
         int n = member ? 1 : 0;
         for (Peer p : peers.values()) {
             if (p.member && p.stateVersion >= 0) {
