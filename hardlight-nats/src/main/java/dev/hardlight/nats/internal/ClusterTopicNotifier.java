@@ -44,6 +44,8 @@ import java.util.function.Consumer;
  *   state (the chunks of one version joined, at most 64 MiB):
  *          count:4 (length:2 topic)*   the local topics
  *          count:4 (length:2 topic)*   the told topics
+ *          count:4 (length:2 topic)*   the topics handed over to another owner (kept a lease)
+ *          count:4 id:16*              the members in this node's view
  * </pre>
  */
 public final class ClusterTopicNotifier {
@@ -78,6 +80,17 @@ public final class ClusterTopicNotifier {
     private final Set<Topic> told = new HashSet<>();
     /** Topics told by nodes that left or expired, adopted at the next evaluation if this node owns them. */
     private final Set<Topic> departedTold = new HashSet<>();
+    /**
+     * Topics this node told and handed over to another owner, with when to forget them: published for
+     * a lease so that the new owner adopts them even if it decides after this node's hand-over.
+     */
+    private final Map<Topic, Long> handed = new HashMap<>();
+    /** The members in this node's view at its last evaluation (published in its state: an acknowledgement). */
+    private Set<Id> memberView = Set.of();
+    private long lastNow;
+    /** Since when this node is a member, while it waits for every known node to count it as one. */
+    private long joinedAt;
+    private boolean joining;
     /** The owner of each topic at the last evaluation, to see ownership move here. */
     private final Map<Topic, Id> lastOwner = new HashMap<>();
     private boolean connected;
@@ -101,13 +114,21 @@ public final class ClusterTopicNotifier {
 
     // ---- inputs
 
-    /** The node's NATS connection is up (first connect or reconnect): forget the stale view, re-sync. */
+    /**
+     * The node's NATS connection is up (first connect or reconnect): re-sync. The nodes known before get
+     * a new lease from now to be heard again (they may be reconnecting too); their last states stand
+     * until their new ones come.
+     */
     public void connected(long now) {
         connected = true;
         member = false;
-        peers.clear();
-        departedTold.clear();
+        for (Peer p : peers.values()) {
+            p.lastHeard = now;
+            p.members = Set.of(); // their acknowledgements are from before: wait for new ones
+        }
         lastOwner.clear();
+        memberView = Set.of(); // counts no one as a member until it is one again
+        joining = false;
         connectedAt = now;
         transport.publish(want(new Id(0, 0)));
         stateDirty = true;
@@ -118,6 +139,8 @@ public final class ClusterTopicNotifier {
     public void disconnected() {
         connected = false;
         member = false;
+        joining = false;
+        memberView = Set.of();
         lastOwner.clear();
     }
 
@@ -144,16 +167,23 @@ public final class ClusterTopicNotifier {
         if (!connected) {
             return;
         }
+        lastNow = now;
+        if (handed.values().removeIf(until -> now - until > 0)) {
+            stateDirty = true;
+        }
         for (Iterator<Peer> it = peers.values().iterator(); it.hasNext(); ) {
             Peer p = it.next();
             if (now - p.lastHeard > leaseNanos) {
                 it.remove();
                 departedTold.addAll(p.told);
+                departedTold.addAll(p.handed);
                 evalDirty = true;
             }
         }
         if (!member && now - connectedAt >= beatNanos + beatNanos / 2 && allStatesKnown()) {
             member = true;
+            joining = true;
+            joinedAt = now;
             evalDirty = true;
             evaluate();
             lastBeat = Long.MIN_VALUE / 2; // tell the others at once
@@ -229,6 +259,7 @@ public final class ClusterTopicNotifier {
         members.add(new Id(idHi, idLo));
         Set<Topic> union = new HashSet<>(local);
         Set<Topic> peersTold = new HashSet<>(departedTold);
+        peersTold.addAll(handed.keySet());
         for (Map.Entry<Id, Peer> e : peers.entrySet()) {
             Peer p = e.getValue();
             if (p.stateVersion < 0) {
@@ -236,9 +267,33 @@ public final class ClusterTopicNotifier {
             }
             union.addAll(p.local);
             peersTold.addAll(p.told);
+            peersTold.addAll(p.handed);
             if (p.member) {
                 members.add(e.getKey());
             }
+        }
+        Id self = members.getFirst();
+        Set<Id> view = Set.copyOf(members);
+        if (!view.equals(memberView)) {
+            memberView = view;
+            stateDirty = true; // the others wait for it (below)
+        }
+        // Until every member has published a state that counts this node as a member, one of them may
+        // still own (and tell) topics that now go to this node: decide none of them before then, so
+        // the last state of the previous owner, with what it told and handed over, is known here.
+        // A node that has just become a member waits for every node it knows (members or not: two
+        // nodes may join in the same instant, each seeing the other not a member yet), at most a lease.
+        if (joining && lastNow - joinedAt > leaseNanos) {
+            joining = false;
+        }
+        boolean acknowledged = true;
+        for (Peer p : peers.values()) {
+            if ((p.member || joining) && p.stateVersion >= 0 && !p.members.contains(self)) {
+                acknowledged = false;
+            }
+        }
+        if (acknowledged) {
+            joining = false;
         }
         Set<Topic> candidates = new HashSet<>(union);
         candidates.addAll(told);
@@ -246,13 +301,21 @@ public final class ClusterTopicNotifier {
         Id me = members.getFirst();
         for (Topic t : candidates) {
             Id owner = owner(t, members);
-            Id before = lastOwner.put(t, owner);
+            Id before = lastOwner.get(t);
             if (!owner.equals(me)) {
+                lastOwner.put(t, owner);
                 if (told.remove(t)) {
-                    stateDirty = true; // handed over: the owner adopts it from our last state
+                    handed.put(t, lastNow + leaseNanos); // the owner adopts it from our state
+                    stateDirty = true;
                 }
                 continue;
             }
+            if (!acknowledged) {
+                evalDirty = true; // again when the acknowledgements come
+                continue;
+            }
+            lastOwner.put(t, owner);
+            handed.remove(t);
             if (!me.equals(before) && !told.contains(t) && peersTold.contains(t)) {
                 told.add(t); // adopted: the previous owner told it
                 stateDirty = true;
@@ -269,7 +332,9 @@ public final class ClusterTopicNotifier {
                 tell.accept(new TopicChange.Removed(t));
             }
         }
-        departedTold.clear();
+        if (acknowledged) {
+            departedTold.clear();
+        }
         lastOwner.keySet().retainAll(candidates);
     }
 
@@ -327,7 +392,7 @@ public final class ClusterTopicNotifier {
     private void publishState(int extraFlags) {
         stateDirty = false;
         version++;
-        byte[] body = encodeState(local, told);
+        byte[] body = encodeState(local, told, handed.keySet(), memberView);
         int chunk = Math.max(1024, transport.maxPayload() - STATE_HEADER);
         int parts = Math.max(1, (body.length + chunk - 1) / chunk);
         for (int i = 0; i < parts; i++) {
@@ -340,17 +405,21 @@ public final class ClusterTopicNotifier {
         }
     }
 
-    static byte[] encodeState(Set<Topic> local, Set<Topic> told) {
-        int size = 8;
-        for (Topic t : local) {
-            size += 2 + t.length();
-        }
-        for (Topic t : told) {
-            size += 2 + t.length();
+    static byte[] encodeState(Set<Topic> local, Set<Topic> told, Set<Topic> handed, Set<Id> members) {
+        int size = 16 + 16 * members.size();
+        for (Set<Topic> set : List.of(local, told, handed)) {
+            for (Topic t : set) {
+                size += 2 + t.length();
+            }
         }
         ByteBuffer b = ByteBuffer.allocate(size);
         putTopics(b, local);
         putTopics(b, told);
+        putTopics(b, handed);
+        b.putInt(members.size());
+        for (Id m : members) {
+            b.putLong(m.hi).putLong(m.lo);
+        }
         return b.array();
     }
 
@@ -430,13 +499,25 @@ public final class ClusterTopicNotifier {
                 ByteBuffer s = ByteBuffer.wrap(body);
                 Set<Topic> l = getTopics(s);
                 Set<Topic> t = getTopics(s);
+                Set<Topic> h = getTopics(s);
+                int n = s.getInt();
+                if (n < 0 || n > s.remaining() / 16) {
+                    throw new IllegalArgumentException("member count " + n);
+                }
+                Set<Id> ms = new HashSet<>();
+                for (int i = 0; i < n; i++) {
+                    ms.add(new Id(s.getLong(), s.getLong()));
+                }
                 p.stateVersion = v;
                 p.local = l;
                 p.told = t;
+                p.handed = h;
+                p.members = ms;
                 evalDirty = true;
                 if ((flags & FLAG_LEAVING) != 0) {
                     peers.remove(from);
                     departedTold.addAll(t);
+                    departedTold.addAll(h);
                 }
             }
             default -> malformed++;
@@ -472,6 +553,8 @@ public final class ClusterTopicNotifier {
         long stateVersion = -1;
         Set<Topic> local = Set.of();
         Set<Topic> told = Set.of();
+        Set<Topic> handed = Set.of();
+        Set<Id> members = Set.of();
         long lastWant = Long.MIN_VALUE / 2;
         /** The state being assembled from its parts: one version at a time. */
         long asmVersion = -1;

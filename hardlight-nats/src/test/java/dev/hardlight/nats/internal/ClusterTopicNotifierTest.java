@@ -337,6 +337,54 @@ class ClusterTopicNotifierTest {
     }
 
     @Test
+    void nodesThatReconnectToNatsTogetherOrApartTellNothingTwice() {
+        long[] offsets = {0, 5 * MS, 10 * MS, 20 * MS, 40 * MS, 100 * MS, 300 * MS, 500 * MS};
+        for (int k = 0; k < offsets.length * 3; k++) {
+            long offset = offsets[k % offsets.length];
+            Sim sim = new Sim(100 + k);
+            int count = 2 + k / offsets.length;
+            for (int i = 0; i < count; i++) {
+                sim.start();
+            }
+            sim.settle();
+            for (int t = 0; t < 16; t++) {
+                sim.nodes.get(t % count).join("t" + t);
+            }
+            sim.settle();
+            for (Sim.Node n : sim.nodes) {
+                n.notifier.disconnected(); // NATS is lost for every node
+                n.side = -1 - n.index;
+            }
+            sim.run(2 * LEASE, 10 * MS);
+            sim.nodes.get(0).leave("t0");
+            sim.nodes.get(count - 1).join("new");
+            for (Sim.Node n : sim.nodes) {
+                n.side = 0; // it hears the others from its reconnect on
+                n.notifier.connected(sim.now);
+                sim.run(offset, Math.max(MS, Math.min(offset, 10 * MS)));
+            }
+            sim.settle();
+            long spread = (count - 1) * offset;
+            if (spread < LEASE) {
+                // every node back within a lease of the first: nothing told twice
+                try {
+                    sim.check();
+                } catch (AssertionError e) {
+                    throw new AssertionError(count + " nodes reconnecting " + offset / MS + " ms apart: " + e.getMessage(), e);
+                }
+                assertThat(sim.count("new", TopicChange.Created.class)).as("offset %d", offset).isEqualTo(1);
+                assertThat(sim.count("t0", TopicChange.Removed.class)).as("offset %d", offset).isEqualTo(1);
+            } else {
+                // a node back more than a lease after the others (they took its topics over while it
+                // re-synced): a change may be told twice (docs/cluster.md), never lost
+                assertThat(sim.toldUnion()).as("%d nodes %d ms apart", count, offset / MS).isEqualTo(sim.held());
+                assertThat(sim.count("new", TopicChange.Created.class)).isBetween(1L, 2L);
+                assertThat(sim.count("t0", TopicChange.Removed.class)).isBetween(1L, 2L);
+            }
+        }
+    }
+
+    @Test
     void malformedMessagesAreCountedAndIgnored() {
         Sim sim = new Sim(4);
         Sim.Node a = sim.start();
