@@ -55,10 +55,10 @@ import org.slf4j.LoggerFactory;
  * cluster's topic changes: {@code Created} once in the whole cluster when a topic gets its first
  * subscriber on any node, {@code Removed} once when its last subscriber anywhere leaves, each on one
  * node (the topic's owner). A node that dies loses its subscribers and its duties after
- * {@link Builder#notifierLease(Duration)} (3 s by default). Exactly once while the nodes are
- * connected to NATS and none starts or stops; around a node's start, stop or death a change made in
- * the same instant may be told twice (never not at all); under a partition each side tells its own
- * (docs/cluster.md says precisely). {@link Builder#clusterTopicNotifier(boolean) clusterTopicNotifier(false)}
+ * {@link Builder#notifierLease(Duration)} (3 s by default). Exactly once as nodes start, stop and
+ * die; a {@code Created} told by a node that dies before its state reached the others, or a removal
+ * while a node re-syncs after losing NATS on its own, may be told twice (never not at all); under a
+ * partition each side tells its own (docs/cluster.md says precisely). {@link Builder#clusterTopicNotifier(boolean) clusterTopicNotifier(false)}
  * keeps the node-local notification of a single server.
  *
  * <p><b>Contract.</b> A message whose hash differs from this node's event contract is dropped and
