@@ -25,14 +25,19 @@ import java.util.function.Consumer;
  * topic), which every node computes alike once their views agree. Only the owner tells: it tells
  * {@code Created} when the topic is held somewhere (in the union of all states) and not told yet,
  * and {@code Removed} when it is told and held nowhere. This compares states, not transitions, so a
- * node that starts, leaves or dies never makes the cluster repeat or miss a change: when the owner of
+ * node that starts, leaves or dies makes the cluster neither miss nor (outside the windows
+ * docs/cluster.md names) repeat a change: when the owner of
  * a topic changes, the new owner <i>adopts</i> the topic if the old owner's last published told set
- * held it (without telling), and the old owner forgets it.
+ * or handed-over list held it (without telling), and the old owner moves it to its handed-over list,
+ * published for a lease.
  *
  * <p><b>Members.</b> A node that connects (or reconnects) to NATS asks every node for its state and
- * waits one heartbeat period, so that it knows what is held and told, before it becomes a member and
- * owns topics. A node cut off from NATS stops being a member at once (it tells nothing while it cannot
- * know the cluster's state) and the others take its topics over when its lease runs out.
+ * waits half a lease, so that it knows what is held and told, before it becomes a member. Each state
+ * lists the members in its node's view; a new member decides nothing until every node it knows lists
+ * it (at most a lease), so the old owners have stopped deciding and their last states are known. A
+ * node cut off from NATS stops being a member at once (it tells nothing while it cannot know the
+ * cluster's state) and the others take its topics over when its lease runs out; on reconnect it keeps
+ * its view, giving every node it knew a new lease to be heard again.
  *
  * <p><b>Messages</b> on the subject {@code <prefix>.nodes} (all big-endian; {@code id} is a random
  * 16-byte node id, {@code version} counts the node's state publications):
