@@ -4,7 +4,9 @@ import dev.hardlight.ClusterBus;
 import dev.hardlight.Topic;
 import dev.hardlight.TopicChange;
 import dev.hardlight.TopicListener;
+import dev.hardlight.nats.internal.ClusterTopicNotifier;
 import dev.hardlight.nats.internal.Subjects;
+import dev.hardlight.nats.internal.TopicTeller;
 import io.nats.client.AuthHandler;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
@@ -21,7 +23,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLContext;
@@ -44,9 +51,15 @@ import org.slf4j.LoggerFactory;
  * NATS subscription is made just after the first local subscriber joins, asynchronously: events
  * published elsewhere before NATS has it are not received.
  *
- * <p><b>Topic notifier.</b> The application's {@code TopicListener} is told of this node's local
- * topic changes, as on a single node (cluster-wide notification is not provided yet: see
- * docs/cluster.md).
+ * <p><b>Topic notifier.</b> By default the application's {@code TopicListener} is told of the
+ * cluster's topic changes: {@code Created} once in the whole cluster when a topic gets its first
+ * subscriber on any node, {@code Removed} once when its last subscriber anywhere leaves, each on one
+ * node (the topic's owner). A node that dies loses its subscribers and its duties after
+ * {@link Builder#notifierLease(Duration)} (3 s by default). Exactly once as nodes start, stop and
+ * die; a {@code Created} told by a node that dies before its state reached the others, or a removal
+ * while a node re-syncs after losing NATS on its own, may be told twice (never not at all); under a
+ * partition each side tells its own (docs/cluster.md says precisely). {@link Builder#clusterTopicNotifier(boolean) clusterTopicNotifier(false)}
+ * keeps the node-local notification of a single server.
  *
  * <p><b>Contract.</b> A message whose hash differs from this node's event contract is dropped and
  * counted ({@link #contractMismatches()}), never delivered; the first one is logged.
@@ -92,6 +105,17 @@ public final class NatsCluster implements ClusterBus {
     /** Messages for the publisher thread; bounded ({@link Builder#maxOutgoing(int)}). */
     private final java.util.concurrent.BlockingQueue<Outgoing> outgoing;
     private Thread publisher;
+    /** The NATS client's last connection error (a TLS handshake failure, ...), for the start error. */
+    private volatile Exception lastError;
+    /** The cluster-wide notifier's thread and its inputs; {@code null} with node-local notification. */
+    private Thread notifierThread;
+    private final BlockingQueue<byte[]> notifierInbox = new ArrayBlockingQueue<>(4096);
+    private final LongAdder notifierDropped = new LongAdder();
+    /** Counts connects, reconnects and re-subscriptions: the notifier re-syncs when it changes. */
+    private final AtomicInteger connects = new AtomicInteger();
+    private volatile boolean localTopicsChanged;
+    private volatile int notifierMembers;
+    private TopicTeller teller;
 
     private NatsCluster(Settings settings) {
         this.settings = settings;
@@ -113,6 +137,13 @@ public final class NatsCluster implements ClusterBus {
         this.subjects = new Subjects(settings.prefix != null ? settings.prefix : Subjects.defaultPrefix(node.service()));
         Options options = options();
         publisher = Thread.ofPlatform().daemon().name("hl-nats-publish").start(this::publishLoop);
+        if (settings.clusterNotifier && application != null) {
+            teller = new TopicTeller(application);
+            ClusterTopicNotifier notifier = new ClusterTopicNotifier(ThreadLocalRandom.current().nextLong(),
+                    ThreadLocalRandom.current().nextLong(), settings.notifierLease.toNanos(), new NotifierTransport(),
+                    teller::tell);
+            notifierThread = Thread.ofPlatform().daemon().name("hl-nats-notifier").start(() -> notifierLoop(notifier));
+        }
         if (settings.startDegraded) {
             try {
                 Nats.connectAsynchronously(options, true);
@@ -125,13 +156,18 @@ public final class NatsCluster implements ClusterBus {
                 connected(Nats.connect(options));
             } catch (IOException e) {
                 close();
-                throw new IllegalStateException("cannot connect to NATS at " + String.join(", ", settings.servers)
-                        + ": " + e.getMessage() + " (start nats-server, or set startDegraded(true) to serve locally "
-                        + "until it can be reached)", e);
+                throw new IllegalStateException(startError(e), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while connecting to NATS", e);
             }
+        }
+        if (notifierThread != null) {
+            return change -> {
+                interestChanged(change);
+                localTopicsChanged = true;
+                notifierInbox.offer(WAKE);
+            };
         }
         return change -> {
             interestChanged(change);
@@ -139,6 +175,21 @@ public final class NatsCluster implements ClusterBus {
                 application.topicChanged(change);
             }
         };
+    }
+
+    private String startError(IOException e) {
+        String m = "cannot connect to NATS at " + String.join(", ", settings.servers) + ": " + e.getMessage();
+        if (e instanceof io.nats.client.AuthenticationException) {
+            return m + " (check the credentials: userInfo, token or nkeySeed, and the server's authorization)";
+        }
+        Exception last = lastError;
+        Throwable root = last;
+        while (root != null && root.getCause() != null) {
+            root = root.getCause();
+        }
+        return m + (root != null ? " (last error: " + root + ")" : "")
+                + " (start nats-server, check tls(...) against the server's TLS settings, or set startDegraded(true) "
+                + "to serve locally until it can be reached)";
     }
 
     private Options options() {
@@ -152,7 +203,12 @@ public final class NatsCluster implements ClusterBus {
                 .reconnectBufferSize(0)
                 .maxMessagesInOutgoingQueue(settings.maxOutgoing)
                 .connectionListener(this::connectionEvent)
-                .errorListener(new io.nats.client.ErrorListener() {});
+                .errorListener(new io.nats.client.ErrorListener() {
+                    @Override
+                    public void exceptionOccurred(Connection conn, Exception exp) {
+                        lastError = exp;
+                    }
+                });
         if (settings.user != null) {
             b.userInfo(settings.user.toCharArray(), settings.password);
         }
@@ -209,9 +265,13 @@ public final class NatsCluster implements ClusterBus {
             case CLOSED -> up = false;
             case RECONNECTED -> {
                 up = true;
+                connects.incrementAndGet();
                 log.info("cluster: reconnected to NATS {}", c.getConnectedUrl());
             }
-            case RESUBSCRIBED -> log.info("cluster: interest in {} topics re-established", interest.size());
+            case RESUBSCRIBED -> {
+                connects.incrementAndGet();
+                log.info("cluster: interest in {} topics re-established", interest.size());
+            }
             default -> { }
         }
     }
@@ -227,7 +287,16 @@ public final class NatsCluster implements ClusterBus {
         for (Topic t : interest) {
             dispatcher.subscribe(subjects.subject(t));
         }
+        if (notifierThread != null) {
+            // its own dispatcher (thread): heartbeats must not wait behind a flood of events
+            c.createDispatcher(m -> {
+                if (!notifierInbox.offer(m.getData())) {
+                    notifierDropped.increment(); // the protocol recovers: heartbeats ask for lost states
+                }
+            }).subscribe(subjects.prefix() + ".nodes");
+        }
         up = true;
+        connects.incrementAndGet();
     }
 
     private synchronized void interestChanged(TopicChange change) {
@@ -316,6 +385,79 @@ public final class NatsCluster implements ClusterBus {
         }
     }
 
+    private static final byte[] WAKE = new byte[0];
+
+    /** The notifier's thread: owns the notifier; feeds it messages, local changes and the clock. */
+    private void notifierLoop(ClusterTopicNotifier notifier) {
+        long tick = Math.min(TimeUnit.MILLISECONDS.toNanos(50), settings.notifierLease.toNanos() / 12);
+        int seenConnects = 0;
+        boolean wasUp = false;
+        List<byte[]> batch = new ArrayList<>();
+        while (!closed.get()) {
+            byte[] first;
+            try {
+                first = notifierInbox.poll(tick, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                break;
+            }
+            long now = System.nanoTime();
+            boolean isUp = up && connection != null;
+            int n = connects.get();
+            if (isUp && (n != seenConnects || !wasUp)) {
+                seenConnects = n;
+                notifier.connected(now);
+            } else if (!isUp && wasUp) {
+                notifier.disconnected();
+            }
+            wasUp = isUp;
+            if (localTopicsChanged) {
+                localTopicsChanged = false;
+                notifier.localTopics(Set.copyOf(interest));
+            }
+            if (first != null && first != WAKE) {
+                notifier.received(first, now);
+            }
+            notifierInbox.drainTo(batch, 256);
+            for (byte[] m : batch) {
+                if (m != WAKE) {
+                    notifier.received(m, now);
+                }
+            }
+            batch.clear();
+            try {
+                notifier.tick(now);
+            } catch (RuntimeException e) {
+                log.error("cluster: topic notifier failed", e);
+            }
+            notifierMembers = notifier.members();
+        }
+        notifier.leave();
+        notifierMembers = 0;
+    }
+
+    /** Publishes the notifier's messages directly (they are small and rare), only while connected. */
+    private final class NotifierTransport implements ClusterTopicNotifier.Transport {
+        @Override
+        public void publish(byte[] message) {
+            Connection c = connection;
+            if (c == null || !up) {
+                return;
+            }
+            try {
+                c.publish(subjects.prefix() + ".nodes", message);
+            } catch (RuntimeException e) {
+                // lost or closing: the heartbeats and state requests recover
+            }
+        }
+
+        @Override
+        public int maxPayload() {
+            Connection c = connection;
+            long max = c == null ? 0 : c.getMaxPayload();
+            return max <= 0 ? 1 << 20 : (int) Math.min(max, 8 << 20);
+        }
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -326,12 +468,22 @@ public final class NatsCluster implements ClusterBus {
             c = connection;
         }
         try {
+            if (notifierThread != null) {
+                notifierInbox.offer(WAKE);
+                notifierThread.join(2000); // it says goodbye (its told topics go to the others) and stops
+                teller.close();
+            }
             if (publisher != null) {
                 outgoing.clear();
                 outgoing.offer(STOP);
                 publisher.join(2000);
             }
             if (c != null) {
+                try {
+                    c.flush(Duration.ofMillis(500));
+                } catch (java.util.concurrent.TimeoutException | RuntimeException e) {
+                    // closing anyway
+                }
                 c.close();
             }
         } catch (InterruptedException e) {
@@ -375,6 +527,15 @@ public final class NatsCluster implements ClusterBus {
         return c != null && up && c.getStatus() == Connection.Status.CONNECTED;
     }
 
+    /**
+     * The nodes the cluster-wide topic notifier of this node counts as members, itself included once it
+     * is one (it joins one third of the lease after connecting); 0 with node-local notification or
+     * while disconnected from NATS.
+     */
+    public int notifierMembers() {
+        return notifierMembers;
+    }
+
     /** The topics this node listens to on NATS (those with local subscribers). */
     public int interestCount() {
         return interest.size();
@@ -407,7 +568,12 @@ public final class NatsCluster implements ClusterBus {
         Duration connectTimeout = Duration.ofSeconds(2);
         long maxPendingBytes = 64L << 20;
         int maxOutgoing = 8192;
+        boolean clusterNotifier = true;
+        Duration notifierLease = DEFAULT_LEASE;
     }
+
+    /** The default {@link Builder#notifierLease(Duration)}. */
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(3);
 
     /** Collects the settings of a {@link NatsCluster}; not thread-safe. */
     public static final class Builder {
@@ -502,6 +668,31 @@ public final class NatsCluster implements ClusterBus {
             return this;
         }
 
+        /**
+         * Whether the application's {@code TopicListener} hears the cluster's topic changes (default
+         * {@code true}: each change told once, on one node) or, with {@code false}, this node's own, as a
+         * single server does (each node with subscribers to a topic hears its own {@code Created}).
+         */
+        public Builder clusterTopicNotifier(boolean clusterWide) {
+            s.clusterNotifier = clusterWide;
+            return this;
+        }
+
+        /**
+         * How long a node that is not heard from any more keeps its subscribers and its notifier duties
+         * (default 3 s, at least 300 ms); it heartbeats every third of it. Every node of a cluster must
+         * use the same lease. A node whose process dies has its topics {@code Removed} (if no other node
+         * holds them) within the lease and about one heartbeat; a pause longer than the lease (a long GC,
+         * a stopped process) makes the others take its topics over, and changes may then be told twice.
+         */
+        public Builder notifierLease(Duration lease) {
+            if (positive(lease, "notifierLease").toMillis() < 300) {
+                throw new IllegalArgumentException("notifierLease: at least 300 ms, got " + lease);
+            }
+            s.notifierLease = lease;
+            return this;
+        }
+
         public NatsCluster build() {
             Settings copy = new Settings();
             copy.servers = s.servers.clone();
@@ -516,6 +707,8 @@ public final class NatsCluster implements ClusterBus {
             copy.connectTimeout = s.connectTimeout;
             copy.maxPendingBytes = s.maxPendingBytes;
             copy.maxOutgoing = s.maxOutgoing;
+            copy.clusterNotifier = s.clusterNotifier;
+            copy.notifierLease = s.notifierLease;
             return new NatsCluster(copy);
         }
 

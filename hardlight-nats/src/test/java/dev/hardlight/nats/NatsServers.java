@@ -28,6 +28,8 @@ final class NatsServers implements AutoCloseable {
         final int monitor = freePort();
         final int route = freePort();
         final String name;
+        /** A configuration file's text for {@code -c} (flags given here override it), or {@code null}. */
+        String config;
         Process process;
 
         Server(String name) {
@@ -41,6 +43,12 @@ final class NatsServers implements AutoCloseable {
         void start() throws IOException, InterruptedException {
             List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "-a", "127.0.0.1", "-p", "" + port,
                     "-m", "" + monitor, "-n", name, "--cluster_name", "hltest", "--cluster", "nats://127.0.0.1:" + route));
+            if (config != null) {
+                Path file = Files.createTempFile("nats-" + name, ".conf");
+                Files.writeString(file, config);
+                cmd.add("-c");
+                cmd.add(file.toString());
+            }
             List<String> routes = new ArrayList<>();
             for (Server other : servers) {
                 if (other != this) {
@@ -91,6 +99,21 @@ final class NatsServers implements AutoCloseable {
             for (Server server : s.servers) {
                 server.start();
             }
+            return s;
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /** One server started with the configuration file {@code config} (authorization, tls, ...). */
+    static NatsServers startConfigured(String config) throws IOException, InterruptedException {
+        NatsServers s = new NatsServers();
+        Server server = s.new Server("c0");
+        server.config = config;
+        s.servers.add(server);
+        try {
+            server.start();
             return s;
         } catch (IOException | RuntimeException | InterruptedException e) {
             s.close();

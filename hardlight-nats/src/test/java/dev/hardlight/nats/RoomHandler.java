@@ -27,6 +27,30 @@ final class RoomHandler implements Room {
     }
 
     @Override
+    public long burst(String room, int count, int perMillisecond) {
+        long local = 0;
+        var emitter = connection.events(RoomEvent.class);
+        for (int k = 1; k <= count; k++) {
+            local += emitter.emit(Topic.of(room), new RoomEvent.Said(room, Long.toString(System.nanoTime()), k));
+            if (k % perMillisecond == 0) {
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return local;
+    }
+
+    @Override
+    public long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    @Override
     public int echo(int n) {
         return n;
     }
