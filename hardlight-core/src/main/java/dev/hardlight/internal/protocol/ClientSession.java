@@ -713,8 +713,9 @@ public final class ClientSession {
         PendingCall call = new PendingCall(id, method);
         if (info != null) {
             info.call = call;
-            CallInfo i = info;
-            call.whenComplete(i::completed);
+            if (info.completionCount > 0) {
+                call.whenComplete(info::completed);
+            }
         }
         try {
             Frames.writeCallHeader(buf, id, serverId, metadata);
@@ -1013,7 +1014,7 @@ public final class ClientSession {
         private dev.hardlight.Metadata.Builder metadata;
         private dev.hardlight.Metadata built;
         private dev.hardlight.ClientInterceptor.Completion[] completions;
-        private int completionCount;
+        int completionCount;
         volatile PendingCall call;
 
         CallInfo(MethodDescriptor<?> method, dev.hardlight.Metadata attached) {

@@ -569,7 +569,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     }
 
     /** One call's run on a handler thread. */
-    private final class Invocation implements Runnable, dev.hardlight.ServerCall {
+    private final class Invocation implements Runnable, dev.hardlight.ServerCall, dev.hardlight.ServerInterceptor.Next {
         final int callId;
         final MethodDescriptor<?> method;
         final ByteBuf args;
@@ -626,25 +626,41 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
             return response == null ? dev.hardlight.Metadata.empty() : response.build();
         }
 
-        /** Runs the interceptors from {@code index} on, then the handler. */
-        private void proceed(int index, ByteBufWireReader reader, ByteBufWireWriter writer) throws Exception {
-            dev.hardlight.ServerInterceptor[] chain = interceptors;
+        // The chain's walk (handler thread only): this invocation is every interceptor's Next, so an
+        // interceptor costs no allocation. 'current' is the interceptor running, 'entered' how many
+        // proceeded so far: interceptor i may proceed only while entered == i.
+        private dev.hardlight.ServerInterceptor[] chain;
+        private int current;
+        private int entered;
+        private ByteBufWireReader reader;
+        private ByteBufWireWriter writer;
+
+        /** Runs interceptor {@code index} (or, past the last, the handler). */
+        private void runFrom(int index) throws Exception {
             if (index == chain.length) {
                 service.dispatcher().dispatch(handler, method.id(), reader, writer);
                 return;
             }
-            boolean[] proceeded = new boolean[1];
-            chain[index].intercept(this, () -> {
-                if (proceeded[0]) {
-                    throw new IllegalStateException("an interceptor proceeded twice with one call");
-                }
-                proceeded[0] = true;
-                proceed(index + 1, reader, writer);
-            });
-            if (!proceeded[0]) {
+            int outer = current;
+            current = index;
+            try {
+                chain[index].intercept(this, this);
+            } finally {
+                current = outer;
+            }
+            if (entered == index) {
                 throw new IllegalStateException("interceptor " + chain[index].getClass().getName()
                         + " neither proceeded nor refused the call to " + method.name());
             }
+        }
+
+        @Override
+        public void proceed() throws Exception {
+            if (entered != current) {
+                throw new IllegalStateException("an interceptor proceeded twice, or outside its intercept, with one call");
+            }
+            entered++;
+            runFrom(current + 1);
         }
 
         void cancel() {
@@ -678,7 +694,11 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
                     if (interceptors.length == 0) {
                         service.dispatcher().dispatch(handler, method.id(), reader, new ByteBufWireWriter(result));
                     } else {
-                        proceed(0, reader, new ByteBufWireWriter(result));
+                        this.chain = interceptors;
+                        this.reader = reader;
+                        this.writer = new ByteBufWireWriter(result);
+                        current = -1;
+                        runFrom(0);
                     }
                 } catch (Throwable t) {
                     result.release();
@@ -686,7 +706,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
                     finish(callId, this, errorFor(t, reader.ended()));
                     return;
                 } finally {
-                    CURRENT.remove();
+                    CURRENT.set(null); // not remove(): a pooled thread keeps its entry, so the next call allocates none
                 }
                 ByteBuf ok = result;
                 result = null;
