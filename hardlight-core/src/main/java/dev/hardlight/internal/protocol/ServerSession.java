@@ -569,7 +569,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     }
 
     /** One call's run on a handler thread. */
-    private final class Invocation implements Runnable, dev.hardlight.ServerCall, dev.hardlight.ServerInterceptor.Next {
+    private final class Invocation implements Runnable, dev.hardlight.ServerCall {
         final int callId;
         final MethodDescriptor<?> method;
         final ByteBuf args;
@@ -626,41 +626,52 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
             return response == null ? dev.hardlight.Metadata.empty() : response.build();
         }
 
-        // The chain's walk (handler thread only): this invocation is every interceptor's Next, so an
-        // interceptor costs no allocation. 'current' is the interceptor running, 'entered' how many
-        // proceeded so far: interceptor i may proceed only while entered == i.
-        private dev.hardlight.ServerInterceptor[] chain;
-        private int current;
-        private int entered;
-        private ByteBufWireReader reader;
-        private ByteBufWireWriter writer;
+        /**
+         * One walk of the interceptor chain (handler thread only), made only when there are interceptors:
+         * the one {@link dev.hardlight.ServerInterceptor.Next} of every interceptor of the call. 'current'
+         * is the interceptor running, 'entered' how many proceeded so far: interceptor i may proceed only
+         * while entered == i.
+         */
+        private final class Walk implements dev.hardlight.ServerInterceptor.Next {
+            private final dev.hardlight.ServerInterceptor[] chain;
+            private final ByteBufWireReader reader;
+            private final ByteBufWireWriter writer;
+            private int current = -1;
+            private int entered;
 
-        /** Runs interceptor {@code index} (or, past the last, the handler). */
-        private void runFrom(int index) throws Exception {
-            if (index == chain.length) {
-                service.dispatcher().dispatch(handler, method.id(), reader, writer);
-                return;
+            Walk(dev.hardlight.ServerInterceptor[] chain, ByteBufWireReader reader, ByteBufWireWriter writer) {
+                this.chain = chain;
+                this.reader = reader;
+                this.writer = writer;
             }
-            int outer = current;
-            current = index;
-            try {
-                chain[index].intercept(this, this);
-            } finally {
-                current = outer;
-            }
-            if (entered == index) {
-                throw new IllegalStateException("interceptor " + chain[index].getClass().getName()
-                        + " neither proceeded nor refused the call to " + method.name());
-            }
-        }
 
-        @Override
-        public void proceed() throws Exception {
-            if (entered != current) {
-                throw new IllegalStateException("an interceptor proceeded twice, or outside its intercept, with one call");
+            /** Runs interceptor {@code index} (or, past the last, the handler). */
+            void runFrom(int index) throws Exception {
+                if (index == chain.length) {
+                    service.dispatcher().dispatch(handler, method.id(), reader, writer);
+                    return;
+                }
+                int outer = current;
+                current = index;
+                try {
+                    chain[index].intercept(Invocation.this, this);
+                } finally {
+                    current = outer;
+                }
+                if (entered == index) {
+                    throw new IllegalStateException("interceptor " + chain[index].getClass().getName()
+                            + " neither proceeded nor refused the call to " + method.name());
+                }
             }
-            entered++;
-            runFrom(current + 1);
+
+            @Override
+            public void proceed() throws Exception {
+                if (entered != current) {
+                    throw new IllegalStateException("an interceptor proceeded twice, or outside its intercept, with one call");
+                }
+                entered++;
+                runFrom(current + 1);
+            }
         }
 
         void cancel() {
@@ -691,14 +702,11 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
                 int headerLength = result.writerIndex();
                 CURRENT.set(this);
                 try {
-                    if (interceptors.length == 0) {
+                    dev.hardlight.ServerInterceptor[] chain = interceptors;
+                    if (chain.length == 0) {
                         service.dispatcher().dispatch(handler, method.id(), reader, new ByteBufWireWriter(result));
                     } else {
-                        this.chain = interceptors;
-                        this.reader = reader;
-                        this.writer = new ByteBufWireWriter(result);
-                        current = -1;
-                        runFrom(0);
+                        new Walk(chain, reader, new ByteBufWireWriter(result)).runFrom(0);
                     }
                 } catch (Throwable t) {
                     result.release();
