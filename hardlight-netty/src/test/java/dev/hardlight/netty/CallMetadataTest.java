@@ -213,6 +213,35 @@ class CallMetadataTest {
         }
     }
 
+    @Test
+    void aCallWaitingForTheReconnectCarriesTheMetadataAttachedWhenItWasMade() throws Exception {
+        ServerInterceptor passThrough = (call, next) -> next.proceed();
+        HardLightServer a = start(b -> b.interceptor(passThrough));
+        int port = a.port();
+        ReconnectPolicy fast = ReconnectPolicy.builder().initialDelay(Duration.ofMillis(50)).maxDelay(Duration.ofMillis(200)).build();
+        HardLightServer b = null;
+        try (CounterClient counter = CounterClient.connect(URI.create("ws://127.0.0.1:" + port + "/hl"),
+                ClientOptions.builder().insecurePlaintext().reconnect(fast).build())) {
+            assertThat(counter.increment(1)).isEqualTo(1);
+            a.close();
+            Await.until("the client lost its connection", Duration.ofSeconds(10), () -> !counter.channel().isOpen());
+            java.util.concurrent.CompletableFuture<Integer> waiting;
+            try (Metadata.Scope s = Metadata.of("who", "carol").attach()) {
+                waiting = counter.incrementAsync(7); // no connection: it waits on another thread
+            }
+            b = HardLight.server(Counter.class, c -> new Handler()).insecurePlaintext().bind("127.0.0.1", port)
+                    .interceptor(passThrough).start();
+            assertThat(waiting.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(7);
+            assertThat(seen).containsExactly("handler increment who=null request-id=null",
+                    "handler increment who=carol request-id=null");
+        } finally {
+            a.close();
+            if (b != null) {
+                b.close();
+            }
+        }
+    }
+
     private static byte[] hex(String s) {
         return ByteBufUtil.decodeHexDump(s.replace(" ", ""));
     }
