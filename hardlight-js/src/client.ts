@@ -162,7 +162,7 @@ export class Client<S = unknown, E = unknown> {
     for (;;) {
       const c = await this.#connection(method, deadline, deadlineAt, signal);
       try {
-        return (await c.call(method, args, deadline, deadlineAt, signal)) as R;
+        return (await c.call(method, args, deadline, deadlineAt, signal, options)) as R;
       } catch (e) {
         if (!this.#retryable(method, c, e)) throw e;
       }

@@ -1,9 +1,9 @@
-import { FrameType, ProtocolViolation, SUBPROTOCOL, VERSION, errorOf, frameName, readFeatures, readHello, u64, violation } from './frames.js';
+import { FrameType, ProtocolViolation, SUBPROTOCOL, VERSION, errorOf, frameName, readFeatures, readHello, readMetadata, u64, violation, writeMetadata } from './frames.js';
 import type { Hello } from './frames.js';
 import { Compatibility, parseSchema } from './schema.js';
 import type { Schema } from './schema.js';
 import { sha256 } from './sha256.js';
-import type { MethodSpec, ServiceSpec, WebSocketConstructor, WebSocketLike } from './spec.js';
+import type { CallOptions, MethodSpec, ServiceSpec, WebSocketConstructor, WebSocketLike } from './spec.js';
 import { RpcError, Status } from './status.js';
 import { decodeUtf8, encodeUtf8 } from './utf8.js';
 import { Reader, Writer } from './wire.js';
@@ -41,6 +41,7 @@ interface Pending {
   timer?: ReturnType<typeof setTimeout>;
   signal?: AbortSignal;
   onAbort?: () => void;
+  onMd?: CallOptions['onMetadata'];
 }
 
 /** Errors of calls that were never sent: a reconnecting client may send them on the next connection. */
@@ -406,9 +407,11 @@ export class Connection {
     try {
       switch (type) {
         case FrameType.RESULT:
-          return this.#onResult(r);
+        case FrameType.RESULT_META:
+          return this.#onResult(r, type > 3);
         case FrameType.ERROR:
-          return this.#onErrorFrame(r);
+        case FrameType.ERROR_META:
+          return this.#onErrorFrame(r, type > 4);
         case FrameType.STATE_DELTA:
           return this.#onStateDelta(r);
         case FrameType.EVENT:
@@ -436,6 +439,7 @@ export class Connection {
           throw violation('second HELLO');
         case FrameType.CALL:
         case FrameType.CANCEL:
+        case FrameType.CALL_META:
           throw violation(frameName(type) + ' is a client-to-server frame');
         default:
           throw violation('unknown frame type ' + frameName(type));
@@ -468,9 +472,21 @@ export class Connection {
     if (p.onAbort) p.signal!.removeEventListener('abort', p.onAbort);
   }
 
-  #onResult(r: Reader): void {
+  /** With metadata: reads it (bad metadata fails the call, PROTOCOL_ERROR) and tells the caller; false when the call is over. */
+  #metadata(r: Reader, p: Pending): boolean {
+    try {
+      const md = readMetadata(r);
+      if (!p.done) p.onMd?.(md);
+      return true;
+    } catch (e) {
+      if (!p.done) p.reject(new RpcError(Status.PROTOCOL_ERROR, `bad response metadata for ${p.method.name}: ${(e as Error).message}`));
+      return false;
+    }
+  }
+
+  #onResult(r: Reader, meta: boolean): void {
     const p = this.#take(r, 'RESULT', r.varint());
-    if (p.done) return;
+    if ((meta && !this.#metadata(r, p)) || p.done) return;
     let v: unknown;
     try {
       if (p.method.result) v = p.method.result.decode(r);
@@ -482,13 +498,15 @@ export class Connection {
     p.resolve(v);
   }
 
-  #onErrorFrame(r: Reader): void {
+  #onErrorFrame(r: Reader, meta: boolean): void {
     const id = r.varint();
+    let p: Pending | undefined;
+    if (meta && !this.#metadata(r, (p = this.#take(r, 'ERROR', id)))) return;
     const status = r.varint();
     const message = r.string();
     const declared = r.varint();
     r.end('ERROR');
-    const p = this.#take(r, 'ERROR', id);
+    p ??= this.#take(r, 'ERROR', id);
     if (p.done) return;
     const errors = p.method.errors;
     p.reject(declared > 0 && declared <= errors.length ? errors[declared - 1]!.create(message) : errorOf(status, message));
@@ -603,7 +621,7 @@ export class Connection {
    * Makes a call: waits for a free slot (up to the deadline), sends CALL, resolves with the result.
    * `deadline` is the call's total in ms (for messages), `deadlineAt` its end on `Date.now()`'s clock.
    */
-  async call(method: MethodSpec<any, any>, args: unknown[], deadline: number | undefined, deadlineAt: number, signal?: AbortSignal): Promise<unknown> {
+  async call(method: MethodSpec<any, any>, args: unknown[], deadline: number | undefined, deadlineAt: number, signal?: AbortSignal, o: CallOptions = {}): Promise<unknown> {
     const refused = this.refusal(method);
     if (refused) throw refused;
     const full = `${this.#svc.name}.${method.name}`;
@@ -618,9 +636,11 @@ export class Connection {
       throw again;
     }
     const w = new Writer();
-    w.varint(FrameType.CALL);
+    const md = o.metadata && Object.keys(o.metadata).length ? o.metadata : undefined;
+    w.varint(md ? FrameType.CALL_META : FrameType.CALL);
     w.varint(id);
     w.varint(this.#serverIds[method.id]!);
+    if (md) writeMetadata(w, md);
     try {
       method.encodeArgs(w, args);
     } catch (e) {
@@ -632,7 +652,7 @@ export class Connection {
       throw new RpcError(Status.RESOURCE_EXHAUSTED, `the call to ${method.name} is ${w.length} bytes; the server accepts at most ${this.#hello.maxMessageSize}`);
     }
     return new Promise((resolve, reject) => {
-      const p: Pending = { id: id!, method, resolve, reject, done: false };
+      const p: Pending = { id: id!, method, resolve, reject, done: false, onMd: o.onMetadata };
       this.#slots[id!] = p;
       this.#ws.send(w.finish());
       const expire = (e: RpcError): void => {

@@ -1,5 +1,6 @@
 import { RpcError, Status } from './status.js';
 import { Topic } from './values.js';
+import { encodeUtf8 } from './utf8.js';
 import { Reader, Writer } from './wire.js';
 
 // The frames of protocol.md section 3: one parser and one encoder per frame, used by the client and
@@ -16,9 +17,43 @@ export const FrameType = {
   FEATURES: 8,
   GO_AWAY: 9,
   EVENTS_MISSED: 10,
+  CALL_META: 11,
+  RESULT_META: 12,
+  ERROR_META: 13,
 } as const;
 
-const NAMES = ['', 'HELLO', 'CALL', 'RESULT', 'ERROR', 'CANCEL', 'STATE_DELTA', 'EVENT', 'FEATURES', 'GO_AWAY', 'EVENTS_MISSED'];
+const NAMES = ['', 'HELLO', 'CALL', 'RESULT', 'ERROR', 'CANCEL', 'STATE_DELTA', 'EVENT', 'FEATURES', 'GO_AWAY', 'EVENTS_MISSED', 'CALL_META', 'RESULT_META', 'ERROR_META'];
+
+/** Per-call metadata (protocol.md 3.2.1): keys of a-z 0-9 - _ . ; keys ending in -bin hold bytes, others strings. */
+export type Metadata = Record<string, string | Uint8Array>;
+
+/** Reads a metadata block: 1..32 entries, valid unique keys, at most 8192 bytes; throws the reader's malformed error. */
+export function readMetadata(r: Reader): Metadata {
+  const md: Metadata = {};
+  let n = r.varint(),
+    size = 0;
+  if (n < 1 || n > 32) throw r.malformed('bad metadata: count ' + n);
+  while (n--) {
+    const k = r.string();
+    const v = k.endsWith('-bin') ? r.bytes() : r.string();
+    if (!/^[a-z0-9._-]+$/.test(k) || Object.hasOwn(md, k)) throw r.malformed(`bad metadata: key '${k}'`);
+    if ((size += k.length + (typeof v == 'string' ? encodeUtf8(v) : v).length) > 8192) throw r.malformed('bad metadata: over 8192 bytes');
+    md[k] = v;
+  }
+  return md;
+}
+
+/** Writes a non-empty metadata block as given: the server checks it (protocol.md 3.2.1). */
+export function writeMetadata(w: Writer, md: Metadata): void {
+  const keys = Object.keys(md);
+  w.varint(keys.length);
+  for (const k of keys) {
+    const v = md[k]!;
+    w.string(k);
+    if (typeof v == 'string') w.string(v);
+    else w.bytes(v);
+  }
+}
 
 /** A frame type's name, or its number as `0x..` when unknown. */
 export function frameName(type: number): string {
@@ -63,7 +98,10 @@ export type Frame =
   | { type: 7; topic: Topic; payload: Uint8Array }
   | { type: 8; features: readonly string[] }
   | { type: 9; reason: string }
-  | { type: 10; count: bigint };
+  | { type: 10; count: bigint }
+  | { type: 11; callId: number; methodId: number; metadata: Metadata; args: Uint8Array }
+  | { type: 12; callId: number; metadata: Metadata; value: Uint8Array }
+  | { type: 13; callId: number; metadata: Metadata; status: number; message: string; declared: number };
 
 /** A violation of the protocol by the peer: the connection closes with `code` and `reason`. */
 export class ProtocolViolation extends Error {
@@ -152,6 +190,15 @@ export function decodeFrame(bytes: Uint8Array): Frame {
       r.end('EVENTS_MISSED');
       return { type, count };
     }
+    case 11:
+      return { type, callId: r.varint(), methodId: r.varint(), metadata: readMetadata(r), args: rest() };
+    case 12:
+      return { type, callId: r.varint(), metadata: readMetadata(r), value: rest() };
+    case 13: {
+      const f = { type, callId: r.varint(), metadata: readMetadata(r), status: r.varint(), message: r.string(), declared: r.varint() } as const;
+      r.end('ERROR_META');
+      return f;
+    }
     default:
       throw violation('unknown frame type ' + frameName(type));
   }
@@ -184,16 +231,22 @@ export function encodeFrame(f: Frame): Uint8Array {
       break;
     }
     case 2:
+    case 11:
       w.varint(f.callId);
       w.varint(f.methodId);
+      if (f.type === 11) writeMetadata(w, f.metadata);
       w.raw(f.args);
       break;
     case 3:
+    case 12:
       w.varint(f.callId);
+      if (f.type === 12) writeMetadata(w, f.metadata);
       w.raw(f.value);
       break;
     case 4:
+    case 13:
       w.varint(f.callId);
+      if (f.type === 13) writeMetadata(w, f.metadata);
       w.varint(f.status);
       w.string(f.message);
       w.varint(f.declared);

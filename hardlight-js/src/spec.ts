@@ -51,6 +51,14 @@ export interface CallOptions {
   deadline?: number;
   /** Aborting it cancels the call: it fails with CANCELLED at once and CANCEL is sent. */
   signal?: AbortSignal;
+  /**
+   * Request metadata sent with the call (protocol.md 3.2.1): keys of a-z 0-9 - _ . ; a key ending in
+   * -bin holds a Uint8Array, any other a string; at most 32 entries and 8192 bytes, which the server
+   * checks (it answers INVALID_ARGUMENT or RESOURCE_EXHAUSTED and the handler does not run).
+   */
+  metadata?: Record<string, string | Uint8Array>;
+  /** Told the answer's metadata, when the server sent some, before the call settles. */
+  onMetadata?: (metadata: Record<string, string | Uint8Array>) => void;
 }
 
 /** Reconnecting after a lost connection (see README). Times in milliseconds. */

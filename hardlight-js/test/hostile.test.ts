@@ -3,7 +3,7 @@
 // reason the server receives, what pending calls see, and that state and events are untouched.
 
 import assert from 'node:assert/strict';
-import { Client, Status, Writer } from './runtime.js';
+import { Client, Status, Writer, decodeFrame, encodeFrame } from './runtime.js';
 import { Counter, get, increment } from './counter.js';
 import { FakeServer, hello, options } from './fake-server.js';
 import type { HelloSpec } from './fake-server.js';
@@ -66,12 +66,13 @@ t('emptyMessage', () => violation(new Uint8Array(0), 1002, /^empty message$/));
 
 t('unknownFrameType', async () => {
   await violation(b('00'), 1002, /^unknown frame type 0x00$/);
-  await violation(b('0b'), 1002, /^unknown frame type 0x0b$/);
+  await violation(b('0e'), 1002, /^unknown frame type 0x0e$/);
   await violation(b('ff 01'), 1002, /^unknown frame type 0xff$/);
 });
 
 t('wrongDirectionType', async () => {
   await violation(b('02 00 00'), 1002, /^CALL is a client-to-server frame$/);
+  await violation(b('0b 00 00 01 01 61 01 62'), 1002, /^CALL_META is a client-to-server frame$/);
   await violation(b('05 00'), 1002, /^CANCEL is a client-to-server frame$/);
 });
 
@@ -181,6 +182,46 @@ t('errorWithUnknownStatusOrDeclaredIndex: not a violation', async (cleanup) => {
   await peer.call();
   peer.resultInt(0, 1);
   assert.equal(await r, 1, 'the connection stays open');
+});
+
+t('call metadata: CALL_META with the caller\'s metadata, response metadata told before the call settles', async (cleanup) => {
+  const { server, peer, client } = await connected();
+  cleanup(() => server.stop());
+  cleanup(() => client.close());
+  let told: unknown;
+  const metadata = { 'request-id': '42', 'tag-bin': Uint8Array.of(0xca, 0xfe) };
+  const p = client.call(increment, [1], { metadata, onMetadata: (m) => (told = m) });
+  const sent = decodeFrame(await peer.next());
+  assert.equal(sent.type, 11);
+  assert.deepEqual(sent.type === 11 && sent.metadata, metadata);
+  const value = new Writer();
+  value.int(7);
+  peer.send(encodeFrame({ type: 12, callId: 0, metadata: { 'served-by': 'fake' }, value: value.finish() }));
+  assert.equal(await p, 7);
+  assert.deepEqual(told, { 'served-by': 'fake' });
+  // Without metadata: the plain CALL, byte for byte.
+  const q = client.call(increment, [1], { metadata: {} });
+  assert.equal((await peer.call()).id, 0);
+  peer.send(encodeFrame({ type: 13, callId: 0, metadata: { 'retry-after-ms': '5' }, status: 8, message: 'slow down', declared: 0 }));
+  await rejects(q, Status.RESOURCE_EXHAUSTED, 'slow down');
+});
+
+t('badResponseMetadata: that call fails PROTOCOL_ERROR, the connection stays open', async (cleanup) => {
+  const { server, peer, client } = await connected();
+  cleanup(() => server.stop());
+  cleanup(() => client.close());
+  const p = client.call(increment, [1]);
+  await peer.call();
+  peer.send(b('0c 00 01 01 41 01 62 02')); // key 'A'
+  await rejects(p, Status.PROTOCOL_ERROR, "bad response metadata for increment: malformed message: bad metadata: key 'A'");
+  const q = client.call(increment, [1]);
+  await peer.call();
+  peer.send(b('0d 00 21')); // 33 entries
+  await rejects(q, Status.PROTOCOL_ERROR, 'bad response metadata for increment: malformed message: bad metadata: count 33');
+  const r = client.call(get, []);
+  assert.equal((await peer.call()).id, 0, 'the failed calls freed their ids');
+  peer.resultInt(0, 1);
+  assert.equal(await r, 1);
 });
 
 t('undecodableResultValue: that call fails PROTOCOL_ERROR, the connection stays open', async (cleanup) => {

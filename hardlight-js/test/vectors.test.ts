@@ -245,6 +245,11 @@ const values: Record<string, Expectation> = {
   'frame-call-large-id': { frame: { type: 2, callId: 300, methodId: 2, args: new Uint8Array(0) } },
   'frame-call': { frame: { type: 2, callId: 5, methodId: 0, args: bytesOf((w) => w.int(1)) } },
   'frame-cancel': { frame: { type: 5, callId: 300 } },
+  'frame-call-metadata': { frame: { type: 11, callId: 5, methodId: 0, metadata: { 'request-id': '42' }, args: bytesOf((w) => w.int(1)) } },
+  'frame-result-metadata': {
+    frame: { type: 12, callId: 5, metadata: { 'request-id': '42', 'tag-bin': Uint8Array.of(0xca, 0xfe) }, value: bytesOf((w) => w.int(1)) },
+  },
+  'frame-error-metadata': { frame: { type: 13, callId: 5, metadata: { 'retry-after-ms': '250' }, status: 8, message: 'slow down', declared: 0 } },
   'frame-error-application': { frame: { type: 4, callId: 5, status: 20, message: 'insufficient funds', declared: 1 } },
   'frame-error-unimplemented': { frame: { type: 4, callId: 1, status: 12, message: 'no', declared: 0 } },
   'frame-event': { frame: { type: 7, topic: Topic.of('room-1'), payload: bytesOf((w) => w.string('hi')) } },

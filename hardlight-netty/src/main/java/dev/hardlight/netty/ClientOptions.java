@@ -220,6 +220,11 @@ public final class ClientOptions {
         return v.reconnect;
     }
 
+    /** The interceptors run for every call, in order ({@link Builder#interceptor}); empty for none. */
+    public List<dev.hardlight.ClientInterceptor> interceptors() {
+        return List.copyOf(v.interceptors);
+    }
+
     /** The traffic observer ({@link Builder#observer(RpcObserver)}), or {@code null}. */
     public @dev.hardlight.Nullable RpcObserver observer() {
         return v.observer;
@@ -284,11 +289,13 @@ public final class ClientOptions {
         ClientGroup group;
         List<java.net.URI> failover = List.of();
         RpcObserver observer;
+        ArrayList<dev.hardlight.ClientInterceptor> interceptors = new ArrayList<>();
 
         Values copy() {
             try {
                 Values c = (Values) super.clone();
                 c.headers = new ArrayList<>(headers);
+                c.interceptors = new ArrayList<>(interceptors);
                 return c;
             } catch (CloneNotSupportedException e) {
                 throw new AssertionError(e);
@@ -706,6 +713,17 @@ public final class ClientOptions {
         public Builder group(ClientGroup group) {
             v.group = Objects.requireNonNull(group, "group");
             v.busyPoll = false;
+            return this;
+        }
+
+        /**
+         * Adds an interceptor run for every call this client sends (see
+         * {@link dev.hardlight.ClientInterceptor}): started in the order added, completed in the reverse
+         * order. Default: none, and then nothing of them runs. To send metadata with one call only,
+         * attach it to the calling thread instead ({@link dev.hardlight.Metadata#attach()}).
+         */
+        public Builder interceptor(dev.hardlight.ClientInterceptor interceptor) {
+            v.interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
             return this;
         }
 

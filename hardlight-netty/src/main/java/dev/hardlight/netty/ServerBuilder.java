@@ -284,6 +284,12 @@ public final class ServerBuilder<S> {
         return this;
     }
 
+    /** See {@link ServerOptions.Builder#interceptor(dev.hardlight.ServerInterceptor)}: adds one, outermost first. */
+    public ServerBuilder<S> interceptor(dev.hardlight.ServerInterceptor interceptor) {
+        options.interceptor(interceptor);
+        return this;
+    }
+
     /** See {@link ServerOptions.Builder#observer(RpcObserver)}. */
     public ServerBuilder<S> observer(RpcObserver observer) {
         options.observer(observer);

@@ -254,6 +254,11 @@ public final class ServerOptions {
         return v.inlineNonBlocking;
     }
 
+    /** The interceptors run around every call, outermost first ({@link Builder#interceptor}); empty for none. */
+    public java.util.List<dev.hardlight.ServerInterceptor> interceptors() {
+        return java.util.List.copyOf(v.interceptors);
+    }
+
     /** Whether unexpected handler failures are described to the client ({@link Builder#developmentErrorDetails(boolean)}). */
     public boolean developmentErrorDetails() {
         return v.sendErrorDetails;
@@ -320,11 +325,13 @@ public final class ServerOptions {
         boolean sendErrorDetails;
         boolean hideSchema;
         RpcObserver observer;
+        java.util.ArrayList<dev.hardlight.ServerInterceptor> interceptors = new java.util.ArrayList<>();
 
         Values copy() {
             try {
                 Values c = (Values) super.clone();
                 c.allowedOrigins = new LinkedHashSet<>(allowedOrigins);
+                c.interceptors = new java.util.ArrayList<>(interceptors);
                 return c;
             } catch (CloneNotSupportedException e) {
                 throw new AssertionError(e);
@@ -855,6 +862,16 @@ public final class ServerOptions {
          */
         public Builder developmentErrorDetails(boolean send) {
             v.sendErrorDetails = send;
+            return this;
+        }
+
+        /**
+         * Adds an interceptor run around every call on this server's connections (see
+         * {@link dev.hardlight.ServerInterceptor}): the first added is the outermost, it runs first and
+         * sees the outcome last. Default: none, and then nothing of them runs.
+         */
+        public Builder interceptor(dev.hardlight.ServerInterceptor interceptor) {
+            v.interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
             return this;
         }
 

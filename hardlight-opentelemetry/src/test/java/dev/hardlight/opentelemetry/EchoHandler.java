@@ -6,6 +6,11 @@ import dev.hardlight.Status;
 final class EchoHandler implements Echo {
     @Override
     public String echo(String text) {
+        // A span the handler makes: the child of the server span when tracing is on.
+        io.opentelemetry.api.trace.Span current = io.opentelemetry.api.trace.Span.current();
+        if (current.getSpanContext().isValid()) {
+            HardLightTracingTest.HANDLER_TRACER.get().spanBuilder("in the handler").startSpan().end();
+        }
         return text;
     }
 

@@ -33,10 +33,17 @@ class HardLightTracingTest {
     final OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setTracerProvider(provider).build();
     final HardLightTracing tracing = new HardLightTracing(otel);
     final String service = Services.descriptor(Echo.class).name();
+    /** The tracer {@link EchoHandler#echo} makes its span with: this test's provider's. */
+    static final java.util.concurrent.atomic.AtomicReference<io.opentelemetry.api.trace.Tracer> HANDLER_TRACER =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    {
+        HANDLER_TRACER.set(otel.getTracer("handler"));
+    }
 
     @RegisterExtension
     final HardLightExtension<Echo> traced = HardLightExtension.serve(Echo.class, c -> new EchoHandler())
-            .configure(b -> b.observer(tracing.server()));
+            .configure(b -> b.interceptor(tracing.serverInterceptor()));
 
     @RegisterExtension
     final HardLightExtension<Echo> untraced = HardLightExtension.serve(Echo.class, c -> new EchoHandler());
@@ -47,17 +54,19 @@ class HardLightTracingTest {
     }
 
     @Test
-    void aCallMakesAClientSpanUnderTheCallersSpanAndAServerSpan() {
-        EchoClient client = traced.connect(EchoClient::new, b -> b.observer(tracing.client()));
+    void aCallMakesAClientSpanUnderTheCallersSpanAndAServerSpanUnderTheClientSpan() {
+        EchoClient client = traced.connect(EchoClient::new, b -> b.interceptor(tracing.clientInterceptor()));
         Span parent = otel.getTracer("test").spanBuilder("parent").startSpan();
         try (Scope ignored = parent.makeCurrent()) {
             assertThat(client.echo("hi")).isEqualTo("hi");
         } finally {
             parent.end();
         }
-        Await.until("three spans", () -> exporter.getFinishedSpanItems().size() == 3, WAIT);
+        Await.until("four spans", () -> exporter.getFinishedSpanItems().size() == 4, WAIT);
         SpanData clientSpan = only(SpanKind.CLIENT);
         SpanData serverSpan = only(SpanKind.SERVER);
+        SpanData inHandler = exporter.getFinishedSpanItems().stream().filter(x -> x.getName().equals("in the handler"))
+                .findFirst().orElseThrow();
         assertThat(clientSpan.getName()).isEqualTo(service + "/echo");
         assertThat(clientSpan.getParentSpanId()).isEqualTo(parent.getSpanContext().getSpanId());
         assertThat(clientSpan.getTraceId()).isEqualTo(parent.getSpanContext().getTraceId());
@@ -69,13 +78,37 @@ class HardLightTracingTest {
             assertThat(s.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
             assertThat(s.getEndEpochNanos()).isGreaterThan(s.getStartEpochNanos());
         }
-        assertThat(serverSpan.getParentSpanContext().isValid()).as("no context crosses the wire yet").isFalse();
-        assertThat(serverSpan.getStartEpochNanos()).isGreaterThanOrEqualTo(clientSpan.getStartEpochNanos());
+        assertThat(serverSpan.getTraceId()).as("one trace across the wire").isEqualTo(parent.getSpanContext().getTraceId());
+        assertThat(serverSpan.getParentSpanId()).as("the server span is the client span's child").isEqualTo(clientSpan.getSpanId());
+        assertThat(serverSpan.getParentSpanContext().isRemote()).isTrue();
+        assertThat(inHandler.getParentSpanId()).as("the handler's spans are the server span's children")
+                .isEqualTo(serverSpan.getSpanId());
+        assertThat(inHandler.getTraceId()).isEqualTo(parent.getSpanContext().getTraceId());
+    }
+
+    @Test
+    void aCallWithoutAContextStartsATraceThatTheServerJoins() {
+        EchoClient client = traced.connect(EchoClient::new, b -> b.interceptor(tracing.clientInterceptor()));
+        assertThat(client.echo("hi")).isEqualTo("hi");
+        Await.until("three spans", () -> exporter.getFinishedSpanItems().size() == 3, WAIT);
+        SpanData clientSpan = only(SpanKind.CLIENT);
+        SpanData serverSpan = only(SpanKind.SERVER);
+        assertThat(clientSpan.getParentSpanContext().isValid()).isFalse();
+        assertThat(serverSpan.getTraceId()).isEqualTo(clientSpan.getTraceId());
+        assertThat(serverSpan.getParentSpanId()).isEqualTo(clientSpan.getSpanId());
+    }
+
+    @Test
+    void aServerSpanWithoutAContextFromTheClientStartsItsOwnTrace() {
+        EchoClient client = traced.connect(EchoClient::new); // no client interceptor: no traceparent
+        assertThat(client.echo("hi")).isEqualTo("hi");
+        Await.until("two spans", () -> exporter.getFinishedSpanItems().size() == 2, WAIT);
+        assertThat(only(SpanKind.SERVER).getParentSpanContext().isValid()).isFalse();
     }
 
     @Test
     void anErrorIsRecordedOnBothSpans() {
-        EchoClient client = traced.connect(EchoClient::new, b -> b.observer(tracing.client()));
+        EchoClient client = traced.connect(EchoClient::new, b -> b.interceptor(tracing.clientInterceptor()));
         assertThatThrownBy(() -> client.deny("x")).isInstanceOf(RpcException.class);
         Await.until("two spans", () -> exporter.getFinishedSpanItems().size() == 2, WAIT);
         for (SpanData s : exporter.getFinishedSpanItems()) {
@@ -94,10 +127,11 @@ class HardLightTracingTest {
         }
         assertThatThrownBy(() -> client.deny("x")).isInstanceOf(RpcException.class);
         // the traced server and a traced client did work meanwhile, so the exporter is live
-        traced.connect(EchoClient::new, b -> b.observer(tracing.client())).echo("loud");
-        Await.until("the traced call's two spans", () -> exporter.getFinishedSpanItems().size() == 2, WAIT);
+        traced.connect(EchoClient::new, b -> b.interceptor(tracing.clientInterceptor())).echo("loud");
+        Await.until("the traced call's three spans", () -> exporter.getFinishedSpanItems().size() == 3, WAIT);
         Thread.sleep(100);
-        assertThat(exporter.getFinishedSpanItems()).extracting(SpanData::getName).containsOnly(service + "/echo").hasSize(2);
+        assertThat(exporter.getFinishedSpanItems()).extracting(SpanData::getName)
+                .containsExactlyInAnyOrder(service + "/echo", service + "/echo", "in the handler");
     }
 
     private SpanData only(SpanKind kind) {

@@ -109,6 +109,14 @@ public final class ClientSession {
     /** Whether the event queue is this session's own (closed with it) rather than a reconnecting client's. */
     private final boolean ownsEvents;
     private final CopyOnWriteArrayList<EventListener<Object>> eventListeners = new CopyOnWriteArrayList<>();
+    /** Run for every call sent, in order; empty for none (then nothing of them runs). */
+    private volatile dev.hardlight.ClientInterceptor[] interceptors = NO_INTERCEPTORS;
+    private static final dev.hardlight.ClientInterceptor[] NO_INTERCEPTORS = {};
+
+    /** Sets the interceptors run for every call (see {@link dev.hardlight.ClientInterceptor}). Before the first call. */
+    public void interceptors(List<dev.hardlight.ClientInterceptor> list) {
+        interceptors = list.isEmpty() ? NO_INTERCEPTORS : list.toArray(new dev.hardlight.ClientInterceptor[0]);
+    }
 
     public ClientSession(ServiceDescriptor<?> service, Outbound out, int clientMaxInFlight, String logPrefix) {
         this(service, out, clientMaxInFlight, DEFAULT_EVENT_QUEUE, logPrefix);
@@ -334,13 +342,15 @@ public final class ClientSession {
             switch (type) {
                 case FrameType.RESULT -> onResult(msg);
                 case FrameType.ERROR -> onError(msg);
+                case FrameType.RESULT_META -> onAnswerWithMetadata(msg, true);
+                case FrameType.ERROR_META -> onAnswerWithMetadata(msg, false);
                 case FrameType.STATE_DELTA -> onStateDelta(msg);
                 case FrameType.EVENT -> onEvent(msg);
                 case FrameType.FEATURES -> features = readFeatures(new ByteBufWireReader(msg), true);
                 case FrameType.EVENTS_MISSED -> onEventsMissed(msg);
                 case FrameType.GO_AWAY -> onGoAway(msg);
                 case FrameType.HELLO -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "second HELLO");
-                case FrameType.CALL, FrameType.CANCEL -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
+                case FrameType.CALL, FrameType.CANCEL, FrameType.CALL_META -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
                         FrameType.name(type) + " is a client-to-server frame");
                 default -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
                         "unknown frame type " + FrameType.name(type));
@@ -682,11 +692,33 @@ public final class ClientSession {
             permits.release();
             throw shuttingDown(shutdown);
         }
+        dev.hardlight.Metadata metadata = dev.hardlight.Metadata.attached();
+        dev.hardlight.ClientInterceptor[] chain = interceptors;
+        CallInfo info = null;
+        if (chain.length > 0) {
+            info = new CallInfo(method, metadata);
+            try {
+                for (dev.hardlight.ClientInterceptor ic : chain) {
+                    info.started(ic.start(info));
+                }
+            } catch (RuntimeException e) {
+                permits.release();
+                info.completed(null, e);
+                throw e;
+            }
+            metadata = info.sent();
+        }
         int id = popId();
         ByteBuf buf = out.alloc().buffer();
         PendingCall call = new PendingCall(id, method);
+        if (info != null) {
+            info.call = call;
+            if (info.completionCount > 0) {
+                call.whenComplete(info::completed);
+            }
+        }
         try {
-            Frames.writeCallHeader(buf, id, serverId);
+            Frames.writeCallHeader(buf, id, serverId, metadata);
             args.write(new ByteBufWireWriter(buf));
             if (buf.readableBytes() > serverMaxMessageSize) {
                 throw new RpcException(Status.RESOURCE_EXHAUSTED, "the call to " + method.name() + " is "
@@ -695,6 +727,9 @@ public final class ClientSession {
         } catch (RuntimeException e) {
             buf.release();
             freeSlot(id);
+            if (info != null) {
+                call.completeExceptionally(e);
+            }
             throw e;
         }
         slots.set(id, call);
@@ -820,7 +855,10 @@ public final class ClientSession {
     }
 
     private void onResult(ByteBuf msg) {
-        PendingCall call = take(Frames.readId(msg), "RESULT");
+        completeResult(take(Frames.readId(msg), "RESULT"), msg);
+    }
+
+    private void completeResult(PendingCall call, ByteBuf msg) {
         Object value;
         try {
             WireReader r = new ByteBufWireReader(msg);
@@ -834,9 +872,30 @@ public final class ClientSession {
         call.complete(value);
     }
 
+    /** A RESULT_META or ERROR_META: the metadata, then as the plain frame. Bad metadata fails the call. */
+    private void onAnswerWithMetadata(ByteBuf msg, boolean result) {
+        int callId = Frames.readId(msg);
+        PendingCall call = take(callId, result ? "RESULT_META" : "ERROR_META");
+        try {
+            call.responseMetadata = MetadataCodec.read(msg);
+        } catch (MetadataCodec.BadMetadata e) {
+            call.completeExceptionally(new RpcException(Status.PROTOCOL_ERROR, "bad response metadata for "
+                    + call.method.name() + ": " + e.getMessage()));
+            return;
+        }
+        if (result) {
+            completeResult(call, msg);
+        } else {
+            completeError(call, Frames.readErrorRest(new ByteBufWireReader(msg), callId));
+        }
+    }
+
     private void onError(ByteBuf msg) {
         Frames.ErrorBody e = Frames.readErrorBody(msg);
-        PendingCall call = take(e.callId(), "ERROR");
+        completeError(take(e.callId(), "ERROR"), e);
+    }
+
+    private void completeError(PendingCall call, Frames.ErrorBody e) {
         List<DeclaredError> declared = call.method.declaredErrors();
         if (e.declaredIndex() > 0 && e.declaredIndex() <= declared.size()) {
             call.completeExceptionally(declared.get(e.declaredIndex() - 1).factory().apply(e.message()));
@@ -886,6 +945,13 @@ public final class ClientSession {
         final MethodDescriptor<?> method;
         /** The deadline's timer task, once scheduled; cancelled when the answer arrives. */
         private volatile Timer.Scheduled deadlineTask;
+        /** The answer's metadata; set by the event loop before the call completes. */
+        volatile dev.hardlight.Metadata responseMetadata = dev.hardlight.Metadata.empty();
+
+        /** The metadata of the server's answer; empty until it arrived, and when it had none. */
+        public dev.hardlight.Metadata responseMetadata() {
+            return responseMetadata;
+        }
 
         PendingCall(int callId, MethodDescriptor<?> method) {
             this.callId = callId;
@@ -938,6 +1004,102 @@ public final class ClientSession {
             Timer.Scheduled task = deadlineTask;
             if (task != null) {
                 task.cancel();
+            }
+        }
+    }
+
+    /** A call as interceptors see it; exists only when interceptors are set. */
+    private final class CallInfo implements dev.hardlight.ClientCall {
+        private final MethodDescriptor<?> method;
+        private dev.hardlight.Metadata.Builder metadata;
+        private dev.hardlight.Metadata built;
+        private dev.hardlight.ClientInterceptor.Completion[] completions;
+        int completionCount;
+        volatile PendingCall call;
+
+        CallInfo(MethodDescriptor<?> method, dev.hardlight.Metadata attached) {
+            this.method = method;
+            this.built = attached;
+        }
+
+        void started(dev.hardlight.ClientInterceptor.Completion c) {
+            if (c == null) {
+                return;
+            }
+            if (completions == null) {
+                completions = new dev.hardlight.ClientInterceptor.Completion[interceptors.length];
+            }
+            completions[completionCount++] = c;
+        }
+
+        dev.hardlight.Metadata sent() {
+            dev.hardlight.Metadata m = requestMetadata();
+            metadata = null;
+            built = m;
+            sent = true;
+            return m;
+        }
+
+        private boolean sent;
+
+        @Override
+        public String service() {
+            return service.name();
+        }
+
+        @Override
+        public String method() {
+            return method.name();
+        }
+
+        @Override
+        public dev.hardlight.Metadata requestMetadata() {
+            if (metadata != null) {
+                built = metadata.build();
+                metadata = null;
+            }
+            return built;
+        }
+
+        private dev.hardlight.Metadata.Builder builder() {
+            if (sent) {
+                throw new IllegalStateException("the call was sent: metadata can only be added in ClientInterceptor.start");
+            }
+            if (metadata == null) {
+                metadata = built.toBuilder();
+            }
+            return metadata;
+        }
+
+        @Override
+        public void putMetadata(String key, String value) {
+            builder().put(key, value);
+        }
+
+        @Override
+        public void putMetadata(String key, byte[] value) {
+            builder().put(key, value);
+        }
+
+        @Override
+        public dev.hardlight.Metadata responseMetadata() {
+            PendingCall c = call;
+            return c == null ? dev.hardlight.Metadata.empty() : c.responseMetadata;
+        }
+
+        void completed(Object value, Throwable failure) {
+            Throwable f = failure instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null
+                    ? ce.getCause() : failure;
+            Status status = f == null ? Status.OK
+                    : f instanceof java.util.concurrent.CancellationException ? Status.CANCELLED
+                    : f instanceof RpcException r ? r.status()
+                    : Status.APPLICATION_ERROR;
+            for (int i = completionCount - 1; i >= 0; i--) {
+                try {
+                    completions[i].completed(status, f);
+                } catch (RuntimeException e) {
+                    log.warn("{}client interceptor failed on the completion of {}", logPrefix, method.name(), e);
+                }
             }
         }
     }

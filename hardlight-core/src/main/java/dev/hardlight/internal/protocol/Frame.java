@@ -76,6 +76,65 @@ public sealed interface Frame {
         }
     }
 
+    /** A CALL_META: a call with request metadata (never empty). */
+    record CallMeta(int callId, int methodId, dev.hardlight.Metadata metadata, byte[] arguments) implements Frame {
+        @Override
+        public void encode(ByteBuf buf) {
+            Frames.writeCallHeader(buf, callId, methodId, metadata);
+            buf.writeBytes(arguments);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof CallMeta c && c.callId == callId && c.methodId == methodId && c.metadata.equals(metadata)
+                    && Arrays.equals(c.arguments, arguments);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * (31 * (31 * callId + methodId) + metadata.hashCode()) + Arrays.hashCode(arguments);
+        }
+
+        @Override
+        public String toString() {
+            return "CallMeta[callId=" + callId + ", methodId=" + methodId + ", metadata=" + metadata + ", arguments="
+                    + ByteBufUtil.hexDump(arguments) + "]";
+        }
+    }
+
+    /** A RESULT_META: a result with response metadata (never empty). */
+    record ResultMeta(int callId, dev.hardlight.Metadata metadata, byte[] value) implements Frame {
+        @Override
+        public void encode(ByteBuf buf) {
+            Frames.writeResultHeader(buf, callId, metadata);
+            buf.writeBytes(value);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ResultMeta r && r.callId == callId && r.metadata.equals(metadata) && Arrays.equals(r.value, value);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * (31 * callId + metadata.hashCode()) + Arrays.hashCode(value);
+        }
+
+        @Override
+        public String toString() {
+            return "ResultMeta[callId=" + callId + ", metadata=" + metadata + ", value=" + ByteBufUtil.hexDump(value) + "]";
+        }
+    }
+
+    /** An ERROR_META: an error with response metadata (never empty). */
+    record ErrorMeta(int callId, dev.hardlight.Metadata metadata, Status status, String message, int declaredIndex)
+            implements Frame {
+        @Override
+        public void encode(ByteBuf buf) {
+            Frames.writeError(buf, callId, status, message, declaredIndex, metadata);
+        }
+    }
+
     /** A state delta with its field pairs undecoded (their types depend on the state record). */
     record StateDelta(int count, byte[] fields) implements Frame {
         @Override
@@ -182,6 +241,24 @@ public sealed interface Frame {
             case FrameType.ERROR -> {
                 Frames.ErrorBody e = Frames.readErrorBody(buf);
                 return new Error(e.callId(), e.status(), e.message(), e.declaredIndex());
+            }
+            case FrameType.CALL_META -> {
+                int callId = Frames.readId(buf);
+                int methodId = Frames.readId(buf);
+                dev.hardlight.Metadata md = MetadataCodec.read(buf);
+                return new CallMeta(callId, methodId, md, ByteBufUtil.getBytes(buf, buf.readerIndex(), buf.readableBytes()));
+            }
+            case FrameType.RESULT_META -> {
+                int callId = Frames.readId(buf);
+                dev.hardlight.Metadata md = MetadataCodec.read(buf);
+                return new ResultMeta(callId, md, ByteBufUtil.getBytes(buf, buf.readerIndex(), buf.readableBytes()));
+            }
+            case FrameType.ERROR_META -> {
+                int callId = Frames.readId(buf);
+                dev.hardlight.Metadata md = MetadataCodec.read(buf);
+                WireReader r = new ByteBufWireReader(buf);
+                Frames.ErrorBody e = Frames.readErrorRest(r, callId);
+                return new ErrorMeta(callId, md, e.status(), e.message(), e.declaredIndex());
             }
             case FrameType.STATE_DELTA -> {
                 int count = Frames.readId(buf);

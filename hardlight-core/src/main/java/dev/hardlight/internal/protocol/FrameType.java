@@ -27,6 +27,12 @@ public final class FrameType {
     public static final int GO_AWAY = 0x09;
     /** Server to client: this many events for the connection were dropped (slow consumer). */
     public static final int EVENTS_MISSED = 0x0A;
+    /** Client to server: a CALL with request metadata between the method id and the arguments. */
+    public static final int CALL_META = 0x0B;
+    /** Server to client: a RESULT with response metadata between the call id and the value. */
+    public static final int RESULT_META = 0x0C;
+    /** Server to client: an ERROR with response metadata between the call id and the status. */
+    public static final int ERROR_META = 0x0D;
 
     public static String name(int type) {
         return switch (type) {
@@ -40,6 +46,9 @@ public final class FrameType {
             case FEATURES -> "FEATURES";
             case GO_AWAY -> "GO_AWAY";
             case EVENTS_MISSED -> "EVENTS_MISSED";
+            case CALL_META -> "CALL_META";
+            case RESULT_META -> "RESULT_META";
+            case ERROR_META -> "ERROR_META";
             default -> "0x" + Integer.toHexString(type);
         };
     }

@@ -53,6 +53,42 @@ public final class Frames {
         Varint.writeVarInt(buf, methodId);
     }
 
+    /** A CALL header, or a CALL_META header with its metadata block when {@code metadata} is not empty. */
+    public static void writeCallHeader(ByteBuf buf, int callId, int methodId, dev.hardlight.Metadata metadata) {
+        if (metadata.isEmpty()) {
+            writeCallHeader(buf, callId, methodId);
+            return;
+        }
+        buf.writeByte(FrameType.CALL_META);
+        Varint.writeVarInt(buf, callId);
+        Varint.writeVarInt(buf, methodId);
+        MetadataCodec.write(buf, metadata);
+    }
+
+    /** A RESULT header, or a RESULT_META header with its metadata block when {@code metadata} is not empty. */
+    public static void writeResultHeader(ByteBuf buf, int callId, dev.hardlight.Metadata metadata) {
+        if (metadata.isEmpty()) {
+            writeResultHeader(buf, callId);
+            return;
+        }
+        buf.writeByte(FrameType.RESULT_META);
+        Varint.writeVarInt(buf, callId);
+        MetadataCodec.write(buf, metadata);
+    }
+
+    /** An ERROR, or an ERROR_META with its metadata block when {@code metadata} is not empty. */
+    public static void writeError(ByteBuf buf, int callId, Status status, String message, int declaredIndex,
+                                  dev.hardlight.Metadata metadata) {
+        if (metadata.isEmpty()) {
+            writeError(buf, callId, status, message, declaredIndex);
+            return;
+        }
+        buf.writeByte(FrameType.ERROR_META);
+        Varint.writeVarInt(buf, callId);
+        MetadataCodec.write(buf, metadata);
+        writeErrorRest(buf, status, message, declaredIndex);
+    }
+
     public static void writeResultHeader(ByteBuf buf, int callId) {
         buf.writeByte(FrameType.RESULT);
         Varint.writeVarInt(buf, callId);
@@ -65,6 +101,10 @@ public final class Frames {
     public static void writeError(ByteBuf buf, int callId, Status status, String message, int declaredIndex) {
         buf.writeByte(FrameType.ERROR);
         Varint.writeVarInt(buf, callId);
+        writeErrorRest(buf, status, message, declaredIndex);
+    }
+
+    private static void writeErrorRest(ByteBuf buf, Status status, String message, int declaredIndex) {
         Varint.writeVarInt(buf, status.code());
         String m = message == null ? "" : message;
         if (m.length() > MAX_ERROR_MESSAGE_CHARS) {
@@ -158,6 +198,11 @@ public final class Frames {
     public static ErrorBody readErrorBody(ByteBuf buf) {
         WireReader r = new ByteBufWireReader(buf);
         int callId = r.readVarInt();
+        return readErrorRest(r, callId);
+    }
+
+    /** The rest of an ERROR or ERROR_META body once its call id (and metadata) were read. */
+    public static ErrorBody readErrorRest(WireReader r, int callId) {
         int code = r.readVarInt();
         String message = r.readString();
         int declared = r.readVarInt();

@@ -77,7 +77,25 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     /** Guarded by 'this': events dropped since the last one delivered. */
     private long missedEvents;
     /** Marks the slot of a call to an unknown method while its error is sent. */
-    private final Invocation unknown = new Invocation(-1, null, null);
+    private final Invocation unknown = new Invocation(-1, null, null, dev.hardlight.Metadata.empty());
+    /** Run around every call, outermost first; empty for none (then nothing of them runs). */
+    private volatile dev.hardlight.ServerInterceptor[] interceptors = NO_INTERCEPTORS;
+    private static final dev.hardlight.ServerInterceptor[] NO_INTERCEPTORS = {};
+    /** The call a handler thread is running, for {@link dev.hardlight.ServerCall#current()}. */
+    private static final ThreadLocal<dev.hardlight.ServerCall> CURRENT = new ThreadLocal<>();
+
+    /** The call the calling thread runs as a handler, or {@code null}. */
+    public static dev.hardlight.ServerCall currentCall() {
+        return CURRENT.get();
+    }
+
+    /**
+     * Sets the interceptors run around every call, outermost first (see
+     * {@link dev.hardlight.ServerInterceptor}). Call before {@link #start()}.
+     */
+    public void interceptors(List<dev.hardlight.ServerInterceptor> list) {
+        interceptors = list.isEmpty() ? NO_INTERCEPTORS : list.toArray(new dev.hardlight.ServerInterceptor[0]);
+    }
 
     /** A session around a handler made beforehand (tests); its state, if any, starts at its initial value. */
     public ServerSession(ServiceDescriptor<S> service, S handler, Outbound out, Executor executor,
@@ -358,10 +376,12 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
         int type = Frames.readType(msg);
         try {
             switch (type) {
-                case FrameType.CALL -> onCall(msg);
+                case FrameType.CALL -> onCall(msg, false);
+                case FrameType.CALL_META -> onCall(msg, true);
                 case FrameType.CANCEL -> onCancel(msg);
                 case FrameType.HELLO, FrameType.RESULT, FrameType.ERROR, FrameType.STATE_DELTA,
-                        FrameType.EVENT, FrameType.FEATURES, FrameType.GO_AWAY, FrameType.EVENTS_MISSED ->
+                        FrameType.EVENT, FrameType.FEATURES, FrameType.GO_AWAY, FrameType.EVENTS_MISSED,
+                        FrameType.RESULT_META, FrameType.ERROR_META ->
                         throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
                                 FrameType.name(type) + " is a server-to-client frame");
                 default -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
@@ -373,7 +393,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
         }
     }
 
-    private void onCall(ByteBuf msg) {
+    private void onCall(ByteBuf msg, boolean withMetadata) {
         int callId = Frames.readId(msg);
         int methodId = Frames.readId(msg);
         if (callId >= maxInFlight) {
@@ -399,6 +419,20 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
             return;
         }
         MethodDescriptor<?> method = service.methods().get(methodId);
+        dev.hardlight.Metadata metadata = dev.hardlight.Metadata.empty();
+        if (withMetadata) {
+            try {
+                metadata = MetadataCodec.read(msg);
+            } catch (MetadataCodec.BadMetadata e) {
+                // Refused before the arguments are decoded: the handler never runs.
+                if (!slots.compareAndSet(callId, null, unknown)) {
+                    throw duplicate(callId);
+                }
+                inFlight.incrementAndGet();
+                finish(callId, unknown, error(callId, e.status(), e.getMessage(), 0));
+                return;
+            }
+        }
         String needed = method.requiredFeature();
         if (needed != null && !features.has(needed)) {
             // Refused before the arguments are decoded: the handler never runs.
@@ -410,7 +444,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
                     service.name() + "." + method.name() + " needs the feature '" + needed + "', which this connection lacks", 0));
             return;
         }
-        Invocation inv = new Invocation(callId, method, msg.retainedSlice());
+        Invocation inv = new Invocation(callId, method, msg.retainedSlice(), metadata);
         if (!slots.compareAndSet(callId, null, inv)) {
             inv.args.release();
             throw duplicate(callId);
@@ -504,6 +538,16 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
         return buf;
     }
 
+    private ByteBuf error(int callId, Status status, String message, int declaredIndex, dev.hardlight.Metadata metadata) {
+        if (metadata.isEmpty()) {
+            return error(callId, status, message, declaredIndex);
+        }
+        ByteBuf buf = out.alloc().buffer(32 + metadata.byteSize() + 3 * metadata.size()
+                + Math.min(message.length(), Frames.MAX_ERROR_MESSAGE_CHARS) * 3);
+        Frames.writeError(buf, callId, status, message, declaredIndex, metadata);
+        return buf;
+    }
+
     /** Frees the slot, then sends: the client may reuse the id only after it sees the answer. */
     private void finish(int callId, Invocation inv, ByteBuf answer) {
         if (slots.compareAndSet(callId, inv, null)) {
@@ -525,17 +569,109 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     }
 
     /** One call's run on a handler thread. */
-    private final class Invocation implements Runnable {
+    private final class Invocation implements Runnable, dev.hardlight.ServerCall {
         final int callId;
         final MethodDescriptor<?> method;
         final ByteBuf args;
+        final dev.hardlight.Metadata requestMetadata;
+        /** Response metadata put so far (handler thread); {@code null} while none. */
+        private dev.hardlight.Metadata.Builder response;
         private volatile Thread thread;
         private volatile boolean cancelled;
 
-        Invocation(int callId, MethodDescriptor<?> method, ByteBuf args) {
+        Invocation(int callId, MethodDescriptor<?> method, ByteBuf args, dev.hardlight.Metadata requestMetadata) {
             this.callId = callId;
             this.method = method;
             this.args = args;
+            this.requestMetadata = requestMetadata;
+        }
+
+        @Override
+        public String service() {
+            return service.name();
+        }
+
+        @Override
+        public String method() {
+            return method.name();
+        }
+
+        @Override
+        public int methodId() {
+            return method.id();
+        }
+
+        @Override
+        public Connection connection() {
+            return connection;
+        }
+
+        @Override
+        public dev.hardlight.Metadata requestMetadata() {
+            return requestMetadata;
+        }
+
+        @Override
+        public void putResponseMetadata(String key, String value) {
+            (response == null ? response = dev.hardlight.Metadata.builder() : response).put(key, value);
+        }
+
+        @Override
+        public void putResponseMetadata(String key, byte[] value) {
+            (response == null ? response = dev.hardlight.Metadata.builder() : response).put(key, value);
+        }
+
+        @Override
+        public dev.hardlight.Metadata responseMetadata() {
+            return response == null ? dev.hardlight.Metadata.empty() : response.build();
+        }
+
+        /**
+         * One walk of the interceptor chain (handler thread only), made only when there are interceptors:
+         * the one {@link dev.hardlight.ServerInterceptor.Next} of every interceptor of the call. 'current'
+         * is the interceptor running, 'entered' how many proceeded so far: interceptor i may proceed only
+         * while entered == i.
+         */
+        private final class Walk implements dev.hardlight.ServerInterceptor.Next {
+            private final dev.hardlight.ServerInterceptor[] chain;
+            private final ByteBufWireReader reader;
+            private final ByteBufWireWriter writer;
+            private int current = -1;
+            private int entered;
+
+            Walk(dev.hardlight.ServerInterceptor[] chain, ByteBufWireReader reader, ByteBufWireWriter writer) {
+                this.chain = chain;
+                this.reader = reader;
+                this.writer = writer;
+            }
+
+            /** Runs interceptor {@code index} (or, past the last, the handler). */
+            void runFrom(int index) throws Exception {
+                if (index == chain.length) {
+                    service.dispatcher().dispatch(handler, method.id(), reader, writer);
+                    return;
+                }
+                int outer = current;
+                current = index;
+                try {
+                    chain[index].intercept(Invocation.this, this);
+                } finally {
+                    current = outer;
+                }
+                if (entered == index) {
+                    throw new IllegalStateException("interceptor " + chain[index].getClass().getName()
+                            + " neither proceeded nor refused the call to " + method.name());
+                }
+            }
+
+            @Override
+            public void proceed() throws Exception {
+                if (entered != current) {
+                    throw new IllegalStateException("an interceptor proceeded twice, or outside its intercept, with one call");
+                }
+                entered++;
+                runFrom(current + 1);
+            }
         }
 
         void cancel() {
@@ -563,16 +699,35 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
                 ByteBufWireReader reader = new ByteBufWireReader(args);
                 result = out.alloc().buffer();
                 Frames.writeResultHeader(result, callId);
+                int headerLength = result.writerIndex();
+                CURRENT.set(this);
                 try {
-                    service.dispatcher().dispatch(handler, method.id(), reader, new ByteBufWireWriter(result));
+                    dev.hardlight.ServerInterceptor[] chain = interceptors;
+                    if (chain.length == 0) {
+                        service.dispatcher().dispatch(handler, method.id(), reader, new ByteBufWireWriter(result));
+                    } else {
+                        new Walk(chain, reader, new ByteBufWireWriter(result)).runFrom(0);
+                    }
                 } catch (Throwable t) {
                     result.release();
                     result = null;
                     finish(callId, this, errorFor(t, reader.ended()));
                     return;
+                } finally {
+                    CURRENT.set(null); // not remove(): a pooled thread keeps its entry, so the next call allocates none
                 }
                 ByteBuf ok = result;
                 result = null;
+                if (response != null) {
+                    dev.hardlight.Metadata md = response.build();
+                    if (!md.isEmpty()) {
+                        ByteBuf withMd = out.alloc().buffer(ok.readableBytes() + md.byteSize() + 3 * md.size() + 8);
+                        Frames.writeResultHeader(withMd, callId, md);
+                        withMd.writeBytes(ok, ok.readerIndex() + headerLength, ok.writerIndex() - headerLength);
+                        ok.release();
+                        ok = withMd;
+                    }
+                }
                 if (cancelled) {
                     ok.release();
                     finish(callId, this, error(callId, Status.CANCELLED, CANCELLED_MESSAGE, 0));
@@ -592,6 +747,12 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
             }
         }
 
+        /** An ERROR carrying the response metadata put so far. */
+        private ByteBuf errorMd(Status status, String message, int declaredIndex) {
+            dev.hardlight.Metadata md = response == null ? dev.hardlight.Metadata.empty() : response.build();
+            return error(callId, status, message, declaredIndex, md);
+        }
+
         private ByteBuf errorFor(Throwable t, boolean argumentsDecoded) {
             if (cancelled) {
                 return error(callId, Status.CANCELLED, CANCELLED_MESSAGE, 0);
@@ -600,7 +761,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
                 String errorId = newErrorId();
                 log.warn("{}handler of {} returned a value that cannot be sent (error id {})", logPrefix, method.name(),
                         errorId, t);
-                return error(callId, Status.INTERNAL, "internal error (error id " + errorId + ")"
+                return errorMd(Status.INTERNAL, "internal error (error id " + errorId + ")"
                         + (sendErrorDetails ? ": handler of " + method.name() + " returned a value that cannot be sent: "
                                 + e.getMessage() : ""), 0);
             }
@@ -609,18 +770,18 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
                 // overly broad contract the processor refuses today) must not turn a status into an
                 // application error.
                 if (!argumentsDecoded && e.status() == Status.PROTOCOL_ERROR) {
-                    return error(callId, Status.INVALID_ARGUMENT,
+                    return errorMd(Status.INVALID_ARGUMENT,
                             "cannot decode the arguments of " + method.name() + ": " + e.getMessage(), 0);
                 }
-                return error(callId, e.status(), String.valueOf(e.getMessage()), 0);
+                return errorMd(e.status(), String.valueOf(e.getMessage()), 0);
             }
             int declared = method.declaredErrorIndex(t);
             if (declared >= 0) {
-                return error(callId, Status.APPLICATION_ERROR, String.valueOf(t.getMessage()), declared + 1);
+                return errorMd(Status.APPLICATION_ERROR, String.valueOf(t.getMessage()), declared + 1);
             }
             String errorId = newErrorId();
             log.warn("{}handler of {} failed (error id {})", logPrefix, method.name(), errorId, t);
-            return error(callId, Status.INTERNAL, "internal error (error id " + errorId + ")"
+            return errorMd(Status.INTERNAL, "internal error (error id " + errorId + ")"
                     + (sendErrorDetails ? ": handler of " + method.name() + " failed: " + t.getClass().getName()
                             + (t.getMessage() == null ? "" : ": " + t.getMessage()) : ""), 0);
         }

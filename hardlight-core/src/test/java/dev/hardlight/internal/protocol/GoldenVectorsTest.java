@@ -155,6 +155,17 @@ class GoldenVectorsTest {
                 frame("frame-error-unimplemented", "ERROR: call id 1, status UNIMPLEMENTED (12), message \"no\", not declared",
                         new Frame.Error(1, Status.UNIMPLEMENTED, "no", 0)),
                 frame("frame-cancel", "CANCEL: call id 300", new Frame.Cancel(300)),
+                frame("frame-call-metadata", "CALL_META: call id 5, method id 0, metadata 1 entry"
+                        + " (\"request-id\" = \"42\"), arguments (int 1)",
+                        new Frame.CallMeta(5, 0, dev.hardlight.Metadata.of("request-id", "42"), new byte[] {0x02})),
+                frame("frame-result-metadata", "RESULT_META: call id 5, metadata 2 entries (\"request-id\" = \"42\","
+                        + " binary \"tag-bin\" = [ca fe]), value (int 1)",
+                        new Frame.ResultMeta(5, dev.hardlight.Metadata.builder().put("request-id", "42")
+                                .put("tag-bin", new byte[] {(byte) 0xca, (byte) 0xfe}).build(), new byte[] {0x02})),
+                frame("frame-error-metadata", "ERROR_META: call id 5, metadata 1 entry (\"retry-after-ms\" = \"250\"),"
+                        + " status RESOURCE_EXHAUSTED (8), message \"slow down\", not declared",
+                        new Frame.ErrorMeta(5, dev.hardlight.Metadata.of("retry-after-ms", "250"), Status.RESOURCE_EXHAUSTED,
+                                "slow down", 0)),
                 frame("frame-event", "EVENT: topic \"room-1\", payload (String \"hi\")",
                         new Frame.EventFrame(dev.hardlight.Topic.of("room-1"), new byte[] {0x02, 0x68, 0x69})),
                 frame("frame-events-missed", "EVENTS_MISSED: 300 events dropped", new Frame.EventsMissed(300)),

@@ -195,7 +195,7 @@ class HostileInputTest {
     void unknownFrameType() {
         ServerSession<Calc> server = calcServer();
         ClientSession client = fullClient();
-        for (String type : List.of("00", "0b", "7f", "ff")) {
+        for (String type : List.of("00", "0e", "7f", "ff")) {
             assertServerCloses(server, type + "00", 1002, "unknown frame type 0x");
             assertClientCloses(client, type + "00", "unknown frame type 0x");
         }
@@ -209,7 +209,10 @@ class HostileInputTest {
         }
         assertServerCloses(server, "030002", 1002, "RESULT is a server-to-client frame");
         assertServerCloses(server, "0a01", 1002, "EVENTS_MISSED is a server-to-client frame");
+        assertServerCloses(server, "0c00 01 0161 0162", 1002, "RESULT_META is a server-to-client frame");
+        assertServerCloses(server, "0d00 01 0161 0162 0d00 00", 1002, "ERROR_META is a server-to-client frame");
         ClientSession client = fullClient();
+        assertClientCloses(client, "0b050000", "CALL_META is a client-to-server frame");
         assertClientCloses(client, "02050000", "CALL is a client-to-server frame");
         assertClientCloses(client, "0500", "CANCEL is a client-to-server frame");
     }
@@ -269,6 +272,62 @@ class HostileInputTest {
         assertAnswered(server, "02 00 02 0202", Status.INVALID_ARGUMENT, "cannot decode the arguments of sum: "); // list of 1, then 1 int of 2
         assertAnswered(server, "02 00 00", Status.INVALID_ARGUMENT, "cannot decode the arguments of paint: malformed message: truncated varint");
         assertThat(handlerRuns).hasValue(0);
+    }
+
+    /** "61" = "a": a metadata entry "a" = "b" is {@code 0161 0162}. */
+    @Test
+    void badCallMetadata() {
+        ServerSession<Calc> server = calcServer();
+        String echoA = " 0161"; // echo("a")
+        assertAnswered(server, "0b 00 02 00" + echoA, Status.INVALID_ARGUMENT, "bad metadata: count 0");
+        assertAnswered(server, "0b 00 02 01 0141" + " 0162" + echoA, Status.INVALID_ARGUMENT, "bad metadata: key 'A'");
+        assertAnswered(server, "0b 00 02 01 00 0162" + echoA, Status.INVALID_ARGUMENT, "bad metadata: empty key");
+        assertAnswered(server, "0b 00 02 02 0161 0162 0161 0163" + echoA, Status.INVALID_ARGUMENT,
+                "bad metadata: key 'a' repeated");
+        assertAnswered(server, "0b 00 02 01 0161 02c328" + echoA, Status.INVALID_ARGUMENT, "bad metadata: ");
+        assertAnswered(server, "0b 00 02 02 0161 0162", Status.INVALID_ARGUMENT, "bad metadata: ");
+        assertThat(handlerRuns).as("the handler never runs").hasValue(0);
+        // A binary key's value may be any bytes; the call then runs.
+        server.onMessage(hex("0b 00 02 01 05612d62696e 02c328" + echoA));
+        assertThat(Frame.decode(buf(toClient.take()))).isEqualTo(new Frame.Result(0, new byte[] {0x01, 0x61}));
+        assertThat(handlerRuns).hasValue(1);
+    }
+
+    @Test
+    void callMetadataOverTheLimits() {
+        ServerSession<Calc> server = calcServer();
+        StringBuilder entries = new StringBuilder();
+        for (int i = 0; i < 33; i++) {
+            entries.append(String.format("02 61%02x 00", 0x61 + i % 26)); // never read: the count is refused first
+        }
+        assertAnswered(server, "0b 00 02 21 " + entries + " 0161", Status.RESOURCE_EXHAUSTED,
+                "metadata over the limit: 33 entries, at most 32");
+        String big = "61".repeat(8192);
+        assertAnswered(server, "0b 00 02 01 0161 8040 " + big + " 0161", Status.RESOURCE_EXHAUSTED,
+                "metadata over the limit: more than 8192 bytes");
+        assertThat(handlerRuns).hasValue(0);
+        // Exactly at the limit: runs.
+        String fits = "61".repeat(8191);
+        server.onMessage(hex("0b 00 02 01 0161 ff3f " + fits + " 0161"));
+        assertThat(Frame.decode(buf(toClient.take()))).isEqualTo(new Frame.Result(0, new byte[] {0x01, 0x61}));
+    }
+
+    @Test
+    void badResponseMetadata() {
+        ClientSession client = fullClient(); // call 0 in flight
+        CompletableFuture<Object> second = client.start(Calc.ECHO, out -> out.writeString("b")); // call 1
+        toServer.take();
+        client.onMessage(hex("0c 00 01 0141 0162 0178")); // key 'A'
+        client.onMessage(hex("0d 01 00 0d 00 00")); // count 0
+        assertThat(client.inFlight()).as("both ids are free; the connection stays usable").isZero();
+        CompletableFuture<Object> third = client.start(Calc.ECHO, out -> out.writeString("c"));
+        int id = ((Frame.Call) Frame.decode(buf(toServer.take()))).callId();
+        client.onMessage(hex(String.format("0c %02x 01 0161 0162 0178", id)));
+        assertThat(third.join()).isEqualTo("x");
+        assertThat(((ClientSession.PendingCall) third).responseMetadata()).isEqualTo(dev.hardlight.Metadata.of("a", "b"));
+        assertThatThrownBy(second::join).cause()
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.PROTOCOL_ERROR))
+                .hasMessageStartingWith("bad response metadata for echo: bad metadata: count 0");
     }
 
     @Test

@@ -70,6 +70,25 @@ final class MessageDescriber {
                 yield new Recording.Frame(sender, time, name, e.callId(), e.status() + " \"" + text(e.message()) + "\""
                         + (e.declaredIndex() == 0 ? "" : " declared exception " + (e.declaredIndex() - 1)));
             }
+            case FrameType.CALL_META -> {
+                int callId = Frames.readId(buf);
+                int methodId = Frames.readId(buf);
+                String method = methods.getOrDefault(methodId, "method " + methodId);
+                String md = text(dev.hardlight.internal.protocol.MetadataCodec.read(buf).toString());
+                yield new Recording.Frame(sender, time, name, callId, method + "(" + hex(buf) + ") " + md);
+            }
+            case FrameType.RESULT_META -> {
+                int callId = Frames.readId(buf);
+                String md = text(dev.hardlight.internal.protocol.MetadataCodec.read(buf).toString());
+                yield new Recording.Frame(sender, time, name, callId, (buf.isReadable() ? hex(buf) : "(void)") + " " + md);
+            }
+            case FrameType.ERROR_META -> {
+                int callId = Frames.readId(buf);
+                String md = text(dev.hardlight.internal.protocol.MetadataCodec.read(buf).toString());
+                Frames.ErrorBody e = Frames.readErrorRest(r, callId);
+                yield new Recording.Frame(sender, time, name, callId, e.status() + " \"" + text(e.message()) + "\""
+                        + (e.declaredIndex() == 0 ? "" : " declared exception " + (e.declaredIndex() - 1)) + " " + md);
+            }
             case FrameType.CANCEL -> {
                 int callId = Frames.readId(buf);
                 r.expectEnd("CANCEL");

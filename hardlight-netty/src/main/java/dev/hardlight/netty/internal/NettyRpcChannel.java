@@ -82,6 +82,7 @@ public final class NettyRpcChannel implements RpcChannel {
         this.session = new ClientSession(config.service(), out, config.maxInFlight(), events,
                 eventLoopTimer(ch), config.defaultDeadline(), logPrefix);
         session.whenGoingAway(this::serverGoingAway);
+        session.interceptors(config.options().interceptors());
     }
 
     /** Reports this connection to the client's observer, if any: once the upgrade succeeded. */

@@ -88,7 +88,7 @@ public final class ObserverTap {
         int type = msg.getUnsignedByte(at);
         boolean callsArrive = server == in;
         switch (type) {
-            case FrameType.CALL -> {
+            case FrameType.CALL, FrameType.CALL_META -> {
                 if (callsArrive) {
                     ByteBuf d = msg.duplicate().skipBytes(1);
                     int callId = Varint.readVarInt(d, false);
@@ -96,11 +96,19 @@ public final class ObserverTap {
                     start(callId, methodId);
                 }
             }
-            case FrameType.RESULT, FrameType.ERROR -> {
+            case FrameType.RESULT, FrameType.ERROR, FrameType.RESULT_META, FrameType.ERROR_META -> {
                 if (!callsArrive) {
                     ByteBuf d = msg.duplicate().skipBytes(1);
                     int callId = Varint.readVarInt(d, false);
-                    Status status = type == FrameType.RESULT ? Status.OK : Status.fromCode(Varint.readVarInt(d, false));
+                    Status status;
+                    if (type == FrameType.RESULT || type == FrameType.RESULT_META) {
+                        status = Status.OK;
+                    } else {
+                        if (type == FrameType.ERROR_META) {
+                            dev.hardlight.internal.protocol.MetadataCodec.read(d); // to reach the status
+                        }
+                        status = Status.fromCode(Varint.readVarInt(d, false));
+                    }
                     complete(callId, status);
                 }
             }

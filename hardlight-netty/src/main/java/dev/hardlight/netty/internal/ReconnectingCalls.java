@@ -44,6 +44,8 @@ final class ReconnectingCalls implements CallRouter {
         Duration d = deadline != null ? deadline : config.defaultDeadline();
         long deadlineAt = d == null ? 0 : System.nanoTime() + NettyRpcChannel.saturatedNanos(d);
         RetryingCall result = new RetryingCall();
+        // Attempts after the first run on other threads: they carry the caller's attached metadata.
+        dev.hardlight.Metadata attached = dev.hardlight.Metadata.attached();
         NettyRpcChannel link = links.link();
         if (link != null && link.usable()) {
             try {
@@ -53,7 +55,7 @@ final class ReconnectingCalls implements CallRouter {
                     if (error == null) {
                         result.complete(value);
                     } else if (retryable(method, link, error) && !result.isDone()) {
-                        result.continueOnVirtualThread(() -> invoke(method, args, d, deadlineAt, result));
+                        result.continueOnVirtualThread(() -> invokeWith(attached, method, args, d, deadlineAt, result));
                     } else {
                         result.completeExceptionally(error);
                     }
@@ -65,8 +67,15 @@ final class ReconnectingCalls implements CallRouter {
                 }
             }
         }
-        result.continueOnVirtualThread(() -> invoke(method, args, d, deadlineAt, result));
+        result.continueOnVirtualThread(() -> invokeWith(attached, method, args, d, deadlineAt, result));
         return result;
+    }
+
+    private Object invokeWith(dev.hardlight.Metadata attached, MethodDescriptor<?> method, ArgumentWriter args, Duration d,
+                              long deadlineAt, RetryingCall async) throws Exception {
+        try (dev.hardlight.Metadata.Scope s = attached.attach()) {
+            return invoke(method, args, d, deadlineAt, async);
+        }
     }
 
     /**

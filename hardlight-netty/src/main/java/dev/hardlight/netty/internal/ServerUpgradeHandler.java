@@ -374,6 +374,7 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
             out.observe(new ObserverTap(observer, config.service(), true, config.maxInFlight()));
         }
         session.sendErrorDetails(config.sendErrorDetails());
+        session.interceptors(config.options().interceptors());
         String idle = IDLE_TIMEOUT + "nothing received for " + config.keepAlive().describeIdleTimeout();
         ServerFrameHandler<S> frames = new ServerFrameHandler<>(server, session, out, prefix, config.maxMessageSize());
         ReceiveGuard guard = new ReceiveGuard(server.partialMessageBytes(), config.partialMessageBudget(),

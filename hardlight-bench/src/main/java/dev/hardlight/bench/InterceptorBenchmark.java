@@ -1,0 +1,110 @@
+package dev.hardlight.bench;
+
+import dev.hardlight.ClientInterceptor;
+import dev.hardlight.Metadata;
+import dev.hardlight.ServerInterceptor;
+import dev.hardlight.netty.ClientOptions;
+import dev.hardlight.netty.HardLight;
+import dev.hardlight.netty.HardLightServer;
+import dev.hardlight.netty.RpcObserver;
+import dev.hardlight.netty.ServerBuilder;
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What interceptors, metadata and an {@link RpcObserver} cost per call: a sequential
+ * {@code increment(int)} over loopback (plaintext, handlers inline on the I/O thread, so the per-call
+ * work of the framework is as large a share of the round trip as it can be). Variants:
+ * <ul>
+ *   <li>{@code none}: no interceptor, no observer, no metadata (the baseline);</li>
+ *   <li>{@code noop-interceptors}: one interceptor on each side that does nothing (the client's
+ *       returns no completion, the server's proceeds);</li>
+ *   <li>{@code metadata}: a client interceptor adds {@code request-id} to every call, a server
+ *       interceptor reads it and adds it to the answer (CALL_META and RESULT_META on the wire);</li>
+ *   <li>{@code attached-metadata}: no interceptor; the caller attaches one entry around each call;</li>
+ *   <li>{@code noop-observer}: an {@link RpcObserver} overriding nothing, on both sides.</li>
+ * </ul>
+ * How to run it and its figures: docs/benchmarks.md, section "Interceptors, metadata and observers".
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xms1g", "-Xmx1g"})
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class InterceptorBenchmark {
+    @Param({"none", "noop-interceptors", "metadata", "attached-metadata", "noop-observer"})
+    public String variant;
+
+    private HardLightServer server;
+    private IncrementerClient client;
+    private Metadata requestId;
+    private int n;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        ServerBuilder<Incrementer> b = HardLight.server(Incrementer.class, IncrementerHandler::new)
+                .insecurePlaintext().bind("127.0.0.1", 0).handlerExecutor(Runnable::run);
+        ClientOptions.Builder o = ClientOptions.builder().insecurePlaintext();
+        RpcObserver nothing = new RpcObserver() {};
+        switch (variant) {
+            case "none", "attached-metadata" -> {}
+            case "noop-interceptors" -> {
+                b.interceptor((call, next) -> next.proceed());
+                o.interceptor(call -> null);
+            }
+            case "metadata" -> {
+                ServerInterceptor echoId = (call, next) -> {
+                    String id = call.requestMetadata().get("request-id");
+                    next.proceed();
+                    if (id != null) {
+                        call.putResponseMetadata("request-id", id);
+                    }
+                };
+                b.interceptor(echoId);
+                ClientInterceptor addId = call -> {
+                    call.putMetadata("request-id", "0123456789abcdef");
+                    return null;
+                };
+                o.interceptor(addId);
+            }
+            case "noop-observer" -> {
+                b.observer(nothing);
+                o.observer(nothing);
+            }
+            default -> throw new IllegalArgumentException(variant);
+        }
+        requestId = Metadata.of("request-id", "0123456789abcdef");
+        server = b.start();
+        client = IncrementerClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hl"), o.build());
+    }
+
+    @Benchmark
+    public int call() {
+        if (variant.equals("attached-metadata")) {
+            try (Metadata.Scope s = requestId.attach()) {
+                return client.increment(n++);
+            }
+        }
+        return client.increment(n++);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        client.close();
+        server.close();
+    }
+}
