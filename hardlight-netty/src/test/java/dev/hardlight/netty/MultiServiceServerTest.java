@@ -265,6 +265,34 @@ class MultiServiceServerTest {
     }
 
     @Test
+    void staticFilesAreServedBesideTheServices() throws Exception {
+        Path site = Files.createDirectory(dir.resolve("site"));
+        Files.writeString(site.resolve("index.html"), "<p>page</p>");
+        try (HardLightServer server = HardLight.server()
+                .service("/chat", Chat.class, ChatHandler::new)
+                .service("/counter", Counter.class, c -> counter(new AtomicLong()))
+                .staticFiles(site)
+                .tls(TestServer.TLS).bind("127.0.0.1", 0).start()) {
+            java.net.http.HttpClient http = RawWebSocket.trustAllClient();
+            java.net.http.HttpResponse<String> page = http.send(java.net.http.HttpRequest.newBuilder(
+                    URI.create("https://localhost:" + server.port() + "/")).timeout(WAIT).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).isEqualTo("<p>page</p>");
+            // A service's path keeps its rules: a plain GET there is told to upgrade, not served a file.
+            java.net.http.HttpResponse<String> plain = http.send(java.net.http.HttpRequest.newBuilder(
+                    URI.create("https://localhost:" + server.port() + "/counter")).timeout(WAIT).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(plain.statusCode()).isEqualTo(426);
+            try (CounterClient counter = CounterClient.connect(uri(server, "/counter"), pinned());
+                 ChatClient chat = ChatClient.connect(uri(server, "/chat"), pinned())) {
+                assertThat(counter.increment(4)).isEqualTo(4);
+                chat.join("lobby");
+            }
+        }
+    }
+
+    @Test
     void theBuilderRefusesWhatCannotBeServed() {
         assertThatThrownBy(() -> HardLight.server().tls(TestServer.TLS).start())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("no service to serve");
