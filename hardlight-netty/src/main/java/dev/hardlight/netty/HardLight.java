@@ -59,7 +59,7 @@ public final class HardLight {
      * <p>{@link ServerBuilder#path(String)} has no use here (each service has its path), nor have
      * {@link ServerBuilder#topicListener} and {@link ServerBuilder#cluster}, which belong to one
      * service's topics ({@link ServiceOptions.Builder#topicListener}): {@link ServerBuilder#start()}
-     * refuses the last two.
+     * refuses all three.
      */
     public static ServerBuilder<Void> server() {
         return ServerBuilder.withoutService();

@@ -401,7 +401,8 @@ public final class ServerBuilder<S> {
      * Binds and starts accepting connections; returns once the port is bound.
      *
      * @throws IllegalStateException if neither {@link #tls(Tls)} nor {@link #insecurePlaintext()} was
-     *     called, the address cannot be bound, or (with {@link HardLight#server()}) no service was added
+     *     called, the address cannot be bound, or (with {@link HardLight#server()}) no service was added,
+     *     or {@link #path(String)}, {@link #topicListener} or {@link #cluster} was set
      * @throws IllegalArgumentException if a service added with {@link #service} has the path of the one
      *     given at {@code HardLight.server}
      */
@@ -435,6 +436,9 @@ public final class ServerBuilder<S> {
                     o.maxInFlight(), o.maxMessageSize(), o.hideSchema(), o.developmentErrorDetails()));
         } else if (added.isEmpty()) {
             throw new IllegalStateException("no service to serve: add one with service(path, contract, factory)");
+        } else if (!o.path().equals(ServerOptions.DEFAULT_PATH)) {
+            throw new IllegalStateException("path(" + o.path() + ") is the path of the service given at HardLight.server(contract, "
+                    + "factory); here each service has its own: service(path, contract, factory)");
         } else if (o.topicListener() != null || o.cluster() != null) {
             throw new IllegalStateException("topicListener and cluster belong to one service's topics: give them to a "
                     + "service (service(path, contract, factory, s -> s.topicListener(...)))");

@@ -307,6 +307,9 @@ class MultiServiceServerTest {
         assertThatThrownBy(() -> HardLight.server().service("/chat", Chat.class, ChatHandler::new)
                 .topicListener(change -> {}).tls(TestServer.TLS).start())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("belong to one service's topics");
+        assertThatThrownBy(() -> HardLight.server().service("/chat", Chat.class, ChatHandler::new)
+                .path("/elsewhere").tls(TestServer.TLS).start())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("here each service has its own");
         assertThatThrownBy(() -> HardLight.server().service("/chat", Chat.class, ChatHandler::new, s -> s.maxInFlight(0)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> HardLight.server().service("/chat", Chat.class, ChatHandler::new, s -> s.maxMessageSize(1)))
