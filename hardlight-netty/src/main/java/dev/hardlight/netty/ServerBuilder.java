@@ -292,11 +292,11 @@ public final class ServerBuilder<S> {
 
     /**
      * Serves the files under {@code directory} on the same port, for every path other than the
-     * HardLight endpoint's {@link #path(String) path}: a convenience for development and small
-     * deployments, so that a browser page and the endpoint it connects to share one origin (which the
-     * default {@link #allowedOrigins(String...) origin check} allows). The endpoint's path keeps its
-     * rules (a WebSocket upgrade or a refusal); other paths are answered from the directory instead of
-     * with 404:
+     * HardLight endpoint's {@link #path(String) path} (with several services, every path with no
+     * service): a convenience for development and small deployments, so that a browser page and the
+     * endpoint it connects to share one origin (which the default
+     * {@link #allowedOrigins(String...) origin check} allows). The endpoint's path keeps its rules (a
+     * WebSocket upgrade or a refusal); other paths are answered from the directory instead of with 404:
      *
      * <ul>
      *   <li>GET and HEAD only; another method gets 405 with {@code Allow: GET, HEAD}.
