@@ -268,6 +268,27 @@ class CliTest {
     }
 
     @Test
+    void describeAndCallReachEachServiceOfAServerByItsPath() throws Exception {
+        try (KitchenServer both = new KitchenServer(b -> b.path("/kitchen")
+                .service("/greet", Greeter.class, c -> name -> "hello " + name))) {
+            String kitchen = both.url().replace("/hl", "/kitchen");
+            String greet = both.url().replace("/hl", "/greet");
+            Run k = run("describe", kitchen, "--pin", both.pin());
+            assertThat(k.err()).isEmpty();
+            assertGolden("describe-kitchen.txt", k.out());
+            Run g = run("describe", greet, "--pin", both.pin());
+            assertThat(g.err()).isEmpty();
+            assertThat(g.out()).startsWith("service Greeter\n").contains("greet(").doesNotContain("Kitchen");
+            Run call = run("call", greet, "--pin", both.pin(), "greet", "[\"ann\"]");
+            assertThat(call.err()).isEmpty();
+            assertThat(call.out()).isEqualTo("\"hello ann\"\n");
+            Run none = run("describe", both.url(), "--pin", both.pin());
+            assertThat(none.exit()).isEqualTo(Exits.UNAVAILABLE);
+            assertThat(none.err()).contains("no HardLight service at /hl");
+        }
+    }
+
+    @Test
     void aRefusedUpgradeShowsTheServersReason() {
         String url = server.url().replace("/hl", "/nope");
         Run r = run("describe", url, "--pin", server.pin());

@@ -43,6 +43,28 @@ public final class HardLight {
         return new ServerBuilder<>(Services.descriptor(service), factory);
     }
 
+    /**
+     * A builder of a server with no service of its own, to serve several services on one port, each
+     * at its path: add them with {@link ServerBuilder#service(String, Class, HandlerFactory,
+     * java.util.function.Consumer) service(path, contract, factory, settings)}, as in
+     *
+     * <pre>{@code
+     * HardLight.server()
+     *         .service("/chat", Chat.class, ChatHandler::new)
+     *         .service("/admin", Admin.class, AdminHandler::new, s -> s.authenticator(admins))
+     *         .tls(tls)
+     *         .start();
+     * }</pre>
+     *
+     * <p>{@link ServerBuilder#path(String)} has no use here (each service has its path), nor have
+     * {@link ServerBuilder#topicListener} and {@link ServerBuilder#cluster}, which belong to one
+     * service's topics ({@link ServiceOptions.Builder#topicListener}): {@link ServerBuilder#start()}
+     * refuses all three.
+     */
+    public static ServerBuilder<Void> server() {
+        return ServerBuilder.withoutService();
+    }
+
     /** A builder of a server for a service descriptor (generated, or written by hand). */
     public static <S> ServerBuilder<S> server(ServiceDescriptor<S> service, HandlerFactory<S> factory) {
         return new ServerBuilder<>(service, factory);

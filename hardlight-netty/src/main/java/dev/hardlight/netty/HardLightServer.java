@@ -2,20 +2,25 @@ package dev.hardlight.netty;
 
 import dev.hardlight.EventEmitter;
 import dev.hardlight.netty.internal.NettyServer;
+import dev.hardlight.netty.internal.ServedService;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * A running HardLight server, made by {@link ServerBuilder#start()}. Every accepted connection gets
  * its own handler from the handler factory (after the WebSocket upgrade) and its calls run on the
- * handler executor (a virtual thread per call by default).
+ * handler executor (a virtual thread per call by default). A server may serve several services, each
+ * at its path ({@link ServerBuilder#service}); {@link #service(String)} gives one of them.
  *
  * <p>Thread-safe.
  */
 public final class HardLightServer implements AutoCloseable {
-    private final NettyServer<?> server;
+    private final NettyServer server;
 
-    HardLightServer(NettyServer<?> server) {
+    HardLightServer(NettyServer server) {
         this.server = server;
     }
 
@@ -59,7 +64,7 @@ public final class HardLightServer implements AutoCloseable {
         return server.idleTimeouts();
     }
 
-    /** The number of open connections (past the WebSocket upgrade). */
+    /** The number of open connections (past the WebSocket upgrade), to all services. */
     public int connectionCount() {
         return server.connectionCount();
     }
@@ -72,21 +77,60 @@ public final class HardLightServer implements AutoCloseable {
      * {@link ServerBuilder#slowConsumerPolicy}). Usable from any thread, any number of times; always
      * the same emitter, also the one {@code connection.events(type)} returns.
      *
+     * <p>On a server with several services, the emitter of the one service whose events are of
+     * {@code type}; where several are, take one's with {@link #service(String)}.
+     *
      * @param type the event type the service declares ({@code @Rpc(events = ...)})
-     * @throws IllegalStateException if the service declares no events, or events of another type
+     * @throws IllegalStateException if the service declares no events, or events of another type; on
+     *     a server with several services, if none or more than one declares events of {@code type}
      */
     public <E> EventEmitter<E> events(Class<E> type) {
         return server.events(type);
     }
 
-    /** The number of topics with at least one subscribed connection. */
+    /** The number of topics with at least one subscribed connection, over all services. */
     public int topicCount() {
-        return server.topics().topicCount();
+        int n = 0;
+        for (ServedService s : server.services()) {
+            n += s.topics().topicCount();
+        }
+        return n;
     }
 
     /** The number of subscriptions (connection, topic) over all connections. */
     public long subscriptionCount() {
-        return server.topics().subscriptionCount();
+        long n = 0;
+        for (ServedService s : server.services()) {
+            n += s.topics().subscriptionCount();
+        }
+        return n;
+    }
+
+    /**
+     * The service served at {@code path}: its event emitter, topics and connections.
+     *
+     * @throws IllegalArgumentException if no service is served at {@code path} (the message lists the paths)
+     */
+    public Service service(String path) {
+        Objects.requireNonNull(path, "path");
+        ServedService s = server.service(path);
+        if (s == null) {
+            List<String> paths = new ArrayList<>();
+            for (ServedService each : server.services()) {
+                paths.add(each.path());
+            }
+            throw new IllegalArgumentException("no service at " + path + " (served: " + String.join(", ", paths) + ")");
+        }
+        return new Service(s);
+    }
+
+    /** The services, in the order they were given to the builder (one given at {@code HardLight.server} first). */
+    public List<Service> services() {
+        List<Service> list = new ArrayList<>();
+        for (ServedService s : server.services()) {
+            list.add(new Service(s));
+        }
+        return list;
     }
 
     /**
@@ -99,7 +143,7 @@ public final class HardLightServer implements AutoCloseable {
     }
 
     /** For tests in this package: the transport behind. */
-    NettyServer<?> transport() {
+    NettyServer transport() {
         return server;
     }
 
@@ -122,5 +166,60 @@ public final class HardLightServer implements AutoCloseable {
     @Override
     public String toString() {
         return "HardLightServer[" + server.address() + "]";
+    }
+
+    /**
+     * One service of a running server, at its path ({@link HardLightServer#service(String)}).
+     *
+     * <p>Thread-safe.
+     */
+    public static final class Service {
+        private final ServedService service;
+
+        private Service(ServedService service) {
+            this.service = service;
+        }
+
+        /** The path the service is served at. */
+        public String path() {
+            return service.path();
+        }
+
+        /** The service's name (its contract's, as in the HELLO). */
+        public String name() {
+            return service.endpoint().service().name();
+        }
+
+        /**
+         * This service's event emitter: as {@link HardLightServer#events(Class)}, but only this
+         * service's connections subscribed to the topic receive the event (another service's topic of
+         * the same name is another topic). The same emitter as {@code connection.events(type)} in this
+         * service's handlers.
+         *
+         * @throws IllegalStateException if the service declares no events, or events of another type
+         */
+        public <E> EventEmitter<E> events(Class<E> type) {
+            return service.events(type);
+        }
+
+        /** The number of this service's topics with at least one subscribed connection. */
+        public int topicCount() {
+            return service.topics().topicCount();
+        }
+
+        /** The number of subscriptions (connection, topic) over this service's connections. */
+        public long subscriptionCount() {
+            return service.topics().subscriptionCount();
+        }
+
+        /** The number of open connections to this service (past the WebSocket upgrade). */
+        public int connectionCount() {
+            return service.connectionCount();
+        }
+
+        @Override
+        public String toString() {
+            return "Service[" + name() + " at " + path() + "]";
+        }
     }
 }

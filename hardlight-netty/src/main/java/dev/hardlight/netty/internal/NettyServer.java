@@ -1,12 +1,8 @@
 package dev.hardlight.netty.internal;
 
 import dev.hardlight.EventEmitter;
-import dev.hardlight.TopicListener;
 import dev.hardlight.internal.protocol.ProtocolViolation;
 import dev.hardlight.internal.protocol.ServerSession;
-import dev.hardlight.internal.protocol.TopicRegistry;
-import dev.hardlight.service.EventDescriptor;
-import dev.hardlight.service.ServiceDescriptor;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -18,12 +14,14 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,11 +42,13 @@ import org.slf4j.LoggerFactory;
  * connections (busy-polling if configured), a virtual thread per call (unless the builder gave an
  * executor; methods marked non-blocking run on the event loop if configured). Every accepted TCP
  * connection passes the {@link ConnectionLimits} and the handshake timeout before it upgrades, and
- * the keepalive afterwards.
+ * the keepalive afterwards. It serves one or more {@link ServedService services}, each at its path
+ * with its own handlers, settings and topics; the connections, limits, TLS, recordings and the
+ * graceful shutdown are the server's, shared by all.
  *
  * <p>Thread-safe.
  */
-public final class NettyServer<S> {
+public final class NettyServer {
     private static final Logger log = LoggerFactory.getLogger(NettyServer.class);
     private static final AtomicLong CONNECTION_IDS = new AtomicLong();
 
@@ -72,13 +72,12 @@ public final class NettyServer<S> {
     /** Connections whose client answered the ping after the GO_AWAY. */
     private final java.util.Set<ChannelOutbound> goAwaySeen = ConcurrentHashMap.newKeySet();
 
-    private final ServerConfig<S> config;
+    private final ServerConfig config;
     private final EventLoopGroup acceptor;
     private final IoThreads workers;
     private final Executor executor;
     /** Where methods marked non-blocking run: inline on the event loop, or {@link #executor}. */
     private final Executor nonBlockingExecutor;
-    private final WebSocketDecoderConfig decoderConfig;
     private final ChannelGroup channels = new DefaultChannelGroup("hardlight", GlobalEventExecutor.INSTANCE);
     /** Upgraded connections and their sessions. */
     private final Map<ChannelOutbound, ServerSession<?>> connections = new ConcurrentHashMap<>();
@@ -95,23 +94,16 @@ public final class NettyServer<S> {
     /** Bytes held in partly received messages over all connections (see ReceiveGuard). */
     private final AtomicLong partialMessageBytes = new AtomicLong();
     private final Channel serverChannel;
-    /** The server's topics, subscriptions and event emitter. */
-    private final TopicRegistry<?> topics;
+    /** The services by path, each with its own topics (in the order given). */
+    private final Map<String, ServedService> services = new LinkedHashMap<>();
 
-    private NettyServer(ServerConfig<S> config) {
+    private NettyServer(ServerConfig config) {
         this.config = config;
-        this.topics = newTopics(config.service(), config.topicListener(), config.cluster());
+        for (Endpoint<?> e : config.endpoints()) {
+            services.put(e.path(), new ServedService(e, config.compressionThreshold() >= 0));
+        }
         this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress(),
                 config.maxHandshakesPerAddress());
-        decoderConfig = WebSocketDecoderConfig.newBuilder()
-                .maxFramePayloadLength(config.maxMessageSize())
-                .allowExtensions(config.compressionThreshold() >= 0) // RSV1 of permessage-deflate
-                .expectMaskedFrames(true)
-                .allowMaskMismatch(false)
-                // The frame handler sends the close frame: Netty's decoder sends none after a malformed
-                // close frame (only an empty write before closing).
-                .closeOnProtocolViolation(false)
-                .build();
         executor = config.executor() != null ? config.executor() : new VirtualThreadPerCall(executorClosed);
         nonBlockingExecutor = config.inlineNonBlocking() ? Runnable::run : executor;
         // Accepting is not on the path of a call: the acceptor sleeps when idle, busy polling or not.
@@ -148,10 +140,14 @@ public final class NettyServer<S> {
      *
      * @throws IllegalStateException if the address cannot be bound
      */
-    public static <S> NettyServer<S> start(ServerConfig<S> config) {
-        NettyServer<S> server = new NettyServer<>(config);
-        log.info("HardLight server for {} listening on {}{} ({}, {}, {}, {} I/O threads{}{})", config.service().name(),
-                describe(server.address()), config.path(), config.sslContext() == null ? "PLAINTEXT" : "TLS",
+    public static NettyServer start(ServerConfig config) {
+        NettyServer server = new NettyServer(config);
+        List<String> served = new ArrayList<>();
+        for (ServedService s : server.services.values()) {
+            served.add(s.toString());
+        }
+        log.info("HardLight server for {} listening on {} ({}, {}, {}, {} I/O threads{}{})", String.join(", ", served),
+                describe(server.address()), config.sslContext() == null ? "PLAINTEXT" : "TLS",
                 Transports.name(), config.sslContext() == null ? "no TLS" : TlsContexts.providerName(),
                 server.workers.threads(), config.busyPoll() ? ", busy-polling" : "",
                 config.inlineNonBlocking() ? ", non-blocking handlers inline" : "");
@@ -194,10 +190,10 @@ public final class NettyServer<S> {
         }
         long id = CONNECTION_IDS.incrementAndGet();
         Recorder recorder = config.recordings() == null ? null
-                : config.recordings().open(id, remote, config.service(), "[hl-conn " + id + " " + describe(remote) + "] ");
+                : config.recordings().open(id, remote, serviceDescriptors(), "[hl-conn " + id + " " + describe(remote) + "] ");
         Pipelines.server(ch.pipeline(), tls, recorder,
-                config.compressionThreshold() >= 0 ? Compression.server(config.compressionThreshold(), config.maxMessageSize()) : null,
-                new ServerUpgradeHandler<>(this, id, remote, refusal, handshakeEnded));
+                config.compressionThreshold() >= 0 ? Compression.server(config.compressionThreshold(), config.largestMaxMessageSize()) : null,
+                new ServerUpgradeHandler(this, id, remote, refusal, handshakeEnded));
     }
 
     /** At most 100 violation WARN lines per 10 s, server-wide; the rest at DEBUG with a count. */
@@ -233,54 +229,61 @@ public final class NettyServer<S> {
         return partialMessageBytes;
     }
 
-    public ServerConfig<S> config() {
+    public ServerConfig config() {
         return config;
     }
 
-    /** The registry of topics; its topic changes are drained on a new virtual thread per drain. */
-    private static <E> TopicRegistry<E> newTopics(ServiceDescriptor<?> service, TopicListener listener,
-                                                  dev.hardlight.ClusterBus cluster) {
-        @SuppressWarnings("unchecked")
-        EventDescriptor<E> events = (EventDescriptor<E>) service.events();
-        return new TopicRegistry<>(events == null ? null : events.codec(), PooledByteBufAllocator.DEFAULT, listener,
-                task -> Thread.ofVirtual().name("hl-topics").start(task), cluster, service.name(),
-                events == null ? 0 : events.schemaHash());
+    /** The descriptors of the services, for a recording's header (which names the one connected to). */
+    private List<dev.hardlight.service.ServiceDescriptor<?>> serviceDescriptors() {
+        List<dev.hardlight.service.ServiceDescriptor<?>> list = new ArrayList<>();
+        for (ServedService s : services.values()) {
+            list.add(s.endpoint().service());
+        }
+        return list;
     }
 
-    /** Closes the cluster bus, if any; a failure is logged. */
+    /** Closes the cluster buses, if any; a failure is logged. */
     private void closeBus() {
-        if (topics.bus() != null) {
-            try {
-                topics.bus().close();
-            } catch (RuntimeException e) {
-                log.warn("closing the cluster bus failed", e);
-            }
+        for (ServedService s : services.values()) {
+            s.closeBus();
         }
     }
 
-    /** The server's topic registry (its event emitter). */
-    public TopicRegistry<?> topics() {
-        return topics;
+    /** The service at {@code path} (a request's path without its query), or {@code null}. */
+    public ServedService service(String path) {
+        return services.get(path);
+    }
+
+    /** Every service, in the order given. */
+    public List<ServedService> services() {
+        return List.copyOf(services.values());
     }
 
     /**
-     * The server's event emitter, typed.
+     * The event emitter of the one service whose events are of exactly {@code type}.
      *
-     * @throws IllegalStateException if the service declares no events, or events of another type
+     * @throws IllegalStateException if no service, or more than one, declares events of that type
      */
-    @SuppressWarnings("unchecked")
     public <E> EventEmitter<E> events(Class<E> type) {
         Objects.requireNonNull(type, "type");
-        EventDescriptor<?> events = config.service().events();
-        if (events == null) {
-            throw new IllegalStateException("the service " + config.service().name()
-                    + " declares no events (@Rpc(events = ...))");
+        if (services.size() == 1) {
+            return services.values().iterator().next().events(type);
         }
-        if (events.type() != type) {
-            throw new IllegalStateException("the events of " + config.service().name() + " are "
-                    + events.type().getName() + ", not " + type.getName());
+        ServedService found = null;
+        for (ServedService s : services.values()) {
+            if (s.emits(type)) {
+                if (found != null) {
+                    throw new IllegalStateException("both " + found + " and " + s + " declare events of " + type.getName()
+                            + ": take the emitter of one with service(path)");
+                }
+                found = s;
+            }
         }
-        return (EventEmitter<E>) topics;
+        if (found == null) {
+            throw new IllegalStateException("no service of this server declares events of " + type.getName()
+                    + " (services: " + services.values() + ")");
+        }
+        return found.events(type);
     }
 
     /** Events refused by the slow-consumer policy, over all connections since the start. */
@@ -297,10 +300,6 @@ public final class NettyServer<S> {
         return max;
     }
 
-    WebSocketDecoderConfig decoderConfig() {
-        return decoderConfig;
-    }
-
     Executor executor() {
         return executor;
     }
@@ -309,16 +308,19 @@ public final class NettyServer<S> {
         return nonBlockingExecutor;
     }
 
-    void opened(ChannelOutbound out, ServerSession<?> session) {
+    void opened(ChannelOutbound out, ServerSession<?> session, ServedService service) {
         session.onIdle(this::signalDrained);
+        service.opened();
         connections.put(out, session);
         if (closed.get()) {
             out.close(ProtocolViolation.GOING_AWAY, "server shutting down");
         }
     }
 
-    void closed(ChannelOutbound out) {
-        connections.remove(out);
+    void closed(ChannelOutbound out, ServedService service) {
+        if (connections.remove(out) != null) {
+            service.closed();
+        }
         goAwaySeen.remove(out);
         signalDrained();
     }

@@ -8,8 +8,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
@@ -26,6 +29,11 @@ import java.util.function.LongConsumer;
  * with before they reach the file ({@link HttpHeadRedactor}: same length, so the recording still
  * decodes), and in the client's target URI in the header; a head too long to examine to its end
  * stops the recording with a TRUNCATED record rather than be stored unexamined.
+ *
+ * <p>On a server with several services, the header names the service the request's path picked: it
+ * is written once the upgrade handler has {@link #service told} the recorder (or at the first write,
+ * or at the end, naming no service); the reads before it are held until then, at most the writer's
+ * budget (more truncates the recording).
  *
  * <p>Not thread-safe: one per channel, used on its event loop.
  */
@@ -47,20 +55,84 @@ public final class Recorder extends ChannelDuplexHandler {
     private final int requestKind;
     private long used; // event loop
     private boolean stopped; // event loop
+    /**
+     * While the header waits for the service (a server with several): makes the header's fields for
+     * the service connected to ({@code null}: none); {@code null} once the header is written.
+     */
+    private Function<ServiceDescriptor<?>, Map<String, String>> deferredFields; // event loop
+    /** The records read before the header was written (deferred header only). */
+    private List<byte[]> early;
+    private long earlyBytes;
+    /** The header's length counted in {@link #used} while it is deferred: the longest it can be. */
+    private long reservedHeader;
+    private final int side;
+    private final long startMillis = System.currentTimeMillis();
+    private final String credentials;
 
     private Recorder(Path file, long maxBytes, boolean recordCredentials, int side, Map<String, String> fields,
                      LongConsumer finished, String logPrefix) {
+        this(file, maxBytes, recordCredentials, side, List.of(), d -> fields, finished, logPrefix);
+    }
+
+    /**
+     * @param candidates the services the header may name once known; empty: the header is written at
+     *     once with {@code fields.apply(null)}
+     */
+    private Recorder(Path file, long maxBytes, boolean recordCredentials, int side, List<ServiceDescriptor<?>> candidates,
+                     Function<ServiceDescriptor<?>, Map<String, String>> fields, LongConsumer finished, String logPrefix) {
         this.maxBytes = maxBytes;
         this.finished = finished;
+        this.side = side;
         this.request = recordCredentials ? null : new HttpHeadRedactor(true);
         this.response = recordCredentials ? null : new HttpHeadRedactor(false);
         this.requestKind = side == RecordingFormat.SIDE_CLIENT ? RecordingFormat.WRITE : RecordingFormat.READ;
-        fields.put(RecordingFormat.CREDENTIALS, recordCredentials ? RecordingFormat.CREDENTIALS_RECORDED : RecordingFormat.CREDENTIALS_REDACTED);
-        byte[] header = RecordingFormat.header(side, System.currentTimeMillis(), fields);
+        this.credentials = recordCredentials ? RecordingFormat.CREDENTIALS_RECORDED : RecordingFormat.CREDENTIALS_REDACTED;
         this.writer = new RecordingWriter(file, Math.min(MAX_PENDING_BYTES, maxBytes), logPrefix);
-        // The header always fits: the smallest cap leaves room for it and the last record.
+        if (candidates.isEmpty()) {
+            byte[] header = header(fields.apply(null));
+            // The header always fits: the smallest cap leaves room for it and the last record.
+            writer.offer(header);
+            used = header.length;
+        } else {
+            deferredFields = fields;
+            early = new ArrayList<>();
+            for (ServiceDescriptor<?> d : candidates) {
+                reservedHeader = Math.max(reservedHeader, header(fields.apply(d)).length);
+            }
+            reservedHeader = Math.max(reservedHeader, header(fields.apply(null)).length);
+            used = reservedHeader;
+        }
+    }
+
+    private byte[] header(Map<String, String> fields) {
+        Map<String, String> f = new LinkedHashMap<>(fields);
+        f.put(RecordingFormat.CREDENTIALS, credentials);
+        return RecordingFormat.header(side, startMillis, f);
+    }
+
+    /**
+     * The service the connection's request named ({@code null}: none), so the header can name it; for
+     * a recorder of a server with several services, before the answer to the request is written. Once
+     * the header is written (or with a single service) it does nothing. Event loop.
+     */
+    public void service(ServiceDescriptor<?> service) {
+        if (deferredFields != null) {
+            writeHeader(service);
+        }
+    }
+
+    /** Writes the deferred header, then the reads held for it. */
+    private void writeHeader(ServiceDescriptor<?> service) {
+        byte[] header = header(deferredFields.apply(service));
+        deferredFields = null;
+        List<byte[]> held = early;
+        early = null;
+        used += header.length - reservedHeader;
+        // Fits the writer's budget: nothing was offered before, and the held reads leave room for the longest header.
         writer.offer(header);
-        used = header.length;
+        for (byte[] r : held) {
+            writer.offer(r);
+        }
     }
 
     /** A recorder of a client connection to {@code target}, writing the configured file. */
@@ -79,14 +151,24 @@ public final class Recorder extends ChannelDuplexHandler {
      * @param recordCredentials whether to keep credentials in the HTTP heads in clear (else masked)
      * @param finished told the file's final size when the recording ends
      */
-    static Recorder server(Path file, long maxBytes, boolean recordCredentials, long connectionId, String remote, ServiceDescriptor<?> service,
-                           LongConsumer finished, String logPrefix) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put(RecordingFormat.TARGET, remote);
-        fields.put(RecordingFormat.SERVICE, service.name());
-        fields.put(RecordingFormat.FINGERPRINT, service.fingerprintHex());
-        fields.put(RecordingFormat.CONNECTION, Long.toString(connectionId));
-        return new Recorder(file, maxBytes, recordCredentials, RecordingFormat.SIDE_SERVER, fields, finished, logPrefix);
+    static Recorder server(Path file, long maxBytes, boolean recordCredentials, long connectionId, String remote,
+                           List<ServiceDescriptor<?>> services, LongConsumer finished, String logPrefix) {
+        Function<ServiceDescriptor<?>, Map<String, String>> fields = service -> {
+            Map<String, String> f = new LinkedHashMap<>();
+            f.put(RecordingFormat.TARGET, remote);
+            if (service != null) {
+                f.put(RecordingFormat.SERVICE, service.name());
+                f.put(RecordingFormat.FINGERPRINT, service.fingerprintHex());
+            }
+            f.put(RecordingFormat.CONNECTION, Long.toString(connectionId));
+            return f;
+        };
+        if (services.size() == 1) {
+            ServiceDescriptor<?> only = services.get(0);
+            return new Recorder(file, maxBytes, recordCredentials, RecordingFormat.SIDE_SERVER, fields.apply(only), finished,
+                    logPrefix);
+        }
+        return new Recorder(file, maxBytes, recordCredentials, RecordingFormat.SIDE_SERVER, services, fields, finished, logPrefix);
     }
 
     @Override
@@ -136,6 +218,20 @@ public final class Recorder extends ChannelDuplexHandler {
         if (request != null && !redact(kind, record)) {
             return;
         }
+        if (deferredFields != null && kind == RecordingFormat.WRITE) {
+            writeHeader(null); // answered before a service was named: the header names none
+        }
+        if (deferredFields != null) {
+            if (earlyBytes + record.length > writer.budget() - reservedHeader) {
+                finish(RecordingFormat.TRUNCATED, "over " + (writer.budget() - reservedHeader)
+                        + " bytes arrived before the request named its service");
+                return;
+            }
+            early.add(record);
+            earlyBytes += record.length;
+            used += size;
+            return;
+        }
         if (!writer.offer(record)) {
             finish(RecordingFormat.TRUNCATED, "the disk did not keep up: over " + writer.budget() + " bytes were waiting to be written");
             return;
@@ -162,6 +258,9 @@ public final class Recorder extends ChannelDuplexHandler {
             return;
         }
         stopped = true;
+        if (deferredFields != null) {
+            writeHeader(null);
+        }
         byte[] last = RecordingFormat.record(kind, now(), RecordingFormat.cut(reason, RecordingFormat.MAX_REASON_BYTES));
         finished.accept(used + last.length); // before the file can be seen complete
         writer.finish(last);

@@ -1,60 +1,83 @@
 package dev.hardlight.netty.internal;
 
-import dev.hardlight.Authenticator;
-import dev.hardlight.HandlerFactory;
-import dev.hardlight.TopicListener;
 import dev.hardlight.netty.ServerOptions;
-import dev.hardlight.service.ServiceDescriptor;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What a server needs: what it serves, the application's {@link ServerOptions} as they are, and what
- * the transport made of them once (the TLS context, the slow-consumer rule, the origin policy, the
- * keepalive, the recordings, the number of I/O threads).
+ * What a server needs: what it serves (one or more {@link Endpoint services}, each at its path, with
+ * its settings resolved), the application's {@link ServerOptions} as they are, and what the transport
+ * made of them once (the TLS context, the slow-consumer rule, the keepalive, the recordings, the
+ * number of I/O threads). The options' per-service settings (path, authenticator, origins, limits,
+ * topic notifier, cluster bus) are read from the endpoints, not from the options.
  *
  * <p>Immutable; thread-safe.
- *
- * @param <S> the service interface
  */
-public final class ServerConfig<S> {
+public final class ServerConfig {
     /** I/O threads with busy polling when the application sets no number: one spinning thread. */
     private static final int DEFAULT_BUSY_POLL_IO_THREADS = ServerOptions.DEFAULT_BUSY_POLL_IO_THREADS;
 
-    private final ServiceDescriptor<S> service;
-    private final HandlerFactory<S> factory;
+    /** By path, in the order given. */
+    private final Map<String, Endpoint<?>> endpoints;
+    private final List<Endpoint<?>> endpointList;
     private final ServerOptions options;
     private final SslContext sslContext;
     private final String tlsFingerprint;
     private final SlowConsumer slowConsumer;
-    private final OriginPolicy originPolicy;
     private final KeepAlive keepAlive;
     private final ServerRecordings recordings;
     private final StaticFiles staticFiles;
 
-    /** @param sslContext {@code null} for plaintext */
-    public ServerConfig(ServiceDescriptor<S> service, HandlerFactory<S> factory, ServerOptions options, SslContext sslContext) {
-        this.service = service;
-        this.factory = factory;
+    /**
+     * @param endpoints at least one, at distinct paths
+     * @param sslContext {@code null} for plaintext
+     * @throws IllegalArgumentException if {@code endpoints} is empty or two share a path
+     */
+    public ServerConfig(List<Endpoint<?>> endpoints, ServerOptions options, SslContext sslContext) {
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("no service to serve");
+        }
+        Map<String, Endpoint<?>> byPath = new LinkedHashMap<>();
+        for (Endpoint<?> e : endpoints) {
+            if (byPath.putIfAbsent(e.path(), e) != null) {
+                throw new IllegalArgumentException("two services at " + e.path() + ": " + byPath.get(e.path()).service().name()
+                        + " and " + e.service().name());
+            }
+        }
+        this.endpoints = Map.copyOf(byPath);
+        this.endpointList = List.copyOf(endpoints);
         this.options = options;
         this.sslContext = sslContext;
         this.tlsFingerprint = options.tls() == null ? null : options.tls().fingerprint();
         this.slowConsumer = new SlowConsumer(options.outboundHighWaterMark(), options.slowConsumerPolicy(), new LongAdder());
-        this.originPolicy = options.allowsAnyOrigin() ? OriginPolicy.any() : OriginPolicy.allow(options.allowedOrigins());
         this.keepAlive = new KeepAlive(options.pingInterval(), options.idleTimeout());
         this.recordings = options.recordDirectory() == null ? null : new ServerRecordings(options.recordDirectory(),
                 options.recordMaxBytesPerConnection(), options.recordMaxTotalBytes(), options.recordCredentials());
         this.staticFiles = options.staticFiles() == null ? null : StaticFiles.of(options.staticFiles());
     }
 
-    public ServiceDescriptor<S> service() {
-        return service;
+    /** The service at {@code path} (the request's path, without its query), or {@code null}. */
+    public Endpoint<?> endpoint(String path) {
+        return endpoints.get(path);
     }
 
-    public HandlerFactory<S> factory() {
-        return factory;
+    /** Every service, in the order given. */
+    public List<Endpoint<?>> endpoints() {
+        return endpointList;
+    }
+
+    /** The largest message any service accepts (what permessage-deflate may inflate before the route is known). */
+    public int largestMaxMessageSize() {
+        int max = 0;
+        for (Endpoint<?> e : endpointList) {
+            max = Math.max(max, e.maxMessageSize());
+        }
+        return max;
     }
 
     public ServerOptions options() {
@@ -74,11 +97,6 @@ public final class ServerConfig<S> {
     /** The per-connection event limit and what happens beyond it. */
     public SlowConsumer slowConsumer() {
         return slowConsumer;
-    }
-
-    /** Which browser origins may connect. */
-    public OriginPolicy originPolicy() {
-        return originPolicy;
     }
 
     /** When to ping a silent connection, and when to close it (1001). */
@@ -105,36 +123,9 @@ public final class ServerConfig<S> {
         return options.port();
     }
 
-    public String path() {
-        return options.path();
-    }
-
-    public int maxInFlight() {
-        return options.maxInFlight();
-    }
-
-    public int maxMessageSize() {
-        return options.maxMessageSize();
-    }
-
     /** {@code null}: a virtual thread per call, owned (and shut down) by the server. */
     public Executor executor() {
         return options.handlerExecutor();
-    }
-
-    /** Told of topics created and removed, or {@code null}. */
-    public TopicListener topicListener() {
-        return options.topicListener();
-    }
-
-    /** The cluster bus, or {@code null}: a single node. */
-    public dev.hardlight.ClusterBus cluster() {
-        return options.cluster();
-    }
-
-    /** Decides at the upgrade, or {@code null}: every connection opens with no feature and no principal. */
-    public Authenticator authenticator() {
-        return options.authenticator();
     }
 
     /** Time from TCP accept to a complete upgrade: TLS, HTTP and the authenticator. */
@@ -177,10 +168,6 @@ public final class ServerConfig<S> {
     }
 
     /** Whether methods marked {@code @NonBlocking} run on the connection's event loop. */
-    public boolean sendErrorDetails() {
-        return options.developmentErrorDetails();
-    }
-
     public boolean inlineNonBlocking() {
         return options.inlineNonBlockingHandlers();
     }
@@ -188,10 +175,5 @@ public final class ServerConfig<S> {
     /** The files served for paths other than the endpoint's, or {@code null}: 404. */
     public StaticFiles staticFiles() {
         return staticFiles;
-    }
-
-    /** Whether the HELLO leaves out the schema text (extension 4). */
-    public boolean hideSchema() {
-        return options.hideSchema();
     }
 }

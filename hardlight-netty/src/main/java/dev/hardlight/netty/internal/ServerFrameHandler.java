@@ -7,15 +7,17 @@ import io.netty.channel.ChannelHandlerContext;
 
 /** Feeds a server connection's messages to its {@link ServerSession}. Event loop only. */
 final class ServerFrameHandler<S> extends FrameHandler {
-    private final NettyServer<S> server;
+    private final NettyServer server;
+    private final ServedService service;
     private final ServerSession<S> session;
 
-    ServerFrameHandler(NettyServer<S> server, ServerSession<S> session, ChannelOutbound out, String logPrefix,
-                       int maxMessageSize) {
+    ServerFrameHandler(NettyServer server, ServedService service, ServerSession<S> session, ChannelOutbound out,
+                       String logPrefix, int maxMessageSize) {
         super(out, logPrefix, maxMessageSize);
         this.server = server;
+        this.service = service;
         this.session = session;
-        server.opened(out, session);
+        server.opened(out, session, service);
     }
 
     /** The server's decoder reports a malformed frame and this handler closes (see NettyServer's decoder config). */
@@ -61,7 +63,7 @@ final class ServerFrameHandler<S> extends FrameHandler {
      */
     @Override
     protected void onClosed(ChannelHandlerContext ctx) {
-        server.closed(out);
+        server.closed(out, service);
         session.onClosed(reason());
     }
 

@@ -45,7 +45,8 @@ public final class ServerRecordings {
      * A recorder for a new connection, writing {@code <start time UTC>-<connection id>.hlrec}, or
      * {@code null} when the total is spent.
      */
-    public Recorder open(long connectionId, InetSocketAddress remote, ServiceDescriptor<?> service, String logPrefix) {
+    public Recorder open(long connectionId, InetSocketAddress remote, java.util.List<ServiceDescriptor<?>> services,
+                         String logPrefix) {
         long cap = reserve();
         if (cap == 0) {
             if (spentLogged.compareAndSet(false, true)) {
@@ -55,7 +56,7 @@ public final class ServerRecordings {
             return null;
         }
         String name = FILE_TIME.format(Instant.now()) + "-" + connectionId + ".hlrec";
-        return Recorder.server(directory.resolve(name), cap, recordCredentials, connectionId, NettyServer.describe(remote), service,
+        return Recorder.server(directory.resolve(name), cap, recordCredentials, connectionId, NettyServer.describe(remote), services,
                 size -> remaining.addAndGet(cap - size), logPrefix);
     }
 

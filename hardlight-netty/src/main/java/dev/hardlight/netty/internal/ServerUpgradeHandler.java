@@ -47,17 +47,21 @@ import org.slf4j.LoggerFactory;
  * connection that has not upgraded within the handshake timeout, counted from TCP accept (so TLS,
  * the HTTP request and the authenticator together), is closed, and a still-running authenticator
  * interrupted. A connection over the server's connection limits answers its request with 503 and
- * the reason, whatever the request. With static files configured, a request for any other path than
- * the endpoint's is answered from them ({@link StaticFileHandler}) instead of with 404.
+ * the reason, whatever the request. The request's path picks the service ({@link ServedService}); its
+ * origin policy, authenticator, handlers and limits apply from then on. With static files configured,
+ * a request for a path with no service is answered from them ({@link StaticFileHandler}) instead of
+ * with 404.
  *
  * <p>Not thread-safe: runs on the channel's event loop (except the authenticator's thread, which
  * only hands its result back to the event loop).
  */
-final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class ServerUpgradeHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(ServerUpgradeHandler.class);
 
-    private final NettyServer<S> server;
-    private final ServerConfig<S> config;
+    private final NettyServer server;
+    private final ServerConfig config;
+    /** The service the request's path names, once known. */
+    private ServedService service;
     private final long id;
     private final String logPrefix;
     /** Why the connection limits refuse this connection, or {@code null} when admitted. */
@@ -77,7 +81,7 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
      * @param refusal the connection limit's reason to refuse, or {@code null}
      * @param handshakeEnded called once the connection is open (the limits count handshakes in progress)
      */
-    ServerUpgradeHandler(NettyServer<S> server, long id, SocketAddress remote, String refusal, Runnable handshakeEnded) {
+    ServerUpgradeHandler(NettyServer server, long id, SocketAddress remote, String refusal, Runnable handshakeEnded) {
         this.server = server;
         this.handshakeEnded = handshakeEnded;
         this.refusal = refusal;
@@ -172,14 +176,20 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
             refuse(ctx, HttpResponseStatus.BAD_REQUEST, "malformed request path");
             return;
         }
-        if (!path.equals(config.path())) {
+        service = server.service(path);
+        Recorder recorder = ctx.pipeline().get(Recorder.class);
+        if (recorder != null) {
+            recorder.service(service == null ? null : service.endpoint().service()); // before the answer is written
+        }
+        if (service == null) {
             if (config.staticFiles() != null) {
                 StaticFileHandler.serve(ctx, req, config.staticFiles(), logPrefix);
                 return;
             }
-            refuse(ctx, HttpResponseStatus.NOT_FOUND, "no HardLight service at " + path);
+            refuse(ctx, HttpResponseStatus.NOT_FOUND, "no HardLight service at " + printable(path));
             return;
         }
+        Endpoint<?> endpoint = service.endpoint();
         if (!HttpMethod.GET.equals(req.method())) {
             FullHttpResponse res = response(HttpResponseStatus.METHOD_NOT_ALLOWED,
                     req.method() + " is not allowed: a HardLight connection starts with a GET WebSocket upgrade");
@@ -227,14 +237,14 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
             return;
         }
         boolean tls = Pipelines.hasTls(ctx.pipeline());
-        String refusedOrigin = config.originPolicy().check(req.headers().get(HttpHeaderNames.ORIGIN),
+        String refusedOrigin = endpoint.originPolicy().check(req.headers().get(HttpHeaderNames.ORIGIN),
                 req.headers().get(HttpHeaderNames.HOST), tls);
         if (refusedOrigin != null) {
             refuse(ctx, HttpResponseStatus.FORBIDDEN, refusedOrigin);
             return;
         }
         NettyUpgradeRequest request = NettyUpgradeRequest.of(req, ctx.channel().remoteAddress(), ctx.pipeline().get(SslHandler.class));
-        Authenticator authenticator = config.authenticator();
+        Authenticator authenticator = endpoint.authenticator();
         if (authenticator == null) {
             upgrade(ctx, req, new ServerSession.Admission(id, ctx.channel().remoteAddress(), request, Set.of(), null));
             return;
@@ -343,10 +353,14 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
     }
 
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, ServerSession.Admission admission) {
+        upgrade(ctx, req, admission, service.endpoint());
+    }
+
+    private <S> void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, ServerSession.Admission admission, Endpoint<S> endpoint) {
         boolean tls = Pipelines.hasTls(ctx.pipeline());
-        String url = (tls ? "wss://" : "ws://") + req.headers().get(HttpHeaderNames.HOST, "localhost") + config.path();
+        String url = (tls ? "wss://" : "ws://") + req.headers().get(HttpHeaderNames.HOST, "localhost") + endpoint.path();
         WebSocketServerHandshaker handshaker =
-                new WebSocketServerHandshakerFactory(url, Frames.SUBPROTOCOL, server.decoderConfig()).newHandshaker(req);
+                new WebSocketServerHandshakerFactory(url, Frames.SUBPROTOCOL, service.decoderConfig()).newHandshaker(req);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
                     .addListener(ChannelFutureListener.CLOSE);
@@ -361,8 +375,8 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
         ChannelOutbound out = new ChannelOutbound(ctx.channel(), false, config.slowConsumer(), prefix);
         ServerSession<S> session;
         try {
-            session = ServerSession.open(config.service(), config.factory(), server.topics(), admission, out,
-                    server.executor(), server.nonBlockingExecutor(), config.maxInFlight(), config.maxMessageSize(), prefix);
+            session = ServerSession.open(endpoint.service(), endpoint.factory(), service.topics(), admission, out,
+                    server.executor(), server.nonBlockingExecutor(), endpoint.maxInFlight(), endpoint.maxMessageSize(), prefix);
         } catch (Throwable t) {
             log.warn("{}the handler factory failed, closing with 1011", prefix, t);
             ctx.pipeline().remove(this);
@@ -371,23 +385,23 @@ final class ServerUpgradeHandler<S> extends SimpleChannelInboundHandler<FullHttp
         }
         RpcObserver observer = config.options().observer();
         if (observer != null) {
-            out.observe(new ObserverTap(observer, config.service(), true, config.maxInFlight()));
+            out.observe(new ObserverTap(observer, endpoint.service(), true, endpoint.maxInFlight()));
         }
-        session.sendErrorDetails(config.sendErrorDetails());
+        session.sendErrorDetails(endpoint.sendErrorDetails());
         session.interceptors(config.options().interceptors());
         String idle = IDLE_TIMEOUT + "nothing received for " + config.keepAlive().describeIdleTimeout();
-        ServerFrameHandler<S> frames = new ServerFrameHandler<>(server, session, out, prefix, config.maxMessageSize());
+        ServerFrameHandler<S> frames = new ServerFrameHandler<>(server, service, session, out, prefix, endpoint.maxMessageSize());
         ReceiveGuard guard = new ReceiveGuard(server.partialMessageBytes(), config.partialMessageBudget(),
                 config.messageReceiveTimeout().toNanos(), frames::violation);
         frames.guard(guard);
-        Pipelines.open(ctx, config.maxMessageSize(), frames,
+        Pipelines.open(ctx, endpoint.maxMessageSize(), frames,
                 new KeepAliveHandler(config.keepAlive(), out, () -> {
                     log.debug("{}{}, closing with 1001", prefix, idle);
                     server.idleTimedOut();
                     out.close(ProtocolViolation.GOING_AWAY, idle);
                 }), guard);
         log.debug("{}open", prefix);
-        session.start(!config.hideSchema());
+        session.start(!endpoint.hideSchema());
         // Frames the client sent right behind its request are fed to the WebSocket decoder once the
         // 101 is out (and permessage-deflate, if negotiated, is in place).
         ChannelPipeline pipeline = ctx.pipeline();

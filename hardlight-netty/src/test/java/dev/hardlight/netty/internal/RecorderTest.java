@@ -158,6 +158,78 @@ class RecorderTest {
                 + "hold credentials that were not masked");
     }
 
+    /** A server's recorder for several services (credentials kept: the bytes here are not all HTTP). */
+    private static Recorder serverRecorder(Path file, long maxBytes, java.util.function.LongConsumer finished) {
+        return Recorder.server(file, maxBytes, true, 7, "127.0.0.1:5000",
+                List.of(CounterSchema.DESCRIPTOR, dev.hardlight.service.Services.descriptor(dev.hardlight.netty.Chat.class)),
+                finished, "[test] ");
+    }
+
+    @Test
+    void withSeveralServicesTheHeaderNamesTheOneTheRequestPickedAndKeepsTheReadsBeforeIt() throws Exception {
+        Path file = dir.resolve("chat.hlrec");
+        java.util.concurrent.atomic.AtomicLong size = new java.util.concurrent.atomic.AtomicLong(-1);
+        Recorder recorder = serverRecorder(file, 1 << 20, size::set);
+        EmbeddedChannel ch = new EmbeddedChannel(recorder);
+        ch.writeInbound(Unpooled.copiedBuffer("GET /chat", StandardCharsets.US_ASCII));
+        ch.writeInbound(Unpooled.copiedBuffer(" HTTP/1.1", StandardCharsets.US_ASCII));
+        recorder.service(dev.hardlight.service.Services.descriptor(dev.hardlight.netty.Chat.class));
+        recorder.service(CounterSchema.DESCRIPTOR); // once written, the header stays
+        ch.writeOutbound(Unpooled.copiedBuffer("101", StandardCharsets.US_ASCII));
+        ch.writeInbound(Unpooled.copiedBuffer("frames", StandardCharsets.US_ASCII));
+        assertThat(readAll(ch, true)).containsExactly("GET /chat", " HTTP/1.1", "frames");
+        ch.finishAndReleaseAll();
+
+        RecordingReader.Contents c = awaitComplete(file);
+        assertThat(c.side()).isEqualTo(Recording.Side.SERVER);
+        assertThat(c.fields()).containsEntry("service", "Chat")
+                .containsEntry("fingerprint", dev.hardlight.service.Services.descriptor(dev.hardlight.netty.Chat.class).fingerprintHex())
+                .containsEntry("connection", "7").containsEntry("target", "127.0.0.1:5000");
+        assertThat(c.entries()).extracting(e -> new String(e.bytes(), StandardCharsets.US_ASCII))
+                .containsExactly("GET /chat", " HTTP/1.1", "101", "frames");
+        assertThat(c.entries()).extracting(Recording.Entry::timeNanos).isSorted();
+        assertThat(size.get()).as("the size told to the server's total is the file's").isEqualTo(Files.size(file));
+    }
+
+    @Test
+    void withSeveralServicesAnAnswerBeforeAnyServiceWritesAHeaderNamingNone() throws Exception {
+        Path file = dir.resolve("none.hlrec");
+        java.util.concurrent.atomic.AtomicLong size = new java.util.concurrent.atomic.AtomicLong(-1);
+        EmbeddedChannel ch = new EmbeddedChannel(serverRecorder(file, 1 << 20, size::set));
+        ch.writeInbound(Unpooled.copiedBuffer("GET /nope HTTP/1.1", StandardCharsets.US_ASCII));
+        ch.writeOutbound(Unpooled.copiedBuffer("HTTP/1.1 404", StandardCharsets.US_ASCII));
+        ch.finishAndReleaseAll();
+
+        RecordingReader.Contents c = awaitComplete(file);
+        assertThat(c.fields()).doesNotContainKeys("service", "fingerprint").containsEntry("connection", "7");
+        assertThat(c.entries()).extracting(e -> new String(e.bytes(), StandardCharsets.US_ASCII))
+                .containsExactly("GET /nope HTTP/1.1", "HTTP/1.1 404");
+        assertThat(size.get()).isEqualTo(Files.size(file));
+
+        Path closed = dir.resolve("closed.hlrec"); // the client went away before any answer
+        EmbeddedChannel ch2 = new EmbeddedChannel(serverRecorder(closed, 1 << 20, s -> {}));
+        ch2.writeInbound(Unpooled.copiedBuffer("GET", StandardCharsets.US_ASCII));
+        ch2.finishAndReleaseAll();
+        RecordingReader.Contents c2 = awaitComplete(closed);
+        assertThat(c2.fields()).doesNotContainKey("service");
+        assertThat(c2.entries()).extracting(e -> new String(e.bytes(), StandardCharsets.US_ASCII)).containsExactly("GET");
+    }
+
+    @Test
+    void withSeveralServicesTheReadsHeldForTheHeaderAreBounded() throws Exception {
+        Path file = dir.resolve("held.hlrec");
+        EmbeddedChannel ch = new EmbeddedChannel(serverRecorder(file, 64L << 20, s -> {}));
+        byte[] megabyte = new byte[1024 * 1024];
+        for (int i = 0; i < 5; i++) { // 5 MiB before any service: more than the 4 MiB that may be held
+            ch.writeInbound(Unpooled.wrappedBuffer(megabyte));
+            ((ByteBuf) ch.readInbound()).release();
+        }
+        ch.finishAndReleaseAll();
+        RecordingReader.Contents c = awaitComplete(file);
+        assertThat(c.entries()).as("the reads held before the limit").hasSize(3);
+        assertThat(c.truncation()).startsWith("over ").endsWith(" bytes arrived before the request named its service");
+    }
+
     private static List<String> readAll(EmbeddedChannel ch, boolean inbound) {
         List<String> out = new java.util.ArrayList<>();
         for (ByteBuf b = inbound ? ch.readInbound() : ch.readOutbound(); b != null; b = inbound ? ch.readInbound() : ch.readOutbound()) {
