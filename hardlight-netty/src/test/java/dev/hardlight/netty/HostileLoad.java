@@ -162,6 +162,13 @@ final class HostileLoad {
                     }
                 }
             });
+            // The attack starts once the bystander is seen answered: a short attack on a loaded machine
+            // could otherwise be over before its first call, and "answered during the attack" fail.
+            try {
+                Await.until("the bystander's first answer", Duration.ofSeconds(10), () -> calls.get() > 0 || failure != null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         /** The bystander's worst latency so far. */

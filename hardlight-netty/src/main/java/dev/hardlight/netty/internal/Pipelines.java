@@ -33,6 +33,7 @@ import io.netty.handler.ssl.SslHandler;
  *   hl-gate          UpgradeGate (server)    (removed once it has fed the bytes it held)
  *                                            hl-receive       ReceiveGuard (server): partial-message time and budget
  *   http             HTTP client codec, or   http             (WebSocket frame codecs, placed by the handshaker)
+ *                                            hl-turn          TurnLimit (server): frames decoded per event-loop turn
  *                    server request decoder
  *   http-encoder     HTTP response encoder   (removed by the handshaker)
  *                    (server)
@@ -60,6 +61,7 @@ final class Pipelines {
     static final String GATE = "hl-gate";
     static final String HTTP = "http";
     static final String RECEIVE = "hl-receive";
+    static final String TURN = "hl-turn";
     static final String HTTP_ENCODER = "http-encoder";
     static final String HTTP_AGGREGATOR = "http-aggregator";
     static final String COMPRESSION = "hl-compression";
@@ -162,6 +164,7 @@ final class Pipelines {
         ChannelHandlerContext decoder = p.context(WebSocketFrameDecoder.class);
         if (receiveGuard != null && decoder != null) {
             p.addBefore(decoder.name(), RECEIVE, receiveGuard);
+            p.addAfter(decoder.name(), TURN, new TurnLimit(TurnLimit.MAX_FRAMES_PER_TURN, TurnLimit.MAX_TURN_NANOS, RECEIVE));
         }
         p.addAfter(upgrade.name(), AGGREGATOR, new WebSocketFrameAggregator(maxMessageSize));
         p.addAfter(AGGREGATOR, FRAMES, frames);
