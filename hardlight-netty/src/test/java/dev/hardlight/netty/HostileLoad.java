@@ -35,7 +35,18 @@ final class HostileLoad {
 
     /** A socket to the server on loopback from a local address ({@code null}: any); TLS as above. */
     static Socket connect(InetAddress local, int port, boolean tls) throws IOException {
+        return connect(local, port, tls, 0);
+    }
+
+    /**
+     * As {@link #connect(InetAddress, int, boolean)}, with a receive buffer of {@code receiveBuffer}
+     * bytes (0: the system's): a small one makes a peer that reads nothing fill up fast.
+     */
+    static Socket connect(InetAddress local, int port, boolean tls, int receiveBuffer) throws IOException {
         Socket s = new Socket();
+        if (receiveBuffer > 0) {
+            s.setReceiveBufferSize(receiveBuffer);
+        }
         if (local != null) {
             s.bind(new InetSocketAddress(local, 0));
         }

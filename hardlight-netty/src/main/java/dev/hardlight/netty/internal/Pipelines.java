@@ -29,6 +29,8 @@ import io.netty.handler.ssl.SslHandler;
  *   ---------------                          ---------
  *                                            hl-keepalive     KeepAliveHandler
  *   tls              SslHandler (wss)        tls
+ *   hl-tls-close     TlsCloseTimer (server,  hl-tls-close
+ *                    wss): bounds the close_notify's write, logs with the connection id
  *   hl-record        Recorder (optional)     hl-record
  *   hl-gate          UpgradeGate (server)    (removed once it has fed the bytes it held)
  *                                            hl-receive       ReceiveGuard (server): partial-message time and budget
@@ -57,6 +59,7 @@ import io.netty.handler.ssl.SslHandler;
 final class Pipelines {
     static final String KEEPALIVE = "hl-keepalive";
     static final String TLS = "tls";
+    static final String TLS_CLOSE = "hl-tls-close";
     static final String RECORD = "hl-record";
     static final String GATE = "hl-gate";
     static final String HTTP = "http";
@@ -95,13 +98,15 @@ final class Pipelines {
      * A server's pipeline of an accepted connection.
      *
      * @param tls {@code null} for plaintext
+     * @param tlsClose the bound on the TLS close (with {@code tls} only)
      * @param recorder {@code null} to record nothing
      * @param compression {@code null} when compression is off
      */
-    static void server(ChannelPipeline p, SslHandler tls, ChannelHandler recorder, ChannelHandler compression,
-                       ChannelHandler upgrade) {
+    static void server(ChannelPipeline p, SslHandler tls, TlsCloseTimer tlsClose, ChannelHandler recorder,
+                       ChannelHandler compression, ChannelHandler upgrade) {
         if (tls != null) {
             p.addLast(TLS, tls);
+            p.addLast(TLS_CLOSE, tlsClose);
         }
         if (recorder != null) {
             p.addLast(RECORD, recorder);
