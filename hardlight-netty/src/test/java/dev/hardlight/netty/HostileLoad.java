@@ -182,6 +182,11 @@ final class HostileLoad {
             }
         }
 
+        /** The peak direct memory in use seen so far. */
+        long peakDirect() {
+            return peakDirect.get();
+        }
+
         /** The bystander's worst latency so far. */
         Duration worst() {
             return Duration.ofNanos(worstNanos.get());
