@@ -112,17 +112,18 @@ final class HostileLoad {
     }
 
     /** The server's state before an attack, to return to after it. */
-    record Baseline(HardLightServer server, int connections, long direct) {
+    record Baseline(HardLightServer server, int connections, long direct, long subscriptions) {
         static Baseline of(HardLightServer server) {
-            return new Baseline(server, server.connectionCount(), directMemory());
+            return new Baseline(server, server.connectionCount(), directMemory(), server.subscriptionCount());
         }
 
         /**
-         * Waits until the connections are back to the baseline and direct memory is within
+         * Waits until the connections and subscriptions are back to the baseline and direct memory is within
          * {@code slack} of it (the pool may keep a chunk or two cached).
          */
         void awaitReturn(long slack) throws InterruptedException {
             Await.until("connections back to " + connections, Duration.ofSeconds(10), () -> server.connectionCount() == connections);
+            Await.until("subscriptions back to " + subscriptions, Duration.ofSeconds(10), () -> server.subscriptionCount() == subscriptions);
             Await.until("direct memory back to the baseline", Duration.ofSeconds(10), () -> directMemory() <= direct + slack);
         }
     }
