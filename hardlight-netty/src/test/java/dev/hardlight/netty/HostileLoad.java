@@ -35,7 +35,18 @@ final class HostileLoad {
 
     /** A socket to the server on loopback from a local address ({@code null}: any); TLS as above. */
     static Socket connect(InetAddress local, int port, boolean tls) throws IOException {
+        return connect(local, port, tls, 0);
+    }
+
+    /**
+     * As {@link #connect(InetAddress, int, boolean)}, with a receive buffer of {@code receiveBuffer}
+     * bytes (0: the system's): a small one makes a peer that reads nothing fill up fast.
+     */
+    static Socket connect(InetAddress local, int port, boolean tls, int receiveBuffer) throws IOException {
         Socket s = new Socket();
+        if (receiveBuffer > 0) {
+            s.setReceiveBufferSize(receiveBuffer);
+        }
         if (local != null) {
             s.bind(new InetSocketAddress(local, 0));
         }
@@ -101,17 +112,18 @@ final class HostileLoad {
     }
 
     /** The server's state before an attack, to return to after it. */
-    record Baseline(HardLightServer server, int connections, long direct) {
+    record Baseline(HardLightServer server, int connections, long direct, long subscriptions) {
         static Baseline of(HardLightServer server) {
-            return new Baseline(server, server.connectionCount(), directMemory());
+            return new Baseline(server, server.connectionCount(), directMemory(), server.subscriptionCount());
         }
 
         /**
-         * Waits until the connections are back to the baseline and direct memory is within
+         * Waits until the connections and subscriptions are back to the baseline and direct memory is within
          * {@code slack} of it (the pool may keep a chunk or two cached).
          */
         void awaitReturn(long slack) throws InterruptedException {
             Await.until("connections back to " + connections, Duration.ofSeconds(10), () -> server.connectionCount() == connections);
+            Await.until("subscriptions back to " + subscriptions, Duration.ofSeconds(10), () -> server.subscriptionCount() == subscriptions);
             Await.until("direct memory back to the baseline", Duration.ofSeconds(10), () -> directMemory() <= direct + slack);
         }
     }
@@ -162,6 +174,18 @@ final class HostileLoad {
                     }
                 }
             });
+            // The attack starts once the bystander is seen answered: a short attack on a loaded machine
+            // could otherwise be over before its first call, and "answered during the attack" fail.
+            try {
+                Await.until("the bystander's first answer", Duration.ofSeconds(10), () -> calls.get() > 0 || failure != null);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** The peak direct memory in use seen so far. */
+        long peakDirect() {
+            return peakDirect.get();
         }
 
         /** The bystander's worst latency so far. */

@@ -189,15 +189,22 @@ public final class NettyServer {
             tls.setHandshakeTimeoutMillis(config.handshakeTimeout().toMillis());
         }
         long id = CONNECTION_IDS.incrementAndGet();
+        TlsCloseTimer tlsClose = null;
+        if (tls != null) {
+            TlsCloseTimer.configure(tls);
+            tlsClose = new TlsCloseTimer("[hl-conn " + id + " " + describe(remote) + "] ", closeWarnings);
+        }
         Recorder recorder = config.recordings() == null ? null
                 : config.recordings().open(id, remote, serviceDescriptors(), "[hl-conn " + id + " " + describe(remote) + "] ");
-        Pipelines.server(ch.pipeline(), tls, recorder,
+        Pipelines.server(ch.pipeline(), tls, tlsClose, recorder,
                 config.compressionThreshold() >= 0 ? Compression.server(config.compressionThreshold(), config.largestMaxMessageSize()) : null,
                 new ServerUpgradeHandler(this, id, remote, refusal, handshakeEnded));
     }
 
     /** At most 100 violation WARN lines per 10 s, server-wide; the rest at DEBUG with a count. */
     private final WarnLimiter violationWarnings = new WarnLimiter(100, 10_000_000_000L);
+    /** The same bound for the lines of TLS closes that timed out (peers that read nothing). */
+    private final WarnLimiter closeWarnings = new WarnLimiter(100, 10_000_000_000L);
 
     private final LongAdder refusedUpgrades = new LongAdder();
     private final LongAdder idleTimeouts = new LongAdder();

@@ -29,10 +29,13 @@ import io.netty.handler.ssl.SslHandler;
  *   ---------------                          ---------
  *                                            hl-keepalive     KeepAliveHandler
  *   tls              SslHandler (wss)        tls
+ *   hl-tls-close     TlsCloseTimer (server,  hl-tls-close
+ *                    wss): bounds the close_notify's write, logs with the connection id
  *   hl-record        Recorder (optional)     hl-record
  *   hl-gate          UpgradeGate (server)    (removed once it has fed the bytes it held)
  *                                            hl-receive       ReceiveGuard (server): partial-message time and budget
  *   http             HTTP client codec, or   http             (WebSocket frame codecs, placed by the handshaker)
+ *                                            hl-turn          TurnLimit (server): frames decoded per event-loop turn
  *                    server request decoder
  *   http-encoder     HTTP response encoder   (removed by the handshaker)
  *                    (server)
@@ -56,10 +59,12 @@ import io.netty.handler.ssl.SslHandler;
 final class Pipelines {
     static final String KEEPALIVE = "hl-keepalive";
     static final String TLS = "tls";
+    static final String TLS_CLOSE = "hl-tls-close";
     static final String RECORD = "hl-record";
     static final String GATE = "hl-gate";
     static final String HTTP = "http";
     static final String RECEIVE = "hl-receive";
+    static final String TURN = "hl-turn";
     static final String HTTP_ENCODER = "http-encoder";
     static final String HTTP_AGGREGATOR = "http-aggregator";
     static final String COMPRESSION = "hl-compression";
@@ -93,13 +98,15 @@ final class Pipelines {
      * A server's pipeline of an accepted connection.
      *
      * @param tls {@code null} for plaintext
+     * @param tlsClose the bound on the TLS close (with {@code tls} only)
      * @param recorder {@code null} to record nothing
      * @param compression {@code null} when compression is off
      */
-    static void server(ChannelPipeline p, SslHandler tls, ChannelHandler recorder, ChannelHandler compression,
-                       ChannelHandler upgrade) {
+    static void server(ChannelPipeline p, SslHandler tls, TlsCloseTimer tlsClose, ChannelHandler recorder,
+                       ChannelHandler compression, ChannelHandler upgrade) {
         if (tls != null) {
             p.addLast(TLS, tls);
+            p.addLast(TLS_CLOSE, tlsClose);
         }
         if (recorder != null) {
             p.addLast(RECORD, recorder);
@@ -162,6 +169,7 @@ final class Pipelines {
         ChannelHandlerContext decoder = p.context(WebSocketFrameDecoder.class);
         if (receiveGuard != null && decoder != null) {
             p.addBefore(decoder.name(), RECEIVE, receiveGuard);
+            p.addAfter(decoder.name(), TURN, new TurnLimit(TurnLimit.MAX_FRAMES_PER_TURN, TurnLimit.MAX_TURN_NANOS, RECEIVE));
         }
         p.addAfter(upgrade.name(), AGGREGATOR, new WebSocketFrameAggregator(maxMessageSize));
         p.addAfter(AGGREGATOR, FRAMES, frames);

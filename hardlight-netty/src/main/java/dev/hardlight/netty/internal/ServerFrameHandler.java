@@ -46,12 +46,13 @@ final class ServerFrameHandler<S> extends FrameHandler {
     /**
      * A client that does not read its answers must not make the server buffer them without bound:
      * while the outbound buffer is above its high-water mark, stop reading (no new calls) until the
-     * client has caught up.
+     * client has caught up. (While the {@link TurnLimit} has paused reading, it resumes it.)
      */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
-        if (ctx.channel().isWritable()) {
+        boolean read = ctx.channel().isWritable() && !TurnLimit.paused(ctx.pipeline());
+        ctx.channel().config().setAutoRead(read);
+        if (read) {
             ctx.read();
         }
         super.channelWritabilityChanged(ctx);

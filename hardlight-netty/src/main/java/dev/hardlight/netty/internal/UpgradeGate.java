@@ -72,7 +72,7 @@ final class UpgradeGate extends ChannelInboundHandlerAdapter {
             ctx.fireChannelReadComplete();
         }
         ctx.pipeline().remove(gate);
-        if (ctx.channel().isActive() && ctx.channel().isWritable()) {
+        if (ctx.channel().isActive() && ctx.channel().isWritable() && !TurnLimit.paused(pipeline)) {
             ctx.channel().config().setAutoRead(true);
         }
     }
