@@ -18,7 +18,7 @@ import java.util.Objects;
  * <pre>{@code
  * HardLightTracing tracing = new HardLightTracing(openTelemetry);
  * HardLight.server(Counter.class, CounterHandler::new).observer(tracing.server())...start();
- * CounterClient.connect(uri, ClientOptions.builder().pinned(fp).observer(tracing.client()).build());
+ * HardLight.connect(uri, ClientOptions.builder().pinned(fp).observer(tracing.client()).build(), CounterClient.FACTORY);
  * }</pre>
  *
  * <p>Each span is named {@code service/method}, of kind {@link SpanKind#SERVER} or {@link SpanKind#CLIENT},

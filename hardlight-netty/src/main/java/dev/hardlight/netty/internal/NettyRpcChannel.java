@@ -1,7 +1,6 @@
 package dev.hardlight.netty.internal;
 
 import dev.hardlight.EventListener;
-import dev.hardlight.EventStream;
 import dev.hardlight.RpcException;
 import dev.hardlight.StateListener;
 import dev.hardlight.Status;
@@ -12,7 +11,7 @@ import dev.hardlight.internal.protocol.ProtocolViolation;
 import dev.hardlight.internal.protocol.Timer;
 import dev.hardlight.service.ArgumentWriter;
 import dev.hardlight.service.MethodDescriptor;
-import dev.hardlight.service.RpcChannel;
+import dev.hardlight.service.RpcCalls;
 import dev.hardlight.service.ServiceDescriptor;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -31,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A client connection (a link): an {@link RpcChannel} over one TLS WebSocket, driving a
+ * A client connection (a link): the {@link RpcCalls} of one TLS WebSocket (the application sees it through {@link ClientChannel}), driving a
  * {@link ClientSession}. {@link ClientConnector} opens it; calls are encoded on the caller's thread and
  * written through the connection's write queue; answers are decoded on the connection's event loop
  * (of the group its options chose). Once open, a {@link KeepAliveHandler} pings a silent server and
@@ -40,7 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread rule: thread-safe for callers; the handler-facing methods run on the event loop only.
  */
-public final class NettyRpcChannel implements RpcChannel {
+public final class NettyRpcChannel implements RpcCalls {
     private static final Logger log = LoggerFactory.getLogger(NettyRpcChannel.class);
 
     /** The largest message a client accepts from a server. */
@@ -284,7 +283,7 @@ public final class NettyRpcChannel implements RpcChannel {
         session.muteEvents();
     }
 
-    // ---- RpcChannel ---------------------------------------------------------------------------
+    // ---- RpcCalls -----------------------------------------------------------------------------
 
     @Override
     public ServiceDescriptor<?> service() {
@@ -366,37 +365,22 @@ public final class NettyRpcChannel implements RpcChannel {
         return Collections.unmodifiableSet(session.features());
     }
 
-    @Override
+    /** The connection state as of the last frame this link handled ({@code null}: the service has none). */
     public Object state() {
         return session.state();
     }
 
-    @Override
-    public void addStateListener(StateListener<Object> listener) {
+    /** Follows this link's state changes (for {@link ClientListeners}, which tells the application). */
+    void addStateListener(StateListener<Object> listener) {
         session.addStateListener(listener);
     }
 
-    @Override
-    public void removeStateListener(StateListener<Object> listener) {
-        session.removeStateListener(listener);
-    }
-
-    @Override
-    public EventStream<Object> events() {
-        return session.events();
-    }
-
-    @Override
-    public void addEventListener(EventListener<Object> listener) {
+    /** Follows this link's events (for {@link ClientListeners}, which tells the application). */
+    void addEventListener(EventListener<Object> listener) {
         session.addEventListener(listener);
     }
 
-    @Override
-    public void removeEventListener(EventListener<Object> listener) {
-        session.removeEventListener(listener);
-    }
-
-    @Override
+    /** Whether this link is open. */
     public boolean isOpen() {
         return open && out.isOpen();
     }
@@ -405,7 +389,6 @@ public final class NettyRpcChannel implements RpcChannel {
      * Sends a normal close (1000) and closes the connection; pending calls fail with CONNECTION_LOST.
      * Waits up to two seconds for the channel to close, unless called on its event loop.
      */
-    @Override
     public void close() {
         closedByClient = true;
         out.close(ProtocolViolation.NORMAL, "closed by the client");
