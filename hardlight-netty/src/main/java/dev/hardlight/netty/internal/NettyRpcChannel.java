@@ -5,6 +5,7 @@ import dev.hardlight.RpcException;
 import dev.hardlight.StateListener;
 import dev.hardlight.Status;
 import dev.hardlight.internal.protocol.ClientEventQueue;
+import dev.hardlight.internal.protocol.CallResults;
 import dev.hardlight.internal.protocol.ClientSession;
 import dev.hardlight.internal.protocol.Hello;
 import dev.hardlight.internal.protocol.ProtocolViolation;
@@ -21,9 +22,7 @@ import io.netty.util.internal.ThreadExecutorMap;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -296,32 +295,7 @@ public final class NettyRpcChannel implements RpcCalls {
         checkNotOnAnIoThread(method);
         // With a deadline, the session completes the call when it passes (on the event loop): get()
         // never waits longer than the deadline.
-        return (R) await(session.start(method, args, deadline), method);
-    }
-
-    /**
-     * Waits for a call's answer: its value, or its failure as thrown by the server's handler (a declared
-     * exception) or as an {@link RpcException}; interrupting the wait cancels the call (CANCELLED).
-     */
-    static Object await(ClientSession.PendingCall call, MethodDescriptor<?> method) throws Exception {
-        try {
-            return call.get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof Exception ex) {
-                throw ex;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new RpcException(Status.UNKNOWN, String.valueOf(cause), cause);
-        } catch (InterruptedException e) {
-            call.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new RpcException(Status.CANCELLED, "interrupted while waiting for the result of " + method.name());
-        } catch (CancellationException e) {
-            throw new RpcException(Status.CANCELLED, "the call of " + method.name() + " was cancelled");
-        }
+        return (R) CallResults.await(session.start(method, args, deadline), method);
     }
 
     /**

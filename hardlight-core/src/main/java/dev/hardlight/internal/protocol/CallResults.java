@@ -1,0 +1,37 @@
+package dev.hardlight.internal.protocol;
+
+import dev.hardlight.RpcException;
+import dev.hardlight.Status;
+import dev.hardlight.service.MethodDescriptor;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+
+/** How every transport's blocking call waits for a {@link ClientSession.PendingCall}. Stateless. */
+public final class CallResults {
+    private CallResults() {}
+
+    /**
+     * Waits for a call's answer: its value, or its failure as thrown by the server's handler (a declared
+     * exception) or as an {@link RpcException}; interrupting the wait cancels the call (CANCELLED).
+     */
+    public static Object await(ClientSession.PendingCall call, MethodDescriptor<?> method) throws Exception {
+        try {
+            return call.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new RpcException(Status.UNKNOWN, String.valueOf(cause), cause);
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new RpcException(Status.CANCELLED, "interrupted while waiting for the result of " + method.name());
+        } catch (CancellationException e) {
+            throw new RpcException(Status.CANCELLED, "the call of " + method.name() + " was cancelled");
+        }
+    }
+}
