@@ -147,8 +147,11 @@ public final class InProcessLink implements RpcChannel {
         }
     }
 
-    /** A frame from the client to the server. */
-    private final class ToServer implements Outbound {
+    /**
+     * One direction: each frame sent is copied and handed to the receiving session on the link's thread;
+     * a protocol violation there closes the connection as the receiving side would.
+     */
+    private abstract class Direction implements Outbound {
         @Override
         public ByteBufAllocator alloc() {
             return UnpooledByteBufAllocator.DEFAULT;
@@ -162,10 +165,9 @@ public final class InProcessLink implements RpcChannel {
                     return;
                 }
                 try {
-                    server.onMessage(Unpooled.wrappedBuffer(b));
+                    receive(Unpooled.wrappedBuffer(b));
                 } catch (ProtocolViolation v) {
-                    closeBoth(new CloseReason(CloseReason.Kind.PROTOCOL_VIOLATION, v.closeCode() + " " + v.getMessage()),
-                            lost("the server closed it (" + v.closeCode() + " " + v.getMessage() + ")"));
+                    violated(v.closeCode() + " " + v.getMessage());
                 }
             });
         }
@@ -173,46 +175,45 @@ public final class InProcessLink implements RpcChannel {
         @Override
         public boolean isOpen() {
             return !closed;
+        }
+
+        /** The receiving session handles a frame (the link's thread). */
+        abstract void receive(ByteBuf frame);
+
+        /** The receiving session found a frame breaking the protocol (the link's thread). */
+        abstract void violated(String close);
+    }
+
+    /** The client's frames, to the server. */
+    private final class ToServer extends Direction {
+        @Override
+        void receive(ByteBuf frame) {
+            server.onMessage(frame);
+        }
+
+        @Override
+        void violated(String close) {
+            closeBoth(new CloseReason(CloseReason.Kind.PROTOCOL_VIOLATION, close), lost("the server closed it (" + close + ")"));
         }
 
         /** The client closes (its own close, or the server broke the protocol). */
         @Override
         public void close(int code, String reason) {
             onLoop(() -> closeBoth(new CloseReason(CloseReason.Kind.CLIENT_CLOSED, code + " " + reason),
-                    code == ProtocolViolation.NORMAL ? closedByClient()
-                            : new RpcException(Status.CONNECTION_LOST, "the connection to " + target
-                                    + " was closed by this client: the server broke the protocol (" + code + " " + reason + ")")));
+                    code == ProtocolViolation.NORMAL ? closedByClient() : brokeTheProtocol(code + " " + reason)));
         }
     }
 
-    /** A frame from the server to the client. */
-    private final class ToClient implements Outbound {
+    /** The server's frames, to the client. */
+    private final class ToClient extends Direction {
         @Override
-        public ByteBufAllocator alloc() {
-            return UnpooledByteBufAllocator.DEFAULT;
+        void receive(ByteBuf frame) {
+            client.onMessage(frame);
         }
 
         @Override
-        public void send(ByteBuf frame) {
-            byte[] b = bytes(frame);
-            onLoop(() -> {
-                if (closed) {
-                    return;
-                }
-                try {
-                    client.onMessage(Unpooled.wrappedBuffer(b));
-                } catch (ProtocolViolation v) {
-                    closeBoth(new CloseReason(CloseReason.Kind.CONNECTION_LOST, v.closeCode() + " " + v.getMessage()),
-                            new RpcException(Status.CONNECTION_LOST, "the connection to " + target
-                                    + " was closed by this client: the server broke the protocol (" + v.closeCode() + " "
-                                    + v.getMessage() + ")"));
-                }
-            });
-        }
-
-        @Override
-        public boolean isOpen() {
-            return !closed;
+        void violated(String close) {
+            closeBoth(new CloseReason(CloseReason.Kind.CONNECTION_LOST, close), brokeTheProtocol(close));
         }
 
         /** The server closes ({@code Connection.close()}, its slow-consumer policy, its shutdown). */
@@ -221,6 +222,11 @@ public final class InProcessLink implements RpcChannel {
             onLoop(() -> closeBoth(new CloseReason(code == ProtocolViolation.GOING_AWAY ? CloseReason.Kind.SERVER_SHUTDOWN
                     : CloseReason.Kind.SERVER_CLOSED, code + " " + reason), lost("the server closed it (" + code + " " + reason + ")")));
         }
+    }
+
+    private RpcException brokeTheProtocol(String close) {
+        return new RpcException(Status.CONNECTION_LOST, "the connection to " + target
+                + " was closed by this client: the server broke the protocol (" + close + ")");
     }
 
     private RpcException lost(String why) {
