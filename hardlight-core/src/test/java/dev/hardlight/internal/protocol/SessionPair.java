@@ -24,8 +24,9 @@ final class SessionPair<S> {
     final ClientSession client;
 
     private SessionPair(ServiceDescriptor<S> service, S handler, int serverMaxInFlight, int clientMaxInFlight,
-                        Duration defaultDeadline) {
-        server = new ServerSession<>(service, handler, toClient, handlerRuns::add, serverMaxInFlight, 1 << 20, "[server] ");
+                        Duration defaultDeadline, boolean inlineHandlers) {
+        server = new ServerSession<>(service, handler, toClient, inlineHandlers ? Runnable::run : handlerRuns::add,
+                serverMaxInFlight, 1 << 20, "[server] ");
         client = new ClientSession(service, toServer, clientMaxInFlight, ClientSession.DEFAULT_EVENT_QUEUE, timer,
                 defaultDeadline, "[client] ");
     }
@@ -38,7 +39,23 @@ final class SessionPair<S> {
     /** {@link #connected(ServiceDescriptor, Object)} with the server's in-flight limit and the client's default deadline. */
     static <S> SessionPair<S> connected(ServiceDescriptor<S> service, S handler, int serverMaxInFlight,
                                         Duration defaultDeadline) {
-        SessionPair<S> pair = new SessionPair<>(service, handler, serverMaxInFlight, InFlight.DEFAULT, defaultDeadline);
+        return connected(service, handler, serverMaxInFlight, defaultDeadline, false);
+    }
+
+    /**
+     * {@link #connected(ServiceDescriptor, Object, int, Duration)} whose handlers run at once, inside the
+     * server's {@code onMessage} on the test's thread (their answers are queued before it returns), for
+     * tests that deliver frames one by one and never need a handler run to wait.
+     */
+    static <S> SessionPair<S> connectedInline(ServiceDescriptor<S> service, S handler, int serverMaxInFlight,
+                                              Duration defaultDeadline) {
+        return connected(service, handler, serverMaxInFlight, defaultDeadline, true);
+    }
+
+    private static <S> SessionPair<S> connected(ServiceDescriptor<S> service, S handler, int serverMaxInFlight,
+                                                Duration defaultDeadline, boolean inlineHandlers) {
+        SessionPair<S> pair = new SessionPair<>(service, handler, serverMaxInFlight, InFlight.DEFAULT, defaultDeadline,
+                inlineHandlers);
         pair.server.start();
         pair.toClientOne();
         if (!pair.client.ready().isDone()) {
