@@ -2,11 +2,14 @@ package dev.hardlight.internal.protocol;
 
 import dev.hardlight.RpcException;
 import dev.hardlight.Status;
+import dev.hardlight.service.ArgumentWriter;
 import dev.hardlight.service.MethodDescriptor;
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
-/** How every transport's blocking call waits for a {@link ClientSession.PendingCall}. Stateless. */
+/** How every transport starts a call on a {@link ClientSession} and waits for its answer. Stateless. */
 public final class CallResults {
     private CallResults() {}
 
@@ -32,6 +35,21 @@ public final class CallResults {
             throw new RpcException(Status.CANCELLED, "interrupted while waiting for the result of " + method.name());
         } catch (CancellationException e) {
             throw new RpcException(Status.CANCELLED, "the call of " + method.name() + " was cancelled");
+        }
+    }
+
+    /**
+     * Starts a call without waiting for its answer ({@code RpcCalls.callAsync}): a call the session
+     * refuses at once (closed, not permitted, arguments too big) is a failed future, not a throw.
+     */
+    @SuppressWarnings("unchecked")
+    public static <R> CompletableFuture<R> startAsync(ClientSession session, MethodDescriptor<R> method, ArgumentWriter args,
+                                                      Duration deadline) {
+        try {
+            // Sound: the session completes the call with what method's result codec decoded, an R.
+            return (CompletableFuture<R>) (CompletableFuture<?>) session.start(method, args, deadline);
+        } catch (RpcException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 }

@@ -313,13 +313,8 @@ public final class NettyRpcChannel implements RpcCalls {
     }
 
     @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public <R> CompletableFuture<R> callAsync(MethodDescriptor<R> method, ArgumentWriter args, Duration deadline) {
-        try {
-            return (CompletableFuture) session.start(method, args, deadline);
-        } catch (RpcException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return CallResults.startAsync(session, method, args, deadline);
     }
 
     /**

@@ -269,13 +269,8 @@ public final class InProcessLink implements RpcChannel {
     }
 
     @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public <R> CompletableFuture<R> callAsync(MethodDescriptor<R> method, ArgumentWriter args, Duration deadline) {
-        try {
-            return (CompletableFuture) client.start(method, args, deadline);
-        } catch (RpcException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return CallResults.startAsync(client, method, args, deadline);
     }
 
     @Override
