@@ -47,7 +47,7 @@ final class HardLightSystem implements RpcSystem {
 
     @Override
     public Conn connect() {
-        IncrementerClient client = IncrementerClient.connect(uri, options);
+        IncrementerClient client = HardLight.connect(uri, options, IncrementerClient.FACTORY);
         return new Conn() {
             @Override
             public int callBlocking(int x) {

@@ -1,6 +1,7 @@
 package dev.hardlight.bench;
 
 import dev.hardlight.netty.ClientOptions;
+import dev.hardlight.netty.HardLight;
 import dev.hardlight.netty.internal.Transports;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
@@ -184,7 +185,7 @@ final class ServerScenarios {
         ClientOptions options = tls != null
                 ? ClientOptions.builder().pinned(tls.fingerprint).eventQueueCapacity(1).build()
                 : ClientOptions.builder().insecurePlaintext().eventQueueCapacity(1).build();
-        IncrementerClient client = IncrementerClient.connect(uri, options);
+        IncrementerClient client = HardLight.connect(uri, options, IncrementerClient.FACTORY);
         client.onEvent(e -> deliver(((Tick.At) e.value()).sentNanos()));
         return new Subscriber() {
             @Override

@@ -65,7 +65,7 @@ final class BrowserBenchmark {
             String hl = "wss://localhost:" + server.port() + "/hl";
             String js = "wss://localhost:" + json.port() + "/json";
             Duration timeout = Duration.ofSeconds((long) (s.warmup() + s.seconds()) * 2 + 60);
-            MeterClient java = MeterClient.connect(URI.create(hl), ClientOptions.pinned(server.tlsFingerprint()));
+            MeterClient java = HardLight.connect(URI.create(hl), ClientOptions.pinned(server.tlsFingerprint()), MeterClient.FACTORY);
             try {
                 for (String workload : List.of("increment", "order")) {
                     for (int inFlight : new int[] {1, s.inFlight()}) {

@@ -2,6 +2,7 @@ package dev.hardlight.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hardlight.netty.HardLight;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
@@ -396,8 +397,8 @@ class CliTest {
     /** Records a client connection that makes a few calls to {@code target}. */
     private Path record(KitchenServer target) throws Exception {
         Path file = dir.resolve("kitchen-" + System.nanoTime() + ".hlrec");
-        try (KitchenClient client = KitchenClient.connect(java.net.URI.create(target.url()),
-                dev.hardlight.netty.ClientOptions.builder().pinned(target.pin()).record(file).build())) {
+        try (KitchenClient client = HardLight.connect(java.net.URI.create(target.url()),
+                dev.hardlight.netty.ClientOptions.builder().pinned(target.pin()).record(file).build(), KitchenClient.FACTORY)) {
             assertThat(client.add(2, 40)).isEqualTo(42);
             client.join("bumps");
             assertThat(client.bump(3)).isEqualTo(3);

@@ -56,8 +56,8 @@ class ReplayCommandTest {
         Tls tls = Tls.selfSigned("localhost");
         try (HardLightServer server = HardLight.server(Greeter.class, c -> name -> "hello, " + name)
                 .tls(tls).bind("127.0.0.1", 0).record(recordings).start();
-             GreeterClient client = GreeterClient.connect(URI.create("wss://localhost:" + server.port() + "/hl"),
-                     ClientOptions.pinned(tls.fingerprint()))) {
+             GreeterClient client = HardLight.connect(URI.create("wss://localhost:" + server.port() + "/hl"),
+                     ClientOptions.pinned(tls.fingerprint()), GreeterClient.FACTORY)) {
             assertThat(client.greet("replay")).isEqualTo("hello, replay");
         }
         Path file;

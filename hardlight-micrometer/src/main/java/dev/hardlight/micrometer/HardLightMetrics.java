@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>{@code
  * HardLightMetrics metrics = new HardLightMetrics(registry);
  * HardLight.server(Counter.class, CounterHandler::new).observer(metrics.server())...start();
- * CounterClient.connect(uri, ClientOptions.builder().pinned(fp).observer(metrics.client()).build());
+ * HardLight.connect(uri, ClientOptions.builder().pinned(fp).observer(metrics.client()).build(), CounterClient.FACTORY);
  * }</pre>
  *
  * <p>Meters (every one tagged {@code rpc.system=hardlight}, plus the tags given to the constructor);

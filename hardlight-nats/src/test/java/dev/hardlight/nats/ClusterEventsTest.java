@@ -56,8 +56,8 @@ class ClusterEventsTest {
     }
 
     static RoomClient client(HardLightServer node) {
-        return RoomClient.connect(URI.create("ws://127.0.0.1:" + node.port() + "/hl"),
-                ClientOptions.builder().insecurePlaintext().build());
+        return HardLight.connect(URI.create("ws://127.0.0.1:" + node.port() + "/hl"),
+                ClientOptions.builder().insecurePlaintext().build(), RoomClient.FACTORY);
     }
 
     static String subject(String room) {
@@ -156,8 +156,8 @@ class ClusterEventsTest {
         NatsCluster otherCluster = NatsCluster.builder(nats.get(1).url()).prefix(PREFIX).build();
         try (HardLightServer other = HardLight.server(OtherRoom.class, c -> room -> c.subscriptions().add(Topic.of(room)))
                 .insecurePlaintext().bind("127.0.0.1", 0).cluster(otherCluster).start();
-             OtherRoomClient o = OtherRoomClient.connect(URI.create("ws://127.0.0.1:" + other.port() + "/hl"),
-                     ClientOptions.builder().insecurePlaintext().build());
+             OtherRoomClient o = HardLight.connect(URI.create("ws://127.0.0.1:" + other.port() + "/hl"),
+                     ClientOptions.builder().insecurePlaintext().build(), OtherRoomClient.FACTORY);
              RoomClient c0 = client(nodes.get(0))) {
             o.join("mixed");
             c0.join("mixed");

@@ -40,8 +40,8 @@ class FailoverTest {
                     for (int k = 1; k < NODES; k++) {
                         others.add(uri(ports[(i + k) % NODES]));
                     }
-                    clients.add(RoomClient.connect(uri(ports[i]), ClientOptions.builder().insecurePlaintext()
-                            .reconnect(ReconnectPolicy.defaults()).failover(others.toArray(URI[]::new)).build()));
+                    clients.add(HardLight.connect(uri(ports[i]), ClientOptions.builder().insecurePlaintext()
+                            .reconnect(ReconnectPolicy.defaults()).failover(others.toArray(URI[]::new)).build(), RoomClient.FACTORY));
                 }
                 AtomicBoolean stop = new AtomicBoolean();
                 AtomicLong ok = new AtomicLong();
@@ -116,8 +116,8 @@ class FailoverTest {
         int p0 = NatsServers.freePort();
         int p1 = NatsServers.freePort();
         HardLightServer n1 = HardLight.server(Room.class, RoomHandler::new).insecurePlaintext().bind("127.0.0.1", p1).start();
-        try (RoomClient c = RoomClient.connect(uri(p0), ClientOptions.builder().insecurePlaintext()
-                .reconnect(ReconnectPolicy.defaults()).failover(uri(p1)).build())) {
+        try (RoomClient c = HardLight.connect(uri(p0), ClientOptions.builder().insecurePlaintext()
+                .reconnect(ReconnectPolicy.defaults()).failover(uri(p1)).build(), RoomClient.FACTORY)) {
             // p0 has no server: the first connect moves on to p1.
             assertThat(c.echo(1)).isEqualTo(1);
             HardLightServer n0 = HardLight.server(Room.class, RoomHandler::new).insecurePlaintext().bind("127.0.0.1", p0).start();

@@ -37,8 +37,8 @@ class NodeCrashTest {
                 NatsCluster survivorCluster = NatsCluster.builder(nats.get(0).url()).prefix(prefix).build();
                 try (HardLightServer survivor = HardLight.server(Room.class, RoomHandler::new).insecurePlaintext()
                              .bind("127.0.0.1", 0).cluster(survivorCluster).start();
-                     RoomClient onChild = RoomClient.connect(java.net.URI.create("ws://127.0.0.1:" + childPort + "/hl"),
-                             dev.hardlight.netty.ClientOptions.builder().insecurePlaintext().build());
+                     RoomClient onChild = HardLight.connect(java.net.URI.create("ws://127.0.0.1:" + childPort + "/hl"),
+                             dev.hardlight.netty.ClientOptions.builder().insecurePlaintext().build(), RoomClient.FACTORY);
                      RoomClient onSurvivor = ClusterEventsTest.client(survivor)) {
                     onChild.join("crash");
                     onSurvivor.join("crash");

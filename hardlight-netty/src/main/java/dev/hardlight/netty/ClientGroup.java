@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <pre>{@code
  * try (ClientGroup group = ClientGroup.create(2)) {
  *     ClientOptions options = ClientOptions.builder().pinned(fingerprint).group(group).build();
- *     List<CounterClient> clients = ...; // CounterClient.connect(uri, options), as many as needed
+ *     List<CounterClient> clients = ...; // HardLight.connect(uri, options, CounterClient.FACTORY), as many as needed
  *     ...
  * } // closes the clients still open, then stops the threads
  * }</pre>

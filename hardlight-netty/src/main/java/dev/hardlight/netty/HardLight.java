@@ -8,6 +8,7 @@ import dev.hardlight.netty.internal.ClientConnector;
 import dev.hardlight.netty.internal.ClientConfig;
 import dev.hardlight.netty.internal.TlsContexts;
 import dev.hardlight.netty.internal.TrustMode;
+import dev.hardlight.service.ClientFactory;
 import dev.hardlight.service.RpcChannel;
 import dev.hardlight.service.ServiceDescriptor;
 import dev.hardlight.service.Services;
@@ -20,7 +21,7 @@ import java.util.Objects;
 
 /**
  * Entry points of the Netty transport: {@link #server} to serve a service, {@link #connect} to call
- * one. Generated clients call {@link #connect} ({@code CounterClient.connect(uri, options)}).
+ * one: {@code HardLight.connect(uri, options, CounterClient.FACTORY)} connects a generated client.
  *
  * <p>Thread-safe. Connections use epoll when available (NIO otherwise). By default all clients of a
  * process share one group of daemon event loop threads, made on first connect; a client can run on the
@@ -91,6 +92,25 @@ public final class HardLight {
         Objects.requireNonNull(service, "service");
         ClientConfig config = config(uri, options, service);
         return ClientChannel.connect(config, options.reconnectPolicy(), options.connectionListener(), options.reconnectAfter());
+    }
+
+    /**
+     * Connects as {@link #connect(URI, ClientOptions, ServiceDescriptor)} does, to the factory's service,
+     * and returns the client it makes over the connection, e.g.
+     * {@code HardLight.connect(uri, options, CounterClient.FACTORY)}. When making the client fails, the
+     * connection is closed and the failure thrown.
+     *
+     * @throws dev.hardlight.RpcException as {@link #connect(URI, ClientOptions, ServiceDescriptor)}
+     */
+    public static <C> C connect(URI uri, ClientOptions options, ClientFactory<C> client) {
+        Objects.requireNonNull(client, "client");
+        RpcChannel channel = connect(uri, options, client.service());
+        try {
+            return client.create(channel);
+        } catch (RuntimeException | Error e) {
+            channel.close();
+            throw e;
+        }
     }
 
     /**

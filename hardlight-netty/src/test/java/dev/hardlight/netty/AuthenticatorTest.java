@@ -118,12 +118,12 @@ class AuthenticatorTest {
     @Test
     void refusalReachesTheGeneratedClientWithStatusAndReason() {
         ClientOptions bad = pinned().toBuilder().header("Authorization", "Bearer bad").build();
-        assertThatThrownBy(() -> GatedClient.connect(uri(), bad))
+        assertThatThrownBy(() -> HardLight.connect(uri(), bad, GatedClient.FACTORY))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.UNAUTHENTICATED))
                 .hasMessageContaining("HTTP 401")
                 .hasMessageContaining("this token has expired: log in again");
         ClientOptions banned = pinned().toBuilder().header("Authorization", "Bearer banned").build();
-        assertThatThrownBy(() -> GatedClient.connect(uri(), banned))
+        assertThatThrownBy(() -> HardLight.connect(uri(), banned, GatedClient.FACTORY))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.PERMISSION_DENIED))
                 .hasMessageContaining("HTTP 403")
                 .hasMessageContaining("mallory is banned from this service");
@@ -143,7 +143,7 @@ class AuthenticatorTest {
     @Test
     void acceptedFeaturesAndPrincipalHoldFromTheFirstCall() {
         ClientOptions good = pinned().toBuilder().header("Authorization", "Bearer good").build();
-        try (GatedClient client = GatedClient.connect(uri(), good)) {
+        try (GatedClient client = HardLight.connect(uri(), good, GatedClient.FACTORY)) {
             assertThat(features(client)).containsExactly("authenticated");
             assertThat(client.secret(21)).isEqualTo(42);
             assertThat(client.whoami()).isEqualTo("alice");
@@ -153,7 +153,7 @@ class AuthenticatorTest {
 
     @Test
     void withoutCredentialsTheConnectionIsAnonymousAndGatedCallsFailLocally() {
-        try (GatedClient client = GatedClient.connect(uri(), pinned())) {
+        try (GatedClient client = HardLight.connect(uri(), pinned(), GatedClient.FACTORY)) {
             assertThat(features(client)).isEmpty();
             assertThat(client.whoami()).isEqualTo("anonymous");
             assertThatThrownBy(() -> client.secret(1))
@@ -171,7 +171,7 @@ class AuthenticatorTest {
 
     @Test
     void featuresChangeMidConnectionAndTheClientKnowsWhenTheCallReturns() {
-        try (GatedClient client = GatedClient.connect(uri(), pinned())) {
+        try (GatedClient client = HardLight.connect(uri(), pinned(), GatedClient.FACTORY)) {
             assertThat(features(client)).isEmpty();
             assertThat(client.login("carol")).isEqualTo("carol");
             assertThat(features(client)).containsExactly("authenticated");
@@ -220,7 +220,7 @@ class AuthenticatorTest {
     @Test
     void sessionCookieAuthenticatesAtTheUpgrade() {
         ClientOptions withCookie = pinned().toBuilder().header("Cookie", "theme=dark; session=s-bob").build();
-        try (GatedClient client = GatedClient.connect(uri(), withCookie)) {
+        try (GatedClient client = HardLight.connect(uri(), withCookie, GatedClient.FACTORY)) {
             assertThat(features(client)).containsExactly("authenticated");
             assertThat(client.whoami()).isEqualTo("bob");
             assertThat(client.secret(1)).isEqualTo(2);
@@ -234,7 +234,7 @@ class AuthenticatorTest {
                 .header("X-Client", "tests/1.0")
                 .build();
         URI withQuery = URI.create(uri() + "?room=42&room=43&lang=en");
-        try (GatedClient client = GatedClient.connect(withQuery, options)) {
+        try (GatedClient client = HardLight.connect(withQuery, options, GatedClient.FACTORY)) {
             assertThat(client.request("header:x-client")).isEqualTo("tests/1.0");
             assertThat(client.request("header:X-CLIENT")).isEqualTo("tests/1.0");
             assertThat(client.request("header:Authorization")).isEqualTo("-");
@@ -259,8 +259,8 @@ class AuthenticatorTest {
         AtomicInteger runs = new AtomicInteger();
         try (HardLightServer plain = HardLight.server(Gated.class, c -> new GatedHandler(c, runs))
                 .tls(TestServer.TLS).bind("127.0.0.1", 0).start();
-             GatedClient client = GatedClient.connect(URI.create("wss://localhost:" + plain.port() + "/hl"),
-                     ClientOptions.pinned(plain.tlsFingerprint()).toBuilder().header("Authorization", "Bearer good").build())) {
+             GatedClient client = HardLight.connect(URI.create("wss://localhost:" + plain.port() + "/hl"),
+                     ClientOptions.pinned(plain.tlsFingerprint()).toBuilder().header("Authorization", "Bearer good").build(), GatedClient.FACTORY)) {
             assertThat(features(client)).isEmpty();
             assertThat(client.whoami()).isEqualTo("anonymous");
             assertThat(client.request("header:Authorization")).isEqualTo("Bearer good");
@@ -298,7 +298,7 @@ class AuthenticatorTest {
             assertThat(interrupted.await(5, TimeUnit.SECONDS)).as("the authenticator's thread is interrupted").isTrue();
 
             // The generated client sees the same: the connection closes during the upgrade.
-            assertThatThrownBy(() -> GatedClient.connect(u, ClientOptions.pinned(hanging.tlsFingerprint())))
+            assertThatThrownBy(() -> HardLight.connect(u, ClientOptions.pinned(hanging.tlsFingerprint()), GatedClient.FACTORY))
                     .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.UNAVAILABLE))
                     .hasMessageContaining("closed during the WebSocket upgrade");
         }

@@ -29,7 +29,7 @@ class ClientGroupTest {
             ClientOptions options = server.pinned().toBuilder().group(group).build();
             List<CounterClient> clients = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
-                clients.add(CounterClient.connect(server.uri(), options));
+                clients.add(HardLight.connect(server.uri(), options, CounterClient.FACTORY));
             }
             assertThat(group.connections()).isEqualTo(50);
             Await.until("50 connections on the server", WAIT, () -> server.server.connectionCount() == 50);
@@ -57,7 +57,7 @@ class ClientGroupTest {
             Await.until("no connection left on the group", WAIT, () -> group.connections() == 0);
             assertThatThrownBy(() -> clients.get(1).increment(1))
                     .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.CONNECTION_LOST));
-            assertThatThrownBy(() -> CounterClient.connect(server.uri(), options))
+            assertThatThrownBy(() -> HardLight.connect(server.uri(), options, CounterClient.FACTORY))
                     .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.UNAVAILABLE))
                     .hasMessageContaining("the ClientGroup is closed");
             // The server saw the clients go, with their close frames.
@@ -70,7 +70,7 @@ class ClientGroupTest {
     @Test
     void oneClientServesManyThreadsAtOnce() throws Exception {
         try (TestServer server = TestServer.start(); ClientGroup group = ClientGroup.create(1);
-             CounterClient client = CounterClient.connect(server.uri(), server.pinned().toBuilder().group(group).build())) {
+             CounterClient client = HardLight.connect(server.uri(), server.pinned().toBuilder().group(group).build(), CounterClient.FACTORY)) {
             List<Integer> results = java.util.Collections.synchronizedList(new ArrayList<>());
             try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int t = 0; t < 16; t++) {

@@ -99,8 +99,8 @@ class CloseHookTest {
     }
 
     private static CounterClient connect(HardLightServer server) {
-        return CounterClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hl"),
-                ClientOptions.builder().insecurePlaintext().build());
+        return HardLight.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hl"),
+                ClientOptions.builder().insecurePlaintext().build(), CounterClient.FACTORY);
     }
 
     private static CloseReason next(Seen seen) throws InterruptedException {

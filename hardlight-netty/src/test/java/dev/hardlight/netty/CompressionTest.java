@@ -38,7 +38,7 @@ class CompressionTest {
     }
 
     private static EverythingClient client(int port, ClientOptions options) {
-        return EverythingClient.connect(URI.create("ws://127.0.0.1:" + port + "/hl"), options);
+        return HardLight.connect(URI.create("ws://127.0.0.1:" + port + "/hl"), options, EverythingClient.FACTORY);
     }
 
     /** 64 KiB of text that compresses well. */

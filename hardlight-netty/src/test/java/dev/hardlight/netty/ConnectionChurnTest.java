@@ -92,7 +92,7 @@ class ConnectionChurnTest {
         for (int i = first; i < first + count; i++) {
             int n = i;
             opening.add(pool.submit(() -> {
-                ChatClient c = ChatClient.connect(uri, options);
+                ChatClient c = HardLight.connect(uri, options, ChatClient.FACTORY);
                 if (n % 3 == 0) {
                     c.join("room-" + n % 7); // subscribes: the topic must go when the connection goes
                 } else {

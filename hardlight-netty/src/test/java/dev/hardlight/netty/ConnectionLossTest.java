@@ -67,8 +67,8 @@ class ConnectionLossTest {
             connection.set(c);
             return new CounterHandler(null, release, blocked);
         }).tls(TestServer.TLS).bind("127.0.0.1", 0).start();
-             CounterClient client = CounterClient.connect(java.net.URI.create("wss://localhost:" + s.port() + "/hl"),
-                     ClientOptions.pinned(s.tlsFingerprint()))) {
+             CounterClient client = HardLight.connect(java.net.URI.create("wss://localhost:" + s.port() + "/hl"),
+                     ClientOptions.pinned(s.tlsFingerprint()), CounterClient.FACTORY)) {
             CompletableFuture<Integer> f = client.blockAsync(1);
             assertThat(blocked.await(10, TimeUnit.SECONDS)).isTrue();
             Connection conn = connection.get();
@@ -103,8 +103,8 @@ class ConnectionLossTest {
         try (HardLightServer s = HardLight.server(CounterSchema.DESCRIPTOR, c -> {
             throw new IllegalStateException("no handlers today");
         }).tls(TestServer.TLS).bind("127.0.0.1", 0).start()) {
-            assertThatThrownBy(() -> CounterClient.connect(java.net.URI.create("wss://localhost:" + s.port() + "/hl"),
-                    ClientOptions.pinned(s.tlsFingerprint())))
+            assertThatThrownBy(() -> HardLight.connect(java.net.URI.create("wss://localhost:" + s.port() + "/hl"),
+                    ClientOptions.pinned(s.tlsFingerprint()), CounterClient.FACTORY))
                     .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.UNAVAILABLE))
                     .hasMessageContaining("1011");
         }

@@ -37,7 +37,7 @@ class DeadlineTest {
     }
 
     private CounterClient connect(ClientOptions options) {
-        return CounterClient.connect(StubbornHandler.uri(server), options);
+        return HardLight.connect(StubbornHandler.uri(server), options, CounterClient.FACTORY);
     }
 
     private static void assertDeadlineExceeded(Throwable e) {

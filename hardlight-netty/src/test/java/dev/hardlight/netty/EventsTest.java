@@ -53,12 +53,12 @@ class EventsTest {
     }
 
     private static ChatClient connect(HardLightServer server) {
-        return ChatClient.connect(uri(server), LowLatencyMode.client(ClientOptions.pinned(server.tlsFingerprint())));
+        return HardLight.connect(uri(server), LowLatencyMode.client(ClientOptions.pinned(server.tlsFingerprint())), ChatClient.FACTORY);
     }
 
     private static ChatClient connect(HardLightServer server, int eventQueueCapacity) {
-        return ChatClient.connect(uri(server), LowLatencyMode.client(ClientOptions.pinned(server.tlsFingerprint())).toBuilder()
-                .eventQueueCapacity(eventQueueCapacity).build());
+        return HardLight.connect(uri(server), LowLatencyMode.client(ClientOptions.pinned(server.tlsFingerprint())).toBuilder()
+                .eventQueueCapacity(eventQueueCapacity).build(), ChatClient.FACTORY);
     }
 
     private static NettyRpcChannel transport(ChatClient client) {

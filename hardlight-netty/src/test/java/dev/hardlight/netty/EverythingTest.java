@@ -74,8 +74,8 @@ class EverythingTest {
     static void start() {
         server = LowLatencyMode.server(HardLight.server(Everything.class, c -> new Echo()).tls(TestServer.TLS)
                 .bind("127.0.0.1", 0)).start();
-        client = EverythingClient.connect(URI.create("wss://localhost:" + server.port() + "/hl"),
-                LowLatencyMode.client(ClientOptions.pinned(server.tlsFingerprint())));
+        client = HardLight.connect(URI.create("wss://localhost:" + server.port() + "/hl"),
+                LowLatencyMode.client(ClientOptions.pinned(server.tlsFingerprint())), EverythingClient.FACTORY);
     }
 
     @AfterAll

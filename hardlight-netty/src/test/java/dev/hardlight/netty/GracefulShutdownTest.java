@@ -69,7 +69,7 @@ class GracefulShutdownTest {
     void drainTimeoutBoundsTheShutdownOfAHandlerThatNeverFinishes() throws Exception {
         StubbornHandler handler = new StubbornHandler();
         HardLightServer server = handler.serve(b -> b.drainTimeout(Duration.ofMillis(300)));
-        try (CounterClient client = CounterClient.connect(StubbornHandler.uri(server), StubbornHandler.pinned(server))) {
+        try (CounterClient client = HardLight.connect(StubbornHandler.uri(server), StubbornHandler.pinned(server), CounterClient.FACTORY)) {
             CompletableFuture<Integer> pending = client.blockAsync(1);
             assertThat(handler.started.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
 

@@ -145,7 +145,7 @@ class HandshakeTimeoutTest {
 
     private static void assertConnectTimesOut(URI uri, ClientOptions options, String stage) {
         long t0 = System.nanoTime();
-        assertThatThrownBy(() -> CounterClient.connect(uri, options))
+        assertThatThrownBy(() -> HardLight.connect(uri, options, CounterClient.FACTORY))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.UNAVAILABLE))
                 .hasMessageContaining("no answer within 500 ms (during the " + stage + ")");
         assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(400L, 5_000L);

@@ -33,8 +33,8 @@ class HostileFramesTest {
         logs = new LogCapture();
         server = HardLight.server(Counter.class, c -> new CounterHandler(null, null, null))
                 .insecurePlaintext().bind("127.0.0.1", 0).maxMessageSize(1024).start();
-        bystander = CounterClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hl"),
-                ClientOptions.builder().insecurePlaintext().build());
+        bystander = HardLight.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hl"),
+                ClientOptions.builder().insecurePlaintext().build(), CounterClient.FACTORY);
     }
 
     @AfterAll

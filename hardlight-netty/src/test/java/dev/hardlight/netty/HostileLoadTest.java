@@ -49,8 +49,8 @@ class HostileLoadTest {
                 .insecurePlaintext().bind("127.0.0.1", 0).start();
         tls = HardLight.server(Counter.class, c -> new CounterHandler(null, null, null))
                 .tls(TestServer.TLS).bind("127.0.0.1", 0).start();
-        bystander = CounterClient.connect(URI.create("ws://127.0.0.1:" + plain.port() + "/hl"),
-                ClientOptions.builder().insecurePlaintext().build());
+        bystander = HardLight.connect(URI.create("ws://127.0.0.1:" + plain.port() + "/hl"),
+                ClientOptions.builder().insecurePlaintext().build(), CounterClient.FACTORY);
     }
 
     @AfterAll

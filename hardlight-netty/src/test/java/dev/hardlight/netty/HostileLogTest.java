@@ -34,8 +34,8 @@ class HostileLogTest {
         try (LogCapture logs = new LogCapture();
              HardLightServer server = HardLight.server(Counter.class, c -> new CounterHandler(null, null, null))
                      .insecurePlaintext().bind("127.0.0.1", 0).start();
-             CounterClient bystander = CounterClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hl"),
-                     ClientOptions.builder().insecurePlaintext().build())) {
+             CounterClient bystander = HardLight.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hl"),
+                     ClientOptions.builder().insecurePlaintext().build(), CounterClient.FACTORY)) {
             HostileLoad.Baseline base = HostileLoad.Baseline.of(server);
             try (HostileLoad.Watch watch = new HostileLoad.Watch(bystander)) {
                 for (int i = 0; i < 150; i++) {

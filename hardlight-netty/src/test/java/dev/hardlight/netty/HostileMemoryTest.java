@@ -32,8 +32,8 @@ class HostileMemoryTest {
     }
 
     private static CounterClient client(HardLightServer server) {
-        return CounterClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hl"),
-                ClientOptions.builder().insecurePlaintext().build());
+        return HardLight.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hl"),
+                ClientOptions.builder().insecurePlaintext().build(), CounterClient.FACTORY);
     }
 
     @Test

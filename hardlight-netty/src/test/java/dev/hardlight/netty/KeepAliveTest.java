@@ -85,8 +85,8 @@ class KeepAliveTest {
     @Test
     void hardLightClientAndServerKeepAnIdleConnectionOpen() throws Exception {
         try (HardLightServer server = plaintextServer(counter().keepAlive(PING, IDLE));
-             CounterClient client = CounterClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hl"),
-                     ClientOptions.builder().insecurePlaintext().keepAlive(PING, IDLE).build())) {
+             CounterClient client = HardLight.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hl"),
+                     ClientOptions.builder().insecurePlaintext().keepAlive(PING, IDLE).build(), CounterClient.FACTORY)) {
             NettyRpcChannel channel = ((ClientChannel) client.channel()).link();
             // Both sides ping a silent peer; each answers the other's pings. Wait for 6 client pings (> 1.2 s).
             Await.until("the client pings", Duration.ofSeconds(10), () -> channel.pingsSent() >= 6);
@@ -126,8 +126,8 @@ class KeepAliveTest {
                 }
             });
             ClientOptions options = ClientOptions.builder().insecurePlaintext().keepAlive(PING, IDLE).build();
-            try (CounterClient client = CounterClient.connect(URI.create("ws://127.0.0.1:" + silent.getLocalPort() + "/hl"),
-                    options)) {
+            try (CounterClient client = HardLight.connect(URI.create("ws://127.0.0.1:" + silent.getLocalPort() + "/hl"),
+                    options, CounterClient.FACTORY)) {
                 NettyRpcChannel link = ((ClientChannel) client.channel()).link();
                 long t0 = System.nanoTime();
                 CompletableFuture<Integer> pending = client.incrementAsync(1);

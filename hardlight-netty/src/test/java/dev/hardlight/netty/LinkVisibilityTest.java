@@ -25,7 +25,7 @@ class LinkVisibilityTest {
     @Test
     void aThreadSpinningOnTheLinkSeesItChange() throws Exception {
         try (TestServer server = TestServer.start();
-             CounterClient client = CounterClient.connect(server.uri(), server.pinned().toBuilder().reconnect(FAST).build())) {
+             CounterClient client = HardLight.connect(server.uri(), server.pinned().toBuilder().reconnect(FAST).build(), CounterClient.FACTORY)) {
             ClientChannel channel = (ClientChannel) client.channel();
             for (int round = 0; round < 3; round++) {
                 NettyRpcChannel old = channel.link();

@@ -55,7 +55,7 @@ class LocalBindingTest {
             seen.set(c);
             return new EverythingTest.Echo();
         }).insecurePlaintext().bind(host.getHostAddress(), 0).start();
-             EverythingClient c = EverythingClient.connect(URI.create(uriPrefix + ":" + s.port() + "/hl"), options)) {
+             EverythingClient c = HardLight.connect(URI.create(uriPrefix + ":" + s.port() + "/hl"), options, EverythingClient.FACTORY)) {
             assertThat(c.i(7)).isEqualTo(7);
             return ((InetSocketAddress) seen.get().remoteAddress()).getAddress();
         }
@@ -69,7 +69,7 @@ class LocalBindingTest {
         ClientOptions options = PLAIN.toBuilder().localInterface(lo.getName()).build();
         if (v6 == null) {
             // no IPv6 on this loopback: connecting to an IPv6 server must fail naming the interface
-            assertThatThrownBy(() -> EverythingClient.connect(URI.create("ws://[::1]:9/hl"), options))
+            assertThatThrownBy(() -> HardLight.connect(URI.create("ws://[::1]:9/hl"), options, EverythingClient.FACTORY))
                     .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.UNAVAILABLE))
                     .hasMessageContaining("\"" + lo.getName() + "\" has no IPv6 address");
             return;
@@ -83,7 +83,7 @@ class LocalBindingTest {
         try (HardLightServer s = HardLight.server(Everything.class, c -> new EverythingTest.Echo())
                 .insecurePlaintext().bind("127.0.0.1", 0).start()) {
             ClientOptions options = PLAIN.toBuilder().localInterface("hl-no-such0").build();
-            assertThatThrownBy(() -> EverythingClient.connect(URI.create("ws://127.0.0.1:" + s.port() + "/hl"), options))
+            assertThatThrownBy(() -> HardLight.connect(URI.create("ws://127.0.0.1:" + s.port() + "/hl"), options, EverythingClient.FACTORY))
                     .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.UNAVAILABLE))
                     .hasMessage("cannot connect to 127.0.0.1:" + s.port() + ": there is no network interface named \"hl-no-such0\"");
             assertThat(s.connectionCount()).isZero();

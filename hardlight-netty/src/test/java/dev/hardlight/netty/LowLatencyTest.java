@@ -76,7 +76,7 @@ class LowLatencyTest {
     void inlineNonBlockingHandlersRunOnTheIoThreadAndOthersOnVirtualThreads() throws Exception {
         WhereHandler where = new WhereHandler();
         try (HardLightServer server = serve(where, b -> b.inlineNonBlockingHandlers(true));
-             CounterClient client = CounterClient.connect(uri(server), ClientOptions.pinned(server.tlsFingerprint()))) {
+             CounterClient client = HardLight.connect(uri(server), ClientOptions.pinned(server.tlsFingerprint()), CounterClient.FACTORY)) {
             assertThat(client.increment(3)).isEqualTo(3);
             assertThat(client.probe(4)).isEqualTo(4);
             assertThatThrownBy(() -> client.fail("x")).isInstanceOf(CounterException.class).hasMessage("inline says no");
@@ -95,7 +95,7 @@ class LowLatencyTest {
     void withoutTheOptionTheMarkIsIgnored() throws Exception {
         WhereHandler where = new WhereHandler();
         try (HardLightServer server = serve(where, b -> {});
-             CounterClient client = CounterClient.connect(uri(server), ClientOptions.pinned(server.tlsFingerprint()))) {
+             CounterClient client = HardLight.connect(uri(server), ClientOptions.pinned(server.tlsFingerprint()), CounterClient.FACTORY)) {
             client.increment(1);
             client.block(2);
             assertThat(where.onEventLoop).containsEntry("increment", false).containsEntry("block", false);
@@ -108,8 +108,8 @@ class LowLatencyTest {
     void busyPollingServerRunsInlineHandlersOnItsSpinningThread() throws Exception {
         WhereHandler where = new WhereHandler();
         try (HardLightServer server = serve(where, b -> b.busyPoll(true).inlineNonBlockingHandlers(true));
-             CounterClient client = CounterClient.connect(uri(server),
-                     ClientOptions.pinned(server.tlsFingerprint()).toBuilder().busyPoll(true).build())) {
+             CounterClient client = HardLight.connect(uri(server),
+                     ClientOptions.pinned(server.tlsFingerprint()).toBuilder().busyPoll(true).build(), CounterClient.FACTORY)) {
             for (int i = 0; i < 100; i++) {
                 assertThat(client.increment(i)).isEqualTo(i);
             }
@@ -135,7 +135,7 @@ class LowLatencyTest {
 
     /** The thread a state listener of a client made with these options runs on: the connection's I/O thread. */
     private static String listenerThread(HardLightServer server, ClientOptions options) throws Exception {
-        try (TallyClient client = TallyClient.connect(uri(server), options)) {
+        try (TallyClient client = HardLight.connect(uri(server), options, TallyClient.FACTORY)) {
             CompletableFuture<String> thread = new CompletableFuture<>();
             client.onStateChange((before, after) -> thread.complete(Thread.currentThread().getName()));
             client.increment(1);

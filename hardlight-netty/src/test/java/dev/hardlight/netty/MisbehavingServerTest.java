@@ -114,7 +114,7 @@ class MisbehavingServerTest {
     @Test
     void garbageAnswerClosesWith1002AndFailsTheCall() {
         URI uri = start((ctx, call) -> ctx.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {0x7F}))));
-        try (CounterClient client = CounterClient.connect(uri, plaintext())) {
+        try (CounterClient client = HardLight.connect(uri, plaintext(), CounterClient.FACTORY)) {
             assertThatThrownBy(() -> client.increment(1))
                     .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.CONNECTION_LOST))
                     .hasMessageContaining("the server broke the protocol")
@@ -131,7 +131,7 @@ class MisbehavingServerTest {
             connection.complete(ctx);
             called.complete(null);
         });
-        try (CounterClient client = CounterClient.connect(uri, plaintext())) {
+        try (CounterClient client = HardLight.connect(uri, plaintext(), CounterClient.FACTORY)) {
             CompletableFuture<Integer> pending = client.incrementAsync(1);
             called.get(10, TimeUnit.SECONDS);
             connection.get().channel().close(); // TCP FIN, no close frame

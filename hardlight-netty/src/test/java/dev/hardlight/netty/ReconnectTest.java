@@ -87,7 +87,7 @@ class ReconnectTest {
         LedgerProcess b = null;
         BlockingQueue<Event<Ledger.Note>> heard = new LinkedBlockingQueue<>();
         BlockingQueue<Ledger.State> snapshots = new LinkedBlockingQueue<>();
-        try (LedgerClient client = LedgerClient.connect(uri(port), options(a.fingerprint).reconnect(FAST).build())) {
+        try (LedgerClient client = HardLight.connect(uri(port), options(a.fingerprint).reconnect(FAST).build(), LedgerClient.FACTORY)) {
             next(ConnectionEvent.Connecting.class);
             assertThat(next(ConnectionEvent.Connected.class).reconnected()).isFalse();
             client.onStateChange((before, after) -> snapshots.add(after));
@@ -146,7 +146,7 @@ class ReconnectTest {
     @Test
     void withoutReconnectALossClosesTheClient() throws Exception {
         HardLightServer server = LedgerServer.start("A", TestServer.TLS, 0, started::add);
-        try (LedgerClient client = LedgerClient.connect(uri(server.port()), options(server.tlsFingerprint()).build())) {
+        try (LedgerClient client = HardLight.connect(uri(server.port()), options(server.tlsFingerprint()).build(), LedgerClient.FACTORY)) {
             next(ConnectionEvent.Connecting.class);
             next(ConnectionEvent.Connected.class);
             server.close();
@@ -168,7 +168,7 @@ class ReconnectTest {
         int port = server.port();
         String fingerprint = server.tlsFingerprint();
         server.close();
-        assertThatThrownBy(() -> LedgerClient.connect(uri(port), options(fingerprint).reconnect(FAST).build()))
+        assertThatThrownBy(() -> HardLight.connect(uri(port), options(fingerprint).reconnect(FAST).build(), LedgerClient.FACTORY))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.UNAVAILABLE));
         next(ConnectionEvent.Connecting.class);
         assertThat(next(ConnectionEvent.Closed.class).reason().status()).isEqualTo(Status.UNAVAILABLE);
@@ -178,8 +178,8 @@ class ReconnectTest {
     void givesUpAfterMaxAttemptsAndThenFailsCallsAtOnce() throws Exception {
         HardLightServer server = LedgerServer.start("A", TestServer.TLS, 0, started::add);
         ReconnectPolicy twice = FAST.toBuilder().maxAttempts(2).build();
-        try (LedgerClient client = LedgerClient.connect(uri(server.port()),
-                options(server.tlsFingerprint()).reconnect(twice).build())) {
+        try (LedgerClient client = HardLight.connect(uri(server.port()),
+                options(server.tlsFingerprint()).reconnect(twice).build(), LedgerClient.FACTORY)) {
             next(ConnectionEvent.Connecting.class);
             next(ConnectionEvent.Connected.class);
             server.close();
@@ -200,8 +200,8 @@ class ReconnectTest {
     void closingTheClientGroupEndsReconnecting() throws Exception {
         HardLightServer server = LedgerServer.start("A", TestServer.TLS, 0, started::add);
         ClientGroup group = ClientGroup.create(1);
-        try (LedgerClient client = LedgerClient.connect(uri(server.port()),
-                options(server.tlsFingerprint()).reconnect(FAST).group(group).build())) {
+        try (LedgerClient client = HardLight.connect(uri(server.port()),
+                options(server.tlsFingerprint()).reconnect(FAST).group(group).build(), LedgerClient.FACTORY)) {
             next(ConnectionEvent.Connecting.class);
             next(ConnectionEvent.Connected.class);
             group.close();
@@ -223,7 +223,7 @@ class ReconnectTest {
     void closeWhileReconnectingStopsItAndFailsWaitingCalls() throws Exception {
         HardLightServer server = LedgerServer.start("A", TestServer.TLS, 0, started::add);
         ReconnectPolicy slow = FAST.toBuilder().initialDelay(Duration.ofSeconds(5)).maxDelay(Duration.ofSeconds(5)).build();
-        LedgerClient client = LedgerClient.connect(uri(server.port()), options(server.tlsFingerprint()).reconnect(slow).build());
+        LedgerClient client = HardLight.connect(uri(server.port()), options(server.tlsFingerprint()).reconnect(slow).build(), LedgerClient.FACTORY);
         try {
             next(ConnectionEvent.Connecting.class);
             next(ConnectionEvent.Connected.class);
@@ -247,8 +247,8 @@ class ReconnectTest {
         int port = a.port();
         HardLightServer b = null;
         Path recording = certDir.resolve("calls.hlrec");
-        try (LedgerClient client = LedgerClient.connect(uri(port),
-                options(a.tlsFingerprint()).reconnect(FAST).record(recording).build())) {
+        try (LedgerClient client = HardLight.connect(uri(port),
+                options(a.tlsFingerprint()).reconnect(FAST).record(recording).build(), LedgerClient.FACTORY)) {
             next(ConnectionEvent.Connecting.class);
             next(ConnectionEvent.Connected.class);
             CompletableFuture<String> inFlight = client.slowReadAsync(300);
@@ -297,7 +297,7 @@ class ReconnectTest {
         HardLightServer a = LedgerServer.start("A", TestServer.TLS, 0, started::add);
         HardLightServer b = LedgerServer.start("B", TestServer.TLS, 0, started::add);
         try (Forwarder balancer = new Forwarder(a.port());
-             LedgerClient client = LedgerClient.connect(uri(balancer.port()), options(a.tlsFingerprint()).reconnect(FAST).build())) {
+             LedgerClient client = HardLight.connect(uri(balancer.port()), options(a.tlsFingerprint()).reconnect(FAST).build(), LedgerClient.FACTORY)) {
             next(ConnectionEvent.Connecting.class);
             next(ConnectionEvent.Connected.class);
             CompletableFuture<String> draining = client.slowReadAsync(1_500); // within A's drain timeout (2 s)
@@ -321,8 +321,8 @@ class ReconnectTest {
     @Test
     void reconnectAfterReplacesTheConnectionWithoutFailingOrDelayingCalls() throws Exception {
         HardLightServer server = LedgerServer.start("A", TestServer.TLS, 0, started::add);
-        try (LedgerClient client = LedgerClient.connect(uri(server.port()),
-                options(server.tlsFingerprint()).reconnectAfter(Duration.ofSeconds(1)).build())) {
+        try (LedgerClient client = HardLight.connect(uri(server.port()),
+                options(server.tlsFingerprint()).reconnectAfter(Duration.ofSeconds(1)).build(), LedgerClient.FACTORY)) {
             next(ConnectionEvent.Connecting.class);
             next(ConnectionEvent.Connected.class);
             CompletableFuture<String> spanning = client.slowReadAsync(2_000); // still pending when the connection ages out

@@ -59,7 +59,7 @@ class RecordingCrashTest {
             assertThat(ready).as("the server process started (see target/recording-crash-server.log)").startsWith("READY ");
             String[] parts = ready.split(" ");
             java.net.URI uri = java.net.URI.create("wss://localhost:" + parts[1] + "/hl");
-            try (CounterClient client = CounterClient.connect(uri, ClientOptions.pinned(parts[2]))) {
+            try (CounterClient client = HardLight.connect(uri, ClientOptions.pinned(parts[2]), CounterClient.FACTORY)) {
                 assertThat(client.increment(7)).isEqualTo(7);
                 Path file = Await.onlyFileIn(dir);
                 // A recording in progress reads too: wait until the server's writer has flushed the RESULT.

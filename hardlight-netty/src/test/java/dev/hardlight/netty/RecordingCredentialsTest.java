@@ -48,7 +48,7 @@ class RecordingCredentialsTest {
     void aClientRecordingHoldsNoneOfTheCredentialsItSentAndStillDecodes() throws Exception {
         Path file = dir.resolve("client.hlrec");
         try (TestServer server = TestServer.start()) {
-            try (CounterClient c = CounterClient.connect(withToken(server.uri()), withCredentials(server.pinned()).record(file).build())) {
+            try (CounterClient c = HardLight.connect(withToken(server.uri()), withCredentials(server.pinned()).record(file).build(), CounterClient.FACTORY)) {
                 assertThat(c.increment(3)).isEqualTo(3);
             }
             Recording r = RecordingTest.awaitComplete(file);
@@ -78,7 +78,7 @@ class RecordingCredentialsTest {
             for (Path file : List.of(masked, clear)) {
                 ClientOptions options = withCredentials(server.pinned()).record(file).recordCredentials(file == clear).build();
                 assertThat(options.recordCredentials()).isEqualTo(file == clear);
-                try (CounterClient c = CounterClient.connect(withToken(server.uri()), options)) {
+                try (CounterClient c = HardLight.connect(withToken(server.uri()), options, CounterClient.FACTORY)) {
                     assertThat(c.increment(1)).isEqualTo(1);
                 }
             }
@@ -105,7 +105,7 @@ class RecordingCredentialsTest {
     @Test
     void aServerRecordingHoldsNoneOfTheClientsCredentials() throws Exception {
         try (TestServer server = TestServer.start(b -> b.record(dir))) {
-            try (CounterClient c = CounterClient.connect(withToken(server.uri()), withCredentials(server.pinned()).build())) {
+            try (CounterClient c = HardLight.connect(withToken(server.uri()), withCredentials(server.pinned()).build(), CounterClient.FACTORY)) {
                 assertThat(c.increment(4)).isEqualTo(4);
             }
             Path file = Await.onlyFileIn(dir);
@@ -125,7 +125,7 @@ class RecordingCredentialsTest {
     @Test
     void aServerRecordingWithRecordCredentialsKeepsThem() throws Exception {
         try (TestServer server = TestServer.start(b -> b.record(dir).recordCredentials(true))) {
-            try (CounterClient c = CounterClient.connect(withToken(server.uri()), withCredentials(server.pinned()).build())) {
+            try (CounterClient c = HardLight.connect(withToken(server.uri()), withCredentials(server.pinned()).build(), CounterClient.FACTORY)) {
                 assertThat(c.increment(4)).isEqualTo(4);
             }
             Path file = Await.onlyFileIn(dir);
@@ -155,7 +155,7 @@ class RecordingCredentialsTest {
             });
             URI uri = URI.create("ws://127.0.0.1:" + listener.getLocalPort() + "/hl");
             ClientOptions options = ClientOptions.builder().insecurePlaintext().record(file).build();
-            assertThatThrownBy(() -> CounterClient.connect(uri, options).close()).isInstanceOf(RpcException.class);
+            assertThatThrownBy(() -> HardLight.connect(uri, options, CounterClient.FACTORY).close()).isInstanceOf(RpcException.class);
             answered.get(10, TimeUnit.SECONDS);
         }
         Recording r = RecordingTest.awaitComplete(file);

@@ -74,7 +74,7 @@ class RecordingRegressionTest {
         try (HardLightServer server = HardLight.server(Chat.class, ChatHandler::new).tls(TestServer.TLS)
                 .bind("127.0.0.1", 0).start()) {
             ClientOptions options = ClientOptions.pinned(server.tlsFingerprint()).toBuilder().record(RECORDING).build();
-            try (ChatClient c = ChatClient.connect(java.net.URI.create("wss://localhost:" + server.port() + "/hl"), options)) {
+            try (ChatClient c = HardLight.connect(java.net.URI.create("wss://localhost:" + server.port() + "/hl"), options, ChatClient.FACTORY)) {
                 c.join("lobby");
                 assertThat(c.say("lobby", "hello")).isEqualTo(1);
                 assertThat(c.events().take().value()).isEqualTo(new ChatEvent.Said("lobby", "hello", 1));

@@ -51,7 +51,7 @@ class RecordingTest {
     void replayingARecordedTlsConnectionGivesTheFramesThatWereExchanged() throws Exception {
         Path file = dir.resolve("counter.hlrec");
         try (TestServer server = TestServer.start()) {
-            try (CounterClient c = CounterClient.connect(server.uri(), server.pinned().toBuilder().record(file).build())) {
+            try (CounterClient c = HardLight.connect(server.uri(), server.pinned().toBuilder().record(file).build(), CounterClient.FACTORY)) {
                 assertThat(c.increment(1)).isEqualTo(1);
                 assertThat(c.increment(2)).isEqualTo(3);
                 assertThatThrownBy(() -> c.fail("declared")).isInstanceOf(CounterException.class);
@@ -105,7 +105,7 @@ class RecordingTest {
         Path file = dir.resolve("compressed.hlrec");
         String big = "x".repeat(4000);
         try (TestServer server = TestServer.start(b -> b.compression(0))) {
-            try (CounterClient c = CounterClient.connect(server.uri(), server.pinned().toBuilder().compression(0).record(file).build())) {
+            try (CounterClient c = HardLight.connect(server.uri(), server.pinned().toBuilder().compression(0).record(file).build(), CounterClient.FACTORY)) {
                 assertThat(c.fail(big)).isEqualTo(big);
             }
             Recording r = awaitComplete(file);
@@ -125,7 +125,7 @@ class RecordingTest {
         Path file = dir.resolve("capped.hlrec");
         long cap = 16 * 1024;
         try (TestServer server = TestServer.start()) {
-            try (CounterClient c = CounterClient.connect(server.uri(), server.pinned().toBuilder().record(file, cap).build())) {
+            try (CounterClient c = HardLight.connect(server.uri(), server.pinned().toBuilder().record(file, cap).build(), CounterClient.FACTORY)) {
                 String kilobyte = "k".repeat(1024);
                 for (int i = 0; i < 40; i++) {
                     assertThat(c.fail(kilobyte)).isEqualTo(kilobyte); // 40 KiB each way: far past the cap

@@ -25,8 +25,8 @@ class RetirementTest {
     void aReplacedConnectionClosesOnceItsLastCallIsAnswered() throws Exception {
         BlockingQueue<ConnectionEvent> lifecycle = new LinkedBlockingQueue<>();
         try (TestServer server = TestServer.start();
-             CounterClient client = CounterClient.connect(server.uri(), server.pinned().toBuilder()
-                     .reconnectAfter(Duration.ofSeconds(1)).connectionListener(lifecycle::add).build())) {
+             CounterClient client = HardLight.connect(server.uri(), server.pinned().toBuilder()
+                     .reconnectAfter(Duration.ofSeconds(1)).connectionListener(lifecycle::add).build(), CounterClient.FACTORY)) {
             ClientChannel channel = (ClientChannel) client.channel();
             assertThat(lifecycle.poll(10, TimeUnit.SECONDS)).isInstanceOf(ConnectionEvent.Connecting.class);
             assertThat(lifecycle.poll(10, TimeUnit.SECONDS)).isEqualTo(new ConnectionEvent.Connected(false));

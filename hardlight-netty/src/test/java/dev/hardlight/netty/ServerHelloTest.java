@@ -31,7 +31,7 @@ class ServerHelloTest {
                     1 << 20));
             // the probe's connection is closed, and the server still serves ordinary clients
             Await.until("the probe's connection closed", java.time.Duration.ofSeconds(5), () -> server.connectionCount() == 0);
-            try (CounterClient client = CounterClient.connect(uri(server, "/hl"), PLAIN)) {
+            try (CounterClient client = HardLight.connect(uri(server, "/hl"), PLAIN, CounterClient.FACTORY)) {
                 assertThat(client.increment(2)).isEqualTo(2);
             }
         }
@@ -45,7 +45,7 @@ class ServerHelloTest {
             assertThat(hello.schema()).isNull();
             assertThat(hello.service()).isEqualTo(COUNTER.name());
             assertThat(hello.fingerprint()).isEqualTo(COUNTER.fingerprintHex());
-            try (CounterClient client = CounterClient.connect(uri(server, "/hl"), PLAIN)) {
+            try (CounterClient client = HardLight.connect(uri(server, "/hl"), PLAIN, CounterClient.FACTORY)) {
                 assertThat(client.increment(5)).isEqualTo(5);
             }
         }

@@ -67,8 +67,8 @@ class ServerOptionsTest {
         ServerBuilder<Counter> builder = HardLight.server(Counter.class, c -> new CounterHandler(new CounterHandler.Probe(1), new CountDownLatch(0), new CountDownLatch(0)))
                 .options(options).maxInFlight(4);
         try (HardLightServer server = builder.start();
-             CounterClient client = CounterClient.connect(URI.create("wss://localhost:" + server.port() + "/counter"),
-                     ClientOptions.pinned(server.tlsFingerprint()))) {
+             CounterClient client = HardLight.connect(URI.create("wss://localhost:" + server.port() + "/counter"),
+                     ClientOptions.pinned(server.tlsFingerprint()), CounterClient.FACTORY)) {
             assertThat(client.increment(2)).isEqualTo(2);
         }
         assertThat(options.maxInFlight()).as("the value given is not changed by the builder").isEqualTo(256);

@@ -44,9 +44,9 @@ class ShutdownUnderLoadTest {
         List<Thread> pumps = new ArrayList<>();
         try {
             for (int c = 0; c < CLIENTS; c++) {
-                CounterClient client = CounterClient.connect(URI.create("ws://127.0.0.1:" + port + "/hl"),
+                CounterClient client = HardLight.connect(URI.create("ws://127.0.0.1:" + port + "/hl"),
                         ClientOptions.builder().insecurePlaintext().reconnect(ReconnectPolicy.builder()
-                                .initialDelay(Duration.ofMillis(20)).maxDelay(Duration.ofMillis(100)).build()).build());
+                                .initialDelay(Duration.ofMillis(20)).maxDelay(Duration.ofMillis(100)).build()).build(), CounterClient.FACTORY);
                 clients.add(client);
                 for (int t = 0; t < THREADS_PER_CLIENT; t++) {
                     pumps.add(Thread.ofVirtual().start(() -> {

@@ -73,8 +73,8 @@ class StateSyncTest {
     }
 
     private static TallyClient connect(HardLightServer server) {
-        return TallyClient.connect(URI.create("wss://localhost:" + server.port() + "/hl"),
-                LowLatencyMode.client(ClientOptions.pinned(server.tlsFingerprint())));
+        return HardLight.connect(URI.create("wss://localhost:" + server.port() + "/hl"),
+                LowLatencyMode.client(ClientOptions.pinned(server.tlsFingerprint())), TallyClient.FACTORY);
     }
 
     @Test
@@ -165,8 +165,8 @@ class StateSyncTest {
     void theAttachmentNeverCrossesTheWire() throws Exception {
         try (HardLightServer server = server(builder().insecurePlaintext());
              RecordingProxy proxy = new RecordingProxy(server.port())) {
-            try (TallyClient client = TallyClient.connect(URI.create("ws://127.0.0.1:" + proxy.port() + "/hl"),
-                    LowLatencyMode.client(ClientOptions.builder().insecurePlaintext().build()))) {
+            try (TallyClient client = HardLight.connect(URI.create("ws://127.0.0.1:" + proxy.port() + "/hl"),
+                    LowLatencyMode.client(ClientOptions.builder().insecurePlaintext().build()), TallyClient.FACTORY)) {
                 assertThat(client.hasSecret()).isTrue();
                 client.rename("visible-user-name");
                 client.increment(3);

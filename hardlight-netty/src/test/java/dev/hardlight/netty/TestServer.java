@@ -70,7 +70,7 @@ final class TestServer implements AutoCloseable {
     }
 
     CounterClient connect() {
-        return CounterClient.connect(uri(), pinned());
+        return HardLight.connect(uri(), pinned(), CounterClient.FACTORY);
     }
 
     @Override

@@ -43,8 +43,8 @@ class TrustTest {
         for (int i = 0; i < fp.length(); i += 2) {
             colons.append(i == 0 ? "" : ":").append(fp, i, i + 2);
         }
-        try (CounterClient c = CounterClient.connect(server.uri(),
-                ClientOptions.pinned(colons.toString().toUpperCase(Locale.ROOT)))) {
+        try (CounterClient c = HardLight.connect(server.uri(),
+                ClientOptions.pinned(colons.toString().toUpperCase(Locale.ROOT)), CounterClient.FACTORY)) {
             assertThat(c.increment(0)).isNotNegative();
         }
     }
@@ -52,7 +52,7 @@ class TrustTest {
     @Test
     void pinMismatchRefusesToConnect() {
         String wrong = "00".repeat(32);
-        assertThatThrownBy(() -> CounterClient.connect(server.uri(), ClientOptions.pinned(wrong)))
+        assertThatThrownBy(() -> HardLight.connect(server.uri(), ClientOptions.pinned(wrong), CounterClient.FACTORY))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.UNAVAILABLE))
                 .hasMessageContaining("does not match the pinned fingerprint " + wrong)
                 .hasMessageContaining(server.server.tlsFingerprint());
@@ -66,14 +66,14 @@ class TrustTest {
 
     @Test
     void insecureTrustAllConnects() {
-        try (CounterClient c = CounterClient.connect(server.uri(), ClientOptions.insecureTrustAll())) {
+        try (CounterClient c = HardLight.connect(server.uri(), ClientOptions.insecureTrustAll(), CounterClient.FACTORY)) {
             assertThat(c.increment(0)).isNotNegative();
         }
     }
 
     @Test
     void systemTrustRefusesASelfSignedCertificate() {
-        assertThatThrownBy(() -> CounterClient.connect(server.uri(), ClientOptions.systemTrust()))
+        assertThatThrownBy(() -> HardLight.connect(server.uri(), ClientOptions.systemTrust(), CounterClient.FACTORY))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.UNAVAILABLE))
                 .hasMessageContaining("TLS handshake with localhost:" + server.server.port() + " failed")
                 .hasMessageContaining("Pin the SHA-256 fingerprint the server logged at start");
@@ -85,12 +85,12 @@ class TrustTest {
         try (HardLightServer s = HardLight.server(CounterSchema.DESCRIPTOR, c -> new CounterHandler(null, null, null))
                 .tls(tls).bind(0).start()) {
             Path ca = dir.resolve("hardlight-cert.pem");
-            try (CounterClient c = CounterClient.connect(URI.create("wss://localhost:" + s.port() + "/hl"), ClientOptions.trust(ca))) {
+            try (CounterClient c = HardLight.connect(URI.create("wss://localhost:" + s.port() + "/hl"), ClientOptions.trust(ca), CounterClient.FACTORY)) {
                 assertThat(c.increment(3)).isEqualTo(3);
             }
             // Same certificate, but the name does not match: 127.0.0.2 is not in its SANs.
-            assertThatThrownBy(() -> CounterClient.connect(URI.create("wss://127.0.0.2:" + s.port() + "/hl"),
-                    ClientOptions.trust(ca)))
+            assertThatThrownBy(() -> HardLight.connect(URI.create("wss://127.0.0.2:" + s.port() + "/hl"),
+                    ClientOptions.trust(ca), CounterClient.FACTORY))
                     .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.UNAVAILABLE))
                     .hasMessageContaining("TLS handshake with 127.0.0.2:" + s.port() + " failed");
         }
@@ -111,7 +111,7 @@ class TrustTest {
         }
         try (HardLightServer s = HardLight.server(CounterSchema.DESCRIPTOR, c -> new CounterHandler(null, null, null))
                 .tls(Tls.selfSigned("localhost").persistIn(certs)).bind("127.0.0.1", 0).start();
-             CounterClient c = CounterClient.connect(URI.create("wss://localhost:" + s.port() + "/hl"), ClientOptions.pinned(first))) {
+             CounterClient c = HardLight.connect(URI.create("wss://localhost:" + s.port() + "/hl"), ClientOptions.pinned(first), CounterClient.FACTORY)) {
             assertThat(s.tlsFingerprint()).isEqualTo(first);
             assertThat(c.increment(1)).isEqualTo(1);
         }
@@ -135,8 +135,8 @@ class TrustTest {
     void plaintextWhenBothSidesSaySo() {
         try (HardLightServer s = HardLight.server(CounterSchema.DESCRIPTOR, c -> new CounterHandler(null, null, null))
                 .insecurePlaintext().bind("127.0.0.1", 0).start();
-             CounterClient c = CounterClient.connect(URI.create("ws://127.0.0.1:" + s.port() + "/hl"),
-                     ClientOptions.builder().insecurePlaintext().build())) {
+             CounterClient c = HardLight.connect(URI.create("ws://127.0.0.1:" + s.port() + "/hl"),
+                     ClientOptions.builder().insecurePlaintext().build(), CounterClient.FACTORY)) {
             assertThat(s.tlsFingerprint()).isNull();
             assertThat(c.increment(4)).isEqualTo(4);
         }
@@ -146,13 +146,13 @@ class TrustTest {
     void schemeMismatchesSayWhatIsWrong() {
         try (HardLightServer plain = HardLight.server(CounterSchema.DESCRIPTOR, c -> new CounterHandler(null, null, null))
                 .insecurePlaintext().bind("127.0.0.1", 0).start()) {
-            assertThatThrownBy(() -> CounterClient.connect(URI.create("wss://127.0.0.1:" + plain.port() + "/hl"),
-                    ClientOptions.insecureTrustAll()))
+            assertThatThrownBy(() -> HardLight.connect(URI.create("wss://127.0.0.1:" + plain.port() + "/hl"),
+                    ClientOptions.insecureTrustAll(), CounterClient.FACTORY))
                     .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.UNAVAILABLE))
                     .hasMessageContaining("does not answer in TLS");
         }
-        assertThatThrownBy(() -> CounterClient.connect(URI.create("ws://localhost:" + server.server.port() + "/hl"),
-                ClientOptions.builder().insecurePlaintext().build()))
+        assertThatThrownBy(() -> HardLight.connect(URI.create("ws://localhost:" + server.server.port() + "/hl"),
+                ClientOptions.builder().insecurePlaintext().build(), CounterClient.FACTORY))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.UNAVAILABLE))
                 .hasMessageContaining("use wss://");
     }
@@ -164,7 +164,7 @@ class TrustTest {
             port = s.getLocalPort();
         }
         URI uri = URI.create("wss://127.0.0.1:" + port + "/hl");
-        assertThatThrownBy(() -> CounterClient.connect(uri, ClientOptions.insecureTrustAll()))
+        assertThatThrownBy(() -> HardLight.connect(uri, ClientOptions.insecureTrustAll(), CounterClient.FACTORY))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.UNAVAILABLE))
                 .hasMessageContaining("cannot connect to 127.0.0.1:" + port);
     }
@@ -174,7 +174,7 @@ class TrustTest {
         try (ServerSocket silent = new ServerSocket(0)) {
             URI uri = URI.create("wss://127.0.0.1:" + silent.getLocalPort() + "/hl");
             ClientOptions o = ClientOptions.insecureTrustAll().toBuilder().connectTimeout(Duration.ofMillis(300)).build();
-            assertThatThrownBy(() -> CounterClient.connect(uri, o))
+            assertThatThrownBy(() -> HardLight.connect(uri, o, CounterClient.FACTORY))
                     .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.UNAVAILABLE))
                     .hasMessageContaining("TLS handshake");
         }

@@ -98,7 +98,7 @@ class UpgradeTest {
     @Test
     void wrongPathIsNotFound() {
         URI wrong = URI.create("wss://localhost:" + server.server.port() + "/nope");
-        assertThatThrownBy(() -> CounterClient.connect(wrong, server.pinned()))
+        assertThatThrownBy(() -> HardLight.connect(wrong, server.pinned(), CounterClient.FACTORY))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.NOT_FOUND))
                 .hasMessageContaining("HTTP 404")
                 .hasMessageContaining("no HardLight service at /nope");

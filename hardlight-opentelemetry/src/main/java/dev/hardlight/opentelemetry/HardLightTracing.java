@@ -29,7 +29,7 @@ import java.util.Objects;
  * <pre>{@code
  * HardLightTracing tracing = new HardLightTracing(openTelemetry);
  * HardLight.server(Counter.class, CounterHandler::new).interceptor(tracing.serverInterceptor())...start();
- * CounterClient.connect(uri, ClientOptions.builder().pinned(fp).interceptor(tracing.clientInterceptor()).build());
+ * HardLight.connect(uri, ClientOptions.builder().pinned(fp).interceptor(tracing.clientInterceptor()).build(), CounterClient.FACTORY);
  * }</pre>
  *
  * <p>Each span is named {@code service/method}, of kind {@link SpanKind#SERVER} or {@link SpanKind#CLIENT},

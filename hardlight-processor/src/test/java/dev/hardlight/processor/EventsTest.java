@@ -337,6 +337,7 @@ class EventsTest {
         List<Object> calls = new ArrayList<>();
         RpcChannel channel = (RpcChannel) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {RpcChannel.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "view" -> proxy; // the typed view of this very channel
                     case "events" -> stream;
                     case "addEventListener", "removeEventListener" -> {
                         calls.add(m.getName());
@@ -378,6 +379,7 @@ class EventsTest {
         ServiceDispatcher<Object> dispatcher = (ServiceDispatcher<Object>) descriptor.dispatcher();
         RpcChannel channel = (RpcChannel) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {RpcChannel.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "view" -> proxy; // the typed view of this very channel
                     case "call" -> {
                         MethodDescriptor<?> method = (MethodDescriptor<?>) args[0];
                         byte[] request = write(out -> ((ArgumentWriter) args[1]).write(out));

@@ -72,6 +72,7 @@ class RoundTripTest {
                     AllTypes handler = new Echo();
                     return (RpcChannel) java.lang.reflect.Proxy.newProxyInstance(Driver.class.getClassLoader(),
                             new Class<?>[] {RpcChannel.class}, (proxy, m, args) -> switch (m.getName()) {
+                                case "view" -> proxy; // the typed view of this very channel
                                 case "call" -> call(handler, (MethodDescriptor<?>) args[0], (ArgumentWriter) args[1]);
                                 case "callAsync" -> {
                                     try {

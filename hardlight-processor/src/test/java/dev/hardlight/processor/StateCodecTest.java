@@ -368,6 +368,7 @@ class StateCodecTest {
         List<Object> calls = new ArrayList<>();
         RpcChannel channel = (RpcChannel) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {RpcChannel.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "view" -> proxy; // the typed view of this very channel
                     case "state" -> state;
                     case "addStateListener", "removeStateListener" -> {
                         calls.add(m.getName());

@@ -47,8 +47,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p><b>Security.</b> The server binds {@code 127.0.0.1} with a self-signed development certificate for
  * {@code localhost}, made once per JVM; clients pin its fingerprint. Nothing listens beyond loopback.
  *
- * <p><b>Transport.</b> Real sockets only: an in-process mode (no sockets) is not offered yet. A test pays
- * for a loopback TLS handshake per client, about a millisecond once the JVM is warm.
+ * <p><b>Transport.</b> Real sockets: a test pays for a loopback TLS handshake per client, about a
+ * millisecond once the JVM is warm. For tests of a service's logic without sockets, see
+ * {@link InProcessServer}.
  *
  * <p>Configure with {@link #configure(Consumer)}, {@link #path(String)} and {@link #clientOptions(UnaryOperator)}
  * before the extension starts (in the field initializer). Thread-safe once started: tests may connect

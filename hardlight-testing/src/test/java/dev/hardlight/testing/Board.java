@@ -12,6 +12,12 @@ public interface Board {
     /** Fails with {@code RpcException(NOT_FOUND)}. */
     int missing();
 
+    /**
+     * Waits {@code millis} and returns it; when interrupted first (the call was cancelled or its deadline
+     * passed), records {@code id} in {@code BoardHandler.INTERRUPTED} and throws.
+     */
+    int hold(String id, int millis) throws InterruptedException;
+
     @ConnectionState
     record Seen(int posted) {}
 }

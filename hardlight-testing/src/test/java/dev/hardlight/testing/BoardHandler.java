@@ -9,6 +9,10 @@ import dev.hardlight.Topic;
 
 final class BoardHandler implements Board {
     static final Topic TOPIC = Topic.of("board");
+    /** The ids of the {@link #hold} calls whose handler started (any connection). */
+    static final java.util.Set<String> STARTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The ids of the {@link #hold} calls whose handler was interrupted (any connection). */
+    static final java.util.Set<String> INTERRUPTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Connection connection;
     private final SyncedState<Seen> state;
     private final EventEmitter<BoardEvent> events;
@@ -26,6 +30,18 @@ final class BoardHandler implements Board {
         int n = state.update(s -> new Seen(s.posted() + 1)).posted();
         events.emit(TOPIC, new BoardEvent.Posted(connection.id(), text));
         return n;
+    }
+
+    @Override
+    public int hold(String id, int millis) throws InterruptedException {
+        STARTED.add(id);
+        try {
+            Thread.sleep(millis);
+            return millis;
+        } catch (InterruptedException e) {
+            INTERRUPTED.add(id);
+            throw e;
+        }
     }
 
     @Override

@@ -166,9 +166,7 @@ public final class ClientSession {
         if (defaultDeadline != null && (defaultDeadline.isNegative() || defaultDeadline.isZero())) {
             throw new IllegalArgumentException("defaultDeadline: " + defaultDeadline + " (expected: > 0)");
         }
-        if (clientMaxInFlight < 1 || clientMaxInFlight > 65_535) {
-            throw new IllegalArgumentException("maxInFlight: " + clientMaxInFlight + " (expected: 1..65535)");
-        }
+        InFlight.check(clientMaxInFlight);
         this.service = service;
         this.out = out;
         this.clientMaxInFlight = clientMaxInFlight;
@@ -393,7 +391,7 @@ public final class ClientSession {
             ready.completeExceptionally(e);
             throw new ProtocolViolation(ProtocolViolation.NORMAL, "wrong service");
         }
-        if (hello.maxInFlight() < 1 || hello.maxInFlight() > 65_535) {
+        if (hello.maxInFlight() < 1 || hello.maxInFlight() > InFlight.MAX) {
             throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "HELLO: maxInFlight " + hello.maxInFlight());
         }
         serverSchemaText = serverSchemaText(hello);
@@ -659,7 +657,7 @@ public final class ClientSession {
      *     (nothing is sent); {@code UNAVAILABLE} after the server's GO_AWAY; and as {@link #start(MethodDescriptor, ArgumentWriter)}
      */
     public <R> PendingCall start(MethodDescriptor<R> method, ArgumentWriter args, @dev.hardlight.Nullable Duration deadline) {
-        long startNanos = System.nanoTime();
+        long startNanos = now();
         Duration d = deadline != null ? deadline : defaultDeadline;
         if (d != null && timer == null) {
             throw new IllegalStateException("a deadline needs a Timer: this ClientSession was made without one");
@@ -766,14 +764,19 @@ public final class ClientSession {
         }
     }
 
-    private static long remainingNanos(Duration deadline, long startNanos) {
+    /** The timer's clock (deadlines need a timer; without one nothing measures time). */
+    private long now() {
+        return timer == null ? 0 : timer.nanoTime();
+    }
+
+    private long remainingNanos(Duration deadline, long startNanos) {
         long total;
         try {
             total = deadline.toNanos();
         } catch (ArithmeticException e) {
             total = deadline.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE; // centuries: as good as no deadline
         }
-        return total <= 0 ? total : total - (System.nanoTime() - startNanos);
+        return total <= 0 ? total : total - (now() - startNanos);
     }
 
     private String deadlineMessage(MethodDescriptor<?> method, Duration deadline) {

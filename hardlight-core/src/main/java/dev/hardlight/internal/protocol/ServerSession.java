@@ -107,9 +107,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     private ServerSession(ServiceDescriptor<S> service, S handler, ServerState<?> state, SessionFeatures features,
                           Outbound out, Executor executor, Executor nonBlockingExecutor, int maxInFlight,
                           int maxMessageSize, String logPrefix) {
-        if (maxInFlight < 1 || maxInFlight > 65_535) {
-            throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: 1..65535)");
-        }
+        InFlight.check(maxInFlight);
         this.service = service;
         this.handler = handler;
         this.out = out;

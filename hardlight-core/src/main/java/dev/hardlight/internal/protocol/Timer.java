@@ -3,7 +3,8 @@ package dev.hardlight.internal.protocol;
 import java.time.Duration;
 
 /**
- * Where a sans-I/O session gets its time from: runs a task once after a delay. The transport
+ * Where a sans-I/O session gets its time from: runs a task once after a delay, and tells the time
+ * ({@link #nanoTime()}). The transport
  * implements it over its event loop's scheduler; tests implement it by hand and fire tasks when they
  * choose, so no test sleeps.
  *
@@ -19,6 +20,14 @@ public interface Timer {
      * @return a handle that cancels the task if it has not run yet
      */
     Scheduled schedule(Runnable task, Duration delay);
+
+    /**
+     * The timer's clock, in nanoseconds from an arbitrary origin (as {@link System#nanoTime()}): what a
+     * session measures deadlines with, so a test's timer decides both when tasks run and what time it is.
+     */
+    default long nanoTime() {
+        return System.nanoTime();
+    }
 
     /** A scheduled task. */
     @FunctionalInterface

@@ -15,9 +15,11 @@ import org.junit.jupiter.api.Test;
 
 /** Client deadlines, with a timer the test fires by hand. */
 class DeadlineTest {
-    private final MemoryPipe toServer = new MemoryPipe();
-    private final MemoryPipe toClient = new MemoryPipe();
-    private final ManualTimer timer = new ManualTimer();
+    /** The pipes and timer of the pair {@link #connect} made (stand-alone ones for the tests that make no pair). */
+    private MemoryPipe toServer = new MemoryPipe();
+    private MemoryPipe toClient = new MemoryPipe();
+    private ManualTimer timer = new ManualTimer();
+    private SessionPair<Calc> pair;
 
     /** Never blocks: the tests decide when answers arrive by delivering frames themselves. */
     private final Calc handler = new Calc.Simple() {
@@ -33,11 +35,13 @@ class DeadlineTest {
         return s;
     }
 
-    private ClientSession client(Duration defaultDeadline) {
-        ClientSession c = new ClientSession(Calc.DESCRIPTOR, toServer, 8, ClientSession.DEFAULT_EVENT_QUEUE, timer,
-                defaultDeadline, "");
-        c.onMessage(buf(toClient.take()));
-        return c;
+    /** A connected pair (handlers run inline) whose client has {@code defaultDeadline}; returns its client. */
+    private ClientSession connect(int serverMaxInFlight, Duration defaultDeadline) {
+        pair = SessionPair.connectedInline(Calc.DESCRIPTOR, handler, serverMaxInFlight, defaultDeadline);
+        toServer = pair.toServer;
+        toClient = pair.toClient;
+        timer = pair.timer;
+        return pair.client;
     }
 
     private static ByteBuf buf(byte[] b) {
@@ -59,8 +63,7 @@ class DeadlineTest {
 
     @Test
     void deadlinePassingBeforeTheAnswerFailsTheCallAndSendsCancel() {
-        server(8);
-        ClientSession client = client(null);
+        ClientSession client = connect(8, null);
         CompletableFuture<Object> f = client.start(Calc.AWAIT, ArgumentWriter.NONE, Duration.ofMillis(50));
         assertThat(Frame.decode(buf(toServer.take()))).isEqualTo(new Frame.Call(0, 3, new byte[0]));
         assertThat(timer.pending()).hasSize(1);
@@ -75,8 +78,7 @@ class DeadlineTest {
 
     @Test
     void lateAnswerAfterTheDeadlineFreesTheSlotAndIsIgnored() throws Exception {
-        server(8);
-        ClientSession client = client(null);
+        ClientSession client = connect(8, null);
         CompletableFuture<Object> f = client.start(Calc.AWAIT, ArgumentWriter.NONE, Duration.ofSeconds(2));
         toServer.take();
         timer.fireAll();
@@ -95,8 +97,8 @@ class DeadlineTest {
 
     @Test
     void answerBeforeTheDeadlineCancelsTheTimer() throws Exception {
-        ServerSession<Calc> server = server(8);
-        ClientSession client = client(null);
+        ClientSession client = connect(8, null);
+        ServerSession<Calc> server = pair.server;
         CompletableFuture<Object> f = client.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); }, Duration.ofSeconds(1));
         server.onMessage(buf(toServer.take()));
         client.onMessage(buf(toClient.take()));
@@ -108,8 +110,8 @@ class DeadlineTest {
 
     @Test
     void aDeadlineTaskRunningAfterTheAnswerDoesNothing() throws Exception {
-        ServerSession<Calc> server = server(8);
-        ClientSession client = client(null);
+        ClientSession client = connect(8, null);
+        ServerSession<Calc> server = pair.server;
         CompletableFuture<Object> f = client.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); }, Duration.ofSeconds(1));
         ManualTimer.Task task = timer.pending().get(0);
         server.onMessage(buf(toServer.take()));
@@ -121,8 +123,7 @@ class DeadlineTest {
 
     @Test
     void deadlinePassingWhileWaitingForASlotFailsWithoutSendingAnything() {
-        server(1);
-        ClientSession client = client(null);
+        ClientSession client = connect(1, null);
         client.start(Calc.AWAIT, ArgumentWriter.NONE); // takes the only slot
         toServer.take();
         assertThatThrownBy(() -> client.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); }, Duration.ofMillis(20)))
@@ -137,8 +138,7 @@ class DeadlineTest {
 
     @Test
     void defaultDeadlineAppliesToCallsWithoutOne() {
-        server(8);
-        ClientSession client = client(Duration.ofMillis(1500));
+        ClientSession client = connect(8, Duration.ofMillis(1500));
         CompletableFuture<Object> f = client.start(Calc.AWAIT, ArgumentWriter.NONE);
         CompletableFuture<Object> own = client.start(Calc.AWAIT, ArgumentWriter.NONE, Duration.ofSeconds(30));
         assertThat(timer.pending()).extracting(t -> t.delay)
@@ -151,8 +151,7 @@ class DeadlineTest {
 
     @Test
     void explicitCancelStopsTheDeadline() {
-        server(8);
-        ClientSession client = client(Duration.ofSeconds(5));
+        ClientSession client = connect(8, Duration.ofSeconds(5));
         CompletableFuture<Object> f = client.start(Calc.AWAIT, ArgumentWriter.NONE);
         toServer.take();
         f.cancel(true);
@@ -162,8 +161,7 @@ class DeadlineTest {
 
     @Test
     void connectionLossStopsDeadlines() {
-        server(8);
-        ClientSession client = client(Duration.ofSeconds(5));
+        ClientSession client = connect(8, Duration.ofSeconds(5));
         CompletableFuture<Object> f = client.start(Calc.AWAIT, ArgumentWriter.NONE);
         client.onClosed(new RpcException(Status.CONNECTION_LOST, "gone"));
         assertThat(timer.pending()).isEmpty();

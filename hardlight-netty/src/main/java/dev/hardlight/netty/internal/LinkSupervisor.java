@@ -34,8 +34,10 @@ final class LinkSupervisor implements LinkListener {
     private static final long RETIRE_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final ClientConfig config;
-    private final ReconnectPolicy policy; // null: a loss closes the client
-    private final ReconnectPolicy agingPolicy; // the delays between attempts to replace a link
+    /** Whether a loss starts reconnecting (the client has a policy) or closes the client. */
+    private final boolean reconnects;
+    /** The delays between attempts: the client's policy, or the defaults for replacing aged links. */
+    private final ReconnectPolicy policy;
     private final Duration maxAge; // null: links are not replaced for age
     private final ClientEventQueue events;
     private final ClientListeners listeners;
@@ -67,8 +69,8 @@ final class LinkSupervisor implements LinkListener {
     LinkSupervisor(ClientConfig config, ReconnectPolicy policy, Duration maxAge, ClientEventQueue events,
                    ClientListeners listeners) {
         this.config = config;
-        this.policy = policy;
-        this.agingPolicy = policy != null ? policy : ReconnectPolicy.defaults();
+        this.reconnects = policy != null;
+        this.policy = reconnects ? policy : ReconnectPolicy.defaults();
         this.maxAge = maxAge;
         this.events = events;
         this.listeners = listeners;
@@ -144,7 +146,7 @@ final class LinkSupervisor implements LinkListener {
             if (closed != null) {
                 return;
             }
-            if (policy == null) {
+            if (!reconnects) {
                 closed = reason;
             }
             gen = ++generation;
@@ -154,7 +156,7 @@ final class LinkSupervisor implements LinkListener {
         }
         log.debug("{}{}", link.logPrefix(), reason.getMessage());
         listeners.emit(new ConnectionEvent.Disconnected(reason));
-        if (policy == null) {
+        if (!reconnects) {
             events.close(reason);
             listeners.emit(new ConnectionEvent.Closed(reason));
             return;
@@ -175,7 +177,7 @@ final class LinkSupervisor implements LinkListener {
 
     @Override
     public void goingAway(NettyRpcChannel link) {
-        if (policy != null) {
+        if (reconnects) {
             // the server drains this connection and will close it: connect again now (behind a load
             // balancer, to another server) so that new calls need not wait for the close
             replace(link, false);
@@ -300,7 +302,7 @@ final class LinkSupervisor implements LinkListener {
         }
         Thread.ofVirtual().name("hl-renew " + link.target()).start(() -> {
             for (int attempt = 1; ; attempt++) {
-                Duration delay = attempt == 1 ? Duration.ZERO : agingPolicy.delay(attempt - 1);
+                Duration delay = attempt == 1 ? Duration.ZERO : policy.delay(attempt - 1);
                 if (current != link || isClosed()) {
                     return; // lost meanwhile: the reconnect loop takes over
                 }
@@ -318,7 +320,7 @@ final class LinkSupervisor implements LinkListener {
                     return;
                 } catch (RpcException e) {
                     log.debug("{}replacing the connection failed: {}", link.logPrefix(), e.getMessage());
-                    if (hopeless(e) || agingPolicy.maxAttempts() > 0 && attempt >= agingPolicy.maxAttempts()) {
+                    if (hopeless(e) || policy.maxAttempts() > 0 && attempt >= policy.maxAttempts()) {
                         return; // keep the old link until it is lost
                     }
                 } catch (RuntimeException | Error e) {

@@ -1,18 +1,18 @@
 package dev.hardlight.netty.internal;
 
 import dev.hardlight.EventListener;
-import dev.hardlight.EventStream;
 import dev.hardlight.RpcException;
 import dev.hardlight.StateListener;
 import dev.hardlight.Status;
 import dev.hardlight.internal.protocol.ClientEventQueue;
+import dev.hardlight.internal.protocol.CallResults;
 import dev.hardlight.internal.protocol.ClientSession;
 import dev.hardlight.internal.protocol.Hello;
 import dev.hardlight.internal.protocol.ProtocolViolation;
 import dev.hardlight.internal.protocol.Timer;
 import dev.hardlight.service.ArgumentWriter;
 import dev.hardlight.service.MethodDescriptor;
-import dev.hardlight.service.RpcChannel;
+import dev.hardlight.service.RpcCalls;
 import dev.hardlight.service.ServiceDescriptor;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -22,16 +22,14 @@ import io.netty.util.internal.ThreadExecutorMap;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A client connection (a link): an {@link RpcChannel} over one TLS WebSocket, driving a
+ * A client connection (a link): the {@link RpcCalls} of one TLS WebSocket (the application sees it through {@link ClientChannel}), driving a
  * {@link ClientSession}. {@link ClientConnector} opens it; calls are encoded on the caller's thread and
  * written through the connection's write queue; answers are decoded on the connection's event loop
  * (of the group its options chose). Once open, a {@link KeepAliveHandler} pings a silent server and
@@ -40,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread rule: thread-safe for callers; the handler-facing methods run on the event loop only.
  */
-public final class NettyRpcChannel implements RpcChannel {
+public final class NettyRpcChannel implements RpcCalls {
     private static final Logger log = LoggerFactory.getLogger(NettyRpcChannel.class);
 
     /** The largest message a client accepts from a server. */
@@ -285,7 +283,7 @@ public final class NettyRpcChannel implements RpcChannel {
         session.muteEvents();
     }
 
-    // ---- RpcChannel ---------------------------------------------------------------------------
+    // ---- RpcCalls -----------------------------------------------------------------------------
 
     @Override
     public ServiceDescriptor<?> service() {
@@ -298,32 +296,7 @@ public final class NettyRpcChannel implements RpcChannel {
         checkNotOnAnIoThread(method);
         // With a deadline, the session completes the call when it passes (on the event loop): get()
         // never waits longer than the deadline.
-        return (R) await(session.start(method, args, deadline), method);
-    }
-
-    /**
-     * Waits for a call's answer: its value, or its failure as thrown by the server's handler (a declared
-     * exception) or as an {@link RpcException}; interrupting the wait cancels the call (CANCELLED).
-     */
-    static Object await(ClientSession.PendingCall call, MethodDescriptor<?> method) throws Exception {
-        try {
-            return call.get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof Exception ex) {
-                throw ex;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new RpcException(Status.UNKNOWN, String.valueOf(cause), cause);
-        } catch (InterruptedException e) {
-            call.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new RpcException(Status.CANCELLED, "interrupted while waiting for the result of " + method.name());
-        } catch (CancellationException e) {
-            throw new RpcException(Status.CANCELLED, "the call of " + method.name() + " was cancelled");
-        }
+        return (R) CallResults.await(session.start(method, args, deadline), method);
     }
 
     /**
@@ -341,13 +314,8 @@ public final class NettyRpcChannel implements RpcChannel {
     }
 
     @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public <R> CompletableFuture<R> callAsync(MethodDescriptor<R> method, ArgumentWriter args, Duration deadline) {
-        try {
-            return (CompletableFuture) session.start(method, args, deadline);
-        } catch (RpcException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return CallResults.startAsync(session, method, args, deadline);
     }
 
     /**
@@ -367,37 +335,22 @@ public final class NettyRpcChannel implements RpcChannel {
         return Collections.unmodifiableSet(session.features());
     }
 
-    @Override
+    /** The connection state as of the last frame this link handled ({@code null}: the service has none). */
     public Object state() {
         return session.state();
     }
 
-    @Override
-    public void addStateListener(StateListener<Object> listener) {
+    /** Follows this link's state changes (for {@link ClientListeners}, which tells the application). */
+    void addStateListener(StateListener<Object> listener) {
         session.addStateListener(listener);
     }
 
-    @Override
-    public void removeStateListener(StateListener<Object> listener) {
-        session.removeStateListener(listener);
-    }
-
-    @Override
-    public EventStream<Object> events() {
-        return session.events();
-    }
-
-    @Override
-    public void addEventListener(EventListener<Object> listener) {
+    /** Follows this link's events (for {@link ClientListeners}, which tells the application). */
+    void addEventListener(EventListener<Object> listener) {
         session.addEventListener(listener);
     }
 
-    @Override
-    public void removeEventListener(EventListener<Object> listener) {
-        session.removeEventListener(listener);
-    }
-
-    @Override
+    /** Whether this link is open. */
     public boolean isOpen() {
         return open && out.isOpen();
     }
@@ -406,7 +359,6 @@ public final class NettyRpcChannel implements RpcChannel {
      * Sends a normal close (1000) and closes the connection; pending calls fail with CONNECTION_LOST.
      * Waits up to two seconds for the channel to close, unless called on its event loop.
      */
-    @Override
     public void close() {
         closedByClient = true;
         out.close(ProtocolViolation.NORMAL, "closed by the client");

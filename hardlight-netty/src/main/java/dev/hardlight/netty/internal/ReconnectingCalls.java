@@ -2,6 +2,7 @@ package dev.hardlight.netty.internal;
 
 import dev.hardlight.RpcException;
 import dev.hardlight.Status;
+import dev.hardlight.internal.protocol.CallResults;
 import dev.hardlight.internal.protocol.ClientSession;
 import dev.hardlight.service.ArgumentWriter;
 import dev.hardlight.service.MethodDescriptor;
@@ -104,7 +105,7 @@ final class ReconnectingCalls implements CallRouter {
                 }
             }
             try {
-                return NettyRpcChannel.await(call, method);
+                return CallResults.await(call, method);
             } catch (RpcException e) {
                 if (retryable(method, link, e)) {
                     continue;

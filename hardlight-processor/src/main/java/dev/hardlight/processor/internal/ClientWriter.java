@@ -7,8 +7,9 @@ import java.util.Set;
 
 /**
  * Writes {@code <Prefix>Client}: the interface implemented over an {@code RpcChannel}, plus an
- * {@code <method>Async} variant of each method and, when the Netty transport is on the class path at
- * compile time, a static {@code connect}.
+ * {@code <method>Async} variant of each method, the typed state and events of the connection (through
+ * {@code RpcChannel.view}, so without unchecked casts) and a {@code FACTORY} for any transport. What it
+ * writes does not depend on the compile class path.
  */
 final class ClientWriter {
     private ClientWriter() {}
@@ -27,21 +28,41 @@ final class ClientWriter {
         src.line(JavaNames.GENERATED);
         src.open("public final class " + className + " implements " + model.interfaceName()
                 + ", java.lang.AutoCloseable");
-        src.line("private final dev.hardlight.service.RpcChannel channel;");
+        boolean typed = model.state() != null || model.events() != null;
+        String stateType = model.state() == null ? "java.lang.Void" : model.state();
+        String eventType = model.events() == null ? "java.lang.Void" : model.events();
+        src.line("/**");
+        src.line(" * Makes clients of {@link " + model.interfaceName() + "} over any transport, e.g.");
+        src.line(" * {@code HardLight.connect(uri, options, " + className + ".FACTORY)}.");
+        src.line(" */");
+        src.line("public static final dev.hardlight.service.ClientFactory<" + className + "> FACTORY =");
+        src.line("        dev.hardlight.service.ClientFactory.of(" + model.prefix() + "Schema.DESCRIPTOR, " + className + "::of);");
         src.line("");
-        src.line("/** A client making its calls on {@code channel}, which it owns from now on. */");
+        src.line("private final dev.hardlight.service.RpcChannel channel;");
+        if (typed) {
+            src.line("private final dev.hardlight.service.ConnectionView<" + stateType + ", " + eventType + "> view;");
+        }
+        src.line("");
+        if (typed) {
+            src.line("/**");
+            src.line(" * A client making its calls on {@code channel}, which it owns from now on.");
+            src.line(" *");
+            src.line(" * @throws java.lang.IllegalArgumentException when the channel's state or event type is not this service's");
+            src.line(" */");
+        } else {
+            src.line("/** A client making its calls on {@code channel}, which it owns from now on. */");
+        }
         src.open("public " + className + "(dev.hardlight.service.RpcChannel channel)");
         src.line("this.channel = java.util.Objects.requireNonNull(channel, \"channel\");");
-        src.close();
-        if (model.connectThrows() != null) {
-            src.line("");
-            src.line("/** Connects to the server at {@code uri} (see {@code dev.hardlight.netty.HardLight#connect}). */");
-            src.open("public static " + className + " connect(java.net.URI uri, dev.hardlight.netty.ClientOptions options)"
-                    + throwsClause(model.connectThrows()));
-            src.line("return new " + className + "(dev.hardlight.netty.HardLight.connect(uri, options, "
-                    + model.prefix() + "Schema.DESCRIPTOR));");
-            src.close();
+        if (typed) {
+            src.line("this.view = channel.view(" + stateType + ".class, " + eventType + ".class);");
         }
+        src.close();
+        src.line("");
+        src.line("/** {@link #" + className + "(dev.hardlight.service.RpcChannel)} as a method reference. */");
+        src.open("public static " + className + " of(dev.hardlight.service.RpcChannel channel)");
+        src.line("return new " + className + "(channel);");
+        src.close();
         src.line("");
         src.line("/** The channel this client calls through. */");
         src.open("public dev.hardlight.service.RpcChannel channel()");
@@ -91,29 +112,26 @@ final class ClientWriter {
         String type = model.state();
         String listenerType = "dev.hardlight.StateListener<" + type + ">";
         String listener = JavaNames.unique("listener", reserved(model));
-        String cast = "(dev.hardlight.StateListener<java.lang.Object>) (dev.hardlight.StateListener<?>) " + listener;
         src.line("");
         src.line("/**");
         src.line(" * The connection state, as of the last message this client handled. Valid as soon as the client");
         src.line(" * is connected; when a call returns, it already reflects every change the call made. Never blocks.");
         src.line(" */");
         src.open("public " + type + " state()");
-        src.line("return (" + type + ") channel.state();");
+        src.line("return view.state();");
         src.close();
         src.line("");
         src.line("/**");
         src.line(" * Adds a listener told of every change of the connection state, in the order the server committed");
         src.line(" * them; it runs on the connection's I/O thread (see {@link dev.hardlight.StateListener}).");
         src.line(" */");
-        src.line("@java.lang.SuppressWarnings(\"unchecked\")");
         src.open("public void onStateChange(" + listenerType + " " + listener + ")");
-        src.line("channel.addStateListener(" + cast + ");");
+        src.line("view.addStateListener(" + listener + ");");
         src.close();
         src.line("");
         src.line("/** Removes a listener added with {@link #onStateChange}. */");
-        src.line("@java.lang.SuppressWarnings(\"unchecked\")");
         src.open("public void removeStateListener(" + listenerType + " " + listener + ")");
-        src.line("channel.removeStateListener(" + cast + ");");
+        src.line("view.removeStateListener(" + listener + ");");
         src.close();
     }
 
@@ -122,7 +140,6 @@ final class ClientWriter {
         String type = model.events();
         String listenerType = "dev.hardlight.EventListener<" + type + ">";
         String listener = JavaNames.unique("listener", reserved(model));
-        String cast = "(dev.hardlight.EventListener<java.lang.Object>) (dev.hardlight.EventListener<?>) " + listener;
         src.line("");
         src.line("/**");
         src.line(" * The events this client receives, in arrival order. The bounded queue behind it exists from the");
@@ -130,24 +147,21 @@ final class ClientWriter {
         src.line(" * kept; when it is full, new events are dropped and {@link dev.hardlight.Event#missedBefore()} of");
         src.line(" * the next event taken counts them.");
         src.line(" */");
-        src.line("@java.lang.SuppressWarnings(\"unchecked\")");
         src.open("public dev.hardlight.EventStream<" + type + "> events()");
-        src.line("return (dev.hardlight.EventStream<" + type + ">) (dev.hardlight.EventStream<?>) channel.events();");
+        src.line("return view.events();");
         src.close();
         src.line("");
         src.line("/**");
         src.line(" * Adds a listener told of every event this client receives, before it is queued for");
         src.line(" * {@link #events()}; it runs on the connection's I/O thread (see {@link dev.hardlight.EventListener}).");
         src.line(" */");
-        src.line("@java.lang.SuppressWarnings(\"unchecked\")");
         src.open("public void onEvent(" + listenerType + " " + listener + ")");
-        src.line("channel.addEventListener(" + cast + ");");
+        src.line("view.addEventListener(" + listener + ");");
         src.close();
         src.line("");
         src.line("/** Removes a listener added with {@link #onEvent}. */");
-        src.line("@java.lang.SuppressWarnings(\"unchecked\")");
         src.open("public void removeEventListener(" + listenerType + " " + listener + ")");
-        src.line("channel.removeEventListener(" + cast + ");");
+        src.line("view.removeEventListener(" + listener + ");");
         src.close();
     }
 

@@ -33,7 +33,6 @@ public final class ContractReader {
     static final String CONNECTION_STATE = "dev.hardlight.ConnectionState";
     static final String STATE_LISTENER = "dev.hardlight.StateListener";
     static final String EVENT_LISTENER = "dev.hardlight.EventListener";
-    static final String TRANSPORT = "dev.hardlight.netty.HardLight";
 
     private final Elements elements;
     private final Types types;
@@ -105,7 +104,7 @@ public final class ContractReader {
             return null;
         }
         return new ServiceModel(packageName, name, resolver.flatName(service), serviceName(service),
-                methods, defs, connectThrows(), state, events);
+                methods, defs, state, events);
     }
 
     private void checkInterface(TypeElement service, TypeResolver resolver) {
@@ -496,20 +495,6 @@ public final class ContractReader {
         if (value.isBlank() || value.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
             errors.error(service, "@Rpc(name = \"" + value + "\"): a service name must not contain whitespace");
         }
-    }
-
-    /** The checked exceptions of {@code HardLight.connect}, or {@code null} when the transport is absent. */
-    private List<String> connectThrows() {
-        TypeElement transport = elements.getTypeElement(TRANSPORT);
-        if (transport == null) {
-            return null;
-        }
-        for (ExecutableElement m : ElementFilter.methodsIn(transport.getEnclosedElements())) {
-            if (m.getSimpleName().contentEquals("connect") && m.getParameters().size() == 3) {
-                return m.getThrownTypes().stream().map(t -> types.erasure(t).toString()).toList();
-            }
-        }
-        return List.of();
     }
 
     private static String article(ElementKind kind) {

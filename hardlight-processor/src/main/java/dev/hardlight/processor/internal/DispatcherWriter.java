@@ -5,7 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Writes {@code <Prefix>Dispatcher}: a {@code switch} on the method id, no reflection. */
+/** Writes {@code <Prefix>Dispatcher}: a {@code switch} on the method id (a named constant per method), no reflection. */
 final class DispatcherWriter {
     private DispatcherWriter() {}
 
@@ -21,12 +21,18 @@ final class DispatcherWriter {
         src.line(JavaNames.GENERATED);
         src.open("public final class " + className + " implements dev.hardlight.service.ServiceDispatcher<"
                 + model.interfaceName() + ">");
+        List<String> ids = SchemaWriter.constants(model);
+        for (ServiceModel.Method m : model.methods()) {
+            src.line("/** The id of {@code " + m.name() + "}. */");
+            src.line("private static final int " + ids.get(m.id()) + " = " + m.id() + ";");
+            src.line("");
+        }
         src.line("@java.lang.Override");
         src.open("public void dispatch(" + model.interfaceName() + " handler, int methodId, "
                 + "dev.hardlight.codec.WireReader in, dev.hardlight.codec.WireWriter out) throws java.lang.Exception");
         src.open("switch (methodId)");
         for (ServiceModel.Method m : model.methods()) {
-            method(src, code, m);
+            method(src, code, m, ids.get(m.id()));
         }
         src.line("default -> throw new dev.hardlight.RpcException(dev.hardlight.Status.UNIMPLEMENTED,");
         src.line("        " + JavaNames.literal(model.serviceName() + " has no method with id ") + " + methodId);");
@@ -36,12 +42,12 @@ final class DispatcherWriter {
         return src.toString();
     }
 
-    private static void method(SourceBuilder src, ValueCode code, ServiceModel.Method m) {
+    private static void method(SourceBuilder src, ValueCode code, ServiceModel.Method m, String id) {
         ServiceModel model = code.model();
         Set<String> taken = new HashSet<>(List.of("handler", "methodId", "in", "out", "result"));
         taken.addAll(Locals.shadowable(model));
         List<String> args = new ArrayList<>();
-        src.open("case " + m.id() + " ->");
+        src.open("case " + id + " ->");
         for (TypeDef.Component p : m.params()) {
             String local = JavaNames.unique(p.name(), taken);
             taken.add(local);

@@ -13,8 +13,6 @@ import java.util.Map;
  * @param serviceName the {@code @Rpc(name)} or the simple name
  * @param methods the remote methods in declaration order (their ids)
  * @param types every type crossing the wire, sorted by canonical name
- * @param connectThrows the checked exceptions of {@code HardLight.connect}, or {@code null} when that
- *     transport is absent at compile time (no {@code connect} is generated)
  * @param state the canonical name of the connection state record ({@code @Rpc(state)}), defined in
  *     {@code types}; {@code null} when the service has none
  * @param events the canonical name of the event type ({@code @Rpc(events)}): a sealed interface or an
@@ -27,7 +25,6 @@ public record ServiceModel(
         String serviceName,
         List<Method> methods,
         Map<String, TypeDef> types,
-        List<String> connectThrows,
         String state,
         String events) {
 

@@ -81,7 +81,7 @@ public final class AuthDemo {
     }
 
     private static void loginOnTheConnection(PrintStream out, URI uri, ClientOptions pinned) {
-        try (VaultClient client = VaultClient.connect(uri, pinned)) {
+        try (VaultClient client = HardLight.connect(uri, pinned, VaultClient.FACTORY)) {
             out.println("client:  connected without credentials; whoami() -> " + client.whoami());
             try {
                 client.put("note", "buy milk");
@@ -115,7 +115,7 @@ public final class AuthDemo {
     private static void sessionCookie(PrintStream out, URI uri, ClientOptions pinned) {
         String session = SESSIONS.keySet().iterator().next();
         ClientOptions withCookie = pinned.toBuilder().header("Cookie", "session=" + session).build();
-        try (VaultClient client = VaultClient.connect(uri, withCookie)) {
+        try (VaultClient client = HardLight.connect(uri, withCookie, VaultClient.FACTORY)) {
             out.println("client2: connected with cookie session=" + session
                     + "; the server's authenticator admitted it at the upgrade");
             out.println("client2: whoami() -> " + client.whoami() + " (no login call)");
@@ -128,7 +128,7 @@ public final class AuthDemo {
     private static void revokedCookie(PrintStream out, URI uri, ClientOptions pinned) {
         String session = REVOKED.iterator().next();
         ClientOptions withCookie = pinned.toBuilder().header("Cookie", "session=" + session).build();
-        try (VaultClient client = VaultClient.connect(uri, withCookie)) {
+        try (VaultClient client = HardLight.connect(uri, withCookie, VaultClient.FACTORY)) {
             out.println("client3: connected with a revoked session (unexpected): " + client.whoami());
         } catch (RpcException e) {
             out.println("client3: cookie session=" + session + " refused at the upgrade: " + e.status() + ": " + e.getMessage());

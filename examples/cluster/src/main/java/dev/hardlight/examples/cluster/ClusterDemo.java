@@ -67,8 +67,8 @@ public final class ClusterDemo {
             }
             String[] people = {"ada", "grace", "linus"};
             for (int i = 0; i < 3; i++) {
-                LobbyClient c = LobbyClient.connect(URI.create("ws://127.0.0.1:" + nodes.get(i).port() + "/hl"),
-                        ClientOptions.builder().insecurePlaintext().build());
+                LobbyClient c = HardLight.connect(URI.create("ws://127.0.0.1:" + nodes.get(i).port() + "/hl"),
+                        ClientOptions.builder().insecurePlaintext().build(), LobbyClient.FACTORY);
                 c.enter();
                 clients.add(c);
             }

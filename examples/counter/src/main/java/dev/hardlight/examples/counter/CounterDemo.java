@@ -75,7 +75,7 @@ public final class CounterDemo {
     }
 
     private static void referenceExample(PrintStream out, URI uri, String fingerprint) throws Exception {
-        try (CounterClient client = CounterClient.connect(uri, ClientOptions.pinned(fingerprint))) {
+        try (CounterClient client = HardLight.connect(uri, ClientOptions.pinned(fingerprint), CounterClient.FACTORY)) {
             out.println("client:  connected, certificate pinned, state " + client.state());
 
             // Print events in the background, as the reference's subscription task does.
@@ -107,7 +107,7 @@ public final class CounterDemo {
     }
 
     private static void pipelinedCalls(PrintStream out, URI uri, String fingerprint) throws Exception {
-        try (CounterClient client = CounterClient.connect(uri, ClientOptions.pinned(fingerprint))) {
+        try (CounterClient client = HardLight.connect(uri, ClientOptions.pinned(fingerprint), CounterClient.FACTORY)) {
             client.newCounter();
             out.println("client2: increment(41) -> " + client.increment(41));
             try {

@@ -1,0 +1,108 @@
+package dev.hardlight.internal.protocol;
+
+import dev.hardlight.service.ServiceDescriptor;
+import io.netty.buffer.Unpooled;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Queue;
+
+/**
+ * A client session and a server session joined in memory, driven by the test on one thread: frames
+ * wait in {@link MemoryPipe}s until the test delivers them, handler runs wait in a queue until the test
+ * runs them, and time is a {@link ManualTimer}. Nothing runs on another thread, so a test written with
+ * it is deterministic. Replaces building the two sessions, their pipes and the handshake by hand.
+ *
+ * <p>Thread rule: one thread (the test's).
+ */
+final class SessionPair<S> {
+    final MemoryPipe toServer = new MemoryPipe();
+    final MemoryPipe toClient = new MemoryPipe();
+    final ManualTimer timer = new ManualTimer();
+    /** Handler runs the server session started and the test has not run yet. */
+    final Queue<Runnable> handlerRuns = new ArrayDeque<>();
+    final ServerSession<S> server;
+    final ClientSession client;
+
+    private SessionPair(ServiceDescriptor<S> service, S handler, int serverMaxInFlight, int clientMaxInFlight,
+                        Duration defaultDeadline, boolean inlineHandlers) {
+        server = new ServerSession<>(service, handler, toClient, inlineHandlers ? Runnable::run : handlerRuns::add,
+                serverMaxInFlight, 1 << 20, "[server] ");
+        client = new ClientSession(service, toServer, clientMaxInFlight, ClientSession.DEFAULT_EVENT_QUEUE, timer,
+                defaultDeadline, "[client] ");
+    }
+
+    /** A pair whose handshake is done: the server's hello was delivered, the client is ready for calls. */
+    static <S> SessionPair<S> connected(ServiceDescriptor<S> service, S handler) {
+        return connected(service, handler, InFlight.DEFAULT, null);
+    }
+
+    /** {@link #connected(ServiceDescriptor, Object)} with the server's in-flight limit and the client's default deadline. */
+    static <S> SessionPair<S> connected(ServiceDescriptor<S> service, S handler, int serverMaxInFlight,
+                                        Duration defaultDeadline) {
+        return connected(service, handler, serverMaxInFlight, defaultDeadline, false);
+    }
+
+    /**
+     * {@link #connected(ServiceDescriptor, Object, int, Duration)} whose handlers run at once, inside the
+     * server's {@code onMessage} on the test's thread (their answers are queued before it returns), for
+     * tests that deliver frames one by one and never need a handler run to wait.
+     */
+    static <S> SessionPair<S> connectedInline(ServiceDescriptor<S> service, S handler, int serverMaxInFlight,
+                                              Duration defaultDeadline) {
+        return connected(service, handler, serverMaxInFlight, defaultDeadline, true);
+    }
+
+    private static <S> SessionPair<S> connected(ServiceDescriptor<S> service, S handler, int serverMaxInFlight,
+                                                Duration defaultDeadline, boolean inlineHandlers) {
+        SessionPair<S> pair = new SessionPair<>(service, handler, serverMaxInFlight, InFlight.DEFAULT, defaultDeadline,
+                inlineHandlers);
+        pair.server.start();
+        pair.toClientOne();
+        if (!pair.client.ready().isDone()) {
+            throw new AssertionError("the client is not ready after the server's hello");
+        }
+        return pair;
+    }
+
+    /** Delivers the next frame the client sent to the server; false when there is none. */
+    boolean toServerOne() {
+        byte[] frame = toServer.frames.poll();
+        if (frame == null) {
+            return false;
+        }
+        server.onMessage(Unpooled.wrappedBuffer(frame));
+        return true;
+    }
+
+    /** Delivers the next frame the server sent to the client; false when there is none. */
+    boolean toClientOne() {
+        byte[] frame = toClient.frames.poll();
+        if (frame == null) {
+            return false;
+        }
+        client.onMessage(Unpooled.wrappedBuffer(frame));
+        return true;
+    }
+
+    /** Runs the oldest handler run waiting; false when there is none. */
+    boolean runHandlerOne() {
+        Runnable run = handlerRuns.poll();
+        if (run == null) {
+            return false;
+        }
+        run.run();
+        return true;
+    }
+
+    /**
+     * Delivers every frame both ways and runs every handler run, until nothing is left; returns how
+     * many steps it took. Time does not pass.
+     */
+    int settle() {
+        int steps = 0;
+        while (toServerOne() || runHandlerOne() || toClientOne()) {
+            steps++;
+        }
+        return steps;
+    }
+}
