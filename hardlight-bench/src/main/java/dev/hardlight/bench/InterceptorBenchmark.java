@@ -89,7 +89,7 @@ public class InterceptorBenchmark {
         }
         requestId = Metadata.of("request-id", "0123456789abcdef");
         server = b.start();
-        client = IncrementerClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hl"), o.build());
+        client = HardLight.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hl"), o.build(), IncrementerClient.FACTORY);
     }
 
     @Benchmark

@@ -177,8 +177,8 @@ class ClusterNotifierTest {
                 nodes.add(node("s1", nats.get(1).url(), prefix, clusters));
                 NatsServers.await("three members on the survivors", WAIT,
                         () -> clusters.stream().allMatch(c -> c.notifierMembers() == 3));
-                try (RoomClient onChild = RoomClient.connect(URI.create("ws://127.0.0.1:" + childPort + "/hl"),
-                        dev.hardlight.netty.ClientOptions.builder().insecurePlaintext().build());
+                try (RoomClient onChild = HardLight.connect(URI.create("ws://127.0.0.1:" + childPort + "/hl"),
+                        dev.hardlight.netty.ClientOptions.builder().insecurePlaintext().build(), RoomClient.FACTORY);
                      RoomClient onSurvivor = client(nodes.get(0))) {
                     for (int t = 0; t < 12; t++) {
                         onChild.join("k" + t);

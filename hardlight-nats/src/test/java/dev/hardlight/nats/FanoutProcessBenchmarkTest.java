@@ -1,5 +1,6 @@
 package dev.hardlight.nats;
 
+import dev.hardlight.netty.HardLight;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hardlight.Event;
@@ -75,8 +76,8 @@ class FanoutProcessBenchmarkTest {
         }
 
         RoomClient client() {
-            return RoomClient.connect(URI.create("ws://127.0.0.1:" + port + "/hl"),
-                    ClientOptions.builder().insecurePlaintext().build());
+            return HardLight.connect(URI.create("ws://127.0.0.1:" + port + "/hl"),
+                    ClientOptions.builder().insecurePlaintext().build(), RoomClient.FACTORY);
         }
 
         @Override

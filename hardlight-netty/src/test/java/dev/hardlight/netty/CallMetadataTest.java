@@ -79,7 +79,7 @@ class CallMetadataTest {
         for (ClientInterceptor i : interceptors) {
             o.interceptor(i);
         }
-        return CounterClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hl"), o.build());
+        return HardLight.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hl"), o.build(), CounterClient.FACTORY);
     }
 
     @Test
@@ -220,8 +220,8 @@ class CallMetadataTest {
         int port = a.port();
         ReconnectPolicy fast = ReconnectPolicy.builder().initialDelay(Duration.ofMillis(50)).maxDelay(Duration.ofMillis(200)).build();
         HardLightServer b = null;
-        try (CounterClient counter = CounterClient.connect(URI.create("ws://127.0.0.1:" + port + "/hl"),
-                ClientOptions.builder().insecurePlaintext().reconnect(fast).build())) {
+        try (CounterClient counter = HardLight.connect(URI.create("ws://127.0.0.1:" + port + "/hl"),
+                ClientOptions.builder().insecurePlaintext().reconnect(fast).build(), CounterClient.FACTORY)) {
             assertThat(counter.increment(1)).isEqualTo(1);
             a.close();
             Await.until("the client lost its connection", Duration.ofSeconds(10), () -> !counter.channel().isOpen());

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(60)
 class HostileCloseTest {
     private static CounterClient client(HardLightServer server, boolean tls) {
-        return CounterClient.connect(URI.create((tls ? "wss" : "ws") + "://127.0.0.1:" + server.port() + "/hl"),
-                tls ? ClientOptions.pinned(server.tlsFingerprint()) : ClientOptions.builder().insecurePlaintext().build());
+        return HardLight.connect(URI.create((tls ? "wss" : "ws") + "://127.0.0.1:" + server.port() + "/hl"),
+                tls ? ClientOptions.pinned(server.tlsFingerprint()) : ClientOptions.builder().insecurePlaintext().build(), CounterClient.FACTORY);
     }
 
     @Test

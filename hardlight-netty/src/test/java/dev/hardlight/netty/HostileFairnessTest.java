@@ -71,8 +71,8 @@ class HostileFairnessTest {
     void aPeerPackingThousandsOfFramesIntoEachReadDoesNotHoldTheEventLoop() throws Exception {
         try (HardLightServer server = HardLight.server(Counter.class, c -> new CounterHandler(null, null, null))
                 .insecurePlaintext().bind("127.0.0.1", 0).ioThreads(1).inlineNonBlockingHandlers(true).start();
-             CounterClient bystander = CounterClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hl"),
-                     ClientOptions.builder().insecurePlaintext().build())) {
+             CounterClient bystander = HardLight.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hl"),
+                     ClientOptions.builder().insecurePlaintext().build(), CounterClient.FACTORY)) {
             HostileLoad.Baseline base = HostileLoad.Baseline.of(server);
             int perChunk = 20_000;
             int chunks = 5;

@@ -34,8 +34,8 @@ class HostileScaleTest {
     private static final long MIB = 1024 * 1024;
 
     private static CounterClient client(HardLightServer server) {
-        return CounterClient.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hl"),
-                ClientOptions.builder().insecurePlaintext().build());
+        return HardLight.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hl"),
+                ClientOptions.builder().insecurePlaintext().build(), CounterClient.FACTORY);
     }
 
     private static byte[] partialFrame(int length, int sent) {
@@ -93,8 +93,8 @@ class HostileScaleTest {
     void twelveHundredStalledHandshakesFromOneAddressLockNobodyOut() throws Exception {
         try (HardLightServer server = HardLight.server(Counter.class, c -> new CounterHandler(null, null, null))
                 .tls(TestServer.TLS).bind("127.0.0.1", 0).start();
-             CounterClient bystander = CounterClient.connect(URI.create("wss://127.0.0.1:" + server.port() + "/hl"),
-                     ClientOptions.pinned(server.tlsFingerprint()))) {
+             CounterClient bystander = HardLight.connect(URI.create("wss://127.0.0.1:" + server.port() + "/hl"),
+                     ClientOptions.pinned(server.tlsFingerprint()), CounterClient.FACTORY)) {
             HostileLoad.Baseline base = HostileLoad.Baseline.of(server);
             InetAddress attacker = InetAddress.getByName("127.0.0.1");
             InetAddress neighbour = InetAddress.getByName("127.0.0.2");

@@ -80,10 +80,10 @@ class MultiServiceServerTest {
                 .service("/counter", Counter.class, c -> counter(new AtomicLong()))
                 .maxConnections(2)
                 .tls(TestServer.TLS).bind("127.0.0.1", 0).start()) {
-            ChatClient chat = ChatClient.connect(uri(server, "/chat"), pinned());
-            try (CounterClient counter = CounterClient.connect(uri(server, "/counter"), pinned())) {
+            ChatClient chat = HardLight.connect(uri(server, "/chat"), pinned(), ChatClient.FACTORY);
+            try (CounterClient counter = HardLight.connect(uri(server, "/counter"), pinned(), CounterClient.FACTORY)) {
                 for (String path : List.of("/chat", "/counter")) {
-                    assertThatThrownBy(() -> CounterClient.connect(uri(server, path), pinned()))
+                    assertThatThrownBy(() -> HardLight.connect(uri(server, path), pinned(), CounterClient.FACTORY))
                             .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.UNAVAILABLE))
                             .hasMessageContaining("HTTP 503")
                             .hasMessageContaining("too many connections: this server accepts at most 2");
@@ -91,7 +91,7 @@ class MultiServiceServerTest {
                 assertThat(server.refusedConnections()).isEqualTo(2);
                 chat.close();
                 Await.until("the closed connection no longer counts", WAIT, () -> server.transport().acceptedConnections() == 1);
-                try (CounterClient again = CounterClient.connect(uri(server, "/counter"), pinned())) {
+                try (CounterClient again = HardLight.connect(uri(server, "/counter"), pinned(), CounterClient.FACTORY)) {
                     assertThat(again.increment(3)).isEqualTo(3);
                 }
                 assertThat(counter.increment(1)).isEqualTo(1);
@@ -113,8 +113,8 @@ class MultiServiceServerTest {
             assertThat(server.services()).extracting(HardLightServer.Service::path, HardLightServer.Service::name)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("/counter", "Counter"),
                             org.assertj.core.groups.Tuple.tuple("/chat", "Chat"));
-            try (CounterClient counter = CounterClient.connect(uri(server, "/counter"), pinned());
-                 ChatClient chat = ChatClient.connect(uri(server, "/chat"), pinned())) {
+            try (CounterClient counter = HardLight.connect(uri(server, "/counter"), pinned(), CounterClient.FACTORY);
+                 ChatClient chat = HardLight.connect(uri(server, "/chat"), pinned(), ChatClient.FACTORY)) {
                 assertThat(counter.increment(2)).isEqualTo(2);
                 chat.join("room");
                 Await.until("the chat service's notifier told of its topic", WAIT,
@@ -137,10 +137,10 @@ class MultiServiceServerTest {
                 .service("/counter", Counter.class, c -> counter(new AtomicLong()))
                 .record(dir)
                 .tls(TestServer.TLS).bind("127.0.0.1", 0).start()) {
-            try (ChatClient chat = ChatClient.connect(uri(server, "/chat"), pinned())) {
+            try (ChatClient chat = HardLight.connect(uri(server, "/chat"), pinned(), ChatClient.FACTORY)) {
                 chat.join("lobby");
             }
-            try (CounterClient counter = CounterClient.connect(uri(server, "/counter"), pinned())) {
+            try (CounterClient counter = HardLight.connect(uri(server, "/counter"), pinned(), CounterClient.FACTORY)) {
                 assertThat(counter.increment(5)).isEqualTo(5);
             }
             assertThat(AuthTestSupport.refusal(uri(server, "/elsewhere")).statusCode()).isEqualTo(404);
@@ -205,9 +205,9 @@ class MultiServiceServerTest {
         try {
             for (String path : paths) {
                 for (int c = 0; c < 2; c++) {
-                    CounterClient client = CounterClient.connect(URI.create("wss://localhost:" + port + path),
+                    CounterClient client = HardLight.connect(URI.create("wss://localhost:" + port + path),
                             pinned().toBuilder().reconnect(ReconnectPolicy.builder()
-                                    .initialDelay(Duration.ofMillis(20)).maxDelay(Duration.ofMillis(100)).build()).build());
+                                    .initialDelay(Duration.ofMillis(20)).maxDelay(Duration.ofMillis(100)).build()).build(), CounterClient.FACTORY);
                     clients.add(client);
                     for (int t = 0; t < 3; t++) {
                         pumps.add(Thread.ofVirtual().start(() -> {
@@ -284,8 +284,8 @@ class MultiServiceServerTest {
                     URI.create("https://localhost:" + server.port() + "/counter")).timeout(WAIT).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(plain.statusCode()).isEqualTo(426);
-            try (CounterClient counter = CounterClient.connect(uri(server, "/counter"), pinned());
-                 ChatClient chat = ChatClient.connect(uri(server, "/chat"), pinned())) {
+            try (CounterClient counter = HardLight.connect(uri(server, "/counter"), pinned(), CounterClient.FACTORY);
+                 ChatClient chat = HardLight.connect(uri(server, "/chat"), pinned(), ChatClient.FACTORY)) {
                 assertThat(counter.increment(4)).isEqualTo(4);
                 chat.join("lobby");
             }

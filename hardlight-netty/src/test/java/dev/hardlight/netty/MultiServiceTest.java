@@ -85,8 +85,8 @@ class MultiServiceTest {
 
     @Test
     void callsStateAndEventsStayWithTheirServiceEvenForEqualTopics() throws Exception {
-        try (ChatClient a = ChatClient.connect(uri("/chat"), keyed());
-             ChatClient b = ChatClient.connect(uri("/chat2"), keyed())) {
+        try (ChatClient a = HardLight.connect(uri("/chat"), keyed(), ChatClient.FACTORY);
+             ChatClient b = HardLight.connect(uri("/chat2"), keyed(), ChatClient.FACTORY)) {
             a.join("lobby");
             b.join("lobby");
             b.join("kitchen");
@@ -147,15 +147,15 @@ class MultiServiceTest {
     @Test
     void featureGatesAndAuthenticatorsArePerService() {
         // The Chat services inherit the server's authenticator; Gated has its own instead.
-        assertThatThrownBy(() -> ChatClient.connect(uri("/chat"), bearer("good")))
+        assertThatThrownBy(() -> HardLight.connect(uri("/chat"), bearer("good"), ChatClient.FACTORY))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.UNAUTHENTICATED))
                 .hasMessageContaining("a key is needed");
-        assertThatThrownBy(() -> GatedClient.connect(uri("/gated"), keyed()))
+        assertThatThrownBy(() -> HardLight.connect(uri("/gated"), keyed(), GatedClient.FACTORY))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.UNAUTHENTICATED))
                 .hasMessageContaining("a bearer token is needed");
         int before = gatedRuns.get();
-        try (GatedClient alice = GatedClient.connect(uri("/gated"), bearer("good"));
-             GatedClient anon = GatedClient.connect(uri("/gated"), bearer("other"))) {
+        try (GatedClient alice = HardLight.connect(uri("/gated"), bearer("good"), GatedClient.FACTORY);
+             GatedClient anon = HardLight.connect(uri("/gated"), bearer("other"), GatedClient.FACTORY)) {
             assertThat(alice.whoami()).isEqualTo("alice");
             assertThat(alice.secret(21)).isEqualTo(42);
             assertThat(anon.whoami()).isEqualTo("anonymous");
@@ -195,10 +195,10 @@ class MultiServiceTest {
                 .timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(get.statusCode()).isEqualTo(404);
         assertThat(get.body()).isEqualTo("no HardLight service at /\n").doesNotContain("chat").doesNotContain("Gated");
-        assertThatThrownBy(() -> ChatClient.connect(uri("/hl"), keyed()))
+        assertThatThrownBy(() -> HardLight.connect(uri("/hl"), keyed(), ChatClient.FACTORY))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.NOT_FOUND));
         // A path's query does not change the service; a path differing by a trailing '/' is another path.
-        try (ChatClient c = ChatClient.connect(URI.create(uri("/chat") + "?room=x"), keyed())) {
+        try (ChatClient c = HardLight.connect(URI.create(uri("/chat") + "?room=x"), keyed(), ChatClient.FACTORY)) {
             c.join("x");
         }
         assertThat(AuthTestSupport.refusal(uri("/chat/"), "X-Key", "k").statusCode()).isEqualTo(404);
@@ -206,7 +206,7 @@ class MultiServiceTest {
 
     @Test
     void aClientOfOneContractAtAnotherServicesPathIsIncompatible() {
-        assertThatThrownBy(() -> ChatClient.connect(uri("/gated"), bearer("good")))
+        assertThatThrownBy(() -> HardLight.connect(uri("/gated"), bearer("good"), ChatClient.FACTORY))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.INCOMPATIBLE));
     }
 }

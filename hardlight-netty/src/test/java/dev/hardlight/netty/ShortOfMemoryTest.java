@@ -103,8 +103,8 @@ class ShortOfMemoryTest {
             attackers.clear();
 
             // Once the partial messages are gone, a new client is served.
-            try (CounterClient client = CounterClient.connect(URI.create("ws://127.0.0.1:" + port + "/hl"),
-                    ClientOptions.builder().insecurePlaintext().build())) {
+            try (CounterClient client = HardLight.connect(URI.create("ws://127.0.0.1:" + port + "/hl"),
+                    ClientOptions.builder().insecurePlaintext().build(), CounterClient.FACTORY)) {
                 assertThat(client.increment(5)).isEqualTo(5);
             }
             List<String> lines = Files.readAllLines(log);
