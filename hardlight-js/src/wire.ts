@@ -593,8 +593,8 @@ export const codecs = {
   nullable<T>(c: Codec<T>): Codec<T | null> {
     return prim(
       (w, v) => {
-        w.presence(v !== null && v !== undefined);
-        if (v !== null && v !== undefined) c.encode(w, v);
+        w.presence(v !== null);
+        if (v !== null) c.encode(w, v);
       },
       (r) => (r.presence() ? c.decode(r) : null),
     );

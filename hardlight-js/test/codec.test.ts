@@ -170,6 +170,19 @@ test('optional and nullable: presence byte', () => {
   malformed('02', (r) => codecs.optional(codecs.int).decode(r), /boolean byte 2/);
 });
 
+test('@Nullable Optional<T> keeps its three values: null, empty (undefined) and a value', () => {
+  const both = codecs.nullable(codecs.optional(codecs.string));
+  const cases: [string | undefined | null, string][] = [
+    [null, '00'],
+    [undefined, '01 00'],
+    ['x', '01 01 01 78'],
+  ];
+  for (const [v, hex] of cases) {
+    assert.equal(enc((w) => both.encode(w, v)), hex.replaceAll(' ', ''), String(v));
+    assert.equal(both.decode(new Reader(bytes(hex))), v, hex);
+  }
+});
+
 test('records are length-delimited: 0 for the empty record, 2 length bytes past 127 content bytes', () => {
   assert.equal(enc((w) => w.endLength(w.beginLength())), '00');
   assert.equal(enc((w) => itemCodec.encode(w, { name: 'ab', count: 1 })), '0402616202');
