@@ -35,7 +35,7 @@ final class BrowserBenchmark {
 
     private BrowserBenchmark() {}
 
-    private static final class MeterHandler implements Meter {
+    static final class MeterHandler implements Meter {
         @Override
         public int increment(int value) {
             return value + 1;
