@@ -42,4 +42,20 @@ await build({
     '@generated': join(root, 'target', 'generated-ts'),
   },
 });
-console.log(`bundled the test page into ${out}`);
+// baseline.js: the benchmark's HardLight functions again, bundled with another copy of the runtime's
+// sources (HL_BASELINE_RUNTIME: e.g. an older commit's hardlight-js/src, from `git archive`), so a
+// benchmark run measures a runtime change before and after in one run; without it, the same runtime.
+const baseline = process.env.HL_BASELINE_RUNTIME;
+await build({
+  entryPoints: [join(root, 'web', 'baseline.ts')],
+  bundle: true,
+  format: 'esm',
+  target: 'es2022',
+  outfile: join(out, 'baseline.js'),
+  logLevel: 'warning',
+  alias: {
+    '@hardlight/client': baseline ? join(resolve(baseline), 'index.ts') : join(root, '..', 'hardlight-js', 'src', 'index.ts'),
+    '@generated': join(root, 'target', 'generated-ts'),
+  },
+});
+console.log(`bundled the test page into ${out}${baseline ? ` (baseline runtime: ${baseline})` : ''}`);

@@ -10,11 +10,15 @@
 //   {"id":7,"op":"click","page":"a","selector":"#login"}
 //   {"id":8,"op":"waitForText","page":"a","selector":"#messages","text":"hi","timeout":10000}
 //                                            waits until the element's text contains it; answers the text
+//   {"id":9,"op":"profile","page":"a","fn":"benchCodec","arg":{...},"path":"target/x.cpuprofile","timeout":60000}
+//                                            runs fn as "run" does under Chromium's CPU profiler (CDP), writes
+//                                            the profile to path; answers the functions with the most self time
 //   {"id":5,"op":"quit"}                     closes the browser and exits 0
 // Answers: {"id":N,"ok":true,"value":...} or {"id":N,"ok":false,"error":"..."}.
 // Usage: node js/driver.mjs <spki-pin>[,<pin>...]   (the base64 SHA-256 of the server key(s) to trust)
 import { chromium } from 'playwright-core';
 import { createInterface } from 'node:readline';
+import { writeFileSync } from 'node:fs';
 
 const pins = process.argv[2];
 if (!pins || !/^[A-Za-z0-9+/=,]+$/.test(pins)) {
@@ -79,12 +83,41 @@ async function run(name, fn, arg, timeout) {
   }
 }
 
+/** Runs fn under the CPU profiler; writes the profile; answers the top functions by self time (percent of samples). */
+async function profile(name, fn, arg, path, timeout) {
+  const cdp = await context.newCDPSession(page(name));
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.start');
+  let value;
+  let prof;
+  try {
+    value = await run(name, fn, arg, timeout);
+  } finally {
+    prof = (await cdp.send('Profiler.stop')).profile;
+    await cdp.detach();
+  }
+  writeFileSync(path, JSON.stringify(prof));
+  const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  for (const id of prof.samples) {
+    const f = byId.get(id).callFrame;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + 1);
+  }
+  const total = prof.samples.length;
+  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([f, n]) => ({ function: f, percent: Math.round((1000 * n) / total) / 10 }));
+  return { value, samples: total, top };
+}
+
 async function handle(request) {
   switch (request.op) {
     case 'open':
       return open(request.page, request.url);
     case 'run':
       return run(request.page, request.fn, request.arg ?? null, request.timeout ?? 30000);
+    case 'profile':
+      return profile(request.page, request.fn, request.arg ?? null, request.path, request.timeout ?? 60000);
     case 'screenshot':
       await page(request.page).screenshot({ path: request.path, fullPage: true });
       return request.path;

@@ -90,6 +90,33 @@ class JsonClient {
   }
 }
 
+/**
+ * The browser's own ceiling: a binary WebSocket to an echo server, each "call" one message of the
+ * size of HardLight's CALL answered by its echo (in order, so no id matching, no codec, no JSON).
+ */
+class RawClient {
+  readonly #pending: (() => void)[] = [];
+  private constructor(readonly ws: WebSocket) {
+    ws.onmessage = () => this.#pending.shift()?.();
+  }
+
+  static connect(url: string): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url);
+      ws.binaryType = 'arraybuffer';
+      ws.onopen = () => resolve(new RawClient(ws));
+      ws.onerror = () => reject(new Error(`cannot connect to ${url}`));
+    });
+  }
+
+  call(message: Uint8Array<ArrayBuffer>): Promise<void> {
+    return new Promise((resolve) => {
+      this.#pending.push(resolve);
+      this.ws.send(message);
+    });
+  }
+}
+
 type Run = { url: string; workload: 'increment' | 'order'; warmup: number; seconds: number; inFlight: number };
 
 export const benchTests = {
@@ -112,6 +139,27 @@ export const benchTests = {
       return await measure(call, warmup, seconds, inFlight);
     } finally {
       json.ws.close();
+    }
+  },
+
+  async benchRaw({ url, workload, warmup, seconds, inFlight }: Run) {
+    const raw = await RawClient.connect(url);
+    try {
+      // CALL id 0, method 0 or 1, then the arguments: the bytes the HardLight client sends
+      const w = new Writer(256);
+      w.varint(2);
+      w.varint(0);
+      if (workload === 'increment') {
+        w.varint(0);
+        w.int(41);
+      } else {
+        w.varint(1);
+        Meter_OrderCodec.encode(w, order);
+      }
+      const message = w.finish().slice();
+      return await measure(() => raw.call(message), warmup, seconds, inFlight);
+    } finally {
+      raw.ws.close();
     }
   },
 

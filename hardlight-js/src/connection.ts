@@ -219,12 +219,19 @@ export class Connection {
       return;
     }
     if (this.#closed) return;
+    const away = this.goAway !== undefined ? ` (${this.goAway})` : '';
     const lost = `the connection to ${this.#url} was lost`;
-    let why: string;
-    if (this.goAway !== undefined || code === 1001) {
-      why = `${lost}: the server shut down${this.goAway !== undefined ? ` (${this.goAway})` : ''} before the call completed; it may or may not have run${peer ? ` (close ${peer})` : ' (the connection closed without a close frame)'}`;
-    } else why = lost + (peer ? `: the server closed it (${peer})` : '');
-    this.#shutdown(new RpcError(Status.CONNECTION_LOST, why));
+    this.#shutdown(
+      away && code === 1001
+        ? // §3.6: the server answered every call it read before its 1001 close: the others did not run
+          new RpcError(Status.UNAVAILABLE, `the server shut down${away} before it received the call: it did not run (close ${peer})`)
+        : new RpcError(
+            Status.CONNECTION_LOST,
+            away || code === 1001
+              ? `${lost}: the server shut down${away} before the call completed; it may or may not have run${peer ? ` (close ${peer})` : ' (the connection closed without a close frame)'}`
+              : lost + (peer ? `: the server closed it (${peer})` : ''),
+          ),
+    );
   }
 
   /** The connection is gone: pending calls fail, slot waiters fail (unsent), the owner is told. */

@@ -1,4 +1,4 @@
-import { RpcError, Status } from './status.js';
+import { RpcError, Status, statusOf } from './status.js';
 import { Topic } from './values.js';
 import { encodeUtf8 } from './utf8.js';
 import { Reader, Writer } from './wire.js';
@@ -284,5 +284,5 @@ export function encodeFrame(f: Frame): Uint8Array {
 
 /** The error of a call answered with ERROR (unknown status numbers become UNKNOWN). */
 export function errorOf(status: number, message: string): RpcError {
-  return new RpcError(Status[status] === undefined ? Status.UNKNOWN : status, message);
+  return new RpcError(statusOf(status), message);
 }

@@ -22,14 +22,31 @@ function check(ok: boolean, what: string, v: unknown): void {
   if (!ok) throw new RangeError(`${String(v)} is not a valid ${what}`);
 }
 
-/** Appends values to a growable byte array. Not shared between threads of work: one per message. */
+// Writers take their buffers from a shared slab (64 KiB more than the buffer that needed it), never
+// handing out the same bytes twice: in a browser, making a small ArrayBuffer costs more than encoding
+// a message into it (measured: docs/browser.md).
+let slab = new Uint8Array(0);
+let used = 0;
+
+function alloc(n: number): Uint8Array<ArrayBuffer> {
+  if (used + n > slab.length) {
+    slab = new Uint8Array(n + 65536);
+    used = 0;
+  }
+  return slab.subarray(used, (used += n));
+}
+
+/**
+ * Appends values to a growable byte array. Not shared between threads of work: one per message. Its
+ * bytes are a view of a shared 64 KiB buffer (never written again): copy what you keep long.
+ */
 export class Writer {
   #buf: Uint8Array<ArrayBuffer>;
   #view: DataView | undefined; // made on the first float or double
   #pos = 0;
 
   constructor(initialCapacity = 64) {
-    this.#buf = new Uint8Array(Math.max(16, initialCapacity));
+    this.#buf = alloc(initialCapacity);
   }
 
   /** Bytes written so far. */
@@ -39,7 +56,7 @@ export class Writer {
 
   #ensure(n: number): void {
     if (this.#pos + n > this.#buf.length) {
-      const b = new Uint8Array(Math.max(this.#buf.length * 2, this.#pos + n));
+      const b = alloc(Math.max(this.#buf.length * 2, this.#pos + n));
       b.set(this.#buf); // all of it: string() writes ahead of pos
       this.#buf = b;
       this.#view = undefined;
@@ -80,9 +97,10 @@ export class Writer {
 
   long(v: bigint): void {
     check(typeof v === 'bigint' && v >= MIN_LONG && v <= MAX_LONG, 'long', v);
-    if (v >= -0x40000000n && v < 0x40000000n) {
+    if (v >= -0x80000000n && v < 0x80000000n) {
+      // zigzag below 2^32 (epoch seconds until 2038 too): no BigInt arithmetic
       const n = Number(v);
-      this.#uvarint(((n << 1) ^ (n >> 31)) >>> 0);
+      this.#uvarint(n < 0 ? -2 * n - 1 : 2 * n);
       return;
     }
     let z = v < 0n ? ((-v) << 1n) - 1n : v << 1n;
@@ -103,14 +121,14 @@ export class Writer {
   float(v: number): void {
     check(typeof v === 'number', 'float', v);
     this.#ensure(4);
-    (this.#view ??= new DataView(this.#buf.buffer)).setFloat32(this.#pos, v, true);
+    (this.#view ??= new DataView(this.#buf.buffer, this.#buf.byteOffset)).setFloat32(this.#pos, v, true);
     this.#pos += 4;
   }
 
   double(v: number): void {
     check(typeof v === 'number', 'double', v);
     this.#ensure(8);
-    (this.#view ??= new DataView(this.#buf.buffer)).setFloat64(this.#pos, v, true);
+    (this.#view ??= new DataView(this.#buf.buffer, this.#buf.byteOffset)).setFloat64(this.#pos, v, true);
     this.#pos += 8;
   }
 
@@ -593,8 +611,8 @@ export const codecs = {
   nullable<T>(c: Codec<T>): Codec<T | null> {
     return prim(
       (w, v) => {
-        w.presence(v !== null && v !== undefined);
-        if (v !== null && v !== undefined) c.encode(w, v);
+        w.presence(v !== null);
+        if (v !== null) c.encode(w, v);
       },
       (r) => (r.presence() ? c.decode(r) : null),
     );

@@ -349,6 +349,30 @@ t('a close 1001 (server shutting down) says the call may or may not have run', a
   await rejects(p, Status.CONNECTION_LOST, 'the server shut down before the call completed; it may or may not have run (close 1001 server shutting down)');
 });
 
+t('GO_AWAY then a close 1001: a call still unanswered did not run (protocol.md 3.6) and fails UNAVAILABLE saying so', async (cleanup) => {
+  const { server, peer, client } = await connected();
+  cleanup(() => server.stop());
+  const answered = client.call(increment, [1]);
+  const unanswered = client.call(increment, [2]);
+  const a = await peer.call();
+  await peer.call();
+  peer.goAway('restart');
+  peer.resultInt(a.id, 1);
+  assert.equal(await answered, 1);
+  peer.close(1001, 'server shutting down');
+  await rejects(unanswered, Status.UNAVAILABLE, 'the server shut down (restart) before it received the call: it did not run (close 1001 server shutting down)');
+});
+
+t('GO_AWAY then a connection lost without a close frame: an unanswered call may or may not have run', async (cleanup) => {
+  const { server, peer, client } = await connected();
+  cleanup(() => server.stop());
+  const p = client.call(increment, [1]);
+  await peer.call();
+  peer.goAway('restart');
+  peer.ws.terminate();
+  await rejects(p, Status.CONNECTION_LOST, 'the server shut down (restart) before the call completed; it may or may not have run (the connection closed without a close frame)');
+});
+
 t('close(): pending calls fail, iteration ends, the server sees 1000, the lifecycle ends with closed', async (cleanup) => {
   const { server, peer, client, events } = await connected();
   cleanup(() => server.stop());

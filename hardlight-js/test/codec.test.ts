@@ -73,6 +73,44 @@ test('zigzag for short, int and long', () => {
   assert.throws(() => new Writer().byte(128), RangeError);
 });
 
+test('long: the number path (below 2^31) and the BigInt path write the same zigzag varints as a reference', () => {
+  const reference = (v: bigint): string => {
+    let z = v < 0n ? (-v << 1n) - 1n : v << 1n;
+    let out = '';
+    for (; z > 0x7fn; z >>= 7n) out += ((Number(z & 0x7fn) | 0x80) + 0x100).toString(16).slice(1);
+    return out + (Number(z) + 0x100).toString(16).slice(1);
+  };
+  const edges = [0n, 1n, -1n, 63n, -64n, 64n, 2n ** 30n, -(2n ** 30n) - 1n, 2n ** 31n - 1n, 2n ** 31n, -(2n ** 31n), -(2n ** 31n) - 1n, 1234567890123n, 2n ** 62n, -(2n ** 63n), 2n ** 63n - 1n];
+  for (const v of edges) {
+    assert.equal(enc((w) => w.long(v)), reference(v), String(v));
+    assert.equal(new Reader(bytes(reference(v))).long(), v, String(v));
+  }
+});
+
+test('writers share a slab but never each other\'s bytes; floats land at their own offset in it', () => {
+  const first = new Writer(3);
+  first.double(1.5);
+  first.float(-2);
+  const kept = first.finish();
+  const expected = hex(kept);
+  assert.equal(expected, '000000000000f83f000000c0');
+  for (let i = 0; i < 20000; i++) {
+    const w = new Writer(i % 50);
+    w.double(-i);
+    w.string('x'.repeat(i % 40));
+    const out = w.finish();
+    const r = new Reader(out);
+    assert.equal(r.double(), -i);
+    assert.equal(r.string().length, i % 40);
+  }
+  assert.equal(hex(kept), expected, 'an earlier writer\'s bytes are unchanged after 20,000 later ones (more than one slab)');
+  const big = new Writer(1);
+  big.raw(new Uint8Array(100_000).fill(7)); // larger than a slab
+  big.double(3);
+  assert.equal(big.length, 100_008);
+  assert.equal(new Reader(big.finish().subarray(100_000)).double(), 3);
+});
+
 test('byte, boolean, char, float and double', () => {
   assert.equal(enc((w) => w.byte(-1)), 'ff');
   assert.equal(new Reader(bytes('ff')).byte(), -1);
@@ -168,6 +206,19 @@ test('optional and nullable: presence byte', () => {
   assert.equal(enc((w) => codecs.nullable(codecs.int).encode(w, 0)), '0100');
   assert.equal(codecs.nullable(codecs.int).decode(new Reader(bytes('00'))), null);
   malformed('02', (r) => codecs.optional(codecs.int).decode(r), /boolean byte 2/);
+});
+
+test('@Nullable Optional<T> keeps its three values: null, empty (undefined) and a value', () => {
+  const both = codecs.nullable(codecs.optional(codecs.string));
+  const cases: [string | undefined | null, string][] = [
+    [null, '00'],
+    [undefined, '01 00'],
+    ['x', '01 01 01 78'],
+  ];
+  for (const [v, hex] of cases) {
+    assert.equal(enc((w) => both.encode(w, v)), hex.replaceAll(' ', ''), String(v));
+    assert.equal(both.decode(new Reader(bytes(hex))), v, hex);
+  }
 });
 
 test('records are length-delimited: 0 for the empty record, 2 length bytes past 127 content bytes', () => {

@@ -147,6 +147,34 @@ t('GO_AWAY with reconnect: a call that crossed the GO_AWAY and was refused UNAVA
   assert.equal(await p, 7);
 });
 
+t('GO_AWAY then a close 1001 with reconnect: an unanswered call did not run and is sent again on the next link, idempotent or not', async (cleanup) => {
+  const seen: ConnectionEvent[] = [];
+  const { server, peer, client } = await connected({}, { reconnect: fast, onConnectionEvent: (e) => seen.push(e) });
+  cleanup(() => server.stop());
+  cleanup(() => client.close());
+  const p = client.call(increment, [7]); // not idempotent
+  await peer.call();
+  peer.goAway('deploy');
+  const peer2 = await server.next(); // made at once after the GO_AWAY; its HELLO is held back
+  peer.close(1001, 'server shutting down');
+  await until(() => peer.ws.readyState === peer.ws.CLOSED);
+  peer2.send(hello());
+  const c2 = await peer2.call();
+  assert.equal(c2.method, 0, 'the increment that did not run is sent again');
+  peer2.resultInt(c2.id, 7);
+  assert.equal(await p, 7);
+});
+
+t('a close 1001 without GO_AWAY, with reconnect: a non-idempotent call may have run and is not sent again', async (cleanup) => {
+  const { server, peer, client } = await connected({}, { reconnect: fast });
+  cleanup(() => server.stop());
+  cleanup(() => client.close());
+  const p = client.call(increment, [7]);
+  await peer.call();
+  peer.close(1001, 'server shutting down');
+  await rejects(p, Status.CONNECTION_LOST, 'it may or may not have run (close 1001 server shutting down)');
+});
+
 t('GO_AWAY with reconnect and no call in flight: the old connection stays open until the new one is ready', async (cleanup) => {
   const { server, peer, client, events } = await connected({}, { reconnect: fast });
   cleanup(() => server.stop());

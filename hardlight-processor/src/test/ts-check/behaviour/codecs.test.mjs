@@ -132,6 +132,11 @@ test('values of every wire type come back equal', () => {
     levels: [], ints: [], longs: [], bools: [], shorts: [], chars: [], floats: [], doubles: [], grid: [], blobs: [],
     maybes: [], levelSet: new Set(), nullableList: null, both: null,
   });
+  // @Nullable Optional<String>: null, empty (undefined) and a value are three different values
+  for (const both of [null, undefined, 'b']) {
+    const c = { ...collections, both };
+    assert.deepEqual(decode(CollectionsCodec, encode(CollectionsCodec, c)), c, String(both));
+  }
   const keywords = { in: 1, delete: 'x', r: 2n, typeof: true, constructor: 3 };
   assert.deepEqual(decode(KeywordsCodec, encode(KeywordsCodec, keywords)), keywords);
   assert.deepEqual(decode(Every_HappeningCodec, hex('02 01 01')), { $type: 'Tick', value: 'MINUTE' });

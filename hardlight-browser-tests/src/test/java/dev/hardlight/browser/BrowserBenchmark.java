@@ -35,7 +35,7 @@ final class BrowserBenchmark {
 
     private BrowserBenchmark() {}
 
-    private static final class MeterHandler implements Meter {
+    static final class MeterHandler implements Meter {
         @Override
         public int increment(int value) {
             return value + 1;
@@ -60,10 +60,13 @@ final class BrowserBenchmark {
         try (HardLightServer server = HardLight.server(Meter.class, c -> new MeterHandler())
                 .tls(tls).bind("127.0.0.1", 0).handlerExecutor(Runnable::run).staticFiles(LabServer.WEB).start();
                 JsonWsServer json = new JsonWsServer(certs);
+                EchoServer echo = new EchoServer(certs);
                 Chromium chromium = Chromium.launch("BrowserBenchmark", tls.publicKeyPin())) {
             chromium.open("bench", URI.create("https://localhost:" + server.port() + "/index.html"));
             String hl = "wss://localhost:" + server.port() + "/hl";
             String js = "wss://localhost:" + json.port() + "/json";
+            String raw = "wss://localhost:" + echo.port() + "/echo";
+            boolean baseline = Boolean.getBoolean("hl.bench.baseline");
             Duration timeout = Duration.ofSeconds((long) (s.warmup() + s.seconds()) * 2 + 60);
             MeterClient java = HardLight.connect(URI.create(hl), ClientOptions.pinned(server.tlsFingerprint()), MeterClient.FACTORY);
             try {
@@ -75,23 +78,54 @@ final class BrowserBenchmark {
                         List<Map<String, Object>> browserHl = new ArrayList<>();
                         List<Map<String, Object>> browserJson = new ArrayList<>();
                         List<Map<String, Object>> javaHl = new ArrayList<>();
+                        List<Map<String, Object>> browserRaw = new ArrayList<>();
+                        List<Map<String, Object>> browserBaseline = new ArrayList<>();
                         for (int round = 0; round < s.rounds(); round++) {
                             browserHl.add(map(chromium.run("bench", "benchHardLight", with(arg, "url", hl), timeout)));
                             browserJson.add(map(chromium.run("bench", "benchJson", with(arg, "url", js), timeout)));
                             javaHl.add(javaClient(java, workload, s, inFlight));
+                            browserRaw.add(map(chromium.run("bench", "benchRaw", with(arg, "url", raw), timeout)));
+                            if (baseline) {
+                                browserBaseline.add(map(chromium.run("bench", "benchHardLightBaseline", with(arg, "url", hl), timeout)));
+                            }
                         }
                         results.put("chromium hardlight " + suffix, median(browserHl));
                         results.put("chromium json " + suffix, median(browserJson));
                         results.put("java hardlight " + suffix, median(javaHl));
+                        results.put("chromium raw echo " + suffix, median(browserRaw));
+                        if (baseline) {
+                            results.put("chromium hardlight baseline " + suffix, median(browserBaseline));
+                        }
                     }
                 }
             } finally {
                 java.close();
             }
-            results.put("chromium codec order", chromium.run("bench", "benchCodec", Map.of("iterations", s.codecIterations()), timeout));
+            // the codec in turns too, when a baseline runtime is bundled beside it
+            List<Map<String, Object>> codec = new ArrayList<>();
+            List<Map<String, Object>> codecBaseline = new ArrayList<>();
+            for (int round = 0; round < (baseline ? s.rounds() : 1); round++) {
+                codec.add(map(chromium.run("bench", "benchCodec", Map.of("iterations", s.codecIterations()), timeout)));
+                if (baseline) {
+                    codecBaseline.add(map(chromium.run("bench", "benchCodecBaseline", Map.of("iterations", s.codecIterations()), timeout)));
+                }
+            }
+            results.put("chromium codec order", medianCodec(codec));
+            if (baseline) {
+                results.put("chromium codec order baseline", medianCodec(codecBaseline));
+                results.put("chromium codec order rounds", codec);
+                results.put("chromium codec order baseline rounds", codecBaseline);
+            }
             chromium.quit();
         }
         return results;
+    }
+
+    /** The codec round with the median encode ratio to JSON.stringify. */
+    private static Map<String, Object> medianCodec(List<Map<String, Object>> rounds) {
+        List<Map<String, Object>> sorted = new ArrayList<>(rounds);
+        sorted.sort(java.util.Comparator.comparingDouble(r -> num(r, "hardlightEncode") / num(r, "jsonEncode")));
+        return sorted.get(sorted.size() / 2);
     }
 
     @SuppressWarnings("unchecked")
@@ -169,40 +203,57 @@ final class BrowserBenchmark {
         return calls.get();
     }
 
-    /** The results as a table: one row per workload and load, the three clients side by side. */
+    /**
+     * The results as a table: one row per workload and load, the clients side by side (with the raw
+     * echo ceiling and, when measured, the baseline runtime), then the codec.
+     */
     @SuppressWarnings("unchecked")
     static String table(Map<String, Object> results) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format("%-28s %16s %16s %16s %9s %9s%n", "calls", "chromium HL", "java HL", "chromium JSON",
-                "HL/JSON", "HL/java"));
+        boolean baseline = results.keySet().stream().anyMatch(k -> k.startsWith("chromium hardlight baseline "));
+        b.append(String.format("%-28s %14s %14s %14s %14s %9s %9s %9s", "calls", "chromium HL", "java HL", "chromium JSON",
+                "raw echo", "HL/JSON", "HL/java", "HL/raw"));
+        b.append(baseline ? String.format(" %14s %9s%n", "HL baseline", "base/JSON") : "\n");
         for (String key : results.keySet()) {
-            if (!key.startsWith("chromium hardlight ")) {
+            if (!key.startsWith("chromium hardlight ") || key.startsWith("chromium hardlight baseline ")) {
                 continue;
             }
             String suffix = key.substring("chromium hardlight ".length());
             Map<String, Object> c = (Map<String, Object>) results.get(key);
             Map<String, Object> j = (Map<String, Object>) results.get("java hardlight " + suffix);
             Map<String, Object> n = (Map<String, Object>) results.get("chromium json " + suffix);
+            Map<String, Object> r = (Map<String, Object>) results.get("chromium raw echo " + suffix);
+            Map<String, Object> o = (Map<String, Object>) results.get("chromium hardlight baseline " + suffix);
             boolean sequential = suffix.endsWith("sequential");
             String unit = sequential ? "p50 ms" : "calls/s";
             String field = sequential ? "p50" : "rate";
             double cv = num(c, field);
             double jv = num(j, field);
             double nv = num(n, field);
-            b.append(String.format("%-28s %16s %16s %16s %9.2f %9.2f%n", suffix + " (" + unit + ")", fmt(cv, sequential),
-                    fmt(jv, sequential), fmt(nv, sequential), sequential ? nv / cv : cv / nv, sequential ? jv / cv : cv / jv));
+            double rv = num(r, field);
+            b.append(String.format("%-28s %14s %14s %14s %14s %9.2f %9.2f %9.2f", suffix + " (" + unit + ")", fmt(cv, sequential),
+                    fmt(jv, sequential), fmt(nv, sequential), fmt(rv, sequential), sequential ? nv / cv : cv / nv,
+                    sequential ? jv / cv : cv / jv, sequential ? rv / cv : cv / rv));
+            b.append(o == null ? "\n" : String.format(" %14s %9.2f%n", fmt(num(o, field), sequential),
+                    sequential ? nv / num(o, field) : num(o, field) / nv));
             if (sequential) {
-                b.append(String.format("%-28s %16s %16s %16s%n", "  (mean ms)", fmt(num(c, "mean"), true), fmt(num(j, "mean"), true),
-                        fmt(num(n, "mean"), true)));
+                b.append(String.format("%-28s %14s %14s %14s %14s%n", "  (mean ms)", fmt(num(c, "mean"), true), fmt(num(j, "mean"), true),
+                        fmt(num(n, "mean"), true), fmt(num(r, "mean"), true)));
             }
         }
-        Map<String, Object> codec = (Map<String, Object>) results.get("chromium codec order");
-        if (codec != null) {
-            b.append(String.format("%ncodec, the order (%d bytes HardLight, %d bytes JSON), ops/s in Chromium:%n",
-                    (long) num(codec, "hardlightBytes"), (long) num(codec, "jsonBytes")));
-            b.append(String.format("  encode: HardLight %,.0f  JSON.stringify %,.0f  (+TextEncoder %,.0f)%n", num(codec, "hardlightEncode"),
-                    num(codec, "jsonEncode"), num(codec, "jsonEncodeToBytes")));
-            b.append(String.format("  decode: HardLight %,.0f  JSON.parse %,.0f%n", num(codec, "hardlightDecode"), num(codec, "jsonDecode")));
+        for (String name : List.of("chromium codec order", "chromium codec order baseline")) {
+            Map<String, Object> codec = (Map<String, Object>) results.get(name);
+            if (codec == null) {
+                continue;
+            }
+            b.append(String.format("%n%s, the order (%d bytes HardLight, %d bytes JSON), ops/s in Chromium:%n",
+                    name.endsWith("baseline") ? "codec of the baseline runtime" : "codec", (long) num(codec, "hardlightBytes"),
+                    (long) num(codec, "jsonBytes")));
+            b.append(String.format("  encode: HardLight %,.0f  JSON.stringify %,.0f  (+TextEncoder %,.0f)  ratio %.2f%n",
+                    num(codec, "hardlightEncode"), num(codec, "jsonEncode"), num(codec, "jsonEncodeToBytes"),
+                    num(codec, "hardlightEncode") / num(codec, "jsonEncode")));
+            b.append(String.format("  decode: HardLight %,.0f  JSON.parse %,.0f  ratio %.2f%n", num(codec, "hardlightDecode"),
+                    num(codec, "jsonDecode"), num(codec, "hardlightDecode") / num(codec, "jsonDecode")));
         }
         return b.toString();
     }

@@ -81,9 +81,14 @@ class ChatExampleTest {
             chromium.screenshot("bob", shots.resolve("bob.png"));
             assertThat(Files.size(shots.resolve("alice.png"))).isGreaterThan(1000);
 
-            // Bob closes his tab: Alice sees him leave (his connection's own topic was removed).
+            // Bob closes his tab: the chat server's close hook (Connection.onClose) removes him from
+            // his rooms, so Alice sees him leave and his place in the full room is free again.
             chromium.closePage("bob");
             chromium.waitForText("alice", "#messages", "bob left lobby");
+            assertThat(chromium.waitForText("alice", "#members", "alice")).doesNotContain("bob");
+            join(chromium, "carol", "lobby");
+            chromium.waitForText("alice", "#messages", "carol joined lobby");
+            assertThat(chromium.waitForText("carol", "#members", "carol")).contains("alice").doesNotContain("bob");
             assertThat(chromium.quit()).isZero();
         }
     }

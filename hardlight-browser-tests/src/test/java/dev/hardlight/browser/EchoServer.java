@@ -22,7 +22,9 @@ import java.nio.file.Path;
 
 /**
  * A plain WebSocket echo server over TLS, not HardLight: it accepts any subprotocol the client offers
- * (so a HardLight client's upgrade succeeds) and sends every message back as it came, nothing else.
+ * (so a HardLight client's upgrade succeeds) and sends every message back as it came, nothing else,
+ * flushing once per read batch (as the HardLight server flushes its answers), so that the browser
+ * benchmark's raw echo is the ceiling of a page's request and answer messages, not of a server's flushes.
  */
 final class EchoServer implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -42,7 +44,12 @@ final class EchoServer implements AutoCloseable {
                                 new SimpleChannelInboundHandler<WebSocketFrame>() {
                                     @Override
                                     protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-                                        ctx.writeAndFlush(frame.retainedDuplicate());
+                                        ctx.write(frame.retainedDuplicate());
+                                    }
+
+                                    @Override
+                                    public void channelReadComplete(ChannelHandlerContext ctx) {
+                                        ctx.flush(); // one flush per read batch, as the HardLight server does
                                     }
                                 });
                     }

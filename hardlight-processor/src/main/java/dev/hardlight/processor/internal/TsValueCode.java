@@ -177,18 +177,6 @@ final class TsValueCode {
 
     /** A short expression of a {@code Codec} of a component: a module constant for composites and nullable values. */
     String codec(WireType t, boolean nullable) {
-        if (nullable && t instanceof WireType.OptionalOf) {
-            // @Nullable Optional<T> has three values: null, undefined (empty) and a T, so only null is absent
-            // here (a runtime's nullable() may take undefined for null, as a convenience to callers)
-            String inner = codec(t, false);
-            return composite("nullable" + describe(t), "{\n"
-                    + "  encode(w, v) {\n"
-                    + "    w.presence(v !== null);\n"
-                    + "    if (v !== null) " + inner + ".encode(w, v);\n"
-                    + "  },\n"
-                    + "  decode: (r) => (r.presence() ? " + inner + ".decode(r) : null),\n"
-                    + "}", "hl.Codec<" + type(t) + " | null>");
-        }
         if (nullable) {
             return composite("nullable" + describe(t), "hl.codecs.nullable(" + full(t) + ")");
         }

@@ -26,6 +26,8 @@ final class ChatHandler implements Chat {
         this.rooms = rooms;
         this.state = connection.state(ChatState.class);
         this.events = connection.events(ChatEvent.class);
+        // presence: however the connection ends (tab closed, network lost, server shutdown), its member leaves
+        connection.onClose(reason -> rooms.gone(connection.id(), events));
     }
 
     private static String checkName(String what, String name) throws InvalidNameException {
@@ -40,7 +42,6 @@ final class ChatHandler implements Chat {
     public String login(String name) throws InvalidNameException {
         checkName("name", name);
         state.update(s -> new ChatState(name, s.rooms()));
-        connection.subscriptions().add(ChatRooms.presenceTopic(connection));
         connection.features().enable("member");
         return name;
     }

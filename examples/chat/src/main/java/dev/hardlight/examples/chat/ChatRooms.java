@@ -3,7 +3,6 @@ package dev.hardlight.examples.chat;
 import dev.hardlight.Connection;
 import dev.hardlight.EventEmitter;
 import dev.hardlight.Topic;
-import dev.hardlight.TopicChange;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,20 +11,17 @@ import java.util.Map;
 
 /**
  * Who is in which room, shared by the connections of one server. A member leaves a room by
- * {@link Chat#leave} or by disconnecting: each signed-in connection subscribes to a topic of its own
- * ({@link #presenceTopic}), and when the server's topic notifier says that topic lost its last (only)
- * subscriber, the connection is gone. Thread-safe: every method holds this object's lock (emitting
- * an event never blocks).
+ * {@link Chat#leave} or by disconnecting: each handler registers {@link #gone} as its connection's
+ * close hook ({@link Connection#onClose}), which runs once however the connection ends, after its
+ * calls were answered (so no {@code join} of it can come later). Thread-safe: every method holds this
+ * object's lock (emitting an event never blocks).
  */
 final class ChatRooms {
-    private static final String PRESENCE_PREFIX = "presence:";
-
-    private record Member(String name, Connection connection) {}
+    private record Member(String name) {}
 
     private final int capacity;
     /** room name -> connection id -> member, in order of arrival. */
     private final Map<String, Map<Long, Member>> rooms = new HashMap<>();
-    private EventEmitter<ChatEvent> events;
 
     ChatRooms(int capacity) {
         if (capacity < 1) {
@@ -34,29 +30,18 @@ final class ChatRooms {
         this.capacity = capacity;
     }
 
-    /** The server's emitter, for the presence events of connections that are gone. */
-    synchronized void events(EventEmitter<ChatEvent> events) {
-        this.events = events;
-    }
-
     static Topic roomTopic(String room) {
         return Topic.of("room:" + room);
-    }
-
-    /** The topic only {@code connection} subscribes to: its removal says the connection is gone. */
-    static Topic presenceTopic(Connection connection) {
-        return Topic.of(PRESENCE_PREFIX + connection.id());
     }
 
     /** Adds the member and returns the names in the room, or refuses when the room is full. */
     synchronized List<String> join(String room, Connection connection, String name) throws RoomFullException {
         Map<Long, Member> members = rooms.computeIfAbsent(room, r -> new LinkedHashMap<>());
-        members.values().removeIf(m -> !m.connection().isOpen()); // gone, and not yet told
         Member previous = members.get(connection.id());
         if (previous == null && members.size() >= capacity) {
             throw new RoomFullException("room " + room + " is full (" + capacity + " members)");
         }
-        members.put(connection.id(), new Member(name, connection));
+        members.put(connection.id(), new Member(name));
         return names(members);
     }
 
@@ -72,22 +57,15 @@ final class ChatRooms {
         return true;
     }
 
-    /** From the server's topic notifier: a connection's own topic was removed, so it is gone. */
-    void onTopicChange(TopicChange change) {
-        if (!(change instanceof TopicChange.Removed removed)) {
-            return;
-        }
-        String name = removed.topic().asString();
-        if (name != null && name.startsWith(PRESENCE_PREFIX)) {
-            gone(Long.parseLong(name.substring(PRESENCE_PREFIX.length())));
-        }
-    }
-
-    private synchronized void gone(long connectionId) {
+    /**
+     * The connection has ended: it leaves every room it was in, and each room's other members are told
+     * by a {@link ChatEvent.Presence} event on {@code events}.
+     */
+    synchronized void gone(long connectionId, EventEmitter<ChatEvent> events) {
         for (var it = rooms.entrySet().iterator(); it.hasNext(); ) {
             var room = it.next();
             Member m = room.getValue().remove(connectionId);
-            if (m != null && events != null) {
+            if (m != null) {
                 events.emit(roomTopic(room.getKey()), new ChatEvent.Presence(room.getKey(), m.name(), false));
             }
             if (room.getValue().isEmpty()) {

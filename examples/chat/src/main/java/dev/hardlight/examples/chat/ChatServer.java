@@ -19,13 +19,10 @@ public final class ChatServer {
      */
     public static HardLightServer start(Tls tls, String host, int port, Path web, int roomCapacity) {
         ChatRooms rooms = new ChatRooms(roomCapacity);
-        HardLightServer server = HardLight.server(Chat.class, c -> new ChatHandler(c, rooms))
+        return HardLight.server(Chat.class, c -> new ChatHandler(c, rooms))
                 .tls(tls)
                 .bind(host, port)
                 .staticFiles(web)
-                .topicListener(rooms::onTopicChange)
                 .start();
-        rooms.events(server.events(ChatEvent.class));
-        return server;
     }
 }
