@@ -25,9 +25,24 @@ class EventMetadataTest {
 
     @Test
     void anEmitCarriesTheMetadataAttachedToItsThreadToEverySubscriberAndNothingOnceTheScopeCloses() throws Exception {
-        try (HardLightServer server = HardLight.server(Chat.class, ChatHandler::new).tls(TestServer.TLS).bind("127.0.0.1", 0).start()) {
+        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        RpcObserver serverObserver = new RpcObserver() {
+            @Override
+            public void eventSent() {
+                sent.incrementAndGet();
+            }
+        };
+        RpcObserver clientObserver = new RpcObserver() {
+            @Override
+            public void eventReceived() {
+                received.incrementAndGet();
+            }
+        };
+        try (HardLightServer server = HardLight.server(Chat.class, ChatHandler::new).tls(TestServer.TLS).bind("127.0.0.1", 0)
+                .observer(serverObserver).start()) {
             URI uri = URI.create("wss://localhost:" + server.port() + "/hl");
-            try (ChatClient a = ChatClient.connect(uri, ClientOptions.pinned(server.tlsFingerprint()));
+            try (ChatClient a = ChatClient.connect(uri, ClientOptions.pinned(server.tlsFingerprint()).toBuilder().observer(clientObserver).build());
                     ChatClient b = ChatClient.connect(uri, ClientOptions.pinned(server.tlsFingerprint()))) {
                 LinkedBlockingQueue<Event<ChatEvent>> heard = new LinkedBlockingQueue<>();
                 a.onEvent(heard::add);
@@ -52,6 +67,7 @@ class EventMetadataTest {
                 assertThat(second.value()).isEqualTo(new ChatEvent.ServerSent("room", "plain"));
                 assertThat(second.metadata().isEmpty()).as("the scope closed: a plain EVENT").isTrue();
                 assertThat(next(b).metadata().isEmpty()).isTrue();
+                Await.until("the observers counted EVENT_META like EVENT", WAIT, () -> sent.get() == 4 && received.get() == 2);
             }
         }
     }
