@@ -82,7 +82,7 @@ export class Client<S = unknown, E = unknown> {
       url,
       service,
       stateChanged: (c) => this.#stateChanged(c),
-      event: (topic, value) => this.#event(topic, value),
+      event: (topic, value, metadata) => this.#event(topic, value, metadata),
       eventsMissed: (n) => this.#queue.missed(n),
       skipped: () => this.#skippedCount++,
       goingAway: (c) => this.#goingAway(c),
@@ -233,8 +233,8 @@ export class Client<S = unknown, E = unknown> {
     }
   }
 
-  #event(topic: Topic, value: unknown): void {
-    const e = this.#queue.offer(topic, value as E);
+  #event(topic: Topic, value: unknown, metadata?: Record<string, string | Uint8Array>): void {
+    const e = this.#queue.offer(topic, value as E, metadata);
     for (const l of this.#eventListeners) {
       try {
         l(e);

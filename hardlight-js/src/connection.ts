@@ -17,7 +17,7 @@ export interface ConnectionOwner {
   readonly url: string;
   readonly service: ServiceSpec<any, any>;
   stateChanged(c: Connection): void;
-  event(topic: import('./values.js').Topic, value: unknown): void;
+  event(topic: import('./values.js').Topic, value: unknown, metadata?: import('./frames.js').Metadata): void;
   eventsMissed(n: number): void;
   skipped(): void;
   goingAway(c: Connection): void;
@@ -422,7 +422,8 @@ export class Connection {
         case FrameType.STATE_DELTA:
           return this.#onStateDelta(r);
         case FrameType.EVENT:
-          return this.#onEvent(r);
+        case FrameType.EVENT_META:
+          return this.#onEvent(r, type > 7);
         case FrameType.FEATURES:
           this.features = readFeatures(r);
           return;
@@ -544,8 +545,9 @@ export class Connection {
     if (!this.muted) this.#owner.stateChanged(this);
   }
 
-  #onEvent(r: Reader): void {
+  #onEvent(r: Reader, meta: boolean): void {
     const topic = r.topic();
+    const metadata = meta ? readMetadata(r) : undefined; // bad metadata closes, like any malformed EVENT
     const ev = this.#svc.events;
     if (!ev) return; // this client's contract has no events
     let value: unknown;
@@ -559,7 +561,7 @@ export class Connection {
       }
       throw e;
     }
-    if (!this.muted) this.#owner.event(topic, value);
+    if (!this.muted) this.#owner.event(topic, value, metadata);
   }
 
   // ---- calls ---------------------------------------------------------------------------------------

@@ -34,8 +34,8 @@ export class EventQueue<E> {
   }
 
   /** Queues an event (or counts it when the queue is full); returns the event as listeners see it. */
-  offer(topic: Topic, value: E): Event<E> {
-    const e: Event<E> = { value, topic, missedBefore: this.#pendingMissed, afterReconnect: this.#gap };
+  offer(topic: Topic, value: E, metadata?: Record<string, string | Uint8Array>): Event<E> {
+    const e: Event<E> = { value, topic, missedBefore: this.#pendingMissed, afterReconnect: this.#gap, ...(metadata && { metadata }) };
     if (this.#active) {
       const take = this.#takers.shift();
       if (take) take[0]({ value: e, done: false });

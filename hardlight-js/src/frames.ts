@@ -20,11 +20,12 @@ export const FrameType = {
   CALL_META: 11,
   RESULT_META: 12,
   ERROR_META: 13,
+  EVENT_META: 14,
 } as const;
 
-const NAMES = ['', 'HELLO', 'CALL', 'RESULT', 'ERROR', 'CANCEL', 'STATE_DELTA', 'EVENT', 'FEATURES', 'GO_AWAY', 'EVENTS_MISSED', 'CALL_META', 'RESULT_META', 'ERROR_META'];
+const NAMES = ['', 'HELLO', 'CALL', 'RESULT', 'ERROR', 'CANCEL', 'STATE_DELTA', 'EVENT', 'FEATURES', 'GO_AWAY', 'EVENTS_MISSED', 'CALL_META', 'RESULT_META', 'ERROR_META', 'EVENT_META'];
 
-/** Per-call metadata (protocol.md 3.2.1): keys of a-z 0-9 - _ . ; keys ending in -bin hold bytes, others strings. */
+/** Per-call (and per-event, EVENT_META) metadata (protocol.md 3.2.1): keys of a-z 0-9 - _ . ; keys ending in -bin hold bytes, others strings. */
 export type Metadata = Record<string, string | Uint8Array>;
 
 /** Reads a metadata block: 1..32 entries, valid unique keys, at most 8192 bytes; throws the reader's malformed error. */
@@ -101,7 +102,8 @@ export type Frame =
   | { type: 10; count: bigint }
   | { type: 11; callId: number; methodId: number; metadata: Metadata; args: Uint8Array }
   | { type: 12; callId: number; metadata: Metadata; value: Uint8Array }
-  | { type: 13; callId: number; metadata: Metadata; status: number; message: string; declared: number };
+  | { type: 13; callId: number; metadata: Metadata; status: number; message: string; declared: number }
+  | { type: 14; topic: Topic; metadata: Metadata; payload: Uint8Array };
 
 /** A violation of the protocol by the peer: the connection closes with `code` and `reason`. */
 export class ProtocolViolation extends Error {
@@ -178,6 +180,8 @@ export function decodeFrame(bytes: Uint8Array): Frame {
       return { type, count: r.varint(), fields: rest() };
     case 7:
       return { type, topic: r.topic(), payload: rest() };
+    case 14:
+      return { type, topic: r.topic(), metadata: readMetadata(r), payload: rest() };
     case 8:
       return { type, features: [...readFeatures(r)] };
     case 9: {
@@ -259,7 +263,9 @@ export function encodeFrame(f: Frame): Uint8Array {
       w.raw(f.fields);
       break;
     case 7:
+    case 14:
       w.topic(f.topic);
+      if (f.type === 14) writeMetadata(w, f.metadata);
       w.raw(f.payload);
       break;
     case 8:

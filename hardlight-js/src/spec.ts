@@ -129,4 +129,9 @@ export interface Event<E> {
   readonly missedBefore: number;
   /** The connection was lost and re-made since the previous event: events meanwhile were lost, uncounted. */
   readonly afterReconnect: boolean;
+  /**
+   * What the server attached to the emit (an EVENT_META frame, protocol.md 3.4), e.g. the W3C
+   * `traceparent` of the span that emitted it; absent on an event without metadata. Do not modify it.
+   */
+  readonly metadata?: Readonly<Record<string, string | Uint8Array>> | undefined;
 }

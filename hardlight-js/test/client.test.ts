@@ -242,6 +242,26 @@ t('events: listeners and the async iterator, in order, with their topic', async 
   assert.equal(heard.length, 2);
 });
 
+t('events: an EVENT_META hands its metadata to listeners and the iterator; a plain EVENT has none', async (cleanup) => {
+  const { server, peer, client } = await connected();
+  cleanup(() => server.stop());
+  cleanup(() => client.close());
+  const heard: Event<Ev>[] = [];
+  client.onEvent((e) => heard.push(e));
+  const it = client.events();
+  const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+  peer.event('room-1', { $type: 'Inc', by: 2 }, { traceparent, 'tag-bin': Uint8Array.of(0xca, 0xfe) });
+  peer.event('room-1', { $type: 'Dec', by: 1 });
+  const a = await it.next();
+  const b = await it.next();
+  assert.deepEqual(a.value?.value, { $type: 'Inc', by: 2 });
+  assert.deepEqual(a.value?.metadata, { traceparent, 'tag-bin': Uint8Array.of(0xca, 0xfe) });
+  assert.equal(heard[0]?.metadata, a.value?.metadata);
+  assert.deepEqual(b.value?.value, { $type: 'Dec', by: 1 });
+  assert.equal(b.value?.metadata, undefined);
+  assert.ok(!('metadata' in b.value!), 'a plain EVENT keeps the event shape it always had');
+});
+
 t('events: a full queue drops new events and counts them; EVENTS_MISSED adds the server\'s drops', async (cleanup) => {
   const { server, peer, client } = await connected({}, { eventQueue: 2 });
   cleanup(() => server.stop());

@@ -111,8 +111,14 @@ export class Peer {
     this.send(w.finish());
   }
 
-  event(topic: string, ev: Ev): void {
+  /** An EVENT, or an EVENT_META when `metadata` is given. */
+  event(topic: string, ev: Ev, metadata?: Record<string, string | Uint8Array>): void {
     const w = new Writer();
+    if (metadata) {
+      evCodec.encode(w, ev);
+      this.send(encodeFrame({ type: 14, topic: Topic.of(topic), metadata, payload: w.finish() }));
+      return;
+    }
     w.varint(7);
     w.topic(Topic.of(topic));
     evCodec.encode(w, ev);

@@ -66,7 +66,7 @@ t('emptyMessage', () => violation(new Uint8Array(0), 1002, /^empty message$/));
 
 t('unknownFrameType', async () => {
   await violation(b('00'), 1002, /^unknown frame type 0x00$/);
-  await violation(b('0e'), 1002, /^unknown frame type 0x0e$/);
+  await violation(b('0f'), 1002, /^unknown frame type 0x0f$/);
   await violation(b('ff 01'), 1002, /^unknown frame type 0xff$/);
 });
 
@@ -131,6 +131,14 @@ t('malformedEvent: topic over 1024 bytes, bad payload, trailing bytes; nothing d
   await violation(b('07 01 74 00 01 02 00'), 1002, /^EVENT: malformed message: 1 unexpected trailing bytes after EVENT$/);
   await violation(b('07 01 74'), 1002, /^EVENT: malformed message: truncated varint$/);
   await violation(b('07 05 74'), 1002, /^EVENT: malformed message: truncated/);
+});
+
+t('badEventMetadata: count 0, bad key, repeated key, truncated, over 32 entries; nothing delivered', async () => {
+  await violation(b('0e 01 74 00 01 02'), 1002, /^EVENT_META: malformed message: bad metadata: count 0$/);
+  await violation(b('0e 01 74 01 01 41 01 62 01 02'), 1002, /^EVENT_META: malformed message: bad metadata: key 'A'$/);
+  await violation(b('0e 01 74 02 01 61 01 62 01 61 01 63 01 02'), 1002, /^EVENT_META: malformed message: bad metadata: key 'a'$/);
+  await violation(b('0e 01 74 01 01 61'), 1002, /^EVENT_META: malformed message: truncated/);
+  await violation(b('0e 01 74 21 01 61 01 62'), 1002, /^EVENT_META: malformed message: bad metadata: count 33$/);
 });
 
 t('malformedEventsMissed: count 0, truncated, trailing bytes', async () => {
@@ -269,7 +277,7 @@ t('secondHello', () => violation(hello(), 1002, /^second HELLO$/));
 t('firstFrameNotAValidHello: another frame, malformed, another version (1002); another service (1000 and INCOMPATIBLE)', async () => {
   const cases: [Uint8Array, number, RegExp, Status][] = [
     [b('03 00 02'), 1002, /^expected HELLO as the first frame, got RESULT$/, Status.UNAVAILABLE],
-    [b('0e'), 1002, /^expected HELLO as the first frame, got 0x0e$/, Status.UNAVAILABLE],
+    [b('0f'), 1002, /^expected HELLO as the first frame, got 0x0f$/, Status.UNAVAILABLE],
     [new Uint8Array(0), 1002, /^empty message$/, Status.UNAVAILABLE],
     [hello().subarray(0, 20), 1002, /^HELLO: malformed message: truncated/, Status.UNAVAILABLE],
     [b(Buffer.from(hello()).toString('hex') + '00'), 1002, /^HELLO: malformed message: 1 unexpected trailing bytes after HELLO$/, Status.UNAVAILABLE],

@@ -253,6 +253,14 @@ const values: Record<string, Expectation> = {
   'frame-error-application': { frame: { type: 4, callId: 5, status: 20, message: 'insufficient funds', declared: 1 } },
   'frame-error-unimplemented': { frame: { type: 4, callId: 1, status: 12, message: 'no', declared: 0 } },
   'frame-event': { frame: { type: 7, topic: Topic.of('room-1'), payload: bytesOf((w) => w.string('hi')) } },
+  'frame-event-metadata': {
+    frame: {
+      type: 14,
+      topic: Topic.of('room-1'),
+      metadata: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+      payload: bytesOf((w) => w.string('hi')),
+    },
+  },
   'frame-events-missed': { frame: { type: 10, count: 300n } },
   'frame-features': { frame: { type: 8, features: ['admin', 'authenticated'] } },
   'frame-go-away': { frame: { type: 9, reason: 'restart' } },

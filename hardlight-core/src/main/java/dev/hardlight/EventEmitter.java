@@ -10,6 +10,17 @@ package dev.hardlight;
  * full gets the server's slow-consumer policy (by default the event is dropped for that subscriber,
  * which is told how many it missed); emit never blocks on a slow subscriber.
  *
+ * <p>Metadata attached to the emitting thread ({@link Metadata#attach()}) travels with the event (an
+ * EVENT_META frame) and every subscriber gets the same entries ({@link Event#metadata()}):
+ *
+ * <pre>{@code
+ * try (Metadata.Scope s = Metadata.of("request-id", "42").attach()) {
+ *     events.emit(topic, new Joined("ann"));
+ * }
+ * }</pre>
+ *
+ * With nothing attached the event is sent as before and the emit allocates nothing for it.
+ *
  * @param <E> the service's event type
  */
 public interface EventEmitter<E> {

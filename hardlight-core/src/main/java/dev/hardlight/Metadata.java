@@ -35,6 +35,12 @@ public final class Metadata {
 
     private static final Metadata EMPTY = new Metadata(new String[0], new Object[0], 0);
     private static final ThreadLocal<Metadata> ATTACHED = new ThreadLocal<>();
+    /**
+     * Whether any thread ever attached metadata. Until one does, {@link #attached()} skips the
+     * thread-local: its first read on a thread (every new virtual thread that calls or emits) would
+     * allocate the thread's map entry. A thread that attached sees its own write, which is all it needs.
+     */
+    private static volatile boolean everAttached;
 
     private final String[] keys;
     /** A {@code String} for a string key, a {@code byte[]} (never exposed) for a {@code -bin} key. */
@@ -154,6 +160,7 @@ public final class Metadata {
      * @throws IllegalArgumentException if merged with the enclosing scope's entries they exceed the limits
      */
     public Scope attach() {
+        everAttached = true;
         Metadata outer = ATTACHED.get();
         Metadata merged = outer == null || outer.isEmpty() ? this : outer.toBuilder().putAll(this).build();
         ATTACHED.set(merged);
@@ -162,6 +169,9 @@ public final class Metadata {
 
     /** The metadata attached to the calling thread ({@link #attach}), or {@link #empty()}. */
     public static Metadata attached() {
+        if (!everAttached) {
+            return EMPTY;
+        }
         Metadata m = ATTACHED.get();
         return m == null ? EMPTY : m;
     }

@@ -57,10 +57,10 @@ public final class ClientEventQueue implements EventStream<Object> {
     }
 
     /** Queues an event (or counts it when full); returns the event as listeners see it. */
-    Event<Object> offer(Topic topic, Object value) {
+    Event<Object> offer(Topic topic, Object value, dev.hardlight.Metadata metadata) {
         lock.lock();
         try {
-            Event<Object> event = new Event<>(topic, value, pendingMissed, gap);
+            Event<Object> event = new Event<>(topic, value, pendingMissed, gap, metadata);
             if (queue.size() >= capacity) {
                 pendingMissed++;
                 totalMissed++;

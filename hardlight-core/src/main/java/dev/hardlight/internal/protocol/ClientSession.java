@@ -244,9 +244,11 @@ public final class ClientSession {
         eventsMuted = true;
     }
 
-    private void onEvent(ByteBuf msg) {
+    private void onEvent(ByteBuf msg, boolean withMetadata) {
         WireReader r = new ByteBufWireReader(msg);
         Topic topic = r.readTopic();
+        // Bad metadata is a broken server, like any malformed EVENT: the violation closes the connection.
+        dev.hardlight.Metadata metadata = withMetadata ? MetadataCodec.read(msg) : dev.hardlight.Metadata.empty();
         if (events == null) {
             return; // this client's contract has no events
         }
@@ -266,7 +268,7 @@ public final class ClientSession {
         if (eventsMuted) {
             return;
         }
-        Event<Object> event = eventQueue.offer(topic, value);
+        Event<Object> event = eventQueue.offer(topic, value, metadata);
         for (EventListener<Object> l : eventListeners) {
             try {
                 l.onEvent(event);
@@ -343,7 +345,8 @@ public final class ClientSession {
                 case FrameType.RESULT_META -> onAnswerWithMetadata(msg, true);
                 case FrameType.ERROR_META -> onAnswerWithMetadata(msg, false);
                 case FrameType.STATE_DELTA -> onStateDelta(msg);
-                case FrameType.EVENT -> onEvent(msg);
+                case FrameType.EVENT -> onEvent(msg, false);
+                case FrameType.EVENT_META -> onEvent(msg, true);
                 case FrameType.FEATURES -> features = readFeatures(new ByteBufWireReader(msg), true);
                 case FrameType.EVENTS_MISSED -> onEventsMissed(msg);
                 case FrameType.GO_AWAY -> onGoAway(msg);

@@ -185,6 +185,33 @@ public sealed interface Frame {
         }
     }
 
+    /** An EVENT_META: an event with metadata (never empty) between its topic and its payload. */
+    record EventMeta(dev.hardlight.Topic topic, dev.hardlight.Metadata metadata, byte[] payload) implements Frame {
+        @Override
+        public void encode(ByteBuf buf) {
+            buf.writeByte(FrameType.EVENT_META);
+            new dev.hardlight.internal.codec.ByteBufWireWriter(buf).writeTopic(topic);
+            MetadataCodec.write(buf, metadata);
+            buf.writeBytes(payload);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof EventMeta e && e.topic.equals(topic) && e.metadata.equals(metadata)
+                    && Arrays.equals(e.payload, payload);
+        }
+
+        @Override
+        public int hashCode() {
+            return (31 * topic.hashCode() + metadata.hashCode()) * 31 + Arrays.hashCode(payload);
+        }
+
+        @Override
+        public String toString() {
+            return "EventMeta[topic=" + topic + ", metadata=" + metadata + ", payload=" + ByteBufUtil.hexDump(payload) + "]";
+        }
+    }
+
     record EventsMissed(long count) implements Frame {
         @Override
         public void encode(ByteBuf buf) {
@@ -267,6 +294,11 @@ public sealed interface Frame {
             case FrameType.EVENT -> {
                 dev.hardlight.Topic topic = new ByteBufWireReader(buf).readTopic();
                 return new EventFrame(topic, ByteBufUtil.getBytes(buf, buf.readerIndex(), buf.readableBytes()));
+            }
+            case FrameType.EVENT_META -> {
+                dev.hardlight.Topic topic = new ByteBufWireReader(buf).readTopic();
+                dev.hardlight.Metadata md = MetadataCodec.read(buf);
+                return new EventMeta(topic, md, ByteBufUtil.getBytes(buf, buf.readerIndex(), buf.readableBytes()));
             }
             case FrameType.EVENTS_MISSED -> {
                 WireReader r = new ByteBufWireReader(buf);

@@ -33,6 +33,8 @@ public final class FrameType {
     public static final int RESULT_META = 0x0C;
     /** Server to client: an ERROR with response metadata between the call id and the status. */
     public static final int ERROR_META = 0x0D;
+    /** Server to client: an EVENT with metadata between the topic and the payload. */
+    public static final int EVENT_META = 0x0E;
 
     public static String name(int type) {
         return switch (type) {
@@ -49,6 +51,7 @@ public final class FrameType {
             case CALL_META -> "CALL_META";
             case RESULT_META -> "RESULT_META";
             case ERROR_META -> "ERROR_META";
+            case EVENT_META -> "EVENT_META";
             default -> "0x" + Integer.toHexString(type);
         };
     }

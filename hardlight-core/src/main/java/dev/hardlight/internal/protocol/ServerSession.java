@@ -379,7 +379,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
                 case FrameType.CANCEL -> onCancel(msg);
                 case FrameType.HELLO, FrameType.RESULT, FrameType.ERROR, FrameType.STATE_DELTA,
                         FrameType.EVENT, FrameType.FEATURES, FrameType.GO_AWAY, FrameType.EVENTS_MISSED,
-                        FrameType.RESULT_META, FrameType.ERROR_META ->
+                        FrameType.RESULT_META, FrameType.ERROR_META, FrameType.EVENT_META ->
                         throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
                                 FrameType.name(type) + " is a server-to-client frame");
                 default -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,

@@ -171,10 +171,13 @@ public final class TopicRegistry<E> implements EventEmitter<E> {
         return sinks.length;
     }
 
-    /** The topic of an EVENT frame ({@code 07 topicLength:varint topic payload}), or null if malformed. */
+    /**
+     * The topic of an EVENT or EVENT_META frame ({@code 07 topicLength:varint topic payload}, the topic
+     * at the same place in both), or null if malformed.
+     */
     static Topic topicOf(byte[] frame, int offset, int length) {
         int end = offset + length;
-        if (length < 2 || frame[offset] != FrameType.EVENT) {
+        if (length < 2 || (frame[offset] != FrameType.EVENT && frame[offset] != FrameType.EVENT_META)) {
             return null;
         }
         int i = offset + 1;
@@ -232,15 +235,24 @@ public final class TopicRegistry<E> implements EventEmitter<E> {
         return sinks.length;
     }
 
-    /** The EVENT frame: {@code 07 topicLength:varint topic payload}. */
+    /**
+     * The EVENT frame ({@code 07 topicLength:varint topic payload}), or the EVENT_META frame (metadata
+     * between the topic and the payload) when metadata is attached to the emitting thread
+     * ({@link dev.hardlight.Metadata#attach()}): encoded once, so every subscriber gets the emit's
+     * metadata. Nothing attached costs one thread-local read.
+     */
     ByteBuf encode(Topic topic, E event) {
+        dev.hardlight.Metadata metadata = dev.hardlight.Metadata.attached();
         ByteBuf frame = alloc.buffer();
         try {
-            frame.writeByte(FrameType.EVENT);
+            frame.writeByte(metadata.isEmpty() ? FrameType.EVENT : FrameType.EVENT_META);
             Varint.writeVarInt(frame, topic.length());
             byte[] t = new byte[topic.length()];
             topic.copyTo(t, 0);
             frame.writeBytes(t);
+            if (!metadata.isEmpty()) {
+                MetadataCodec.write(frame, metadata);
+            }
             codec.encode(event, new ByteBufWireWriter(frame));
             return frame;
         } catch (RuntimeException e) {

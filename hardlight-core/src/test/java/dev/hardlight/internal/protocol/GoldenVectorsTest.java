@@ -168,6 +168,10 @@ class GoldenVectorsTest {
                                 "slow down", 0)),
                 frame("frame-event", "EVENT: topic \"room-1\", payload (String \"hi\")",
                         new Frame.EventFrame(dev.hardlight.Topic.of("room-1"), new byte[] {0x02, 0x68, 0x69})),
+                frame("frame-event-metadata", "EVENT_META: topic \"room-1\", metadata 1 entry (\"traceparent\" ="
+                        + " \"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\"), payload (String \"hi\")",
+                        new Frame.EventMeta(dev.hardlight.Topic.of("room-1"), dev.hardlight.Metadata.of("traceparent",
+                                "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"), new byte[] {0x02, 0x68, 0x69})),
                 frame("frame-events-missed", "EVENTS_MISSED: 300 events dropped", new Frame.EventsMissed(300)),
                 frame("frame-go-away", "GO_AWAY: reason \"restart\"", new Frame.GoAway("restart")),
                 value("value-topic", "Topic \"abc\" (a string topic is its UTF-8 bytes)", dev.hardlight.codec.Codecs.TOPIC,

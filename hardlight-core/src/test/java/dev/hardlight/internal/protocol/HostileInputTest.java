@@ -195,7 +195,7 @@ class HostileInputTest {
     void unknownFrameType() {
         ServerSession<Calc> server = calcServer();
         ClientSession client = fullClient();
-        for (String type : List.of("00", "0e", "7f", "ff")) {
+        for (String type : List.of("00", "0f", "7f", "ff")) {
             assertServerCloses(server, type + "00", 1002, "unknown frame type 0x");
             assertClientCloses(client, type + "00", "unknown frame type 0x");
         }
@@ -211,6 +211,7 @@ class HostileInputTest {
         assertServerCloses(server, "0a01", 1002, "EVENTS_MISSED is a server-to-client frame");
         assertServerCloses(server, "0c00 01 0161 0162", 1002, "RESULT_META is a server-to-client frame");
         assertServerCloses(server, "0d00 01 0161 0162 0d00 00", 1002, "ERROR_META is a server-to-client frame");
+        assertServerCloses(server, "0e 0161 01 0161 0162 0178", 1002, "EVENT_META is a server-to-client frame");
         ClientSession client = fullClient();
         assertClientCloses(client, "0b050000", "CALL_META is a client-to-server frame");
         assertClientCloses(client, "02050000", "CALL is a client-to-server frame");
@@ -441,6 +442,32 @@ class HostileInputTest {
         assertClientCloses(client, "07 0161 05 68", "EVENT");
         assertClientCloses(client, "07 0161 0168 ff", "EVENT");
         assertThat(client.events().size()).isZero();
+    }
+
+    @Test
+    void badEventMetadata() {
+        ClientSession client = fullClient();
+        // count 0, a bad key ('A'), a repeated key, truncated, a string value not UTF-8, over 32 entries
+        for (String frame : List.of("0e 0161 00 0178", "0e 0161 01 0141 0162 0178", "0e 0161 02 0161 0162 0161 0163 0178",
+                "0e 0161 01 0161", "0e 0161 01 0161 01ff 0178", "0e 0161 21 0161 0162")) {
+            assertClientCloses(client, frame, "EVENT_META: ");
+        }
+        assertClientCloses(client, "0e 0161 00 0178", "EVENT_META: bad metadata: count 0");
+        assertClientCloses(client, "0e 0161 21 0161 0162", "EVENT_META: metadata over the limit: 33 entries");
+        assertThat(client.events().size()).as("nothing delivered").isZero();
+    }
+
+    @Test
+    void eventMetadataIsDeliveredWithTheEvent() throws InterruptedException {
+        ClientSession client = fullClient();
+        client.onMessage(hex("0e 0161 01 0161 0162 0178"));
+        client.onMessage(hex("07 0161 0179"));
+        dev.hardlight.Event<Object> first = client.events().take();
+        assertThat(first.value()).isEqualTo("x");
+        assertThat(first.metadata()).isEqualTo(dev.hardlight.Metadata.of("a", "b"));
+        dev.hardlight.Event<Object> second = client.events().take();
+        assertThat(second.value()).isEqualTo("y");
+        assertThat(second.metadata().isEmpty()).isTrue();
     }
 
     @Test

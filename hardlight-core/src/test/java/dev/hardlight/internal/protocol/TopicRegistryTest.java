@@ -491,4 +491,40 @@ class TopicRegistryTest {
             notifier.shutdownNow();
         }
     }
+
+    // ---- metadata ----
+
+    /** A sink that keeps a copy of each frame it gets. */
+    static final class CopyingSink implements EventSink {
+        final List<byte[]> frames = new ArrayList<>();
+
+        @Override
+        public void deliverEvent(ByteBuf frame) {
+            frames.add(io.netty.buffer.ByteBufUtil.getBytes(frame));
+            frame.release();
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(10)
+    void metadataAttachedToTheEmittingThreadTravelsToEverySubscriberAndNothingAttachedKeepsThePlainFrame() {
+        TopicRegistry<Integer> registry = new TopicRegistry<>(Codecs.INT, Unpooled.buffer().alloc(), c -> {}, Runnable::run);
+        Topic topic = Topic.of("t");
+        CopyingSink a = new CopyingSink();
+        CopyingSink b = new CopyingSink();
+        registry.subscribe(topic, a);
+        registry.subscribe(topic, b);
+        dev.hardlight.Metadata md = dev.hardlight.Metadata.of("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        try (dev.hardlight.Metadata.Scope s = md.attach()) {
+            assertThat(registry.emit(topic, 1)).isEqualTo(2);
+        }
+        assertThat(registry.emit(topic, 2)).isEqualTo(2);
+        assertThat(a.frames).hasSize(2);
+        assertThat(b.frames.get(0)).as("one encoding for every subscriber").isEqualTo(a.frames.get(0));
+        assertThat(Frame.decode(Unpooled.wrappedBuffer(a.frames.get(0))))
+                .isEqualTo(new Frame.EventMeta(topic, md, new byte[] {0x02}));
+        assertThat(Frame.decode(Unpooled.wrappedBuffer(a.frames.get(1))))
+                .as("the scope closed: the plain EVENT again").isEqualTo(new Frame.EventFrame(topic, new byte[] {0x04}));
+        assertThat(TopicRegistry.topicOf(a.frames.get(0), 0, a.frames.get(0).length)).as("a cluster peer finds the topic").isEqualTo(topic);
+    }
 }

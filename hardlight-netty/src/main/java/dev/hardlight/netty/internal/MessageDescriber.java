@@ -102,6 +102,11 @@ final class MessageDescriber {
                 byte[] topic = r.readBytes();
                 yield new Recording.Frame(sender, time, name, -1, "topic " + topic(topic) + ": " + hex(buf));
             }
+            case FrameType.EVENT_META -> {
+                byte[] topic = r.readBytes();
+                String md = text(dev.hardlight.internal.protocol.MetadataCodec.read(buf).toString());
+                yield new Recording.Frame(sender, time, name, -1, "topic " + topic(topic) + ": " + hex(buf) + " " + md);
+            }
             case FrameType.FEATURES -> {
                 int count = r.readCount();
                 List<String> names = new ArrayList<>(count);

@@ -112,7 +112,7 @@ public final class ObserverTap {
                     complete(callId, status);
                 }
             }
-            case FrameType.EVENT -> {
+            case FrameType.EVENT, FrameType.EVENT_META -> {
                 if (in) {
                     observer.eventReceived();
                 } else {
