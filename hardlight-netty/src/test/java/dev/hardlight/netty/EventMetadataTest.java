@@ -42,8 +42,8 @@ class EventMetadataTest {
         try (HardLightServer server = HardLight.server(Chat.class, ChatHandler::new).tls(TestServer.TLS).bind("127.0.0.1", 0)
                 .observer(serverObserver).start()) {
             URI uri = URI.create("wss://localhost:" + server.port() + "/hl");
-            try (ChatClient a = ChatClient.connect(uri, ClientOptions.pinned(server.tlsFingerprint()).toBuilder().observer(clientObserver).build());
-                    ChatClient b = ChatClient.connect(uri, ClientOptions.pinned(server.tlsFingerprint()))) {
+            try (ChatClient a = HardLight.connect(uri, ClientOptions.pinned(server.tlsFingerprint()).toBuilder().observer(clientObserver).build(), ChatClient.FACTORY);
+                    ChatClient b = HardLight.connect(uri, ClientOptions.pinned(server.tlsFingerprint()), ChatClient.FACTORY)) {
                 LinkedBlockingQueue<Event<ChatEvent>> heard = new LinkedBlockingQueue<>();
                 a.onEvent(heard::add);
                 a.join("room");
