@@ -3,11 +3,17 @@ package dev.hardlight.bench;
 import dev.hardlight.ClientInterceptor;
 import dev.hardlight.Metadata;
 import dev.hardlight.ServerInterceptor;
+import dev.hardlight.micrometer.HardLightMetrics;
 import dev.hardlight.netty.ClientOptions;
 import dev.hardlight.netty.HardLight;
 import dev.hardlight.netty.HardLightServer;
 import dev.hardlight.netty.RpcObserver;
 import dev.hardlight.netty.ServerBuilder;
+import dev.hardlight.opentelemetry.HardLightTracing;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -35,7 +41,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code metadata}: a client interceptor adds {@code request-id} to every call, a server
  *       interceptor reads it and adds it to the answer (CALL_META and RESULT_META on the wire);</li>
  *   <li>{@code attached-metadata}: no interceptor; the caller attaches one entry around each call;</li>
- *   <li>{@code noop-observer}: an {@link RpcObserver} overriding nothing, on both sides.</li>
+ *   <li>{@code noop-observer}: an {@link RpcObserver} overriding nothing, on both sides;</li>
+ *   <li>{@code micrometer}: {@code hardlight-micrometer}'s observers on both sides, into a
+ *       {@code SimpleMeterRegistry};</li>
+ *   <li>{@code tracing}: {@code hardlight-opentelemetry}'s interceptors on both sides, every call
+ *       sampled, spans ended into the SDK with no exporter (the W3C trace context crosses the wire
+ *       in the call's metadata).</li>
  * </ul>
  * How to run it and its figures: docs/benchmarks.md, section "Interceptors, metadata and observers".
  */
@@ -46,13 +57,14 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class InterceptorBenchmark {
-    @Param({"none", "noop-interceptors", "metadata", "attached-metadata", "noop-observer"})
+    @Param({"none", "noop-interceptors", "metadata", "attached-metadata", "noop-observer", "micrometer", "tracing"})
     public String variant;
 
     private HardLightServer server;
     private IncrementerClient client;
     private Metadata requestId;
     private int n;
+    private SdkTracerProvider tracerProvider;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -85,6 +97,20 @@ public class InterceptorBenchmark {
                 b.observer(nothing);
                 o.observer(nothing);
             }
+            case "micrometer" -> {
+                HardLightMetrics metrics = new HardLightMetrics(new SimpleMeterRegistry());
+                b.observer(metrics.server());
+                o.observer(metrics.client());
+            }
+            case "tracing" -> {
+                // Every call sampled and its spans ended into a processor that keeps nothing: the
+                // cost of making the spans and carrying the trace context, not of exporting them.
+                tracerProvider = SdkTracerProvider.builder().setSampler(Sampler.alwaysOn()).build();
+                HardLightTracing tracing = new HardLightTracing(
+                        OpenTelemetrySdk.builder().setTracerProvider(tracerProvider).build());
+                b.interceptor(tracing.serverInterceptor());
+                o.interceptor(tracing.clientInterceptor());
+            }
             default -> throw new IllegalArgumentException(variant);
         }
         requestId = Metadata.of("request-id", "0123456789abcdef");
@@ -106,5 +132,8 @@ public class InterceptorBenchmark {
     public void tearDown() {
         client.close();
         server.close();
+        if (tracerProvider != null) {
+            tracerProvider.close();
+        }
     }
 }
