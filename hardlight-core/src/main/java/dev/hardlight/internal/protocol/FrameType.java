@@ -33,6 +33,11 @@ public final class FrameType {
     public static final int RESULT_META = 0x0C;
     /** Server to client: an ERROR with response metadata between the call id and the status. */
     public static final int ERROR_META = 0x0D;
+    /**
+     * Either direction: several frames in one message ({@code count:varint { length:varint frame }*}),
+     * handled in order as if each had come alone. Sent only to a peer that takes it (HELLO extension 5).
+     */
+    public static final int BATCH = 0x0F;
 
     public static String name(int type) {
         return switch (type) {
@@ -49,6 +54,7 @@ public final class FrameType {
             case CALL_META -> "CALL_META";
             case RESULT_META -> "RESULT_META";
             case ERROR_META -> "ERROR_META";
+            case BATCH -> "BATCH";
             default -> "0x" + Integer.toHexString(type);
         };
     }
