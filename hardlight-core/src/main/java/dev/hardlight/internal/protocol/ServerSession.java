@@ -391,8 +391,8 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
                 case FrameType.CALL_META -> onCall(msg, true);
                 case FrameType.CANCEL -> onCancel(msg);
                 case FrameType.BATCH -> {
+                    peerBatches = true; // first: the answers to these very frames may go as a BATCH
                     Frames.forEachInBatch(msg, this::onMessage);
-                    peerBatches = true;
                 }
                 case FrameType.HELLO, FrameType.RESULT, FrameType.ERROR, FrameType.STATE_DELTA,
                         FrameType.EVENT, FrameType.FEATURES, FrameType.GO_AWAY, FrameType.EVENTS_MISSED,
