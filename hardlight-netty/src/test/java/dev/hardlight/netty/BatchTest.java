@@ -121,6 +121,33 @@ class BatchTest {
     }
 
     @Test
+    void anObserverSeesEachCallOfABatch() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger completed = new java.util.concurrent.atomic.AtomicInteger();
+        RpcObserver observer = new RpcObserver() {
+            @Override
+            public Object callStarted(String service, String method) {
+                started.incrementAndGet();
+                return null;
+            }
+
+            @Override
+            public void callCompleted(Object context, String service, String method, dev.hardlight.Status status, long durationNanos) {
+                completed.incrementAndGet();
+            }
+        };
+        try (TestServer observed = TestServer.start(b -> b.inlineNonBlockingHandlers(true).observer(observer))) {
+            RawWebSocket raw = RawWebSocket.connect(observed.uri());
+            Hello hello = Frames.readHello(Unpooled.wrappedBuffer(raw.take()));
+            int id = hello.methods().stream().filter(m -> m.name().equals("increment")).findFirst().orElseThrow().id();
+            send(raw, batch(List.of(call(0, id, 1), call(1, id, 1), call(2, id, 1), call(3, id, 1))));
+            assertThat(((Frame.Batch) decode(raw.take())).frames()).hasSize(4);
+            Await.until("4 calls observed", java.time.Duration.ofSeconds(5), () -> started.get() == 4 && completed.get() == 4);
+            raw.ws.sendClose(1000, "").get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aMalformedBatchClosesWith1002AndOthersKeepWorking() throws Exception {
         int before = bystander.increment(0);
         Raw raw = connect();
