@@ -716,9 +716,9 @@ export class Connection {
     const q = this.#queue;
     this.#queue = [];
     while (q.length && !this.#closed) {
-      // as many frames as fit under the server's message size limit, at most 256 (the calls already failed when closed)
+      // as many frames as fit under the server's message size limit (type, count, a length of at most 5 bytes each), at most 256; when closed, the calls already failed
       let n = 0;
-      for (let size = 9; n < q.length && n < 256 && (size += q[n]!.length + 3) <= this.#hello.maxMessageSize; ) n++;
+      for (let size = 3; n < q.length && n < 256 && (size += q[n]!.length + 5) <= this.#hello.maxMessageSize; ) n++;
       const g = q.splice(0, n || 1);
       if (g.length < 2) this.#ws.send(g[0]!);
       else {
