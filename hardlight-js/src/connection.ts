@@ -85,6 +85,9 @@ export class Connection {
   #closedByClient = false;
   #closed: RpcError | undefined;
   #hello!: Hello;
+  /** The server takes BATCH (HELLO extension 5): frames sent in one JS task go out as one message. */
+  #batch = false;
+  #queue: Uint8Array<ArrayBuffer>[] = [];
   #limit = 0;
   #slots: (Pending | undefined)[] = [];
   /** Free ids as a min-heap: a call takes the lowest free id, so ids stay small (one byte). */
@@ -398,6 +401,7 @@ export class Connection {
       } else this.#serverIds[m.id] = e.id;
     }
     this.#hello = h;
+    this.#batch = !!ext(5);
     this.#limit = Math.min(this.#settings.maxInFlight, h.maxInFlight);
     for (let i = 0; i < this.#limit; i++) this.#free.push(i); // ascending: already a min-heap
     this.#ready = true;
@@ -441,6 +445,23 @@ export class Connection {
           this.goAway = reason;
           this.#owner.goingAway(this);
           this.closeIfDrained();
+          return;
+        }
+        case FrameType.BATCH: {
+          // BATCH (protocol.md 3.8): checked whole, then each frame handled as if it came alone
+          const n = r.varint();
+          const fs: Uint8Array[] = [];
+          if (n < 2 || n > 256) throw violation('BATCH: count ' + n);
+          while (fs.length < n) {
+            const f = r.bytes();
+            if (f[0] === 1 || f[0] === 15) throw violation('BATCH: HELLO or BATCH inside');
+            fs.push(f);
+          }
+          r.end('BATCH');
+          for (const f of fs) {
+            if (!f.length) throw violation('empty message');
+            if (!this.#closed) this.#onFrame(f);
+          }
           return;
         }
         case FrameType.HELLO:
@@ -663,7 +684,7 @@ export class Connection {
     return new Promise((resolve, reject) => {
       const p: Pending = { id: id!, method, resolve, reject, done: false, onMd: o.onMetadata };
       this.#slots[id!] = p;
-      this.#ws.send(w.finish());
+      this.#send(w.finish());
       const expire = (e: RpcError): void => {
         if (p.done || this.#slots[p.id] !== p) return;
         p.done = true;
@@ -673,7 +694,7 @@ export class Connection {
           const c = new Writer(8);
           c.varint(FrameType.CANCEL);
           c.varint(p.id);
-          this.#ws.send(c.finish());
+          this.#send(c.finish());
         }
       };
       if (deadlineAt !== Infinity) {
@@ -685,6 +706,31 @@ export class Connection {
         signal.addEventListener('abort', p.onAbort);
       }
     });
+  }
+
+  /** Sends a frame; to a server that takes BATCH, queued and sent with the others of this JS task. */
+  #send(f: Uint8Array<ArrayBuffer>): void {
+    if (!this.#batch) return this.#ws.send(f);
+    if (this.#queue.push(f) === 1) queueMicrotask(() => this.#flush());
+  }
+
+  #flush(): void {
+    const q = this.#queue;
+    this.#queue = [];
+    while (q.length && !this.#closed) {
+      // as many frames as fit under the server's message size limit (type, count, a length of at most 5 bytes each), at most 256; when closed, the calls already failed
+      let n = 0;
+      for (let size = 3; n < q.length && n < 256 && (size += q[n]!.length + 5) <= this.#hello.maxMessageSize; ) n++;
+      const g = q.splice(0, n || 1);
+      if (g.length < 2) this.#ws.send(g[0]!);
+      else {
+        const w = new Writer();
+        w.varint(15);
+        w.varint(g.length);
+        for (const f of g) w.bytes(f);
+        this.#ws.send(w.finish());
+      }
+    }
   }
 
   #waitForSlot(full: string, late: string, deadlineAt: number, signal?: AbortSignal): Promise<number> {

@@ -21,9 +21,10 @@ export const FrameType = {
   RESULT_META: 12,
   ERROR_META: 13,
   EVENT_META: 14,
+  BATCH: 15,
 } as const;
 
-const NAMES = ['', 'HELLO', 'CALL', 'RESULT', 'ERROR', 'CANCEL', 'STATE_DELTA', 'EVENT', 'FEATURES', 'GO_AWAY', 'EVENTS_MISSED', 'CALL_META', 'RESULT_META', 'ERROR_META', 'EVENT_META'];
+const NAMES = ['', 'HELLO', 'CALL', 'RESULT', 'ERROR', 'CANCEL', 'STATE_DELTA', 'EVENT', 'FEATURES', 'GO_AWAY', 'EVENTS_MISSED', 'CALL_META', 'RESULT_META', 'ERROR_META', 'EVENT_META', 'BATCH'];
 
 /** Per-call (and per-event, EVENT_META) metadata (protocol.md 3.2.1): keys of a-z 0-9 - _ . ; keys ending in -bin hold bytes, others strings. */
 export type Metadata = Record<string, string | Uint8Array>;
@@ -103,7 +104,8 @@ export type Frame =
   | { type: 11; callId: number; methodId: number; metadata: Metadata; args: Uint8Array }
   | { type: 12; callId: number; metadata: Metadata; value: Uint8Array }
   | { type: 13; callId: number; metadata: Metadata; status: number; message: string; declared: number }
-  | { type: 14; topic: Topic; metadata: Metadata; payload: Uint8Array };
+  | { type: 14; topic: Topic; metadata: Metadata; payload: Uint8Array }
+  | { type: 15; frames: readonly Frame[] };
 
 /** A violation of the protocol by the peer: the connection closes with `code` and `reason`. */
 export class ProtocolViolation extends Error {
@@ -203,6 +205,19 @@ export function decodeFrame(bytes: Uint8Array): Frame {
       r.end('ERROR_META');
       return f;
     }
+    case 15: {
+      // BATCH (protocol.md 3.8): 2..256 frames, neither HELLO nor BATCH
+      const n = r.varint();
+      if (n < 2 || n > 256) throw violation('BATCH: count ' + n);
+      const frames: Frame[] = [];
+      while (frames.length < n) {
+        const inner = r.bytes();
+        if (inner[0] === 1 || inner[0] === 15) throw violation('BATCH: HELLO or BATCH inside');
+        frames.push(decodeFrame(inner));
+      }
+      r.end('BATCH');
+      return { type, frames };
+    }
     default:
       throw violation('unknown frame type ' + frameName(type));
   }
@@ -284,6 +299,10 @@ export function encodeFrame(f: Frame): Uint8Array {
       } while (n > 0n);
       break;
     }
+    case 15:
+      w.varint(f.frames.length);
+      for (const inner of f.frames) w.bytes(encodeFrame(inner));
+      break;
   }
   return w.finish();
 }

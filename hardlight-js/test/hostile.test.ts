@@ -66,7 +66,7 @@ t('emptyMessage', () => violation(new Uint8Array(0), 1002, /^empty message$/));
 
 t('unknownFrameType', async () => {
   await violation(b('00'), 1002, /^unknown frame type 0x00$/);
-  await violation(b('0f'), 1002, /^unknown frame type 0x0f$/);
+  await violation(b('10'), 1002, /^unknown frame type 0x10$/);
   await violation(b('ff 01'), 1002, /^unknown frame type 0xff$/);
 });
 
@@ -277,7 +277,7 @@ t('secondHello', () => violation(hello(), 1002, /^second HELLO$/));
 t('firstFrameNotAValidHello: another frame, malformed, another version (1002); another service (1000 and INCOMPATIBLE)', async () => {
   const cases: [Uint8Array, number, RegExp, Status][] = [
     [b('03 00 02'), 1002, /^expected HELLO as the first frame, got RESULT$/, Status.UNAVAILABLE],
-    [b('0f'), 1002, /^expected HELLO as the first frame, got 0x0f$/, Status.UNAVAILABLE],
+    [b('10'), 1002, /^expected HELLO as the first frame, got 0x10$/, Status.UNAVAILABLE],
     [new Uint8Array(0), 1002, /^empty message$/, Status.UNAVAILABLE],
     [hello().subarray(0, 20), 1002, /^HELLO: malformed message: truncated/, Status.UNAVAILABLE],
     [b(Buffer.from(hello()).toString('hex') + '00'), 1002, /^HELLO: malformed message: 1 unexpected trailing bytes after HELLO$/, Status.UNAVAILABLE],

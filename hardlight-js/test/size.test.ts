@@ -1,5 +1,5 @@
-// The runtime's budget: the minified bundle (built by `npm run build`) under 12.5 KiB gzipped (12 KiB
-// until call metadata, protocol.md 3.2.1, took about 350 bytes). Size is deterministic, so this is a
+// The runtime's budget: the minified bundle (built by `npm run build`) under 13 KiB gzipped (12 KiB
+// until call metadata, protocol.md 3.2.1, took about 350 bytes; 12.5 KiB until BATCH, protocol.md 3.8, took about 280). Size is deterministic, so this is a
 // test rather than a benchmark.
 
 import { test } from 'node:test';
@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-test('dist/hardlight.min.js is under 12.5 KiB minified and gzipped', () => {
+test('dist/hardlight.min.js is under 13 KiB minified and gzipped', () => {
   const min = readFileSync(new URL('../../dist/hardlight.min.js', import.meta.url));
   const gz = gzipSync(min, { level: 9 }).length;
   console.log(`# hardlight.min.js: ${min.length} bytes minified, ${gz} bytes gzipped`);
-  assert.ok(gz < 12.5 * 1024, `${gz} bytes gzipped (budget: ${12.5 * 1024})`);
+  assert.ok(gz < 13 * 1024, `${gz} bytes gzipped (budget: ${13 * 1024})`);
 });
 
 test('the bundle is an ES module exporting the runtime', async () => {

@@ -315,6 +315,25 @@ const values: Record<string, Expectation> = {
   'frame-state-delta': { frame: { type: 6, count: 2, fields: bytesOf((w) => (w.varint(0), w.int(3), w.varint(1), w.string('bo'))) } },
   'frame-result': { frame: { type: 3, callId: 5, value: bytesOf((w) => w.int(1)) } },
   'frame-result-void': { frame: { type: 3, callId: 0, value: new Uint8Array(0) } },
+  'frame-batch-calls': {
+    frame: {
+      type: 15,
+      frames: [
+        { type: 2, callId: 0, methodId: 2, args: bytesOf((w) => w.string('a')) },
+        { type: 2, callId: 1, methodId: 0, args: bytesOf((w) => (w.int(1), w.int(2))) },
+        { type: 5, callId: 7 },
+      ],
+    },
+  },
+  'frame-batch-answers': {
+    frame: {
+      type: 15,
+      frames: [
+        { type: 3, callId: 1, value: bytesOf((w) => w.int(3)) },
+        { type: 4, callId: 0, status: 12, message: 'no', declared: 0 },
+      ],
+    },
+  },
   'frame-hello-schema': {
     frame: undefined as unknown as Frame, // checked structurally below: ext 4 = schema text whose SHA-256 is the fingerprint
   },

@@ -69,6 +69,28 @@ class ServerRecordingTest {
     }
 
     @Test
+    void aBatchIsRecordedAsOneLineNamingEachInnerFrame() throws Exception {
+        try (TestServer server = TestServer.start(b -> b.record(dir).inlineNonBlockingHandlers(true))) {
+            RawWebSocket raw = RawWebSocket.connect(server.uri());
+            dev.hardlight.internal.protocol.Hello hello = dev.hardlight.internal.protocol.Frames.readHello(
+                    io.netty.buffer.Unpooled.wrappedBuffer(raw.take()));
+            int id = hello.methods().stream().filter(m -> m.name().equals("increment")).findFirst().orElseThrow().id();
+            // BATCH of two CALLs: increment(5) as call 0, increment(1) as call 1
+            raw.ws.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {0x0f, 2, 4, 2, 0, (byte) id, 10, 4, 2, 1, (byte) id, 2}), true)
+                    .get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(raw.take()[0]).as("the answers, as one BATCH").isEqualTo((byte) 0x0f);
+            raw.ws.sendClose(1000, "").get(5, java.util.concurrent.TimeUnit.SECONDS);
+            raw.closed.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            Recording r = RecordingTest.awaitComplete(awaitFiles(1).get(0));
+            assertThat(r.decode()).filteredOn(f -> f.type().equals("BATCH"))
+                    .extracting(Recording.Frame::sender, Recording.Frame::summary)
+                    .containsExactly(
+                            org.assertj.core.api.Assertions.tuple(Recording.Side.CLIENT, "CALL #0 increment(0a); CALL #1 increment(02)"),
+                            org.assertj.core.api.Assertions.tuple(Recording.Side.SERVER, "RESULT #0 0a; RESULT #1 0c"));
+        }
+    }
+
+    @Test
     void theFilesOfAServerNeverSumPastItsTotal() throws Exception {
         long perConnection = 8 * 1024;
         long total = 20 * 1024;

@@ -350,6 +350,7 @@ public final class ClientSession {
                 case FrameType.FEATURES -> features = readFeatures(new ByteBufWireReader(msg), true);
                 case FrameType.EVENTS_MISSED -> onEventsMissed(msg);
                 case FrameType.GO_AWAY -> onGoAway(msg);
+                case FrameType.BATCH -> Frames.forEachInBatch(msg, this::onMessage);
                 case FrameType.HELLO -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "second HELLO");
                 case FrameType.CALL, FrameType.CANCEL, FrameType.CALL_META -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
                         FrameType.name(type) + " is a client-to-server frame");

@@ -248,6 +248,28 @@ public sealed interface Frame {
      * Decodes one whole message. Throws {@link ProtocolViolation} for an unknown or reserved type and
      * {@link dev.hardlight.RpcException} ({@code PROTOCOL_ERROR}) for a malformed body.
      */
+    /** A BATCH: 2 to {@link Frames#MAX_BATCH_FRAMES} frames (neither HELLO nor BATCH) in one message. */
+    record Batch(java.util.List<Frame> frames) implements Frame {
+        public Batch {
+            frames = java.util.List.copyOf(frames);
+        }
+
+        @Override
+        public void encode(ByteBuf buf) {
+            java.util.List<ByteBuf> encoded = new java.util.ArrayList<>(frames.size());
+            try {
+                for (Frame f : frames) {
+                    ByteBuf b = io.netty.buffer.Unpooled.buffer();
+                    encoded.add(b);
+                    f.encode(b);
+                }
+                Frames.writeBatch(buf, encoded);
+            } finally {
+                encoded.forEach(ByteBuf::release);
+            }
+        }
+    }
+
     static Frame decode(ByteBuf buf) {
         int start = buf.readerIndex();
         int type = Frames.readType(buf);
@@ -255,6 +277,11 @@ public sealed interface Frame {
             case FrameType.HELLO -> {
                 buf.readerIndex(start);
                 return new HelloFrame(Frames.readHello(buf));
+            }
+            case FrameType.BATCH -> {
+                java.util.List<Frame> frames = new java.util.ArrayList<>();
+                Frames.forEachInBatch(buf, f -> frames.add(decode(f)));
+                return new Batch(frames);
             }
             case FrameType.CALL -> {
                 int callId = Frames.readId(buf);

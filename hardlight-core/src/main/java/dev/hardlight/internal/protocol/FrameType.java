@@ -35,6 +35,11 @@ public final class FrameType {
     public static final int ERROR_META = 0x0D;
     /** Server to client: an EVENT with metadata between the topic and the payload. */
     public static final int EVENT_META = 0x0E;
+    /**
+     * Either direction: several frames in one message ({@code count:varint { length:varint frame }*}),
+     * handled in order as if each had come alone. Sent only to a peer that takes it (HELLO extension 5).
+     */
+    public static final int BATCH = 0x0F;
 
     public static String name(int type) {
         return switch (type) {
@@ -52,6 +57,7 @@ public final class FrameType {
             case RESULT_META -> "RESULT_META";
             case ERROR_META -> "ERROR_META";
             case EVENT_META -> "EVENT_META";
+            case BATCH -> "BATCH";
             default -> "0x" + Integer.toHexString(type);
         };
     }

@@ -129,6 +129,78 @@ public final class Frames {
         new ByteBufWireWriter(buf).writeString(r);
     }
 
+    /** The most frames one BATCH may hold. */
+    public static final int MAX_BATCH_FRAMES = 256;
+    /** HELLO extension tag by which a server announces that it takes and sends BATCH (empty value). */
+    public static final int BATCH_HELLO_EXTENSION = 5;
+
+    /**
+     * Reads a BATCH body (the type byte already read) and hands each inner frame, as a slice of
+     * {@code msg} holding exactly that frame, to {@code handler} in order. The whole structure is checked
+     * before any frame is handled: a count below 2 or over {@link #MAX_BATCH_FRAMES}, a length running
+     * past the message, bytes after the last frame, or a HELLO or BATCH inside is a protocol violation
+     * and nothing is handled. An inner frame that is malformed in itself fails as it would alone, after
+     * the frames before it were handled.
+     */
+    public static void forEachInBatch(ByteBuf msg, java.util.function.Consumer<ByteBuf> handler) {
+        int count;
+        try {
+            count = Varint.readVarInt(msg, false);
+        } catch (dev.hardlight.RpcException e) {
+            throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "BATCH: " + e.getMessage());
+        }
+        if (count < 2) {
+            throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "BATCH: count " + count + " (at least 2)");
+        }
+        if (count > MAX_BATCH_FRAMES) {
+            throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
+                    "BATCH: count " + count + " over the limit " + MAX_BATCH_FRAMES);
+        }
+        int start = msg.readerIndex();
+        for (int i = 0; i < count; i++) {
+            int length;
+            try {
+                length = Varint.readVarInt(msg, false);
+            } catch (dev.hardlight.RpcException e) {
+                throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "BATCH: " + e.getMessage());
+            }
+            if (length > msg.readableBytes()) {
+                throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "BATCH: frame " + i + " overruns the message");
+            }
+            if (length > 0) {
+                int type = msg.getUnsignedByte(msg.readerIndex());
+                if (type == FrameType.HELLO || type == FrameType.BATCH) {
+                    throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
+                            "BATCH: " + FrameType.name(type) + " inside a BATCH");
+                }
+            }
+            msg.skipBytes(length);
+        }
+        if (msg.isReadable()) {
+            throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "BATCH: trailing bytes");
+        }
+        msg.readerIndex(start);
+        for (int i = 0; i < count; i++) {
+            int length = Varint.readVarInt(msg, false);
+            ByteBuf frame = msg.slice(msg.readerIndex(), length);
+            msg.skipBytes(length);
+            handler.accept(frame);
+        }
+    }
+
+    /** Writes a BATCH of whole frames (each at least one byte; 2 to {@link #MAX_BATCH_FRAMES} of them). */
+    public static void writeBatch(ByteBuf buf, List<ByteBuf> frames) {
+        if (frames.size() < 2 || frames.size() > MAX_BATCH_FRAMES) {
+            throw new IllegalArgumentException("a BATCH holds 2 to " + MAX_BATCH_FRAMES + " frames, not " + frames.size());
+        }
+        buf.writeByte(FrameType.BATCH);
+        Varint.writeVarInt(buf, frames.size());
+        for (ByteBuf f : frames) {
+            Varint.writeVarInt(buf, f.readableBytes());
+            buf.writeBytes(f, f.readerIndex(), f.readableBytes());
+        }
+    }
+
     // ---- decoders -------------------------------------------------------------------------------
 
     /** Reads the type byte; an empty message is malformed. */

@@ -263,7 +263,9 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
      *     clients accept only methods, state and events whose hashes equal their own
      */
     public void start(boolean sendSchema) {
-        List<Hello.Extension> extensions = new ArrayList<>(4);
+        List<Hello.Extension> extensions = new ArrayList<>(5);
+        // This server takes BATCH messages (and answers a client that sends them in kind).
+        extensions.add(new Hello.Extension(Frames.BATCH_HELLO_EXTENSION, new byte[0]));
         // The whole schema, so a client whose contract differs can apply the compatibility rule.
         if (sendSchema) {
             extensions.add(new Hello.Extension(ClientSession.SCHEMA_HELLO_EXTENSION,
@@ -359,6 +361,17 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
         }
     }
 
+    /** Event loop writes, any thread reads: the client has sent a BATCH, so it takes BATCH too. */
+    private volatile boolean peerBatches;
+
+    /**
+     * Whether the client has sent a BATCH (docs/protocol.md section 3.8): only then may the transport
+     * pack this connection's outgoing frames into BATCH messages.
+     */
+    public boolean peerBatches() {
+        return peerBatches;
+    }
+
     /** The reason given to {@link #goAway}, or {@code null} while the session is not shutting down. */
     public @dev.hardlight.Nullable String goAwayReason() {
         return goAwayReason;
@@ -377,6 +390,10 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
                 case FrameType.CALL -> onCall(msg, false);
                 case FrameType.CALL_META -> onCall(msg, true);
                 case FrameType.CANCEL -> onCancel(msg);
+                case FrameType.BATCH -> {
+                    peerBatches = true; // first: the answers to these very frames may go as a BATCH
+                    Frames.forEachInBatch(msg, this::onMessage);
+                }
                 case FrameType.HELLO, FrameType.RESULT, FrameType.ERROR, FrameType.STATE_DELTA,
                         FrameType.EVENT, FrameType.FEATURES, FrameType.GO_AWAY, FrameType.EVENTS_MISSED,
                         FrameType.RESULT_META, FrameType.ERROR_META, FrameType.EVENT_META ->

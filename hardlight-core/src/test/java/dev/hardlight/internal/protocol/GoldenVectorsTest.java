@@ -174,6 +174,14 @@ class GoldenVectorsTest {
                                 "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"), new byte[] {0x02, 0x68, 0x69})),
                 frame("frame-events-missed", "EVENTS_MISSED: 300 events dropped", new Frame.EventsMissed(300)),
                 frame("frame-go-away", "GO_AWAY: reason \"restart\"", new Frame.GoAway("restart")),
+                frame("frame-batch-calls", "BATCH of 3 client frames: CALL call id 0, method id 2, arguments"
+                        + " (String \"a\"); CALL call id 1, method id 0, arguments (int 1, int 2); CANCEL call id 7",
+                        new Frame.Batch(List.of(new Frame.Call(0, 2, new byte[] {0x01, 0x61}),
+                                new Frame.Call(1, 0, new byte[] {0x02, 0x04}), new Frame.Cancel(7)))),
+                frame("frame-batch-answers", "BATCH of 2 server frames: RESULT call id 1, value (int 3);"
+                        + " ERROR call id 0, status UNIMPLEMENTED (12), message \"no\", not declared",
+                        new Frame.Batch(List.of(new Frame.Result(1, new byte[] {0x06}),
+                                new Frame.Error(0, Status.UNIMPLEMENTED, "no", 0)))),
                 value("value-topic", "Topic \"abc\" (a string topic is its UTF-8 bytes)", dev.hardlight.codec.Codecs.TOPIC,
                         dev.hardlight.Topic.of(new byte[] {0x61, 0x62, 0x63})),
                 frame("frame-features", "FEATURES: the whole set, names sorted: \"admin\", \"authenticated\"",

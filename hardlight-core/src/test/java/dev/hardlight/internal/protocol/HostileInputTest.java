@@ -135,6 +135,14 @@ class HostileInputTest {
         return s;
     }
 
+    /** A Calc server running its handlers inline, so answers come in the order of the calls. */
+    private ServerSession<Calc> directCalcServer() {
+        ServerSession<Calc> s = new ServerSession<>(Calc.DESCRIPTOR, calc, toClient, Runnable::run, 8, 1 << 20, "");
+        s.start();
+        toClient.take();
+        return s;
+    }
+
     private ServerSession<Shapes> shapesServer() {
         ServerSession<Shapes> s = new ServerSession<>(SHAPES, handlerRuns::incrementAndGet, toClient, Runnable::run, 8, 1 << 20, "");
         s.start();
@@ -195,7 +203,7 @@ class HostileInputTest {
     void unknownFrameType() {
         ServerSession<Calc> server = calcServer();
         ClientSession client = fullClient();
-        for (String type : List.of("00", "0f", "7f", "ff")) {
+        for (String type : List.of("00", "10", "7f", "ff")) {
             assertServerCloses(server, type + "00", 1002, "unknown frame type 0x");
             assertClientCloses(client, type + "00", "unknown frame type 0x");
         }
@@ -374,6 +382,57 @@ class HostileInputTest {
         server.onMessage(hex("02 00 01 " + nested(63))); // 64 deep is fine
         assertThat(Frame.decode(buf(toClient.take()))).isEqualTo(new Frame.Result(0, new byte[0]));
         assertThat(handlerRuns).hasValue(1);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(10)
+    void batchedFramesAreHandledInOrderAsIfAlone() {
+        ServerSession<Calc> server = directCalcServer();
+        assertThat(server.peerBatches()).isFalse();
+        // add(1, 2) as call 0, echo("a") as call 1, an unknown method as call 2: three answers, in order.
+        server.onMessage(hex("0f 03 05 0200000204 05 0201020161 03 020209"));
+        assertThat(Frame.decode(buf(toClient.take()))).isEqualTo(new Frame.Result(0, new byte[] {0x06}));
+        assertThat(Frame.decode(buf(toClient.take()))).isEqualTo(new Frame.Result(1, new byte[] {0x01, 0x61}));
+        assertThat(((Frame.Error) Frame.decode(buf(toClient.take()))).status()).isEqualTo(Status.UNIMPLEMENTED);
+        assertThat(server.peerBatches()).isTrue();
+        assertThat(server.inFlight()).isZero();
+
+        ClientSession client = fullClient(); // call 0 (echo) in flight
+        client.onMessage(hex("0f 02 04 08010161 04 03000162"));
+        assertThat(client.features()).containsExactly("a");
+        assertThat(client.inFlight()).isZero();
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(10)
+    void malformedBatch() {
+        ServerSession<Calc> server = directCalcServer();
+        assertServerCloses(server, "0f", 1002, "truncated varint");
+        assertServerCloses(server, "0f 00", 1002, "BATCH: count 0 (at least 2)");
+        assertServerCloses(server, "0f 01 02 0500", 1002, "BATCH: count 1 (at least 2)");
+        assertServerCloses(server, "0f 8102" + "02 0500".repeat(257), 1002, "BATCH: count 257 over the limit 256");
+        assertServerCloses(server, "0f 02 02 0500 09 0500", 1002, "BATCH: frame 1 overruns the message");
+        assertServerCloses(server, "0f 02 02 0500 02 0500 00", 1002, "BATCH: trailing bytes");
+        assertServerCloses(server, "0f 02 02 0500 05 0f02010501", 1002, "BATCH: BATCH inside a BATCH");
+        assertServerCloses(server, "0f 02 02 0500 01 01", 1002, "BATCH: HELLO inside a BATCH");
+        // Structure checked first: the valid add(1, 2) before the nested BATCH was never run.
+        assertServerCloses(server, "0f 02 05 0200000204 03 0f0000", 1002, "BATCH inside a BATCH");
+        assertThat(toClient.frames).isEmpty();
+        // An inner frame malformed in itself fails as alone, after the frames before it were handled.
+        assertServerCloses(server, "0f 02 05 0200000204 00", 1002, "empty message");
+        assertThat(Frame.decode(buf(toClient.take()))).isEqualTo(new Frame.Result(0, new byte[] {0x06}));
+        assertServerCloses(server, "0f 02 02 0500 03 030002", 1002, "RESULT is a server-to-client frame");
+        assertServerCloses(server, "0f 02 02 0500 03 020800", 1008, "beyond the negotiated in-flight limit 8");
+        // An inner CALL with bad arguments is answered, as alone; the connection stays usable.
+        server.onMessage(hex("0f 02 02 0500 03 020000"));
+        assertThat(((Frame.Error) Frame.decode(buf(toClient.take()))).status()).isEqualTo(Status.INVALID_ARGUMENT);
+        assertThat(server.inFlight()).isZero();
+
+        ClientSession client = fullClient();
+        assertClientCloses(client, "0f 01 02 0a01", "BATCH: count 1 (at least 2)");
+        assertClientCloses(client, "0f 02 02 0a01 05 0f02010a01", "BATCH: BATCH inside a BATCH");
+        assertClientCloses(client, "0f 02 02 0a01 02 0500", "CANCEL is a client-to-server frame");
+        assertClientCloses(client, "0f 02 02 0a01 07 0a01", "BATCH: frame 1 overruns the message");
     }
 
     @Test

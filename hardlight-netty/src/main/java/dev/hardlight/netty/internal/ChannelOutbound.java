@@ -1,5 +1,6 @@
 package dev.hardlight.netty.internal;
 
+import dev.hardlight.internal.protocol.Frames;
 import dev.hardlight.internal.protocol.Outbound;
 import dev.hardlight.internal.protocol.ProtocolViolation;
 import dev.hardlight.netty.SlowConsumerPolicy;
@@ -66,6 +67,18 @@ public final class ChannelOutbound implements Outbound {
     private boolean flushPending;
     /** Bytes of the frames in {@link #queue} (not yet handed to the channel). */
     private final AtomicLong queueBytes = new AtomicLong();
+    /**
+     * Whether the peer takes BATCH (docs/protocol.md 3.8): then the frames written in one go (one read
+     * batch, one drain) leave as BATCH messages. Read on the event loop only.
+     */
+    private java.util.function.BooleanSupplier peerBatches = () -> false;
+    /** Event loop only: frames held for the next {@link #writeHeld}, when the peer batches. */
+    private final java.util.ArrayList<ByteBuf> held = new java.util.ArrayList<>();
+    /**
+     * The largest BATCH message written: well under any client's own message limit (16 MiB for the
+     * HardLight clients, not announced), and small enough that one batch does not delay the next.
+     */
+    static final int MAX_BATCH_BYTES = 64 * 1024;
     /** The server's slow-consumer settings; {@code null} for a client (events are never offered to it). */
     private final SlowConsumer slowConsumer;
     private final String logPrefix;
@@ -102,6 +115,11 @@ public final class ChannelOutbound implements Outbound {
         this.tap = tap;
     }
 
+    /** From now on, pack the frames written together into BATCH messages whenever {@code when} holds. Before first use. */
+    public void batchWhen(java.util.function.BooleanSupplier when) {
+        this.peerBatches = when;
+    }
+
     /** The observer's view of this connection, or {@code null}. */
     ObserverTap tap() {
         return tap;
@@ -124,7 +142,11 @@ public final class ChannelOutbound implements Outbound {
         // On the loop with nothing queued, nothing can be ahead of this frame: write it now. (Frames
         // queued by other threads keep their order: while any is queued, this one queues behind.)
         if (channel.eventLoop().inEventLoop() && reading && !closeFrameSent && queue.isEmpty()) {
-            channel.write(new BinaryWebSocketFrame(frame), channel.voidPromise());
+            if (peerBatches.getAsBoolean()) {
+                held.add(frame); // written with the others of this read batch, as BATCH messages
+            } else {
+                channel.write(new BinaryWebSocketFrame(frame), channel.voidPromise());
+            }
             flushPending = true;
             return;
         }
@@ -139,6 +161,7 @@ public final class ChannelOutbound implements Outbound {
     /** The read batch is over: flushes what was written during it, in one go. Event loop only. */
     void readComplete() {
         reading = false;
+        writeHeld();
         if (flushPending) {
             flushPending = false;
             channel.flush();
@@ -257,23 +280,69 @@ public final class ChannelOutbound implements Outbound {
 
     /** Writes what is queued and flushes once. Event loop only. */
     private void drain() {
+        writeHeld(); // frames of a read batch still held go first
         int written = 0;
+        boolean batch = peerBatches.getAsBoolean();
         ByteBuf frame;
         while (written < MAX_PER_DRAIN && (frame = queue.poll()) != null) {
             queueBytes.addAndGet(-frame.readableBytes());
             if (closed || closeFrameSent) {
                 frame.release();
             } else {
-                channel.write(new BinaryWebSocketFrame(frame), channel.voidPromise());
+                if (batch) {
+                    held.add(frame);
+                } else {
+                    channel.write(new BinaryWebSocketFrame(frame), channel.voidPromise());
+                }
                 written++;
             }
         }
+        writeHeld();
         if (written > 0) {
             channel.flush();
         }
         scheduled.set(false);
         if (!queue.isEmpty()) {
             schedule();
+        }
+    }
+
+    /**
+     * Writes the held frames: runs of 2 to 256 frames of at most {@link #MAX_BATCH_BYTES} in all as one
+     * BATCH message each, a frame left alone (or larger than that) as itself. Event loop only.
+     */
+    private void writeHeld() {
+        int n = held.size();
+        if (n == 0) {
+            return;
+        }
+        try {
+            if (closed || closeFrameSent) {
+                held.forEach(ByteBuf::release);
+                return;
+            }
+            for (int i = 0; i < n; ) {
+                int j = i + 1;
+                int size = held.get(i).readableBytes() + 5;
+                while (j < n && j - i < Frames.MAX_BATCH_FRAMES && size + held.get(j).readableBytes() + 5 <= MAX_BATCH_BYTES) {
+                    size += held.get(j++).readableBytes() + 5;
+                }
+                if (j - i == 1) {
+                    channel.write(new BinaryWebSocketFrame(held.get(i)), channel.voidPromise());
+                } else {
+                    java.util.List<ByteBuf> run = held.subList(i, j);
+                    ByteBuf batch = channel.alloc().buffer(size + 3);
+                    try {
+                        Frames.writeBatch(batch, run);
+                    } finally {
+                        run.forEach(ByteBuf::release);
+                    }
+                    channel.write(new BinaryWebSocketFrame(batch), channel.voidPromise());
+                }
+                i = j;
+            }
+        } finally {
+            held.clear();
         }
     }
 
@@ -363,6 +432,10 @@ public final class ChannelOutbound implements Outbound {
     /** The channel is closed: drop everything queued now or later. */
     public void markClosed() {
         closed = true;
+        if (channel.eventLoop().inEventLoop()) {
+            held.forEach(ByteBuf::release);
+            held.clear();
+        }
         discard();
     }
 

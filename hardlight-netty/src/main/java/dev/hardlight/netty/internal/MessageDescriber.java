@@ -122,6 +122,16 @@ final class MessageDescriber {
                 r.expectEnd("EVENTS_MISSED");
                 yield new Recording.Frame(sender, time, name, -1, count + " events dropped");
             }
+            case FrameType.BATCH -> {
+                // One line for the message: each inner frame as its own description would give it.
+                StringBuilder inner = new StringBuilder();
+                Frames.forEachInBatch(buf, f -> {
+                    Recording.Frame d = describe(sender, time, f.getUnsignedByte(f.readerIndex()), f);
+                    inner.append(inner.isEmpty() ? "" : "; ").append(d.type())
+                            .append(d.callId() >= 0 ? " #" + d.callId() : "").append(' ').append(d.summary());
+                });
+                yield new Recording.Frame(sender, time, name, -1, inner.toString());
+            }
             default -> new Recording.Frame(sender, time, "MALFORMED", -1, "unknown frame type " + name + " ("
                     + hex(buf.readerIndex(buf.readerIndex() - 1)) + ")");
         };

@@ -88,6 +88,17 @@ public final class ObserverTap {
         int type = msg.getUnsignedByte(at);
         boolean callsArrive = server == in;
         switch (type) {
+            case FrameType.BATCH -> {
+                // Each inner frame counts as if it had come alone; a malformed batch closes the
+                // connection (the session says why), so it is simply not observed.
+                ByteBuf batch = msg.duplicate();
+                batch.skipBytes(1);
+                try {
+                    dev.hardlight.internal.protocol.Frames.forEachInBatch(batch, inner -> frame(inner, in));
+                } catch (dev.hardlight.internal.protocol.ProtocolViolation e) {
+                    // not observed
+                }
+            }
             case FrameType.CALL, FrameType.CALL_META -> {
                 if (callsArrive) {
                     ByteBuf d = msg.duplicate().skipBytes(1);

@@ -387,6 +387,7 @@ final class ServerUpgradeHandler extends SimpleChannelInboundHandler<FullHttpReq
         if (observer != null) {
             out.observe(new ObserverTap(observer, endpoint.service(), true, endpoint.maxInFlight()));
         }
+        out.batchWhen(session::peerBatches);
         session.sendErrorDetails(endpoint.sendErrorDetails());
         session.interceptors(config.options().interceptors());
         String idle = IDLE_TIMEOUT + "nothing received for " + config.keepAlive().describeIdleTimeout();
