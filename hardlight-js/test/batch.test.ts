@@ -154,7 +154,7 @@ t('malformedBatch', async () => {
   // an inner frame malformed in itself: the outcome it has alone
   await violation(() => b('0f 02 02 0a01 02 0500'), /^CANCEL is a client-to-server frame$/);
   await violation(() => b('0f 02 02 0a01 00'), /^empty message$/);
-  await violation(() => b('0f 02 02 0a01 02 0e00'), /^unknown frame type 0x0e$/);
+  await violation(() => b('0f 02 02 0a01 02 1000'), /^unknown frame type 0x10$/);
 });
 
 t('the frames of a BATCH before a malformed one are handled', async (cleanup) => {
