@@ -69,6 +69,15 @@ public final class ServerOptions {
         this.v = v;
     }
 
+    /** Checks a message size limit (server or service): {@value #MIN_MESSAGE_SIZE} to {@value #MAX_MESSAGE_SIZE}. */
+    static int checkMaxMessageSize(int maxMessageSize) {
+        if (maxMessageSize < MIN_MESSAGE_SIZE || maxMessageSize > MAX_MESSAGE_SIZE) {
+            throw new IllegalArgumentException("maxMessageSize: " + maxMessageSize
+                    + " (expected: " + MIN_MESSAGE_SIZE + ".." + MAX_MESSAGE_SIZE + ")");
+        }
+        return maxMessageSize;
+    }
+
     /** A builder with the defaults (no TLS chosen yet, every interface, a free port, {@value #DEFAULT_PATH}). */
     public static Builder builder() {
         return new Builder(new Values());
@@ -418,11 +427,7 @@ public final class ServerOptions {
          * {@value ServerOptions#MAX_MESSAGE_SIZE}.
          */
         public Builder maxMessageSize(int maxMessageSize) {
-            if (maxMessageSize < MIN_MESSAGE_SIZE || maxMessageSize > MAX_MESSAGE_SIZE) {
-                throw new IllegalArgumentException("maxMessageSize: " + maxMessageSize
-                        + " (expected: " + MIN_MESSAGE_SIZE + ".." + MAX_MESSAGE_SIZE + ")");
-            }
-            v.maxMessageSize = maxMessageSize;
+            v.maxMessageSize = checkMaxMessageSize(maxMessageSize);
             return this;
         }
 

@@ -187,8 +187,7 @@ public final class ServiceOptions {
          *     {@value ServerOptions#MAX_MESSAGE_SIZE}
          */
         public Builder maxMessageSize(int maxMessageSize) {
-            ServerOptions.builder().maxMessageSize(maxMessageSize); // the same check, the same message
-            this.maxMessageSize = maxMessageSize;
+            this.maxMessageSize = ServerOptions.checkMaxMessageSize(maxMessageSize);
             return this;
         }
 
