@@ -39,31 +39,6 @@ class MultiServiceServerTest {
     @TempDir
     Path dir;
 
-    /** A Counter whose increment counts its runs in {@code executed}. */
-    static Counter counter(AtomicLong executed) {
-        return new Counter() {
-            @Override
-            public int increment(int amount) {
-                executed.incrementAndGet();
-                return amount;
-            }
-
-            @Override
-            public String fail(String kind) {
-                return kind;
-            }
-
-            @Override
-            public int block(int token) {
-                return token;
-            }
-
-            @Override
-            public int probe(int x) {
-                return x;
-            }
-        };
-    }
 
     static URI uri(HardLightServer server, String path) {
         return URI.create("wss://localhost:" + server.port() + path);
@@ -77,7 +52,7 @@ class MultiServiceServerTest {
     void connectionLimitsAreTheServersCountedOverAllServices() throws Exception {
         try (HardLightServer server = HardLight.server()
                 .service("/chat", Chat.class, ChatHandler::new)
-                .service("/counter", Counter.class, c -> counter(new AtomicLong()))
+                .service("/counter", Counter.class, c -> ShutdownUnderLoadTest.countingCounter(new AtomicLong()))
                 .maxConnections(2)
                 .tls(TestServer.TLS).bind("127.0.0.1", 0).start()) {
             ChatClient chat = HardLight.connect(uri(server, "/chat"), pinned(), ChatClient.FACTORY);
@@ -105,7 +80,7 @@ class MultiServiceServerTest {
     void aServiceBesideTheOneGivenAtServerHasItsOwnTopicsAndNotifier() throws Exception {
         List<TopicChange> chatTopics = new CopyOnWriteArrayList<>();
         List<TopicChange> serverTopics = new CopyOnWriteArrayList<>();
-        try (HardLightServer server = HardLight.server(Counter.class, c -> counter(new AtomicLong()))
+        try (HardLightServer server = HardLight.server(Counter.class, c -> ShutdownUnderLoadTest.countingCounter(new AtomicLong()))
                 .path("/counter")
                 .topicListener(serverTopics::add)
                 .service("/chat", Chat.class, ChatHandler::new, s -> s.topicListener(chatTopics::add))
@@ -134,7 +109,7 @@ class MultiServiceServerTest {
     void aRecordingOfEachServiceReplaysWithItsOwnMethodNames() throws Exception {
         try (HardLightServer server = HardLight.server()
                 .service("/chat", Chat.class, ChatHandler::new)
-                .service("/counter", Counter.class, c -> counter(new AtomicLong()))
+                .service("/counter", Counter.class, c -> ShutdownUnderLoadTest.countingCounter(new AtomicLong()))
                 .record(dir)
                 .tls(TestServer.TLS).bind("127.0.0.1", 0).start()) {
             try (ChatClient chat = HardLight.connect(uri(server, "/chat"), pinned(), ChatClient.FACTORY)) {
@@ -259,8 +234,8 @@ class MultiServiceServerTest {
 
     private static HardLightServer startAB(int port, Map<String, AtomicLong> executed) {
         return HardLight.server()
-                .service("/a", Counter.class, c -> counter(executed.get("/a")))
-                .service("/b", Counter.class, c -> counter(executed.get("/b")))
+                .service("/a", Counter.class, c -> ShutdownUnderLoadTest.countingCounter(executed.get("/a")))
+                .service("/b", Counter.class, c -> ShutdownUnderLoadTest.countingCounter(executed.get("/b")))
                 .tls(TestServer.TLS).bind("127.0.0.1", port).start();
     }
 
@@ -270,7 +245,7 @@ class MultiServiceServerTest {
         Files.writeString(site.resolve("index.html"), "<p>page</p>");
         try (HardLightServer server = HardLight.server()
                 .service("/chat", Chat.class, ChatHandler::new)
-                .service("/counter", Counter.class, c -> counter(new AtomicLong()))
+                .service("/counter", Counter.class, c -> ShutdownUnderLoadTest.countingCounter(new AtomicLong()))
                 .staticFiles(site)
                 .tls(TestServer.TLS).bind("127.0.0.1", 0).start()) {
             java.net.http.HttpClient http = RawWebSocket.trustAllClient();
@@ -299,9 +274,9 @@ class MultiServiceServerTest {
         assertThatThrownBy(() -> HardLight.server().service("chat", Chat.class, ChatHandler::new))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("starts with '/'");
         assertThatThrownBy(() -> HardLight.server().service("/chat", Chat.class, ChatHandler::new)
-                .service("/chat", Counter.class, c -> counter(new AtomicLong())))
+                .service("/chat", Counter.class, c -> ShutdownUnderLoadTest.countingCounter(new AtomicLong())))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("path: /chat already serves Chat");
-        assertThatThrownBy(() -> HardLight.server(Counter.class, c -> counter(new AtomicLong()))
+        assertThatThrownBy(() -> HardLight.server(Counter.class, c -> ShutdownUnderLoadTest.countingCounter(new AtomicLong()))
                 .service("/hl", Chat.class, ChatHandler::new).tls(TestServer.TLS).start())
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("path: /hl already serves Counter");
         assertThatThrownBy(() -> HardLight.server().service("/chat", Chat.class, ChatHandler::new)

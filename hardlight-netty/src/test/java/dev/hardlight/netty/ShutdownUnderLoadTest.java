@@ -92,7 +92,13 @@ class ShutdownUnderLoadTest {
     }
 
     private static HardLightServer start(int port, AtomicLong executed) {
-        return HardLight.server(Counter.class, c -> new Counter() {
+        return HardLight.server(Counter.class, c -> countingCounter(executed))
+                .insecurePlaintext().bind("127.0.0.1", port).start();
+    }
+
+    /** A Counter whose increment counts its runs in {@code executed} (the shutdown tests compare it with the answers). */
+    static Counter countingCounter(AtomicLong executed) {
+        return new Counter() {
             @Override
             public int increment(int amount) {
                 executed.incrementAndGet();
@@ -113,6 +119,6 @@ class ShutdownUnderLoadTest {
             public int probe(int x) {
                 return x;
             }
-        }).insecurePlaintext().bind("127.0.0.1", port).start();
+        };
     }
 }
