@@ -50,14 +50,15 @@ final class ReplayValues {
             if (contract == null) {
                 return null;
             }
-            WireReader in = new ByteBufWireReader(buf);
-            in.readByte(); // frame type
+            Frames.readType(buf);
+            WireReader in = new ByteBufWireReader(buf); // the values, after each frame's header
             WireJson json = contract.json;
             Schema schema = contract.schema;
             switch (f.type()) {
                 case "CALL" -> {
-                    int callId = in.readVarInt();
-                    String name = methodsById.get(in.readVarInt());
+                    long header = Frames.readCallHeader(buf);
+                    int callId = Frames.callId(header);
+                    String name = methodsById.get(Frames.methodId(header));
                     Schema.Method m = name == null ? null : schema.methods().get(name);
                     if (m == null) {
                         return null;
@@ -70,7 +71,7 @@ final class ReplayValues {
                     return Json.print(args);
                 }
                 case "RESULT" -> {
-                    String name = pending.remove(in.readVarInt());
+                    String name = pending.remove(Frames.readAnswerHeader(buf));
                     Schema.Method m = name == null ? null : schema.methods().get(name);
                     if (m == null || m.result().equals("void")) {
                         return null;
@@ -78,16 +79,15 @@ final class ReplayValues {
                     return Json.print(json.read(m.result(), in));
                 }
                 case "ERROR" -> {
-                    String name = pending.remove(in.readVarInt());
-                    in.readVarInt();
-                    in.readString();
-                    int declared = in.readVarInt();
+                    Frames.ErrorBody e = Frames.readErrorBody(buf);
+                    String name = pending.remove(e.callId());
+                    int declared = e.declaredIndex();
                     Schema.Method m = name == null ? null : schema.methods().get(name);
                     return m != null && declared > 0 && declared <= m.exceptions().size()
                             ? Json.print(Map.of("exception", m.exceptions().get(declared - 1))) : null;
                 }
                 case "EVENT" -> {
-                    in.readTopic();
+                    Frames.readEventHeader(in);
                     return schema.events() == null ? null : Json.print(json.read(schema.events(), in));
                 }
                 case "STATE_DELTA" -> {
@@ -95,7 +95,7 @@ final class ReplayValues {
                         return null;
                     }
                     Schema.Record state = (Schema.Record) schema.types().get(schema.state());
-                    int count = in.readVarInt();
+                    int count = Frames.readStateDeltaHeader(buf);
                     Map<String, Object> changed = new LinkedHashMap<>();
                     for (int i = 0; i < count; i++) {
                         int field = in.readVarInt();

@@ -246,7 +246,7 @@ public final class ClientSession {
 
     private void onEvent(ByteBuf msg, boolean withMetadata) {
         WireReader r = new ByteBufWireReader(msg);
-        Topic topic = r.readTopic();
+        Topic topic = Frames.readEventHeader(r);
         // Bad metadata is a broken server, like any malformed EVENT: the violation closes the connection.
         dev.hardlight.Metadata metadata = withMetadata ? MetadataCodec.read(msg) : dev.hardlight.Metadata.empty();
         if (events == null) {
@@ -279,12 +279,7 @@ public final class ClientSession {
     }
 
     private void onEventsMissed(ByteBuf msg) {
-        WireReader r = new ByteBufWireReader(msg);
-        long n = r.readVarLong();
-        r.expectEnd("EVENTS_MISSED");
-        if (n < 1) {
-            throw WireReader.malformed("EVENTS_MISSED of " + n);
-        }
+        long n = Frames.readEventsMissedBody(msg);
         if (!eventsMuted) {
             eventQueue.missed(n);
         }
@@ -347,7 +342,7 @@ public final class ClientSession {
                 case FrameType.STATE_DELTA -> onStateDelta(msg);
                 case FrameType.EVENT -> onEvent(msg, false);
                 case FrameType.EVENT_META -> onEvent(msg, true);
-                case FrameType.FEATURES -> features = readFeatures(new ByteBufWireReader(msg), true);
+                case FrameType.FEATURES -> features = java.util.Set.copyOf(Frames.readFeaturesBody(msg));
                 case FrameType.EVENTS_MISSED -> onEventsMissed(msg);
                 case FrameType.GO_AWAY -> onGoAway(msg);
                 case FrameType.BATCH -> Frames.forEachInBatch(msg, this::onMessage);
@@ -408,7 +403,7 @@ public final class ClientSession {
         for (Hello.Extension e : hello.extensions()) {
             if (e.tag() == SessionFeatures.HELLO_EXTENSION) {
                 try {
-                    features = readFeatures(new ByteBufWireReader(Unpooled.wrappedBuffer(e.value())), true);
+                    features = java.util.Set.copyOf(Frames.readFeaturesBody(Unpooled.wrappedBuffer(e.value())));
                 } catch (RpcException ex) {
                     throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "HELLO features: " + ex.getMessage());
                 }
@@ -530,29 +525,6 @@ public final class ClientSession {
         return features;
     }
 
-    private static java.util.Set<String> readFeatures(WireReader r, boolean whole) {
-        int n = r.readCount();
-        java.util.Set<String> set = new java.util.TreeSet<>();
-        String previous = null;
-        for (int i = 0; i < n; i++) {
-            String f = r.readString();
-            if (previous != null && previous.compareTo(f) >= 0) {
-                throw WireReader.malformed("feature names not sorted and unique");
-            }
-            try {
-                dev.hardlight.Features.checkName(f);
-            } catch (IllegalArgumentException e) {
-                throw WireReader.malformed(e.getMessage());
-            }
-            set.add(f);
-            previous = f;
-        }
-        if (whole) {
-            r.expectEnd("the feature set");
-        }
-        return java.util.Set.copyOf(set);
-    }
-
     private void checkEventType(Hello hello) {
         for (Hello.Extension e : hello.extensions()) {
             if (e.tag() == ServerSession.EVENTS_HELLO_EXTENSION && e.value().length == 8) {
@@ -582,11 +554,8 @@ public final class ClientSession {
         if (stateCodec == null) {
             return; // this client's contract has no state: nothing to keep
         }
+        int count = Frames.readStateDeltaHeader(msg);
         WireReader r = new ByteBufWireReader(msg);
-        int count = r.readVarInt();
-        if (count < 1) {
-            throw WireReader.malformed("STATE_DELTA with " + count + " fields (expected: >= 1)");
-        }
         Object before = state;
         Object after = stateCodec.applyDelta(before, count, r);
         r.expectEnd("STATE_DELTA");
@@ -862,7 +831,7 @@ public final class ClientSession {
     }
 
     private void onResult(ByteBuf msg) {
-        completeResult(take(Frames.readId(msg), "RESULT"), msg);
+        completeResult(take(Frames.readAnswerHeader(msg), "RESULT"), msg);
     }
 
     private void completeResult(PendingCall call, ByteBuf msg) {
@@ -881,7 +850,7 @@ public final class ClientSession {
 
     /** A RESULT_META or ERROR_META: the metadata, then as the plain frame. Bad metadata fails the call. */
     private void onAnswerWithMetadata(ByteBuf msg, boolean result) {
-        int callId = Frames.readId(msg);
+        int callId = Frames.readAnswerHeader(msg);
         PendingCall call = take(callId, result ? "RESULT_META" : "ERROR_META");
         try {
             call.responseMetadata = MetadataCodec.read(msg);
@@ -893,7 +862,7 @@ public final class ClientSession {
         if (result) {
             completeResult(call, msg);
         } else {
-            completeError(call, Frames.readErrorRest(new ByteBufWireReader(msg), callId));
+            completeError(call, Frames.readErrorRest(msg, callId));
         }
     }
 

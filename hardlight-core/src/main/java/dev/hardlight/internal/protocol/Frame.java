@@ -1,15 +1,20 @@
 package dev.hardlight.internal.protocol;
 
+import dev.hardlight.Metadata;
+import dev.hardlight.RpcException;
 import dev.hardlight.Status;
-import dev.hardlight.codec.WireReader;
-import dev.hardlight.internal.codec.ByteBufWireReader;
+import dev.hardlight.Topic;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A whole frame as a value, payload copied out. For golden vectors, tests, record/replay and tools;
- * the runtime's hot path uses {@link Frames} headers and decodes payloads in place.
+ * the runtime's hot path uses {@link Frames} headers and decodes payloads in place. Every record
+ * encodes, and {@link #decode} decodes, with the one codec of its frame type in {@link Frames}.
  */
 public sealed interface Frame {
 
@@ -77,7 +82,7 @@ public sealed interface Frame {
     }
 
     /** A CALL_META: a call with request metadata (never empty). */
-    record CallMeta(int callId, int methodId, dev.hardlight.Metadata metadata, byte[] arguments) implements Frame {
+    record CallMeta(int callId, int methodId, Metadata metadata, byte[] arguments) implements Frame {
         @Override
         public void encode(ByteBuf buf) {
             Frames.writeCallHeader(buf, callId, methodId, metadata);
@@ -103,7 +108,7 @@ public sealed interface Frame {
     }
 
     /** A RESULT_META: a result with response metadata (never empty). */
-    record ResultMeta(int callId, dev.hardlight.Metadata metadata, byte[] value) implements Frame {
+    record ResultMeta(int callId, Metadata metadata, byte[] value) implements Frame {
         @Override
         public void encode(ByteBuf buf) {
             Frames.writeResultHeader(buf, callId, metadata);
@@ -127,7 +132,7 @@ public sealed interface Frame {
     }
 
     /** An ERROR_META: an error with response metadata (never empty). */
-    record ErrorMeta(int callId, dev.hardlight.Metadata metadata, Status status, String message, int declaredIndex)
+    record ErrorMeta(int callId, Metadata metadata, Status status, String message, int declaredIndex)
             implements Frame {
         @Override
         public void encode(ByteBuf buf) {
@@ -139,8 +144,7 @@ public sealed interface Frame {
     record StateDelta(int count, byte[] fields) implements Frame {
         @Override
         public void encode(ByteBuf buf) {
-            buf.writeByte(FrameType.STATE_DELTA);
-            dev.hardlight.internal.codec.Varint.writeVarInt(buf, count);
+            Frames.writeStateDeltaHeader(buf, count);
             buf.writeBytes(fields);
         }
 
@@ -161,11 +165,10 @@ public sealed interface Frame {
     }
 
     /** An event with its payload undecoded (its type depends on the service). */
-    record EventFrame(dev.hardlight.Topic topic, byte[] payload) implements Frame {
+    record EventFrame(Topic topic, byte[] payload) implements Frame {
         @Override
         public void encode(ByteBuf buf) {
-            buf.writeByte(FrameType.EVENT);
-            new dev.hardlight.internal.codec.ByteBufWireWriter(buf).writeTopic(topic);
+            Frames.writeEventHeader(buf, topic, Metadata.empty());
             buf.writeBytes(payload);
         }
 
@@ -186,12 +189,10 @@ public sealed interface Frame {
     }
 
     /** An EVENT_META: an event with metadata (never empty) between its topic and its payload. */
-    record EventMeta(dev.hardlight.Topic topic, dev.hardlight.Metadata metadata, byte[] payload) implements Frame {
+    record EventMeta(Topic topic, Metadata metadata, byte[] payload) implements Frame {
         @Override
         public void encode(ByteBuf buf) {
-            buf.writeByte(FrameType.EVENT_META);
-            new dev.hardlight.internal.codec.ByteBufWireWriter(buf).writeTopic(topic);
-            MetadataCodec.write(buf, metadata);
+            Frames.writeEventHeader(buf, topic, metadata);
             buf.writeBytes(payload);
         }
 
@@ -215,17 +216,15 @@ public sealed interface Frame {
     record EventsMissed(long count) implements Frame {
         @Override
         public void encode(ByteBuf buf) {
-            buf.writeByte(FrameType.EVENTS_MISSED);
-            dev.hardlight.internal.codec.Varint.writeVarLong(buf, count);
+            Frames.writeEventsMissed(buf, count);
         }
     }
 
     /** The whole set of enabled features, names sorted. */
-    record FeaturesFrame(java.util.List<String> features) implements Frame {
+    record FeaturesFrame(List<String> features) implements Frame {
         @Override
         public void encode(ByteBuf buf) {
-            buf.writeByte(FrameType.FEATURES);
-            SessionFeatures.write(buf, new java.util.TreeSet<>(features));
+            Frames.writeFeatures(buf, features);
         }
     }
 
@@ -244,22 +243,18 @@ public sealed interface Frame {
         }
     }
 
-    /**
-     * Decodes one whole message. Throws {@link ProtocolViolation} for an unknown or reserved type and
-     * {@link dev.hardlight.RpcException} ({@code PROTOCOL_ERROR}) for a malformed body.
-     */
     /** A BATCH: 2 to {@link Frames#MAX_BATCH_FRAMES} frames (neither HELLO nor BATCH) in one message. */
-    record Batch(java.util.List<Frame> frames) implements Frame {
+    record Batch(List<Frame> frames) implements Frame {
         public Batch {
-            frames = java.util.List.copyOf(frames);
+            frames = List.copyOf(frames);
         }
 
         @Override
         public void encode(ByteBuf buf) {
-            java.util.List<ByteBuf> encoded = new java.util.ArrayList<>(frames.size());
+            List<ByteBuf> encoded = new ArrayList<>(frames.size());
             try {
                 for (Frame f : frames) {
-                    ByteBuf b = io.netty.buffer.Unpooled.buffer();
+                    ByteBuf b = Unpooled.buffer();
                     encoded.add(b);
                     f.encode(b);
                 }
@@ -270,90 +265,77 @@ public sealed interface Frame {
         }
     }
 
+    /**
+     * Decodes one whole message with the decoders of {@link Frames}, as strictly as the sessions do:
+     * what a session would close the connection for throws the same {@link ProtocolViolation} (close
+     * code and reason); a CALL_META's bad metadata, which a server answers with an ERROR, is a
+     * violation here ("CALL_META: bad metadata: ..."). Does not check what needs a session (ids in
+     * flight, limits, direction).
+     */
     static Frame decode(ByteBuf buf) {
         int start = buf.readerIndex();
         int type = Frames.readType(buf);
-        switch (type) {
-            case FrameType.HELLO -> {
-                buf.readerIndex(start);
-                return new HelloFrame(Frames.readHello(buf));
-            }
+        if (type == FrameType.HELLO) {
+            buf.readerIndex(start);
+        }
+        try {
+            return decode(type, buf);
+        } catch (RpcException e) {
+            throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, FrameType.name(type) + ": " + e.getMessage());
+        }
+    }
+
+    private static Frame decode(int type, ByteBuf buf) {
+        return switch (type) {
+            case FrameType.HELLO -> new HelloFrame(Frames.readHello(buf));
             case FrameType.BATCH -> {
-                java.util.List<Frame> frames = new java.util.ArrayList<>();
+                List<Frame> frames = new ArrayList<>();
                 Frames.forEachInBatch(buf, f -> frames.add(decode(f)));
-                return new Batch(frames);
+                yield new Batch(frames);
             }
             case FrameType.CALL -> {
-                int callId = Frames.readId(buf);
-                int methodId = Frames.readId(buf);
-                return new Call(callId, methodId, ByteBufUtil.getBytes(buf, buf.readerIndex(), buf.readableBytes()));
+                long header = Frames.readCallHeader(buf);
+                yield new Call(Frames.callId(header), Frames.methodId(header), rest(buf));
             }
-            case FrameType.RESULT -> {
-                int callId = Frames.readId(buf);
-                return new Result(callId, ByteBufUtil.getBytes(buf, buf.readerIndex(), buf.readableBytes()));
+            case FrameType.CALL_META -> {
+                long header = Frames.readCallHeader(buf);
+                Metadata md = MetadataCodec.read(buf);
+                yield new CallMeta(Frames.callId(header), Frames.methodId(header), md, rest(buf));
+            }
+            case FrameType.RESULT -> new Result(Frames.readAnswerHeader(buf), rest(buf));
+            case FrameType.RESULT_META -> {
+                int callId = Frames.readAnswerHeader(buf);
+                Metadata md = MetadataCodec.read(buf);
+                yield new ResultMeta(callId, md, rest(buf));
             }
             case FrameType.ERROR -> {
                 Frames.ErrorBody e = Frames.readErrorBody(buf);
-                return new Error(e.callId(), e.status(), e.message(), e.declaredIndex());
-            }
-            case FrameType.CALL_META -> {
-                int callId = Frames.readId(buf);
-                int methodId = Frames.readId(buf);
-                dev.hardlight.Metadata md = MetadataCodec.read(buf);
-                return new CallMeta(callId, methodId, md, ByteBufUtil.getBytes(buf, buf.readerIndex(), buf.readableBytes()));
-            }
-            case FrameType.RESULT_META -> {
-                int callId = Frames.readId(buf);
-                dev.hardlight.Metadata md = MetadataCodec.read(buf);
-                return new ResultMeta(callId, md, ByteBufUtil.getBytes(buf, buf.readerIndex(), buf.readableBytes()));
+                yield new Error(e.callId(), e.status(), e.message(), e.declaredIndex());
             }
             case FrameType.ERROR_META -> {
-                int callId = Frames.readId(buf);
-                dev.hardlight.Metadata md = MetadataCodec.read(buf);
-                WireReader r = new ByteBufWireReader(buf);
-                Frames.ErrorBody e = Frames.readErrorRest(r, callId);
-                return new ErrorMeta(callId, md, e.status(), e.message(), e.declaredIndex());
+                int callId = Frames.readAnswerHeader(buf);
+                Metadata md = MetadataCodec.read(buf);
+                Frames.ErrorBody e = Frames.readErrorRest(buf, callId);
+                yield new ErrorMeta(callId, md, e.status(), e.message(), e.declaredIndex());
             }
-            case FrameType.STATE_DELTA -> {
-                int count = Frames.readId(buf);
-                return new StateDelta(count, ByteBufUtil.getBytes(buf, buf.readerIndex(), buf.readableBytes()));
-            }
-            case FrameType.EVENT -> {
-                dev.hardlight.Topic topic = new ByteBufWireReader(buf).readTopic();
-                return new EventFrame(topic, ByteBufUtil.getBytes(buf, buf.readerIndex(), buf.readableBytes()));
-            }
+            case FrameType.CANCEL -> new Cancel(Frames.readCancelBody(buf));
+            case FrameType.STATE_DELTA -> new StateDelta(Frames.readStateDeltaHeader(buf), rest(buf));
+            case FrameType.EVENT -> new EventFrame(Frames.readEventHeader(buf), rest(buf));
             case FrameType.EVENT_META -> {
-                dev.hardlight.Topic topic = new ByteBufWireReader(buf).readTopic();
-                dev.hardlight.Metadata md = MetadataCodec.read(buf);
-                return new EventMeta(topic, md, ByteBufUtil.getBytes(buf, buf.readerIndex(), buf.readableBytes()));
+                Topic topic = Frames.readEventHeader(buf);
+                Metadata md = MetadataCodec.read(buf);
+                yield new EventMeta(topic, md, rest(buf));
             }
-            case FrameType.EVENTS_MISSED -> {
-                WireReader r = new ByteBufWireReader(buf);
-                long count = r.readVarLong();
-                r.expectEnd("EVENTS_MISSED");
-                return new EventsMissed(count);
-            }
-            case FrameType.FEATURES -> {
-                WireReader r = new ByteBufWireReader(buf);
-                int n = r.readCount();
-                java.util.List<String> names = new java.util.ArrayList<>(n);
-                for (int i = 0; i < n; i++) {
-                    names.add(r.readString());
-                }
-                r.expectEnd("FEATURES");
-                return new FeaturesFrame(names);
-            }
-            case FrameType.CANCEL -> {
-                WireReader r = new ByteBufWireReader(buf);
-                int callId = r.readVarInt();
-                r.expectEnd("CANCEL");
-                return new Cancel(callId);
-            }
-            case FrameType.GO_AWAY -> {
-                return new GoAway(Frames.readGoAwayBody(buf));
-            }
+            case FrameType.FEATURES -> new FeaturesFrame(Frames.readFeaturesBody(buf));
+            case FrameType.GO_AWAY -> new GoAway(Frames.readGoAwayBody(buf));
+            case FrameType.EVENTS_MISSED -> new EventsMissed(Frames.readEventsMissedBody(buf));
             default -> throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
                     "unknown frame type " + FrameType.name(type));
-        }
+        };
+    }
+
+    /** The bytes from the reader index to the end (values the frame does not interpret), copied. */
+    private static byte[] rest(ByteBuf buf) {
+        return ByteBufUtil.getBytes(buf, buf.readerIndex(), buf.readableBytes());
     }
 }

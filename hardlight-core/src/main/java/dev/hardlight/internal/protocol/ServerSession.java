@@ -197,8 +197,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
             }
             if (missedEvents > 0) {
                 ByteBuf notice = out.alloc().buffer(8);
-                notice.writeByte(FrameType.EVENTS_MISSED);
-                dev.hardlight.internal.codec.Varint.writeVarLong(notice, missedEvents);
+                Frames.writeEventsMissed(notice, missedEvents);
                 if (!out.offerEvent(notice)) {
                     missedEvents++;
                     frame.release();
@@ -409,8 +408,9 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     }
 
     private void onCall(ByteBuf msg, boolean withMetadata) {
-        int callId = Frames.readId(msg);
-        int methodId = Frames.readId(msg);
+        long header = Frames.readCallHeader(msg);
+        int callId = Frames.callId(header);
+        int methodId = Frames.methodId(header);
         if (callId >= maxInFlight) {
             throw new ProtocolViolation(ProtocolViolation.POLICY_VIOLATION,
                     "call id " + callId + " beyond the negotiated in-flight limit " + maxInFlight);
@@ -482,10 +482,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     }
 
     private void onCancel(ByteBuf msg) {
-        int callId = Frames.readId(msg);
-        if (msg.isReadable()) {
-            throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "CANCEL: trailing bytes");
-        }
+        int callId = Frames.readCancelBody(msg);
         if (callId >= maxInFlight) {
             throw new ProtocolViolation(ProtocolViolation.POLICY_VIOLATION,
                     "call id " + callId + " beyond the negotiated in-flight limit " + maxInFlight);

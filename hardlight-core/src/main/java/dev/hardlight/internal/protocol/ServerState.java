@@ -71,8 +71,7 @@ public final class ServerState<T> implements SyncedState<T> {
             if (started && !closed) {
                 ByteBuf frame = out.alloc().buffer();
                 try {
-                    frame.writeByte(FrameType.STATE_DELTA);
-                    Varint.writeVarInt(frame, count);
+                    Frames.writeStateDeltaHeader(frame, count);
                     ByteBufWireWriter w = new ByteBufWireWriter(frame);
                     for (int k = 0; k < count; k++) {
                         Varint.writeVarInt(frame, changed[k]);

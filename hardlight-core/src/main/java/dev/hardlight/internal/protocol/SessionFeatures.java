@@ -1,8 +1,6 @@
 package dev.hardlight.internal.protocol;
 
 import dev.hardlight.Features;
-import dev.hardlight.internal.codec.ByteBufWireWriter;
-import dev.hardlight.internal.codec.Varint;
 import io.netty.buffer.ByteBuf;
 import java.util.Collection;
 import java.util.List;
@@ -57,8 +55,7 @@ final class SessionFeatures implements Features {
         current = Set.copyOf(next);
         if (started) {
             ByteBuf frame = out.alloc().buffer();
-            frame.writeByte(FrameType.FEATURES);
-            write(frame, current);
+            Frames.writeFeatures(frame, current);
             out.send(frame);
         }
     }
@@ -76,7 +73,7 @@ final class SessionFeatures implements Features {
         ByteBuf buf = out.alloc().buffer();
         byte[] b;
         try {
-            write(buf, current);
+            Frames.writeFeaturesBody(buf, current);
             b = new byte[buf.readableBytes()];
             buf.readBytes(b);
         } finally {
@@ -84,14 +81,5 @@ final class SessionFeatures implements Features {
         }
         sendHello.accept(new Hello.Extension(HELLO_EXTENSION, b));
         started = true;
-    }
-
-    /** {@code count:varint { name:string }*}, names sorted: one spelling per set. */
-    static void write(ByteBuf buf, Set<String> features) {
-        Varint.writeVarInt(buf, features.size());
-        ByteBufWireWriter w = new ByteBufWireWriter(buf);
-        for (String f : new TreeSet<>(features)) {
-            w.writeString(f);
-        }
     }
 }

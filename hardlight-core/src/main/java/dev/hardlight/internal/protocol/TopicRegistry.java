@@ -7,7 +7,6 @@ import dev.hardlight.TopicChange;
 import dev.hardlight.TopicListener;
 import dev.hardlight.codec.Codec;
 import dev.hardlight.internal.codec.ByteBufWireWriter;
-import dev.hardlight.internal.codec.Varint;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -176,26 +175,7 @@ public final class TopicRegistry<E> implements EventEmitter<E> {
      * at the same place in both), or null if malformed.
      */
     static Topic topicOf(byte[] frame, int offset, int length) {
-        int end = offset + length;
-        if (length < 2 || (frame[offset] != FrameType.EVENT && frame[offset] != FrameType.EVENT_META)) {
-            return null;
-        }
-        int i = offset + 1;
-        int n = 0;
-        for (int shift = 0; ; shift += 7) {
-            if (i >= end || shift > 14) {
-                return null;
-            }
-            byte b = frame[i++];
-            n |= (b & 0x7f) << shift;
-            if (b >= 0) {
-                break;
-            }
-        }
-        if (n > Topic.MAX_LENGTH || n > end - i) {
-            return null;
-        }
-        return Topic.of(Arrays.copyOfRange(frame, i, i + n));
+        return Frames.eventTopicOrNull(Unpooled.wrappedBuffer(frame, offset, length));
     }
 
     @Override
@@ -245,14 +225,7 @@ public final class TopicRegistry<E> implements EventEmitter<E> {
         dev.hardlight.Metadata metadata = dev.hardlight.Metadata.attached();
         ByteBuf frame = alloc.buffer();
         try {
-            frame.writeByte(metadata.isEmpty() ? FrameType.EVENT : FrameType.EVENT_META);
-            Varint.writeVarInt(frame, topic.length());
-            byte[] t = new byte[topic.length()];
-            topic.copyTo(t, 0);
-            frame.writeBytes(t);
-            if (!metadata.isEmpty()) {
-                MetadataCodec.write(frame, metadata);
-            }
+            Frames.writeEventHeader(frame, topic, metadata);
             codec.encode(event, new ByteBufWireWriter(frame));
             return frame;
         } catch (RuntimeException e) {

@@ -1,24 +1,23 @@
 package dev.hardlight.netty.internal;
 
-import dev.hardlight.codec.WireReader;
-import dev.hardlight.internal.codec.ByteBufWireReader;
+import dev.hardlight.Topic;
 import dev.hardlight.internal.protocol.FrameType;
 import dev.hardlight.internal.protocol.Frames;
 import dev.hardlight.internal.protocol.Hello;
+import dev.hardlight.internal.protocol.MetadataCodec;
 import dev.hardlight.netty.Recording;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 
 /**
  * Turns one HardLight message (the payload of one WebSocket binary message) into a
- * {@link Recording.Frame}, with the frame parsers of the protocol core where they exist. Values
+ * {@link Recording.Frame}, with the frame decoders of the protocol core ({@link Frames}), as strict as
+ * the sessions: what a session would refuse is shown MALFORMED with the reason. Values
  * (arguments, results, state, event payloads) are shown as hex bytes: decoding them needs the
  * contract's codecs. Remembers the method table of the HELLO to name the methods of later CALLs.
  *
@@ -52,76 +51,41 @@ final class MessageDescriber {
             return new Recording.Frame(sender, time, "HELLO", -1, hello(Frames.readHello(buf)));
         }
         buf.skipBytes(1);
-        WireReader r = new ByteBufWireReader(buf);
         String name = FrameType.name(type);
         return switch (type) {
-            case FrameType.CALL -> {
-                int callId = Frames.readId(buf);
-                int methodId = Frames.readId(buf);
+            case FrameType.CALL, FrameType.CALL_META -> {
+                long header = Frames.readCallHeader(buf);
+                int methodId = Frames.methodId(header);
                 String method = methods.getOrDefault(methodId, "method " + methodId);
-                yield new Recording.Frame(sender, time, name, callId, method + "(" + hex(buf) + ")");
+                String md = type == FrameType.CALL ? "" : " " + metadata(buf);
+                yield new Recording.Frame(sender, time, name, Frames.callId(header), method + "(" + hex(buf) + ")" + md);
             }
-            case FrameType.RESULT -> {
-                int callId = Frames.readId(buf);
-                yield new Recording.Frame(sender, time, name, callId, buf.isReadable() ? hex(buf) : "(void)");
+            case FrameType.RESULT, FrameType.RESULT_META -> {
+                int callId = Frames.readAnswerHeader(buf);
+                String md = type == FrameType.RESULT ? "" : " " + metadata(buf);
+                yield new Recording.Frame(sender, time, name, callId, (buf.isReadable() ? hex(buf) : "(void)") + md);
             }
-            case FrameType.ERROR -> {
-                Frames.ErrorBody e = Frames.readErrorBody(buf);
-                yield new Recording.Frame(sender, time, name, e.callId(), e.status() + " \"" + text(e.message()) + "\""
-                        + (e.declaredIndex() == 0 ? "" : " declared exception " + (e.declaredIndex() - 1)));
-            }
-            case FrameType.CALL_META -> {
-                int callId = Frames.readId(buf);
-                int methodId = Frames.readId(buf);
-                String method = methods.getOrDefault(methodId, "method " + methodId);
-                String md = text(dev.hardlight.internal.protocol.MetadataCodec.read(buf).toString());
-                yield new Recording.Frame(sender, time, name, callId, method + "(" + hex(buf) + ") " + md);
-            }
-            case FrameType.RESULT_META -> {
-                int callId = Frames.readId(buf);
-                String md = text(dev.hardlight.internal.protocol.MetadataCodec.read(buf).toString());
-                yield new Recording.Frame(sender, time, name, callId, (buf.isReadable() ? hex(buf) : "(void)") + " " + md);
-            }
-            case FrameType.ERROR_META -> {
-                int callId = Frames.readId(buf);
-                String md = text(dev.hardlight.internal.protocol.MetadataCodec.read(buf).toString());
-                Frames.ErrorBody e = Frames.readErrorRest(r, callId);
+            case FrameType.ERROR, FrameType.ERROR_META -> {
+                int callId = Frames.readAnswerHeader(buf);
+                String md = type == FrameType.ERROR ? "" : " " + metadata(buf);
+                Frames.ErrorBody e = Frames.readErrorRest(buf, callId);
                 yield new Recording.Frame(sender, time, name, callId, e.status() + " \"" + text(e.message()) + "\""
-                        + (e.declaredIndex() == 0 ? "" : " declared exception " + (e.declaredIndex() - 1)) + " " + md);
+                        + (e.declaredIndex() == 0 ? "" : " declared exception " + (e.declaredIndex() - 1)) + md);
             }
-            case FrameType.CANCEL -> {
-                int callId = Frames.readId(buf);
-                r.expectEnd("CANCEL");
-                yield new Recording.Frame(sender, time, name, callId, "");
-            }
+            case FrameType.CANCEL -> new Recording.Frame(sender, time, name, Frames.readCancelBody(buf), "");
             case FrameType.STATE_DELTA -> {
-                int count = r.readCount();
+                int count = Frames.readStateDeltaHeader(buf);
                 yield new Recording.Frame(sender, time, name, -1, count + " field" + (count == 1 ? "" : "s") + ": " + hex(buf));
             }
-            case FrameType.EVENT -> {
-                byte[] topic = r.readBytes();
-                yield new Recording.Frame(sender, time, name, -1, "topic " + topic(topic) + ": " + hex(buf));
+            case FrameType.EVENT, FrameType.EVENT_META -> {
+                Topic topic = Frames.readEventHeader(buf);
+                String md = type == FrameType.EVENT ? "" : " " + metadata(buf);
+                yield new Recording.Frame(sender, time, name, -1, "topic " + topic(topic) + ": " + hex(buf) + md);
             }
-            case FrameType.EVENT_META -> {
-                byte[] topic = r.readBytes();
-                String md = text(dev.hardlight.internal.protocol.MetadataCodec.read(buf).toString());
-                yield new Recording.Frame(sender, time, name, -1, "topic " + topic(topic) + ": " + hex(buf) + " " + md);
-            }
-            case FrameType.FEATURES -> {
-                int count = r.readCount();
-                List<String> names = new ArrayList<>(count);
-                for (int i = 0; i < count; i++) {
-                    names.add(r.readString());
-                }
-                r.expectEnd("FEATURES");
-                yield new Recording.Frame(sender, time, name, -1, names.toString());
-            }
+            case FrameType.FEATURES -> new Recording.Frame(sender, time, name, -1, Frames.readFeaturesBody(buf).toString());
             case FrameType.GO_AWAY -> new Recording.Frame(sender, time, name, -1, "\"" + text(Frames.readGoAwayBody(buf)) + "\"");
-            case FrameType.EVENTS_MISSED -> {
-                int count = r.readVarInt();
-                r.expectEnd("EVENTS_MISSED");
-                yield new Recording.Frame(sender, time, name, -1, count + " events dropped");
-            }
+            case FrameType.EVENTS_MISSED ->
+                    new Recording.Frame(sender, time, name, -1, Frames.readEventsMissedBody(buf) + " events dropped");
             case FrameType.BATCH -> {
                 // One line for the message: each inner frame as its own description would give it.
                 StringBuilder inner = new StringBuilder();
@@ -167,7 +131,13 @@ final class MessageDescriber {
         return n <= MAX_HEX_BYTES ? h : h + " ... (" + n + " bytes)";
     }
 
-    private static String topic(byte[] topic) {
+    private static String metadata(ByteBuf buf) {
+        return text(MetadataCodec.read(buf).toString());
+    }
+
+    private static String topic(Topic t) {
+        byte[] topic = new byte[t.length()];
+        t.copyTo(topic, 0);
         String s = new String(topic, StandardCharsets.UTF_8);
         boolean printable = s.chars().allMatch(c -> c >= 0x20 && c != 0x7f && c != 0xFFFD);
         return printable ? "\"" + text(s) + "\"" : HexFormat.ofDelimiter(" ").formatHex(topic);

@@ -1,8 +1,9 @@
 package dev.hardlight.netty.internal;
 
 import dev.hardlight.Status;
-import dev.hardlight.internal.codec.Varint;
 import dev.hardlight.internal.protocol.FrameType;
+import dev.hardlight.internal.protocol.Frames;
+import dev.hardlight.internal.protocol.MetadataCodec;
 import dev.hardlight.netty.RpcObserver;
 import dev.hardlight.netty.SlowConsumerPolicy;
 import dev.hardlight.service.MethodDescriptor;
@@ -94,31 +95,29 @@ public final class ObserverTap {
                 ByteBuf batch = msg.duplicate();
                 batch.skipBytes(1);
                 try {
-                    dev.hardlight.internal.protocol.Frames.forEachInBatch(batch, inner -> frame(inner, in));
+                    Frames.forEachInBatch(batch, inner -> frame(inner, in));
                 } catch (dev.hardlight.internal.protocol.ProtocolViolation e) {
                     // not observed
                 }
             }
             case FrameType.CALL, FrameType.CALL_META -> {
                 if (callsArrive) {
-                    ByteBuf d = msg.duplicate().skipBytes(1);
-                    int callId = Varint.readVarInt(d, false);
-                    int methodId = Varint.readVarInt(d, false);
-                    start(callId, methodId);
+                    long header = Frames.readCallHeader(msg.duplicate().skipBytes(1));
+                    start(Frames.callId(header), Frames.methodId(header));
                 }
             }
             case FrameType.RESULT, FrameType.ERROR, FrameType.RESULT_META, FrameType.ERROR_META -> {
                 if (!callsArrive) {
                     ByteBuf d = msg.duplicate().skipBytes(1);
-                    int callId = Varint.readVarInt(d, false);
+                    int callId = Frames.readAnswerHeader(d);
                     Status status;
                     if (type == FrameType.RESULT || type == FrameType.RESULT_META) {
                         status = Status.OK;
                     } else {
                         if (type == FrameType.ERROR_META) {
-                            dev.hardlight.internal.protocol.MetadataCodec.read(d); // to reach the status
+                            MetadataCodec.read(d); // to reach the status
                         }
-                        status = Status.fromCode(Varint.readVarInt(d, false));
+                        status = Frames.readErrorRest(d, callId).status();
                     }
                     complete(callId, status);
                 }
