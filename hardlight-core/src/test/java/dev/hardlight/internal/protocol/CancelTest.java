@@ -1,6 +1,7 @@
 package dev.hardlight.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.hardlight.internal.protocol.SessionPair.start;
 
 import dev.hardlight.Status;
 import dev.hardlight.service.ArgumentWriter;
@@ -85,7 +86,7 @@ class CancelTest {
     void cancelAnswersAtOnceAndFreesTheSlotEvenWhenTheHandlerIgnoresTheInterrupt() throws Exception {
         ServerSession<Calc> server = server(1);
         ClientSession client = client(1);
-        CompletableFuture<Object> stuck = client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        CompletableFuture<Object> stuck = start(client, Calc.AWAIT, ArgumentWriter.NONE);
         server.onMessage(buf(toServer.take()));
         assertThat(entered.tryAcquire(5, TimeUnit.SECONDS)).isTrue();
 
@@ -100,7 +101,7 @@ class CancelTest {
 
         client.onMessage(buf(answer));
         assertThat(client.inFlight()).isZero();
-        CompletableFuture<Object> next = client.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); });
+        CompletableFuture<Object> next = start(client, Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); });
         byte[] call = toServer.take();
         assertThat(((Frame.Call) Frame.decode(buf(call))).callId()).as("the id is reused").isZero();
         server.onMessage(buf(call));
@@ -118,14 +119,14 @@ class CancelTest {
     void lateResultOfACancelledCallNeverAnswersTheCallThatReusedItsId() throws Exception {
         ServerSession<Calc> server = server(1);
         ClientSession client = client(1);
-        CompletableFuture<Object> first = client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        CompletableFuture<Object> first = start(client, Calc.AWAIT, ArgumentWriter.NONE);
         server.onMessage(buf(toServer.take()));
         assertThat(entered.tryAcquire(5, TimeUnit.SECONDS)).isTrue();
         first.cancel(true);
         server.onMessage(buf(toServer.take()));
         client.onMessage(buf(toClient.take()));
 
-        CompletableFuture<Object> second = client.start(Calc.AWAIT, ArgumentWriter.NONE); // same id 0
+        CompletableFuture<Object> second = start(client, Calc.AWAIT, ArgumentWriter.NONE); // same id 0
         server.onMessage(buf(toServer.take()));
         assertThat(entered.tryAcquire(5, TimeUnit.SECONDS)).isTrue();
         assertThat(server.inFlight()).isEqualTo(1);
@@ -149,7 +150,7 @@ class CancelTest {
         ServerSession<Calc> server = new ServerSession<>(Calc.DESCRIPTOR, stubborn, toClient, queued::add, 4, 1 << 20, "");
         server.start();
         ClientSession client = client(4);
-        CompletableFuture<Object> f = client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        CompletableFuture<Object> f = start(client, Calc.AWAIT, ArgumentWriter.NONE);
         server.onMessage(buf(toServer.take()));
         f.cancel(true);
         server.onMessage(buf(toServer.take()));

@@ -2,6 +2,7 @@ package dev.hardlight.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.hardlight.internal.protocol.SessionPair.start;
 
 import dev.hardlight.RpcException;
 import dev.hardlight.Status;
@@ -67,7 +68,7 @@ class FeaturesTest {
     }
 
     private Object call(ClientSession client, MethodDescriptor<?> m, dev.hardlight.service.ArgumentWriter args) throws Exception {
-        CompletableFuture<Object> f = client.start(m, args);
+        CompletableFuture<Object> f = start(client, m, args);
         server.onMessage(Unpooled.wrappedBuffer(toServer.take()));
         while (!f.isDone()) {
             client.onMessage(Unpooled.wrappedBuffer(toClient.take()));
@@ -102,7 +103,7 @@ class FeaturesTest {
     @Test
     void clientFailsFastLocallyForAMethodItsConnectionLacks() {
         ClientSession client = connect(Set.of());
-        assertThatThrownBy(() -> client.start(gatedAdd, out -> { out.writeInt(1); out.writeInt(1); }))
+        assertThatThrownBy(() -> start(client, gatedAdd, out -> { out.writeInt(1); out.writeInt(1); }))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.PERMISSION_DENIED))
                 .hasMessageContaining("needs the feature 'authenticated'");
         assertThat(toServer.frames).as("no round trip").isEmpty();
@@ -111,7 +112,7 @@ class FeaturesTest {
     @Test
     void featureChangeMidConnectionReachesTheClientBeforeTheCallReturns() throws Exception {
         ClientSession client = connect(Set.of());
-        CompletableFuture<Object> login = client.start(Calc.CHECK, out -> out.writeString("login"));
+        CompletableFuture<Object> login = start(client, Calc.CHECK, out -> out.writeString("login"));
         server.onMessage(Unpooled.wrappedBuffer(toServer.take()));
         byte[] first = toClient.take();
         assertThat(Frame.decode(Unpooled.wrappedBuffer(first))).isEqualTo(new Frame.FeaturesFrame(List.of("authenticated")));

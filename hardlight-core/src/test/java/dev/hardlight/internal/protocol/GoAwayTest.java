@@ -2,6 +2,7 @@ package dev.hardlight.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.hardlight.internal.protocol.SessionPair.start;
 
 import dev.hardlight.RpcException;
 import dev.hardlight.Status;
@@ -93,14 +94,14 @@ class GoAwayTest {
         ServerSession<Calc> server = server();
         ClientSession client = client();
         assertThat(client.goAwayReason()).isNull();
-        CompletableFuture<Object> pending = client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        CompletableFuture<Object> pending = start(client, Calc.AWAIT, ArgumentWriter.NONE);
         server.onMessage(buf(toServer.take()));
         assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
 
         server.goAway("deploying v2");
         client.onMessage(buf(toClient.take()));
         assertThat(client.goAwayReason()).isEqualTo("deploying v2");
-        assertThatThrownBy(() -> client.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); }))
+        assertThatThrownBy(() -> start(client, Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); }))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.UNAVAILABLE))
                 .hasMessage("server is shutting down: deploying v2");
         assertThat(toServer.frames).as("the refused call was not sent").isEmpty();
@@ -115,7 +116,7 @@ class GoAwayTest {
     void callThatCrossedTheGoAwayIsAnsweredUnavailable() {
         ServerSession<Calc> server = server();
         ClientSession client = client();
-        CompletableFuture<Object> crossing = client.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); });
+        CompletableFuture<Object> crossing = start(client, Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); });
         server.goAway("bye");
         server.onMessage(buf(toServer.take()));
         client.onMessage(buf(toClient.take())); // GO_AWAY

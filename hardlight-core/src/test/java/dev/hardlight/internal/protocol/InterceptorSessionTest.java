@@ -2,6 +2,7 @@ package dev.hardlight.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.hardlight.internal.protocol.SessionPair.start;
 
 import dev.hardlight.ClientInterceptor;
 import dev.hardlight.Metadata;
@@ -73,7 +74,7 @@ class InterceptorSessionTest {
         }));
         ClientSession.PendingCall call;
         try (Metadata.Scope s = Metadata.of("request-id", "7").attach()) {
-            call = client.start(Calc.ECHO, out -> out.writeString("hi"));
+            call = start(client, Calc.ECHO, out -> out.writeString("hi"));
         }
         byte[] sent = toServer.take();
         assertThat(Frame.decode(Unpooled.wrappedBuffer(sent))).isEqualTo(new Frame.CallMeta(0, 2,
@@ -118,7 +119,7 @@ class InterceptorSessionTest {
     void withoutMetadataTheFramesAreTheOldOnes() {
         ServerSession<Calc> server = server(List.of((call, next) -> next.proceed()));
         ClientSession client = client(List.of(call -> null));
-        ClientSession.PendingCall call = client.start(Calc.ADD, out -> {
+        ClientSession.PendingCall call = start(client, Calc.ADD, out -> {
             out.writeInt(1);
             out.writeInt(2);
         });
@@ -140,7 +141,7 @@ class InterceptorSessionTest {
                 call -> {
                     throw new RpcException(Status.UNAUTHENTICATED, "no credentials");
                 }));
-        assertThatThrownBy(() -> client.start(Calc.ECHO, out -> out.writeString("x"))).isInstanceOf(RpcException.class)
+        assertThatThrownBy(() -> start(client, Calc.ECHO, out -> out.writeString("x"))).isInstanceOf(RpcException.class)
                 .hasMessage("no credentials");
         assertThat(completed).containsExactly(Status.UNAUTHENTICATED);
         assertThat(client.inFlight()).isZero();

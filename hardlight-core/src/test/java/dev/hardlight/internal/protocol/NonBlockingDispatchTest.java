@@ -2,6 +2,7 @@ package dev.hardlight.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.hardlight.internal.protocol.SessionPair.start;
 
 import dev.hardlight.RpcException;
 import dev.hardlight.Status;
@@ -76,7 +77,7 @@ class NonBlockingDispatchTest {
     @Test
     void markedMethodsRunInlineAndOthersOnTheExecutor() throws Exception {
         connect();
-        CompletableFuture<Object> sum = client.start(add, out -> {
+        CompletableFuture<Object> sum = start(client, add, out -> {
             out.writeInt(2);
             out.writeInt(3);
         });
@@ -85,7 +86,7 @@ class NonBlockingDispatchTest {
         assertThat(answer(sum)).isEqualTo(5);
         assertThat(server.inFlight()).isZero();
 
-        CompletableFuture<Object> echo = client.start(Calc.ECHO, out -> out.writeString("hi"));
+        CompletableFuture<Object> echo = start(client, Calc.ECHO, out -> out.writeString("hi"));
         assertThat(deliver()).as("echo is not marked: not answered before its executor runs it").isFalse();
         assertThat(queued).hasSize(1);
         assertThat(server.inFlight()).isOne();
@@ -96,10 +97,10 @@ class NonBlockingDispatchTest {
     @Test
     void aMarkedMethodThatThrowsIsAnsweredWithItsError() throws Exception {
         connect();
-        CompletableFuture<Object> declared = client.start(check, out -> out.writeString("app"));
+        CompletableFuture<Object> declared = start(client, check, out -> out.writeString("app"));
         assertThat(deliver()).isTrue();
         assertThatThrownBy(() -> answer(declared)).isInstanceOf(Calc.CalcException.class).hasMessage("no: app");
-        CompletableFuture<Object> crash = client.start(check, out -> out.writeString("x"));
+        CompletableFuture<Object> crash = start(client, check, out -> out.writeString("x"));
         assertThat(deliver()).isTrue();
         assertThatThrownBy(() -> answer(crash)).isInstanceOfSatisfying(RpcException.class,
                 e -> assertThat(e.status()).isEqualTo(Status.INTERNAL)).hasMessageContaining("broke on x");

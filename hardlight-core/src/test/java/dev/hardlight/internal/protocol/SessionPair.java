@@ -1,5 +1,7 @@
 package dev.hardlight.internal.protocol;
 
+import dev.hardlight.service.ArgumentWriter;
+import dev.hardlight.service.MethodDescriptor;
 import dev.hardlight.service.ServiceDescriptor;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;
@@ -62,6 +64,29 @@ final class SessionPair<S> {
             throw new AssertionError("the client is not ready after the server's hello");
         }
         return pair;
+    }
+
+    /**
+     * Starts a call on {@code client}, which must have a free slot (a test that fills the slots calls
+     * {@link ClientSession#tryStart} itself, or waits through a {@link SlotQueue}).
+     */
+    static ClientSession.PendingCall start(ClientSession client, MethodDescriptor<?> method, ArgumentWriter args) {
+        return start(client, method, args, null);
+    }
+
+    /** {@link #start(ClientSession, MethodDescriptor, ArgumentWriter)} with a deadline. */
+    static ClientSession.PendingCall start(ClientSession client, MethodDescriptor<?> method, ArgumentWriter args,
+                                           Duration deadline) {
+        ClientSession.PendingCall call = client.tryStart(method, args, deadline);
+        if (call == null) {
+            throw new AssertionError("no free call slot for " + method.name() + " (" + client.inFlight() + " in flight)");
+        }
+        return call;
+    }
+
+    /** Starts a call on this pair's client, which must have a free slot. */
+    ClientSession.PendingCall start(MethodDescriptor<?> method, ArgumentWriter args) {
+        return start(client, method, args, null);
     }
 
     /** Delivers the next frame the client sent to the server; false when there is none. */

@@ -2,6 +2,7 @@ package dev.hardlight.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.hardlight.internal.protocol.SessionPair.start;
 
 import dev.hardlight.RpcException;
 import dev.hardlight.Status;
@@ -103,7 +104,7 @@ class SessionTest {
     /** Client sends, server handles (direct executor), client receives the answer. */
     private Object roundTrip(ServerSession<Calc> server, ClientSession client, MethodDescriptor<?> m, ArgumentWriter args)
             throws Exception {
-        CompletableFuture<Object> f = client.start(m, args);
+        CompletableFuture<Object> f = start(client, m, args);
         server.onMessage(buf(toServer.take()));
         client.onMessage(buf(toClient.take()));
         try {
@@ -140,7 +141,7 @@ class SessionTest {
     void callFrameBytesAreExact() {
         server(Runnable::run, 8);
         ClientSession client = client(Calc.DESCRIPTOR, 8);
-        client.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); });
+        start(client, Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); });
         assertThat(ByteBufUtil.hexDump(toServer.take())).isEqualTo("02" + "00" + "00" + "02" + "04");
     }
 
@@ -251,7 +252,7 @@ class SessionTest {
     void cancelInterruptsTheHandlerAndAnswersCancelled() throws Exception {
         ServerSession<Calc> server = server(threads, 8);
         ClientSession client = client(Calc.DESCRIPTOR, 8);
-        CompletableFuture<Object> f = client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        CompletableFuture<Object> f = start(client, Calc.AWAIT, ArgumentWriter.NONE);
         server.onMessage(buf(toServer.take()));
         assertThat(awaiting.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(f.cancel(true)).isTrue();
@@ -271,10 +272,13 @@ class SessionTest {
     void callOverTheLimitWaitsForAFreeSlot() throws Exception {
         ServerSession<Calc> server = server(threads, 1);
         ClientSession client = client(Calc.DESCRIPTOR, 8);
-        CompletableFuture<Object> first = client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        CompletableFuture<Object> first = start(client, Calc.AWAIT, ArgumentWriter.NONE);
         server.onMessage(buf(toServer.take()));
+        assertThat(client.tryStart(Calc.ADD, out -> { out.writeInt(1); out.writeInt(1); }, null))
+                .as("the session itself never waits: no slot, no call").isNull();
+        SlotQueue slots = new SlotQueue(client);
         CompletableFuture<CompletableFuture<Object>> second = CompletableFuture.supplyAsync(
-                () -> client.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(1); }), threads);
+                () -> slots.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(1); }, null), threads);
         assertThat(toServer.frames.poll(200, TimeUnit.MILLISECONDS)).as("second call waits, sends nothing").isNull();
         assertThat(second).isNotDone();
         release.countDown();
@@ -289,11 +293,11 @@ class SessionTest {
     void connectionLossFailsPendingCallsAndLaterCallsFailFast() {
         server(Runnable::run, 8);
         ClientSession client = client(Calc.DESCRIPTOR, 8);
-        CompletableFuture<Object> pending = client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        CompletableFuture<Object> pending = start(client, Calc.AWAIT, ArgumentWriter.NONE);
         client.onClosed(new RpcException(Status.CONNECTION_LOST, "connection closed: 1006"));
         assertThat(pending).isCompletedExceptionally();
         assertThatThrownBy(pending::join).hasCauseInstanceOf(RpcException.class).hasMessageContaining("1006");
-        assertThatThrownBy(() -> client.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(1); }))
+        assertThatThrownBy(() -> start(client, Calc.ADD, out -> { out.writeInt(1); out.writeInt(1); }))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.CONNECTION_LOST));
     }
 
@@ -301,18 +305,21 @@ class SessionTest {
     void waitersForASlotWakeUpAndFailWhenTheConnectionCloses() throws Exception {
         server(Runnable::run, 1);
         ClientSession client = client(Calc.DESCRIPTOR, 8);
-        client.start(Calc.AWAIT, ArgumentWriter.NONE);
-        CompletableFuture<Object> waiter = CompletableFuture.supplyAsync(() -> client.start(Calc.AWAIT, ArgumentWriter.NONE), threads);
+        start(client, Calc.AWAIT, ArgumentWriter.NONE);
+        SlotQueue slots = new SlotQueue(client);
+        CompletableFuture<Object> waiter = CompletableFuture.supplyAsync(() -> slots.start(Calc.AWAIT, ArgumentWriter.NONE, null), threads);
         assertThat(toServer.take()).isNotNull();
         client.onClosed(new RpcException(Status.CONNECTION_LOST, "gone"));
-        assertThatThrownBy(() -> waiter.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(RpcException.class);
+        assertThatThrownBy(() -> waiter.get(5, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.CONNECTION_LOST));
+        assertThat(toServer.frames).as("the waiter sent nothing").isEmpty();
     }
 
     @Test
     void argumentsThatCannotBeEncodedFailLocallyAndFreeTheSlot() {
         server(Runnable::run, 1);
         ClientSession client = client(Calc.DESCRIPTOR, 8);
-        assertThatThrownBy(() -> client.start(Calc.ECHO, out -> out.writeString(null)))
+        assertThatThrownBy(() -> start(client, Calc.ECHO, out -> out.writeString(null)))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.INVALID_ARGUMENT));
         assertThat(client.inFlight()).isZero();
         assertThat(toServer.frames).isEmpty();
@@ -322,7 +329,7 @@ class SessionTest {
     void messageOverTheServersLimitFailsLocally() {
         new ServerSession<>(Calc.DESCRIPTOR, handler, toClient, Runnable::run, 8, 16, "").start();
         ClientSession client = client(Calc.DESCRIPTOR, 8);
-        assertThatThrownBy(() -> client.start(Calc.ECHO, out -> out.writeString("x".repeat(100))))
+        assertThatThrownBy(() -> start(client, Calc.ECHO, out -> out.writeString("x".repeat(100))))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.RESOURCE_EXHAUSTED))
                 .hasMessageContaining("at most 16");
         assertThat(client.inFlight()).isZero();
@@ -354,14 +361,14 @@ class SessionTest {
         ServiceDescriptor<Calc> newer = new ServiceDescriptor<>(Calc.class, "Calc", Calc.sha256(v2), v2,
                 List.of(changedAdd, extra, echo), Calc.DISPATCHER);
         ClientSession client = client(newer, 8);
-        assertThatThrownBy(() -> client.start(extra, ArgumentWriter.NONE))
+        assertThatThrownBy(() -> start(client, extra, ArgumentWriter.NONE))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.UNIMPLEMENTED))
                 .hasMessageContaining("Calc.subtract");
-        assertThatThrownBy(() -> client.start(changedAdd, ArgumentWriter.NONE))
+        assertThatThrownBy(() -> start(client, changedAdd, ArgumentWriter.NONE))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.INCOMPATIBLE))
                 .hasMessage("Calc.add is incompatible with the server: parameter 1 is 'a:long' here and 'a:int' there");
         // A method both sides agree on is mapped to the server's id (2), whatever its local id.
-        client.start(echo, out -> out.writeString("a"));
+        start(client, echo, out -> out.writeString("a"));
         assertThat(ByteBufUtil.hexDump(toServer.take())).isEqualTo("02" + "00" + "02" + "0161");
     }
 

@@ -2,6 +2,7 @@ package dev.hardlight.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.hardlight.internal.protocol.SessionPair.start;
 
 import dev.hardlight.RpcException;
 import dev.hardlight.Status;
@@ -103,7 +104,7 @@ class StateSyncTest {
         ServerSession<Calc> server = server(Runnable::run);
         server.start();
         ClientSession client = client();
-        CompletableFuture<Object> call = client.start(Calc.ADD, out -> { out.writeInt(3); out.writeInt(9); });
+        CompletableFuture<Object> call = start(client, Calc.ADD, out -> { out.writeInt(3); out.writeInt(9); });
         server.onMessage(Unpooled.wrappedBuffer(toServer.take()));
         byte[] first = toClient.take();
         byte[] second = toClient.take();
