@@ -19,11 +19,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** CANCEL answers at once and frees the slot, even when the handler ignores the interrupt. */
+/**
+ * CANCEL answers at once and frees the slot, even when the handler ignores the interrupt. On a
+ * {@link SessionPair}; the handler that ignores interrupts runs on a thread of its own.
+ */
+@Timeout(30)
 class CancelTest {
-    private final MemoryPipe toServer = new MemoryPipe();
-    private final MemoryPipe toClient = new MemoryPipe();
+    private MemoryPipe toServer;
+    private MemoryPipe toClient;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     /** Released once per await() call the test lets return. */
     private final Semaphore release = new Semaphore(0);
@@ -66,16 +71,12 @@ class CancelTest {
         threads.close();
     }
 
-    private ServerSession<Calc> server(int maxInFlight) {
-        ServerSession<Calc> s = new ServerSession<>(Calc.DESCRIPTOR, stubborn, toClient, trackingExecutor, maxInFlight, 1 << 20, "");
-        s.start();
-        return s;
-    }
-
-    private ClientSession client(int maxInFlight) {
-        ClientSession c = new ClientSession(Calc.DESCRIPTOR, toServer, maxInFlight, "");
-        c.onMessage(buf(toClient.take()));
-        return c;
+    /** A pair with one call slot whose handlers run on threads; sets the pipes. */
+    private SessionPair<Calc> pair() {
+        SessionPair<Calc> pair = SessionPair.connectedOn(Calc.DESCRIPTOR, stubborn, 1, trackingExecutor);
+        toServer = pair.toServer;
+        toClient = pair.toClient;
+        return pair;
     }
 
     private static ByteBuf buf(byte[] b) {
@@ -84,8 +85,9 @@ class CancelTest {
 
     @Test
     void cancelAnswersAtOnceAndFreesTheSlotEvenWhenTheHandlerIgnoresTheInterrupt() throws Exception {
-        ServerSession<Calc> server = server(1);
-        ClientSession client = client(1);
+        SessionPair<Calc> pair = pair();
+        ServerSession<Calc> server = pair.server;
+        ClientSession client = pair.client;
         CompletableFuture<Object> stuck = start(client, Calc.AWAIT, ArgumentWriter.NONE);
         server.onMessage(buf(toServer.take()));
         assertThat(entered.tryAcquire(5, TimeUnit.SECONDS)).isTrue();
@@ -117,8 +119,9 @@ class CancelTest {
 
     @Test
     void lateResultOfACancelledCallNeverAnswersTheCallThatReusedItsId() throws Exception {
-        ServerSession<Calc> server = server(1);
-        ClientSession client = client(1);
+        SessionPair<Calc> pair = pair();
+        ServerSession<Calc> server = pair.server;
+        ClientSession client = pair.client;
         CompletableFuture<Object> first = start(client, Calc.AWAIT, ArgumentWriter.NONE);
         server.onMessage(buf(toServer.take()));
         assertThat(entered.tryAcquire(5, TimeUnit.SECONDS)).isTrue();
@@ -145,19 +148,17 @@ class CancelTest {
     }
 
     @Test
-    void cancelOfACallNotYetRunningAnswersOnceAndTheHandlerNeverRuns() throws Exception {
-        List<Runnable> queued = new CopyOnWriteArrayList<>();
-        ServerSession<Calc> server = new ServerSession<>(Calc.DESCRIPTOR, stubborn, toClient, queued::add, 4, 1 << 20, "");
-        server.start();
-        ClientSession client = client(4);
-        CompletableFuture<Object> f = start(client, Calc.AWAIT, ArgumentWriter.NONE);
-        server.onMessage(buf(toServer.take()));
+    void cancelOfACallNotYetRunningAnswersOnceAndTheHandlerNeverRuns() {
+        SessionPair<Calc> pair = SessionPair.connected(Calc.DESCRIPTOR, stubborn, 4, null);
+        CompletableFuture<Object> f = pair.start(Calc.AWAIT, ArgumentWriter.NONE);
+        pair.toServerOne();
         f.cancel(true);
-        server.onMessage(buf(toServer.take()));
-        assertThat(Frame.decode(buf(toClient.take()))).isEqualTo(new Frame.Error(0, Status.CANCELLED, "cancelled by the client", 0));
-        queued.forEach(Runnable::run); // the executor gets to it late
+        pair.toServerOne();
+        assertThat(Frame.decode(buf(pair.toClient.frames.poll())))
+                .isEqualTo(new Frame.Error(0, Status.CANCELLED, "cancelled by the client", 0));
+        assertThat(pair.runHandlerOne()).as("the executor gets to it late").isTrue();
         assertThat(runs).hasValue(0);
-        assertThat(toClient.frames).isEmpty();
-        assertThat(server.inFlight()).isZero();
+        assertThat(pair.toClient.frames).isEmpty();
+        assertThat(pair.server.inFlight()).isZero();
     }
 }

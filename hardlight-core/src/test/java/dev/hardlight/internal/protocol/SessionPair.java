@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.concurrent.Executor;
 
 /**
  * A client session and a server session joined in memory, driven by the test on one thread: frames
@@ -14,7 +15,7 @@ import java.util.Queue;
  * runs them, and time is a {@link ManualTimer}. Nothing runs on another thread, so a test written with
  * it is deterministic. Replaces building the two sessions, their pipes and the handshake by hand.
  *
- * <p>Thread rule: one thread (the test's).
+ * <p>Thread rule: one thread (the test's); only a pair made with an executor of handlers runs them elsewhere.
  */
 final class SessionPair<S> {
     final MemoryPipe toServer = new MemoryPipe();
@@ -25,9 +26,10 @@ final class SessionPair<S> {
     final ServerSession<S> server;
     final ClientSession client;
 
+    /** @param handlers where the server runs handlers; {@code null}: queued in {@link #handlerRuns} for the test */
     private SessionPair(ServiceDescriptor<S> service, S handler, int serverMaxInFlight, int clientMaxInFlight,
-                        Duration defaultDeadline, boolean inlineHandlers) {
-        server = new ServerSession<>(service, handler, toClient, inlineHandlers ? Runnable::run : handlerRuns::add,
+                        Duration defaultDeadline, Executor handlers) {
+        server = new ServerSession<>(service, handler, toClient, handlers != null ? handlers : handlerRuns::add,
                 serverMaxInFlight, 1 << 20, "[server] ");
         client = new ClientSession(service, toServer, clientMaxInFlight, ClientSession.DEFAULT_EVENT_QUEUE, timer,
                 defaultDeadline, "[client] ");
@@ -41,7 +43,7 @@ final class SessionPair<S> {
     /** {@link #connected(ServiceDescriptor, Object)} with the server's in-flight limit and the client's default deadline. */
     static <S> SessionPair<S> connected(ServiceDescriptor<S> service, S handler, int serverMaxInFlight,
                                         Duration defaultDeadline) {
-        return connected(service, handler, serverMaxInFlight, defaultDeadline, false);
+        return connected(service, handler, serverMaxInFlight, defaultDeadline, null);
     }
 
     /**
@@ -51,13 +53,22 @@ final class SessionPair<S> {
      */
     static <S> SessionPair<S> connectedInline(ServiceDescriptor<S> service, S handler, int serverMaxInFlight,
                                               Duration defaultDeadline) {
-        return connected(service, handler, serverMaxInFlight, defaultDeadline, true);
+        return connected(service, handler, serverMaxInFlight, defaultDeadline, Runnable::run);
+    }
+
+    /**
+     * {@link #connected(ServiceDescriptor, Object, int, Duration)} whose handlers run on {@code handlers},
+     * for the few tests about a handler's own thread (a handler that blocks, or ignores an interrupt);
+     * the sessions and the frames still move only when the test moves them.
+     */
+    static <S> SessionPair<S> connectedOn(ServiceDescriptor<S> service, S handler, int serverMaxInFlight, Executor handlers) {
+        return connected(service, handler, serverMaxInFlight, null, handlers);
     }
 
     private static <S> SessionPair<S> connected(ServiceDescriptor<S> service, S handler, int serverMaxInFlight,
-                                                Duration defaultDeadline, boolean inlineHandlers) {
+                                                Duration defaultDeadline, Executor handlers) {
         SessionPair<S> pair = new SessionPair<>(service, handler, serverMaxInFlight, InFlight.DEFAULT, defaultDeadline,
-                inlineHandlers);
+                handlers);
         pair.server.start();
         pair.toClientOne();
         if (!pair.client.ready().isDone()) {
