@@ -17,11 +17,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** Feature-gated methods through the sans-I/O sessions. */
+/** Feature-gated methods through the sans-I/O sessions, on a {@link SessionPair} (handlers inline). */
+@Timeout(10)
 class FeaturesTest {
-    private final MemoryPipe toServer = new MemoryPipe();
-    private final MemoryPipe toClient = new MemoryPipe();
+    private MemoryPipe toServer;
+    private MemoryPipe toClient;
     private final AtomicInteger handlerRuns = new AtomicInteger();
     private ServerSession<Calc> server;
 
@@ -58,13 +60,15 @@ class FeaturesTest {
         }
     };
 
+    /** A pair whose server admitted the connection with {@code initial} features; returns its client. */
     private ClientSession connect(Set<String> initial) {
-        server = ServerSession.open(service, c -> handler, new TopicRegistry<>(null, toClient.alloc(), null, Runnable::run),
-                new ServerSession.Admission(1, null, null, initial, "principal"), toClient, Runnable::run, 8, 1 << 20, "");
-        server.start();
-        ClientSession client = new ClientSession(service, toServer, 8, "");
-        client.onMessage(Unpooled.wrappedBuffer(toClient.take()));
-        return client;
+        SessionPair<Calc> pair = SessionPair.withServer(service, p -> ServerSession.open(service, c -> handler,
+                new TopicRegistry<>(null, p.toClient.alloc(), null, Runnable::run),
+                new ServerSession.Admission(1, null, null, initial, "principal"), p.toClient, Runnable::run, 8, 1 << 20, ""));
+        server = pair.server;
+        toServer = pair.toServer;
+        toClient = pair.toClient;
+        return pair.client;
     }
 
     private Object call(ClientSession client, MethodDescriptor<?> m, dev.hardlight.service.ArgumentWriter args) throws Exception {

@@ -10,23 +10,25 @@ import dev.hardlight.codec.Codecs;
 import dev.hardlight.service.MethodDescriptor;
 import dev.hardlight.service.ServiceDescriptor;
 import io.netty.buffer.Unpooled;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Methods marked non-blocking run on the session's non-blocking executor (inline, here), the others on
  * its executor (a queue the test runs by hand): so which one ran a call is visible in whether its
  * answer is out when {@code onMessage} returns.
  */
+@Timeout(10)
 class NonBlockingDispatchTest {
-    private final MemoryPipe toServer = new MemoryPipe();
-    private final MemoryPipe toClient = new MemoryPipe();
-    private final List<Runnable> queued = new ArrayList<>();
+    private MemoryPipe toServer;
+    private MemoryPipe toClient;
+    /** The executor's runs, which the test runs by hand ({@link SessionPair#handlerRuns}). */
+    private java.util.Queue<Runnable> queued;
 
     /** add and check are marked non-blocking; echo and await are not. */
     private final MethodDescriptor<Integer> add = new MethodDescriptor<>(0, "add", 0x1111L, Codecs.INT, List.of(),
@@ -50,13 +52,19 @@ class NonBlockingDispatchTest {
     private ClientSession client;
 
     private void connect() {
-        server = ServerSession.open(service, c -> handler, new TopicRegistry<>(null, toClient.alloc(), null, Runnable::run),
-                new ServerSession.Admission(1, null, null, Set.of(), null), toClient, queued::add, Runnable::run,
-                8, 1 << 20, "");
-        server.sendErrorDetails(true); // the test asserts the failure's message
-        server.start();
-        client = new ClientSession(service, toServer, 8, "");
-        client.onMessage(Unpooled.wrappedBuffer(toClient.take()));
+        SessionPair<Calc> pair = SessionPair.withServer(service, p -> {
+            ServerSession<Calc> s = ServerSession.open(service, c -> handler,
+                    new TopicRegistry<>(null, p.toClient.alloc(), null, Runnable::run),
+                    new ServerSession.Admission(1, null, null, Set.of(), null), p.toClient, p::runLater, Runnable::run,
+                    8, 1 << 20, "");
+            s.sendErrorDetails(true); // the test asserts the failure's message
+            return s;
+        });
+        server = pair.server;
+        client = pair.client;
+        toServer = pair.toServer;
+        toClient = pair.toClient;
+        queued = pair.handlerRuns;
     }
 
     /** Sends the call to the server; returns whether its answer was out by the time onMessage returned. */
@@ -90,7 +98,7 @@ class NonBlockingDispatchTest {
         assertThat(deliver()).as("echo is not marked: not answered before its executor runs it").isFalse();
         assertThat(queued).hasSize(1);
         assertThat(server.inFlight()).isOne();
-        queued.remove(0).run();
+        queued.remove().run();
         assertThat(answer(echo)).isEqualTo("hi");
     }
 

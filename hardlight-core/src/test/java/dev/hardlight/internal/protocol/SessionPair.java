@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * A client session and a server session joined in memory, driven by the test on one thread: frames
@@ -26,12 +27,11 @@ final class SessionPair<S> {
     final ServerSession<S> server;
     final ClientSession client;
 
-    /** @param handlers where the server runs handlers; {@code null}: queued in {@link #handlerRuns} for the test */
-    private SessionPair(ServiceDescriptor<S> service, S handler, int serverMaxInFlight, int clientMaxInFlight,
-                        Duration defaultDeadline, Executor handlers) {
-        server = new ServerSession<>(service, handler, toClient, handlers != null ? handlers : handlerRuns::add,
-                serverMaxInFlight, 1 << 20, "[server] ");
-        client = new ClientSession(service, toServer, clientMaxInFlight, ClientSession.DEFAULT_EVENT_QUEUE, timer,
+    /** @param openServer opens the server session (not started) on the outbound it is given */
+    private SessionPair(ServiceDescriptor<?> clientService, Function<SessionPair<S>, ServerSession<S>> openServer,
+                        int clientMaxInFlight, Duration defaultDeadline) {
+        server = openServer.apply(this);
+        client = new ClientSession(clientService, toServer, clientMaxInFlight, ClientSession.DEFAULT_EVENT_QUEUE, timer,
                 defaultDeadline, "[client] ");
     }
 
@@ -65,10 +65,29 @@ final class SessionPair<S> {
         return connected(service, handler, serverMaxInFlight, null, handlers);
     }
 
+    /**
+     * A pair whose server session the test opens itself, on the outbound it is given, with everything a
+     * server sets before its hello (a handler factory and admission, executors, interceptors): the pair
+     * starts it and delivers the hello. Handlers the session runs on {@code pair::runLater} wait in
+     * {@link #handlerRuns}.
+     */
+    static <S> SessionPair<S> withServer(ServiceDescriptor<S> service, Function<SessionPair<S>, ServerSession<S>> openServer) {
+        return handshake(new SessionPair<>(service, openServer, InFlight.DEFAULT, null));
+    }
+
+    /** Queues a handler run for the test (an executor for the sessions a test opens itself). */
+    void runLater(Runnable run) {
+        handlerRuns.add(run);
+    }
+
     private static <S> SessionPair<S> connected(ServiceDescriptor<S> service, S handler, int serverMaxInFlight,
                                                 Duration defaultDeadline, Executor handlers) {
-        SessionPair<S> pair = new SessionPair<>(service, handler, serverMaxInFlight, InFlight.DEFAULT, defaultDeadline,
-                handlers);
+        return handshake(new SessionPair<>(service, pair -> new ServerSession<>(service, handler, pair.toClient,
+                handlers != null ? handlers : pair::runLater, serverMaxInFlight, 1 << 20, "[server] "),
+                InFlight.DEFAULT, defaultDeadline));
+    }
+
+    private static <S> SessionPair<S> handshake(SessionPair<S> pair) {
         pair.server.start();
         pair.toClientOne();
         if (!pair.client.ready().isDone()) {
