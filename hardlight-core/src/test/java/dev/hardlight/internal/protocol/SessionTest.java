@@ -24,11 +24,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** Both sessions driven through in-memory pipes: the protocol's behaviour with no sockets. */
+/**
+ * Both sessions driven through in-memory pipes, on a {@link SessionPair}: the protocol's behaviour with
+ * no sockets. Tests of the hello itself, and of clients whose contract differs from the server's, open
+ * the sessions by hand.
+ */
+@Timeout(30)
 class SessionTest {
-    private final MemoryPipe toServer = new MemoryPipe();
-    private final MemoryPipe toClient = new MemoryPipe();
+    private MemoryPipe toServer = new MemoryPipe();
+    private MemoryPipe toClient = new MemoryPipe();
+    /** The pair {@link #server} connected, or null. */
+    private SessionPair<Calc> pair;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final CountDownLatch release = new CountDownLatch(1);
     private final CountDownLatch awaiting = new CountDownLatch(1);
@@ -81,14 +89,34 @@ class SessionTest {
         threads.close();
     }
 
+    /** Connects a pair whose server allows {@code maxInFlight} calls and runs handlers on {@code executor}. */
     private ServerSession<Calc> server(Executor executor, int maxInFlight) {
-        ServerSession<Calc> s = new ServerSession<>(Calc.DESCRIPTOR, handler, toClient, executor, maxInFlight, 1 << 20, "[test] ");
+        return server(executor, maxInFlight, 1 << 20);
+    }
+
+    private ServerSession<Calc> server(Executor executor, int maxInFlight, int maxMessageSize) {
+        pair = SessionPair.withServer(Calc.DESCRIPTOR, p -> new ServerSession<>(Calc.DESCRIPTOR, handler, p.toClient,
+                executor, maxInFlight, maxMessageSize, "[test] "));
+        toServer = pair.toServer;
+        toClient = pair.toClient;
+        return pair.server;
+    }
+
+    /** The pair's client (its limit, 256, negotiated down to the server's). */
+    private ClientSession client() {
+        return pair.client;
+    }
+
+    /** A server session by hand, for tests of its hello: nothing but the hello delivered yet. */
+    private ServerSession<Calc> serverAlone(int maxInFlight) {
+        ServerSession<Calc> s = new ServerSession<>(Calc.DESCRIPTOR, handler, toClient, Runnable::run, maxInFlight, 1 << 20, "[test] ");
         s.start();
         return s;
     }
 
-    private ClientSession client(ServiceDescriptor<?> contract, int maxInFlight) {
-        ClientSession c = new ClientSession(contract, toServer, maxInFlight, "[test] ");
+    /** A client of {@code contract} by hand, handed the hello of {@link #serverAlone}. */
+    private ClientSession clientOf(ServiceDescriptor<?> contract) {
+        ClientSession c = new ClientSession(contract, toServer, 8, "[test] ");
         c.onMessage(Unpooled.wrappedBuffer(toClient.take()));
         return c;
     }
@@ -116,7 +144,7 @@ class SessionTest {
 
     @Test
     void helloAnnouncesServiceFingerprintLimitsAndMethods() {
-        server(Runnable::run, 64);
+        serverAlone(64);
         Hello hello = Frames.readHello(buf(toClient.take()));
         assertThat(hello.version()).isEqualTo(1);
         assertThat(hello.service()).isEqualTo("Calc");
@@ -129,7 +157,7 @@ class SessionTest {
     @Test
     void callRoundTripsThroughBothSessions() throws Exception {
         ServerSession<Calc> server = server(Runnable::run, 8);
-        ClientSession client = client(Calc.DESCRIPTOR, 256);
+        ClientSession client = client();
         assertThat(client.maxInFlight()).as("negotiated: the smaller limit").isEqualTo(8);
         assertThat(roundTrip(server, client, Calc.ADD, out -> { out.writeInt(2); out.writeInt(-5); })).isEqualTo(-3);
         assertThat(roundTrip(server, client, Calc.ECHO, out -> out.writeString("héllo"))).isEqualTo("héllo");
@@ -140,7 +168,7 @@ class SessionTest {
     @Test
     void callFrameBytesAreExact() {
         server(Runnable::run, 8);
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
+        ClientSession client = client();
         start(client, Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); });
         assertThat(ByteBufUtil.hexDump(toServer.take())).isEqualTo("02" + "00" + "00" + "02" + "04");
     }
@@ -148,7 +176,7 @@ class SessionTest {
     @Test
     void declaredExceptionArrivesAsItsOwnType() {
         ServerSession<Calc> server = server(Runnable::run, 8);
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
+        ClientSession client = client();
         assertThatThrownBy(() -> roundTrip(server, client, Calc.CHECK, out -> out.writeString("app")))
                 .isInstanceOf(Calc.CalcException.class).hasMessage("not valid: app");
     }
@@ -156,7 +184,7 @@ class SessionTest {
     @Test
     void rpcExceptionFromHandlerKeepsItsStatus() {
         ServerSession<Calc> server = server(Runnable::run, 8);
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
+        ClientSession client = client();
         assertThatThrownBy(() -> roundTrip(server, client, Calc.CHECK, out -> out.writeString("rpc")))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.NOT_FOUND))
                 .hasMessage("no such thing");
@@ -165,7 +193,7 @@ class SessionTest {
     @Test
     void handlerCrashIsAnOpaqueInternalErrorWithAnErrorIdByDefault() {
         ServerSession<Calc> server = server(Runnable::run, 8);
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
+        ClientSession client = client();
         assertThatThrownBy(() -> roundTrip(server, client, Calc.CHECK, out -> out.writeString("crash")))
                 .isInstanceOfSatisfying(RpcException.class, e -> {
                     assertThat(e.status()).isEqualTo(Status.INTERNAL);
@@ -182,7 +210,7 @@ class SessionTest {
     void handlerCrashBecomesInternalErrorNeverAHang() {
         ServerSession<Calc> server = server(Runnable::run, 8);
         server.sendErrorDetails(true);
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
+        ClientSession client = client();
         assertThatThrownBy(() -> roundTrip(server, client, Calc.CHECK, out -> out.writeString("crash")))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.INTERNAL))
                 .hasMessageContaining("IllegalStateException: boom");
@@ -197,7 +225,6 @@ class SessionTest {
     @Test
     void undecodableArgumentsAnswerInvalidArgumentAndNeverRunTheHandler() {
         ServerSession<Calc> server = server(Runnable::run, 8);
-        toClient.take();
         server.onMessage(hex("02" + "00" + "00" + "02")); // add(a) without b
         server.onMessage(hex("02" + "01" + "00" + "02040608")); // add(1, 2) and trailing bytes
         server.onMessage(hex("02" + "02" + "02" + "02c328")); // echo(invalid UTF-8)
@@ -212,7 +239,6 @@ class SessionTest {
     @Test
     void unknownMethodAnswersUnimplemented() {
         ServerSession<Calc> server = server(Runnable::run, 8);
-        toClient.take();
         server.onMessage(hex("02" + "03" + "7f"));
         assertThat(Frame.decode(buf(toClient.take())))
                 .isEqualTo(new Frame.Error(3, Status.UNIMPLEMENTED, "unknown method id 127 for service Calc", 0));
@@ -222,7 +248,6 @@ class SessionTest {
     @Test
     void duplicateCallIdInFlightIsAPolicyViolation() throws Exception {
         ServerSession<Calc> server = server(threads, 8);
-        toClient.take();
         server.onMessage(hex("02" + "05" + "03"));
         assertThat(awaiting.await(5, TimeUnit.SECONDS)).isTrue();
         assertThatThrownBy(() -> server.onMessage(hex("02" + "05" + "00" + "0202")))
@@ -251,7 +276,7 @@ class SessionTest {
     @Test
     void cancelInterruptsTheHandlerAndAnswersCancelled() throws Exception {
         ServerSession<Calc> server = server(threads, 8);
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
+        ClientSession client = client();
         CompletableFuture<Object> f = start(client, Calc.AWAIT, ArgumentWriter.NONE);
         server.onMessage(buf(toServer.take()));
         assertThat(awaiting.await(5, TimeUnit.SECONDS)).isTrue();
@@ -271,7 +296,7 @@ class SessionTest {
     @Test
     void callOverTheLimitWaitsForAFreeSlot() throws Exception {
         ServerSession<Calc> server = server(threads, 1);
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
+        ClientSession client = client();
         CompletableFuture<Object> first = start(client, Calc.AWAIT, ArgumentWriter.NONE);
         server.onMessage(buf(toServer.take()));
         assertThat(client.tryStart(Calc.ADD, out -> { out.writeInt(1); out.writeInt(1); }, null))
@@ -292,7 +317,7 @@ class SessionTest {
     @Test
     void connectionLossFailsPendingCallsAndLaterCallsFailFast() {
         server(Runnable::run, 8);
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
+        ClientSession client = client();
         CompletableFuture<Object> pending = start(client, Calc.AWAIT, ArgumentWriter.NONE);
         client.onClosed(new RpcException(Status.CONNECTION_LOST, "connection closed: 1006"));
         assertThat(pending).isCompletedExceptionally();
@@ -304,7 +329,7 @@ class SessionTest {
     @Test
     void waitersForASlotWakeUpAndFailWhenTheConnectionCloses() throws Exception {
         server(Runnable::run, 1);
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
+        ClientSession client = client();
         start(client, Calc.AWAIT, ArgumentWriter.NONE);
         SlotQueue slots = new SlotQueue(client);
         CompletableFuture<Object> waiter = CompletableFuture.supplyAsync(() -> slots.start(Calc.AWAIT, ArgumentWriter.NONE, null), threads);
@@ -318,7 +343,7 @@ class SessionTest {
     @Test
     void argumentsThatCannotBeEncodedFailLocallyAndFreeTheSlot() {
         server(Runnable::run, 1);
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
+        ClientSession client = client();
         assertThatThrownBy(() -> start(client, Calc.ECHO, out -> out.writeString(null)))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.INVALID_ARGUMENT));
         assertThat(client.inFlight()).isZero();
@@ -327,8 +352,8 @@ class SessionTest {
 
     @Test
     void messageOverTheServersLimitFailsLocally() {
-        new ServerSession<>(Calc.DESCRIPTOR, handler, toClient, Runnable::run, 8, 16, "").start();
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
+        server(Runnable::run, 8, 16);
+        ClientSession client = client();
         assertThatThrownBy(() -> start(client, Calc.ECHO, out -> out.writeString("x".repeat(100))))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.RESOURCE_EXHAUSTED))
                 .hasMessageContaining("at most 16");
@@ -337,7 +362,7 @@ class SessionTest {
 
     @Test
     void clientRefusesAServerOfAnotherService() {
-        server(Runnable::run, 8);
+        serverAlone(8);
         ServiceDescriptor<Calc> other = new ServiceDescriptor<>(Calc.class, "Other", Calc.sha256("x"), "x",
                 List.of(Calc.ADD), Calc.DISPATCHER);
         ClientSession client = new ClientSession(other, toServer, 8, "");
@@ -348,7 +373,7 @@ class SessionTest {
 
     @Test
     void methodsMissingOrChangedOnTheServerFailLocallyByName() {
-        server(Runnable::run, 8);
+        serverAlone(8);
         MethodDescriptor<Integer> changedAdd = new MethodDescriptor<>(0, "add", 0x9999L, dev.hardlight.codec.Codecs.INT, List.of());
         MethodDescriptor<Integer> extra = new MethodDescriptor<>(1, "subtract", 0x5555L, dev.hardlight.codec.Codecs.INT, List.of());
         MethodDescriptor<String> echo = new MethodDescriptor<>(2, "echo", 0x3333L, dev.hardlight.codec.Codecs.STRING, List.of());
@@ -360,7 +385,7 @@ class SessionTest {
                 """;
         ServiceDescriptor<Calc> newer = new ServiceDescriptor<>(Calc.class, "Calc", Calc.sha256(v2), v2,
                 List.of(changedAdd, extra, echo), Calc.DISPATCHER);
-        ClientSession client = client(newer, 8);
+        ClientSession client = clientOf(newer);
         assertThatThrownBy(() -> start(client, extra, ArgumentWriter.NONE))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.UNIMPLEMENTED))
                 .hasMessageContaining("Calc.subtract");
@@ -375,7 +400,7 @@ class SessionTest {
     @Test
     void clientRefusesAnswersForCallsNotInFlight() {
         server(Runnable::run, 8);
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
+        ClientSession client = client();
         assertThatThrownBy(() -> client.onMessage(hex("0300" + "02")))
                 .isInstanceOfSatisfying(ProtocolViolation.class, v -> assertThat(v.closeCode()).isEqualTo(1002))
                 .hasMessageContaining("not in flight");
