@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
  * {@code hardlight-netty}.
  */
 class HostileInputTest {
-    private final MemoryPipe toServer = new MemoryPipe();
-    private final MemoryPipe toClient = new MemoryPipe();
+    private MemoryPipe toServer = new MemoryPipe();
+    private MemoryPipe toClient = new MemoryPipe();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicInteger handlerRuns = new AtomicInteger();
     private final CountDownLatch release = new CountDownLatch(1);
@@ -151,14 +151,17 @@ class HostileInputTest {
         return s;
     }
 
-    /** A client of {@link #FULL} after a valid HELLO, with call 0 (echo) in flight. */
+    /**
+     * A client of {@link #FULL} after a valid HELLO, with call 0 (echo) in flight: the client of a
+     * {@link SessionPair} whose pipes become this test's; the test plays the hostile server by hand.
+     */
     private ClientSession fullClient() {
-        new ServerSession<>(FULL, calc, toClient, Runnable::run, 8, 1 << 20, "").start();
-        ClientSession c = new ClientSession(FULL, toServer, 8, "");
-        c.onMessage(buf(toClient.take()));
-        start(c, Calc.ECHO, out -> out.writeString("a"));
+        SessionPair<Calc> pair = SessionPair.connectedInline(FULL, calc, 8, null);
+        toServer = pair.toServer;
+        toClient = pair.toClient;
+        start(pair.client, Calc.ECHO, out -> out.writeString("a"));
         toServer.take();
-        return c;
+        return pair.client;
     }
 
     private static ByteBuf buf(byte[] b) {

@@ -27,12 +27,17 @@ final class SessionPair<S> {
     final ServerSession<S> server;
     final ClientSession client;
 
-    /** @param openServer opens the server session (not started) on the outbound it is given */
+    /**
+     * @param openServer opens the server session (not started) on the outbound it is given
+     * @param events the client's event queue, which outlives it; {@code null}: a queue of its own
+     */
     private SessionPair(ServiceDescriptor<?> clientService, Function<SessionPair<S>, ServerSession<S>> openServer,
-                        int clientMaxInFlight, Duration defaultDeadline) {
+                        int clientMaxInFlight, Duration defaultDeadline, ClientEventQueue events) {
         server = openServer.apply(this);
-        client = new ClientSession(clientService, toServer, clientMaxInFlight, ClientSession.DEFAULT_EVENT_QUEUE, timer,
-                defaultDeadline, "[client] ");
+        client = events == null
+                ? new ClientSession(clientService, toServer, clientMaxInFlight, ClientSession.DEFAULT_EVENT_QUEUE, timer,
+                        defaultDeadline, "[client] ")
+                : new ClientSession(clientService, toServer, clientMaxInFlight, events, timer, defaultDeadline, "[client] ");
     }
 
     /** A pair whose handshake is done: the server's hello was delivered, the client is ready for calls. */
@@ -72,7 +77,16 @@ final class SessionPair<S> {
      * {@link #handlerRuns}.
      */
     static <S> SessionPair<S> withServer(ServiceDescriptor<S> service, Function<SessionPair<S>, ServerSession<S>> openServer) {
-        return handshake(new SessionPair<>(service, openServer, InFlight.DEFAULT, null));
+        return handshake(new SessionPair<>(service, openServer, InFlight.DEFAULT, null, null));
+    }
+
+    /**
+     * {@link #withServer(ServiceDescriptor, Function)} whose client delivers its events to {@code events},
+     * a queue that outlives the session (a reconnecting client's, or one of a chosen capacity).
+     */
+    static <S> SessionPair<S> withServer(ServiceDescriptor<S> service, Function<SessionPair<S>, ServerSession<S>> openServer,
+                                         ClientEventQueue events) {
+        return handshake(new SessionPair<>(service, openServer, InFlight.DEFAULT, null, events));
     }
 
     /** Queues a handler run for the test (an executor for the sessions a test opens itself). */
@@ -84,7 +98,7 @@ final class SessionPair<S> {
                                                 Duration defaultDeadline, Executor handlers) {
         return handshake(new SessionPair<>(service, pair -> new ServerSession<>(service, handler, pair.toClient,
                 handlers != null ? handlers : pair::runLater, serverMaxInFlight, 1 << 20, "[server] "),
-                InFlight.DEFAULT, defaultDeadline));
+                InFlight.DEFAULT, defaultDeadline, null));
     }
 
     private static <S> SessionPair<S> handshake(SessionPair<S> pair) {
