@@ -48,8 +48,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Deadlines.</b> A session made with a {@link Timer} accepts a deadline per call (and may have a
  * default one): when it passes before the answer, the call fails with {@link Status#DEADLINE_EXCEEDED}
  * and a CANCEL is sent, exactly like an explicit cancel (the slot stays reserved until the server
- * answers). A deadline that passes while the caller waits for a free slot fails the call without
- * sending anything. Sessions made without a timer refuse deadlines ({@link IllegalStateException}).
+ * answers). A deadline counts from when the call was made ({@code startNanos}), so one that passes
+ * while the caller waits for a free slot (in the transport, e.g. {@link SlotQueue}) fails the call
+ * without sending anything. Sessions made without a timer refuse deadlines ({@link IllegalStateException}).
  * The timer is also the session's clock ({@link #nanoTime()}).
  *
  * <p><b>GO_AWAY.</b> Once the server announced its shutdown ({@link #goAwayReason()}), new calls fail
