@@ -6,6 +6,7 @@ import dev.hardlight.ServerInterceptor;
 import dev.hardlight.internal.protocol.ClientSession;
 import dev.hardlight.internal.protocol.Outbound;
 import dev.hardlight.internal.protocol.ServerSession;
+import dev.hardlight.internal.protocol.SlotQueue;
 import dev.hardlight.netty.RpcObserver;
 import dev.hardlight.netty.internal.ObserverTap;
 import io.netty.buffer.ByteBuf;
@@ -28,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The framework's own work for one call, without sockets: a client session and a server session wired
- * to each other in memory on one thread (handler inline), so a call is {@code ClientSession.start},
+ * to each other in memory on one thread (handler inline), so a call is {@code SlotQueue.start} (a slot is always free),
  * the server's decode, dispatch and answer, and the client's completion, and nothing else. This is
  * where an interceptor, metadata or an observer adds its cost, and where it can be seen (over sockets,
  * on a shared machine, the scheduler's noise is a hundred times larger; see {@link InterceptorBenchmark}).
@@ -46,6 +47,7 @@ public class CallPathBenchmark {
     public String variant;
 
     private ClientSession client;
+    private SlotQueue slots;
     private ServerSession<Incrementer> server;
     private ObserverTap clientTap;
     private ObserverTap serverTap;
@@ -93,6 +95,7 @@ public class CallPathBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         client = new ClientSession(IncrementerSchema.DESCRIPTOR, new Wire(false), 256, "");
+        slots = new SlotQueue(client);
         // A session around a handler made beforehand (no Connection: increment does not use it).
         server = new ServerSession<>(IncrementerSchema.DESCRIPTOR, new IncrementerHandler(null), new Wire(true), Runnable::run,
                 256, 1 << 20, "");
@@ -133,9 +136,9 @@ public class CallPathBenchmark {
         int a = n++;
         if (variant.equals("attached-metadata")) {
             try (Metadata.Scope s = requestId.attach()) {
-                return client.start(IncrementerSchema.INCREMENT, w -> w.writeInt(a)).join();
+                return slots.start(IncrementerSchema.INCREMENT, w -> w.writeInt(a), null).join();
             }
         }
-        return client.start(IncrementerSchema.INCREMENT, w -> w.writeInt(a)).join();
+        return slots.start(IncrementerSchema.INCREMENT, w -> w.writeInt(a), null).join();
     }
 }

@@ -9,7 +9,10 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
-/** How every transport starts a call on a {@link ClientSession} and waits for its answer. Stateless. */
+/**
+ * How every transport starts a call on a {@link ClientSession} (through its {@link SlotQueue}) and waits
+ * for its answer. Stateless.
+ */
 public final class CallResults {
     private CallResults() {}
 
@@ -39,15 +42,17 @@ public final class CallResults {
     }
 
     /**
-     * Starts a call without waiting for its answer ({@code RpcCalls.callAsync}): a call the session
-     * refuses at once (closed, not permitted, arguments too big) is a failed future, not a throw.
+     * Starts a call without waiting for its answer ({@code RpcCalls.callAsync}), waiting for a free slot
+     * first when every slot is taken (as {@code RpcCalls.callAsync} documents): a call the session
+     * refuses (closed, not permitted, arguments too big, deadline passed while waiting) is a failed
+     * future, not a throw.
      */
     @SuppressWarnings("unchecked")
-    public static <R> CompletableFuture<R> startAsync(ClientSession session, MethodDescriptor<R> method, ArgumentWriter args,
+    public static <R> CompletableFuture<R> startAsync(SlotQueue slots, MethodDescriptor<R> method, ArgumentWriter args,
                                                       Duration deadline) {
         try {
             // Sound: the session completes the call with what method's result codec decoded, an R.
-            return (CompletableFuture<R>) (CompletableFuture<?>) session.start(method, args, deadline);
+            return (CompletableFuture<R>) (CompletableFuture<?>) slots.start(method, args, deadline);
         } catch (RpcException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -29,8 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -41,20 +39,24 @@ import org.slf4j.LoggerFactory;
  * frames out through an {@link Outbound}.
  *
  * <p>Until the server's HELLO arrives no call can start ({@link #ready()} completes with it). Call ids
- * are slots below the negotiated limit (the smaller of the client's and the server's); a call waits for
- * a free slot. A cancelled call keeps its slot until the server answers it, so an id is never reused
- * while the server may still be running it.
+ * are slots below the negotiated limit (the smaller of the client's and the server's). The session never
+ * waits for a free slot: {@link #tryStart} returns {@code null} when every slot is taken, and the session
+ * tells its {@link #onSlotFree slot listener} each time one frees, so the transport decides how its
+ * callers wait ({@link SlotQueue} blocks them in arrival order). A cancelled call keeps its slot until
+ * the server answers it, so an id is never reused while the server may still be running it.
  *
  * <p><b>Deadlines.</b> A session made with a {@link Timer} accepts a deadline per call (and may have a
  * default one): when it passes before the answer, the call fails with {@link Status#DEADLINE_EXCEEDED}
  * and a CANCEL is sent, exactly like an explicit cancel (the slot stays reserved until the server
- * answers). A deadline that passes while the caller waits for a free slot fails the call without
- * sending anything. Sessions made without a timer refuse deadlines ({@link IllegalStateException}).
+ * answers). A deadline counts from when the call was made ({@code startNanos}), so one that passes
+ * while the caller waits for a free slot (in the transport, e.g. {@link SlotQueue}) fails the call
+ * without sending anything. Sessions made without a timer refuse deadlines ({@link IllegalStateException}).
+ * The timer is also the session's clock ({@link #nanoTime()}).
  *
  * <p><b>GO_AWAY.</b> Once the server announced its shutdown ({@link #goAwayReason()}), new calls fail
  * locally with {@link Status#UNAVAILABLE}; calls already sent still complete.
  *
- * <p>Thread-safe: {@link #start} from any thread; {@link #onMessage} and {@link #onClosed} from the
+ * <p>Thread-safe: {@link #tryStart} from any thread; {@link #onMessage} and {@link #onClosed} from the
  * connection's event loop.
  */
 public final class ClientSession {
@@ -72,10 +74,13 @@ public final class ClientSession {
     private int serverMaxMessageSize;
     private volatile int limit;
     private AtomicReferenceArray<PendingCall> slots;
-    private Semaphore permits;
+    /** Guarded by idLock: the free call ids, the lowest on top; a call reserves one before it is sent. */
     private int[] freeIds;
-    private int freeCount;
+    /** Written under idLock; read by any thread (how many ids are free). */
+    private volatile int freeCount;
     private final ReentrantLock idLock = new ReentrantLock();
+    /** Told each time a slot frees and when the session closes ({@link #onSlotFree}); any thread sets it. */
+    private volatile Runnable slotListener;
 
     private volatile RpcException closedReason;
     /** Written by the event loop only, once: the reason of the server's GO_AWAY. */
@@ -313,7 +318,29 @@ public final class ClientSession {
     /** Calls started and not yet answered by the server. */
     public int inFlight() {
         int l = limit;
-        return l == 0 ? 0 : l - permits.availablePermits();
+        return l == 0 ? 0 : l - freeCount;
+    }
+
+    /**
+     * Runs {@code listener} each time a call slot frees (a call was answered, or a start that had
+     * reserved a slot gave it back) and once when the session closes, on the thread that freed it or
+     * closed the session: the signal a transport's waiting callers wait for, since {@link #tryStart}
+     * never waits. It must be quick and must not block. Replaces any earlier one.
+     */
+    public void onSlotFree(Runnable listener) {
+        slotListener = listener;
+    }
+
+    private void slotFreed() {
+        Runnable l = slotListener;
+        if (l != null) {
+            l.run();
+        }
+    }
+
+    /** The contract this session calls. */
+    public ServiceDescriptor<?> service() {
+        return service;
     }
 
     /**
@@ -413,7 +440,6 @@ public final class ClientSession {
         int n = Math.min(clientMaxInFlight, hello.maxInFlight());
         serverMaxMessageSize = hello.maxMessageSize();
         slots = new AtomicReferenceArray<>(n);
-        permits = new Semaphore(n);
         freeIds = new int[n];
         for (int i = 0; i < n; i++) {
             freeIds[i] = n - 1 - i; // pop the lowest first: small ids encode in one byte
@@ -607,30 +633,34 @@ public final class ClientSession {
     }
 
     /**
-     * Starts a call with the session's default deadline (if any): waits for a free slot, encodes the
-     * CALL frame and sends it. Same as {@code start(method, args, null)}.
-     *
-     * @throws RpcException if the session is closed, the method is unusable on this server, the
-     *     arguments cannot be encoded, or the thread is interrupted while waiting for a slot
+     * Starts a call if a slot is free, counting its deadline from now: same as
+     * {@code tryStart(method, args, deadline, nanoTime())}.
      */
-    public <R> PendingCall start(MethodDescriptor<R> method, ArgumentWriter args) {
-        return start(method, args, null);
+    public @dev.hardlight.Nullable PendingCall tryStart(MethodDescriptor<?> method, ArgumentWriter args,
+                                                        @dev.hardlight.Nullable Duration deadline) {
+        return tryStart(method, args, deadline, now());
     }
 
     /**
-     * Starts a call that must complete within {@code deadline} (counted from now, the wait for a free
-     * slot included): waits for a free slot, encodes the CALL frame and sends it. When the deadline
-     * passes before the answer, the returned call fails with {@link Status#DEADLINE_EXCEEDED} and a
-     * CANCEL is sent; its slot stays reserved until the server answers.
+     * Starts a call if a call slot is free: encodes the CALL frame and sends it. Returns {@code null},
+     * sending nothing, when every slot is taken; the caller may try again when the
+     * {@link #onSlotFree slot listener} runs. Never waits. When {@code deadline} passes before the
+     * answer, the returned call fails with {@link Status#DEADLINE_EXCEEDED} and a CANCEL is sent; its
+     * slot stays reserved until the server answers.
      *
      * @param deadline the call's deadline, or {@code null} for the session's default (none if it has
      *     none); zero or negative means it has already passed
+     * @param startNanos when the call was made, by {@link #nanoTime()}: the deadline counts from then,
+     *     so a caller that waited for a slot passes the time it first tried
+     * @return the call, sent; or {@code null} if no slot is free
      * @throws IllegalStateException if a deadline applies and this session was made without a {@link Timer}
-     * @throws RpcException {@code DEADLINE_EXCEEDED} if the deadline passes before a slot is free
-     *     (nothing is sent); {@code UNAVAILABLE} after the server's GO_AWAY; and as {@link #start(MethodDescriptor, ArgumentWriter)}
+     * @throws RpcException if the session is closed or not ready ({@code UNAVAILABLE} after the server's
+     *     GO_AWAY), the method is unusable on this server or needs a feature the connection lacks, the
+     *     arguments cannot be encoded or are too big, or {@code DEADLINE_EXCEEDED} if the deadline has
+     *     already passed (nothing is sent)
      */
-    public <R> PendingCall start(MethodDescriptor<R> method, ArgumentWriter args, @dev.hardlight.Nullable Duration deadline) {
-        long startNanos = now();
+    public @dev.hardlight.Nullable PendingCall tryStart(MethodDescriptor<?> method, ArgumentWriter args,
+                                                        @dev.hardlight.Nullable Duration deadline, long startNanos) {
         Duration d = deadline != null ? deadline : defaultDeadline;
         if (d != null && timer == null) {
             throw new IllegalStateException("a deadline needs a Timer: this ClientSession was made without one");
@@ -653,14 +683,20 @@ public final class ClientSession {
         if (shutdown != null) {
             throw shuttingDown(shutdown);
         }
-        acquireSlot(method, d, startNanos);
+        if (d != null && remainingNanos(d, startNanos) <= 0) {
+            throw new RpcException(Status.DEADLINE_EXCEEDED, deadlineMessage(method, d) + " (nothing was sent)");
+        }
+        int id = reserveId();
+        if (id < 0) {
+            return null;
+        }
         if (closedReason != null) {
-            permits.release();
+            giveBack(id);
             throw closedReason();
         }
         shutdown = goAwayReason;
         if (shutdown != null) {
-            permits.release();
+            giveBack(id);
             throw shuttingDown(shutdown);
         }
         dev.hardlight.Metadata metadata = dev.hardlight.Metadata.attached();
@@ -673,13 +709,12 @@ public final class ClientSession {
                     info.started(ic.start(info));
                 }
             } catch (RuntimeException e) {
-                permits.release();
+                giveBack(id);
                 info.completed(null, e);
                 throw e;
             }
             metadata = info.sent();
         }
-        int id = popId();
         ByteBuf buf = out.alloc().buffer();
         PendingCall call = new PendingCall(id, method);
         if (info != null) {
@@ -716,25 +751,12 @@ public final class ClientSession {
         return call;
     }
 
-    /** Takes a permit, waiting at most until the deadline (if any) passes. */
-    private void acquireSlot(MethodDescriptor<?> method, Duration deadline, long startNanos) {
-        try {
-            if (deadline == null) {
-                permits.acquire();
-                return;
-            }
-            long remaining = remainingNanos(deadline, startNanos);
-            if (remaining <= 0) {
-                throw new RpcException(Status.DEADLINE_EXCEEDED, deadlineMessage(method, deadline) + " (nothing was sent)");
-            }
-            if (!permits.tryAcquire(remaining, TimeUnit.NANOSECONDS)) {
-                throw new RpcException(Status.DEADLINE_EXCEEDED, deadlineMessage(method, deadline)
-                        + " (no call slot became free; nothing was sent)");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RpcException(Status.CANCELLED, "interrupted while waiting for a free call slot");
-        }
+    /**
+     * The session's clock, in nanoseconds: its {@link Timer}'s, which deadlines are measured with (0
+     * without a timer: then nothing measures time).
+     */
+    public long nanoTime() {
+        return now();
     }
 
     /** The timer's clock (deadlines need a timer; without one nothing measures time). */
@@ -788,23 +810,41 @@ public final class ClientSession {
         return new RpcException(r.status(), r.getMessage());
     }
 
-    private int popId() {
+    /** Takes the lowest free call id; -1 when none is free. */
+    private int reserveId() {
         idLock.lock();
         try {
-            return freeIds[--freeCount];
+            int n = freeCount;
+            if (n == 0) {
+                return -1;
+            }
+            freeCount = n - 1;
+            return freeIds[n - 1];
         } finally {
             idLock.unlock();
         }
     }
 
-    private void freeSlot(int id) {
+    private void pushId(int id) {
         idLock.lock();
         try {
-            freeIds[freeCount++] = id;
+            freeIds[freeCount] = id;
+            freeCount = freeCount + 1;
         } finally {
             idLock.unlock();
         }
-        permits.release();
+    }
+
+    /** Gives back an id reserved by a start that sent nothing (no call ended: the idle listener is not told). */
+    private void giveBack(int id) {
+        pushId(id);
+        slotFreed();
+    }
+
+    /** Frees the slot of a call that ended. */
+    private void freeSlot(int id) {
+        pushId(id);
+        slotFreed();
         if (inFlight() == 0) {
             Runnable idle = idleListener;
             if (idle != null) {
@@ -882,7 +922,8 @@ public final class ClientSession {
 
     /**
      * The connection is gone: every pending call fails with {@code reason} (normally
-     * {@link Status#CONNECTION_LOST}), callers waiting for a slot wake up and fail, later calls fail fast.
+     * {@link Status#CONNECTION_LOST}), the {@link #onSlotFree slot listener} is told (so callers waiting
+     * for a slot wake up and fail), later calls fail fast.
      */
     public void onClosed(RpcException reason) {
         onClosed(reason, null);
@@ -903,6 +944,7 @@ public final class ClientSession {
         }
         int l = limit;
         if (l == 0) {
+            slotFreed(); // wakes any waiting caller, which sees closedReason
             return;
         }
         for (int i = 0; i < l; i++) {
@@ -912,7 +954,7 @@ public final class ClientSession {
                 call.completeExceptionally(pendingReason != null ? pendingReason : closedReason());
             }
         }
-        permits.release(l); // wake every waiter; each sees closedReason and gives its permit back
+        slotFreed(); // wakes the waiting callers, which see closedReason
     }
 
     /** A call in flight; cancelling it (or its deadline passing) sends CANCEL to the server. */

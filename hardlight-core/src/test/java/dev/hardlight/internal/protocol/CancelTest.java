@@ -1,6 +1,7 @@
 package dev.hardlight.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.hardlight.internal.protocol.SessionPair.start;
 
 import dev.hardlight.Status;
 import dev.hardlight.service.ArgumentWriter;
@@ -18,11 +19,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** CANCEL answers at once and frees the slot, even when the handler ignores the interrupt. */
+/**
+ * CANCEL answers at once and frees the slot, even when the handler ignores the interrupt. On a
+ * {@link SessionPair}; the handler that ignores interrupts runs on a thread of its own.
+ */
+@Timeout(30)
 class CancelTest {
-    private final MemoryPipe toServer = new MemoryPipe();
-    private final MemoryPipe toClient = new MemoryPipe();
+    private MemoryPipe toServer;
+    private MemoryPipe toClient;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     /** Released once per await() call the test lets return. */
     private final Semaphore release = new Semaphore(0);
@@ -65,16 +71,12 @@ class CancelTest {
         threads.close();
     }
 
-    private ServerSession<Calc> server(int maxInFlight) {
-        ServerSession<Calc> s = new ServerSession<>(Calc.DESCRIPTOR, stubborn, toClient, trackingExecutor, maxInFlight, 1 << 20, "");
-        s.start();
-        return s;
-    }
-
-    private ClientSession client(int maxInFlight) {
-        ClientSession c = new ClientSession(Calc.DESCRIPTOR, toServer, maxInFlight, "");
-        c.onMessage(buf(toClient.take()));
-        return c;
+    /** A pair with one call slot whose handlers run on threads; sets the pipes. */
+    private SessionPair<Calc> pair() {
+        SessionPair<Calc> pair = SessionPair.connectedOn(Calc.DESCRIPTOR, stubborn, 1, trackingExecutor);
+        toServer = pair.toServer;
+        toClient = pair.toClient;
+        return pair;
     }
 
     private static ByteBuf buf(byte[] b) {
@@ -83,9 +85,10 @@ class CancelTest {
 
     @Test
     void cancelAnswersAtOnceAndFreesTheSlotEvenWhenTheHandlerIgnoresTheInterrupt() throws Exception {
-        ServerSession<Calc> server = server(1);
-        ClientSession client = client(1);
-        CompletableFuture<Object> stuck = client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        SessionPair<Calc> pair = pair();
+        ServerSession<Calc> server = pair.server;
+        ClientSession client = pair.client;
+        CompletableFuture<Object> stuck = start(client, Calc.AWAIT, ArgumentWriter.NONE);
         server.onMessage(buf(toServer.take()));
         assertThat(entered.tryAcquire(5, TimeUnit.SECONDS)).isTrue();
 
@@ -100,7 +103,7 @@ class CancelTest {
 
         client.onMessage(buf(answer));
         assertThat(client.inFlight()).isZero();
-        CompletableFuture<Object> next = client.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); });
+        CompletableFuture<Object> next = start(client, Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); });
         byte[] call = toServer.take();
         assertThat(((Frame.Call) Frame.decode(buf(call))).callId()).as("the id is reused").isZero();
         server.onMessage(buf(call));
@@ -116,16 +119,17 @@ class CancelTest {
 
     @Test
     void lateResultOfACancelledCallNeverAnswersTheCallThatReusedItsId() throws Exception {
-        ServerSession<Calc> server = server(1);
-        ClientSession client = client(1);
-        CompletableFuture<Object> first = client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        SessionPair<Calc> pair = pair();
+        ServerSession<Calc> server = pair.server;
+        ClientSession client = pair.client;
+        CompletableFuture<Object> first = start(client, Calc.AWAIT, ArgumentWriter.NONE);
         server.onMessage(buf(toServer.take()));
         assertThat(entered.tryAcquire(5, TimeUnit.SECONDS)).isTrue();
         first.cancel(true);
         server.onMessage(buf(toServer.take()));
         client.onMessage(buf(toClient.take()));
 
-        CompletableFuture<Object> second = client.start(Calc.AWAIT, ArgumentWriter.NONE); // same id 0
+        CompletableFuture<Object> second = start(client, Calc.AWAIT, ArgumentWriter.NONE); // same id 0
         server.onMessage(buf(toServer.take()));
         assertThat(entered.tryAcquire(5, TimeUnit.SECONDS)).isTrue();
         assertThat(server.inFlight()).isEqualTo(1);
@@ -144,19 +148,17 @@ class CancelTest {
     }
 
     @Test
-    void cancelOfACallNotYetRunningAnswersOnceAndTheHandlerNeverRuns() throws Exception {
-        List<Runnable> queued = new CopyOnWriteArrayList<>();
-        ServerSession<Calc> server = new ServerSession<>(Calc.DESCRIPTOR, stubborn, toClient, queued::add, 4, 1 << 20, "");
-        server.start();
-        ClientSession client = client(4);
-        CompletableFuture<Object> f = client.start(Calc.AWAIT, ArgumentWriter.NONE);
-        server.onMessage(buf(toServer.take()));
+    void cancelOfACallNotYetRunningAnswersOnceAndTheHandlerNeverRuns() {
+        SessionPair<Calc> pair = SessionPair.connected(Calc.DESCRIPTOR, stubborn, 4, null);
+        CompletableFuture<Object> f = pair.start(Calc.AWAIT, ArgumentWriter.NONE);
+        pair.toServerOne();
         f.cancel(true);
-        server.onMessage(buf(toServer.take()));
-        assertThat(Frame.decode(buf(toClient.take()))).isEqualTo(new Frame.Error(0, Status.CANCELLED, "cancelled by the client", 0));
-        queued.forEach(Runnable::run); // the executor gets to it late
+        pair.toServerOne();
+        assertThat(Frame.decode(buf(pair.toClient.frames.poll())))
+                .isEqualTo(new Frame.Error(0, Status.CANCELLED, "cancelled by the client", 0));
+        assertThat(pair.runHandlerOne()).as("the executor gets to it late").isTrue();
         assertThat(runs).hasValue(0);
-        assertThat(toClient.frames).isEmpty();
-        assertThat(server.inFlight()).isZero();
+        assertThat(pair.toClient.frames).isEmpty();
+        assertThat(pair.server.inFlight()).isZero();
     }
 }

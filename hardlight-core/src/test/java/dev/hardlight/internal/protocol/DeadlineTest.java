@@ -2,6 +2,7 @@ package dev.hardlight.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.hardlight.internal.protocol.SessionPair.start;
 
 import dev.hardlight.RpcException;
 import dev.hardlight.Status;
@@ -64,7 +65,7 @@ class DeadlineTest {
     @Test
     void deadlinePassingBeforeTheAnswerFailsTheCallAndSendsCancel() {
         ClientSession client = connect(8, null);
-        CompletableFuture<Object> f = client.start(Calc.AWAIT, ArgumentWriter.NONE, Duration.ofMillis(50));
+        CompletableFuture<Object> f = start(client, Calc.AWAIT, ArgumentWriter.NONE, Duration.ofMillis(50));
         assertThat(Frame.decode(buf(toServer.take()))).isEqualTo(new Frame.Call(0, 3, new byte[0]));
         assertThat(timer.pending()).hasSize(1);
         assertThat(timer.pending().get(0).delay).isPositive().isLessThanOrEqualTo(Duration.ofMillis(50));
@@ -79,17 +80,17 @@ class DeadlineTest {
     @Test
     void lateAnswerAfterTheDeadlineFreesTheSlotAndIsIgnored() throws Exception {
         ClientSession client = connect(8, null);
-        CompletableFuture<Object> f = client.start(Calc.AWAIT, ArgumentWriter.NONE, Duration.ofSeconds(2));
+        CompletableFuture<Object> f = start(client, Calc.AWAIT, ArgumentWriter.NONE, Duration.ofSeconds(2));
         toServer.take();
         timer.fireAll();
         toServer.take(); // CANCEL
-        CompletableFuture<Object> other = client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        CompletableFuture<Object> other = start(client, Calc.AWAIT, ArgumentWriter.NONE);
         assertThat(((Frame.Call) Frame.decode(buf(toServer.take()))).callId()).as("id 0 is still reserved").isEqualTo(1);
 
         client.onMessage(buf(answer(0, 42))); // the server answered before it saw the CANCEL
         assertDeadlineExceeded(f, "Calc.await did not complete within 2 s");
         assertThat(client.inFlight()).isEqualTo(1);
-        client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        start(client, Calc.AWAIT, ArgumentWriter.NONE);
         assertThat(((Frame.Call) Frame.decode(buf(toServer.take()))).callId()).as("id 0 is free again").isZero();
         client.onMessage(buf(answer(1, 7)));
         assertThat(other.get()).isEqualTo(7);
@@ -99,7 +100,7 @@ class DeadlineTest {
     void answerBeforeTheDeadlineCancelsTheTimer() throws Exception {
         ClientSession client = connect(8, null);
         ServerSession<Calc> server = pair.server;
-        CompletableFuture<Object> f = client.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); }, Duration.ofSeconds(1));
+        CompletableFuture<Object> f = start(client, Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); }, Duration.ofSeconds(1));
         server.onMessage(buf(toServer.take()));
         client.onMessage(buf(toClient.take()));
         assertThat(f.get()).isEqualTo(3);
@@ -112,7 +113,7 @@ class DeadlineTest {
     void aDeadlineTaskRunningAfterTheAnswerDoesNothing() throws Exception {
         ClientSession client = connect(8, null);
         ServerSession<Calc> server = pair.server;
-        CompletableFuture<Object> f = client.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); }, Duration.ofSeconds(1));
+        CompletableFuture<Object> f = start(client, Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); }, Duration.ofSeconds(1));
         ManualTimer.Task task = timer.pending().get(0);
         server.onMessage(buf(toServer.take()));
         client.onMessage(buf(toClient.take()));
@@ -124,13 +125,15 @@ class DeadlineTest {
     @Test
     void deadlinePassingWhileWaitingForASlotFailsWithoutSendingAnything() {
         ClientSession client = connect(1, null);
-        client.start(Calc.AWAIT, ArgumentWriter.NONE); // takes the only slot
+        start(client, Calc.AWAIT, ArgumentWriter.NONE); // takes the only slot
         toServer.take();
-        assertThatThrownBy(() -> client.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); }, Duration.ofMillis(20)))
+        SlotQueue slots = new SlotQueue(client);
+        assertThatThrownBy(() -> slots.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); }, Duration.ofMillis(20)))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.DEADLINE_EXCEEDED))
-                .hasMessageStartingWith("Calc.add did not complete within 20 ms");
-        assertThatThrownBy(() -> client.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); }, Duration.ZERO))
-                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.DEADLINE_EXCEEDED));
+                .hasMessage("Calc.add did not complete within 20 ms (no call slot became free; nothing was sent)");
+        assertThatThrownBy(() -> slots.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); }, Duration.ZERO))
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.DEADLINE_EXCEEDED))
+                .hasMessage("Calc.add did not complete within 0 ms (nothing was sent)");
         assertThat(toServer.frames).as("nothing sent").isEmpty();
         assertThat(timer.tasks()).as("nothing scheduled").isEmpty();
         assertThat(client.inFlight()).isEqualTo(1);
@@ -139,8 +142,8 @@ class DeadlineTest {
     @Test
     void defaultDeadlineAppliesToCallsWithoutOne() {
         ClientSession client = connect(8, Duration.ofMillis(1500));
-        CompletableFuture<Object> f = client.start(Calc.AWAIT, ArgumentWriter.NONE);
-        CompletableFuture<Object> own = client.start(Calc.AWAIT, ArgumentWriter.NONE, Duration.ofSeconds(30));
+        CompletableFuture<Object> f = start(client, Calc.AWAIT, ArgumentWriter.NONE);
+        CompletableFuture<Object> own = start(client, Calc.AWAIT, ArgumentWriter.NONE, Duration.ofSeconds(30));
         assertThat(timer.pending()).extracting(t -> t.delay)
                 .satisfiesExactly(d -> assertThat(d).isBetween(Duration.ofSeconds(1), Duration.ofMillis(1500)),
                         d -> assertThat(d).isBetween(Duration.ofSeconds(29), Duration.ofSeconds(30)));
@@ -152,7 +155,7 @@ class DeadlineTest {
     @Test
     void explicitCancelStopsTheDeadline() {
         ClientSession client = connect(8, Duration.ofSeconds(5));
-        CompletableFuture<Object> f = client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        CompletableFuture<Object> f = start(client, Calc.AWAIT, ArgumentWriter.NONE);
         toServer.take();
         f.cancel(true);
         assertThat(Frame.decode(buf(toServer.take()))).isEqualTo(new Frame.Cancel(0));
@@ -162,7 +165,7 @@ class DeadlineTest {
     @Test
     void connectionLossStopsDeadlines() {
         ClientSession client = connect(8, Duration.ofSeconds(5));
-        CompletableFuture<Object> f = client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        CompletableFuture<Object> f = start(client, Calc.AWAIT, ArgumentWriter.NONE);
         client.onClosed(new RpcException(Status.CONNECTION_LOST, "gone"));
         assertThat(timer.pending()).isEmpty();
         assertThatThrownBy(f::join).cause().isInstanceOfSatisfying(RpcException.class,
@@ -174,7 +177,7 @@ class DeadlineTest {
         server(8);
         ClientSession client = new ClientSession(Calc.DESCRIPTOR, toServer, 8, "");
         client.onMessage(buf(toClient.take()));
-        assertThatThrownBy(() -> client.start(Calc.AWAIT, ArgumentWriter.NONE, Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> start(client, Calc.AWAIT, ArgumentWriter.NONE, Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("Timer");
         assertThat(toServer.frames).isEmpty();
         assertThat(client.inFlight()).isZero();

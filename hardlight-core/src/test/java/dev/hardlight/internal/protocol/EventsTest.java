@@ -217,19 +217,13 @@ class EventsTest {
 
     @Test
     void clientDeliversTypedEventsThroughABoundedQueueAndCountsWhatItDrops() throws Exception {
-        MemoryPipe toClient = new MemoryPipe();
-        ServerSession<Calc> server = ServerSession.open(service, conn -> {
-            conn.subscriptions().add(Topic.of("t"));
-            return new SessionTestHandler();
-        }, registry, 1, null, toClient, Runnable::run, 8, 1 << 20, "");
-        server.start();
-        ClientSession client = new ClientSession(service, new MemoryPipe(), 8, 4, "");
-        client.onMessage(Unpooled.wrappedBuffer(toClient.take()));
+        SessionPair<Calc> pair = subscribedPair(new ClientEventQueue(4), 1);
+        ClientSession client = pair.client;
         List<Event<Object>> heard = new ArrayList<>();
         client.addEventListener(heard::add);
         for (int i = 0; i < 10; i++) {
             registry.emit(Topic.of("t"), "v" + i);
-            client.onMessage(Unpooled.wrappedBuffer(toClient.take()));
+            assertThat(pair.toClientOne()).isTrue();
         }
         client.onMessage(Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump("0a03"))); // the server dropped 3 more
         assertThat(heard).hasSize(10);
@@ -239,34 +233,26 @@ class EventsTest {
             assertThat(client.events().take()).isEqualTo(new Event<>(Topic.of("t"), "v" + i, 0));
         }
         registry.emit(Topic.of("t"), "after");
-        client.onMessage(Unpooled.wrappedBuffer(toClient.take()));
-        assertThat(client.events().poll(Duration.ofSeconds(1))).contains(new Event<>(Topic.of("t"), "after", 9));
+        assertThat(pair.toClientOne()).isTrue();
+        assertThat(client.events().poll(Duration.ZERO)).contains(new Event<>(Topic.of("t"), "after", 9));
         assertThat(client.events().poll(Duration.ZERO)).isEmpty();
     }
 
     @Test
     void aSharedQueueOutlivesItsSessionAndMarksTheFirstEventAfterAReconnect() throws Exception {
         ClientEventQueue shared = new ClientEventQueue(16);
-        Timer timer = (task, delay) -> () -> {};
         for (int connection = 0; connection < 2; connection++) {
-            MemoryPipe toClient = new MemoryPipe();
-            ServerSession<Calc> server = ServerSession.open(service, conn -> {
-                conn.subscriptions().add(Topic.of("t"));
-                return new SessionTestHandler();
-            }, registry, 1 + connection, null, toClient, Runnable::run, 8, 1 << 20, "");
-            server.start();
-            ClientSession client = new ClientSession(service, new MemoryPipe(), 8, shared, timer, null, "");
-            assertThat(client.events()).isSameAs(shared);
             if (connection == 1) {
-                shared.reconnected();
+                shared.reconnected(); // before the new connection's hello
             }
-            client.onMessage(Unpooled.wrappedBuffer(toClient.take()));
+            SessionPair<Calc> pair = subscribedPair(shared, 1 + connection);
+            assertThat(pair.client.events()).isSameAs(shared);
             for (int i = 0; i < 2; i++) {
                 registry.emit(Topic.of("t"), "c" + connection + "e" + i);
-                client.onMessage(Unpooled.wrappedBuffer(toClient.take()));
+                assertThat(pair.toClientOne()).isTrue();
             }
-            client.onClosed(new dev.hardlight.RpcException(dev.hardlight.Status.CONNECTION_LOST, "lost"));
-            server.onClosed();
+            pair.client.onClosed(new dev.hardlight.RpcException(dev.hardlight.Status.CONNECTION_LOST, "lost"));
+            pair.server.onClosed();
         }
         assertThat(shared.take()).isEqualTo(new Event<>(Topic.of("t"), "c0e0", 0));
         assertThat(shared.take()).isEqualTo(new Event<>(Topic.of("t"), "c0e1", 0));
@@ -276,6 +262,14 @@ class EventsTest {
         shared.close(new dev.hardlight.RpcException(dev.hardlight.Status.CONNECTION_LOST, "closed"));
         org.assertj.core.api.Assertions.assertThatThrownBy(shared::take).isInstanceOf(dev.hardlight.RpcException.class)
                 .hasMessage("closed");
+    }
+
+    /** A pair whose server subscribed the connection to topic "t"; its client's events go to {@code events}. */
+    private SessionPair<Calc> subscribedPair(ClientEventQueue events, long connectionId) {
+        return SessionPair.withServer(service, p -> ServerSession.open(service, conn -> {
+            conn.subscriptions().add(Topic.of("t"));
+            return new SessionTestHandler();
+        }, registry, connectionId, null, p.toClient, Runnable::run, 8, 1 << 20, ""), events);
     }
 
     @Test

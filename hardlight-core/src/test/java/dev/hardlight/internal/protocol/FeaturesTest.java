@@ -2,6 +2,7 @@ package dev.hardlight.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.hardlight.internal.protocol.SessionPair.start;
 
 import dev.hardlight.RpcException;
 import dev.hardlight.Status;
@@ -16,11 +17,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** Feature-gated methods through the sans-I/O sessions. */
+/** Feature-gated methods through the sans-I/O sessions, on a {@link SessionPair} (handlers inline). */
+@Timeout(10)
 class FeaturesTest {
-    private final MemoryPipe toServer = new MemoryPipe();
-    private final MemoryPipe toClient = new MemoryPipe();
+    private MemoryPipe toServer;
+    private MemoryPipe toClient;
     private final AtomicInteger handlerRuns = new AtomicInteger();
     private ServerSession<Calc> server;
 
@@ -57,17 +60,19 @@ class FeaturesTest {
         }
     };
 
+    /** A pair whose server admitted the connection with {@code initial} features; returns its client. */
     private ClientSession connect(Set<String> initial) {
-        server = ServerSession.open(service, c -> handler, new TopicRegistry<>(null, toClient.alloc(), null, Runnable::run),
-                new ServerSession.Admission(1, null, null, initial, "principal"), toClient, Runnable::run, 8, 1 << 20, "");
-        server.start();
-        ClientSession client = new ClientSession(service, toServer, 8, "");
-        client.onMessage(Unpooled.wrappedBuffer(toClient.take()));
-        return client;
+        SessionPair<Calc> pair = SessionPair.withServer(service, p -> ServerSession.open(service, c -> handler,
+                new TopicRegistry<>(null, p.toClient.alloc(), null, Runnable::run),
+                new ServerSession.Admission(1, null, null, initial, "principal"), p.toClient, Runnable::run, 8, 1 << 20, ""));
+        server = pair.server;
+        toServer = pair.toServer;
+        toClient = pair.toClient;
+        return pair.client;
     }
 
     private Object call(ClientSession client, MethodDescriptor<?> m, dev.hardlight.service.ArgumentWriter args) throws Exception {
-        CompletableFuture<Object> f = client.start(m, args);
+        CompletableFuture<Object> f = start(client, m, args);
         server.onMessage(Unpooled.wrappedBuffer(toServer.take()));
         while (!f.isDone()) {
             client.onMessage(Unpooled.wrappedBuffer(toClient.take()));
@@ -102,7 +107,7 @@ class FeaturesTest {
     @Test
     void clientFailsFastLocallyForAMethodItsConnectionLacks() {
         ClientSession client = connect(Set.of());
-        assertThatThrownBy(() -> client.start(gatedAdd, out -> { out.writeInt(1); out.writeInt(1); }))
+        assertThatThrownBy(() -> start(client, gatedAdd, out -> { out.writeInt(1); out.writeInt(1); }))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.PERMISSION_DENIED))
                 .hasMessageContaining("needs the feature 'authenticated'");
         assertThat(toServer.frames).as("no round trip").isEmpty();
@@ -111,7 +116,7 @@ class FeaturesTest {
     @Test
     void featureChangeMidConnectionReachesTheClientBeforeTheCallReturns() throws Exception {
         ClientSession client = connect(Set.of());
-        CompletableFuture<Object> login = client.start(Calc.CHECK, out -> out.writeString("login"));
+        CompletableFuture<Object> login = start(client, Calc.CHECK, out -> out.writeString("login"));
         server.onMessage(Unpooled.wrappedBuffer(toServer.take()));
         byte[] first = toClient.take();
         assertThat(Frame.decode(Unpooled.wrappedBuffer(first))).isEqualTo(new Frame.FeaturesFrame(List.of("authenticated")));

@@ -2,6 +2,7 @@ package dev.hardlight.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.hardlight.internal.protocol.SessionPair.start;
 
 import dev.hardlight.RpcException;
 import dev.hardlight.Status;
@@ -30,8 +31,8 @@ import org.junit.jupiter.api.Test;
  * {@code hardlight-netty}.
  */
 class HostileInputTest {
-    private final MemoryPipe toServer = new MemoryPipe();
-    private final MemoryPipe toClient = new MemoryPipe();
+    private MemoryPipe toServer = new MemoryPipe();
+    private MemoryPipe toClient = new MemoryPipe();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicInteger handlerRuns = new AtomicInteger();
     private final CountDownLatch release = new CountDownLatch(1);
@@ -150,14 +151,17 @@ class HostileInputTest {
         return s;
     }
 
-    /** A client of {@link #FULL} after a valid HELLO, with call 0 (echo) in flight. */
+    /**
+     * A client of {@link #FULL} after a valid HELLO, with call 0 (echo) in flight: the client of a
+     * {@link SessionPair} whose pipes become this test's; the test plays the hostile server by hand.
+     */
     private ClientSession fullClient() {
-        new ServerSession<>(FULL, calc, toClient, Runnable::run, 8, 1 << 20, "").start();
-        ClientSession c = new ClientSession(FULL, toServer, 8, "");
-        c.onMessage(buf(toClient.take()));
-        c.start(Calc.ECHO, out -> out.writeString("a"));
+        SessionPair<Calc> pair = SessionPair.connectedInline(FULL, calc, 8, null);
+        toServer = pair.toServer;
+        toClient = pair.toClient;
+        start(pair.client, Calc.ECHO, out -> out.writeString("a"));
         toServer.take();
-        return c;
+        return pair.client;
     }
 
     private static ByteBuf buf(byte[] b) {
@@ -324,12 +328,12 @@ class HostileInputTest {
     @Test
     void badResponseMetadata() {
         ClientSession client = fullClient(); // call 0 in flight
-        CompletableFuture<Object> second = client.start(Calc.ECHO, out -> out.writeString("b")); // call 1
+        CompletableFuture<Object> second = start(client, Calc.ECHO, out -> out.writeString("b")); // call 1
         toServer.take();
         client.onMessage(hex("0c 00 01 0141 0162 0178")); // key 'A'
         client.onMessage(hex("0d 01 00 0d 00 00")); // count 0
         assertThat(client.inFlight()).as("both ids are free; the connection stays usable").isZero();
-        CompletableFuture<Object> third = client.start(Calc.ECHO, out -> out.writeString("c"));
+        CompletableFuture<Object> third = start(client, Calc.ECHO, out -> out.writeString("c"));
         int id = ((Frame.Call) Frame.decode(buf(toServer.take()))).callId();
         client.onMessage(hex(String.format("0c %02x 01 0161 0162 0178", id)));
         assertThat(third.join()).isEqualTo("x");
@@ -567,7 +571,7 @@ class HostileInputTest {
     @Test
     void undecodableResultValue() {
         ClientSession client = fullClient();
-        CompletableFuture<Object> call = client.start(Calc.ECHO, out -> out.writeString("b")); // call 1
+        CompletableFuture<Object> call = start(client, Calc.ECHO, out -> out.writeString("b")); // call 1
         client.onMessage(hex("03 01 05 68")); // string of 5 bytes, 1 present
         assertThatThrownBy(call::join).cause()
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.PROTOCOL_ERROR))
@@ -585,7 +589,7 @@ class HostileInputTest {
     @Test
     void errorWithUnknownStatusOrDeclaredIndex() {
         ClientSession client = fullClient();
-        CompletableFuture<Object> call = client.start(Calc.CHECK, out -> out.writeString("x")); // call 1
+        CompletableFuture<Object> call = start(client, Calc.CHECK, out -> out.writeString("x")); // call 1
         client.onMessage(hex("04 00 63 0161 00")); // status 99 from a newer peer
         client.onMessage(hex("04 01 14 0162 09")); // declared exception #9 of a method with one
         assertThatThrownBy(call::join).cause()

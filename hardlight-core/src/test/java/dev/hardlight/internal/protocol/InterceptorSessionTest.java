@@ -2,6 +2,7 @@ package dev.hardlight.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.hardlight.internal.protocol.SessionPair.start;
 
 import dev.hardlight.ClientInterceptor;
 import dev.hardlight.Metadata;
@@ -16,11 +17,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Interceptors and metadata through the sans-I/O sessions (direct executor: answers are sent before onMessage returns). */
+/**
+ * Interceptors and metadata through the sans-I/O sessions, on a {@link SessionPair} (direct executor:
+ * answers are sent before onMessage returns).
+ */
 @Timeout(10)
 class InterceptorSessionTest {
-    private final MemoryPipe toServer = new MemoryPipe();
-    private final MemoryPipe toClient = new MemoryPipe();
+    private SessionPair<Calc> pair;
+    private MemoryPipe toServer;
+    private MemoryPipe toClient;
     private final AtomicInteger echoRuns = new AtomicInteger();
     private final List<String> seen = new CopyOnWriteArrayList<>();
 
@@ -35,18 +40,21 @@ class InterceptorSessionTest {
         }
     };
 
+    /** Connects a pair whose server has {@code interceptors}; returns its server (the hello is delivered). */
     private ServerSession<Calc> server(List<ServerInterceptor> interceptors) {
-        ServerSession<Calc> s = new ServerSession<>(Calc.DESCRIPTOR, calc, toClient, Runnable::run, 8, 1 << 20, "");
-        s.interceptors(interceptors);
-        s.start();
-        return s;
+        pair = SessionPair.withServer(Calc.DESCRIPTOR, p -> {
+            ServerSession<Calc> s = new ServerSession<>(Calc.DESCRIPTOR, calc, p.toClient, Runnable::run, 8, 1 << 20, "");
+            s.interceptors(interceptors);
+            return s;
+        });
+        toServer = pair.toServer;
+        toClient = pair.toClient;
+        return pair.server;
     }
 
     private ClientSession client(List<ClientInterceptor> interceptors) {
-        ClientSession c = new ClientSession(Calc.DESCRIPTOR, toServer, 8, "");
-        c.interceptors(interceptors);
-        c.onMessage(Unpooled.wrappedBuffer(toClient.take()));
-        return c;
+        pair.client.interceptors(interceptors);
+        return pair.client;
     }
 
     @Test
@@ -73,7 +81,7 @@ class InterceptorSessionTest {
         }));
         ClientSession.PendingCall call;
         try (Metadata.Scope s = Metadata.of("request-id", "7").attach()) {
-            call = client.start(Calc.ECHO, out -> out.writeString("hi"));
+            call = start(client, Calc.ECHO, out -> out.writeString("hi"));
         }
         byte[] sent = toServer.take();
         assertThat(Frame.decode(Unpooled.wrappedBuffer(sent))).isEqualTo(new Frame.CallMeta(0, 2,
@@ -95,7 +103,6 @@ class InterceptorSessionTest {
             }
             next.proceed();
         }));
-        toClient.take(); // the hello
         // Arguments that could not be decoded (a truncated string): never looked at.
         server.onMessage(Unpooled.wrappedBuffer(new byte[] {0x02, 0x00, 0x02, 0x05, 0x68}));
         assertThat(Frame.decode(Unpooled.wrappedBuffer(toClient.take()))).isEqualTo(new Frame.ErrorMeta(0,
@@ -107,7 +114,6 @@ class InterceptorSessionTest {
     @Test
     void anInterceptorThatNeitherProceedsNorThrowsIsAnInternalError() {
         ServerSession<Calc> server = server(List.of((call, next) -> {}));
-        toClient.take(); // the hello
         server.onMessage(Unpooled.wrappedBuffer(new byte[] {0x02, 0x00, 0x02, 0x01, 0x68}));
         Frame.Error e = (Frame.Error) Frame.decode(Unpooled.wrappedBuffer(toClient.take()));
         assertThat(e.status()).isEqualTo(Status.INTERNAL);
@@ -118,7 +124,7 @@ class InterceptorSessionTest {
     void withoutMetadataTheFramesAreTheOldOnes() {
         ServerSession<Calc> server = server(List.of((call, next) -> next.proceed()));
         ClientSession client = client(List.of(call -> null));
-        ClientSession.PendingCall call = client.start(Calc.ADD, out -> {
+        ClientSession.PendingCall call = start(client, Calc.ADD, out -> {
             out.writeInt(1);
             out.writeInt(2);
         });
@@ -140,7 +146,7 @@ class InterceptorSessionTest {
                 call -> {
                     throw new RpcException(Status.UNAUTHENTICATED, "no credentials");
                 }));
-        assertThatThrownBy(() -> client.start(Calc.ECHO, out -> out.writeString("x"))).isInstanceOf(RpcException.class)
+        assertThatThrownBy(() -> start(client, Calc.ECHO, out -> out.writeString("x"))).isInstanceOf(RpcException.class)
                 .hasMessage("no credentials");
         assertThat(completed).containsExactly(Status.UNAUTHENTICATED);
         assertThat(client.inFlight()).isZero();

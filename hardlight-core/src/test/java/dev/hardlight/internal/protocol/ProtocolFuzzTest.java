@@ -1,6 +1,7 @@
 package dev.hardlight.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.hardlight.internal.protocol.SessionPair.start;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -105,8 +106,8 @@ class ProtocolFuzzTest {
     void clientOnMessage(FuzzedDataProvider data) {
         ClientSession client = new ClientSession(SERVICE, new MemoryPipe(), 8, 4, "");
         client.onMessage(Unpooled.wrappedBuffer(HELLO));
-        client.start(Calc.ECHO, out -> out.writeString("a")); // call 0 in flight, so answers have a taker
-        client.start(Calc.AWAIT, ArgumentWriter.NONE); // call 1
+        start(client, Calc.ECHO, out -> out.writeString("a")); // call 0 in flight, so answers have a taker
+        start(client, Calc.AWAIT, ArgumentWriter.NONE); // call 1
         ByteBuf msg = Unpooled.wrappedBuffer(data.consumeRemainingAsBytes());
         expectOnlyProtocolErrors(() -> client.onMessage(msg));
         assertThat(msg.refCnt()).isEqualTo(1);

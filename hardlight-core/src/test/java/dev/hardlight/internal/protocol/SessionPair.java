@@ -1,10 +1,14 @@
 package dev.hardlight.internal.protocol;
 
+import dev.hardlight.service.ArgumentWriter;
+import dev.hardlight.service.MethodDescriptor;
 import dev.hardlight.service.ServiceDescriptor;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * A client session and a server session joined in memory, driven by the test on one thread: frames
@@ -12,7 +16,7 @@ import java.util.Queue;
  * runs them, and time is a {@link ManualTimer}. Nothing runs on another thread, so a test written with
  * it is deterministic. Replaces building the two sessions, their pipes and the handshake by hand.
  *
- * <p>Thread rule: one thread (the test's).
+ * <p>Thread rule: one thread (the test's); only a pair made with an executor of handlers runs them elsewhere.
  */
 final class SessionPair<S> {
     final MemoryPipe toServer = new MemoryPipe();
@@ -23,12 +27,17 @@ final class SessionPair<S> {
     final ServerSession<S> server;
     final ClientSession client;
 
-    private SessionPair(ServiceDescriptor<S> service, S handler, int serverMaxInFlight, int clientMaxInFlight,
-                        Duration defaultDeadline, boolean inlineHandlers) {
-        server = new ServerSession<>(service, handler, toClient, inlineHandlers ? Runnable::run : handlerRuns::add,
-                serverMaxInFlight, 1 << 20, "[server] ");
-        client = new ClientSession(service, toServer, clientMaxInFlight, ClientSession.DEFAULT_EVENT_QUEUE, timer,
-                defaultDeadline, "[client] ");
+    /**
+     * @param openServer opens the server session (not started) on the outbound it is given
+     * @param events the client's event queue, which outlives it; {@code null}: a queue of its own
+     */
+    private SessionPair(ServiceDescriptor<?> clientService, Function<SessionPair<S>, ServerSession<S>> openServer,
+                        int clientMaxInFlight, Duration defaultDeadline, ClientEventQueue events) {
+        server = openServer.apply(this);
+        client = events == null
+                ? new ClientSession(clientService, toServer, clientMaxInFlight, ClientSession.DEFAULT_EVENT_QUEUE, timer,
+                        defaultDeadline, "[client] ")
+                : new ClientSession(clientService, toServer, clientMaxInFlight, events, timer, defaultDeadline, "[client] ");
     }
 
     /** A pair whose handshake is done: the server's hello was delivered, the client is ready for calls. */
@@ -39,7 +48,7 @@ final class SessionPair<S> {
     /** {@link #connected(ServiceDescriptor, Object)} with the server's in-flight limit and the client's default deadline. */
     static <S> SessionPair<S> connected(ServiceDescriptor<S> service, S handler, int serverMaxInFlight,
                                         Duration defaultDeadline) {
-        return connected(service, handler, serverMaxInFlight, defaultDeadline, false);
+        return connected(service, handler, serverMaxInFlight, defaultDeadline, null);
     }
 
     /**
@@ -49,19 +58,79 @@ final class SessionPair<S> {
      */
     static <S> SessionPair<S> connectedInline(ServiceDescriptor<S> service, S handler, int serverMaxInFlight,
                                               Duration defaultDeadline) {
-        return connected(service, handler, serverMaxInFlight, defaultDeadline, true);
+        return connected(service, handler, serverMaxInFlight, defaultDeadline, Runnable::run);
+    }
+
+    /**
+     * {@link #connected(ServiceDescriptor, Object, int, Duration)} whose handlers run on {@code handlers},
+     * for the few tests about a handler's own thread (a handler that blocks, or ignores an interrupt);
+     * the sessions and the frames still move only when the test moves them.
+     */
+    static <S> SessionPair<S> connectedOn(ServiceDescriptor<S> service, S handler, int serverMaxInFlight, Executor handlers) {
+        return connected(service, handler, serverMaxInFlight, null, handlers);
+    }
+
+    /**
+     * A pair whose server session the test opens itself, on the outbound it is given, with everything a
+     * server sets before its hello (a handler factory and admission, executors, interceptors): the pair
+     * starts it and delivers the hello. Handlers the session runs on {@code pair::runLater} wait in
+     * {@link #handlerRuns}.
+     */
+    static <S> SessionPair<S> withServer(ServiceDescriptor<S> service, Function<SessionPair<S>, ServerSession<S>> openServer) {
+        return handshake(new SessionPair<>(service, openServer, InFlight.DEFAULT, null, null));
+    }
+
+    /**
+     * {@link #withServer(ServiceDescriptor, Function)} whose client delivers its events to {@code events},
+     * a queue that outlives the session (a reconnecting client's, or one of a chosen capacity).
+     */
+    static <S> SessionPair<S> withServer(ServiceDescriptor<S> service, Function<SessionPair<S>, ServerSession<S>> openServer,
+                                         ClientEventQueue events) {
+        return handshake(new SessionPair<>(service, openServer, InFlight.DEFAULT, null, events));
+    }
+
+    /** Queues a handler run for the test (an executor for the sessions a test opens itself). */
+    void runLater(Runnable run) {
+        handlerRuns.add(run);
     }
 
     private static <S> SessionPair<S> connected(ServiceDescriptor<S> service, S handler, int serverMaxInFlight,
-                                                Duration defaultDeadline, boolean inlineHandlers) {
-        SessionPair<S> pair = new SessionPair<>(service, handler, serverMaxInFlight, InFlight.DEFAULT, defaultDeadline,
-                inlineHandlers);
+                                                Duration defaultDeadline, Executor handlers) {
+        return handshake(new SessionPair<>(service, pair -> new ServerSession<>(service, handler, pair.toClient,
+                handlers != null ? handlers : pair::runLater, serverMaxInFlight, 1 << 20, "[server] "),
+                InFlight.DEFAULT, defaultDeadline, null));
+    }
+
+    private static <S> SessionPair<S> handshake(SessionPair<S> pair) {
         pair.server.start();
         pair.toClientOne();
         if (!pair.client.ready().isDone()) {
             throw new AssertionError("the client is not ready after the server's hello");
         }
         return pair;
+    }
+
+    /**
+     * Starts a call on {@code client}, which must have a free slot (a test that fills the slots calls
+     * {@link ClientSession#tryStart} itself, or waits through a {@link SlotQueue}).
+     */
+    static ClientSession.PendingCall start(ClientSession client, MethodDescriptor<?> method, ArgumentWriter args) {
+        return start(client, method, args, null);
+    }
+
+    /** {@link #start(ClientSession, MethodDescriptor, ArgumentWriter)} with a deadline. */
+    static ClientSession.PendingCall start(ClientSession client, MethodDescriptor<?> method, ArgumentWriter args,
+                                           Duration deadline) {
+        ClientSession.PendingCall call = client.tryStart(method, args, deadline);
+        if (call == null) {
+            throw new AssertionError("no free call slot for " + method.name() + " (" + client.inFlight() + " in flight)");
+        }
+        return call;
+    }
+
+    /** Starts a call on this pair's client, which must have a free slot. */
+    ClientSession.PendingCall start(MethodDescriptor<?> method, ArgumentWriter args) {
+        return start(client, method, args, null);
     }
 
     /** Delivers the next frame the client sent to the server; false when there is none. */

@@ -2,6 +2,7 @@ package dev.hardlight.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.hardlight.internal.protocol.SessionPair.start;
 
 import dev.hardlight.RpcException;
 import dev.hardlight.Status;
@@ -36,7 +37,7 @@ class SessionPairTest {
     @Test
     void aCallIsAnsweredOnceTheFramesAndTheHandlerRunAreDelivered() throws Exception {
         SessionPair<Calc> pair = SessionPair.connected(Calc.DESCRIPTOR, handler);
-        CompletableFuture<Object> f = pair.client.start(Calc.ADD, out -> { out.writeInt(2); out.writeInt(3); });
+        CompletableFuture<Object> f = start(pair.client, Calc.ADD, out -> { out.writeInt(2); out.writeInt(3); });
         assertThat(f).isNotDone();
         assertThat(pair.toServerOne()).isTrue();
         assertThat(f).as("the handler has not run yet").isNotDone();
@@ -48,7 +49,7 @@ class SessionPairTest {
     @Test
     void aDeadlinePassesWhenTheManualClockReachesItNotBefore() {
         SessionPair<Calc> pair = SessionPair.connected(Calc.DESCRIPTOR, handler);
-        CompletableFuture<Object> f = pair.client.start(Calc.AWAIT, ArgumentWriter.NONE, Duration.ofMillis(50));
+        CompletableFuture<Object> f = start(pair.client, Calc.AWAIT, ArgumentWriter.NONE, Duration.ofMillis(50));
         assertThat(pair.timer.pending()).singleElement().satisfies(t -> assertThat(t.delay).isEqualTo(Duration.ofMillis(50)));
         assertThat(pair.toServerOne()).isTrue(); // the CALL reaches the server; its handler waits to be run
 
@@ -68,9 +69,9 @@ class SessionPairTest {
     @Test
     void theDefaultDeadlineIsMeasuredOnTheTimersClock() throws Exception {
         SessionPair<Calc> pair = SessionPair.connected(Calc.DESCRIPTOR, handler, 8, Duration.ofSeconds(1));
-        CompletableFuture<Object> slow = pair.client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        CompletableFuture<Object> slow = start(pair.client, Calc.AWAIT, ArgumentWriter.NONE);
         pair.timer.advance(Duration.ofMillis(999));
-        CompletableFuture<Object> quick = pair.client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        CompletableFuture<Object> quick = start(pair.client, Calc.AWAIT, ArgumentWriter.NONE);
         pair.timer.advance(Duration.ofMillis(1));
         assertFailsWith(slow, Status.DEADLINE_EXCEEDED, "Calc.await did not complete within 1 s");
         assertThat(quick).as("started 999 ms later: its second runs from then").isNotDone();
@@ -82,8 +83,8 @@ class SessionPairTest {
     @Test
     void aDeadlineAlreadyPassedFailsAtOnceWhenEverySlotIsTaken() {
         SessionPair<Calc> pair = SessionPair.connected(Calc.DESCRIPTOR, handler, 1, null);
-        CompletableFuture<Object> first = pair.client.start(Calc.AWAIT, ArgumentWriter.NONE);
-        assertThatThrownBy(() -> pair.client.start(Calc.AWAIT, ArgumentWriter.NONE, Duration.ZERO))
+        CompletableFuture<Object> first = start(pair.client, Calc.AWAIT, ArgumentWriter.NONE);
+        assertThatThrownBy(() -> start(pair.client, Calc.AWAIT, ArgumentWriter.NONE, Duration.ZERO))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.DEADLINE_EXCEEDED));
         pair.settle();
         assertThat(first).isCompletedWithValue(42);
@@ -92,13 +93,13 @@ class SessionPairTest {
     @Test
     void cancellingSendsCancelAndTheServerAnswersCancelled() {
         SessionPair<Calc> pair = SessionPair.connected(Calc.DESCRIPTOR, handler);
-        CompletableFuture<Object> f = pair.client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        CompletableFuture<Object> f = start(pair.client, Calc.AWAIT, ArgumentWriter.NONE);
         pair.toServerOne();
         f.cancel(true);
         pair.settle();
         assertThat(f).isCancelled();
         assertThat(pair.client.inFlight()).isZero();
-        CompletableFuture<Object> next = pair.client.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(1); });
+        CompletableFuture<Object> next = start(pair.client, Calc.ADD, out -> { out.writeInt(1); out.writeInt(1); });
         pair.settle();
         assertThat(next).isCompletedWithValue(2);
     }

@@ -1,122 +1,144 @@
 package dev.hardlight.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hardlight.RpcException;
+import dev.hardlight.Status;
 import dev.hardlight.service.ArgumentWriter;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The sessions signal when their last call in flight ends and when the server goes away, so a
- * transport neither polls them nor checks them after every message.
+ * The sessions signal when their last call in flight ends, when a call slot frees and when the server
+ * goes away, so a transport neither polls them, nor checks them after every message, nor has a session
+ * block its callers. Single-threaded, on a {@link SessionPair}.
  */
 @Timeout(30)
 class SessionSignalsTest {
-    private final MemoryPipe toServer = new MemoryPipe();
-    private final MemoryPipe toClient = new MemoryPipe();
-    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-    private final CountDownLatch entered = new CountDownLatch(2);
-    private final CountDownLatch release = new CountDownLatch(1);
-
-    private final Calc handler = new Calc.Simple() {
-        @Override
-        public int await() throws InterruptedException {
-            entered.countDown();
-            release.await();
-            return 42;
-        }
-    };
-
-    @AfterEach
-    void stop() {
-        release.countDown();
-        threads.close();
-    }
-
-    private ServerSession<Calc> server() {
-        ServerSession<Calc> s = new ServerSession<>(Calc.DESCRIPTOR, handler, toClient, threads, 8, 1 << 20, "");
-        s.start();
-        return s;
-    }
-
-    private static ByteBuf buf(byte[] b) {
-        return Unpooled.wrappedBuffer(b);
-    }
+    private final Calc handler = new Calc.Simple();
 
     @Test
-    void serverSignalsOnceTheLastAnswerIsSent() throws Exception {
-        ServerSession<Calc> server = server();
-        ClientSession client = new ClientSession(Calc.DESCRIPTOR, toServer, 8, "");
-        client.onMessage(buf(toClient.take())); // hello
-        LinkedBlockingQueue<Integer> answersSentAtSignal = new LinkedBlockingQueue<>();
-        server.onIdle(() -> answersSentAtSignal.add(toClient.frames.size()));
+    void serverSignalsOnceTheLastAnswerIsSent() {
+        SessionPair<Calc> pair = SessionPair.connected(Calc.DESCRIPTOR, handler);
+        List<Integer> answersSentAtSignal = new ArrayList<>();
+        pair.server.onIdle(() -> answersSentAtSignal.add(pair.toClient.frames.size()));
 
-        client.start(Calc.AWAIT, ArgumentWriter.NONE);
-        client.start(Calc.AWAIT, ArgumentWriter.NONE);
-        server.onMessage(buf(toServer.take()));
-        server.onMessage(buf(toServer.take()));
-        assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(answersSentAtSignal).as("two calls in flight: no signal").isEmpty();
+        pair.start(Calc.AWAIT, ArgumentWriter.NONE);
+        pair.start(Calc.AWAIT, ArgumentWriter.NONE);
+        assertThat(pair.toServerOne()).isTrue();
+        assertThat(pair.toServerOne()).isTrue();
+        assertThat(pair.server.inFlight()).isEqualTo(2);
 
-        release.countDown();
-        assertThat(answersSentAtSignal.poll(5, TimeUnit.SECONDS)).as("both answers sent when it signals").isEqualTo(2);
-        assertThat(server.inFlight()).isZero();
-        assertThat(answersSentAtSignal.poll(200, TimeUnit.MILLISECONDS)).as("signalled once").isNull();
+        assertThat(pair.runHandlerOne()).isTrue();
+        assertThat(answersSentAtSignal).as("one call still in flight: no signal").isEmpty();
+        assertThat(pair.runHandlerOne()).isTrue();
+        assertThat(answersSentAtSignal).as("signalled once, with both answers sent").containsExactly(2);
+        assertThat(pair.server.inFlight()).isZero();
     }
 
     @Test
     void clientSignalsWhenItsLastCallIsAnswered() throws Exception {
-        ServerSession<Calc> server = server();
-        ClientSession client = new ClientSession(Calc.DESCRIPTOR, toServer, 8, "");
-        client.onMessage(buf(toClient.take())); // hello
+        SessionPair<Calc> pair = SessionPair.connected(Calc.DESCRIPTOR, handler);
         AtomicInteger signals = new AtomicInteger();
-        client.onIdle(signals::incrementAndGet);
+        pair.client.onIdle(signals::incrementAndGet);
 
-        CompletableFuture<Object> first = client.start(Calc.AWAIT, ArgumentWriter.NONE);
-        CompletableFuture<Object> second = client.start(Calc.AWAIT, ArgumentWriter.NONE);
-        server.onMessage(buf(toServer.take()));
-        server.onMessage(buf(toServer.take()));
-        assertThat(client.inFlight()).isEqualTo(2);
+        CompletableFuture<Object> first = pair.start(Calc.AWAIT, ArgumentWriter.NONE);
+        CompletableFuture<Object> second = pair.start(Calc.AWAIT, ArgumentWriter.NONE);
+        pair.toServerOne();
+        pair.toServerOne();
+        pair.runHandlerOne();
+        pair.runHandlerOne();
+        assertThat(pair.client.inFlight()).isEqualTo(2);
 
-        release.countDown();
-        client.onMessage(buf(toClient.take()));
-        assertThat(client.inFlight()).isEqualTo(1);
+        pair.toClientOne();
+        assertThat(pair.client.inFlight()).isEqualTo(1);
         assertThat(signals).as("one call still in flight").hasValue(0);
-        client.onMessage(buf(toClient.take()));
-        assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo(42);
-        assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo(42);
-        assertThat(client.inFlight()).isZero();
+        pair.toClientOne();
+        assertThat(first).isCompletedWithValue(42);
+        assertThat(second).isCompletedWithValue(42);
+        assertThat(pair.client.inFlight()).isZero();
         assertThat(signals).as("the last call ended").hasValue(1);
     }
 
     @Test
     void clientSignalsOnceWhenTheServerGoesAway() {
-        ServerSession<Calc> server = server();
-        ClientSession client = new ClientSession(Calc.DESCRIPTOR, toServer, 8, "");
-        client.onMessage(buf(toClient.take())); // hello
-        LinkedBlockingQueue<String> reasonAtSignal = new LinkedBlockingQueue<>();
-        client.whenGoingAway(() -> reasonAtSignal.add(String.valueOf(client.goAwayReason())));
+        SessionPair<Calc> pair = SessionPair.connected(Calc.DESCRIPTOR, handler);
+        List<String> reasonAtSignal = new ArrayList<>();
+        pair.client.whenGoingAway(() -> reasonAtSignal.add(String.valueOf(pair.client.goAwayReason())));
 
-        client.start(Calc.ADD, out -> {
+        pair.start(Calc.ADD, out -> {
             out.writeInt(1);
             out.writeInt(2);
         });
-        server.onMessage(buf(toServer.take()));
-        client.onMessage(buf(toClient.take())); // the answer: no signal
+        pair.settle(); // the answer: no signal
         assertThat(reasonAtSignal).isEmpty();
 
-        server.goAway("deploying");
-        client.onMessage(buf(toClient.take()));
+        pair.server.goAway("deploying");
+        pair.settle();
         assertThat(reasonAtSignal).containsExactly("deploying");
+    }
+
+    @Test
+    void aFullClientRefusesTheCallWithoutWaitingAndSignalsWhenASlotFrees() {
+        SessionPair<Calc> pair = SessionPair.connected(Calc.DESCRIPTOR, handler, 1, null);
+        AtomicInteger slotSignals = new AtomicInteger();
+        pair.client.onSlotFree(slotSignals::incrementAndGet);
+        CompletableFuture<Object> first = pair.start(Calc.AWAIT, ArgumentWriter.NONE);
+
+        assertThat(pair.client.tryStart(Calc.ECHO, out -> out.writeString("b"), null)).as("no slot: no call").isNull();
+        assertThat(pair.toServer.frames).as("only the first call was sent").hasSize(1);
+        assertThat(pair.client.inFlight()).isEqualTo(1);
+        assertThat(slotSignals).hasValue(0);
+
+        pair.settle();
+        assertThat(first).isCompletedWithValue(42);
+        assertThat(slotSignals).as("the answer freed the slot").hasValue(1);
+        CompletableFuture<Object> second = pair.client.tryStart(Calc.ECHO, out -> out.writeString("b"), null);
+        assertThat(second).isNotNull();
+        pair.settle();
+        assertThat(second).isCompletedWithValue("b");
+        assertThat(slotSignals).hasValue(2);
+    }
+
+    @Test
+    void aStartThatSendsNothingGivesItsSlotBackAndSignals() {
+        SessionPair<Calc> pair = SessionPair.connected(Calc.DESCRIPTOR, handler, 1, null);
+        AtomicInteger slotSignals = new AtomicInteger();
+        AtomicInteger idleSignals = new AtomicInteger();
+        pair.client.onSlotFree(slotSignals::incrementAndGet);
+        pair.client.onIdle(idleSignals::incrementAndGet);
+        pair.client.interceptors(List.of(call -> {
+            throw new IllegalStateException("refused by an interceptor");
+        }));
+
+        assertThatThrownBy(() -> pair.client.tryStart(Calc.AWAIT, ArgumentWriter.NONE, null))
+                .isInstanceOf(IllegalStateException.class).hasMessage("refused by an interceptor");
+        assertThat(pair.toServer.frames).isEmpty();
+        assertThat(pair.client.inFlight()).as("the reserved slot is free again").isZero();
+        assertThat(slotSignals).hasValue(1);
+        assertThat(idleSignals).as("no call ended: it never started").hasValue(0);
+    }
+
+    @Test
+    void closingTheClientSignalsTheSlotListenerSoWaitersWakeAndFail() {
+        SessionPair<Calc> pair = SessionPair.connected(Calc.DESCRIPTOR, handler, 1, null);
+        List<String> signals = new ArrayList<>();
+        pair.start(Calc.AWAIT, ArgumentWriter.NONE);
+        pair.client.onSlotFree(() -> {
+            try {
+                signals.add("started " + pair.client.tryStart(Calc.AWAIT, ArgumentWriter.NONE, null));
+            } catch (RpcException e) {
+                signals.add(e.status() + " " + e.getMessage());
+            }
+        });
+
+        pair.client.onClosed(new RpcException(Status.CONNECTION_LOST, "gone"));
+        assertThat(signals).as("a waiter woken by the signal finds the session closed").containsExactly("CONNECTION_LOST gone");
+        assertThat(pair.toServer.frames).as("only the first call").hasSize(1);
     }
 }

@@ -2,6 +2,7 @@ package dev.hardlight.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.hardlight.internal.protocol.SessionPair.start;
 
 import dev.hardlight.RpcException;
 import dev.hardlight.Status;
@@ -23,11 +24,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** Both sessions driven through in-memory pipes: the protocol's behaviour with no sockets. */
+/**
+ * Both sessions driven through in-memory pipes, on a {@link SessionPair}: the protocol's behaviour with
+ * no sockets. Tests of the hello itself, and of clients whose contract differs from the server's, open
+ * the sessions by hand.
+ */
+@Timeout(30)
 class SessionTest {
-    private final MemoryPipe toServer = new MemoryPipe();
-    private final MemoryPipe toClient = new MemoryPipe();
+    private MemoryPipe toServer = new MemoryPipe();
+    private MemoryPipe toClient = new MemoryPipe();
+    /** The pair {@link #server} connected, or null. */
+    private SessionPair<Calc> pair;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final CountDownLatch release = new CountDownLatch(1);
     private final CountDownLatch awaiting = new CountDownLatch(1);
@@ -80,14 +89,34 @@ class SessionTest {
         threads.close();
     }
 
+    /** Connects a pair whose server allows {@code maxInFlight} calls and runs handlers on {@code executor}. */
     private ServerSession<Calc> server(Executor executor, int maxInFlight) {
-        ServerSession<Calc> s = new ServerSession<>(Calc.DESCRIPTOR, handler, toClient, executor, maxInFlight, 1 << 20, "[test] ");
+        return server(executor, maxInFlight, 1 << 20);
+    }
+
+    private ServerSession<Calc> server(Executor executor, int maxInFlight, int maxMessageSize) {
+        pair = SessionPair.withServer(Calc.DESCRIPTOR, p -> new ServerSession<>(Calc.DESCRIPTOR, handler, p.toClient,
+                executor, maxInFlight, maxMessageSize, "[test] "));
+        toServer = pair.toServer;
+        toClient = pair.toClient;
+        return pair.server;
+    }
+
+    /** The pair's client (its limit, 256, negotiated down to the server's). */
+    private ClientSession client() {
+        return pair.client;
+    }
+
+    /** A server session by hand, for tests of its hello: nothing but the hello delivered yet. */
+    private ServerSession<Calc> serverAlone(int maxInFlight) {
+        ServerSession<Calc> s = new ServerSession<>(Calc.DESCRIPTOR, handler, toClient, Runnable::run, maxInFlight, 1 << 20, "[test] ");
         s.start();
         return s;
     }
 
-    private ClientSession client(ServiceDescriptor<?> contract, int maxInFlight) {
-        ClientSession c = new ClientSession(contract, toServer, maxInFlight, "[test] ");
+    /** A client of {@code contract} by hand, handed the hello of {@link #serverAlone}. */
+    private ClientSession clientOf(ServiceDescriptor<?> contract) {
+        ClientSession c = new ClientSession(contract, toServer, 8, "[test] ");
         c.onMessage(Unpooled.wrappedBuffer(toClient.take()));
         return c;
     }
@@ -103,7 +132,7 @@ class SessionTest {
     /** Client sends, server handles (direct executor), client receives the answer. */
     private Object roundTrip(ServerSession<Calc> server, ClientSession client, MethodDescriptor<?> m, ArgumentWriter args)
             throws Exception {
-        CompletableFuture<Object> f = client.start(m, args);
+        CompletableFuture<Object> f = start(client, m, args);
         server.onMessage(buf(toServer.take()));
         client.onMessage(buf(toClient.take()));
         try {
@@ -115,7 +144,7 @@ class SessionTest {
 
     @Test
     void helloAnnouncesServiceFingerprintLimitsAndMethods() {
-        server(Runnable::run, 64);
+        serverAlone(64);
         Hello hello = Frames.readHello(buf(toClient.take()));
         assertThat(hello.version()).isEqualTo(1);
         assertThat(hello.service()).isEqualTo("Calc");
@@ -128,7 +157,7 @@ class SessionTest {
     @Test
     void callRoundTripsThroughBothSessions() throws Exception {
         ServerSession<Calc> server = server(Runnable::run, 8);
-        ClientSession client = client(Calc.DESCRIPTOR, 256);
+        ClientSession client = client();
         assertThat(client.maxInFlight()).as("negotiated: the smaller limit").isEqualTo(8);
         assertThat(roundTrip(server, client, Calc.ADD, out -> { out.writeInt(2); out.writeInt(-5); })).isEqualTo(-3);
         assertThat(roundTrip(server, client, Calc.ECHO, out -> out.writeString("héllo"))).isEqualTo("héllo");
@@ -139,15 +168,15 @@ class SessionTest {
     @Test
     void callFrameBytesAreExact() {
         server(Runnable::run, 8);
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
-        client.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); });
+        ClientSession client = client();
+        start(client, Calc.ADD, out -> { out.writeInt(1); out.writeInt(2); });
         assertThat(ByteBufUtil.hexDump(toServer.take())).isEqualTo("02" + "00" + "00" + "02" + "04");
     }
 
     @Test
     void declaredExceptionArrivesAsItsOwnType() {
         ServerSession<Calc> server = server(Runnable::run, 8);
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
+        ClientSession client = client();
         assertThatThrownBy(() -> roundTrip(server, client, Calc.CHECK, out -> out.writeString("app")))
                 .isInstanceOf(Calc.CalcException.class).hasMessage("not valid: app");
     }
@@ -155,7 +184,7 @@ class SessionTest {
     @Test
     void rpcExceptionFromHandlerKeepsItsStatus() {
         ServerSession<Calc> server = server(Runnable::run, 8);
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
+        ClientSession client = client();
         assertThatThrownBy(() -> roundTrip(server, client, Calc.CHECK, out -> out.writeString("rpc")))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.NOT_FOUND))
                 .hasMessage("no such thing");
@@ -164,7 +193,7 @@ class SessionTest {
     @Test
     void handlerCrashIsAnOpaqueInternalErrorWithAnErrorIdByDefault() {
         ServerSession<Calc> server = server(Runnable::run, 8);
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
+        ClientSession client = client();
         assertThatThrownBy(() -> roundTrip(server, client, Calc.CHECK, out -> out.writeString("crash")))
                 .isInstanceOfSatisfying(RpcException.class, e -> {
                     assertThat(e.status()).isEqualTo(Status.INTERNAL);
@@ -181,7 +210,7 @@ class SessionTest {
     void handlerCrashBecomesInternalErrorNeverAHang() {
         ServerSession<Calc> server = server(Runnable::run, 8);
         server.sendErrorDetails(true);
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
+        ClientSession client = client();
         assertThatThrownBy(() -> roundTrip(server, client, Calc.CHECK, out -> out.writeString("crash")))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.INTERNAL))
                 .hasMessageContaining("IllegalStateException: boom");
@@ -196,7 +225,6 @@ class SessionTest {
     @Test
     void undecodableArgumentsAnswerInvalidArgumentAndNeverRunTheHandler() {
         ServerSession<Calc> server = server(Runnable::run, 8);
-        toClient.take();
         server.onMessage(hex("02" + "00" + "00" + "02")); // add(a) without b
         server.onMessage(hex("02" + "01" + "00" + "02040608")); // add(1, 2) and trailing bytes
         server.onMessage(hex("02" + "02" + "02" + "02c328")); // echo(invalid UTF-8)
@@ -211,7 +239,6 @@ class SessionTest {
     @Test
     void unknownMethodAnswersUnimplemented() {
         ServerSession<Calc> server = server(Runnable::run, 8);
-        toClient.take();
         server.onMessage(hex("02" + "03" + "7f"));
         assertThat(Frame.decode(buf(toClient.take())))
                 .isEqualTo(new Frame.Error(3, Status.UNIMPLEMENTED, "unknown method id 127 for service Calc", 0));
@@ -221,7 +248,6 @@ class SessionTest {
     @Test
     void duplicateCallIdInFlightIsAPolicyViolation() throws Exception {
         ServerSession<Calc> server = server(threads, 8);
-        toClient.take();
         server.onMessage(hex("02" + "05" + "03"));
         assertThat(awaiting.await(5, TimeUnit.SECONDS)).isTrue();
         assertThatThrownBy(() -> server.onMessage(hex("02" + "05" + "00" + "0202")))
@@ -250,8 +276,8 @@ class SessionTest {
     @Test
     void cancelInterruptsTheHandlerAndAnswersCancelled() throws Exception {
         ServerSession<Calc> server = server(threads, 8);
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
-        CompletableFuture<Object> f = client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        ClientSession client = client();
+        CompletableFuture<Object> f = start(client, Calc.AWAIT, ArgumentWriter.NONE);
         server.onMessage(buf(toServer.take()));
         assertThat(awaiting.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(f.cancel(true)).isTrue();
@@ -270,11 +296,14 @@ class SessionTest {
     @Test
     void callOverTheLimitWaitsForAFreeSlot() throws Exception {
         ServerSession<Calc> server = server(threads, 1);
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
-        CompletableFuture<Object> first = client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        ClientSession client = client();
+        CompletableFuture<Object> first = start(client, Calc.AWAIT, ArgumentWriter.NONE);
         server.onMessage(buf(toServer.take()));
+        assertThat(client.tryStart(Calc.ADD, out -> { out.writeInt(1); out.writeInt(1); }, null))
+                .as("the session itself never waits: no slot, no call").isNull();
+        SlotQueue slots = new SlotQueue(client);
         CompletableFuture<CompletableFuture<Object>> second = CompletableFuture.supplyAsync(
-                () -> client.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(1); }), threads);
+                () -> slots.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(1); }, null), threads);
         assertThat(toServer.frames.poll(200, TimeUnit.MILLISECONDS)).as("second call waits, sends nothing").isNull();
         assertThat(second).isNotDone();
         release.countDown();
@@ -288,31 +317,34 @@ class SessionTest {
     @Test
     void connectionLossFailsPendingCallsAndLaterCallsFailFast() {
         server(Runnable::run, 8);
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
-        CompletableFuture<Object> pending = client.start(Calc.AWAIT, ArgumentWriter.NONE);
+        ClientSession client = client();
+        CompletableFuture<Object> pending = start(client, Calc.AWAIT, ArgumentWriter.NONE);
         client.onClosed(new RpcException(Status.CONNECTION_LOST, "connection closed: 1006"));
         assertThat(pending).isCompletedExceptionally();
         assertThatThrownBy(pending::join).hasCauseInstanceOf(RpcException.class).hasMessageContaining("1006");
-        assertThatThrownBy(() -> client.start(Calc.ADD, out -> { out.writeInt(1); out.writeInt(1); }))
+        assertThatThrownBy(() -> start(client, Calc.ADD, out -> { out.writeInt(1); out.writeInt(1); }))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.CONNECTION_LOST));
     }
 
     @Test
     void waitersForASlotWakeUpAndFailWhenTheConnectionCloses() throws Exception {
         server(Runnable::run, 1);
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
-        client.start(Calc.AWAIT, ArgumentWriter.NONE);
-        CompletableFuture<Object> waiter = CompletableFuture.supplyAsync(() -> client.start(Calc.AWAIT, ArgumentWriter.NONE), threads);
+        ClientSession client = client();
+        start(client, Calc.AWAIT, ArgumentWriter.NONE);
+        SlotQueue slots = new SlotQueue(client);
+        CompletableFuture<Object> waiter = CompletableFuture.supplyAsync(() -> slots.start(Calc.AWAIT, ArgumentWriter.NONE, null), threads);
         assertThat(toServer.take()).isNotNull();
         client.onClosed(new RpcException(Status.CONNECTION_LOST, "gone"));
-        assertThatThrownBy(() -> waiter.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(RpcException.class);
+        assertThatThrownBy(() -> waiter.get(5, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.CONNECTION_LOST));
+        assertThat(toServer.frames).as("the waiter sent nothing").isEmpty();
     }
 
     @Test
     void argumentsThatCannotBeEncodedFailLocallyAndFreeTheSlot() {
         server(Runnable::run, 1);
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
-        assertThatThrownBy(() -> client.start(Calc.ECHO, out -> out.writeString(null)))
+        ClientSession client = client();
+        assertThatThrownBy(() -> start(client, Calc.ECHO, out -> out.writeString(null)))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.INVALID_ARGUMENT));
         assertThat(client.inFlight()).isZero();
         assertThat(toServer.frames).isEmpty();
@@ -320,9 +352,9 @@ class SessionTest {
 
     @Test
     void messageOverTheServersLimitFailsLocally() {
-        new ServerSession<>(Calc.DESCRIPTOR, handler, toClient, Runnable::run, 8, 16, "").start();
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
-        assertThatThrownBy(() -> client.start(Calc.ECHO, out -> out.writeString("x".repeat(100))))
+        server(Runnable::run, 8, 16);
+        ClientSession client = client();
+        assertThatThrownBy(() -> start(client, Calc.ECHO, out -> out.writeString("x".repeat(100))))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.RESOURCE_EXHAUSTED))
                 .hasMessageContaining("at most 16");
         assertThat(client.inFlight()).isZero();
@@ -330,7 +362,7 @@ class SessionTest {
 
     @Test
     void clientRefusesAServerOfAnotherService() {
-        server(Runnable::run, 8);
+        serverAlone(8);
         ServiceDescriptor<Calc> other = new ServiceDescriptor<>(Calc.class, "Other", Calc.sha256("x"), "x",
                 List.of(Calc.ADD), Calc.DISPATCHER);
         ClientSession client = new ClientSession(other, toServer, 8, "");
@@ -341,7 +373,7 @@ class SessionTest {
 
     @Test
     void methodsMissingOrChangedOnTheServerFailLocallyByName() {
-        server(Runnable::run, 8);
+        serverAlone(8);
         MethodDescriptor<Integer> changedAdd = new MethodDescriptor<>(0, "add", 0x9999L, dev.hardlight.codec.Codecs.INT, List.of());
         MethodDescriptor<Integer> extra = new MethodDescriptor<>(1, "subtract", 0x5555L, dev.hardlight.codec.Codecs.INT, List.of());
         MethodDescriptor<String> echo = new MethodDescriptor<>(2, "echo", 0x3333L, dev.hardlight.codec.Codecs.STRING, List.of());
@@ -353,22 +385,22 @@ class SessionTest {
                 """;
         ServiceDescriptor<Calc> newer = new ServiceDescriptor<>(Calc.class, "Calc", Calc.sha256(v2), v2,
                 List.of(changedAdd, extra, echo), Calc.DISPATCHER);
-        ClientSession client = client(newer, 8);
-        assertThatThrownBy(() -> client.start(extra, ArgumentWriter.NONE))
+        ClientSession client = clientOf(newer);
+        assertThatThrownBy(() -> start(client, extra, ArgumentWriter.NONE))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.UNIMPLEMENTED))
                 .hasMessageContaining("Calc.subtract");
-        assertThatThrownBy(() -> client.start(changedAdd, ArgumentWriter.NONE))
+        assertThatThrownBy(() -> start(client, changedAdd, ArgumentWriter.NONE))
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.INCOMPATIBLE))
                 .hasMessage("Calc.add is incompatible with the server: parameter 1 is 'a:long' here and 'a:int' there");
         // A method both sides agree on is mapped to the server's id (2), whatever its local id.
-        client.start(echo, out -> out.writeString("a"));
+        start(client, echo, out -> out.writeString("a"));
         assertThat(ByteBufUtil.hexDump(toServer.take())).isEqualTo("02" + "00" + "02" + "0161");
     }
 
     @Test
     void clientRefusesAnswersForCallsNotInFlight() {
         server(Runnable::run, 8);
-        ClientSession client = client(Calc.DESCRIPTOR, 8);
+        ClientSession client = client();
         assertThatThrownBy(() -> client.onMessage(hex("0300" + "02")))
                 .isInstanceOfSatisfying(ProtocolViolation.class, v -> assertThat(v.closeCode()).isEqualTo(1002))
                 .hasMessageContaining("not in flight");

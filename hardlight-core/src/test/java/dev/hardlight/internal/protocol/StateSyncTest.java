@@ -2,6 +2,7 @@ package dev.hardlight.internal.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.hardlight.internal.protocol.SessionPair.start;
 
 import dev.hardlight.RpcException;
 import dev.hardlight.Status;
@@ -17,12 +18,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** Connection state through the sans-I/O sessions: snapshot, deltas, ordering, atomicity. */
+/**
+ * Connection state through the sans-I/O sessions: snapshot, deltas, ordering, atomicity. On a
+ * {@link SessionPair} (handlers inline), except where the client's contract differs from the server's.
+ */
+@Timeout(30)
 class StateSyncTest {
-    private final MemoryPipe toServer = new MemoryPipe();
-    private final MemoryPipe toClient = new MemoryPipe();
+    private MemoryPipe toServer = new MemoryPipe();
+    private MemoryPipe toClient = new MemoryPipe();
     private SyncedState<CalcState> serverState;
+    /** The pair {@link #connect} made. */
+    private SessionPair<Calc> pair;
 
     /** add(a, b) adds a to the state's counter and returns b: a call that changes state. */
     private final Calc handler = new Calc() {
@@ -67,27 +75,39 @@ class StateSyncTest {
         return s;
     }
 
-    private ClientSession client() {
-        ClientSession c = new ClientSession(withState(CalcState.CODEC), toServer, 256, "");
-        c.onMessage(Unpooled.wrappedBuffer(toClient.take()));
-        return c;
+    /**
+     * A connected pair with state (handlers inline); {@code beforeHello} runs on the server's state
+     * before the hello is sent, as a handler factory would. Returns its client.
+     */
+    private ClientSession connect(java.util.function.Consumer<SyncedState<CalcState>> beforeHello) {
+        SessionPair<Calc> pair = SessionPair.withServer(withState(CalcState.CODEC), p -> {
+            toClient = p.toClient;
+            ServerSession<Calc> s = server(Runnable::run);
+            beforeHello.accept(serverState);
+            return s;
+        });
+        toServer = pair.toServer;
+        this.pair = pair;
+        return pair.client;
+    }
+
+    private ClientSession connect() {
+        return connect(state -> { });
     }
 
     @Test
     void helloCarriesTheFullStateSoItIsValidOnConnect() {
-        ServerSession<Calc> server = server(Runnable::run);
-        serverState.set(new CalcState(7, "ann")); // as a handler factory would, before the hello
-        assertThat(toClient.frames).as("no delta before the hello").isEmpty();
-        server.start();
-        ClientSession client = client();
+        ClientSession client = connect(state -> {
+            state.set(new CalcState(7, "ann")); // as a handler factory would, before the hello
+            assertThat(toClient.frames).as("no delta before the hello").isEmpty();
+        });
         assertThat(client.ready()).isCompleted();
         assertThat(client.state()).isEqualTo(new CalcState(7, "ann"));
     }
 
     @Test
     void deltaCarriesOnlyTheChangedFields() {
-        server(Runnable::run).start();
-        client();
+        connect();
         serverState.update(s -> new CalcState(s.counter() + 1, s.user()));
         assertThat(ByteBufUtil.hexDump(toClient.take())).isEqualTo("06" + "01" + "00" + "02");
         serverState.update(s -> new CalcState(s.counter(), "bo"));
@@ -100,11 +120,9 @@ class StateSyncTest {
 
     @Test
     void aCallsDeltaIsSentBeforeItsResultSoTheStateIsCurrentWhenTheCallReturns() throws Exception {
-        ServerSession<Calc> server = server(Runnable::run);
-        server.start();
-        ClientSession client = client();
-        CompletableFuture<Object> call = client.start(Calc.ADD, out -> { out.writeInt(3); out.writeInt(9); });
-        server.onMessage(Unpooled.wrappedBuffer(toServer.take()));
+        ClientSession client = connect();
+        CompletableFuture<Object> call = start(client, Calc.ADD, out -> { out.writeInt(3); out.writeInt(9); });
+        pair.server.onMessage(Unpooled.wrappedBuffer(toServer.take()));
         byte[] first = toClient.take();
         byte[] second = toClient.take();
         assertThat(first[0]).isEqualTo((byte) FrameType.STATE_DELTA);
@@ -119,8 +137,7 @@ class StateSyncTest {
 
     @Test
     void concurrentUpdatesLoseNothingAndTheClientSeesEveryCommittedStateInOrder() throws Exception {
-        server(Runnable::run).start();
-        ClientSession client = client();
+        ClientSession client = connect();
         List<Integer> seen = new ArrayList<>();
         client.addStateListener((before, after) -> {
             assertThat(((CalcState) after).counter()).isEqualTo(((CalcState) before).counter() + 1);
@@ -145,8 +162,7 @@ class StateSyncTest {
 
     @Test
     void failedUpdateChangesNothingAndSendsNothing() {
-        server(Runnable::run).start();
-        client();
+        connect();
         assertThatThrownBy(() -> serverState.update(s -> { throw new IllegalStateException("no"); }))
                 .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> serverState.update(s -> new CalcState(1, null))).isInstanceOf(RpcException.class);
@@ -189,8 +205,7 @@ class StateSyncTest {
 
     @Test
     void malformedDeltasAreProtocolViolations() {
-        server(Runnable::run).start();
-        ClientSession client = client();
+        ClientSession client = connect();
         for (String delta : List.of("0600", "060300020102", "06020102" + "0002", "0601010568", "060100")) {
             assertThatThrownBy(() -> client.onMessage(Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump(delta))))
                     .as(delta)

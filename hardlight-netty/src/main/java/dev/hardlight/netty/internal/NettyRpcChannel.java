@@ -9,6 +9,7 @@ import dev.hardlight.internal.protocol.CallResults;
 import dev.hardlight.internal.protocol.ClientSession;
 import dev.hardlight.internal.protocol.Hello;
 import dev.hardlight.internal.protocol.ProtocolViolation;
+import dev.hardlight.internal.protocol.SlotQueue;
 import dev.hardlight.internal.protocol.Timer;
 import dev.hardlight.service.ArgumentWriter;
 import dev.hardlight.service.MethodDescriptor;
@@ -50,6 +51,8 @@ public final class NettyRpcChannel implements RpcCalls {
     private final Channel channel;
     private final ChannelOutbound out;
     private final ClientSession session;
+    /** The callers waiting for a free call slot of {@link #session}: the session itself never waits. */
+    private final SlotQueue slots;
     private final ClientConnector attempt;
     private final LinkListener listener;
     private final String logPrefix;
@@ -79,6 +82,7 @@ public final class NettyRpcChannel implements RpcCalls {
         this.out = new ChannelOutbound(ch, true);
         this.session = new ClientSession(config.service(), out, config.maxInFlight(), events,
                 eventLoopTimer(ch), config.defaultDeadline(), logPrefix);
+        this.slots = new SlotQueue(session);
         session.whenGoingAway(this::serverGoingAway);
         session.interceptors(config.options().interceptors());
     }
@@ -253,9 +257,9 @@ public final class NettyRpcChannel implements RpcCalls {
 
     // ---- for the owner (any thread) -------------------------------------------------------------
 
-    /** Starts a call; see {@link ClientSession#start}. */
+    /** Starts a call, waiting for a free slot first if every slot is taken; see {@link SlotQueue#start}. */
     ClientSession.PendingCall start(MethodDescriptor<?> method, ArgumentWriter args, Duration deadline) {
-        return session.start(method, args, deadline);
+        return slots.start(method, args, deadline);
     }
 
     /** Whether calls can go to this link now: open, and the server has not announced its shutdown. */
@@ -296,7 +300,7 @@ public final class NettyRpcChannel implements RpcCalls {
         checkNotOnAnIoThread(method);
         // With a deadline, the session completes the call when it passes (on the event loop): get()
         // never waits longer than the deadline.
-        return (R) CallResults.await(session.start(method, args, deadline), method);
+        return (R) CallResults.await(slots.start(method, args, deadline), method);
     }
 
     /**
@@ -315,7 +319,7 @@ public final class NettyRpcChannel implements RpcCalls {
 
     @Override
     public <R> CompletableFuture<R> callAsync(MethodDescriptor<R> method, ArgumentWriter args, Duration deadline) {
-        return CallResults.startAsync(session, method, args, deadline);
+        return CallResults.startAsync(slots, method, args, deadline);
     }
 
     /**

@@ -13,6 +13,7 @@ import dev.hardlight.internal.protocol.InFlight;
 import dev.hardlight.internal.protocol.Outbound;
 import dev.hardlight.internal.protocol.ProtocolViolation;
 import dev.hardlight.internal.protocol.ServerSession;
+import dev.hardlight.internal.protocol.SlotQueue;
 import dev.hardlight.internal.protocol.Timer;
 import dev.hardlight.internal.protocol.TopicRegistry;
 import dev.hardlight.service.ArgumentWriter;
@@ -58,6 +59,8 @@ public final class InProcessLink implements RpcChannel {
     private final String target;
     private final ScheduledThreadPoolExecutor loop;
     private final ClientSession client;
+    /** The callers waiting for a free call slot of {@link #client}. */
+    private final SlotQueue slots;
     private final ServerSession<?> server;
     private final Consumer<InProcessLink> onClosed;
     /** Set once, by whichever side closes first (any thread); after it no frame is delivered. */
@@ -87,6 +90,7 @@ public final class InProcessLink implements RpcChannel {
         };
         this.client = new ClientSession(service, new ToServer(), InFlight.DEFAULT, ClientSession.DEFAULT_EVENT_QUEUE,
                 timer, defaultDeadline, "[" + target + " client] ");
+        this.slots = new SlotQueue(client);
         this.server = ServerSession.open(service, factory, topics, id,
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), new ToClient(), handlers, InFlight.DEFAULT,
                 MAX_MESSAGE_SIZE, "[" + target + " server] ");
@@ -265,12 +269,12 @@ public final class InProcessLink implements RpcChannel {
     @Override
     @SuppressWarnings("unchecked")
     public <R> R call(MethodDescriptor<R> method, ArgumentWriter args, Duration deadline) throws Exception {
-        return (R) CallResults.await(client.start(method, args, deadline), method);
+        return (R) CallResults.await(slots.start(method, args, deadline), method);
     }
 
     @Override
     public <R> CompletableFuture<R> callAsync(MethodDescriptor<R> method, ArgumentWriter args, Duration deadline) {
-        return CallResults.startAsync(client, method, args, deadline);
+        return CallResults.startAsync(slots, method, args, deadline);
     }
 
     @Override
