@@ -2,10 +2,8 @@ package dev.hardlight.netty;
 
 import dev.hardlight.internal.protocol.ClientSession;
 import dev.hardlight.internal.protocol.InFlight;
-import dev.hardlight.netty.internal.Compression;
 import dev.hardlight.netty.internal.Fingerprints;
 import dev.hardlight.netty.internal.IoThreads;
-import dev.hardlight.netty.internal.KeepAlive;
 import dev.hardlight.netty.internal.RecordingFormat;
 import dev.hardlight.netty.internal.Transports;
 import dev.hardlight.netty.internal.TrustMode;
@@ -47,12 +45,6 @@ public final class ClientOptions {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Default of {@link Builder#eventQueueCapacity(int)}: events kept until the application takes them. */
     public static final int DEFAULT_EVENT_QUEUE_CAPACITY = ClientSession.DEFAULT_EVENT_QUEUE;
-    /** Default ping interval of {@link Builder#keepAlive(Duration, Duration)}: 30 seconds. */
-    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
-    /** Default idle timeout of {@link Builder#keepAlive(Duration, Duration)}: 90 seconds. */
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(90);
-    /** The threshold of {@link Builder#compression()}: messages of at least 1 KiB are compressed. */
-    public static final int DEFAULT_COMPRESSION_THRESHOLD = 1024;
     /** Default cap of {@link Builder#record(Path)}: 64 MiB. */
     public static final long DEFAULT_RECORD_MAX_BYTES = 64L * 1024 * 1024;
 
@@ -135,14 +127,9 @@ public final class ClientOptions {
         return Collections.unmodifiableList(v.headers);
     }
 
-    /** How long without any data from the server before this client sends a WebSocket ping. */
-    public Duration pingInterval() {
-        return v.keepAlive.pingInterval();
-    }
-
-    /** How long without any data from the server before this client gives the connection up. */
-    public Duration idleTimeout() {
-        return v.keepAlive.idleTimeout();
+    /** When this client pings a silent server and when it gives the connection up ({@link Builder#keepAlive(KeepAlive)}). */
+    public KeepAlive keepAlive() {
+        return v.keepAlive;
     }
 
     /**
@@ -153,12 +140,9 @@ public final class ClientOptions {
         return v.defaultDeadline;
     }
 
-    /**
-     * The smallest message compressed when the server accepts permessage-deflate
-     * ({@link Builder#compression(int)}), or -1 when this client does not offer compression (the default).
-     */
-    public int compressionThreshold() {
-        return v.compressionThreshold;
+    /** Whether this client offers permessage-deflate, and its threshold ({@link Builder#compression(Compression)}). */
+    public Compression compression() {
+        return v.compression;
     }
 
     /** The local address the client's socket binds to before connecting ({@link Builder#localAddress}), or {@code null} for any. */
@@ -248,12 +232,11 @@ public final class ClientOptions {
     public String toString() {
         return "ClientOptions[trust=" + v.trust + (v.pin == null ? "" : " " + v.pin) + (v.caBundle == null ? "" : " " + v.caBundle)
                 + ", maxInFlight=" + v.maxInFlight + ", connectTimeout=" + v.connectTimeout
-                + ", eventQueueCapacity=" + v.eventQueueCapacity + ", pingInterval=" + v.keepAlive.pingInterval()
-                + ", idleTimeout=" + v.keepAlive.idleTimeout()
+                + ", eventQueueCapacity=" + v.eventQueueCapacity + ", " + v.keepAlive
                 + (v.reconnect == null ? "" : ", reconnect=" + v.reconnect)
                 + (v.reconnectAfter == null ? "" : ", reconnectAfter=" + v.reconnectAfter)
                 + (v.defaultDeadline == null ? "" : ", defaultDeadline=" + v.defaultDeadline) + (v.plaintext ? ", insecurePlaintext" : "")
-                + (v.compressionThreshold < 0 ? "" : ", compression>=" + v.compressionThreshold)
+                + (v.compression.isEnabled() ? ", " + v.compression : "")
                 + (v.localAddress == null ? "" : ", localAddress=" + v.localAddress.getHostAddress())
                 + (v.localInterface == null ? "" : ", localInterface=" + v.localInterface)
                 + (v.recordFile == null ? "" : ", record=" + v.recordFile + (v.recordCredentials ? " with credentials" : ""))
@@ -274,12 +257,12 @@ public final class ClientOptions {
         boolean plaintext;
         int eventQueueCapacity = DEFAULT_EVENT_QUEUE_CAPACITY;
         ArrayList<Map.Entry<String, String>> headers = new ArrayList<>();
-        KeepAlive keepAlive = new KeepAlive(DEFAULT_PING_INTERVAL, DEFAULT_IDLE_TIMEOUT);
+        KeepAlive keepAlive = KeepAlive.defaults();
         ReconnectPolicy reconnect;
         ConnectionListener connectionListener;
         Duration reconnectAfter;
         Duration defaultDeadline;
-        int compressionThreshold = -1;
+        Compression compression = Compression.off();
         InetAddress localAddress;
         String localInterface;
         Path recordFile;
@@ -384,25 +367,39 @@ public final class ClientOptions {
         }
 
         /**
-         * Keepalive and idle timeout of the connection, once it is open. When nothing was received
-         * from the server for {@code pingInterval}, the client sends a WebSocket ping (the server
-         * answers with a pong), and again every interval while the silence lasts; when nothing at all
-         * was received for {@code idleTimeout}, the client closes the TCP connection at once (no close
-         * handshake: the server is presumably gone) and every pending call fails with
-         * {@code CONNECTION_LOST} "... was lost: no data from the server for 90 s"; new calls fail at
-         * once. This detects a server or a network path that vanished without a TCP close, which
-         * TCP alone may take many minutes to notice. Defaults: ping every 30 s, give up after 90 s.
-         *
-         * @throws IllegalArgumentException unless {@code 0 < pingInterval < idleTimeout}
+         * Keepalive and idle timeout of the connection, once it is open (see {@link KeepAlive}). Giving
+         * up closes the TCP connection at once (no close handshake: the server is presumably gone), and
+         * every pending call fails with {@code CONNECTION_LOST} "... was lost: no data from the server
+         * for 90 s"; new calls fail at once (or wait for a {@link #reconnect reconnect}). Default
+         * {@link KeepAlive#defaults()}: ping every 30 s, give up after 90 s.
          */
-        public Builder keepAlive(Duration pingInterval, Duration idleTimeout) {
-            v.keepAlive = new KeepAlive(pingInterval, idleTimeout);
+        public Builder keepAlive(KeepAlive keepAlive) {
+            v.keepAlive = Objects.requireNonNull(keepAlive, "keepAlive");
             return this;
         }
 
         /** Reconnects automatically with {@link ReconnectPolicy#defaults()}; see {@link #reconnect(ReconnectPolicy)}. */
         public Builder reconnect() {
             return reconnect(ReconnectPolicy.defaults());
+        }
+
+        /**
+         * Other servers of the same service (for example the other nodes of a cluster) to fail over to.
+         * The client connects to the URI given to {@code connect} first; if that first connect fails,
+         * it tries these in order before failing. With {@link #reconnect(ReconnectPolicy)}, every later
+         * connection (after a loss, after GO_AWAY, or to replace an aged one) goes to the next server in
+         * the ring (the given URI, then these, then the given URI again), with the reconnect semantics
+         * documented there. Each must have the same scheme ({@code ws} or {@code wss}) as the given URI;
+         * with TLS, every server's certificate must pass the same trust check. Replaces any previous
+         * list; none by default.
+         */
+        public Builder failover(java.net.URI... servers) {
+            List<java.net.URI> list = new ArrayList<>();
+            for (java.net.URI u : servers) {
+                list.add(Objects.requireNonNull(u, "server"));
+            }
+            v.failover = List.copyOf(list);
+            return this;
         }
 
         /**
@@ -429,25 +426,6 @@ public final class ClientOptions {
          *
          * @param policy the backoff, or {@code null} for no reconnect
          */
-        /**
-         * Other servers of the same service (for example the other nodes of a cluster) to fail over to.
-         * The client connects to the URI given to {@code connect} first; if that first connect fails,
-         * it tries these in order before failing. With {@link #reconnect(ReconnectPolicy)}, every later
-         * connection (after a loss, after GO_AWAY, or to replace an aged one) goes to the next server in
-         * the ring (the given URI, then these, then the given URI again), with the reconnect semantics
-         * documented there. Each must have the same scheme ({@code ws} or {@code wss}) as the given URI;
-         * with TLS, every server's certificate must pass the same trust check. Replaces any previous
-         * list; none by default.
-         */
-        public Builder failover(java.net.URI... servers) {
-            List<java.net.URI> list = new ArrayList<>();
-            for (java.net.URI u : servers) {
-                list.add(Objects.requireNonNull(u, "server"));
-            }
-            v.failover = List.copyOf(list);
-            return this;
-        }
-
         public Builder reconnect(ReconnectPolicy policy) {
             v.reconnect = policy;
             return this;
@@ -502,25 +480,13 @@ public final class ClientOptions {
         }
 
         /**
-         * Offers permessage-deflate with the default threshold
-         * ({@value ClientOptions#DEFAULT_COMPRESSION_THRESHOLD} bytes); see {@link #compression(int)}.
+         * Whether to offer permessage-deflate in the WebSocket upgrade, and from which message size this
+         * client compresses (see {@link Compression}). A compressed message from the server may inflate
+         * to at most the client's message size limit (16 MiB), or the connection fails. Default
+         * {@link Compression#off()}.
          */
-        public Builder compression() {
-            return compression(DEFAULT_COMPRESSION_THRESHOLD);
-        }
-
-        /**
-         * Offers permessage-deflate (RFC 7692) in the WebSocket upgrade. When the server accepts it
-         * (it does when built with {@code compression(...)}), the messages this client sends of at
-         * least {@code thresholdBytes} are compressed (smaller ones are sent as they are), and the
-         * server compresses its own by its threshold. A compressed message from the server may inflate
-         * to at most the client's message size limit (16 MiB), or the connection fails. A server that
-         * does not accept it gets an uncompressed connection. Default: off.
-         *
-         * @throws IllegalArgumentException if negative
-         */
-        public Builder compression(int thresholdBytes) {
-            v.compressionThreshold = Compression.checkThreshold(thresholdBytes);
+        public Builder compression(Compression compression) {
+            v.compression = Objects.requireNonNull(compression, "compression");
             return this;
         }
 

@@ -4,8 +4,6 @@ import dev.hardlight.Authenticator;
 import dev.hardlight.ClusterBus;
 import dev.hardlight.TopicListener;
 import dev.hardlight.internal.protocol.InFlight;
-import dev.hardlight.netty.internal.Compression;
-import dev.hardlight.netty.internal.KeepAlive;
 import dev.hardlight.netty.internal.OriginPolicy;
 import dev.hardlight.netty.internal.RecordingFormat;
 import dev.hardlight.netty.internal.StaticFiles;
@@ -50,12 +48,6 @@ public final class ServerOptions {
     public static final int DEFAULT_MAX_HANDSHAKES_PER_ADDRESS = 64;
     /** Default of {@link Builder#drainTimeout(Duration)}: 10 seconds for the calls in flight to finish at shutdown. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
-    /** Default ping interval of {@link Builder#keepAlive(Duration, Duration)}: 30 seconds. */
-    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
-    /** Default idle timeout of {@link Builder#keepAlive(Duration, Duration)}: 90 seconds. */
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(90);
-    /** The threshold of {@link Builder#compression()}: messages of at least 1 KiB are compressed. */
-    public static final int DEFAULT_COMPRESSION_THRESHOLD = 1024;
     /** Default cap of each file of {@link Builder#record(Path)}: 64 MiB. */
     public static final long DEFAULT_RECORD_MAX_BYTES_PER_CONNECTION = 64L * 1024 * 1024;
     /** Default cap of all the files of {@link Builder#record(Path)} together: 1 GiB. */
@@ -193,14 +185,9 @@ public final class ServerOptions {
         return v.maxHandshakesPerAddress;
     }
 
-    /** How long without data from a client before the server pings it ({@link Builder#keepAlive(Duration, Duration)}). */
-    public Duration pingInterval() {
-        return v.keepAlive.pingInterval();
-    }
-
-    /** How long without data from a client before the server closes the connection. */
-    public Duration idleTimeout() {
-        return v.keepAlive.idleTimeout();
+    /** When the server pings a silent client and when it closes the connection ({@link Builder#keepAlive(KeepAlive)}). */
+    public KeepAlive keepAlive() {
+        return v.keepAlive;
     }
 
     /** How long a graceful shutdown waits for the calls in flight ({@link Builder#drainTimeout(Duration)}). */
@@ -208,9 +195,9 @@ public final class ServerOptions {
         return v.drainTimeout;
     }
 
-    /** The smallest message compressed ({@link Builder#compression(int)}), or -1: compression off (the default). */
-    public int compressionThreshold() {
-        return v.compressionThreshold;
+    /** Whether the server accepts permessage-deflate, and its threshold ({@link Builder#compression(Compression)}). */
+    public Compression compression() {
+        return v.compression;
     }
 
     /** The directory connections are recorded to ({@link Builder#record(Path, long, long)}), or {@code null}. */
@@ -285,8 +272,7 @@ public final class ServerOptions {
                 + (v.maxConnectionsPerAddress == Integer.MAX_VALUE ? "" : ", maxConnectionsPerAddress=" + v.maxConnectionsPerAddress)
                 + ", maxHandshakesPerAddress=" + v.maxHandshakesPerAddress
                 + ", messageReceiveTimeout=" + v.messageReceiveTimeout + ", partialMessageBudget=" + v.partialMessageBudget
-                + ", pingInterval=" + v.keepAlive.pingInterval() + ", idleTimeout=" + v.keepAlive.idleTimeout()
-                + ", drainTimeout=" + v.drainTimeout + (v.compressionThreshold < 0 ? "" : ", compression>=" + v.compressionThreshold)
+                + ", " + v.keepAlive + ", drainTimeout=" + v.drainTimeout + (v.compression.isEnabled() ? ", " + v.compression : "")
                 + (v.recordDirectory == null ? "" : ", record=" + v.recordDirectory + (v.recordCredentials ? " with credentials" : ""))
                 + (v.ioThreads == 0 ? "" : ", ioThreads=" + v.ioThreads) + (v.busyPoll ? ", busyPoll" : "")
                 + (v.inlineNonBlocking ? ", inlineNonBlockingHandlers" : "")
@@ -320,9 +306,9 @@ public final class ServerOptions {
         int maxHandshakesPerAddress = DEFAULT_MAX_HANDSHAKES_PER_ADDRESS;
         Duration messageReceiveTimeout = DEFAULT_MESSAGE_RECEIVE_TIMEOUT;
         long partialMessageBudget = DEFAULT_PARTIAL_MESSAGE_BUDGET;
-        KeepAlive keepAlive = new KeepAlive(DEFAULT_PING_INTERVAL, DEFAULT_IDLE_TIMEOUT);
+        KeepAlive keepAlive = KeepAlive.defaults();
         Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
-        int compressionThreshold = -1;
+        Compression compression = Compression.off();
         Path recordDirectory;
         long recordMaxBytesPerConnection;
         long recordMaxTotalBytes;
@@ -600,18 +586,6 @@ public final class ServerOptions {
         }
 
         /**
-         * The most connections from one remote IP address that may be in their handshake at once: TCP
-         * accepted but not yet upgraded (TLS, the HTTP request, the authenticator). One more is refused
-         * like a connection over {@link #maxConnections(int)} (503 "too many handshakes in progress from
-         * ...", or closed at accept when many refusals are being answered already), so that sockets
-         * from one source that never finish TLS cannot hold the whole {@code maxConnections} budget.
-         * Open (upgraded) connections do not count. The address is the TCP peer's: behind a reverse
-         * proxy every client shares the proxy's address, so raise this for it (HardLight does not read
-         * forwarded-address headers). Default {@value #DEFAULT_MAX_HANDSHAKES_PER_ADDRESS}.
-         *
-         * @throws IllegalArgumentException unless positive
-         */
-        /**
          * How long a message may take to arrive once its first bytes did. A client that sends most of
          * a message and then a byte now and then keeps the idle timeout from firing but holds the
          * partial message in memory; beyond this time the connection is closed with 1008 "message
@@ -646,6 +620,18 @@ public final class ServerOptions {
             return this;
         }
 
+        /**
+         * The most connections from one remote IP address that may be in their handshake at once: TCP
+         * accepted but not yet upgraded (TLS, the HTTP request, the authenticator). One more is refused
+         * like a connection over {@link #maxConnections(int)} (503 "too many handshakes in progress from
+         * ...", or closed at accept when many refusals are being answered already), so that sockets
+         * from one source that never finish TLS cannot hold the whole {@code maxConnections} budget.
+         * Open (upgraded) connections do not count. The address is the TCP peer's: behind a reverse
+         * proxy every client shares the proxy's address, so raise this for it (HardLight does not read
+         * forwarded-address headers). Default {@value #DEFAULT_MAX_HANDSHAKES_PER_ADDRESS}.
+         *
+         * @throws IllegalArgumentException unless positive
+         */
         public Builder maxHandshakesPerAddress(int maxHandshakesPerAddress) {
             if (maxHandshakesPerAddress <= 0) {
                 throw new IllegalArgumentException("maxHandshakesPerAddress: " + maxHandshakesPerAddress + " (expected: > 0)");
@@ -655,22 +641,16 @@ public final class ServerOptions {
         }
 
         /**
-         * Keepalive and idle timeout of open connections. When nothing was received on a connection for
-         * {@code pingInterval}, the server sends a WebSocket ping (browsers and HardLight clients answer
-         * with a pong by themselves), and again every interval while the silence lasts; when nothing at
-         * all (no message, no pong, not a byte) was received for {@code idleTimeout}, the server closes
-         * the connection with a close frame 1001 "idle timeout: nothing received for 90 s" and then the
-         * TCP connection (after at most a second, as the peer is presumably gone); its calls' handlers are
-         * interrupted and its subscriptions removed. This frees connections whose client vanished without
-         * a TCP close (a pulled cable, a sleeping laptop, a NAT that forgot the flow). A client that stops
-         * reading its answers for that long is closed as idle too: past a megabyte of unread output the
-         * server stops reading it (to bound its memory), so it receives nothing from it, pongs included.
-         * Defaults: ping every 30 s, close after 90 s.
-         *
-         * @throws IllegalArgumentException unless {@code 0 < pingInterval < idleTimeout}
+         * Keepalive and idle timeout of open connections (see {@link KeepAlive}). Giving up closes the
+         * connection with a close frame 1001 "idle timeout: nothing received for 90 s" and then the TCP
+         * connection (after at most a second, as the peer is presumably gone); its calls' handlers are
+         * interrupted and its subscriptions removed. A client that stops reading its answers for that
+         * long is closed as idle too: past a megabyte of unread output the server stops reading it (to
+         * bound its memory), so it receives nothing from it, pongs included. Default
+         * {@link KeepAlive#defaults()}: ping every 30 s, close after 90 s.
          */
-        public Builder keepAlive(Duration pingInterval, Duration idleTimeout) {
-            v.keepAlive = new KeepAlive(pingInterval, idleTimeout);
+        public Builder keepAlive(KeepAlive keepAlive) {
+            v.keepAlive = Objects.requireNonNull(keepAlive, "keepAlive");
             return this;
         }
 
@@ -694,28 +674,13 @@ public final class ServerOptions {
         }
 
         /**
-         * Enables permessage-deflate (RFC 7692) with the default threshold
-         * ({@value ServerOptions#DEFAULT_COMPRESSION_THRESHOLD} bytes); see {@link #compression(int)}.
+         * Whether to accept permessage-deflate when a client offers it in its upgrade, and from which
+         * message size the server compresses (see {@link Compression}). A compressed message from a
+         * client may inflate to at most the {@link #maxMessageSize(int) message size limit}; a larger one
+         * closes the connection with 1009, as an oversized message does. Default {@link Compression#off()}.
          */
-        public Builder compression() {
-            return compression(DEFAULT_COMPRESSION_THRESHOLD);
-        }
-
-        /**
-         * Enables permessage-deflate (RFC 7692), the standard WebSocket compression browsers offer: when a
-         * client offers it in its upgrade ({@code Sec-WebSocket-Extensions}), the server accepts it, and
-         * the messages of that connection of at least {@code thresholdBytes} are compressed (smaller ones
-         * are sent as they are: compressing them costs more than it saves). A client that does not offer
-         * it gets an uncompressed connection. A compressed message from the client may inflate to at most
-         * the {@link #maxMessageSize(int) message size limit}; a larger one (a compression bomb) closes
-         * the connection with 1009, as an oversized message does. Default: off. Compression costs CPU and
-         * some memory per connection (a deflate window each way); over TLS, compressing secrets next to
-         * attacker-controlled data can leak them (BREACH-style attacks).
-         *
-         * @throws IllegalArgumentException if negative
-         */
-        public Builder compression(int thresholdBytes) {
-            v.compressionThreshold = Compression.checkThreshold(thresholdBytes);
+        public Builder compression(Compression compression) {
+            v.compression = Objects.requireNonNull(compression, "compression");
             return this;
         }
 

@@ -26,11 +26,10 @@ class ServerOptionsTest {
         assertThat(o.maxMessageSize()).isEqualTo(ServerOptions.DEFAULT_MAX_MESSAGE_SIZE);
         assertThat(o.handshakeTimeout()).isEqualTo(ServerOptions.DEFAULT_HANDSHAKE_TIMEOUT);
         assertThat(o.drainTimeout()).isEqualTo(ServerOptions.DEFAULT_DRAIN_TIMEOUT);
-        assertThat(o.pingInterval()).isEqualTo(ServerOptions.DEFAULT_PING_INTERVAL);
-        assertThat(o.idleTimeout()).isEqualTo(ServerOptions.DEFAULT_IDLE_TIMEOUT);
+        assertThat(o.keepAlive()).isEqualTo(KeepAlive.defaults());
         assertThat(o.maxConnections()).isEqualTo(ServerOptions.DEFAULT_MAX_CONNECTIONS);
         assertThat(o.maxConnectionsPerAddress()).isEqualTo(Integer.MAX_VALUE);
-        assertThat(o.compressionThreshold()).isEqualTo(-1);
+        assertThat(o.compression()).isEqualTo(Compression.off());
         assertThat(o.slowConsumerPolicy()).isEqualTo(SlowConsumerPolicy.DROP_EVENTS);
         assertThat(o.allowedOrigins()).isEmpty();
         assertThat(o.recordDirectory()).isNull();
