@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -124,7 +123,7 @@ public final class ClientOptions {
      * value, in the order they were added.
      */
     public List<Map.Entry<String, String>> headers() {
-        return Collections.unmodifiableList(v.headers);
+        return v.headers;
     }
 
     /** When this client pings a silent server and when it gives the connection up ({@link Builder#keepAlive(KeepAlive)}). */
@@ -206,7 +205,7 @@ public final class ClientOptions {
 
     /** The interceptors run for every call, in order ({@link Builder#interceptor}); empty for none. */
     public List<dev.hardlight.ClientInterceptor> interceptors() {
-        return List.copyOf(v.interceptors);
+        return v.interceptors;
     }
 
     /** The traffic observer ({@link Builder#observer(RpcObserver)}), or {@code null}. */
@@ -245,10 +244,10 @@ public final class ClientOptions {
     }
 
     /**
-     * The settings, one field each: what a builder fills in and an options value keeps. A new setting
-     * costs a field here, a setter on the builder and an accessor.
+     * The settings, one immutable field each: what a builder fills in and an options value keeps. A new
+     * setting costs a field here, a setter on the builder and an accessor.
      */
-    private static final class Values implements Cloneable {
+    private static final class Values extends Settings.Copyable<Values> {
         TrustMode trust = TrustMode.SYSTEM;
         String pin;
         Path caBundle;
@@ -256,7 +255,7 @@ public final class ClientOptions {
         Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         boolean plaintext;
         int eventQueueCapacity = DEFAULT_EVENT_QUEUE_CAPACITY;
-        ArrayList<Map.Entry<String, String>> headers = new ArrayList<>();
+        List<Map.Entry<String, String>> headers = List.of();
         KeepAlive keepAlive = KeepAlive.defaults();
         ReconnectPolicy reconnect;
         ConnectionListener connectionListener;
@@ -272,18 +271,7 @@ public final class ClientOptions {
         ClientGroup group;
         List<java.net.URI> failover = List.of();
         RpcObserver observer;
-        ArrayList<dev.hardlight.ClientInterceptor> interceptors = new ArrayList<>();
-
-        Values copy() {
-            try {
-                Values c = (Values) super.clone();
-                c.headers = new ArrayList<>(headers);
-                c.interceptors = new ArrayList<>(interceptors);
-                return c;
-            } catch (CloneNotSupportedException e) {
-                throw new AssertionError(e);
-            }
-        }
+        List<dev.hardlight.ClientInterceptor> interceptors = List.of();
     }
 
     /** Builds {@link ClientOptions}. Not thread-safe. */
@@ -358,11 +346,7 @@ public final class ClientOptions {
          * @throws IllegalArgumentException unless positive
          */
         public Builder connectTimeout(Duration connectTimeout) {
-            Objects.requireNonNull(connectTimeout, "connectTimeout");
-            if (connectTimeout.isNegative() || connectTimeout.isZero()) {
-                throw new IllegalArgumentException("connectTimeout: " + connectTimeout + " (expected: > 0)");
-            }
-            v.connectTimeout = connectTimeout;
+            v.connectTimeout = Settings.positive("connectTimeout", connectTimeout);
             return this;
         }
 
@@ -472,10 +456,7 @@ public final class ClientOptions {
          * @throws IllegalArgumentException unless {@code null} or positive
          */
         public Builder defaultDeadline(Duration deadline) {
-            if (deadline != null && (deadline.isNegative() || deadline.isZero())) {
-                throw new IllegalArgumentException("defaultDeadline: " + deadline + " (expected: > 0)");
-            }
-            v.defaultDeadline = deadline;
+            v.defaultDeadline = deadline == null ? null : Settings.positive("defaultDeadline", deadline);
             return this;
         }
 
@@ -541,10 +522,7 @@ public final class ClientOptions {
          * @throws IllegalArgumentException unless positive
          */
         public Builder eventQueueCapacity(int eventQueueCapacity) {
-            if (eventQueueCapacity < 1) {
-                throw new IllegalArgumentException("eventQueueCapacity: " + eventQueueCapacity + " (expected: > 0)");
-            }
-            v.eventQueueCapacity = eventQueueCapacity;
+            v.eventQueueCapacity = Settings.positive("eventQueueCapacity", eventQueueCapacity);
             return this;
         }
 
@@ -575,7 +553,7 @@ public final class ClientOptions {
                 throw new IllegalArgumentException("header value of '" + name
                         + "': contains a control or non-ASCII character, such as CR or LF (expected: a single line of printable ASCII)");
             }
-            v.headers.add(Map.entry(name, value));
+            v.headers = Settings.append(v.headers, Map.entry(name, value));
             return this;
         }
 
@@ -596,25 +574,17 @@ public final class ClientOptions {
         }
 
         /**
-         * Records each connection to {@code file}: every buffer of plaintext bytes read and written
-         * (after TLS, so the upgrade, the WebSocket frames and the HardLight frames), with its time, in
-         * the format of {@code docs/recording.md}, for {@link Recording#read(Path)} to replay. The file
-         * is created owner-readable only (where the file system allows) or emptied when it exists; a
-         * later connection made with the same options writes the same file again, except that a client
-         * that reconnects ({@link #reconnect}, {@link #reconnectAfter}) numbers the files of its later connection
-         * attempts: {@code calls.hlrec}, {@code calls-2.hlrec}, {@code calls-3.hlrec}, ... It is complete
-         * (ends with its END record) shortly after the connection closes.
-         *
-         * <p>The file never exceeds {@code maxBytes}: when the next buffer would not fit, the recording
-         * stops with a TRUNCATED record that says so, and the connection goes on unrecorded. Recording
-         * copies every buffer on the I/O thread and writes on a thread of its own; when more than
-         * 4 MiB wait for a disk that does not keep up, the recording is truncated the same way instead
-         * of slowing the connection. A file that cannot be written is logged (WARN) and the connection
-         * goes on unrecorded. A recording holds everything the connection carried, in clear, except the
-         * credentials of the HTTP upgrade, which are masked unless {@link #recordCredentials(boolean)}
-         * says otherwise: arguments and results are there. Default: off.
+         * Records each connection to {@code file}, in the format of {@code docs/recording.md}, for
+         * {@link Recording#read(Path)} to replay; {@link Recording} says what is recorded, how it is
+         * bounded and which credentials are masked. The file is emptied when it exists; a later
+         * connection made with the same options writes the same file again, except that a client that
+         * reconnects ({@link #reconnect}, {@link #reconnectAfter}) numbers the files of its later
+         * connection attempts: {@code calls.hlrec}, {@code calls-2.hlrec}, {@code calls-3.hlrec}, ...
+         * A file that cannot be written is logged (WARN) and the connection goes on unrecorded.
+         * Default: off.
          *
          * @param file the recording, or {@code null} to record nothing
+         * @param maxBytes the cap of each file
          * @throws IllegalArgumentException if the file's directory does not exist, or {@code maxBytes}
          *     is not within 8 KiB..1 GiB
          */
@@ -635,17 +605,7 @@ public final class ClientOptions {
 
         /**
          * Whether {@link #record(Path, long) recordings} keep the credentials of the HTTP upgrade in
-         * clear. By default (false) they are masked before they reach the file: the values of the
-         * {@code Authorization}, {@code Proxy-Authorization}, {@code Cookie} and {@code Set-Cookie}
-         * headers, and the values of the query string (and any fragment or user information) of the
-         * request line and of the URI in the file's header become {@code *}, one per byte, so the
-         * recording still decodes and its lengths and read boundaries are unchanged; the names stay.
-         *
-         * <p>Off by default because recordings travel: they are attached to bug reports, copied off
-         * machines and committed as test data, and a bearer token or session cookie in one lets
-         * whoever reads it act as the user until it expires. Turn it on only to debug the
-         * credentials themselves, and treat such files as the credentials they hold. Other headers
-         * (an {@code X-Api-Key} of your own) and every argument and result are recorded as sent.
+         * clear; by default (false) they are masked, as {@link Recording} describes.
          */
         public Builder recordCredentials(boolean record) {
             v.recordCredentials = record;
@@ -689,7 +649,7 @@ public final class ClientOptions {
          * attach it to the calling thread instead ({@link dev.hardlight.Metadata#attach()}).
          */
         public Builder interceptor(dev.hardlight.ClientInterceptor interceptor) {
-            v.interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            v.interceptors = Settings.append(v.interceptors, Objects.requireNonNull(interceptor, "interceptor"));
             return this;
         }
 

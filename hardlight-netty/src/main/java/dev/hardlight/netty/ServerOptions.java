@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -147,7 +148,7 @@ public final class ServerOptions {
 
     /** Browser origins allowed besides the server's own ({@link Builder#allowedOrigins(String...)}), normalized. */
     public Set<String> allowedOrigins() {
-        return Collections.unmodifiableSet(v.allowedOrigins);
+        return v.allowedOrigins;
     }
 
     /** Whether any browser origin may connect ({@link Builder#allowAnyOrigin()}). */
@@ -251,8 +252,8 @@ public final class ServerOptions {
     }
 
     /** The interceptors run around every call, outermost first ({@link Builder#interceptor}); empty for none. */
-    public java.util.List<dev.hardlight.ServerInterceptor> interceptors() {
-        return java.util.List.copyOf(v.interceptors);
+    public List<dev.hardlight.ServerInterceptor> interceptors() {
+        return v.interceptors;
     }
 
     /** Whether unexpected handler failures are described to the client ({@link Builder#developmentErrorDetails(boolean)}). */
@@ -281,10 +282,10 @@ public final class ServerOptions {
     }
 
     /**
-     * The settings, one field each: what a builder fills in and an options value keeps. A new setting
-     * costs a field here, a setter on the builder and an accessor.
+     * The settings, one immutable field each: what a builder fills in and an options value keeps. A new
+     * setting costs a field here, a setter on the builder and an accessor.
      */
-    private static final class Values implements Cloneable {
+    private static final class Values extends Settings.Copyable<Values> {
         Tls tls;
         boolean plaintext;
         String host;
@@ -298,7 +299,7 @@ public final class ServerOptions {
         SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.DROP_EVENTS;
         int outboundHighWaterMark = DEFAULT_OUTBOUND_HIGH_WATER_MARK;
         Authenticator authenticator;
-        LinkedHashSet<String> allowedOrigins = new LinkedHashSet<>();
+        Set<String> allowedOrigins = Set.of();
         boolean anyOrigin;
         Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
         int maxConnections = DEFAULT_MAX_CONNECTIONS;
@@ -320,18 +321,7 @@ public final class ServerOptions {
         boolean sendErrorDetails;
         boolean hideSchema;
         RpcObserver observer;
-        java.util.ArrayList<dev.hardlight.ServerInterceptor> interceptors = new java.util.ArrayList<>();
-
-        Values copy() {
-            try {
-                Values c = (Values) super.clone();
-                c.allowedOrigins = new LinkedHashSet<>(allowedOrigins);
-                c.interceptors = new java.util.ArrayList<>(interceptors);
-                return c;
-            } catch (CloneNotSupportedException e) {
-                throw new AssertionError(e);
-            }
-        }
+        List<dev.hardlight.ServerInterceptor> interceptors = List.of();
     }
 
     /** Collects server settings; not thread-safe. {@link #build()} makes an immutable copy, and the builder may be reused. */
@@ -479,10 +469,7 @@ public final class ServerOptions {
          * @throws IllegalArgumentException unless positive
          */
         public Builder outboundHighWaterMark(int bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("outboundHighWaterMark: " + bytes + " (expected: > 0)");
-            }
-            v.outboundHighWaterMark = bytes;
+            v.outboundHighWaterMark = Settings.positive("outboundHighWaterMark", bytes);
             return this;
         }
 
@@ -518,9 +505,11 @@ public final class ServerOptions {
          */
         public Builder allowedOrigins(String... origins) {
             Objects.requireNonNull(origins, "origins");
+            Set<String> more = new LinkedHashSet<>(v.allowedOrigins);
             for (String o : origins) {
-                v.allowedOrigins.add(OriginPolicy.checkOrigin(o));
+                more.add(OriginPolicy.checkOrigin(o));
             }
+            v.allowedOrigins = Collections.unmodifiableSet(more);
             return this;
         }
 
@@ -544,11 +533,7 @@ public final class ServerOptions {
          * @throws IllegalArgumentException unless positive
          */
         public Builder handshakeTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("handshakeTimeout: " + timeout + " (expected: > 0)");
-            }
-            v.handshakeTimeout = timeout;
+            v.handshakeTimeout = Settings.positive("handshakeTimeout", timeout);
             return this;
         }
 
@@ -563,10 +548,7 @@ public final class ServerOptions {
          * @throws IllegalArgumentException unless positive
          */
         public Builder maxConnections(int maxConnections) {
-            if (maxConnections <= 0) {
-                throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: > 0)");
-            }
-            v.maxConnections = maxConnections;
+            v.maxConnections = Settings.positive("maxConnections", maxConnections);
             return this;
         }
 
@@ -578,10 +560,7 @@ public final class ServerOptions {
          * @throws IllegalArgumentException unless positive
          */
         public Builder maxConnectionsPerAddress(int maxConnectionsPerAddress) {
-            if (maxConnectionsPerAddress <= 0) {
-                throw new IllegalArgumentException("maxConnectionsPerAddress: " + maxConnectionsPerAddress + " (expected: > 0)");
-            }
-            v.maxConnectionsPerAddress = maxConnectionsPerAddress;
+            v.maxConnectionsPerAddress = Settings.positive("maxConnectionsPerAddress", maxConnectionsPerAddress);
             return this;
         }
 
@@ -594,11 +573,7 @@ public final class ServerOptions {
          * @throws IllegalArgumentException unless positive
          */
         public Builder messageReceiveTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("messageReceiveTimeout: " + timeout + " (expected: > 0)");
-            }
-            v.messageReceiveTimeout = timeout;
+            v.messageReceiveTimeout = Settings.positive("messageReceiveTimeout", timeout);
             return this;
         }
 
@@ -633,10 +608,7 @@ public final class ServerOptions {
          * @throws IllegalArgumentException unless positive
          */
         public Builder maxHandshakesPerAddress(int maxHandshakesPerAddress) {
-            if (maxHandshakesPerAddress <= 0) {
-                throw new IllegalArgumentException("maxHandshakesPerAddress: " + maxHandshakesPerAddress + " (expected: > 0)");
-            }
-            v.maxHandshakesPerAddress = maxHandshakesPerAddress;
+            v.maxHandshakesPerAddress = Settings.positive("maxHandshakesPerAddress", maxHandshakesPerAddress);
             return this;
         }
 
@@ -665,11 +637,7 @@ public final class ServerOptions {
          * @throws IllegalArgumentException unless positive
          */
         public Builder drainTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("drainTimeout: " + timeout + " (expected: > 0)");
-            }
-            v.drainTimeout = timeout;
+            v.drainTimeout = Settings.positive("drainTimeout", timeout);
             return this;
         }
 
@@ -715,22 +683,14 @@ public final class ServerOptions {
 
         /**
          * Records every connection (upgraded or refused) to a file of its own in {@code directory}, named
-         * by the time it was accepted (UTC) and its connection id, as in {@code 20261124T153254.123Z-42.hlrec}:
-         * every buffer of plaintext bytes read and written (after TLS), with its time, in the format of
-         * {@code docs/recording.md}, for {@link Recording#read(Path)} to replay. A file is complete (ends
-         * with its END record) shortly after its connection closes.
-         *
-         * <p>Bounded twice: a file never exceeds {@code maxBytesPerConnection} (the recording stops with a
-         * TRUNCATED record that says so, the connection goes on), and the files of this server never sum
-         * past {@code maxTotalBytes}: each connection reserves its cap from the total and gives back what
-         * it did not use when it closes; while the total is spent, new connections are not recorded (a
-         * WARN, once). Old files are never deleted: remove them yourself. Recording copies every buffer on
-         * the I/O thread and writes on a virtual thread per connection; when more than 4 MiB wait for a
-         * disk that does not keep up, that recording is truncated instead of slowing the connection. A
-         * recording holds everything the connection carried, in clear, except the credentials of the HTTP
-         * upgrade, which are masked unless {@link #recordCredentials(boolean)} says otherwise: files are
-         * created owner-readable only where the file system allows. For debugging, not for production
-         * traffic. Default: off.
+         * by the time it was accepted (UTC) and its connection id, as in {@code 20261124T153254.123Z-42.hlrec},
+         * in the format of {@code docs/recording.md}, for {@link Recording#read(Path)} to replay;
+         * {@link Recording} says what is recorded, how a file is bounded and which credentials are
+         * masked. Bounded twice: a file never exceeds {@code maxBytesPerConnection}, and the files of
+         * this server never sum past {@code maxTotalBytes}: each connection reserves its cap from the
+         * total and gives back what it did not use when it closes; while the total is spent, new
+         * connections are not recorded (a WARN, once). Old files are never deleted: remove them
+         * yourself. For debugging, not for production traffic. Default: off.
          *
          * @throws IllegalArgumentException if the directory does not exist, {@code maxBytesPerConnection}
          *     is not within 8 KiB..1 GiB, or {@code maxTotalBytes} is smaller than it
@@ -753,17 +713,8 @@ public final class ServerOptions {
 
         /**
          * Whether {@link #record(Path, long, long) recordings} keep the credentials of the HTTP upgrade in
-         * clear. By default (false) they are masked before they reach the file: the values of the
-         * {@code Authorization}, {@code Proxy-Authorization}, {@code Cookie} and {@code Set-Cookie}
-         * headers, and the values of the query string (and any fragment) of the request line, become
-         * {@code *}, one per byte, so the recording still decodes and its lengths and read boundaries are
-         * unchanged; the names stay.
-         *
-         * <p>Off by default because recordings travel (bug reports, copies off the server, test data),
-         * and a server's recordings hold the tokens and session cookies of every client that connected:
-         * whoever reads them could act as those users until the credentials expire. Turn it on only to
-         * debug the credentials themselves, and treat such files as the credentials they hold. Other
-         * headers and every argument and result are recorded as sent.
+         * clear; by default (false) they are masked, as {@link Recording} describes. A server's
+         * recordings hold the credentials of every client that connected.
          */
         public Builder recordCredentials(boolean record) {
             v.recordCredentials = record;
@@ -780,10 +731,7 @@ public final class ServerOptions {
          * @throws IllegalArgumentException unless positive
          */
         public Builder ioThreads(int threads) {
-            if (threads <= 0) {
-                throw new IllegalArgumentException("ioThreads: " + threads + " (expected: > 0)");
-            }
-            v.ioThreads = threads;
+            v.ioThreads = Settings.positive("ioThreads", threads);
             return this;
         }
 
@@ -841,7 +789,7 @@ public final class ServerOptions {
          * sees the outcome last. Default: none, and then nothing of them runs.
          */
         public Builder interceptor(dev.hardlight.ServerInterceptor interceptor) {
-            v.interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            v.interceptors = Settings.append(v.interceptors, Objects.requireNonNull(interceptor, "interceptor"));
             return this;
         }
 
