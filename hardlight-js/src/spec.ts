@@ -92,7 +92,7 @@ export type ConnectionEvent =
 export interface WebSocketLike {
   binaryType: string;
   readonly protocol: string;
-  send(data: Uint8Array): void;
+  send(data: Uint8Array<ArrayBuffer>): void;
   close(code?: number, reason?: string): void;
   onopen: ((ev: any) => void) | null;
   onmessage: ((ev: any) => void) | null;

@@ -41,10 +41,7 @@ public final class ClientGroup implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ClientGroup(int threads, boolean busyPoll) {
-        if (threads <= 0) {
-            throw new IllegalArgumentException("threads: " + threads + " (expected: > 0)");
-        }
-        this.threads = IoThreads.create(threads, busyPoll ? "hl-group-spin" : "hl-group", true, busyPoll);
+        this.threads = IoThreads.create(Settings.positive("threads", threads), busyPoll ? "hl-group-spin" : "hl-group", true, busyPoll);
     }
 
     /**

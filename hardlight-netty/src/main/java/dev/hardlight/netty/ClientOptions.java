@@ -2,10 +2,8 @@ package dev.hardlight.netty;
 
 import dev.hardlight.internal.protocol.ClientSession;
 import dev.hardlight.internal.protocol.InFlight;
-import dev.hardlight.netty.internal.Compression;
 import dev.hardlight.netty.internal.Fingerprints;
 import dev.hardlight.netty.internal.IoThreads;
-import dev.hardlight.netty.internal.KeepAlive;
 import dev.hardlight.netty.internal.RecordingFormat;
 import dev.hardlight.netty.internal.Transports;
 import dev.hardlight.netty.internal.TrustMode;
@@ -14,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,12 +44,6 @@ public final class ClientOptions {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Default of {@link Builder#eventQueueCapacity(int)}: events kept until the application takes them. */
     public static final int DEFAULT_EVENT_QUEUE_CAPACITY = ClientSession.DEFAULT_EVENT_QUEUE;
-    /** Default ping interval of {@link Builder#keepAlive(Duration, Duration)}: 30 seconds. */
-    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
-    /** Default idle timeout of {@link Builder#keepAlive(Duration, Duration)}: 90 seconds. */
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(90);
-    /** The threshold of {@link Builder#compression()}: messages of at least 1 KiB are compressed. */
-    public static final int DEFAULT_COMPRESSION_THRESHOLD = 1024;
     /** Default cap of {@link Builder#record(Path)}: 64 MiB. */
     public static final long DEFAULT_RECORD_MAX_BYTES = 64L * 1024 * 1024;
 
@@ -132,17 +123,12 @@ public final class ClientOptions {
      * value, in the order they were added.
      */
     public List<Map.Entry<String, String>> headers() {
-        return Collections.unmodifiableList(v.headers);
+        return v.headers;
     }
 
-    /** How long without any data from the server before this client sends a WebSocket ping. */
-    public Duration pingInterval() {
-        return v.keepAlive.pingInterval();
-    }
-
-    /** How long without any data from the server before this client gives the connection up. */
-    public Duration idleTimeout() {
-        return v.keepAlive.idleTimeout();
+    /** When this client pings a silent server and when it gives the connection up ({@link Builder#keepAlive(KeepAlive)}). */
+    public KeepAlive keepAlive() {
+        return v.keepAlive;
     }
 
     /**
@@ -153,12 +139,9 @@ public final class ClientOptions {
         return v.defaultDeadline;
     }
 
-    /**
-     * The smallest message compressed when the server accepts permessage-deflate
-     * ({@link Builder#compression(int)}), or -1 when this client does not offer compression (the default).
-     */
-    public int compressionThreshold() {
-        return v.compressionThreshold;
+    /** Whether this client offers permessage-deflate, and its threshold ({@link Builder#compression(Compression)}). */
+    public Compression compression() {
+        return v.compression;
     }
 
     /** The local address the client's socket binds to before connecting ({@link Builder#localAddress}), or {@code null} for any. */
@@ -222,7 +205,7 @@ public final class ClientOptions {
 
     /** The interceptors run for every call, in order ({@link Builder#interceptor}); empty for none. */
     public List<dev.hardlight.ClientInterceptor> interceptors() {
-        return List.copyOf(v.interceptors);
+        return v.interceptors;
     }
 
     /** The traffic observer ({@link Builder#observer(RpcObserver)}), or {@code null}. */
@@ -248,12 +231,11 @@ public final class ClientOptions {
     public String toString() {
         return "ClientOptions[trust=" + v.trust + (v.pin == null ? "" : " " + v.pin) + (v.caBundle == null ? "" : " " + v.caBundle)
                 + ", maxInFlight=" + v.maxInFlight + ", connectTimeout=" + v.connectTimeout
-                + ", eventQueueCapacity=" + v.eventQueueCapacity + ", pingInterval=" + v.keepAlive.pingInterval()
-                + ", idleTimeout=" + v.keepAlive.idleTimeout()
+                + ", eventQueueCapacity=" + v.eventQueueCapacity + ", " + v.keepAlive
                 + (v.reconnect == null ? "" : ", reconnect=" + v.reconnect)
                 + (v.reconnectAfter == null ? "" : ", reconnectAfter=" + v.reconnectAfter)
                 + (v.defaultDeadline == null ? "" : ", defaultDeadline=" + v.defaultDeadline) + (v.plaintext ? ", insecurePlaintext" : "")
-                + (v.compressionThreshold < 0 ? "" : ", compression>=" + v.compressionThreshold)
+                + (v.compression.isEnabled() ? ", " + v.compression : "")
                 + (v.localAddress == null ? "" : ", localAddress=" + v.localAddress.getHostAddress())
                 + (v.localInterface == null ? "" : ", localInterface=" + v.localInterface)
                 + (v.recordFile == null ? "" : ", record=" + v.recordFile + (v.recordCredentials ? " with credentials" : ""))
@@ -262,10 +244,10 @@ public final class ClientOptions {
     }
 
     /**
-     * The settings, one field each: what a builder fills in and an options value keeps. A new setting
-     * costs a field here, a setter on the builder and an accessor.
+     * The settings, one immutable field each: what a builder fills in and an options value keeps. A new
+     * setting costs a field here, a setter on the builder and an accessor.
      */
-    private static final class Values implements Cloneable {
+    private static final class Values extends Settings.Copyable<Values> {
         TrustMode trust = TrustMode.SYSTEM;
         String pin;
         Path caBundle;
@@ -273,13 +255,13 @@ public final class ClientOptions {
         Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         boolean plaintext;
         int eventQueueCapacity = DEFAULT_EVENT_QUEUE_CAPACITY;
-        ArrayList<Map.Entry<String, String>> headers = new ArrayList<>();
-        KeepAlive keepAlive = new KeepAlive(DEFAULT_PING_INTERVAL, DEFAULT_IDLE_TIMEOUT);
+        List<Map.Entry<String, String>> headers = List.of();
+        KeepAlive keepAlive = KeepAlive.defaults();
         ReconnectPolicy reconnect;
         ConnectionListener connectionListener;
         Duration reconnectAfter;
         Duration defaultDeadline;
-        int compressionThreshold = -1;
+        Compression compression = Compression.off();
         InetAddress localAddress;
         String localInterface;
         Path recordFile;
@@ -289,18 +271,7 @@ public final class ClientOptions {
         ClientGroup group;
         List<java.net.URI> failover = List.of();
         RpcObserver observer;
-        ArrayList<dev.hardlight.ClientInterceptor> interceptors = new ArrayList<>();
-
-        Values copy() {
-            try {
-                Values c = (Values) super.clone();
-                c.headers = new ArrayList<>(headers);
-                c.interceptors = new ArrayList<>(interceptors);
-                return c;
-            } catch (CloneNotSupportedException e) {
-                throw new AssertionError(e);
-            }
-        }
+        List<dev.hardlight.ClientInterceptor> interceptors = List.of();
     }
 
     /** Builds {@link ClientOptions}. Not thread-safe. */
@@ -375,34 +346,44 @@ public final class ClientOptions {
          * @throws IllegalArgumentException unless positive
          */
         public Builder connectTimeout(Duration connectTimeout) {
-            Objects.requireNonNull(connectTimeout, "connectTimeout");
-            if (connectTimeout.isNegative() || connectTimeout.isZero()) {
-                throw new IllegalArgumentException("connectTimeout: " + connectTimeout + " (expected: > 0)");
-            }
-            v.connectTimeout = connectTimeout;
+            v.connectTimeout = Settings.positive("connectTimeout", connectTimeout);
             return this;
         }
 
         /**
-         * Keepalive and idle timeout of the connection, once it is open. When nothing was received
-         * from the server for {@code pingInterval}, the client sends a WebSocket ping (the server
-         * answers with a pong), and again every interval while the silence lasts; when nothing at all
-         * was received for {@code idleTimeout}, the client closes the TCP connection at once (no close
-         * handshake: the server is presumably gone) and every pending call fails with
-         * {@code CONNECTION_LOST} "... was lost: no data from the server for 90 s"; new calls fail at
-         * once. This detects a server or a network path that vanished without a TCP close, which
-         * TCP alone may take many minutes to notice. Defaults: ping every 30 s, give up after 90 s.
-         *
-         * @throws IllegalArgumentException unless {@code 0 < pingInterval < idleTimeout}
+         * Keepalive and idle timeout of the connection, once it is open (see {@link KeepAlive}). Giving
+         * up closes the TCP connection at once (no close handshake: the server is presumably gone), and
+         * every pending call fails with {@code CONNECTION_LOST} "... was lost: no data from the server
+         * for 90 s"; new calls fail at once (or wait for a {@link #reconnect reconnect}). Default
+         * {@link KeepAlive#defaults()}: ping every 30 s, give up after 90 s.
          */
-        public Builder keepAlive(Duration pingInterval, Duration idleTimeout) {
-            v.keepAlive = new KeepAlive(pingInterval, idleTimeout);
+        public Builder keepAlive(KeepAlive keepAlive) {
+            v.keepAlive = Objects.requireNonNull(keepAlive, "keepAlive");
             return this;
         }
 
         /** Reconnects automatically with {@link ReconnectPolicy#defaults()}; see {@link #reconnect(ReconnectPolicy)}. */
         public Builder reconnect() {
             return reconnect(ReconnectPolicy.defaults());
+        }
+
+        /**
+         * Other servers of the same service (for example the other nodes of a cluster) to fail over to.
+         * The client connects to the URI given to {@code connect} first; if that first connect fails,
+         * it tries these in order before failing. With {@link #reconnect(ReconnectPolicy)}, every later
+         * connection (after a loss, after GO_AWAY, or to replace an aged one) goes to the next server in
+         * the ring (the given URI, then these, then the given URI again), with the reconnect semantics
+         * documented there. Each must have the same scheme ({@code ws} or {@code wss}) as the given URI;
+         * with TLS, every server's certificate must pass the same trust check. Replaces any previous
+         * list; none by default.
+         */
+        public Builder failover(java.net.URI... servers) {
+            List<java.net.URI> list = new ArrayList<>();
+            for (java.net.URI u : servers) {
+                list.add(Objects.requireNonNull(u, "server"));
+            }
+            v.failover = List.copyOf(list);
+            return this;
         }
 
         /**
@@ -429,25 +410,6 @@ public final class ClientOptions {
          *
          * @param policy the backoff, or {@code null} for no reconnect
          */
-        /**
-         * Other servers of the same service (for example the other nodes of a cluster) to fail over to.
-         * The client connects to the URI given to {@code connect} first; if that first connect fails,
-         * it tries these in order before failing. With {@link #reconnect(ReconnectPolicy)}, every later
-         * connection (after a loss, after GO_AWAY, or to replace an aged one) goes to the next server in
-         * the ring (the given URI, then these, then the given URI again), with the reconnect semantics
-         * documented there. Each must have the same scheme ({@code ws} or {@code wss}) as the given URI;
-         * with TLS, every server's certificate must pass the same trust check. Replaces any previous
-         * list; none by default.
-         */
-        public Builder failover(java.net.URI... servers) {
-            List<java.net.URI> list = new ArrayList<>();
-            for (java.net.URI u : servers) {
-                list.add(Objects.requireNonNull(u, "server"));
-            }
-            v.failover = List.copyOf(list);
-            return this;
-        }
-
         public Builder reconnect(ReconnectPolicy policy) {
             v.reconnect = policy;
             return this;
@@ -494,33 +456,18 @@ public final class ClientOptions {
          * @throws IllegalArgumentException unless {@code null} or positive
          */
         public Builder defaultDeadline(Duration deadline) {
-            if (deadline != null && (deadline.isNegative() || deadline.isZero())) {
-                throw new IllegalArgumentException("defaultDeadline: " + deadline + " (expected: > 0)");
-            }
-            v.defaultDeadline = deadline;
+            v.defaultDeadline = deadline == null ? null : Settings.positive("defaultDeadline", deadline);
             return this;
         }
 
         /**
-         * Offers permessage-deflate with the default threshold
-         * ({@value ClientOptions#DEFAULT_COMPRESSION_THRESHOLD} bytes); see {@link #compression(int)}.
+         * Whether to offer permessage-deflate in the WebSocket upgrade, and from which message size this
+         * client compresses (see {@link Compression}). A compressed message from the server may inflate
+         * to at most the client's message size limit (16 MiB), or the connection fails. Default
+         * {@link Compression#off()}.
          */
-        public Builder compression() {
-            return compression(DEFAULT_COMPRESSION_THRESHOLD);
-        }
-
-        /**
-         * Offers permessage-deflate (RFC 7692) in the WebSocket upgrade. When the server accepts it
-         * (it does when built with {@code compression(...)}), the messages this client sends of at
-         * least {@code thresholdBytes} are compressed (smaller ones are sent as they are), and the
-         * server compresses its own by its threshold. A compressed message from the server may inflate
-         * to at most the client's message size limit (16 MiB), or the connection fails. A server that
-         * does not accept it gets an uncompressed connection. Default: off.
-         *
-         * @throws IllegalArgumentException if negative
-         */
-        public Builder compression(int thresholdBytes) {
-            v.compressionThreshold = Compression.checkThreshold(thresholdBytes);
+        public Builder compression(Compression compression) {
+            v.compression = Objects.requireNonNull(compression, "compression");
             return this;
         }
 
@@ -575,10 +522,7 @@ public final class ClientOptions {
          * @throws IllegalArgumentException unless positive
          */
         public Builder eventQueueCapacity(int eventQueueCapacity) {
-            if (eventQueueCapacity < 1) {
-                throw new IllegalArgumentException("eventQueueCapacity: " + eventQueueCapacity + " (expected: > 0)");
-            }
-            v.eventQueueCapacity = eventQueueCapacity;
+            v.eventQueueCapacity = Settings.positive("eventQueueCapacity", eventQueueCapacity);
             return this;
         }
 
@@ -609,7 +553,7 @@ public final class ClientOptions {
                 throw new IllegalArgumentException("header value of '" + name
                         + "': contains a control or non-ASCII character, such as CR or LF (expected: a single line of printable ASCII)");
             }
-            v.headers.add(Map.entry(name, value));
+            v.headers = Settings.append(v.headers, Map.entry(name, value));
             return this;
         }
 
@@ -630,25 +574,17 @@ public final class ClientOptions {
         }
 
         /**
-         * Records each connection to {@code file}: every buffer of plaintext bytes read and written
-         * (after TLS, so the upgrade, the WebSocket frames and the HardLight frames), with its time, in
-         * the format of {@code docs/recording.md}, for {@link Recording#read(Path)} to replay. The file
-         * is created owner-readable only (where the file system allows) or emptied when it exists; a
-         * later connection made with the same options writes the same file again, except that a client
-         * that reconnects ({@link #reconnect}, {@link #reconnectAfter}) numbers the files of its later connection
-         * attempts: {@code calls.hlrec}, {@code calls-2.hlrec}, {@code calls-3.hlrec}, ... It is complete
-         * (ends with its END record) shortly after the connection closes.
-         *
-         * <p>The file never exceeds {@code maxBytes}: when the next buffer would not fit, the recording
-         * stops with a TRUNCATED record that says so, and the connection goes on unrecorded. Recording
-         * copies every buffer on the I/O thread and writes on a thread of its own; when more than
-         * 4 MiB wait for a disk that does not keep up, the recording is truncated the same way instead
-         * of slowing the connection. A file that cannot be written is logged (WARN) and the connection
-         * goes on unrecorded. A recording holds everything the connection carried, in clear, except the
-         * credentials of the HTTP upgrade, which are masked unless {@link #recordCredentials(boolean)}
-         * says otherwise: arguments and results are there. Default: off.
+         * Records each connection to {@code file}, in the format of {@code docs/recording.md}, for
+         * {@link Recording#read(Path)} to replay; {@link Recording} says what is recorded, how it is
+         * bounded and which credentials are masked. The file is emptied when it exists; a later
+         * connection made with the same options writes the same file again, except that a client that
+         * reconnects ({@link #reconnect}, {@link #reconnectAfter}) numbers the files of its later
+         * connection attempts: {@code calls.hlrec}, {@code calls-2.hlrec}, {@code calls-3.hlrec}, ...
+         * A file that cannot be written is logged (WARN) and the connection goes on unrecorded.
+         * Default: off.
          *
          * @param file the recording, or {@code null} to record nothing
+         * @param maxBytes the cap of each file
          * @throws IllegalArgumentException if the file's directory does not exist, or {@code maxBytes}
          *     is not within 8 KiB..1 GiB
          */
@@ -669,17 +605,7 @@ public final class ClientOptions {
 
         /**
          * Whether {@link #record(Path, long) recordings} keep the credentials of the HTTP upgrade in
-         * clear. By default (false) they are masked before they reach the file: the values of the
-         * {@code Authorization}, {@code Proxy-Authorization}, {@code Cookie} and {@code Set-Cookie}
-         * headers, and the values of the query string (and any fragment or user information) of the
-         * request line and of the URI in the file's header become {@code *}, one per byte, so the
-         * recording still decodes and its lengths and read boundaries are unchanged; the names stay.
-         *
-         * <p>Off by default because recordings travel: they are attached to bug reports, copied off
-         * machines and committed as test data, and a bearer token or session cookie in one lets
-         * whoever reads it act as the user until it expires. Turn it on only to debug the
-         * credentials themselves, and treat such files as the credentials they hold. Other headers
-         * (an {@code X-Api-Key} of your own) and every argument and result are recorded as sent.
+         * clear; by default (false) they are masked, as {@link Recording} describes.
          */
         public Builder recordCredentials(boolean record) {
             v.recordCredentials = record;
@@ -723,7 +649,7 @@ public final class ClientOptions {
          * attach it to the calling thread instead ({@link dev.hardlight.Metadata#attach()}).
          */
         public Builder interceptor(dev.hardlight.ClientInterceptor interceptor) {
-            v.interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            v.interceptors = Settings.append(v.interceptors, Objects.requireNonNull(interceptor, "interceptor"));
             return this;
         }
 

@@ -173,11 +173,7 @@ public final class ReconnectPolicy {
 
         /** How long a call without a deadline waits for the client to reconnect; positive. */
         public Builder callWait(Duration callWait) {
-            Objects.requireNonNull(callWait, "callWait");
-            if (callWait.isNegative() || callWait.isZero()) {
-                throw new IllegalArgumentException("callWait: " + callWait + " (expected: > 0)");
-            }
-            this.callWait = callWait;
+            this.callWait = Settings.positive("callWait", callWait);
             return this;
         }
 

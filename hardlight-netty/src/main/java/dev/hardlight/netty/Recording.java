@@ -27,11 +27,27 @@ import java.util.Objects;
  * for (Recording.Frame f : r.decode()) { ... } // or inspect them
  * }</pre>
  *
+ * <p>Both sides record the same way: every buffer of plaintext bytes read and written (after TLS, so
+ * the upgrade, the WebSocket frames and the HardLight frames), with its time. A file never exceeds its
+ * cap: when the next buffer would not fit, the recording stops with a TRUNCATED record that says so,
+ * and the connection goes on unrecorded. Recording copies every buffer on the I/O thread and writes on
+ * a thread of its own; when more than 4 MiB wait for a disk that does not keep up, the recording is
+ * truncated the same way instead of slowing the connection. Files are created owner-readable only
+ * where the file system allows, and are complete (end with their END record) shortly after their
+ * connection closes. A cap is 8 KiB to 1 GiB.
+ *
  * <p>A recording holds everything the connection carried, in clear: arguments, results, headers.
- * The credentials of the HTTP upgrade ({@code Authorization}, {@code Proxy-Authorization},
- * {@code Cookie} and {@code Set-Cookie} values, query string values) are masked with {@code *}, byte
- * for byte, unless the recording side was built with {@code recordCredentials(true)}
- * ({@link #credentialsRedacted()} tells which). Treat the files as secrets all the same.
+ * The credentials of the HTTP upgrade are masked before they reach the file: the values of the
+ * {@code Authorization}, {@code Proxy-Authorization}, {@code Cookie} and {@code Set-Cookie} headers,
+ * and the values of the query string (and any fragment or user information) of the request line and of
+ * the URI in the file's header become {@code *}, one per byte, so the recording still decodes and its
+ * lengths and read boundaries are unchanged; the names stay. {@link #credentialsRedacted()} tells
+ * whether they were. They are masked by default because recordings travel: they are attached to bug
+ * reports, copied off machines and committed as test data, and a bearer token or session cookie in
+ * one lets whoever reads it act as the user until it expires. {@code recordCredentials(true)} on the
+ * recording side keeps them, only to debug the credentials themselves: treat such files as the
+ * credentials they hold. Other headers (an {@code X-Api-Key} of your own) and every argument and
+ * result are recorded as sent. Treat every recording as a secret all the same.
  *
  * <p>Immutable and thread-safe.
  */

@@ -266,9 +266,9 @@ public final class ServerBuilder<S> {
         return this;
     }
 
-    /** See {@link ServerOptions.Builder#keepAlive(Duration,Duration)}. */
-    public ServerBuilder<S> keepAlive(Duration pingInterval, Duration idleTimeout) {
-        options.keepAlive(pingInterval, idleTimeout);
+    /** See {@link ServerOptions.Builder#keepAlive(KeepAlive)}. */
+    public ServerBuilder<S> keepAlive(KeepAlive keepAlive) {
+        options.keepAlive(keepAlive);
         return this;
     }
 
@@ -278,15 +278,9 @@ public final class ServerBuilder<S> {
         return this;
     }
 
-    /** See {@link ServerOptions.Builder#compression()}. */
-    public ServerBuilder<S> compression() {
-        options.compression();
-        return this;
-    }
-
-    /** See {@link ServerOptions.Builder#compression(int)}. */
-    public ServerBuilder<S> compression(int thresholdBytes) {
-        options.compression(thresholdBytes);
+    /** See {@link ServerOptions.Builder#compression(Compression)}. */
+    public ServerBuilder<S> compression(Compression compression) {
+        options.compression(compression);
         return this;
     }
 

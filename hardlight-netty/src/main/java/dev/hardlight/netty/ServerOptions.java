@@ -4,8 +4,6 @@ import dev.hardlight.Authenticator;
 import dev.hardlight.ClusterBus;
 import dev.hardlight.TopicListener;
 import dev.hardlight.internal.protocol.InFlight;
-import dev.hardlight.netty.internal.Compression;
-import dev.hardlight.netty.internal.KeepAlive;
 import dev.hardlight.netty.internal.OriginPolicy;
 import dev.hardlight.netty.internal.RecordingFormat;
 import dev.hardlight.netty.internal.StaticFiles;
@@ -14,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -50,12 +49,6 @@ public final class ServerOptions {
     public static final int DEFAULT_MAX_HANDSHAKES_PER_ADDRESS = 64;
     /** Default of {@link Builder#drainTimeout(Duration)}: 10 seconds for the calls in flight to finish at shutdown. */
     public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
-    /** Default ping interval of {@link Builder#keepAlive(Duration, Duration)}: 30 seconds. */
-    public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(30);
-    /** Default idle timeout of {@link Builder#keepAlive(Duration, Duration)}: 90 seconds. */
-    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(90);
-    /** The threshold of {@link Builder#compression()}: messages of at least 1 KiB are compressed. */
-    public static final int DEFAULT_COMPRESSION_THRESHOLD = 1024;
     /** Default cap of each file of {@link Builder#record(Path)}: 64 MiB. */
     public static final long DEFAULT_RECORD_MAX_BYTES_PER_CONNECTION = 64L * 1024 * 1024;
     /** Default cap of all the files of {@link Builder#record(Path)} together: 1 GiB. */
@@ -155,7 +148,7 @@ public final class ServerOptions {
 
     /** Browser origins allowed besides the server's own ({@link Builder#allowedOrigins(String...)}), normalized. */
     public Set<String> allowedOrigins() {
-        return Collections.unmodifiableSet(v.allowedOrigins);
+        return v.allowedOrigins;
     }
 
     /** Whether any browser origin may connect ({@link Builder#allowAnyOrigin()}). */
@@ -193,14 +186,9 @@ public final class ServerOptions {
         return v.maxHandshakesPerAddress;
     }
 
-    /** How long without data from a client before the server pings it ({@link Builder#keepAlive(Duration, Duration)}). */
-    public Duration pingInterval() {
-        return v.keepAlive.pingInterval();
-    }
-
-    /** How long without data from a client before the server closes the connection. */
-    public Duration idleTimeout() {
-        return v.keepAlive.idleTimeout();
+    /** When the server pings a silent client and when it closes the connection ({@link Builder#keepAlive(KeepAlive)}). */
+    public KeepAlive keepAlive() {
+        return v.keepAlive;
     }
 
     /** How long a graceful shutdown waits for the calls in flight ({@link Builder#drainTimeout(Duration)}). */
@@ -208,9 +196,9 @@ public final class ServerOptions {
         return v.drainTimeout;
     }
 
-    /** The smallest message compressed ({@link Builder#compression(int)}), or -1: compression off (the default). */
-    public int compressionThreshold() {
-        return v.compressionThreshold;
+    /** Whether the server accepts permessage-deflate, and its threshold ({@link Builder#compression(Compression)}). */
+    public Compression compression() {
+        return v.compression;
     }
 
     /** The directory connections are recorded to ({@link Builder#record(Path, long, long)}), or {@code null}. */
@@ -264,8 +252,8 @@ public final class ServerOptions {
     }
 
     /** The interceptors run around every call, outermost first ({@link Builder#interceptor}); empty for none. */
-    public java.util.List<dev.hardlight.ServerInterceptor> interceptors() {
-        return java.util.List.copyOf(v.interceptors);
+    public List<dev.hardlight.ServerInterceptor> interceptors() {
+        return v.interceptors;
     }
 
     /** Whether unexpected handler failures are described to the client ({@link Builder#developmentErrorDetails(boolean)}). */
@@ -285,8 +273,7 @@ public final class ServerOptions {
                 + (v.maxConnectionsPerAddress == Integer.MAX_VALUE ? "" : ", maxConnectionsPerAddress=" + v.maxConnectionsPerAddress)
                 + ", maxHandshakesPerAddress=" + v.maxHandshakesPerAddress
                 + ", messageReceiveTimeout=" + v.messageReceiveTimeout + ", partialMessageBudget=" + v.partialMessageBudget
-                + ", pingInterval=" + v.keepAlive.pingInterval() + ", idleTimeout=" + v.keepAlive.idleTimeout()
-                + ", drainTimeout=" + v.drainTimeout + (v.compressionThreshold < 0 ? "" : ", compression>=" + v.compressionThreshold)
+                + ", " + v.keepAlive + ", drainTimeout=" + v.drainTimeout + (v.compression.isEnabled() ? ", " + v.compression : "")
                 + (v.recordDirectory == null ? "" : ", record=" + v.recordDirectory + (v.recordCredentials ? " with credentials" : ""))
                 + (v.ioThreads == 0 ? "" : ", ioThreads=" + v.ioThreads) + (v.busyPoll ? ", busyPoll" : "")
                 + (v.inlineNonBlocking ? ", inlineNonBlockingHandlers" : "")
@@ -295,10 +282,10 @@ public final class ServerOptions {
     }
 
     /**
-     * The settings, one field each: what a builder fills in and an options value keeps. A new setting
-     * costs a field here, a setter on the builder and an accessor.
+     * The settings, one immutable field each: what a builder fills in and an options value keeps. A new
+     * setting costs a field here, a setter on the builder and an accessor.
      */
-    private static final class Values implements Cloneable {
+    private static final class Values extends Settings.Copyable<Values> {
         Tls tls;
         boolean plaintext;
         String host;
@@ -312,7 +299,7 @@ public final class ServerOptions {
         SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.DROP_EVENTS;
         int outboundHighWaterMark = DEFAULT_OUTBOUND_HIGH_WATER_MARK;
         Authenticator authenticator;
-        LinkedHashSet<String> allowedOrigins = new LinkedHashSet<>();
+        Set<String> allowedOrigins = Set.of();
         boolean anyOrigin;
         Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
         int maxConnections = DEFAULT_MAX_CONNECTIONS;
@@ -320,9 +307,9 @@ public final class ServerOptions {
         int maxHandshakesPerAddress = DEFAULT_MAX_HANDSHAKES_PER_ADDRESS;
         Duration messageReceiveTimeout = DEFAULT_MESSAGE_RECEIVE_TIMEOUT;
         long partialMessageBudget = DEFAULT_PARTIAL_MESSAGE_BUDGET;
-        KeepAlive keepAlive = new KeepAlive(DEFAULT_PING_INTERVAL, DEFAULT_IDLE_TIMEOUT);
+        KeepAlive keepAlive = KeepAlive.defaults();
         Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
-        int compressionThreshold = -1;
+        Compression compression = Compression.off();
         Path recordDirectory;
         long recordMaxBytesPerConnection;
         long recordMaxTotalBytes;
@@ -334,18 +321,7 @@ public final class ServerOptions {
         boolean sendErrorDetails;
         boolean hideSchema;
         RpcObserver observer;
-        java.util.ArrayList<dev.hardlight.ServerInterceptor> interceptors = new java.util.ArrayList<>();
-
-        Values copy() {
-            try {
-                Values c = (Values) super.clone();
-                c.allowedOrigins = new LinkedHashSet<>(allowedOrigins);
-                c.interceptors = new java.util.ArrayList<>(interceptors);
-                return c;
-            } catch (CloneNotSupportedException e) {
-                throw new AssertionError(e);
-            }
-        }
+        List<dev.hardlight.ServerInterceptor> interceptors = List.of();
     }
 
     /** Collects server settings; not thread-safe. {@link #build()} makes an immutable copy, and the builder may be reused. */
@@ -493,10 +469,7 @@ public final class ServerOptions {
          * @throws IllegalArgumentException unless positive
          */
         public Builder outboundHighWaterMark(int bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("outboundHighWaterMark: " + bytes + " (expected: > 0)");
-            }
-            v.outboundHighWaterMark = bytes;
+            v.outboundHighWaterMark = Settings.positive("outboundHighWaterMark", bytes);
             return this;
         }
 
@@ -532,9 +505,11 @@ public final class ServerOptions {
          */
         public Builder allowedOrigins(String... origins) {
             Objects.requireNonNull(origins, "origins");
+            Set<String> more = new LinkedHashSet<>(v.allowedOrigins);
             for (String o : origins) {
-                v.allowedOrigins.add(OriginPolicy.checkOrigin(o));
+                more.add(OriginPolicy.checkOrigin(o));
             }
+            v.allowedOrigins = Collections.unmodifiableSet(more);
             return this;
         }
 
@@ -558,11 +533,7 @@ public final class ServerOptions {
          * @throws IllegalArgumentException unless positive
          */
         public Builder handshakeTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("handshakeTimeout: " + timeout + " (expected: > 0)");
-            }
-            v.handshakeTimeout = timeout;
+            v.handshakeTimeout = Settings.positive("handshakeTimeout", timeout);
             return this;
         }
 
@@ -577,10 +548,7 @@ public final class ServerOptions {
          * @throws IllegalArgumentException unless positive
          */
         public Builder maxConnections(int maxConnections) {
-            if (maxConnections <= 0) {
-                throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: > 0)");
-            }
-            v.maxConnections = maxConnections;
+            v.maxConnections = Settings.positive("maxConnections", maxConnections);
             return this;
         }
 
@@ -592,25 +560,10 @@ public final class ServerOptions {
          * @throws IllegalArgumentException unless positive
          */
         public Builder maxConnectionsPerAddress(int maxConnectionsPerAddress) {
-            if (maxConnectionsPerAddress <= 0) {
-                throw new IllegalArgumentException("maxConnectionsPerAddress: " + maxConnectionsPerAddress + " (expected: > 0)");
-            }
-            v.maxConnectionsPerAddress = maxConnectionsPerAddress;
+            v.maxConnectionsPerAddress = Settings.positive("maxConnectionsPerAddress", maxConnectionsPerAddress);
             return this;
         }
 
-        /**
-         * The most connections from one remote IP address that may be in their handshake at once: TCP
-         * accepted but not yet upgraded (TLS, the HTTP request, the authenticator). One more is refused
-         * like a connection over {@link #maxConnections(int)} (503 "too many handshakes in progress from
-         * ...", or closed at accept when many refusals are being answered already), so that sockets
-         * from one source that never finish TLS cannot hold the whole {@code maxConnections} budget.
-         * Open (upgraded) connections do not count. The address is the TCP peer's: behind a reverse
-         * proxy every client shares the proxy's address, so raise this for it (HardLight does not read
-         * forwarded-address headers). Default {@value #DEFAULT_MAX_HANDSHAKES_PER_ADDRESS}.
-         *
-         * @throws IllegalArgumentException unless positive
-         */
         /**
          * How long a message may take to arrive once its first bytes did. A client that sends most of
          * a message and then a byte now and then keeps the idle timeout from firing but holds the
@@ -620,11 +573,7 @@ public final class ServerOptions {
          * @throws IllegalArgumentException unless positive
          */
         public Builder messageReceiveTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("messageReceiveTimeout: " + timeout + " (expected: > 0)");
-            }
-            v.messageReceiveTimeout = timeout;
+            v.messageReceiveTimeout = Settings.positive("messageReceiveTimeout", timeout);
             return this;
         }
 
@@ -646,31 +595,34 @@ public final class ServerOptions {
             return this;
         }
 
+        /**
+         * The most connections from one remote IP address that may be in their handshake at once: TCP
+         * accepted but not yet upgraded (TLS, the HTTP request, the authenticator). One more is refused
+         * like a connection over {@link #maxConnections(int)} (503 "too many handshakes in progress from
+         * ...", or closed at accept when many refusals are being answered already), so that sockets
+         * from one source that never finish TLS cannot hold the whole {@code maxConnections} budget.
+         * Open (upgraded) connections do not count. The address is the TCP peer's: behind a reverse
+         * proxy every client shares the proxy's address, so raise this for it (HardLight does not read
+         * forwarded-address headers). Default {@value #DEFAULT_MAX_HANDSHAKES_PER_ADDRESS}.
+         *
+         * @throws IllegalArgumentException unless positive
+         */
         public Builder maxHandshakesPerAddress(int maxHandshakesPerAddress) {
-            if (maxHandshakesPerAddress <= 0) {
-                throw new IllegalArgumentException("maxHandshakesPerAddress: " + maxHandshakesPerAddress + " (expected: > 0)");
-            }
-            v.maxHandshakesPerAddress = maxHandshakesPerAddress;
+            v.maxHandshakesPerAddress = Settings.positive("maxHandshakesPerAddress", maxHandshakesPerAddress);
             return this;
         }
 
         /**
-         * Keepalive and idle timeout of open connections. When nothing was received on a connection for
-         * {@code pingInterval}, the server sends a WebSocket ping (browsers and HardLight clients answer
-         * with a pong by themselves), and again every interval while the silence lasts; when nothing at
-         * all (no message, no pong, not a byte) was received for {@code idleTimeout}, the server closes
-         * the connection with a close frame 1001 "idle timeout: nothing received for 90 s" and then the
-         * TCP connection (after at most a second, as the peer is presumably gone); its calls' handlers are
-         * interrupted and its subscriptions removed. This frees connections whose client vanished without
-         * a TCP close (a pulled cable, a sleeping laptop, a NAT that forgot the flow). A client that stops
-         * reading its answers for that long is closed as idle too: past a megabyte of unread output the
-         * server stops reading it (to bound its memory), so it receives nothing from it, pongs included.
-         * Defaults: ping every 30 s, close after 90 s.
-         *
-         * @throws IllegalArgumentException unless {@code 0 < pingInterval < idleTimeout}
+         * Keepalive and idle timeout of open connections (see {@link KeepAlive}). Giving up closes the
+         * connection with a close frame 1001 "idle timeout: nothing received for 90 s" and then the TCP
+         * connection (after at most a second, as the peer is presumably gone); its calls' handlers are
+         * interrupted and its subscriptions removed. A client that stops reading its answers for that
+         * long is closed as idle too: past a megabyte of unread output the server stops reading it (to
+         * bound its memory), so it receives nothing from it, pongs included. Default
+         * {@link KeepAlive#defaults()}: ping every 30 s, close after 90 s.
          */
-        public Builder keepAlive(Duration pingInterval, Duration idleTimeout) {
-            v.keepAlive = new KeepAlive(pingInterval, idleTimeout);
+        public Builder keepAlive(KeepAlive keepAlive) {
+            v.keepAlive = Objects.requireNonNull(keepAlive, "keepAlive");
             return this;
         }
 
@@ -685,37 +637,18 @@ public final class ServerOptions {
          * @throws IllegalArgumentException unless positive
          */
         public Builder drainTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("drainTimeout: " + timeout + " (expected: > 0)");
-            }
-            v.drainTimeout = timeout;
+            v.drainTimeout = Settings.positive("drainTimeout", timeout);
             return this;
         }
 
         /**
-         * Enables permessage-deflate (RFC 7692) with the default threshold
-         * ({@value ServerOptions#DEFAULT_COMPRESSION_THRESHOLD} bytes); see {@link #compression(int)}.
+         * Whether to accept permessage-deflate when a client offers it in its upgrade, and from which
+         * message size the server compresses (see {@link Compression}). A compressed message from a
+         * client may inflate to at most the {@link #maxMessageSize(int) message size limit}; a larger one
+         * closes the connection with 1009, as an oversized message does. Default {@link Compression#off()}.
          */
-        public Builder compression() {
-            return compression(DEFAULT_COMPRESSION_THRESHOLD);
-        }
-
-        /**
-         * Enables permessage-deflate (RFC 7692), the standard WebSocket compression browsers offer: when a
-         * client offers it in its upgrade ({@code Sec-WebSocket-Extensions}), the server accepts it, and
-         * the messages of that connection of at least {@code thresholdBytes} are compressed (smaller ones
-         * are sent as they are: compressing them costs more than it saves). A client that does not offer
-         * it gets an uncompressed connection. A compressed message from the client may inflate to at most
-         * the {@link #maxMessageSize(int) message size limit}; a larger one (a compression bomb) closes
-         * the connection with 1009, as an oversized message does. Default: off. Compression costs CPU and
-         * some memory per connection (a deflate window each way); over TLS, compressing secrets next to
-         * attacker-controlled data can leak them (BREACH-style attacks).
-         *
-         * @throws IllegalArgumentException if negative
-         */
-        public Builder compression(int thresholdBytes) {
-            v.compressionThreshold = Compression.checkThreshold(thresholdBytes);
+        public Builder compression(Compression compression) {
+            v.compression = Objects.requireNonNull(compression, "compression");
             return this;
         }
 
@@ -750,22 +683,14 @@ public final class ServerOptions {
 
         /**
          * Records every connection (upgraded or refused) to a file of its own in {@code directory}, named
-         * by the time it was accepted (UTC) and its connection id, as in {@code 20261124T153254.123Z-42.hlrec}:
-         * every buffer of plaintext bytes read and written (after TLS), with its time, in the format of
-         * {@code docs/recording.md}, for {@link Recording#read(Path)} to replay. A file is complete (ends
-         * with its END record) shortly after its connection closes.
-         *
-         * <p>Bounded twice: a file never exceeds {@code maxBytesPerConnection} (the recording stops with a
-         * TRUNCATED record that says so, the connection goes on), and the files of this server never sum
-         * past {@code maxTotalBytes}: each connection reserves its cap from the total and gives back what
-         * it did not use when it closes; while the total is spent, new connections are not recorded (a
-         * WARN, once). Old files are never deleted: remove them yourself. Recording copies every buffer on
-         * the I/O thread and writes on a virtual thread per connection; when more than 4 MiB wait for a
-         * disk that does not keep up, that recording is truncated instead of slowing the connection. A
-         * recording holds everything the connection carried, in clear, except the credentials of the HTTP
-         * upgrade, which are masked unless {@link #recordCredentials(boolean)} says otherwise: files are
-         * created owner-readable only where the file system allows. For debugging, not for production
-         * traffic. Default: off.
+         * by the time it was accepted (UTC) and its connection id, as in {@code 20261124T153254.123Z-42.hlrec},
+         * in the format of {@code docs/recording.md}, for {@link Recording#read(Path)} to replay;
+         * {@link Recording} says what is recorded, how a file is bounded and which credentials are
+         * masked. Bounded twice: a file never exceeds {@code maxBytesPerConnection}, and the files of
+         * this server never sum past {@code maxTotalBytes}: each connection reserves its cap from the
+         * total and gives back what it did not use when it closes; while the total is spent, new
+         * connections are not recorded (a WARN, once). Old files are never deleted: remove them
+         * yourself. For debugging, not for production traffic. Default: off.
          *
          * @throws IllegalArgumentException if the directory does not exist, {@code maxBytesPerConnection}
          *     is not within 8 KiB..1 GiB, or {@code maxTotalBytes} is smaller than it
@@ -788,17 +713,8 @@ public final class ServerOptions {
 
         /**
          * Whether {@link #record(Path, long, long) recordings} keep the credentials of the HTTP upgrade in
-         * clear. By default (false) they are masked before they reach the file: the values of the
-         * {@code Authorization}, {@code Proxy-Authorization}, {@code Cookie} and {@code Set-Cookie}
-         * headers, and the values of the query string (and any fragment) of the request line, become
-         * {@code *}, one per byte, so the recording still decodes and its lengths and read boundaries are
-         * unchanged; the names stay.
-         *
-         * <p>Off by default because recordings travel (bug reports, copies off the server, test data),
-         * and a server's recordings hold the tokens and session cookies of every client that connected:
-         * whoever reads them could act as those users until the credentials expire. Turn it on only to
-         * debug the credentials themselves, and treat such files as the credentials they hold. Other
-         * headers and every argument and result are recorded as sent.
+         * clear; by default (false) they are masked, as {@link Recording} describes. A server's
+         * recordings hold the credentials of every client that connected.
          */
         public Builder recordCredentials(boolean record) {
             v.recordCredentials = record;
@@ -815,10 +731,7 @@ public final class ServerOptions {
          * @throws IllegalArgumentException unless positive
          */
         public Builder ioThreads(int threads) {
-            if (threads <= 0) {
-                throw new IllegalArgumentException("ioThreads: " + threads + " (expected: > 0)");
-            }
-            v.ioThreads = threads;
+            v.ioThreads = Settings.positive("ioThreads", threads);
             return this;
         }
 
@@ -876,7 +789,7 @@ public final class ServerOptions {
          * sees the outcome last. Default: none, and then nothing of them runs.
          */
         public Builder interceptor(dev.hardlight.ServerInterceptor interceptor) {
-            v.interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+            v.interceptors = Settings.append(v.interceptors, Objects.requireNonNull(interceptor, "interceptor"));
             return this;
         }
 

@@ -154,7 +154,7 @@ class CloseHookTest {
     @Test
     void idleTimeout() throws Exception {
         Seen seen = new Seen();
-        try (HardLightServer server = start(seen, b -> b.keepAlive(Duration.ofMillis(100), Duration.ofMillis(300)));
+        try (HardLightServer server = start(seen, b -> b.keepAlive(KeepAlive.of(Duration.ofMillis(100), Duration.ofMillis(300))));
              RawPeer peer = RawPeer.open(server.port())) {
             CloseReason r = next(seen); // the peer never answers the pings
             assertThat(r.kind()).isEqualTo(CloseReason.Kind.IDLE_TIMEOUT);

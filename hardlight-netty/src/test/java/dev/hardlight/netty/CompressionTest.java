@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(30)
 class CompressionTest {
     private static final ClientOptions PLAIN = ClientOptions.builder().insecurePlaintext().build();
-    private static final ClientOptions COMPRESSED = PLAIN.toBuilder().compression().build();
+    private static final ClientOptions COMPRESSED = PLAIN.toBuilder().compression(Compression.deflate()).build();
     private static final String OFFER = "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n";
 
     private static HardLightServer server(ServerBuilder<Everything> b) {
@@ -63,7 +63,7 @@ class CompressionTest {
     @Test
     void negotiatedCompressionShrinksALargeMessageOnTheWire() throws Exception {
         String payload = compressible();
-        try (HardLightServer s = server(everything().compression())) {
+        try (HardLightServer s = server(everything().compression(Compression.deflate()))) {
             String compressed = echoThroughProxy(s, COMPRESSED, payload);
             String plain = echoThroughProxy(s, PLAIN, payload);
             // The offer in the request and the acceptance in the 101.
@@ -80,9 +80,9 @@ class CompressionTest {
     void messagesBelowTheThresholdAreSentUncompressed() throws Exception {
         String small = "a".repeat(600);
         String large = "b".repeat(4000);
-        try (HardLightServer s = server(everything().compression(1024));
+        try (HardLightServer s = server(everything().compression(Compression.deflate(1024)));
              StateSyncTest.RecordingProxy proxy = new StateSyncTest.RecordingProxy(s.port())) {
-            try (EverythingClient c = client(proxy.port(), PLAIN.toBuilder().compression(1024).build())) {
+            try (EverythingClient c = client(proxy.port(), PLAIN.toBuilder().compression(Compression.deflate(1024)).build())) {
                 assertThat(c.string(small)).isEqualTo(small);
                 assertThat(c.string(large)).isEqualTo(large);
             }
@@ -110,7 +110,7 @@ class CompressionTest {
             assertThat(wire.length()).isGreaterThan(2 * 64 * 1024);
         }
         // ... and a default client does not offer it.
-        try (HardLightServer s = server(everything().compression())) {
+        try (HardLightServer s = server(everything().compression(Compression.deflate()))) {
             String wire = echoThroughProxy(s, PLAIN, payload);
             assertThat(wire).doesNotContain("permessage-deflate");
             assertThat(wire.length()).isGreaterThan(2 * 64 * 1024);
@@ -119,7 +119,7 @@ class CompressionTest {
 
     @Test
     void aCompressedFrameWithoutNegotiationIsAProtocolError() throws Exception {
-        try (HardLightServer s = server(everything().compression());
+        try (HardLightServer s = server(everything().compression(Compression.deflate()));
              RawPeer p = RawPeer.upgrade(null, s.port(), "")) {
             assertThat(p.status).isEqualTo(101);
             assertThat(p.read().opcode()).isEqualTo(RawPeer.BINARY);
@@ -130,7 +130,7 @@ class CompressionTest {
 
     @Test
     void compressedGarbageIsAProtocolError() throws Exception {
-        try (HardLightServer s = server(everything().compression());
+        try (HardLightServer s = server(everything().compression(Compression.deflate()));
              RawPeer p = RawPeer.upgrade(null, s.port(), OFFER)) {
             assertThat(p.status).isEqualTo(101);
             assertThat(p.read().opcode()).isEqualTo(RawPeer.BINARY);
@@ -144,7 +144,7 @@ class CompressionTest {
     @Test
     void aCompressionBombIsRefusedWith1009AndOtherConnectionsCarryOn() throws Exception {
         int limit = 64 * 1024;
-        try (HardLightServer s = server(everything().compression().maxMessageSize(limit));
+        try (HardLightServer s = server(everything().compression(Compression.deflate()).maxMessageSize(limit));
              EverythingClient other = client(s.port(), COMPRESSED)) {
             String payload = "x".repeat(limit / 2);
             assertThat(other.string(payload)).isEqualTo(payload);
@@ -167,8 +167,8 @@ class CompressionTest {
     @Test
     void aMessageJustUnderTheLimitInflatesFine() throws Exception {
         int limit = 64 * 1024;
-        try (HardLightServer s = server(everything().compression(0).maxMessageSize(limit));
-             EverythingClient c = client(s.port(), PLAIN.toBuilder().compression(0).build())) {
+        try (HardLightServer s = server(everything().compression(Compression.deflate(0)).maxMessageSize(limit));
+             EverythingClient c = client(s.port(), PLAIN.toBuilder().compression(Compression.deflate(0)).build())) {
             String payload = "y".repeat(limit - 64);
             assertThat(c.string(payload)).isEqualTo(payload);
             String tiny = "z";
@@ -182,7 +182,7 @@ class CompressionTest {
     @Test
     void aMessageInflatingJustPastTheLimitIsRefusedWith1009() throws Exception {
         int limit = 4096;
-        try (HardLightServer s = server(everything().compression().maxMessageSize(limit))) {
+        try (HardLightServer s = server(everything().compression(Compression.deflate()).maxMessageSize(limit))) {
             for (int size : new int[] {limit + 1, limit + 300, limit + 5000}) {
                 try (RawPeer p = RawPeer.upgrade(null, s.port(), OFFER)) {
                     assertThat(p.read().opcode()).isEqualTo(RawPeer.BINARY);
@@ -222,14 +222,15 @@ class CompressionTest {
         }
         assertThat(PLAIN.toBuilder().localAddress(local).build().localAddress()).isEqualTo(local);
         assertThat(PLAIN.localAddress()).isNull();
-        assertThat(PLAIN.compressionThreshold()).isEqualTo(-1);
-        assertThat(COMPRESSED.compressionThreshold()).isEqualTo(ClientOptions.DEFAULT_COMPRESSION_THRESHOLD);
+        assertThat(PLAIN.compression()).isEqualTo(Compression.off());
+        assertThat(PLAIN.compression().isEnabled()).isFalse();
+        assertThat(COMPRESSED.compression().thresholdBytes()).isEqualTo(Compression.DEFAULT_THRESHOLD);
     }
 
     @Test
     void thresholdsMustNotBeNegative() {
-        assertThatThrownBy(() -> everything().compression(-1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ClientOptions.builder().compression(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Compression.deflate(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("compression threshold: -1 (expected: >= 0)");
     }
 
     /** One deflate stream cut at sync flushes, one part per frame, the last without its 00 00 ff ff tail. */

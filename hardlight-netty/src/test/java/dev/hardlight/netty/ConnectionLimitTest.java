@@ -112,15 +112,15 @@ class ConnectionLimitTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("maxConnectionsPerAddress: -1 (expected: > 0)");
         assertThatThrownBy(() -> b.handshakeTimeout(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("handshakeTimeout: PT0S (expected: > 0)");
-        assertThatThrownBy(() -> b.keepAlive(Duration.ZERO, Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> KeepAlive.of(Duration.ZERO, Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("pingInterval: PT0S (expected: > 0)");
-        assertThatThrownBy(() -> b.keepAlive(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> KeepAlive.of(Duration.ofSeconds(2), Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("idleTimeout: PT1S (expected: > pingInterval PT2S)");
-        assertThatThrownBy(() -> ClientOptions.builder().keepAlive(Duration.ofSeconds(1), Duration.ofSeconds(1)))
+        assertThatThrownBy(() -> KeepAlive.of(Duration.ofSeconds(1), Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("idleTimeout: PT1S (expected: > pingInterval PT1S)");
-        assertThat(ClientOptions.builder().build().pingInterval()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(ClientOptions.builder().build().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
-        ClientOptions o = ClientOptions.builder().keepAlive(Duration.ofSeconds(5), Duration.ofSeconds(20)).build();
-        assertThat(o.toBuilder().build().idleTimeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(ClientOptions.builder().build().keepAlive().pingInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(ClientOptions.builder().build().keepAlive().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+        ClientOptions o = ClientOptions.builder().keepAlive(KeepAlive.of(Duration.ofSeconds(5), Duration.ofSeconds(20))).build();
+        assertThat(o.toBuilder().build().keepAlive().idleTimeout()).isEqualTo(Duration.ofSeconds(20));
     }
 }

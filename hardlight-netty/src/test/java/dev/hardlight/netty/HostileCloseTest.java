@@ -35,7 +35,7 @@ class HostileCloseTest {
     @Test
     void aSilentPeerIsClosedByTheIdleTimeoutWith1001AndCounted() throws Exception {
         try (HardLightServer server = HardLight.server(Counter.class, c -> new CounterHandler(null, null, null))
-                .insecurePlaintext().bind("127.0.0.1", 0).keepAlive(Duration.ofMillis(200), Duration.ofSeconds(1)).start();
+                .insecurePlaintext().bind("127.0.0.1", 0).keepAlive(KeepAlive.of(Duration.ofMillis(200), Duration.ofSeconds(1))).start();
              CounterClient bystander = client(server, false)) {
             HostileLoad.Baseline base = HostileLoad.Baseline.of(server);
             try (HostileLoad.Watch watch = new HostileLoad.Watch(bystander); RawPeer silent = RawPeer.open(server.port())) {
@@ -74,7 +74,7 @@ class HostileCloseTest {
     void aTlsPeerThatReadsNothingIsClosedAfterTheCloseNotifyTimeoutWithALineNamingTheConnection() throws Exception {
         try (LogCapture logs = new LogCapture();
              HardLightServer server = HardLight.server(Counter.class, c -> new CounterHandler(null, null, null))
-                     .tls(TestServer.TLS).bind("127.0.0.1", 0).keepAlive(Duration.ofMillis(200), Duration.ofSeconds(1)).start();
+                     .tls(TestServer.TLS).bind("127.0.0.1", 0).keepAlive(KeepAlive.of(Duration.ofMillis(200), Duration.ofSeconds(1))).start();
              CounterClient bystander = client(server, true)) {
             HostileLoad.Baseline base = HostileLoad.Baseline.of(server);
             try (HostileLoad.Watch watch = new HostileLoad.Watch(bystander);

@@ -44,7 +44,7 @@ class KeepAliveTest {
 
     @Test
     void serverPingsASilentClientThenClosesItWith1001() throws Exception {
-        try (HardLightServer server = plaintextServer(counter().keepAlive(PING, IDLE));
+        try (HardLightServer server = plaintextServer(counter().keepAlive(KeepAlive.of(PING, IDLE)));
              RawPeer peer = RawPeer.open(server.port())) {
             long t0 = System.nanoTime();
             int pings = 0;
@@ -66,7 +66,7 @@ class KeepAliveTest {
 
     @Test
     void clientThatAnswersPingsStaysOpenAcrossManyIntervals() throws Exception {
-        try (HardLightServer server = plaintextServer(counter().keepAlive(PING, IDLE));
+        try (HardLightServer server = plaintextServer(counter().keepAlive(KeepAlive.of(PING, IDLE)));
              RawPeer peer = RawPeer.open(server.port())) {
             // 8 pings without any application traffic: 1.6 s, well beyond the 600 ms idle timeout.
             for (int pings = 0; pings < 8; ) {
@@ -84,9 +84,9 @@ class KeepAliveTest {
 
     @Test
     void hardLightClientAndServerKeepAnIdleConnectionOpen() throws Exception {
-        try (HardLightServer server = plaintextServer(counter().keepAlive(PING, IDLE));
+        try (HardLightServer server = plaintextServer(counter().keepAlive(KeepAlive.of(PING, IDLE)));
              CounterClient client = HardLight.connect(URI.create("ws://127.0.0.1:" + server.port() + "/hl"),
-                     ClientOptions.builder().insecurePlaintext().keepAlive(PING, IDLE).build(), CounterClient.FACTORY)) {
+                     ClientOptions.builder().insecurePlaintext().keepAlive(KeepAlive.of(PING, IDLE)).build(), CounterClient.FACTORY)) {
             NettyRpcChannel channel = ((ClientChannel) client.channel()).link();
             // Both sides ping a silent peer; each answers the other's pings. Wait for 6 client pings (> 1.2 s).
             Await.until("the client pings", Duration.ofSeconds(10), () -> channel.pingsSent() >= 6);
@@ -125,7 +125,7 @@ class KeepAliveTest {
                     accepted.completeExceptionally(e);
                 }
             });
-            ClientOptions options = ClientOptions.builder().insecurePlaintext().keepAlive(PING, IDLE).build();
+            ClientOptions options = ClientOptions.builder().insecurePlaintext().keepAlive(KeepAlive.of(PING, IDLE)).build();
             try (CounterClient client = HardLight.connect(URI.create("ws://127.0.0.1:" + silent.getLocalPort() + "/hl"),
                     options, CounterClient.FACTORY)) {
                 NettyRpcChannel link = ((ClientChannel) client.channel()).link();

@@ -104,8 +104,8 @@ class RecordingTest {
     void aCompressedConnectionReplaysThroughPermessageDeflate() throws Exception {
         Path file = dir.resolve("compressed.hlrec");
         String big = "x".repeat(4000);
-        try (TestServer server = TestServer.start(b -> b.compression(0))) {
-            try (CounterClient c = HardLight.connect(server.uri(), server.pinned().toBuilder().compression(0).record(file).build(), CounterClient.FACTORY)) {
+        try (TestServer server = TestServer.start(b -> b.compression(Compression.deflate(0)))) {
+            try (CounterClient c = HardLight.connect(server.uri(), server.pinned().toBuilder().compression(Compression.deflate(0)).record(file).build(), CounterClient.FACTORY)) {
                 assertThat(c.fail(big)).isEqualTo(big);
             }
             Recording r = awaitComplete(file);

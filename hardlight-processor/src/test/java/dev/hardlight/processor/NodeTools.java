@@ -13,12 +13,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Node.js and the pinned TypeScript of {@code src/test/ts-check/} for the TypeScript tests: they need
- * {@code node} and {@code npm} on the PATH and fail, never skip, without them.
+ * Node.js, the pinned TypeScript of {@code src/test/ts-check/} and the real runtime {@code @hardlight/client}
+ * built from {@code ../hardlight-js/src} for the TypeScript tests: they need {@code node} and {@code npm} on
+ * the PATH and fail, never skip, without them.
  */
 final class NodeTools {
-    /** The directory of the pinned TypeScript, the runtime stand-in, the usages and the behaviour tests. */
+    /** The directory of the pinned TypeScript, the usages and the behaviour tests. */
     static final Path CHECK = Path.of("src/test/ts-check").toAbsolutePath();
+    /** The runtime's npm package, whose sources ({@code src/}) the generated modules are checked and run against. */
+    static final Path RUNTIME = Path.of("../hardlight-js").toAbsolutePath().normalize();
 
     private NodeTools() {}
 
@@ -34,6 +37,21 @@ final class NodeTools {
         assertThat(install.exit).as("npm ci in %s failed:\n%s", CHECK, install.output).isZero();
         assertThat(tsc).as("npm ci did not install %s", tsc).isRegularFile();
         return tsc;
+    }
+
+    /**
+     * Builds the runtime {@code @hardlight/client} from its sources with its own {@code tsconfig.json} and the
+     * pinned tsc into {@code dir/node_modules/@hardlight/client} (its {@code package.json} and {@code dist/}),
+     * where a project in {@code dir} resolves it as it would the published package. Returns that directory.
+     */
+    static Path buildRuntime(Path dir) throws Exception {
+        Path pkg = dir.resolve("node_modules/@hardlight/client");
+        Files.createDirectories(pkg);
+        Files.copy(RUNTIME.resolve("package.json"), pkg.resolve("package.json"));
+        Result tsc = run(RUNTIME, List.of("node", installedTypeScript().toString(), "-p",
+                RUNTIME.resolve("tsconfig.json").toString(), "--outDir", pkg.resolve("dist").toString()), 240);
+        assertThat(tsc.exit()).as("tsc building the runtime from %s:\n%s", RUNTIME.resolve("src"), tsc.output()).isZero();
+        return pkg;
     }
 
     static void requireTool(String tool) throws Exception {
@@ -76,9 +94,9 @@ final class NodeTools {
     }
 
     static {
-        if (!Files.isDirectory(CHECK)) {
+        if (!Files.isDirectory(CHECK) || !Files.isRegularFile(RUNTIME.resolve("tsconfig.json"))) {
             throw new UncheckedIOException(new IOException("run the tests from the hardlight-processor directory: "
-                    + CHECK + " does not exist"));
+                    + CHECK + " or " + RUNTIME.resolve("tsconfig.json") + " does not exist"));
         }
     }
 }

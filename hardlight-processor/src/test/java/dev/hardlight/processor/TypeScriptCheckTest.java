@@ -21,11 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>TypeScript comes from npm, pinned by {@code src/test/ts-check/package-lock.json}; the test runs
  * {@code npm ci} there when {@code node_modules} is missing, so it needs {@code node} and {@code npm}
- * (Node.js 20 or later) and fails, never skips, without them. The runtime {@code @hardlight/client} is
- * declared by {@code src/test/ts-check/runtime/index.d.ts}, exactly the surface the generated code may use;
- * {@code -Dhardlight.ts.runtime=<file>} checks against another declaration entry instead, e.g. the real
- * runtime's built {@code hardlight-js/dist/index.d.ts} (its {@code .ts} sources would be checked with these
- * flags too).
+ * (Node.js 20 or later) and fails, never skips, without them. The runtime {@code @hardlight/client} is the
+ * real one, built from {@code hardlight-js/src} with its own compiler settings ({@link NodeTools#buildRuntime})
+ * and resolved as a user's project resolves the published package: its declarations, not its sources, meet
+ * the strict flags, as they would in a user's project.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class TypeScriptCheckTest {
@@ -39,8 +38,8 @@ class TypeScriptCheckTest {
         TypeScriptGoldenTest.generate(Contracts.COUNTER, gen);
         TypeScriptGoldenTest.generate(TsContracts.withEvolutionAnnotations(TsContracts.EVERY), gen);
         copy(CHECK.resolve("usage"), dir.resolve("usage"));
-        String runtime = System.getProperty("hardlight.ts.runtime", CHECK.resolve("runtime/index.d.ts").toString());
-        writeConfig("\"gen/**/*.ts\", \"usage/**/*.ts\"", runtime);
+        NodeTools.buildRuntime(dir);
+        writeConfig("\"gen/**/*.ts\", \"usage/**/*.ts\"");
         NodeTools.Result result = NodeTools.run(dir, List.of("node", NodeTools.installedTypeScript().toString(),
                 "--strict", "--noEmit", "-p", dir.resolve("tsconfig.json").toString()), 240);
         assertThat(result.exit()).as("tsc --strict --noEmit on the generated modules:\n%s", result.output()).isZero();
@@ -53,22 +52,21 @@ class TypeScriptCheckTest {
         TypeScriptGoldenTest.generate(Contracts.SHOP, gen);
         Path shop = gen.resolve("shop/Shop.ts");
         Files.writeString(shop, Files.readString(shop).replace("w.int(count);", "w.long(count);"));
-        writeConfig("\"gen/**/*.ts\"", CHECK.resolve("runtime/index.d.ts").toString());
+        NodeTools.buildRuntime(dir);
+        writeConfig("\"gen/**/*.ts\"");
         NodeTools.Result result = NodeTools.run(dir, List.of("node", NodeTools.installedTypeScript().toString(),
                 "-p", dir.resolve("tsconfig.json").toString()), 240);
         assertThat(result.exit()).isNotZero();
         assertThat(result.output()).contains("Shop.ts").contains("bigint");
     }
 
-    private void writeConfig(String include, String runtime) throws IOException {
+    private void writeConfig(String include) throws IOException {
         Files.writeString(dir.resolve("tsconfig.json"), """
                 {
                   "extends": %s,
-                  "compilerOptions": { "paths": { "@hardlight/client": [%s] } },
                   "include": [%s]
                 }
-                """.formatted(NodeTools.json(CHECK.resolve("tsconfig.base.json").toString()), NodeTools.json(runtime),
-                include));
+                """.formatted(NodeTools.json(CHECK.resolve("tsconfig.base.json").toString()), include));
     }
 
     /** Copies the files of {@code from} into {@code to}. */

@@ -14,9 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runs the generated codecs and service descriptions: the modules of the test contracts are compiled to
  * JavaScript by the pinned tsc, then {@code src/test/ts-check/behaviour/codecs.test.mjs} runs on Node's test
- * runner against the runtime: by default the stand-in of the codec layer in
- * {@code src/test/ts-check/runtime/index.js}; with {@code -Dhardlight.ts.runtime.package=<dir>}, the built
- * runtime package in {@code <dir>} (e.g. {@code hardlight-js} after {@code npm run build}). The expected bytes
+ * runner against the real runtime, built from {@code hardlight-js/src} ({@link NodeTools#buildRuntime}). The expected bytes
  * come from docs/protocol.md section 5 and the evolution format (lengths, defaults, skipped appended
  * components, fallbacks). Needs {@code node} and {@code npm}; fails, never skips, without them.
  */
@@ -31,19 +29,7 @@ class TypeScriptCodecTest {
         TypeScriptGoldenTest.generate(Contracts.SHOP, gen);
         TypeScriptGoldenTest.generate(Contracts.COUNTER, gen);
         TypeScriptGoldenTest.generate(TsContracts.withEvolutionAnnotations(TsContracts.EVERY), gen);
-        Path runtime = dir.resolve("node_modules/@hardlight/client");
-        String given = System.getProperty("hardlight.ts.runtime.package");
-        if (given != null) {
-            Files.createDirectories(runtime.getParent());
-            Files.createSymbolicLink(runtime, Path.of(given).toAbsolutePath());
-        } else {
-            Files.createDirectories(runtime);
-            Files.copy(CHECK.resolve("runtime/index.js"), runtime.resolve("index.js"));
-            Files.copy(CHECK.resolve("runtime/index.d.ts"), runtime.resolve("index.d.ts"));
-            Files.writeString(runtime.resolve("package.json"), """
-                    { "name": "@hardlight/client", "type": "module", "main": "index.js", "types": "index.d.ts" }
-                    """);
-        }
+        NodeTools.buildRuntime(dir);
         Files.writeString(dir.resolve("package.json"), "{ \"type\": \"module\" }\n");
         Files.writeString(dir.resolve("tsconfig.json"), """
                 {

@@ -1,6 +1,7 @@
 package dev.hardlight.netty.internal;
 
 import dev.hardlight.netty.ClientOptions;
+import dev.hardlight.netty.KeepAlive;
 import dev.hardlight.service.ServiceDescriptor;
 import io.netty.handler.ssl.SslContext;
 import java.net.URI;
@@ -22,7 +23,6 @@ public final class ClientConfig {
     private final SslContext sslContext;
     private final TrustMode trustMode;
     private final IoThreads ioThreads;
-    private final KeepAlive keepAlive;
     private final LocalBinding localBinding;
     private final RecordingConfig recording;
 
@@ -45,7 +45,6 @@ public final class ClientConfig {
         this.sslContext = sslContext;
         this.trustMode = trustMode;
         this.ioThreads = ioThreads;
-        this.keepAlive = new KeepAlive(options.pingInterval(), options.idleTimeout());
         this.localBinding = options.localAddress() == null && options.localInterface() == null ? null
                 : new LocalBinding(options.localAddress(), options.localInterface());
         this.recording = recording;
@@ -100,7 +99,7 @@ public final class ClientConfig {
 
     /** When to ping a silent server, and when to give the connection up. */
     public KeepAlive keepAlive() {
-        return keepAlive;
+        return options.keepAlive();
     }
 
     /** The address or interface the socket binds to before connecting, or {@code null} for any. */
@@ -137,6 +136,6 @@ public final class ClientConfig {
 
     /** permessage-deflate: the smallest message compressed; -1: compression off. */
     public int compressionThreshold() {
-        return options.compressionThreshold();
+        return options.compression().thresholdBytes();
     }
 }

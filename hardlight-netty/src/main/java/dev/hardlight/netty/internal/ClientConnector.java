@@ -197,7 +197,7 @@ public final class ClientConnector {
                 : Recorder.client(config.recording(), config.uri(), config.service(), logPrefix);
         boolean compression = config.compressionThreshold() >= 0;
         Pipelines.client(ch.pipeline(), tls, recorder,
-                compression ? Compression.client(config.compressionThreshold(), NettyRpcChannel.MAX_MESSAGE_SIZE) : null,
+                compression ? PerMessageDeflate.client(config.compressionThreshold(), NettyRpcChannel.MAX_MESSAGE_SIZE) : null,
                 new ClientUpgradeHandler(this, l, handshaker(compression)));
     }
 

@@ -1,5 +1,6 @@
 package dev.hardlight.netty.internal;
 
+import dev.hardlight.netty.KeepAlive;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -38,6 +39,12 @@ final class KeepAliveHandler extends ChannelInboundHandlerAdapter {
      * @param out the connection's write queue: no ping once it is closing
      * @param onIdle runs once, on the event loop, when nothing was read for the idle timeout
      */
+    /** "90 s", "600 ms": the idle timeout of {@code setting} for close reasons and messages. */
+    static String describeIdleTimeout(KeepAlive setting) {
+        long millis = setting.idleTimeout().toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+    }
+
     KeepAliveHandler(KeepAlive setting, ChannelOutbound out, Runnable onIdle) {
         this.pingIntervalNanos = setting.pingInterval().toNanos();
         this.idleTimeoutNanos = setting.idleTimeout().toNanos();

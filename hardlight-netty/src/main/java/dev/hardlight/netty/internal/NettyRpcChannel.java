@@ -149,7 +149,7 @@ public final class NettyRpcChannel implements RpcCalls {
     /** The keepalive of the open connection: on a silent server, closes the channel without a close handshake. */
     KeepAliveHandler newKeepAlive() {
         KeepAliveHandler k = new KeepAliveHandler(config.keepAlive(), out, () -> {
-            idle = "no data from the server for " + config.keepAlive().describeIdleTimeout();
+            idle = "no data from the server for " + KeepAliveHandler.describeIdleTimeout(config.keepAlive());
             log.debug("{}{}, closing", logPrefix, idle);
             channel.close();
         });

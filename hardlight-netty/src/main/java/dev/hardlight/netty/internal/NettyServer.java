@@ -197,7 +197,7 @@ public final class NettyServer {
         Recorder recorder = config.recordings() == null ? null
                 : config.recordings().open(id, remote, serviceDescriptors(), "[hl-conn " + id + " " + describe(remote) + "] ");
         Pipelines.server(ch.pipeline(), tls, tlsClose, recorder,
-                config.compressionThreshold() >= 0 ? Compression.server(config.compressionThreshold(), config.largestMaxMessageSize()) : null,
+                config.compressionThreshold() >= 0 ? PerMessageDeflate.server(config.compressionThreshold(), config.largestMaxMessageSize()) : null,
                 new ServerUpgradeHandler(this, id, remote, refusal, handshakeEnded));
     }
 

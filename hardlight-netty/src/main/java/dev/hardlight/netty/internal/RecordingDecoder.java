@@ -178,7 +178,7 @@ public final class RecordingDecoder {
                     .build()));
             if (deflate) {
                 // Context takeover assumed: it also decodes a sender that resets its context per message.
-                ch.pipeline().addLast(new PerMessageDeflateClientExtensionHandshaker(Compression.LEVEL, true, 15, true, false,
+                ch.pipeline().addLast(new PerMessageDeflateClientExtensionHandshaker(PerMessageDeflate.LEVEL, true, 15, true, false,
                                 MAX_MESSAGE)
                         .handshakeExtension(new WebSocketExtensionData("permessage-deflate", Map.of()))
                         .newExtensionDecoder());

@@ -1,5 +1,6 @@
 package dev.hardlight.netty.internal;
 
+import dev.hardlight.netty.KeepAlive;
 import dev.hardlight.netty.ServerOptions;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
@@ -29,7 +30,6 @@ public final class ServerConfig {
     private final SslContext sslContext;
     private final String tlsFingerprint;
     private final SlowConsumer slowConsumer;
-    private final KeepAlive keepAlive;
     private final ServerRecordings recordings;
     private final StaticFiles staticFiles;
 
@@ -55,7 +55,6 @@ public final class ServerConfig {
         this.sslContext = sslContext;
         this.tlsFingerprint = options.tls() == null ? null : options.tls().fingerprint();
         this.slowConsumer = new SlowConsumer(options.outboundHighWaterMark(), options.slowConsumerPolicy(), new LongAdder());
-        this.keepAlive = new KeepAlive(options.pingInterval(), options.idleTimeout());
         this.recordings = options.recordDirectory() == null ? null : new ServerRecordings(options.recordDirectory(),
                 options.recordMaxBytesPerConnection(), options.recordMaxTotalBytes(), options.recordCredentials());
         this.staticFiles = options.staticFiles() == null ? null : StaticFiles.of(options.staticFiles());
@@ -101,7 +100,7 @@ public final class ServerConfig {
 
     /** When to ping a silent connection, and when to close it (1001). */
     public KeepAlive keepAlive() {
-        return keepAlive;
+        return options.keepAlive();
     }
 
     /** Where and how much to record of each connection, or {@code null} for nothing. */
@@ -160,7 +159,7 @@ public final class ServerConfig {
 
     /** permessage-deflate: the smallest message compressed; -1: compression off. */
     public int compressionThreshold() {
-        return options.compressionThreshold();
+        return options.compression().thresholdBytes();
     }
 
     public boolean busyPoll() {

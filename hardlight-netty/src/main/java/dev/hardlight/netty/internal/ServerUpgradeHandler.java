@@ -390,7 +390,7 @@ final class ServerUpgradeHandler extends SimpleChannelInboundHandler<FullHttpReq
         out.batchWhen(session::peerBatches);
         session.sendErrorDetails(endpoint.sendErrorDetails());
         session.interceptors(config.options().interceptors());
-        String idle = IDLE_TIMEOUT + "nothing received for " + config.keepAlive().describeIdleTimeout();
+        String idle = IDLE_TIMEOUT + "nothing received for " + KeepAliveHandler.describeIdleTimeout(config.keepAlive());
         ServerFrameHandler<S> frames = new ServerFrameHandler<>(server, service, session, out, prefix, endpoint.maxMessageSize());
         ReceiveGuard guard = new ReceiveGuard(server.partialMessageBytes(), config.partialMessageBudget(),
                 config.messageReceiveTimeout().toNanos(), frames::violation);

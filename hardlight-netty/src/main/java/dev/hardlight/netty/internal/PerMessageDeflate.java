@@ -17,7 +17,7 @@ import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageD
  * {@code DecompressionException}, which the frame handler answers with 1009), and the frame
  * handler (a whole message) or the frame aggregator (a fragmented one) enforce the exact limit.
  */
-public final class Compression {
+public final class PerMessageDeflate {
     /** The deflate level: zlib's default, a good balance of speed and size. */
     static final int LEVEL = 6;
     /** Largest LZ77 window (2^15), which every peer accepts. */
@@ -29,19 +29,7 @@ public final class Compression {
      */
     static final int INFLATE_SLACK = 1024;
 
-    private Compression() {}
-
-    /**
-     * Checks a compression threshold, the same on client and server: the smallest message compressed.
-     *
-     * @throws IllegalArgumentException if negative
-     */
-    public static int checkThreshold(int thresholdBytes) {
-        if (thresholdBytes < 0) {
-            throw new IllegalArgumentException("compression threshold: " + thresholdBytes + " (expected: >= 0)");
-        }
-        return thresholdBytes;
-    }
+    private PerMessageDeflate() {}
 
     /** The server's negotiation handler; sits between the HTTP aggregator and the upgrade handler. */
     static ChannelHandler server(int thresholdBytes, int maxInflatedBytes) {
