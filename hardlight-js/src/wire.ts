@@ -24,48 +24,65 @@ function check(ok: boolean, what: string, v: unknown): void {
 
 // Writers take their buffers from a shared slab (64 KiB more than the buffer that needed it), never
 // handing out the same bytes twice: in a browser, making a small ArrayBuffer costs more than encoding
-// a message into it (measured: docs/browser.md).
+// a message into it (measured: docs/browser.md). A writer works at absolute positions in its slab and
+// gives back what it did not use when it finishes (if nothing was taken after it).
 let slab = new Uint8Array(0);
+let slabView = new DataView(slab.buffer);
 let used = 0;
-
-function alloc(n: number): Uint8Array<ArrayBuffer> {
-  if (used + n > slab.length) {
-    slab = new Uint8Array(n + 65536);
-    used = 0;
-  }
-  return slab.subarray(used, (used += n));
-}
+const TWO52 = 2 ** 52;
 
 /**
  * Appends values to a growable byte array. Not shared between threads of work: one per message. Its
  * bytes are a view of a shared 64 KiB buffer (never written again): copy what you keep long.
  */
 export class Writer {
-  #buf: Uint8Array<ArrayBuffer>;
-  #view: DataView | undefined; // made on the first float or double
+  #buf!: Uint8Array<ArrayBuffer>;
+  #view!: DataView;
+  #start = 0;
+  #end = 0;
   #pos = 0;
 
   constructor(initialCapacity = 64) {
-    this.#buf = alloc(initialCapacity);
+    this.#take(initialCapacity);
   }
 
   /** Bytes written so far. */
   get length(): number {
-    return this.#pos;
+    return this.#pos - this.#start;
+  }
+
+  /** Takes `n` bytes of the slab as this writer's buffer, empty. */
+  #take(n: number): void {
+    if (used + n > slab.length) {
+      slab = new Uint8Array(n + 65536);
+      slabView = new DataView(slab.buffer);
+      used = 0;
+    }
+    this.#buf = slab;
+    this.#view = slabView;
+    this.#start = this.#pos = used;
+    this.#end = used += n;
   }
 
   #ensure(n: number): void {
-    if (this.#pos + n > this.#buf.length) {
-      const b = alloc(Math.max(this.#buf.length * 2, this.#pos + n));
-      b.set(this.#buf); // all of it: string() writes ahead of pos
-      this.#buf = b;
-      this.#view = undefined;
+    if (this.#pos + n > this.#end) {
+      const old = this.#buf;
+      const from = this.#start;
+      const len = this.#pos - from;
+      this.#take(Math.max(2 * (this.#end - from), len + n));
+      this.#buf.set(old.subarray(from, from + len), this.#start);
+      this.#pos += len;
     }
   }
 
   /** Writes a varint of 0..2^32-1 (no range check: internal). */
   #uvarint(v: number): void {
     this.#ensure(5);
+    this.#put(v);
+  }
+
+  /** {@link #uvarint} where the room is known to be there. */
+  #put(v: number): void {
     while (v > 0x7f) {
       this.#buf[this.#pos++] = (v & 0x7f) | 0x80;
       v >>>= 7;
@@ -96,13 +113,16 @@ export class Writer {
   }
 
   long(v: bigint): void {
-    check(typeof v === 'bigint' && v >= MIN_LONG && v <= MAX_LONG, 'long', v);
-    if (v >= -0x80000000n && v < 0x80000000n) {
-      // zigzag below 2^32 (epoch seconds until 2038 too): no BigInt arithmetic
-      const n = Number(v);
-      this.#uvarint(n < 0 ? -2 * n - 1 : 2 * n);
+    const n = typeof v === 'bigint' ? Number(v) : NaN;
+    if (n > -TWO52 && n < TWO52) {
+      // below 2^52 (ids, epoch seconds): the zigzag value fits a double exactly, no BigInt arithmetic
+      let z = n < 0 ? -2 * n - 1 : 2 * n;
+      this.#ensure(8);
+      for (; z > 0x7f; z = Math.floor(z / 128)) this.#buf[this.#pos++] = (z & 0x7f) | 0x80; // & keeps the low 7 bits of any integer below 2^53
+      this.#buf[this.#pos++] = z;
       return;
     }
+    check(typeof v === 'bigint' && v >= MIN_LONG && v <= MAX_LONG, 'long', v);
     let z = v < 0n ? ((-v) << 1n) - 1n : v << 1n;
     this.#ensure(10);
     while (z > 0x7fn) {
@@ -121,14 +141,14 @@ export class Writer {
   float(v: number): void {
     check(typeof v === 'number', 'float', v);
     this.#ensure(4);
-    (this.#view ??= new DataView(this.#buf.buffer, this.#buf.byteOffset)).setFloat32(this.#pos, v, true);
+    this.#view.setFloat32(this.#pos, v, true);
     this.#pos += 4;
   }
 
   double(v: number): void {
     check(typeof v === 'number', 'double', v);
     this.#ensure(8);
-    (this.#view ??= new DataView(this.#buf.buffer, this.#buf.byteOffset)).setFloat64(this.#pos, v, true);
+    this.#view.setFloat64(this.#pos, v, true);
     this.#pos += 8;
   }
 
@@ -141,15 +161,28 @@ export class Writer {
   /** A varint length, then UTF-8 (an unpaired surrogate is written as '?'). */
   string(v: string): void {
     check(typeof v === 'string', 'string', v);
-    const max = v.length * 3;
+    const len = v.length;
+    const max = len * 3;
     const lenBytes = varintSize(max);
     this.#ensure(lenBytes + max);
+    const buf = this.#buf;
+    if (len < 0x80) {
+      // short ASCII, the common case: one length byte, one byte per character
+      let p = this.#pos + 1;
+      let i = 0;
+      for (let c; i < len && (c = v.charCodeAt(i)) < 0x80; i++) buf[p++] = c;
+      if (i === len) {
+        buf[this.#pos] = len;
+        this.#pos = p;
+        return;
+      }
+    }
     const start = this.#pos + lenBytes;
-    const end = writeUtf8(v, this.#buf, start);
+    const end = writeUtf8(v, buf, start);
     const n = end - start;
     const actual = varintSize(n);
-    if (actual !== lenBytes) this.#buf.copyWithin(this.#pos + actual, start, end);
-    this.#uvarint(n);
+    if (actual !== lenBytes) buf.copyWithin(this.#pos + actual, start, end);
+    this.#put(n);
     this.#pos += n;
   }
 
@@ -201,26 +234,31 @@ export class Writer {
   /** Reserves the length of a record's or sealed case's content; returns the mark for {@link endLength}. */
   beginLength(): number {
     this.#ensure(1);
-    return ++this.#pos;
+    return ++this.#pos - this.#start;
   }
 
   /** Writes the content length at `mark`, moving the content right when it needs more than one byte. */
   endLength(mark: number): void {
-    const n = this.#pos - mark;
-    const extra = varintSize(n) - 1;
-    if (extra > 0) {
-      this.#ensure(extra);
-      this.#buf.copyWithin(mark + extra, mark, this.#pos);
+    let at = this.#start + mark;
+    const n = this.#pos - at;
+    if (n < 0x80) {
+      this.#buf[at - 1] = n;
+      return;
     }
+    const extra = varintSize(n) - 1;
+    this.#ensure(extra);
+    at = this.#start + mark; // the buffer may have moved
+    this.#buf.copyWithin(at + extra, at, this.#pos);
     const end = this.#pos + extra;
-    this.#pos = mark - 1;
-    this.#uvarint(n);
+    this.#pos = at - 1;
+    this.#put(n);
     this.#pos = end;
   }
 
   /** The bytes written (a view of this writer's buffer). */
   finish(): Uint8Array<ArrayBuffer> {
-    return this.#buf.subarray(0, this.#pos);
+    if (this.#end === used && this.#buf === slab) used = this.#end = this.#pos; // give back the rest
+    return this.#buf.subarray(this.#start, this.#pos);
   }
 }
 
@@ -267,6 +305,11 @@ export class Reader {
   }
 
   #uvarint(allow32: boolean): number {
+    const b = this.#buf[this.#pos]!; // undefined past the end: the loop reports it
+    if (b < 0x80 && this.#pos < this.#limit) {
+      this.#pos++;
+      return b;
+    }
     let result = 0;
     for (let i = 0; i < 5; i++) {
       if (this.#pos >= this.#limit) throw this.malformed('truncated varint');
@@ -306,23 +349,33 @@ export class Reader {
   }
 
   long(): bigint {
-    const z = this.ulong();
-    return (z >> 1n) ^ -(z & 1n);
+    // up to 7 bytes (49 bits, ids and epoch seconds): in a number, one BigInt at the end
+    const at = this.#pos;
+    let z = 0;
+    for (let p = at, m = 1; p < this.#limit && p < at + 7; m *= 128) {
+      const b = this.#buf[p++]!;
+      z += (b & 0x7f) * m;
+      if (b < 0x80) {
+        if (b === 0 && p > at + 1) break; // overlong: ulong() reports it
+        this.#pos = p;
+        return BigInt(z % 2 ? -(z + 1) / 2 : z / 2);
+      }
+    }
+    const u = this.ulong();
+    return (u >> 1n) ^ -(u & 1n);
   }
 
   /** An unsigned varint of up to 64 bits. */
   ulong(): bigint {
-    let lo = 0; // the first 28 bits as a number: most values never need BigInt arithmetic per byte
     let z = 0n;
     for (let i = 0; i < 10; i++) {
       if (this.#pos >= this.#limit) throw this.malformed('truncated varint');
       const b = this.#buf[this.#pos++]!;
-      if (i < 4) lo += (b & 0x7f) * 2 ** (7 * i);
-      else z |= BigInt(b & 0x7f) << BigInt(7 * i);
+      z |= BigInt(b & 0x7f) << BigInt(7 * i);
       if (b < 0x80) {
         if (b === 0 && i > 0) throw this.malformed('overlong varint');
         if (i === 9 && b > 1) throw this.malformed('varint exceeds 64 bits');
-        return z | BigInt(lo);
+        return z;
       }
     }
     throw this.malformed('varint longer than 10 bytes');
