@@ -30,6 +30,7 @@ let slab = new Uint8Array(0);
 let slabView = new DataView(slab.buffer);
 let used = 0;
 const TWO52 = 2 ** 52;
+const scratch = new DataView(new ArrayBuffer(8)); // a reader copies a float's bytes here: no DataView per message
 
 /**
  * Appends values to a growable byte array. Not shared between threads of work: one per message. Its
@@ -81,12 +82,9 @@ export class Writer {
     this.#put(v);
   }
 
-  /** {@link #uvarint} where the room is known to be there. */
+  /** A varint of 0..2^53-1 where the room is known to be there. */
   #put(v: number): void {
-    while (v > 0x7f) {
-      this.#buf[this.#pos++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
+    for (; v > 0x7f; v = Math.floor(v / 128)) this.#buf[this.#pos++] = (v & 0x7f) | 0x80; // & keeps the low 7 bits of any integer below 2^53
     this.#buf[this.#pos++] = v;
   }
 
@@ -116,11 +114,8 @@ export class Writer {
     const n = typeof v === 'bigint' ? Number(v) : NaN;
     if (n > -TWO52 && n < TWO52) {
       // below 2^52 (ids, epoch seconds): the zigzag value fits a double exactly, no BigInt arithmetic
-      let z = n < 0 ? -2 * n - 1 : 2 * n;
       this.#ensure(8);
-      for (; z > 0x7f; z = Math.floor(z / 128)) this.#buf[this.#pos++] = (z & 0x7f) | 0x80; // & keeps the low 7 bits of any integer below 2^53
-      this.#buf[this.#pos++] = z;
-      return;
+      return this.#put(n < 0 ? -2 * n - 1 : 2 * n);
     }
     check(typeof v === 'bigint' && v >= MIN_LONG && v <= MAX_LONG, 'long', v);
     let z = v < 0n ? ((-v) << 1n) - 1n : v << 1n;
@@ -161,27 +156,14 @@ export class Writer {
   /** A varint length, then UTF-8 (an unpaired surrogate is written as '?'). */
   string(v: string): void {
     check(typeof v === 'string', 'string', v);
-    const len = v.length;
-    const max = len * 3;
+    const max = v.length * 3;
     const lenBytes = varintSize(max);
     this.#ensure(lenBytes + max);
-    const buf = this.#buf;
-    if (len < 0x80) {
-      // short ASCII, the common case: one length byte, one byte per character
-      let p = this.#pos + 1;
-      let i = 0;
-      for (let c; i < len && (c = v.charCodeAt(i)) < 0x80; i++) buf[p++] = c;
-      if (i === len) {
-        buf[this.#pos] = len;
-        this.#pos = p;
-        return;
-      }
-    }
     const start = this.#pos + lenBytes;
-    const end = writeUtf8(v, buf, start);
+    const end = writeUtf8(v, this.#buf, start);
     const n = end - start;
     const actual = varintSize(n);
-    if (actual !== lenBytes) buf.copyWithin(this.#pos + actual, start, end);
+    if (actual !== lenBytes) this.#buf.copyWithin(this.#pos + actual, start, end);
     this.#put(n);
     this.#pos += n;
   }
@@ -272,7 +254,6 @@ export type MalformedError = RpcError & { unknownCase?: boolean };
  */
 export class Reader {
   readonly #buf: Uint8Array;
-  #view: DataView | undefined;
   #pos = 0;
   #limit: number;
   #depth = 0;
@@ -304,25 +285,31 @@ export class Reader {
     }
   }
 
-  #uvarint(allow32: boolean): number {
-    const b = this.#buf[this.#pos]!; // undefined past the end: the loop reports it
-    if (b < 0x80 && this.#pos < this.#limit) {
+  /** A varint of at most `max` bytes as a number: exact up to 7 bytes (49 bits). */
+  #num(max: number): number {
+    const first = this.#buf[this.#pos]!; // undefined past the end: the loop reports it
+    if (first < 0x80 && this.#pos < this.#limit) {
       this.#pos++;
-      return b;
+      return first;
     }
-    let result = 0;
-    for (let i = 0; i < 5; i++) {
+    let v = 0;
+    for (let i = 0, m = 1; i < max; i++, m *= 128) {
       if (this.#pos >= this.#limit) throw this.malformed('truncated varint');
       const b = this.#buf[this.#pos++]!;
-      result += (b & 0x7f) * 2 ** (7 * i);
+      v += (b & 0x7f) * m;
       if (b < 0x80) {
-        if (b === 0 && i > 0) throw this.malformed('overlong varint');
-        if (i === 4 && (b & 0x70) !== 0) throw this.malformed('varint exceeds 32 bits');
-        if (!allow32 && result > 0x7fffffff) throw this.malformed('varint exceeds 31 bits');
-        return result;
+        if (b === 0) throw this.malformed('overlong varint');
+        if (i === 9 && b > 1) throw this.malformed('varint exceeds 64 bits');
+        return v;
       }
     }
-    throw this.malformed('varint longer than 5 bytes');
+    throw this.malformed(`varint longer than ${max} bytes`);
+  }
+
+  #uvarint(allow32: boolean): number {
+    const v = this.#num(5);
+    if (v > (allow32 ? 0xffffffff : 0x7fffffff)) throw this.malformed(`varint exceeds ${allow32 ? 32 : 31} bits`);
+    return v;
   }
 
   bool(): boolean {
@@ -349,36 +336,23 @@ export class Reader {
   }
 
   long(): bigint {
-    // up to 7 bytes (49 bits, ids and epoch seconds): in a number, one BigInt at the end
     const at = this.#pos;
-    let z = 0;
-    for (let p = at, m = 1; p < this.#limit && p < at + 7; m *= 128) {
-      const b = this.#buf[p++]!;
-      z += (b & 0x7f) * m;
-      if (b < 0x80) {
-        if (b === 0 && p > at + 1) break; // overlong: ulong() reports it
-        this.#pos = p;
-        return BigInt(z % 2 ? -(z + 1) / 2 : z / 2);
-      }
-    }
+    const z = this.#num(10);
+    // up to 7 bytes (49 bits: ids, epoch seconds): the number is exact, one BigInt at the end
+    if (this.#pos - at < 8) return BigInt(z % 2 ? -(z + 1) / 2 : z / 2);
+    this.#pos = at;
     const u = this.ulong();
     return (u >> 1n) ^ -(u & 1n);
   }
 
   /** An unsigned varint of up to 64 bits. */
   ulong(): bigint {
+    const at = this.#pos;
+    const v = this.#num(10);
+    if (this.#pos - at < 8) return BigInt(v);
     let z = 0n;
-    for (let i = 0; i < 10; i++) {
-      if (this.#pos >= this.#limit) throw this.malformed('truncated varint');
-      const b = this.#buf[this.#pos++]!;
-      z |= BigInt(b & 0x7f) << BigInt(7 * i);
-      if (b < 0x80) {
-        if (b === 0 && i > 0) throw this.malformed('overlong varint');
-        if (i === 9 && b > 1) throw this.malformed('varint exceeds 64 bits');
-        return z;
-      }
-    }
-    throw this.malformed('varint longer than 10 bytes');
+    for (let i = at; i < this.#pos; i++) z |= BigInt(this.#buf[i]! & 0x7f) << BigInt(7 * (i - at));
+    return z;
   }
 
   char(): string {
@@ -387,20 +361,19 @@ export class Reader {
     return String.fromCharCode(v);
   }
 
-  #dv(): DataView {
-    return (this.#view ??= new DataView(this.#buf.buffer, this.#buf.byteOffset, this.#buf.byteLength));
+  /** The next `n` (4 or 8) bytes in the scratch buffer, for reading as a float or double. */
+  #scratch(n: number): DataView {
+    this.#need(n);
+    for (let i = 0; i < n; i++) scratch.setUint8(i, this.#buf[this.#pos++]!);
+    return scratch;
   }
 
   float(): number {
-    this.#need(4);
-    this.#pos += 4;
-    return this.#dv().getFloat32(this.#pos - 4, true);
+    return this.#scratch(4).getFloat32(0, true);
   }
 
   double(): number {
-    this.#need(8);
-    this.#pos += 8;
-    return this.#dv().getFloat64(this.#pos - 8, true);
+    return this.#scratch(8).getFloat64(0, true);
   }
 
   /** An unsigned varint of at most 31 bits. */
@@ -569,13 +542,13 @@ function builtin<T>(name: string): Codec<T> {
   );
 }
 
-function collection<T>(r: Reader, read: (r: Reader) => T, what: string): T[] {
+function collection<T>(r: Reader, c: Codec<T>, what: string): T[] {
   const n = r.count();
   const out: T[] = [];
   const seen = what ? new Set<string>() : undefined;
     for (let i = 0; i < n; i++) {
     const at = r.position;
-    out.push(read(r));
+    out.push(c.decode(r));
     if (seen) {
       const k = r.since(at);
       if (seen.has(k)) throw r.malformed(what);
@@ -609,7 +582,7 @@ export const codecs = {
         w.count(v.length);
         for (const e of v) c.encode(w, e);
       },
-      (r) => collection(r, (x) => c.decode(x), ''),
+      (r) => collection(r, c, ''),
     );
   },
 
@@ -620,7 +593,7 @@ export const codecs = {
         w.count(v.size);
         for (const e of v) c.encode(w, e);
       },
-      (r) => new Set(collection(r, (x) => c.decode(x), 'repeated element in a set')),
+      (r) => new Set(collection(r, c, 'repeated element in a set')),
     );
   },
 
