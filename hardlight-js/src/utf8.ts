@@ -45,9 +45,6 @@ export function decodeUtf8(buf: Uint8Array, from: number, to: number): string {
     // short ASCII, four characters a step (TextDecoder costs more than that for a short string)
     let s = '';
     let i = from;
-    for (let a, b, c, d, e, f, g, h; i + 7 < to && ((a = buf[i]!) | (b = buf[i + 1]!) | (c = buf[i + 2]!) | (d = buf[i + 3]!) | (e = buf[i + 4]!) | (f = buf[i + 5]!) | (g = buf[i + 6]!) | (h = buf[i + 7]!)) < 0x80; i += 8) {
-      s += String.fromCharCode(a, b, c, d, e, f, g, h);
-    }
     for (let a, b, c, d; i + 3 < to && ((a = buf[i]!) | (b = buf[i + 1]!) | (c = buf[i + 2]!) | (d = buf[i + 3]!)) < 0x80; i += 4) {
       s += String.fromCharCode(a, b, c, d);
     }

@@ -7,12 +7,10 @@ import { Duration, Instant, Topic } from './values.js';
 // shared between messages.
 
 const MAX_DEPTH = 64;
-const MIN_LONG = -(1n << 63n);
-const MAX_LONG = (1n << 63n) - 1n;
 // java.time.Instant's range, in seconds
 const MIN_INSTANT = -31557014167219200n;
 const MAX_INSTANT = 31556889864403199n;
-const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID_TEXT = /^[\da-f]{8}(-[\da-f]{4}){3}-[\da-f]{12}$/i;
 
 function varintSize(v: number): number {
   return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
@@ -67,12 +65,10 @@ export class Writer {
 
   #ensure(n: number): void {
     if (this.#pos + n > this.#end) {
-      const old = this.#buf;
-      const from = this.#start;
-      const len = this.#pos - from;
-      this.#take(Math.max(2 * (this.#end - from), len + n));
-      this.#buf.set(old.subarray(from, from + len), this.#start);
-      this.#pos += len;
+      const old = this.#buf.subarray(this.#start, this.#pos);
+      this.#take(2 * old.length + n);
+      this.#buf.set(old, this.#pos);
+      this.#pos += old.length;
     }
   }
 
@@ -90,8 +86,7 @@ export class Writer {
 
   bool(v: boolean): void {
     check(typeof v === 'boolean', 'boolean', v);
-    this.#ensure(1);
-    this.#buf[this.#pos++] = v ? 1 : 0;
+    this.#uvarint(+v);
   }
 
   byte(v: number): void {
@@ -117,13 +112,10 @@ export class Writer {
       this.#ensure(8);
       return this.#put(n < 0 ? -2 * n - 1 : 2 * n);
     }
-    check(typeof v === 'bigint' && v >= MIN_LONG && v <= MAX_LONG, 'long', v);
+    check(typeof v === 'bigint' && BigInt.asIntN(64, v) === v, 'long', v);
     let z = v < 0n ? ((-v) << 1n) - 1n : v << 1n;
     this.#ensure(10);
-    while (z > 0x7fn) {
-      this.#buf[this.#pos++] = Number(z & 0x7fn) | 0x80;
-      z >>= 7n;
-    }
+    for (; z > 0x7fn; z >>= 7n) this.#buf[this.#pos++] = Number(z & 0x7fn) | 0x80;
     this.#buf[this.#pos++] = Number(z);
   }
 
@@ -156,16 +148,11 @@ export class Writer {
   /** A varint length, then UTF-8 (an unpaired surrogate is written as '?'). */
   string(v: string): void {
     check(typeof v === 'string', 'string', v);
-    const max = v.length * 3;
-    const lenBytes = varintSize(max);
-    this.#ensure(lenBytes + max);
-    const start = this.#pos + lenBytes;
-    const end = writeUtf8(v, this.#buf, start);
-    const n = end - start;
-    const actual = varintSize(n);
-    if (actual !== lenBytes) this.#buf.copyWithin(this.#pos + actual, start, end);
-    this.#put(n);
-    this.#pos += n;
+    // written as a record's content is: one length byte reserved, the text moved when it needs more
+    const m = this.beginLength();
+    this.#ensure(v.length * 3);
+    this.#pos = writeUtf8(v, this.#buf, this.#pos);
+    this.endLength(m);
   }
 
   bytes(v: Uint8Array): void {
@@ -287,18 +274,13 @@ export class Reader {
 
   /** A varint of at most `max` bytes as a number: exact up to 7 bytes (49 bits). */
   #num(max: number): number {
-    const first = this.#buf[this.#pos]!; // undefined past the end: the loop reports it
-    if (first < 0x80 && this.#pos < this.#limit) {
-      this.#pos++;
-      return first;
-    }
     let v = 0;
     for (let i = 0, m = 1; i < max; i++, m *= 128) {
       if (this.#pos >= this.#limit) throw this.malformed('truncated varint');
       const b = this.#buf[this.#pos++]!;
       v += (b & 0x7f) * m;
       if (b < 0x80) {
-        if (b === 0) throw this.malformed('overlong varint');
+        if (b === 0 && i > 0) throw this.malformed('overlong varint');
         if (i === 9 && b > 1) throw this.malformed('varint exceeds 64 bits');
         return v;
       }
@@ -442,7 +424,7 @@ export class Reader {
     let h = '';
     for (let i = 0; i < 16; i++) {
       h += (this.#buf[this.#pos++]! | 0x100).toString(16).slice(1);
-      if (i === 3 || i === 5 || i === 7 || i === 9) h += '-';
+      if (i > 2 && i < 10 && i % 2) h += '-';
     }
     return h;
   }
