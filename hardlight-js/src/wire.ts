@@ -7,12 +7,10 @@ import { Duration, Instant, Topic } from './values.js';
 // shared between messages.
 
 const MAX_DEPTH = 64;
-const MIN_LONG = -(1n << 63n);
-const MAX_LONG = (1n << 63n) - 1n;
 // java.time.Instant's range, in seconds
 const MIN_INSTANT = -31557014167219200n;
 const MAX_INSTANT = 31556889864403199n;
-const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID_TEXT = /^[\da-f]{8}(-[\da-f]{4}){3}-[\da-f]{12}$/i;
 
 function varintSize(v: number): number {
   return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
@@ -24,59 +22,71 @@ function check(ok: boolean, what: string, v: unknown): void {
 
 // Writers take their buffers from a shared slab (64 KiB more than the buffer that needed it), never
 // handing out the same bytes twice: in a browser, making a small ArrayBuffer costs more than encoding
-// a message into it (measured: docs/browser.md).
+// a message into it (measured: docs/browser.md). A writer works at absolute positions in its slab and
+// gives back what it did not use when it finishes (if nothing was taken after it).
 let slab = new Uint8Array(0);
+let slabView = new DataView(slab.buffer);
 let used = 0;
-
-function alloc(n: number): Uint8Array<ArrayBuffer> {
-  if (used + n > slab.length) {
-    slab = new Uint8Array(n + 65536);
-    used = 0;
-  }
-  return slab.subarray(used, (used += n));
-}
+const TWO52 = 2 ** 52;
+const scratch = new DataView(new ArrayBuffer(8)); // a reader copies a float's bytes here: no DataView per message
 
 /**
  * Appends values to a growable byte array. Not shared between threads of work: one per message. Its
  * bytes are a view of a shared 64 KiB buffer (never written again): copy what you keep long.
  */
 export class Writer {
-  #buf: Uint8Array<ArrayBuffer>;
-  #view: DataView | undefined; // made on the first float or double
+  #buf!: Uint8Array<ArrayBuffer>;
+  #view!: DataView;
+  #start = 0;
+  #end = 0;
   #pos = 0;
 
   constructor(initialCapacity = 64) {
-    this.#buf = alloc(initialCapacity);
+    this.#take(initialCapacity);
   }
 
   /** Bytes written so far. */
   get length(): number {
-    return this.#pos;
+    return this.#pos - this.#start;
+  }
+
+  /** Takes `n` bytes of the slab as this writer's buffer, empty. */
+  #take(n: number): void {
+    if (used + n > slab.length) {
+      slab = new Uint8Array(n + 65536);
+      slabView = new DataView(slab.buffer);
+      used = 0;
+    }
+    this.#buf = slab;
+    this.#view = slabView;
+    this.#start = this.#pos = used;
+    this.#end = used += n;
   }
 
   #ensure(n: number): void {
-    if (this.#pos + n > this.#buf.length) {
-      const b = alloc(Math.max(this.#buf.length * 2, this.#pos + n));
-      b.set(this.#buf); // all of it: string() writes ahead of pos
-      this.#buf = b;
-      this.#view = undefined;
+    if (this.#pos + n > this.#end) {
+      const old = this.#buf.subarray(this.#start, this.#pos);
+      this.#take(2 * old.length + n);
+      this.#buf.set(old, this.#pos);
+      this.#pos += old.length;
     }
   }
 
   /** Writes a varint of 0..2^32-1 (no range check: internal). */
   #uvarint(v: number): void {
     this.#ensure(5);
-    while (v > 0x7f) {
-      this.#buf[this.#pos++] = (v & 0x7f) | 0x80;
-      v >>>= 7;
-    }
+    this.#put(v);
+  }
+
+  /** A varint of 0..2^53-1 where the room is known to be there. */
+  #put(v: number): void {
+    for (; v > 0x7f; v = Math.floor(v / 128)) this.#buf[this.#pos++] = (v & 0x7f) | 0x80; // & keeps the low 7 bits of any integer below 2^53
     this.#buf[this.#pos++] = v;
   }
 
   bool(v: boolean): void {
     check(typeof v === 'boolean', 'boolean', v);
-    this.#ensure(1);
-    this.#buf[this.#pos++] = v ? 1 : 0;
+    this.#uvarint(+v);
   }
 
   byte(v: number): void {
@@ -96,19 +106,16 @@ export class Writer {
   }
 
   long(v: bigint): void {
-    check(typeof v === 'bigint' && v >= MIN_LONG && v <= MAX_LONG, 'long', v);
-    if (v >= -0x80000000n && v < 0x80000000n) {
-      // zigzag below 2^32 (epoch seconds until 2038 too): no BigInt arithmetic
-      const n = Number(v);
-      this.#uvarint(n < 0 ? -2 * n - 1 : 2 * n);
-      return;
+    const n = typeof v === 'bigint' ? Number(v) : NaN;
+    if (n > -TWO52 && n < TWO52) {
+      // below 2^52 (ids, epoch seconds): the zigzag value fits a double exactly, no BigInt arithmetic
+      this.#ensure(8);
+      return this.#put(n < 0 ? -2 * n - 1 : 2 * n);
     }
+    check(typeof v === 'bigint' && BigInt.asIntN(64, v) === v, 'long', v);
     let z = v < 0n ? ((-v) << 1n) - 1n : v << 1n;
     this.#ensure(10);
-    while (z > 0x7fn) {
-      this.#buf[this.#pos++] = Number(z & 0x7fn) | 0x80;
-      z >>= 7n;
-    }
+    for (; z > 0x7fn; z >>= 7n) this.#buf[this.#pos++] = Number(z & 0x7fn) | 0x80;
     this.#buf[this.#pos++] = Number(z);
   }
 
@@ -121,14 +128,14 @@ export class Writer {
   float(v: number): void {
     check(typeof v === 'number', 'float', v);
     this.#ensure(4);
-    (this.#view ??= new DataView(this.#buf.buffer, this.#buf.byteOffset)).setFloat32(this.#pos, v, true);
+    this.#view.setFloat32(this.#pos, v, true);
     this.#pos += 4;
   }
 
   double(v: number): void {
     check(typeof v === 'number', 'double', v);
     this.#ensure(8);
-    (this.#view ??= new DataView(this.#buf.buffer, this.#buf.byteOffset)).setFloat64(this.#pos, v, true);
+    this.#view.setFloat64(this.#pos, v, true);
     this.#pos += 8;
   }
 
@@ -141,16 +148,11 @@ export class Writer {
   /** A varint length, then UTF-8 (an unpaired surrogate is written as '?'). */
   string(v: string): void {
     check(typeof v === 'string', 'string', v);
-    const max = v.length * 3;
-    const lenBytes = varintSize(max);
-    this.#ensure(lenBytes + max);
-    const start = this.#pos + lenBytes;
-    const end = writeUtf8(v, this.#buf, start);
-    const n = end - start;
-    const actual = varintSize(n);
-    if (actual !== lenBytes) this.#buf.copyWithin(this.#pos + actual, start, end);
-    this.#uvarint(n);
-    this.#pos += n;
+    // written as a record's content is: one length byte reserved, the text moved when it needs more
+    const m = this.beginLength();
+    this.#ensure(v.length * 3);
+    this.#pos = writeUtf8(v, this.#buf, this.#pos);
+    this.endLength(m);
   }
 
   bytes(v: Uint8Array): void {
@@ -201,26 +203,31 @@ export class Writer {
   /** Reserves the length of a record's or sealed case's content; returns the mark for {@link endLength}. */
   beginLength(): number {
     this.#ensure(1);
-    return ++this.#pos;
+    return ++this.#pos - this.#start;
   }
 
   /** Writes the content length at `mark`, moving the content right when it needs more than one byte. */
   endLength(mark: number): void {
-    const n = this.#pos - mark;
-    const extra = varintSize(n) - 1;
-    if (extra > 0) {
-      this.#ensure(extra);
-      this.#buf.copyWithin(mark + extra, mark, this.#pos);
+    let at = this.#start + mark;
+    const n = this.#pos - at;
+    if (n < 0x80) {
+      this.#buf[at - 1] = n;
+      return;
     }
+    const extra = varintSize(n) - 1;
+    this.#ensure(extra);
+    at = this.#start + mark; // the buffer may have moved
+    this.#buf.copyWithin(at + extra, at, this.#pos);
     const end = this.#pos + extra;
-    this.#pos = mark - 1;
-    this.#uvarint(n);
+    this.#pos = at - 1;
+    this.#put(n);
     this.#pos = end;
   }
 
   /** The bytes written (a view of this writer's buffer). */
   finish(): Uint8Array<ArrayBuffer> {
-    return this.#buf.subarray(0, this.#pos);
+    if (this.#end === used && this.#buf === slab) used = this.#end = this.#pos; // give back the rest
+    return this.#buf.subarray(this.#start, this.#pos);
   }
 }
 
@@ -234,7 +241,6 @@ export type MalformedError = RpcError & { unknownCase?: boolean };
  */
 export class Reader {
   readonly #buf: Uint8Array;
-  #view: DataView | undefined;
   #pos = 0;
   #limit: number;
   #depth = 0;
@@ -266,20 +272,26 @@ export class Reader {
     }
   }
 
-  #uvarint(allow32: boolean): number {
-    let result = 0;
-    for (let i = 0; i < 5; i++) {
+  /** A varint of at most `max` bytes as a number: exact up to 7 bytes (49 bits). */
+  #num(max: number): number {
+    let v = 0;
+    for (let i = 0, m = 1; i < max; i++, m *= 128) {
       if (this.#pos >= this.#limit) throw this.malformed('truncated varint');
       const b = this.#buf[this.#pos++]!;
-      result += (b & 0x7f) * 2 ** (7 * i);
+      v += (b & 0x7f) * m;
       if (b < 0x80) {
         if (b === 0 && i > 0) throw this.malformed('overlong varint');
-        if (i === 4 && (b & 0x70) !== 0) throw this.malformed('varint exceeds 32 bits');
-        if (!allow32 && result > 0x7fffffff) throw this.malformed('varint exceeds 31 bits');
-        return result;
+        if (i === 9 && b > 1) throw this.malformed('varint exceeds 64 bits');
+        return v;
       }
     }
-    throw this.malformed('varint longer than 5 bytes');
+    throw this.malformed(`varint longer than ${max} bytes`);
+  }
+
+  #uvarint(allow32: boolean): number {
+    const v = this.#num(5);
+    if (v > (allow32 ? 0xffffffff : 0x7fffffff)) throw this.malformed(`varint exceeds ${allow32 ? 32 : 31} bits`);
+    return v;
   }
 
   bool(): boolean {
@@ -306,26 +318,23 @@ export class Reader {
   }
 
   long(): bigint {
-    const z = this.ulong();
-    return (z >> 1n) ^ -(z & 1n);
+    const at = this.#pos;
+    const z = this.#num(10);
+    // up to 7 bytes (49 bits: ids, epoch seconds): the number is exact, one BigInt at the end
+    if (this.#pos - at < 8) return BigInt(z % 2 ? -(z + 1) / 2 : z / 2);
+    this.#pos = at;
+    const u = this.ulong();
+    return (u >> 1n) ^ -(u & 1n);
   }
 
   /** An unsigned varint of up to 64 bits. */
   ulong(): bigint {
-    let lo = 0; // the first 28 bits as a number: most values never need BigInt arithmetic per byte
+    const at = this.#pos;
+    const v = this.#num(10);
+    if (this.#pos - at < 8) return BigInt(v);
     let z = 0n;
-    for (let i = 0; i < 10; i++) {
-      if (this.#pos >= this.#limit) throw this.malformed('truncated varint');
-      const b = this.#buf[this.#pos++]!;
-      if (i < 4) lo += (b & 0x7f) * 2 ** (7 * i);
-      else z |= BigInt(b & 0x7f) << BigInt(7 * i);
-      if (b < 0x80) {
-        if (b === 0 && i > 0) throw this.malformed('overlong varint');
-        if (i === 9 && b > 1) throw this.malformed('varint exceeds 64 bits');
-        return z | BigInt(lo);
-      }
-    }
-    throw this.malformed('varint longer than 10 bytes');
+    for (let i = at; i < this.#pos; i++) z |= BigInt(this.#buf[i]! & 0x7f) << BigInt(7 * (i - at));
+    return z;
   }
 
   char(): string {
@@ -334,20 +343,19 @@ export class Reader {
     return String.fromCharCode(v);
   }
 
-  #dv(): DataView {
-    return (this.#view ??= new DataView(this.#buf.buffer, this.#buf.byteOffset, this.#buf.byteLength));
+  /** The next `n` (4 or 8) bytes in the scratch buffer, for reading as a float or double. */
+  #scratch(n: number): DataView {
+    this.#need(n);
+    for (let i = 0; i < n; i++) scratch.setUint8(i, this.#buf[this.#pos++]!);
+    return scratch;
   }
 
   float(): number {
-    this.#need(4);
-    this.#pos += 4;
-    return this.#dv().getFloat32(this.#pos - 4, true);
+    return this.#scratch(4).getFloat32(0, true);
   }
 
   double(): number {
-    this.#need(8);
-    this.#pos += 8;
-    return this.#dv().getFloat64(this.#pos - 8, true);
+    return this.#scratch(8).getFloat64(0, true);
   }
 
   /** An unsigned varint of at most 31 bits. */
@@ -416,7 +424,7 @@ export class Reader {
     let h = '';
     for (let i = 0; i < 16; i++) {
       h += (this.#buf[this.#pos++]! | 0x100).toString(16).slice(1);
-      if (i === 3 || i === 5 || i === 7 || i === 9) h += '-';
+      if (i > 2 && i < 10 && i % 2) h += '-';
     }
     return h;
   }
@@ -516,13 +524,13 @@ function builtin<T>(name: string): Codec<T> {
   );
 }
 
-function collection<T>(r: Reader, read: (r: Reader) => T, what: string): T[] {
+function collection<T>(r: Reader, c: Codec<T>, what: string): T[] {
   const n = r.count();
   const out: T[] = [];
   const seen = what ? new Set<string>() : undefined;
     for (let i = 0; i < n; i++) {
     const at = r.position;
-    out.push(read(r));
+    out.push(c.decode(r));
     if (seen) {
       const k = r.since(at);
       if (seen.has(k)) throw r.malformed(what);
@@ -556,7 +564,7 @@ export const codecs = {
         w.count(v.length);
         for (const e of v) c.encode(w, e);
       },
-      (r) => collection(r, (x) => c.decode(x), ''),
+      (r) => collection(r, c, ''),
     );
   },
 
@@ -567,7 +575,7 @@ export const codecs = {
         w.count(v.size);
         for (const e of v) c.encode(w, e);
       },
-      (r) => new Set(collection(r, (x) => c.decode(x), 'repeated element in a set')),
+      (r) => new Set(collection(r, c, 'repeated element in a set')),
     );
   },
 

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { Duration, Instant, Reader, RpcError, Status, Topic, Writer, codecs, sha256 } from './runtime.js';
 import type { Codec } from './runtime.js';
 import { evCodec, itemCodec } from './counter.js';
+import fc from 'fast-check';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const bytes = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ''), 'hex'));
@@ -73,18 +74,45 @@ test('zigzag for short, int and long', () => {
   assert.throws(() => new Writer().byte(128), RangeError);
 });
 
-test('long: the number path (below 2^31) and the BigInt path write the same zigzag varints as a reference', () => {
-  const reference = (v: bigint): string => {
-    let z = v < 0n ? (-v << 1n) - 1n : v << 1n;
-    let out = '';
-    for (; z > 0x7fn; z >>= 7n) out += ((Number(z & 0x7fn) | 0x80) + 0x100).toString(16).slice(1);
-    return out + (Number(z) + 0x100).toString(16).slice(1);
-  };
-  const edges = [0n, 1n, -1n, 63n, -64n, 64n, 2n ** 30n, -(2n ** 30n) - 1n, 2n ** 31n - 1n, 2n ** 31n, -(2n ** 31n), -(2n ** 31n) - 1n, 1234567890123n, 2n ** 62n, -(2n ** 63n), 2n ** 63n - 1n];
+// a long's zigzag varint computed with BigInt only, byte by byte (hex)
+const referenceLong = (v: bigint): string => {
+  let z = v < 0n ? (-v << 1n) - 1n : v << 1n;
+  let out = '';
+  for (; z > 0x7fn; z >>= 7n) out += ((Number(z & 0x7fn) | 0x80) + 0x100).toString(16).slice(1);
+  return out + (Number(z) + 0x100).toString(16).slice(1);
+};
+
+test('long: the number paths (writing below 2^52, reading up to 7 bytes) and the BigInt paths agree with a reference at every power of two', () => {
+  const edges = [0n, 1234567890123n, 1764979200n];
+  for (let k = 0n; k < 64n; k++) edges.push((1n << k) - 1n, -(1n << k), -(1n << k) + 1n);
+  for (let k = 0n; k < 63n; k++) edges.push(1n << k, -(1n << k) - 1n);
   for (const v of edges) {
-    assert.equal(enc((w) => w.long(v)), reference(v), String(v));
-    assert.equal(new Reader(bytes(reference(v))).long(), v, String(v));
+    assert.equal(enc((w) => w.long(v)), referenceLong(v), String(v));
+    const r = new Reader(bytes(referenceLong(v) + '2a'));
+    assert.equal(r.long(), v, String(v));
+    assert.equal(r.int(), 21, 'the read stops after the varint');
+    r.end();
   }
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 63 }).chain((k) => fc.bigInt({ min: -(1n << BigInt(k)), max: (1n << BigInt(k)) - 1n })), (v) => {
+      assert.equal(enc((w) => w.long(v)), referenceLong(v));
+      assert.equal(new Reader(bytes(referenceLong(v))).long(), v);
+    }),
+    { numRuns: 2000 },
+  );
+  assert.throws(() => new Writer().long(5 as unknown as bigint), RangeError, 'a number is not a long');
+  assert.throws(() => new Writer().long(-(1n << 63n) - 1n), RangeError);
+  assert.equal(new Reader(bytes('80808080808080808001')).ulong(), 1n << 63n);
+  assert.equal(new Reader(bytes('ffffffffffff7f')).ulong(), (1n << 49n) - 1n);
+});
+
+test('a long varint overlong or truncated at any of its 10 bytes is malformed', () => {
+  for (let k = 1; k < 10; k++) {
+    malformed('80'.repeat(k) + '00', (r) => r.long(), /overlong varint/);
+    malformed('ff'.repeat(k), (r) => r.long(), /truncated varint/);
+  }
+  malformed('ff'.repeat(6), (r) => r.ulong(), /truncated varint/);
+  malformed('ff'.repeat(10) + '01', (r) => r.ulong(), /varint exceeds 64 bits|varint longer than 10 bytes/);
 });
 
 test('writers share a slab but never each other\'s bytes; floats land at their own offset in it', () => {
@@ -109,6 +137,67 @@ test('writers share a slab but never each other\'s bytes; floats land at their o
   big.double(3);
   assert.equal(big.length, 100_008);
   assert.equal(new Reader(big.finish().subarray(100_000)).double(), 3);
+});
+
+test('a writer gives back what it did not use when it finishes, and one written after finishing moves instead of overwriting the next', () => {
+  const a = new Writer(64);
+  a.int(1);
+  const first = a.finish();
+  const b = new Writer(64);
+  b.string('neighbour');
+  const kept = hex(b.finish());
+  a.int(2); // after finish: a's free bytes were given back, so this must go elsewhere
+  a.string('x'.repeat(200));
+  assert.equal(hex(first), '02');
+  assert.equal(hex(b.finish()), kept);
+  const r = new Reader(a.finish());
+  assert.equal(r.int(), 1);
+  assert.equal(r.int(), 2);
+  assert.equal(r.string(), 'x'.repeat(200));
+  r.end();
+  const c = new Writer(1);
+  c.finish();
+  c.finish(); // twice: still empty, nothing given back twice
+  const d = new Writer(4);
+  d.int(7);
+  assert.equal(hex(d.finish()), '0e');
+  assert.equal(hex(first), '02');
+});
+
+test('floats and doubles keep their bits through the reader\'s scratch buffer, at any offset', () => {
+  const values = [0, -0, 1.5, -2.5e-308, 5e-324, Number.MAX_VALUE, -Infinity, Infinity, 19.99, 0.35];
+  for (let pad = 0; pad < 9; pad++) {
+    const w = new Writer(1);
+    for (let i = 0; i < pad; i++) w.byte(i);
+    for (const v of values) (w.double(v), w.float(v));
+    const r = new Reader(w.finish());
+    r.skip(pad);
+    for (const v of values) {
+      assert.ok(Object.is(r.double(), v), `double ${v} after ${pad} bytes`);
+      assert.ok(Object.is(r.float(), Math.fround(v)), `float ${v} after ${pad} bytes`);
+    }
+    r.end();
+  }
+  assert.ok(Number.isNaN(new Reader(bytes('000000000000f87f')).double()));
+  malformed('00000000000000', (r) => r.double(), /truncated: needed 8 more bytes, 7 left/);
+});
+
+test('short strings: ASCII four bytes a step, any other byte anywhere in them decoded strictly', () => {
+  for (let n = 0; n < 70; n++) {
+    const ascii = Array.from({ length: n }, (_, i) => String.fromCharCode(0x20 + ((i * 7) % 95))).join('');
+    const r = new Reader(bytes(enc((w) => (w.string(ascii), w.byte(5)))));
+    assert.equal(r.string(), ascii, `ASCII of ${n}`);
+    assert.equal(r.byte(), 5);
+    for (let at = 0; at < n; at++) {
+      const s = ascii.slice(0, at) + 'é' + ascii.slice(at + 1);
+      assert.equal(new Reader(bytes(enc((w) => w.string(s)))).string(), s, `é at ${at} of ${n}`);
+      const bad = bytes(enc((w) => w.string(ascii)));
+      bad[1 + at] = 0xff;
+      malformed(hex(bad), (rr) => rr.string(), /invalid UTF-8 in a string/);
+      bad[1 + at] = 0x7f;
+      assert.equal(new Reader(bad).string(), ascii.slice(0, at) + '\x7f' + ascii.slice(at + 1));
+    }
+  }
 });
 
 test('byte, boolean, char, float and double', () => {
