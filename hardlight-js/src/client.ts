@@ -1,4 +1,4 @@
-import { Connection, describe, unsent } from './connection.js';
+import { Connection, describe, sleep, unsent } from './connection.js';
 import type { ConnectionOwner } from './connection.js';
 import { EventQueue } from './events.js';
 import type { CallOptions, ConnectionEvent, ConnectOptions, Event, MethodSpec, ReconnectPolicy, ServiceSpec, WebSocketConstructor } from './spec.js';
@@ -47,7 +47,7 @@ export class Client<S = unknown, E = unknown> {
   #lastFeatures: ReadonlySet<string> = new Set();
   #closedReason: RpcError | undefined;
   #reconnecting = false;
-  #wake: (() => void)[] = [];
+  #wake: ((v?: undefined) => void)[] = [];
   #sleeping: { timer: ReturnType<typeof setTimeout>; resolve: () => void } | undefined;
   readonly #queue: EventQueue<E>;
   /** What this client's connections call back (kept off the public API). */
@@ -158,11 +158,12 @@ export class Client<S = unknown, E = unknown> {
   async call<A extends unknown[], R>(method: MethodSpec<A, R>, args: A, options: CallOptions = {}): Promise<R> {
     const deadline = options.deadline ?? this.#defaultDeadline;
     const deadlineAt = deadline === undefined ? Infinity : Date.now() + deadline;
-    const signal = options.signal;
     for (;;) {
-      const c = await this.#connection(method, deadline, deadlineAt, signal);
+      // the current connection without a wait when it takes calls
+      const now = this.#current;
+      const c = now && !this.#closedReason && (!this.#policy || now.usable) ? now : await this.#connection(method, deadline, deadlineAt, options.signal);
       try {
-        return (await c.call(method, args, deadline, deadlineAt, signal, options)) as R;
+        return (await c.call(method, args, deadline, deadlineAt, options)) as R;
       } catch (e) {
         if (!this.#retryable(method, c, e)) throw e;
       }
@@ -199,19 +200,7 @@ export class Client<S = unknown, E = unknown> {
         }
         throw new RpcError(Status.UNAVAILABLE, `not connected to ${this.url}: still reconnecting after ${describe(this.#policy!.callWait)} (nothing was sent)`);
       }
-      await new Promise<void>((resolve) => {
-        const wake = this.#wake;
-        const t = setTimeout(done, Math.min(left, 0x7fffffff));
-        signal?.addEventListener('abort', done);
-        wake.push(done);
-        function done(): void {
-          clearTimeout(t);
-          signal?.removeEventListener('abort', done);
-          const i = wake.indexOf(done);
-          if (i >= 0) wake.splice(i, 1);
-          resolve();
-        }
-      });
+      await sleep(this.#wake, waitUntil, signal);
     }
   }
 

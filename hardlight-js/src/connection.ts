@@ -1,4 +1,4 @@
-import { FrameType, ProtocolViolation, SUBPROTOCOL, VERSION, errorOf, frameName, readFeatures, readHello, readMetadata, u64, violation, writeMetadata } from './frames.js';
+import { ProtocolViolation, SUBPROTOCOL, VERSION, errorOf, frameName, readFeatures, readHello, readMetadata, u64, violation, writeMetadata } from './frames.js';
 import type { Hello } from './frames.js';
 import { Compatibility, parseSchema } from './schema.js';
 import type { Schema } from './schema.js';
@@ -31,17 +31,19 @@ interface Settings {
   readonly maxMessageSize: number;
 }
 
+/** A call in flight. (Members named `_x` are internal: the bundle shortens them.) */
 interface Pending {
-  readonly id: number;
-  readonly method: MethodSpec<any, any>;
-  readonly resolve: (v: unknown) => void;
-  readonly reject: (e: unknown) => void;
+  readonly _id: number;
+  readonly _m: MethodSpec<any, any>;
+  readonly _ok: (v: unknown) => void;
+  readonly _no: (e: unknown) => void;
+  /** The call's options: its signal and onMetadata. */
+  readonly _o: CallOptions;
   /** Failed locally (deadline or abort) while the server may still answer: the slot stays reserved. */
-  done: boolean;
-  timer?: ReturnType<typeof setTimeout>;
-  signal?: AbortSignal;
-  onAbort?: () => void;
-  onMd?: CallOptions['onMetadata'];
+  _done: boolean;
+  _t?: ReturnType<typeof setTimeout>;
+  /** The abort listener on `_o.signal`. */
+  _a?: () => void;
 }
 
 /** Errors of calls that were never sent: a reconnecting client may send them on the next connection. */
@@ -56,6 +58,26 @@ function unsentError(status: Status, message: string): RpcError {
 /** How a duration reads in a message: 50 ms, 1.5 s (as the Java client writes it). */
 export function describe(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${ms / 1000} s`;
+}
+
+/**
+ * Waits until `wake` (pushed onto `list`) is called, `until` (on `Date.now()`'s clock) passes or
+ * `signal` aborts; resolves with wake's argument, or undefined.
+ */
+export function sleep<T>(list: ((v?: T) => void)[], until: number, signal?: AbortSignal): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const abort = (): void => wake();
+    const t = until < Infinity ? setTimeout(abort, Math.min(until - Date.now(), 0x7fffffff)) : undefined;
+    function wake(v?: T): void {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', abort);
+      const i = list.indexOf(wake);
+      if (i >= 0) list.splice(i, 1);
+      resolve(v);
+    }
+    signal?.addEventListener('abort', abort);
+    list.push(wake);
+  });
 }
 
 const schemas = new WeakMap<object, Schema>();
@@ -92,7 +114,8 @@ export class Connection {
   #slots: (Pending | undefined)[] = [];
   /** Free ids as a min-heap: a call takes the lowest free id, so ids stay small (one byte). */
   #free: number[] = [];
-  #waiters: { grant: (id: number) => void; fail: (e: RpcError) => void }[] = [];
+  /** Calls waiting for a slot: #release wakes the first with its id. */
+  #waiters: ((id?: number) => void)[] = [];
   #inFlight = 0;
   /** Per local method id: the server's id, or -1 with the reason in `problems`. */
   #serverIds: number[] = [];
@@ -120,22 +143,16 @@ export class Connection {
   static open(owner: ConnectionOwner, settings: Settings): Promise<Connection> {
     const c = new Connection(owner, settings);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        c.#fail(
-          new RpcError(
-            Status.UNAVAILABLE,
-            c.#opened
-              ? `cannot connect to ${owner.url}: the server accepted the WebSocket but sent no HELLO within ${describe(settings.connectTimeout)} (is it a HardLight server?)`
-              : `cannot connect to ${owner.url}: no answer within ${describe(settings.connectTimeout)}`,
-          ),
-        );
-      }, settings.connectTimeout);
+      const t = describe(settings.connectTimeout);
+      const timer = setTimeout(
+        () => c.#cannot(c.#opened ? `the server accepted the WebSocket but sent no HELLO within ${t} (is it a HardLight server?)` : 'no answer within ' + t),
+        settings.connectTimeout,
+      );
       c.#settle = { resolve, reject, timer };
       try {
         c.#ws = new settings.WebSocket(owner.url, SUBPROTOCOL);
       } catch (e) {
-        clearTimeout(timer);
-        reject(new RpcError(Status.UNAVAILABLE, `cannot connect to ${owner.url}: ${(e as Error).message}`));
+        c.#cannot((e as Error).message); // closing the missing socket fails quietly
         return;
       }
       c.#ws.binaryType = 'arraybuffer';
@@ -152,6 +169,11 @@ export class Connection {
 
   get #svc(): ServiceSpec<any, any> {
     return this.#owner.service;
+  }
+
+  /** Fails the connection attempt: "cannot connect to <url>: <why>", UNAVAILABLE. */
+  #cannot(why: string, code?: number, reason?: string): void {
+    this.#fail(new RpcError(Status.UNAVAILABLE, `cannot connect to ${this.#url}: ${why}`), code, reason);
   }
 
   /** Fails the connection attempt (before the HELLO was accepted) and closes the socket. */
@@ -178,47 +200,26 @@ export class Connection {
 
   #onOpen(): void {
     this.#opened = true;
-    if (this.#ws.protocol !== SUBPROTOCOL) {
-      this.#fail(
-        new RpcError(
-          Status.UNAVAILABLE,
-          `cannot connect to ${this.#url}: the server accepted the WebSocket without selecting the subprotocol ${SUBPROTOCOL}` +
-            (this.#ws.protocol ? ` (it selected '${this.#ws.protocol}')` : '') +
-            ': it is not a HardLight server, or not one of this protocol version',
-        ),
-        1002,
-        'no subprotocol hardlight.v1',
-      );
+    const p = this.#ws.protocol;
+    if (p !== SUBPROTOCOL) {
+      this.#cannot(`the server did not select the subprotocol ${SUBPROTOCOL}${p ? ` (it selected '${p}')` : ''}: not a HardLight server, or another protocol version`, 1002, 'no subprotocol ' + SUBPROTOCOL);
     }
   }
 
+  /** The upgrade failed: a browser tells nothing more, `ws` its cause. */
   #onError(e: { message?: string }): void {
-    if (this.#ready || this.#closed) return;
-    const detail = e.message;
-    if (this.#opened) return; // the close event follows with what is known
-    this.#fail(
-      new RpcError(
-        Status.UNAVAILABLE,
-        `cannot connect to ${this.#url}: the server refused the WebSocket upgrade or is unreachable` +
-          (detail
-            ? ` (${detail})`
-            : ' (a browser does not reveal the HTTP status; check the server log / the URL / the Origin allow-list)'),
-      ),
-    );
+    // once open, the close event follows with what is known
+    if (!this.#opened) {
+      this.#cannot(`the server refused the WebSocket upgrade or is unreachable (${e.message || 'a browser does not reveal the HTTP status; check the server log / the URL / the Origin allow-list'})`);
+    }
   }
 
   #onClose(code: number, reason: string): void {
     this.onClosed?.();
     const peer = code === 1005 || code === 1006 ? undefined : `${code}${reason ? ' ' + reason : ''}`;
     if (!this.#ready) {
-      this.#fail(
-        new RpcError(
-          Status.UNAVAILABLE,
-          this.#opened
-            ? `cannot connect to ${this.#url}: the connection closed during the HELLO${peer ? ` (close ${peer})` : ''}`
-            : `cannot connect to ${this.#url}: the server refused the WebSocket upgrade or is unreachable (a browser does not reveal the HTTP status; check the server log / the URL / the Origin allow-list)`,
-        ),
-      );
+      if (this.#opened) this.#cannot('the connection closed during the HELLO' + (peer ? ` (close ${peer})` : ''));
+      else this.#onError({});
       return;
     }
     if (this.#closed) return;
@@ -245,27 +246,22 @@ export class Connection {
       this.#slots[i] = undefined;
       if (p) {
         this.#finish(p);
-        if (!p.done) p.reject(new RpcError(reason.status, reason.message));
+        if (!p._done) p._no(new RpcError(reason.status, reason.message));
       }
     }
-    for (const w of this.#waiters.splice(0)) w.fail(unsentError(reason.status, reason.message));
+    for (const w of this.#waiters.splice(0)) w();
     this.#owner.lost(this, reason);
   }
 
   /** Sends a normal close (1000); pending calls fail at once with CONNECTION_LOST. */
   closeByClient(): void {
     this.#closedByClient = true;
-    if (!this.#ready) {
-      this.#fail(new RpcError(Status.CONNECTION_LOST, `the connection to ${this.#url} was closed by this client`));
-      return;
-    }
+    const e = new RpcError(Status.CONNECTION_LOST, `the connection to ${this.#url} was closed by this client`);
+    if (!this.#ready) return this.#fail(e);
     this.#close(1000, 'closed by the client');
     if (this.#closed) return;
-    this.#shutdown(
-      this.goAway !== undefined && this.#inFlight === 0
-        ? new RpcError(Status.UNAVAILABLE, 'server is shutting down: ' + this.goAway) // drained after GO_AWAY: later calls hear why
-        : new RpcError(Status.CONNECTION_LOST, `the connection to ${this.#url} was closed by this client`),
-    );
+    // drained after GO_AWAY: later calls hear why
+    this.#shutdown(this.goAway !== undefined && this.#inFlight === 0 ? new RpcError(Status.UNAVAILABLE, 'server is shutting down: ' + this.goAway) : e);
   }
 
   /** Closed, or waiting for its close. */
@@ -282,7 +278,7 @@ export class Connection {
     if (this.#closed || this.#violationSent) return;
     this.#violationSent = `${v.code} ${v.message}`;
     if (!this.#ready) {
-      this.#fail(new RpcError(Status.UNAVAILABLE, `cannot connect to ${this.#url}: the server broke the protocol: ${v.message}`), v.code, v.message);
+      this.#cannot('the server broke the protocol: ' + v.message, v.code, v.message);
       return;
     }
     this.#close(v.code, v.message);
@@ -318,7 +314,7 @@ export class Connection {
   }
 
   #onHello(bytes: Uint8Array): void {
-    if (bytes[0] !== FrameType.HELLO) throw violation('expected HELLO as the first frame, got ' + frameName(bytes[0]!));
+    if (bytes[0] !== 1 /* HELLO */) throw violation('expected HELLO as the first frame, got ' + frameName(bytes[0]!));
     const r = new Reader(bytes);
     r.skip(1);
     let h: Hello;
@@ -417,28 +413,28 @@ export class Connection {
     r.skip(1);
     try {
       switch (type) {
-        case FrameType.RESULT:
-        case FrameType.RESULT_META:
+        case 3 /* RESULT */:
+        case 12 /* RESULT_META */:
           return this.#onResult(r, type > 3);
-        case FrameType.ERROR:
-        case FrameType.ERROR_META:
+        case 4 /* ERROR */:
+        case 13 /* ERROR_META */:
           return this.#onErrorFrame(r, type > 4);
-        case FrameType.STATE_DELTA:
+        case 6 /* STATE_DELTA */:
           return this.#onStateDelta(r);
-        case FrameType.EVENT:
-        case FrameType.EVENT_META:
+        case 7 /* EVENT */:
+        case 14 /* EVENT_META */:
           return this.#onEvent(r, type > 7);
-        case FrameType.FEATURES:
+        case 8 /* FEATURES */:
           this.features = readFeatures(r);
           return;
-        case FrameType.EVENTS_MISSED: {
+        case 10 /* EVENTS_MISSED */: {
           const n = r.ulong();
           r.end('EVENTS_MISSED');
           if (n < 1n) throw r.malformed('EVENTS_MISSED of ' + n);
           if (!this.muted) this.#owner.eventsMissed(Number(n));
           return;
         }
-        case FrameType.GO_AWAY: {
+        case 9 /* GO_AWAY */: {
           const reason = r.string();
           r.end('GO_AWAY');
           if (this.goAway !== undefined) throw violation('second GO_AWAY');
@@ -447,7 +443,7 @@ export class Connection {
           this.closeIfDrained();
           return;
         }
-        case FrameType.BATCH: {
+        case 15 /* BATCH */: {
           // BATCH (protocol.md 3.8): checked whole, then each frame handled as if it came alone
           const n = r.varint();
           const fs: Uint8Array[] = [];
@@ -464,11 +460,11 @@ export class Connection {
           }
           return;
         }
-        case FrameType.HELLO:
+        case 1 /* HELLO */:
           throw violation('second HELLO');
-        case FrameType.CALL:
-        case FrameType.CANCEL:
-        case FrameType.CALL_META:
+        case 2 /* CALL */:
+        case 5 /* CANCEL */:
+        case 11 /* CALL_META */:
           throw violation(frameName(type) + ' is a client-to-server frame');
         default:
           throw violation('unknown frame type ' + frameName(type));
@@ -487,7 +483,7 @@ export class Connection {
     if (((this.goAway !== undefined && !this.keepAfterGoAway) || this.muted) && this.#inFlight === 0 && !this.isClosed) this.closeByClient();
   }
 
-  #take(r: Reader, frame: string, id: number): Pending {
+  #take(frame: string, id: number): Pending {
     const p = id < this.#limit ? this.#slots[id] : undefined;
     if (!p) throw violation(`${frame} for call id ${id} not in flight`);
     this.#slots[id] = undefined;
@@ -497,48 +493,49 @@ export class Connection {
   }
 
   #finish(p: Pending): void {
-    clearTimeout(p.timer);
-    if (p.onAbort) p.signal!.removeEventListener('abort', p.onAbort);
+    clearTimeout(p._t);
+    if (p._a) p._o.signal!.removeEventListener('abort', p._a);
   }
 
   /** With metadata: reads it (bad metadata fails the call, PROTOCOL_ERROR) and tells the caller; false when the call is over. */
   #metadata(r: Reader, p: Pending): boolean {
     try {
       const md = readMetadata(r);
-      if (!p.done) p.onMd?.(md);
+      if (!p._done) p._o.onMetadata?.(md);
       return true;
     } catch (e) {
-      if (!p.done) p.reject(new RpcError(Status.PROTOCOL_ERROR, `bad response metadata for ${p.method.name}: ${(e as Error).message}`));
+      if (!p._done) p._no(new RpcError(Status.PROTOCOL_ERROR, `bad response metadata for ${p._m.name}: ${(e as Error).message}`));
       return false;
     }
   }
 
   #onResult(r: Reader, meta: boolean): void {
-    const p = this.#take(r, 'RESULT', r.varint());
-    if ((meta && !this.#metadata(r, p)) || p.done) return;
+    const p = this.#take('RESULT', r.varint());
+    if ((meta && !this.#metadata(r, p)) || p._done) return;
+    const m = p._m;
     let v: unknown;
     try {
-      if (p.method.result) v = p.method.result.decode(r);
-      r.end('the result of ' + p.method.name);
+      if (m.result) v = m.result.decode(r);
+      r.end('the result of ' + m.name);
     } catch (e) {
-      p.reject(new RpcError(Status.PROTOCOL_ERROR, `cannot decode the result of ${p.method.name}: ${(e as Error).message}`));
+      p._no(new RpcError(Status.PROTOCOL_ERROR, `cannot decode the result of ${m.name}: ${(e as Error).message}`));
       return;
     }
-    p.resolve(v);
+    p._ok(v);
   }
 
   #onErrorFrame(r: Reader, meta: boolean): void {
     const id = r.varint();
     let p: Pending | undefined;
-    if (meta && !this.#metadata(r, (p = this.#take(r, 'ERROR', id)))) return;
+    if (meta && !this.#metadata(r, (p = this.#take('ERROR', id)))) return;
     const status = r.varint();
     const message = r.string();
     const declared = r.varint();
     r.end('ERROR');
-    p ??= this.#take(r, 'ERROR', id);
-    if (p.done) return;
-    const errors = p.method.errors;
-    p.reject(declared > 0 && declared <= errors.length ? errors[declared - 1]!.create(message) : errorOf(status, message));
+    p ??= this.#take('ERROR', id);
+    if (p._done) return;
+    const errors = p._m.errors;
+    p._no(declared > 0 && declared <= errors.length ? errors[declared - 1]!.create(message) : errorOf(status, message));
   }
 
   #onStateDelta(r: Reader): void {
@@ -589,10 +586,7 @@ export class Connection {
 
   #release(id: number): void {
     const w = this.#waiters.shift();
-    if (w) {
-      w.grant(id);
-      return;
-    }
+    if (w) return w(id);
     this.#inFlight--;
     // sift up into the min-heap
     const h = this.#free;
@@ -640,34 +634,50 @@ export class Connection {
     if (need && !this.features.has(need)) {
       return new RpcError(
         Status.PERMISSION_DENIED,
-        `${this.#svc.name}.${method.name} needs the feature '${need}', which this connection lacks (enabled: [${[...this.features].join(', ')}])`,
+        `${this.#full(method)} needs the feature '${need}', which this connection lacks (enabled: [${[...this.features].join(', ')}])`,
       );
     }
     if (this.goAway !== undefined) return unsentError(Status.UNAVAILABLE, 'server is shutting down: ' + this.goAway);
     return undefined;
   }
 
+  /** `Service.method`, for messages. */
+  #full(m: MethodSpec<any, any>): string {
+    return `${this.#svc.name}.${m.name}`;
+  }
+
+  /** "Service.method did not complete within 2 s" and what follows. */
+  #late(m: MethodSpec<any, any>, deadline: number | undefined, more = ''): string {
+    return `${this.#full(m)} did not complete within ${describe(deadline ?? 0)}${more}`;
+  }
+
   /**
-   * Makes a call: waits for a free slot (up to the deadline), sends CALL, resolves with the result.
-   * `deadline` is the call's total in ms (for messages), `deadlineAt` its end on `Date.now()`'s clock.
+   * Makes a call: takes the lowest free slot or waits for one (up to the deadline), sends CALL and
+   * settles with the answer. `deadline` is the call's total in ms (for messages), `deadlineAt` its end
+   * on `Date.now()`'s clock. Throws at once (not through the promise) when the call cannot be made.
    */
-  async call(method: MethodSpec<any, any>, args: unknown[], deadline: number | undefined, deadlineAt: number, signal?: AbortSignal, o: CallOptions = {}): Promise<unknown> {
+  call(method: MethodSpec<any, any>, args: unknown[], deadline: number | undefined, deadlineAt: number, o: CallOptions): Promise<unknown> {
     const refused = this.refusal(method);
     if (refused) throw refused;
-    const full = `${this.#svc.name}.${method.name}`;
-    const late = `${full} did not complete within ${describe(deadline ?? 0)}`;
-    if (signal?.aborted) throw unsentError(Status.CANCELLED, `${full} was cancelled by the caller before it was sent`);
-    if (Date.now() >= deadlineAt) throw unsentError(Status.DEADLINE_EXCEEDED, late + ' (nothing was sent)');
-    let id = this.#takeFree();
-    if (id === undefined) id = await this.#waitForSlot(full, late, deadlineAt, signal);
-    const again = this.refusal(method);
-    if (again) {
-      this.#release(id);
-      throw again;
-    }
+    if (o.signal?.aborted) throw unsentError(Status.CANCELLED, this.#full(method) + ' was cancelled by the caller before it was sent');
+    if (deadlineAt < Infinity && Date.now() >= deadlineAt) throw unsentError(Status.DEADLINE_EXCEEDED, this.#late(method, deadline, ' (nothing was sent)'));
+    const id = this.#takeFree();
+    if (id !== undefined) return this.#start(id, method, args, deadline, deadlineAt, o);
+    return this.#waitForSlot(method, deadline, deadlineAt, o.signal).then((id) => {
+      const again = this.refusal(method);
+      if (again) {
+        this.#release(id);
+        throw again;
+      }
+      return this.#start(id, method, args, deadline, deadlineAt, o);
+    });
+  }
+
+  /** Sends the call on slot `id`. */
+  #start(id: number, method: MethodSpec<any, any>, args: unknown[], deadline: number | undefined, deadlineAt: number, o: CallOptions): Promise<unknown> {
     const w = new Writer();
     const md = o.metadata && Object.keys(o.metadata).length ? o.metadata : undefined;
-    w.varint(md ? FrameType.CALL_META : FrameType.CALL);
+    w.varint(md ? 11 /* CALL_META */ : 2 /* CALL */);
     w.varint(id);
     w.varint(this.#serverIds[method.id]!);
     if (md) writeMetadata(w, md);
@@ -675,37 +685,36 @@ export class Connection {
       method.encodeArgs(w, args);
     } catch (e) {
       this.#release(id);
-      throw new RpcError(Status.INVALID_ARGUMENT, `cannot encode the arguments of ${full}: ${(e as Error).message}`);
+      throw new RpcError(Status.INVALID_ARGUMENT, `cannot encode the arguments of ${this.#full(method)}: ${(e as Error).message}`);
     }
-    if (w.length > this.#hello.maxMessageSize) {
+    const max = this.#hello.maxMessageSize;
+    if (w.length > max) {
       this.#release(id);
-      throw new RpcError(Status.RESOURCE_EXHAUSTED, `the call to ${method.name} is ${w.length} bytes; the server accepts at most ${this.#hello.maxMessageSize}`);
+      throw new RpcError(Status.RESOURCE_EXHAUSTED, `the call to ${method.name} is ${w.length} bytes; the server accepts at most ${max}`);
     }
     return new Promise((resolve, reject) => {
-      const p: Pending = { id: id!, method, resolve, reject, done: false, onMd: o.onMetadata };
-      this.#slots[id!] = p;
+      const p: Pending = { _id: id, _m: method, _ok: resolve, _no: reject, _o: o, _done: false };
+      this.#slots[id] = p;
       this.#send(w.finish());
-      const expire = (e: RpcError): void => {
-        if (p.done || this.#slots[p.id] !== p) return;
-        p.done = true;
-        this.#finish(p);
-        reject(e);
-        if (!this.#closed) {
-          const c = new Writer(8);
-          c.varint(FrameType.CANCEL);
-          c.varint(p.id);
-          this.#send(c.finish());
-        }
-      };
-      if (deadlineAt !== Infinity) {
-        p.timer = setTimeout(() => expire(new RpcError(Status.DEADLINE_EXCEEDED, late)), Math.min(deadlineAt - Date.now(), 0x7fffffff));
+      if (deadlineAt < Infinity) {
+        p._t = setTimeout(() => this.#expire(p, new RpcError(Status.DEADLINE_EXCEEDED, this.#late(method, deadline))), Math.min(deadlineAt - Date.now(), 0x7fffffff));
       }
-      if (signal) {
-        p.signal = signal;
-        p.onAbort = () => expire(new RpcError(Status.CANCELLED, `${full} was cancelled by the caller`));
-        signal.addEventListener('abort', p.onAbort);
-      }
+      o.signal?.addEventListener('abort', (p._a = () => this.#expire(p, new RpcError(Status.CANCELLED, this.#full(method) + ' was cancelled by the caller'))));
     });
+  }
+
+  /** The call failed locally (deadline, abort): it settles now and CANCEL is sent; its id stays reserved until the server answers. */
+  #expire(p: Pending, e: RpcError): void {
+    if (p._done || this.#slots[p._id] !== p) return;
+    p._done = true;
+    this.#finish(p);
+    p._no(e);
+    if (!this.#closed) {
+      const c = new Writer(8);
+      c.varint(5 /* CANCEL */);
+      c.varint(p._id);
+      this.#send(c.finish());
+    }
   }
 
   /** Sends a frame; to a server that takes BATCH, queued and sent with the others of this JS task. */
@@ -733,34 +742,15 @@ export class Connection {
     }
   }
 
-  #waitForSlot(full: string, late: string, deadlineAt: number, signal?: AbortSignal): Promise<number> {
-    return new Promise((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const w = {
-        grant: (id: number) => {
-          done();
-          resolve(id);
-        },
-        fail: (e: RpcError) => {
-          done();
-          reject(e);
-        },
-      };
-      const give = (e: RpcError): void => {
-        const i = this.#waiters.indexOf(w);
-        if (i >= 0) this.#waiters.splice(i, 1);
-        w.fail(e);
-      };
-      const onAbort = (): void => give(unsentError(Status.CANCELLED, `${full} was cancelled by the caller while waiting for a free call slot; nothing was sent`));
-      const done = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      if (deadlineAt !== Infinity) {
-        timer = setTimeout(() => give(unsentError(Status.DEADLINE_EXCEEDED, late + ' (no call slot became free; nothing was sent)')), Math.min(deadlineAt - Date.now(), 0x7fffffff));
-      }
-      signal?.addEventListener('abort', onAbort);
-      this.#waiters.push(w);
-    });
+  /** Waits for a slot that #release grants; fails unsent when the deadline passes, the signal aborts or the connection closes. */
+  async #waitForSlot(method: MethodSpec<any, any>, deadline: number | undefined, deadlineAt: number, signal?: AbortSignal): Promise<number> {
+    const id = await sleep(this.#waiters, deadlineAt, signal);
+    if (id !== undefined) return id;
+    const c = this.#closed;
+    throw c
+      ? unsentError(c.status, c.message)
+      : signal?.aborted
+        ? unsentError(Status.CANCELLED, this.#full(method) + ' was cancelled by the caller while waiting for a free call slot; nothing was sent')
+        : unsentError(Status.DEADLINE_EXCEEDED, this.#late(method, deadline, ' (no call slot became free; nothing was sent)'));
   }
 }
