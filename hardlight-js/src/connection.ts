@@ -1,6 +1,6 @@
 import { ProtocolViolation, SUBPROTOCOL, VERSION, errorOf, frameName, readFeatures, readHello, readMetadata, u64, violation, writeMetadata } from './frames.js';
 import type { Hello } from './frames.js';
-import { Compatibility, parseSchema } from './schema.js';
+import { Compatibility, REGENERATE, parseSchema } from './schema.js';
 import type { Schema } from './schema.js';
 import { sha256 } from './sha256.js';
 import type { CallOptions, MethodSpec, ServiceSpec, WebSocketConstructor, WebSocketLike } from './spec.js';
@@ -358,7 +358,7 @@ export class Connection {
       if (!b || b.length < 8) throw this.#incompatible(`the server ${absent}; this client expects ${name}`);
       const r = new Reader(b);
       if (u64(r) !== hash) {
-        const d = compat ? compat.root(name, compat.there[key]) : "it differs from the server's: regenerate the client from the server's contract";
+        const d = compat ? compat.root(name, compat.there[key]) : "it differs from the server's: " + REGENERATE;
         if (d !== null) throw this.#incompatible(`the server's ${what} is incompatible with this client's ${name}: ${d}`);
       }
       return r;
@@ -391,7 +391,7 @@ export class Connection {
       else if (e.hash !== m.hash) {
         const a = compat?.here.methods.get(m.name);
         const b = compat?.there.methods.get(m.name);
-        const d = a && b ? compat!.method(a, b) : "its signature differs: regenerate the client from the server's contract";
+        const d = a && b ? compat!.method(a, b) : "its signature differs: " + REGENERATE;
         if (d === null) this.#serverIds[m.id] = e.id;
         else this.#problems[m.id] = new RpcError(Status.INCOMPATIBLE, `${full} is incompatible with the server: ${d}`);
       } else this.#serverIds[m.id] = e.id;
