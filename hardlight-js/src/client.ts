@@ -1,4 +1,4 @@
-import { Connection, describe, sleep, unsent } from './connection.js';
+import { Connection, cancelled, describe, late, sleep, unsent } from './connection.js';
 import type { ConnectionOwner } from './connection.js';
 import { EventQueue } from './events.js';
 import type { CallOptions, ConnectionEvent, ConnectOptions, Event, MethodSpec, ReconnectPolicy, ServiceSpec, WebSocketConstructor } from './spec.js';
@@ -14,7 +14,9 @@ const DEFAULT_POLICY: Required<ReconnectPolicy> = {
   callWait: 30_000,
 };
 
-function positive(name: string, v: number | undefined, dflt: number, max = Infinity): number {
+/** The option `name` of `o`: `dflt` when absent, else a number in (0, max]. */
+function positive<D extends number | undefined>(o: ConnectOptions, name: 'connectTimeout' | 'maxInFlight' | 'maxMessageSize' | 'eventQueue' | 'defaultDeadline', dflt: D, max = Infinity): number | D {
+  const v = o[name];
   if (v === undefined) return dflt;
   if (!(v > 0 && v <= max)) throw new RangeError(`${name}: ${v} (expected: 0 < ${name} <= ${max})`);
   return v;
@@ -64,19 +66,19 @@ export class Client<S = unknown, E = unknown> {
     if (!WS) {
       throw new RpcError(
         Status.FAILED_PRECONDITION,
-        "this JavaScript runtime has no global WebSocket: pass one as the WebSocket option (Node 20: import { WebSocket } from 'ws')",
+        "no global WebSocket here: pass one as the WebSocket option (Node 20: import { WebSocket } from 'ws')",
       );
     }
     this.#settings = {
       WebSocket: WS,
-      connectTimeout: positive('connectTimeout', options.connectTimeout, 10_000),
-      maxInFlight: positive('maxInFlight', options.maxInFlight, 256, 65535),
-      maxMessageSize: positive('maxMessageSize', options.maxMessageSize, 16 * 1024 * 1024),
+      connectTimeout: positive(options, 'connectTimeout', 10_000),
+      maxInFlight: positive(options, 'maxInFlight', 256, 65535),
+      maxMessageSize: positive(options, 'maxMessageSize', 16 * 1024 * 1024),
     };
-    this.#defaultDeadline = options.defaultDeadline === undefined ? undefined : positive('defaultDeadline', options.defaultDeadline, 0);
+    this.#defaultDeadline = positive(options, 'defaultDeadline', undefined);
     const r = options.reconnect;
     this.#policy = r ? { ...DEFAULT_POLICY, ...(r === true ? {} : r) } : undefined;
-    this.#queue = new EventQueue(positive('eventQueue', options.eventQueue, 4096));
+    this.#queue = new EventQueue(positive(options, 'eventQueue', 4096));
     this.#state = service.state?.initial as S;
     this.#owner = {
       url,
@@ -189,14 +191,11 @@ export class Client<S = unknown, E = unknown> {
       if (this.#closedReason) throw new RpcError(this.#closedReason.status, this.#closedReason.message);
       const c = this.#current;
       if (c && (!this.#policy || c.usable)) return c;
-      if (signal?.aborted) throw new RpcError(Status.CANCELLED, `${this.service.name}.${method.name} was cancelled by the caller before it was sent`);
+      if (signal?.aborted) throw cancelled(this.service, method);
       const left = waitUntil - Date.now();
       if (left <= 0) {
         if (deadline !== undefined) {
-          throw new RpcError(
-            Status.DEADLINE_EXCEEDED,
-            `${this.service.name}.${method.name} did not complete within ${describe(deadline)} (not connected: waiting for the reconnect to ${this.url}; nothing was sent)`,
-          );
+          throw late(this.service, method, deadline, ` (not connected: waiting for the reconnect to ${this.url}; nothing was sent)`);
         }
         throw new RpcError(Status.UNAVAILABLE, `not connected to ${this.url}: still reconnecting after ${describe(this.#policy!.callWait)} (nothing was sent)`);
       }

@@ -55,6 +55,23 @@ function unsentError(status: Status, message: string): RpcError {
   return e;
 }
 
+/** `Service.method`, for messages. */
+function full(svc: ServiceSpec<any, any>, m: MethodSpec<any, any>): string {
+  return `${svc.name}.${m.name}`;
+}
+
+/** A call cancelled before it was sent (unsent). */
+export function cancelled(svc: ServiceSpec<any, any>, m: MethodSpec<any, any>): RpcError {
+  return unsentError(Status.CANCELLED, full(svc, m) + ' was cancelled by the caller before it was sent');
+}
+
+/** "Service.method did not complete within 2 s" and what follows (unsent when `more` is given). */
+export function late(svc: ServiceSpec<any, any>, m: MethodSpec<any, any>, deadline: number | undefined, more?: string): RpcError {
+  const e = new RpcError(Status.DEADLINE_EXCEEDED, `${full(svc, m)} did not complete within ${describe(deadline ?? 0)}${more ?? ''}`);
+  if (more) unsent.add(e);
+  return e;
+}
+
 /** How a duration reads in a message: 50 ms, 1.5 s (as the Java client writes it). */
 export function describe(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${ms / 1000} s`;
@@ -145,7 +162,7 @@ export class Connection {
     return new Promise((resolve, reject) => {
       const t = describe(settings.connectTimeout);
       const timer = setTimeout(
-        () => c.#cannot(c.#opened ? `the server accepted the WebSocket but sent no HELLO within ${t} (is it a HardLight server?)` : 'no answer within ' + t),
+        () => c.#cannot(c.#opened ? `the server sent no HELLO within ${t} (is it a HardLight server?)` : 'no answer within ' + t),
         settings.connectTimeout,
       );
       c.#settle = { resolve, reject, timer };
@@ -210,7 +227,7 @@ export class Connection {
   #onError(e: { message?: string }): void {
     // once open, the close event follows with what is known
     if (!this.#opened) {
-      this.#cannot(`the server refused the WebSocket upgrade or is unreachable (${e.message || 'a browser does not reveal the HTTP status; check the server log / the URL / the Origin allow-list'})`);
+      this.#cannot(`the server refused the WebSocket upgrade or is unreachable (${e.message || 'browsers hide the HTTP status: see the server log, the URL, the Origin allow-list'})`);
     }
   }
 
@@ -232,7 +249,7 @@ export class Connection {
         : new RpcError(
             Status.CONNECTION_LOST,
             away || code === 1001
-              ? `${lost}: the server shut down${away} before the call completed; it may or may not have run${peer ? ` (close ${peer})` : ' (the connection closed without a close frame)'}`
+              ? `${lost}: the server shut down${away} before the call completed; it may or may not have run${peer ? ` (close ${peer})` : ' (no close frame)'}`
               : lost + (peer ? `: the server closed it (${peer})` : ''),
           ),
     );
@@ -385,15 +402,15 @@ export class Connection {
     const byName = new Map(h.methods.map((m) => [m.name, m]));
     for (const m of svc.methods) {
       const e = byName.get(m.name);
-      const full = `${svc.name}.${m.name}`;
+      const name = full(svc, m);
       this.#serverIds[m.id] = -1;
-      if (!e) this.#problems[m.id] = new RpcError(Status.UNIMPLEMENTED, `the server does not implement ${full}`);
+      if (!e) this.#problems[m.id] = new RpcError(Status.UNIMPLEMENTED, `the server does not implement ${name}`);
       else if (e.hash !== m.hash) {
         const a = compat?.here.methods.get(m.name);
         const b = compat?.there.methods.get(m.name);
         const d = a && b ? compat!.method(a, b) : "its signature differs: " + REGENERATE;
         if (d === null) this.#serverIds[m.id] = e.id;
-        else this.#problems[m.id] = new RpcError(Status.INCOMPATIBLE, `${full} is incompatible with the server: ${d}`);
+        else this.#problems[m.id] = new RpcError(Status.INCOMPATIBLE, `${name} is incompatible with the server: ${d}`);
       } else this.#serverIds[m.id] = e.id;
     }
     this.#hello = h;
@@ -634,21 +651,11 @@ export class Connection {
     if (need && !this.features.has(need)) {
       return new RpcError(
         Status.PERMISSION_DENIED,
-        `${this.#full(method)} needs the feature '${need}', which this connection lacks (enabled: [${[...this.features].join(', ')}])`,
+        `${full(this.#svc, method)} needs the feature '${need}', which this connection lacks (enabled: [${[...this.features].join(', ')}])`,
       );
     }
     if (this.goAway !== undefined) return unsentError(Status.UNAVAILABLE, 'server is shutting down: ' + this.goAway);
     return undefined;
-  }
-
-  /** `Service.method`, for messages. */
-  #full(m: MethodSpec<any, any>): string {
-    return `${this.#svc.name}.${m.name}`;
-  }
-
-  /** "Service.method did not complete within 2 s" and what follows. */
-  #late(m: MethodSpec<any, any>, deadline: number | undefined, more = ''): string {
-    return `${this.#full(m)} did not complete within ${describe(deadline ?? 0)}${more}`;
   }
 
   /**
@@ -659,8 +666,8 @@ export class Connection {
   call(method: MethodSpec<any, any>, args: unknown[], deadline: number | undefined, deadlineAt: number, o: CallOptions): Promise<unknown> {
     const refused = this.refusal(method);
     if (refused) throw refused;
-    if (o.signal?.aborted) throw unsentError(Status.CANCELLED, this.#full(method) + ' was cancelled by the caller before it was sent');
-    if (deadlineAt < Infinity && Date.now() >= deadlineAt) throw unsentError(Status.DEADLINE_EXCEEDED, this.#late(method, deadline, ' (nothing was sent)'));
+    if (o.signal?.aborted) throw cancelled(this.#svc, method);
+    if (deadlineAt < Infinity && Date.now() >= deadlineAt) throw late(this.#svc, method, deadline, ' (nothing was sent)');
     const id = this.#takeFree();
     if (id !== undefined) return this.#start(id, method, args, deadline, deadlineAt, o);
     return this.#waitForSlot(method, deadline, deadlineAt, o.signal).then((id) => {
@@ -685,7 +692,7 @@ export class Connection {
       method.encodeArgs(w, args);
     } catch (e) {
       this.#release(id);
-      throw new RpcError(Status.INVALID_ARGUMENT, `cannot encode the arguments of ${this.#full(method)}: ${(e as Error).message}`);
+      throw new RpcError(Status.INVALID_ARGUMENT, `cannot encode the arguments of ${full(this.#svc, method)}: ${(e as Error).message}`);
     }
     const max = this.#hello.maxMessageSize;
     if (w.length > max) {
@@ -697,9 +704,9 @@ export class Connection {
       this.#slots[id] = p;
       this.#send(w.finish());
       if (deadlineAt < Infinity) {
-        p._t = setTimeout(() => this.#expire(p, new RpcError(Status.DEADLINE_EXCEEDED, this.#late(method, deadline))), Math.min(deadlineAt - Date.now(), 0x7fffffff));
+        p._t = setTimeout(() => this.#expire(p, late(this.#svc, method, deadline)), Math.min(deadlineAt - Date.now(), 0x7fffffff));
       }
-      o.signal?.addEventListener('abort', (p._a = () => this.#expire(p, new RpcError(Status.CANCELLED, this.#full(method) + ' was cancelled by the caller'))));
+      o.signal?.addEventListener('abort', (p._a = () => this.#expire(p, new RpcError(Status.CANCELLED, full(this.#svc, method) + ' was cancelled by the caller'))));
     });
   }
 
@@ -750,7 +757,7 @@ export class Connection {
     throw c
       ? unsentError(c.status, c.message)
       : signal?.aborted
-        ? unsentError(Status.CANCELLED, this.#full(method) + ' was cancelled by the caller while waiting for a free call slot; nothing was sent')
-        : unsentError(Status.DEADLINE_EXCEEDED, this.#late(method, deadline, ' (no call slot became free; nothing was sent)'));
+        ? cancelled(this.#svc, method)
+        : late(this.#svc, method, deadline, ' (no call slot became free; nothing was sent)');
   }
 }
