@@ -22,11 +22,17 @@ function positive<D extends number | undefined>(o: ConnectOptions, name: 'connec
   return v;
 }
 
-/** Reports a listener's exception the way the platform reports an event handler's: uncaught, later. */
-function report(e: unknown): void {
-  setTimeout(() => {
-    throw e;
-  });
+/** Calls each listener; one that throws is reported the way the platform reports an event handler's: uncaught, later. */
+function tell<A extends unknown[]>(listeners: Iterable<((...a: A) => void) | undefined>, ...a: A): void {
+  for (const l of listeners) {
+    try {
+      l?.(...a);
+    } catch (e) {
+      setTimeout(() => {
+        throw e;
+      });
+    }
+  }
 }
 
 /**
@@ -50,7 +56,6 @@ export class Client<S = unknown, E = unknown> {
   #closedReason: RpcError | undefined;
   #reconnecting = false;
   #wake: ((v?: undefined) => void)[] = [];
-  #sleeping: { timer: ReturnType<typeof setTimeout>; resolve: () => void } | undefined;
   readonly #queue: EventQueue<E>;
   /** What this client's connections call back (kept off the public API). */
   readonly #owner: ConnectionOwner;
@@ -113,11 +118,7 @@ export class Client<S = unknown, E = unknown> {
   }
 
   #emit(e: ConnectionEvent): void {
-    try {
-      this.#options.onConnectionEvent?.(e);
-    } catch (x) {
-      report(x);
-    }
+    tell([this.#options.onConnectionEvent], e);
   }
 
   #install(c: Connection, reconnected: boolean): void {
@@ -212,24 +213,11 @@ export class Client<S = unknown, E = unknown> {
   #setState(s: S): void {
     const before = this.#state;
     this.#state = s;
-    for (const l of this.#stateListeners) {
-      try {
-        l(s, before);
-      } catch (e) {
-        report(e);
-      }
-    }
+    tell(this.#stateListeners, s, before);
   }
 
   #event(topic: Topic, value: unknown, metadata?: Record<string, string | Uint8Array>): void {
-    const e = this.#queue.offer(topic, value as E, metadata);
-    for (const l of this.#eventListeners) {
-      try {
-        l(e);
-      } catch (x) {
-        report(x);
-      }
-    }
+    tell(this.#eventListeners, this.#queue.offer(topic, value as E, metadata));
   }
 
   #goingAway(c: Connection): void {
@@ -286,8 +274,7 @@ export class Client<S = unknown, E = unknown> {
         const base = Math.min(p.maxDelay, p.initialDelay * p.multiplier ** (attempt - 1));
         const delay = Math.max(0, Math.round(base * (1 + p.jitter * (2 * Math.random() - 1))));
         this.#emit({ type: 'reconnecting', attempt, delay });
-        await new Promise<void>((resolve) => (this.#sleeping = { timer: setTimeout(resolve, delay), resolve }));
-        this.#sleeping = undefined;
+        await sleep(this.#wake, Date.now() + delay); // close() wakes it
         if (this.#closedReason) return;
         try {
           const c = await Connection.open(this.#owner, this.#settings);
@@ -350,10 +337,6 @@ export class Client<S = unknown, E = unknown> {
     if (this.#closedReason) return Promise.resolve();
     const c = this.#current;
     this.#shut(new RpcError(Status.CONNECTION_LOST, `the client of ${this.url} was closed by the application`), undefined);
-    if (this.#sleeping) {
-      clearTimeout(this.#sleeping.timer);
-      this.#sleeping.resolve();
-    }
     if (!c || c.isClosed) return Promise.resolve();
     return new Promise((resolve) => {
       const t = setTimeout(resolve, 2000);

@@ -124,6 +124,8 @@ export class Connection {
   #closedByClient = false;
   #closed: RpcError | undefined;
   #hello!: Hello;
+  /** The part of the HELLO being checked, for the message of a malformed one. */
+  #stage = '';
   /** The server takes BATCH (HELLO extension 5): frames sent in one JS task go out as one message. */
   #batch = false;
   #queue: Uint8Array<ArrayBuffer>[] = [];
@@ -319,7 +321,8 @@ export class Connection {
       if (this.#ready) this.#onFrame(bytes);
       else this.#onHello(bytes);
     } catch (e) {
-      this.#protocolViolation(e instanceof ProtocolViolation ? e : violation('HELLO: ' + (e as Error).message));
+      // malformed input: the frame handlers wrap their own; what else fails is the HELLO's, at #stage
+      this.#protocolViolation(e instanceof ProtocolViolation ? e : violation(`HELLO${this.#stage}: ${(e as Error).message}`));
     }
   }
 
@@ -334,12 +337,7 @@ export class Connection {
     if (bytes[0] !== 1 /* HELLO */) throw violation('expected HELLO as the first frame, got ' + frameName(bytes[0]!));
     const r = new Reader(bytes);
     r.skip(1);
-    let h: Hello;
-    try {
-      h = readHello(r);
-    } catch (e) {
-      throw violation('HELLO: ' + (e as Error).message);
-    }
+    const h = readHello(r);
     if (h.version !== VERSION) throw violation(`server speaks protocol version ${h.version}, this client ${VERSION}`);
     const svc = this.#svc;
     if (h.service !== svc.name) {
@@ -354,11 +352,8 @@ export class Connection {
     if (text) {
       if (!sameBytes(sha256(text), h.fingerprint)) throw violation('HELLO schema does not match its fingerprint');
       if (!sameBytes(h.fingerprint, svc.fingerprint)) {
-        try {
-          compat = new Compatibility(schemaOf(svc), parseSchema(decodeUtf8(text, 0, text.length)));
-        } catch (e) {
-          throw violation('HELLO schema: ' + (e as Error).message);
-        }
+        this.#stage = ' schema';
+        compat = new Compatibility(schemaOf(svc), parseSchema(decodeUtf8(text, 0, text.length)));
       }
     }
     let here: Schema | undefined;
@@ -383,22 +378,14 @@ export class Connection {
     const st = svc.state;
     if (st) {
       const r1 = typed(1, st.hash, 'state', 'connection state', 'sent no connection state');
-      try {
-        this.state = st.codec.decode(r1);
-        r1.end('the state snapshot');
-      } catch (e) {
-        throw violation('HELLO state: ' + (e as Error).message);
-      }
+      this.#stage = ' state';
+      this.state = st.codec.decode(r1);
+      r1.end('the state snapshot');
     }
     if (svc.events) typed(3, svc.events.hash, 'events', 'event type', 'declares no events');
     const f = ext(2);
-    if (f) {
-      try {
-        this.features = readFeatures(new Reader(f));
-      } catch (e) {
-        throw violation('HELLO features: ' + (e as Error).message);
-      }
-    }
+    this.#stage = ' features';
+    if (f) this.features = readFeatures(new Reader(f));
     const byName = new Map(h.methods.map((m) => [m.name, m]));
     for (const m of svc.methods) {
       const e = byName.get(m.name);
