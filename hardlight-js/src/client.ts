@@ -70,7 +70,7 @@ export class Client<S = unknown, E = unknown> {
     const WS = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!WS) {
       throw new RpcError(
-        Status.FAILED_PRECONDITION,
+        9 /* FAILED_PRECONDITION */,
         "no global WebSocket here: pass one as the WebSocket option (Node 20: import { WebSocket } from 'ws')",
       );
     }
@@ -176,11 +176,11 @@ export class Client<S = unknown, E = unknown> {
   /** Whether a failed attempt may go to the next connection: never sent, or lost and idempotent, or refused while going away. */
   #retryable(method: MethodSpec<any, any>, c: Connection, e: unknown): boolean {
     if (!this.#policy || this.#closedReason || !(e instanceof RpcError)) return false;
-    if (e.status === Status.CANCELLED || e.status === Status.DEADLINE_EXCEEDED) return false;
+    if (e.status === 1 /* CANCELLED */ || e.status === 4 /* DEADLINE_EXCEEDED */) return false;
     return (
       (unsent.has(e) && !c.usable) ||
-      (e.status === Status.CONNECTION_LOST && method.idempotent) ||
-      (e.status === Status.UNAVAILABLE && c.goAway !== undefined)
+      (e.status === 22 /* CONNECTION_LOST */ && method.idempotent) ||
+      (e.status === 14 /* UNAVAILABLE */ && c.goAway !== undefined)
     );
   }
 
@@ -198,7 +198,7 @@ export class Client<S = unknown, E = unknown> {
         if (deadline !== undefined) {
           throw late(this.service, method, deadline, ` (not connected: waiting for the reconnect to ${this.url}; nothing was sent)`);
         }
-        throw new RpcError(Status.UNAVAILABLE, `not connected to ${this.url}: still reconnecting after ${describe(this.#policy!.callWait)} (nothing was sent)`);
+        throw new RpcError(14 /* UNAVAILABLE */, `not connected to ${this.url}: still reconnecting after ${describe(this.#policy!.callWait)} (nothing was sent)`);
       }
       await sleep(this.#wake, waitUntil, signal);
     }
@@ -267,7 +267,7 @@ export class Client<S = unknown, E = unknown> {
       for (let attempt = 1; !this.#closedReason; attempt++) {
         if (this.#current?.usable) return;
         if (p.maxAttempts > 0 && attempt > p.maxAttempts) {
-          const r = new RpcError(Status.UNAVAILABLE, `gave up reconnecting to ${this.url} after ${p.maxAttempts} attempts; the last failed: ${last?.message}`);
+          const r = new RpcError(14 /* UNAVAILABLE */, `gave up reconnecting to ${this.url} after ${p.maxAttempts} attempts; the last failed: ${last?.message}`);
           this.#giveUp(r);
           return;
         }
@@ -287,7 +287,7 @@ export class Client<S = unknown, E = unknown> {
         } catch (e) {
           last = e as RpcError;
           // answers another attempt would get again: the server refuses this client or its contract
-          if ([Status.INCOMPATIBLE, Status.UNAUTHENTICATED, Status.PERMISSION_DENIED, Status.NOT_FOUND].includes(last.status)) {
+          if ([23 /* INCOMPATIBLE */, 16 /* UNAUTHENTICATED */, 7 /* PERMISSION_DENIED */, 5 /* NOT_FOUND */].includes(last.status)) {
             this.#giveUp(last);
             return;
           }
@@ -336,7 +336,7 @@ export class Client<S = unknown, E = unknown> {
   close(): Promise<void> {
     if (this.#closedReason) return Promise.resolve();
     const c = this.#current;
-    this.#shut(new RpcError(Status.CONNECTION_LOST, `the client of ${this.url} was closed by the application`), undefined);
+    this.#shut(new RpcError(22 /* CONNECTION_LOST */, `the client of ${this.url} was closed by the application`), undefined);
     if (!c || c.isClosed) return Promise.resolve();
     return new Promise((resolve) => {
       const t = setTimeout(resolve, 2000);

@@ -62,12 +62,12 @@ function full(svc: ServiceSpec<any, any>, m: MethodSpec<any, any>): string {
 
 /** A call cancelled before it was sent (unsent). */
 export function cancelled(svc: ServiceSpec<any, any>, m: MethodSpec<any, any>): RpcError {
-  return unsentError(Status.CANCELLED, full(svc, m) + ' was cancelled by the caller before it was sent');
+  return unsentError(1 /* CANCELLED */, full(svc, m) + ' was cancelled by the caller before it was sent');
 }
 
 /** "Service.method did not complete within 2 s" and what follows (unsent when `more` is given). */
 export function late(svc: ServiceSpec<any, any>, m: MethodSpec<any, any>, deadline: number | undefined, more?: string): RpcError {
-  const e = new RpcError(Status.DEADLINE_EXCEEDED, `${full(svc, m)} did not complete within ${describe(deadline ?? 0)}${more ?? ''}`);
+  const e = new RpcError(4 /* DEADLINE_EXCEEDED */, `${full(svc, m)} did not complete within ${describe(deadline ?? 0)}${more ?? ''}`);
   if (more) unsent.add(e);
   return e;
 }
@@ -192,7 +192,7 @@ export class Connection {
 
   /** Fails the connection attempt: "cannot connect to <url>: <why>", UNAVAILABLE. */
   #cannot(why: string, code?: number, reason?: string): void {
-    this.#fail(new RpcError(Status.UNAVAILABLE, `cannot connect to ${this.#url}: ${why}`), code, reason);
+    this.#fail(new RpcError(14 /* UNAVAILABLE */, `cannot connect to ${this.#url}: ${why}`), code, reason);
   }
 
   /** Fails the connection attempt (before the HELLO was accepted) and closes the socket. */
@@ -247,9 +247,9 @@ export class Connection {
     this.#shutdown(
       away && code === 1001
         ? // §3.6: the server answered every call it read before its 1001 close: the others did not run
-          new RpcError(Status.UNAVAILABLE, `the server shut down${away} before it received the call: it did not run (close ${peer})`)
+          new RpcError(14 /* UNAVAILABLE */, `the server shut down${away} before it received the call: it did not run (close ${peer})`)
         : new RpcError(
-            Status.CONNECTION_LOST,
+            22 /* CONNECTION_LOST */,
             away || code === 1001
               ? `${lost}: the server shut down${away} before the call completed; it may or may not have run${peer ? ` (close ${peer})` : ' (no close frame)'}`
               : lost + (peer ? `: the server closed it (${peer})` : ''),
@@ -275,12 +275,12 @@ export class Connection {
   /** Sends a normal close (1000); pending calls fail at once with CONNECTION_LOST. */
   closeByClient(): void {
     this.#closedByClient = true;
-    const e = new RpcError(Status.CONNECTION_LOST, `the connection to ${this.#url} was closed by this client`);
+    const e = new RpcError(22 /* CONNECTION_LOST */, `the connection to ${this.#url} was closed by this client`);
     if (!this.#ready) return this.#fail(e);
     this.#close(1000, 'closed by the client');
     if (this.#closed) return;
     // drained after GO_AWAY: later calls hear why
-    this.#shutdown(this.goAway !== undefined && this.#inFlight === 0 ? new RpcError(Status.UNAVAILABLE, 'server is shutting down: ' + this.goAway) : e);
+    this.#shutdown(this.goAway !== undefined && this.#inFlight === 0 ? new RpcError(14 /* UNAVAILABLE */, 'server is shutting down: ' + this.goAway) : e);
   }
 
   /** Closed, or waiting for its close. */
@@ -303,7 +303,7 @@ export class Connection {
     this.#close(v.code, v.message);
     // Pending calls fail now; the close event will find the connection already shut down.
     this.#shutdown(
-      new RpcError(Status.CONNECTION_LOST, `the connection to ${this.#url} was closed by this client: the server broke the protocol (${this.#violationSent})`),
+      new RpcError(22 /* CONNECTION_LOST */, `the connection to ${this.#url} was closed by this client: the server broke the protocol (${this.#violationSent})`),
     );
   }
 
@@ -329,7 +329,7 @@ export class Connection {
   // ---- HELLO -------------------------------------------------------------------------------------
 
   #incompatible(message: string): ProtocolViolation {
-    this.#fail(new RpcError(Status.INCOMPATIBLE, message), 1000, 'incompatible contract');
+    this.#fail(new RpcError(23 /* INCOMPATIBLE */, message), 1000, 'incompatible contract');
     return new ProtocolViolation(1000, 'incompatible contract');
   }
 
@@ -391,13 +391,13 @@ export class Connection {
       const e = byName.get(m.name);
       const name = full(svc, m);
       this.#serverIds[m.id] = -1;
-      if (!e) this.#problems[m.id] = new RpcError(Status.UNIMPLEMENTED, `the server does not implement ${name}`);
+      if (!e) this.#problems[m.id] = new RpcError(12 /* UNIMPLEMENTED */, `the server does not implement ${name}`);
       else if (e.hash !== m.hash) {
         const a = compat?.here.methods.get(m.name);
         const b = compat?.there.methods.get(m.name);
         const d = a && b ? compat!.method(a, b) : "its signature differs: " + REGENERATE;
         if (d === null) this.#serverIds[m.id] = e.id;
-        else this.#problems[m.id] = new RpcError(Status.INCOMPATIBLE, `${name} is incompatible with the server: ${d}`);
+        else this.#problems[m.id] = new RpcError(23 /* INCOMPATIBLE */, `${name} is incompatible with the server: ${d}`);
       } else this.#serverIds[m.id] = e.id;
     }
     this.#hello = h;
@@ -508,7 +508,7 @@ export class Connection {
       if (!p._done) p._o.onMetadata?.(md);
       return true;
     } catch (e) {
-      if (!p._done) p._no(new RpcError(Status.PROTOCOL_ERROR, `bad response metadata for ${p._m.name}: ${(e as Error).message}`));
+      if (!p._done) p._no(new RpcError(21 /* PROTOCOL_ERROR */, `bad response metadata for ${p._m.name}: ${(e as Error).message}`));
       return false;
     }
   }
@@ -522,7 +522,7 @@ export class Connection {
       if (m.result) v = m.result.decode(r);
       r.end('the result of ' + m.name);
     } catch (e) {
-      p._no(new RpcError(Status.PROTOCOL_ERROR, `cannot decode the result of ${m.name}: ${(e as Error).message}`));
+      p._no(new RpcError(21 /* PROTOCOL_ERROR */, `cannot decode the result of ${m.name}: ${(e as Error).message}`));
       return;
     }
     p._ok(v);
@@ -630,18 +630,18 @@ export class Connection {
   refusal(method: MethodSpec<any, any>): RpcError | undefined {
     if (this.#closed) return unsentError(this.#closed.status, this.#closed.message);
     if (this.#serverIds[method.id] === undefined) {
-      return new RpcError(Status.INVALID_ARGUMENT, `${method.name} (id ${method.id}) is not a method of ${this.#svc.name}`);
+      return new RpcError(3 /* INVALID_ARGUMENT */, `${method.name} (id ${method.id}) is not a method of ${this.#svc.name}`);
     }
     const p = this.#problems[method.id];
     if (p) return new RpcError(p.status, p.message);
     const need = method.requires;
     if (need && !this.features.has(need)) {
       return new RpcError(
-        Status.PERMISSION_DENIED,
+        7 /* PERMISSION_DENIED */,
         `${full(this.#svc, method)} needs the feature '${need}', which this connection lacks (enabled: [${[...this.features].join(', ')}])`,
       );
     }
-    if (this.goAway !== undefined) return unsentError(Status.UNAVAILABLE, 'server is shutting down: ' + this.goAway);
+    if (this.goAway !== undefined) return unsentError(14 /* UNAVAILABLE */, 'server is shutting down: ' + this.goAway);
     return undefined;
   }
 
@@ -679,12 +679,12 @@ export class Connection {
       method.encodeArgs(w, args);
     } catch (e) {
       this.#release(id);
-      throw new RpcError(Status.INVALID_ARGUMENT, `cannot encode the arguments of ${full(this.#svc, method)}: ${(e as Error).message}`);
+      throw new RpcError(3 /* INVALID_ARGUMENT */, `cannot encode the arguments of ${full(this.#svc, method)}: ${(e as Error).message}`);
     }
     const max = this.#hello.maxMessageSize;
     if (w.length > max) {
       this.#release(id);
-      throw new RpcError(Status.RESOURCE_EXHAUSTED, `the call to ${method.name} is ${w.length} bytes; the server accepts at most ${max}`);
+      throw new RpcError(8 /* RESOURCE_EXHAUSTED */, `the call to ${method.name} is ${w.length} bytes; the server accepts at most ${max}`);
     }
     return new Promise((resolve, reject) => {
       const p: Pending = { _id: id, _m: method, _ok: resolve, _no: reject, _o: o, _done: false };
@@ -693,7 +693,7 @@ export class Connection {
       if (deadlineAt < Infinity) {
         p._t = setTimeout(() => this.#expire(p, late(this.#svc, method, deadline)), Math.min(deadlineAt - Date.now(), 0x7fffffff));
       }
-      o.signal?.addEventListener('abort', (p._a = () => this.#expire(p, new RpcError(Status.CANCELLED, full(this.#svc, method) + ' was cancelled by the caller'))));
+      o.signal?.addEventListener('abort', (p._a = () => this.#expire(p, new RpcError(1 /* CANCELLED */, full(this.#svc, method) + ' was cancelled by the caller'))));
     });
   }
 
