@@ -333,18 +333,14 @@ export class Client<S = unknown, E = unknown> {
    * Closes the client: pending calls fail with CONNECTION_LOST, later calls fail at once, event
    * iteration ends, no reconnect happens. Resolves once the connection is closed (at most 2 s).
    */
-  close(): Promise<void> {
-    if (this.#closedReason) return Promise.resolve();
+  async close(): Promise<void> {
+    if (this.#closedReason) return;
     const c = this.#current;
     this.#shut(new RpcError(22 /* CONNECTION_LOST */, `the client of ${this.url} was closed by the application`), undefined);
-    if (!c || c.isClosed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const t = setTimeout(resolve, 2000);
-      c.onClosed = () => {
-        clearTimeout(t);
-        resolve();
-      };
+    if (c && !c.isClosed) {
+      const closed = sleep(c.onClosed, Date.now() + 2000);
       c.closeByClient();
-    });
+      await closed;
+    }
   }
 }

@@ -1,10 +1,10 @@
-import { ProtocolViolation, SUBPROTOCOL, VERSION, errorOf, frameName, readFeatures, readHello, readMetadata, u64, violation, writeMetadata } from './frames.js';
+import { ProtocolViolation, SUBPROTOCOL, VERSION, frameName, readFeatures, readHello, readMetadata, u64, violation, writeMetadata } from './frames.js';
 import type { Hello } from './frames.js';
 import { Compatibility, REGENERATE, parseSchema } from './schema.js';
 import type { Schema } from './schema.js';
 import { sha256 } from './sha256.js';
 import type { CallOptions, MethodSpec, ServiceSpec, WebSocketConstructor, WebSocketLike } from './spec.js';
-import { RpcError, Status } from './status.js';
+import { RpcError, Status, statusOf } from './status.js';
 import { decodeUtf8, encodeUtf8 } from './utf8.js';
 import { Reader, Writer } from './wire.js';
 import type { MalformedError } from './wire.js';
@@ -137,25 +137,29 @@ export class Connection {
   #waiters: ((id?: number) => void)[] = [];
   #inFlight = 0;
   /** Per local method id: the server's id, or -1 with the reason in `problems`. */
-  #serverIds: number[] = [];
-  #problems: (RpcError | undefined)[] = [];
+  /** Per local method id: the server's id, or why the method cannot be called. */
+  #serverIds: (number | RpcError)[] = [];
   features: ReadonlySet<string> = new Set();
   goAway: string | undefined;
   /** Set when a newer connection replaced this one: its events are checked, not delivered. */
   muted = false;
   /** Set by a reconnecting client: after GO_AWAY this connection stays open until it is replaced. */
   keepAfterGoAway = false;
-  /** Called when the socket has closed. */
-  onClosed: (() => void) | undefined;
+  /** Woken when the socket has closed. */
+  readonly onClosed: (() => void)[] = [];
   state: unknown;
   #settle!: { resolve: (c: Connection) => void; reject: (e: RpcError) => void; timer: ReturnType<typeof setTimeout> };
 
   readonly #owner: ConnectionOwner;
+  readonly #url: string;
+  readonly #svc: ServiceSpec<any, any>;
   readonly #settings: Settings;
 
   private constructor(owner: ConnectionOwner, settings: Settings) {
     this.#owner = owner;
     this.#settings = settings;
+    this.#url = owner.url;
+    this.#svc = owner.service;
   }
 
   /** Opens a connection; resolves once the server's HELLO was accepted. */
@@ -182,13 +186,6 @@ export class Connection {
     });
   }
 
-  get #url(): string {
-    return this.#owner.url;
-  }
-
-  get #svc(): ServiceSpec<any, any> {
-    return this.#owner.service;
-  }
 
   /** Fails the connection attempt: "cannot connect to <url>: <why>", UNAVAILABLE. */
   #cannot(why: string, code?: number, reason?: string): void {
@@ -221,7 +218,7 @@ export class Connection {
     this.#opened = true;
     const p = this.#ws.protocol;
     if (p !== SUBPROTOCOL) {
-      this.#cannot(`the server did not select the subprotocol ${SUBPROTOCOL}${p ? ` (it selected '${p}')` : ''}: not a HardLight server, or another protocol version`, 1002, 'no subprotocol ' + SUBPROTOCOL);
+      this.#cannot(`the server did not select the subprotocol ${SUBPROTOCOL} (${p ? `it selected '${p}'` : 'none'}): not a HardLight server, or another protocol version`, 1002, 'no subprotocol ' + SUBPROTOCOL);
     }
   }
 
@@ -234,7 +231,7 @@ export class Connection {
   }
 
   #onClose(code: number, reason: string): void {
-    this.onClosed?.();
+    for (const w of this.onClosed.splice(0)) w();
     const peer = code === 1005 || code === 1006 ? undefined : `${code}${reason ? ' ' + reason : ''}`;
     if (!this.#ready) {
       if (this.#opened) this.#cannot('the connection closed during the HELLO' + (peer ? ` (close ${peer})` : ''));
@@ -389,16 +386,16 @@ export class Connection {
     const byName = new Map(h.methods.map((m) => [m.name, m]));
     for (const m of svc.methods) {
       const e = byName.get(m.name);
-      const name = full(svc, m);
-      this.#serverIds[m.id] = -1;
-      if (!e) this.#problems[m.id] = new RpcError(12 /* UNIMPLEMENTED */, `the server does not implement ${name}`);
-      else if (e.hash !== m.hash) {
-        const a = compat?.here.methods.get(m.name);
-        const b = compat?.there.methods.get(m.name);
-        const d = a && b ? compat!.method(a, b) : "its signature differs: " + REGENERATE;
-        if (d === null) this.#serverIds[m.id] = e.id;
-        else this.#problems[m.id] = new RpcError(23 /* INCOMPATIBLE */, `${name} is incompatible with the server: ${d}`);
-      } else this.#serverIds[m.id] = e.id;
+      const a = compat?.here.methods.get(m.name);
+      const b = compat?.there.methods.get(m.name);
+      // '': missing there; null: callable; else how it differs
+      const d = !e ? '' : e.hash === m.hash ? null : a && b ? compat!.method(a, b) : 'its signature differs: ' + REGENERATE;
+      this.#serverIds[m.id] =
+        d === null
+          ? e!.id
+          : d
+            ? new RpcError(23 /* INCOMPATIBLE */, `${full(svc, m)} is incompatible with the server: ${d}`)
+            : new RpcError(12 /* UNIMPLEMENTED */, 'the server does not implement ' + full(svc, m));
     }
     this.#hello = h;
     this.#batch = !!ext(5);
@@ -539,7 +536,7 @@ export class Connection {
     p ??= this.#take('ERROR', id);
     if (p._done) return;
     const errors = p._m.errors;
-    p._no(declared > 0 && declared <= errors.length ? errors[declared - 1]!.create(message) : errorOf(status, message));
+    p._no(declared > 0 && declared <= errors.length ? errors[declared - 1]!.create(message) : new RpcError(statusOf(status), message));
   }
 
   #onStateDelta(r: Reader): void {
@@ -629,11 +626,9 @@ export class Connection {
   /** Why this connection refuses the method now, or undefined. */
   refusal(method: MethodSpec<any, any>): RpcError | undefined {
     if (this.#closed) return unsentError(this.#closed.status, this.#closed.message);
-    if (this.#serverIds[method.id] === undefined) {
-      return new RpcError(3 /* INVALID_ARGUMENT */, `${method.name} (id ${method.id}) is not a method of ${this.#svc.name}`);
-    }
-    const p = this.#problems[method.id];
-    if (p) return new RpcError(p.status, p.message);
+    const p = this.#serverIds[method.id];
+    if (p === undefined) return new RpcError(3 /* INVALID_ARGUMENT */, `${method.name} (id ${method.id}) is not a method of ${this.#svc.name}`);
+    if (p instanceof RpcError) return new RpcError(p.status, p.message);
     const need = method.requires;
     if (need && !this.features.has(need)) {
       return new RpcError(
@@ -673,7 +668,7 @@ export class Connection {
     const md = o.metadata && Object.keys(o.metadata).length ? o.metadata : undefined;
     w.varint(md ? 11 /* CALL_META */ : 2 /* CALL */);
     w.varint(id);
-    w.varint(this.#serverIds[method.id]!);
+    w.varint(this.#serverIds[method.id] as number);
     if (md) writeMetadata(w, md);
     try {
       method.encodeArgs(w, args);

@@ -119,7 +119,13 @@ export class Compatibility {
   // per named type: null when compatible (or being compared: recursion through a type assumes it is)
   readonly #memo = new Map<string, string | null>();
 
-  constructor(readonly here: Schema, readonly there: Schema) {}
+  readonly here: Schema;
+  readonly there: Schema;
+
+  constructor(here: Schema, there: Schema) {
+    this.here = here;
+    this.there = there;
+  }
 
   /** null: compatible; '': differs at this level (the caller names it); else the nested difference. */
   #type(a: TypeExpr, b: TypeExpr): string | null {
