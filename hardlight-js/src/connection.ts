@@ -131,8 +131,10 @@ export class Connection {
   #queue: Uint8Array<ArrayBuffer>[] = [];
   #limit = 0;
   #slots: (Pending | undefined)[] = [];
-  /** Free ids as a min-heap: a call takes the lowest free id, so ids stay small (one byte). */
-  #free: number[] = [];
+  /** Per call id, 1 while taken: a call takes the lowest free id, so ids stay small (one byte). */
+  #busy = new Uint8Array(0);
+  /** Every id below it is taken. */
+  #low = 0;
   /** Calls waiting for a slot: #release wakes the first with its id. */
   #waiters: ((id?: number) => void)[] = [];
   #inFlight = 0;
@@ -400,7 +402,7 @@ export class Connection {
     this.#hello = h;
     this.#batch = !!ext(5);
     this.#limit = Math.min(this.#settings.maxInFlight, h.maxInFlight);
-    for (let i = 0; i < this.#limit; i++) this.#free.push(i); // ascending: already a min-heap
+    this.#busy = new Uint8Array(this.#limit);
     this.#ready = true;
     clearTimeout(this.#settle.timer);
     this.#settle.resolve(this);
@@ -589,38 +591,21 @@ export class Connection {
     const w = this.#waiters.shift();
     if (w) return w(id);
     this.#inFlight--;
-    // sift up into the min-heap
-    const h = this.#free;
-    let i = h.push(id) - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (h[parent]! <= id) break;
-      h[i] = h[parent]!;
-      i = parent;
-    }
-    h[i] = id;
+    this.#busy[id] = 0;
+    if (id < this.#low) this.#low = id;
     this.closeIfDrained();
   }
 
+  /** The lowest free id (taken), or undefined when all are busy. */
   #takeFree(): number | undefined {
-    const h = this.#free;
-    if (h.length === 0) return undefined;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      let i = 0;
-      for (;;) {
-        let c = 2 * i + 1;
-        if (c >= h.length) break;
-        if (c + 1 < h.length && h[c + 1]! < h[c]!) c++;
-        if (h[c]! >= last) break;
-        h[i] = h[c]!;
-        i = c;
-      }
-      h[i] = last;
-    }
+    const b = this.#busy;
+    let i = this.#low;
+    while (b[i]) i++; // past the end: undefined
+    this.#low = i;
+    if (i === b.length) return undefined;
+    b[i] = 1;
     this.#inFlight++;
-    return top;
+    return i;
   }
 
   /** Why this connection refuses the method now, or undefined. */
