@@ -1,5 +1,4 @@
 import { Connection, cancelled, describe, late, sleep, unsent } from './connection.js';
-import type { ConnectionOwner } from './connection.js';
 import { EventQueue } from './events.js';
 import type { CallOptions, ConnectionEvent, ConnectOptions, Event, MethodSpec, ReconnectPolicy, ServiceSpec, WebSocketConstructor } from './spec.js';
 import { RpcError, Status } from './status.js';
@@ -57,8 +56,6 @@ export class Client<S = unknown, E = unknown> {
   #reconnecting = false;
   #wake: ((v?: undefined) => void)[] = [];
   readonly #queue: EventQueue<E>;
-  /** What this client's connections call back (kept off the public API). */
-  readonly #owner: ConnectionOwner;
   readonly #stateListeners = new Set<(state: S, previous: S) => void>();
   readonly #eventListeners = new Set<(e: Event<E>) => void>();
   #skippedCount = 0;
@@ -85,16 +82,6 @@ export class Client<S = unknown, E = unknown> {
     this.#policy = r ? { ...DEFAULT_POLICY, ...(r === true ? {} : r) } : undefined;
     this.#queue = new EventQueue(positive(options, 'eventQueue', 4096));
     this.#state = service.state?.initial as S;
-    this.#owner = {
-      url,
-      service,
-      stateChanged: (c) => this.#stateChanged(c),
-      event: (topic, value, metadata) => this.#event(topic, value, metadata),
-      eventsMissed: (n) => this.#queue.missed(n),
-      skipped: () => this.#skippedCount++,
-      goingAway: (c) => this.#goingAway(c),
-      lost: (c, reason) => this.#lost(c, reason),
-    };
   }
 
   /**
@@ -107,7 +94,7 @@ export class Client<S = unknown, E = unknown> {
     const c = new Client(url, service, options);
     c.#emit({ type: 'connecting' });
     try {
-      c.#install(await Connection.open(c.#owner, c.#settings), false);
+      c.#install(await Connection.open(c, c.#settings), false);
     } catch (e) {
       c.#closedReason = e as RpcError;
       c.#queue.end(e as RpcError);
@@ -204,9 +191,10 @@ export class Client<S = unknown, E = unknown> {
     }
   }
 
-  // ---- what the connections tell -------------------------------------------------------------------------------
+  // ---- what the connections tell (`_` members: internal, left out of the .d.ts, shortened in the bundle) -----
 
-  #stateChanged(c: Connection): void {
+  /** @internal */
+  _stateChanged(c: Connection): void {
     if (c === this.#current) this.#setState(c.state as S);
   }
 
@@ -216,11 +204,23 @@ export class Client<S = unknown, E = unknown> {
     tell(this.#stateListeners, s, before);
   }
 
-  #event(topic: Topic, value: unknown, metadata?: Record<string, string | Uint8Array>): void {
+  /** @internal */
+  _event(topic: Topic, value: unknown, metadata?: Record<string, string | Uint8Array>): void {
     tell(this.#eventListeners, this.#queue.offer(topic, value as E, metadata));
   }
 
-  #goingAway(c: Connection): void {
+  /** @internal */
+  _eventsMissed(n: number): void {
+    this.#queue.missed(n);
+  }
+
+  /** @internal */
+  _skipped(): void {
+    this.#skippedCount++;
+  }
+
+  /** @internal */
+  _goingAway(c: Connection): void {
     // make before break: a new connection is made at once while the old one answers its calls
     if (this.#policy && c === this.#current) {
       c.keepAfterGoAway = true;
@@ -228,7 +228,8 @@ export class Client<S = unknown, E = unknown> {
     }
   }
 
-  #lost(c: Connection, reason: RpcError): void {
+  /** @internal */
+  _lost(c: Connection, reason: RpcError): void {
     if (c !== this.#current) return; // an old connection already replaced
     this.#current = undefined;
     this.#lastFeatures = c.features;
@@ -258,7 +259,7 @@ export class Client<S = unknown, E = unknown> {
     try {
       if (immediate) {
         try {
-          this.#install(await Connection.open(this.#owner, this.#settings), true);
+          this.#install(await Connection.open(this, this.#settings), true);
           return;
         } catch (e) {
           last = e as RpcError;
@@ -277,7 +278,7 @@ export class Client<S = unknown, E = unknown> {
         await sleep(this.#wake, Date.now() + delay); // close() wakes it
         if (this.#closedReason) return;
         try {
-          const c = await Connection.open(this.#owner, this.#settings);
+          const c = await Connection.open(this, this.#settings);
           if (this.#closedReason) {
             c.closeByClient();
             return;

@@ -12,16 +12,16 @@ import type { MalformedError } from './wire.js';
 // One WebSocket connection and the protocol on it: the HELLO, call slots, answers, state deltas,
 // events, features, GO_AWAY. Everything runs on the JavaScript event loop, one message at a time.
 
-/** What a connection tells its client. */
+/** What a connection tells its client (the Client's internal `_` members). */
 export interface ConnectionOwner {
   readonly url: string;
   readonly service: ServiceSpec<any, any>;
-  stateChanged(c: Connection): void;
-  event(topic: import('./values.js').Topic, value: unknown, metadata?: import('./frames.js').Metadata): void;
-  eventsMissed(n: number): void;
-  skipped(): void;
-  goingAway(c: Connection): void;
-  lost(c: Connection, reason: RpcError): void;
+  _stateChanged(c: Connection): void;
+  _event(topic: import('./values.js').Topic, value: unknown, metadata?: import('./frames.js').Metadata): void;
+  _eventsMissed(n: number): void;
+  _skipped(): void;
+  _goingAway(c: Connection): void;
+  _lost(c: Connection, reason: RpcError): void;
 }
 
 interface Settings {
@@ -268,7 +268,7 @@ export class Connection {
       }
     }
     for (const w of this.#waiters.splice(0)) w();
-    this.#owner.lost(this, reason);
+    this.#owner._lost(this, reason);
   }
 
   /** Sends a normal close (1000); pending calls fail at once with CONNECTION_LOST. */
@@ -434,7 +434,7 @@ export class Connection {
           const n = r.ulong();
           r.end('EVENTS_MISSED');
           if (n < 1n) throw r.malformed('EVENTS_MISSED of ' + n);
-          if (!this.muted) this.#owner.eventsMissed(Number(n));
+          if (!this.muted) this.#owner._eventsMissed(Number(n));
           return;
         }
         case 9 /* GO_AWAY */: {
@@ -442,7 +442,7 @@ export class Connection {
           r.end('GO_AWAY');
           if (this.goAway !== undefined) throw violation('second GO_AWAY');
           this.goAway = reason;
-          this.#owner.goingAway(this);
+          this.#owner._goingAway(this);
           this.closeIfDrained();
           return;
         }
@@ -563,7 +563,7 @@ export class Connection {
     if (!unknown) r.end('STATE_DELTA');
     if (changes.size === 0) return;
     this.state = st.apply(this.state, changes);
-    if (!this.muted) this.#owner.stateChanged(this);
+    if (!this.muted) this.#owner._stateChanged(this);
   }
 
   #onEvent(r: Reader, meta: boolean): void {
@@ -577,12 +577,12 @@ export class Connection {
       r.end('EVENT');
     } catch (e) {
       if ((e as MalformedError).unknownCase) {
-        if (!this.muted) this.#owner.skipped(); // a newer server's event case: skipped and counted
+        if (!this.muted) this.#owner._skipped(); // a newer server's event case: skipped and counted
         return;
       }
       throw e;
     }
-    if (!this.muted) this.#owner.event(topic, value, metadata);
+    if (!this.muted) this.#owner._event(topic, value, metadata);
   }
 
   // ---- calls ---------------------------------------------------------------------------------------
