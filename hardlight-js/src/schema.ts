@@ -67,26 +67,21 @@ function fields(s: string): Field[] {
 
 /** Parses a schema text; throws Error naming the line that is not understood. */
 export function parseSchema(text: string): Schema {
-  let service = '';
-  let state: string | undefined;
-  let events: string | undefined;
+  const head: Record<string, string> = {};
   const methods = new Map<string, MethodDef>();
   const types = new Map<string, TypeDef>();
+  const list = (s?: string): string[] => (s ? s.split(',') : []);
   for (const line of text.split('\n')) {
     let m: RegExpExecArray | null;
-    if (line === '') continue;
-    else if ((m = /^(service|state|events) (\S+)$/.exec(line))) {
-      if (m[1] === 'service') service = m[2]!;
-      else if (m[1] === 'state') state = m[2];
-      else events = m[2];
-    } else if ((m = /^method ([^(]+)\((.*)\):(\S+)(?: throws (\S+))?(?: requires \S+)?$/.exec(line))) {
-      methods.set(m[1]!, { name: m[1]!, params: fields(m[2]!), result: parseType(m[3]!), throws: m[4] ? m[4].split(',') : [] });
-    } else if ((m = /^record (\S+?)\((.*)\)$/.exec(line))) {
-      types.set(m[1]!, { kind: 'record', components: fields(m[2]!) });
-    } else if ((m = /^(enum|sealed) (\S+?)\{(.*)\}$/.exec(line))) {
-      types.set(m[2]!, { kind: m[1] as 'enum' | 'sealed', items: m[3] ? m[3].split(',') : [] });
-    } else throw new Error(`schema line '${line}' is not understood`);
+    if (!line) continue;
+    if ((m = /^(service|state|events) (\S+)$/.exec(line))) head[m[1]!] = m[2]!;
+    else if ((m = /^method ([^(]+)\((.*)\):(\S+)(?: throws (\S+))?(?: requires \S+)?$/.exec(line))) {
+      methods.set(m[1]!, { name: m[1]!, params: fields(m[2]!), result: parseType(m[3]!), throws: list(m[4]) });
+    } else if ((m = /^record (\S+?)\((.*)\)$/.exec(line))) types.set(m[1]!, { kind: 'record', components: fields(m[2]!) });
+    else if ((m = /^(enum|sealed) (\S+?)\{(.*)\}$/.exec(line))) types.set(m[2]!, { kind: m[1] as 'enum' | 'sealed', items: list(m[3]) });
+    else throw new Error(`schema line '${line}' is not understood`);
   }
+  const { service = '', state, events } = head;
   return { service, ...(state && { state }), ...(events && { events }), methods, types };
 }
 
