@@ -68,7 +68,7 @@ export class Client<S = unknown, E = unknown> {
     if (!WS) {
       throw new RpcError(
         9 /* FAILED_PRECONDITION */,
-        "no global WebSocket here: pass one as the WebSocket option (Node 20: import { WebSocket } from 'ws')",
+        "no global WebSocket: pass one as the WebSocket option (Node 20: the ws package's)",
       );
     }
     this.#settings = {

@@ -218,10 +218,8 @@ export class Connection {
 
   #onOpen(): void {
     this.#opened = true;
-    const p = this.#ws.protocol;
-    if (p !== SUBPROTOCOL) {
-      this.#cannot(`the server did not select the subprotocol ${SUBPROTOCOL} (${p ? `it selected '${p}'` : 'none'}): not a HardLight server, or another protocol version`, 1002, 'no subprotocol ' + SUBPROTOCOL);
-    }
+    // browsers and ws fail such a handshake themselves; another WebSocket class might not
+    if (this.#ws.protocol !== SUBPROTOCOL) this.#cannot('the server did not select the subprotocol ' + SUBPROTOCOL, 1002, 'no subprotocol');
   }
 
   /** The upgrade failed: a browser tells nothing more, `ws` its cause. */
@@ -452,15 +450,16 @@ export class Connection {
           const fs: Uint8Array[] = [];
           if (n < 2 || n > 256) throw violation('BATCH: count ' + n);
           while (fs.length < n) {
-            const f = r.bytes();
+            const len = r.varint();
+            const at = r.position;
+            r.skip(len);
+            const f = bytes.subarray(at, at + len); // a view: the frames are read, not kept
+            if (!len) throw violation('empty message');
             if (f[0] === 1 || f[0] === 15) throw violation('BATCH: HELLO or BATCH inside');
             fs.push(f);
           }
           r.end('BATCH');
-          for (const f of fs) {
-            if (!f.length) throw violation('empty message');
-            if (!this.#closed) this.#onFrame(f);
-          }
+          for (const f of fs) if (!this.#closed) this.#onFrame(f);
           return;
         }
         case 1 /* HELLO */:
