@@ -1,5 +1,4 @@
-import { Connection, describe, unsent } from './connection.js';
-import type { ConnectionOwner } from './connection.js';
+import { Connection, cancelled, describe, late, sleep, unsent } from './connection.js';
 import { EventQueue } from './events.js';
 import type { CallOptions, ConnectionEvent, ConnectOptions, Event, MethodSpec, ReconnectPolicy, ServiceSpec, WebSocketConstructor } from './spec.js';
 import { RpcError, Status } from './status.js';
@@ -14,17 +13,25 @@ const DEFAULT_POLICY: Required<ReconnectPolicy> = {
   callWait: 30_000,
 };
 
-function positive(name: string, v: number | undefined, dflt: number, max = Infinity): number {
+/** The option `name` of `o`: `dflt` when absent, else a number in (0, max]. */
+function positive<D extends number | undefined>(o: ConnectOptions, name: 'connectTimeout' | 'maxInFlight' | 'maxMessageSize' | 'eventQueue' | 'defaultDeadline', dflt: D, max = Infinity): number | D {
+  const v = o[name];
   if (v === undefined) return dflt;
   if (!(v > 0 && v <= max)) throw new RangeError(`${name}: ${v} (expected: 0 < ${name} <= ${max})`);
   return v;
 }
 
-/** Reports a listener's exception the way the platform reports an event handler's: uncaught, later. */
-function report(e: unknown): void {
-  setTimeout(() => {
-    throw e;
-  });
+/** Calls each listener; one that throws is reported the way the platform reports an event handler's: uncaught, later. */
+function tell<A extends unknown[]>(listeners: Iterable<((...a: A) => void) | undefined>, ...a: A): void {
+  for (const l of listeners) {
+    try {
+      l?.(...a);
+    } catch (e) {
+      setTimeout(() => {
+        throw e;
+      });
+    }
+  }
 }
 
 /**
@@ -47,11 +54,8 @@ export class Client<S = unknown, E = unknown> {
   #lastFeatures: ReadonlySet<string> = new Set();
   #closedReason: RpcError | undefined;
   #reconnecting = false;
-  #wake: (() => void)[] = [];
-  #sleeping: { timer: ReturnType<typeof setTimeout>; resolve: () => void } | undefined;
+  #wake: ((v?: undefined) => void)[] = [];
   readonly #queue: EventQueue<E>;
-  /** What this client's connections call back (kept off the public API). */
-  readonly #owner: ConnectionOwner;
   readonly #stateListeners = new Set<(state: S, previous: S) => void>();
   readonly #eventListeners = new Set<(e: Event<E>) => void>();
   #skippedCount = 0;
@@ -63,31 +67,21 @@ export class Client<S = unknown, E = unknown> {
     const WS = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!WS) {
       throw new RpcError(
-        Status.FAILED_PRECONDITION,
-        "this JavaScript runtime has no global WebSocket: pass one as the WebSocket option (Node 20: import { WebSocket } from 'ws')",
+        9 /* FAILED_PRECONDITION */,
+        "no global WebSocket: pass one as the WebSocket option (Node 20: the ws package's)",
       );
     }
     this.#settings = {
       WebSocket: WS,
-      connectTimeout: positive('connectTimeout', options.connectTimeout, 10_000),
-      maxInFlight: positive('maxInFlight', options.maxInFlight, 256, 65535),
-      maxMessageSize: positive('maxMessageSize', options.maxMessageSize, 16 * 1024 * 1024),
+      connectTimeout: positive(options, 'connectTimeout', 10_000),
+      maxInFlight: positive(options, 'maxInFlight', 256, 65535),
+      maxMessageSize: positive(options, 'maxMessageSize', 16 * 1024 * 1024),
     };
-    this.#defaultDeadline = options.defaultDeadline === undefined ? undefined : positive('defaultDeadline', options.defaultDeadline, 0);
+    this.#defaultDeadline = positive(options, 'defaultDeadline', undefined);
     const r = options.reconnect;
     this.#policy = r ? { ...DEFAULT_POLICY, ...(r === true ? {} : r) } : undefined;
-    this.#queue = new EventQueue(positive('eventQueue', options.eventQueue, 4096));
+    this.#queue = new EventQueue(positive(options, 'eventQueue', 4096));
     this.#state = service.state?.initial as S;
-    this.#owner = {
-      url,
-      service,
-      stateChanged: (c) => this.#stateChanged(c),
-      event: (topic, value, metadata) => this.#event(topic, value, metadata),
-      eventsMissed: (n) => this.#queue.missed(n),
-      skipped: () => this.#skippedCount++,
-      goingAway: (c) => this.#goingAway(c),
-      lost: (c, reason) => this.#lost(c, reason),
-    };
   }
 
   /**
@@ -100,7 +94,7 @@ export class Client<S = unknown, E = unknown> {
     const c = new Client(url, service, options);
     c.#emit({ type: 'connecting' });
     try {
-      c.#install(await Connection.open(c.#owner, c.#settings), false);
+      c.#install(await Connection.open(c, c.#settings), false);
     } catch (e) {
       c.#closedReason = e as RpcError;
       c.#queue.end(e as RpcError);
@@ -111,11 +105,7 @@ export class Client<S = unknown, E = unknown> {
   }
 
   #emit(e: ConnectionEvent): void {
-    try {
-      this.#options.onConnectionEvent?.(e);
-    } catch (x) {
-      report(x);
-    }
+    tell([this.#options.onConnectionEvent], e);
   }
 
   #install(c: Connection, reconnected: boolean): void {
@@ -158,11 +148,12 @@ export class Client<S = unknown, E = unknown> {
   async call<A extends unknown[], R>(method: MethodSpec<A, R>, args: A, options: CallOptions = {}): Promise<R> {
     const deadline = options.deadline ?? this.#defaultDeadline;
     const deadlineAt = deadline === undefined ? Infinity : Date.now() + deadline;
-    const signal = options.signal;
     for (;;) {
-      const c = await this.#connection(method, deadline, deadlineAt, signal);
+      // the current connection without a wait when it takes calls
+      const now = this.#current;
+      const c = now && !this.#closedReason && (!this.#policy || now.usable) ? now : await this.#connection(method, deadline, deadlineAt, options.signal);
       try {
-        return (await c.call(method, args, deadline, deadlineAt, signal, options)) as R;
+        return (await c.call(method, args, deadline, deadlineAt, options)) as R;
       } catch (e) {
         if (!this.#retryable(method, c, e)) throw e;
       }
@@ -172,11 +163,11 @@ export class Client<S = unknown, E = unknown> {
   /** Whether a failed attempt may go to the next connection: never sent, or lost and idempotent, or refused while going away. */
   #retryable(method: MethodSpec<any, any>, c: Connection, e: unknown): boolean {
     if (!this.#policy || this.#closedReason || !(e instanceof RpcError)) return false;
-    if (e.status === Status.CANCELLED || e.status === Status.DEADLINE_EXCEEDED) return false;
+    if (e.status === 1 /* CANCELLED */ || e.status === 4 /* DEADLINE_EXCEEDED */) return false;
     return (
       (unsent.has(e) && !c.usable) ||
-      (e.status === Status.CONNECTION_LOST && method.idempotent) ||
-      (e.status === Status.UNAVAILABLE && c.goAway !== undefined)
+      (e.status === 22 /* CONNECTION_LOST */ && method.idempotent) ||
+      (e.status === 14 /* UNAVAILABLE */ && c.goAway !== undefined)
     );
   }
 
@@ -188,63 +179,48 @@ export class Client<S = unknown, E = unknown> {
       if (this.#closedReason) throw new RpcError(this.#closedReason.status, this.#closedReason.message);
       const c = this.#current;
       if (c && (!this.#policy || c.usable)) return c;
-      if (signal?.aborted) throw new RpcError(Status.CANCELLED, `${this.service.name}.${method.name} was cancelled by the caller before it was sent`);
+      if (signal?.aborted) throw cancelled(this.service, method);
       const left = waitUntil - Date.now();
       if (left <= 0) {
         if (deadline !== undefined) {
-          throw new RpcError(
-            Status.DEADLINE_EXCEEDED,
-            `${this.service.name}.${method.name} did not complete within ${describe(deadline)} (not connected: waiting for the reconnect to ${this.url}; nothing was sent)`,
-          );
+          throw late(this.service, method, deadline, ` (not connected: waiting for the reconnect to ${this.url}; nothing was sent)`);
         }
-        throw new RpcError(Status.UNAVAILABLE, `not connected to ${this.url}: still reconnecting after ${describe(this.#policy!.callWait)} (nothing was sent)`);
+        throw new RpcError(14 /* UNAVAILABLE */, `not connected to ${this.url}: still reconnecting after ${describe(this.#policy!.callWait)} (nothing was sent)`);
       }
-      await new Promise<void>((resolve) => {
-        const wake = this.#wake;
-        const t = setTimeout(done, Math.min(left, 0x7fffffff));
-        signal?.addEventListener('abort', done);
-        wake.push(done);
-        function done(): void {
-          clearTimeout(t);
-          signal?.removeEventListener('abort', done);
-          const i = wake.indexOf(done);
-          if (i >= 0) wake.splice(i, 1);
-          resolve();
-        }
-      });
+      await sleep(this.#wake, waitUntil, signal);
     }
   }
 
-  // ---- what the connections tell -------------------------------------------------------------------------------
+  // ---- what the connections tell (`_` members: internal, left out of the .d.ts, shortened in the bundle) -----
 
-  #stateChanged(c: Connection): void {
+  /** @internal */
+  _stateChanged(c: Connection): void {
     if (c === this.#current) this.#setState(c.state as S);
   }
 
   #setState(s: S): void {
     const before = this.#state;
     this.#state = s;
-    for (const l of this.#stateListeners) {
-      try {
-        l(s, before);
-      } catch (e) {
-        report(e);
-      }
-    }
+    tell(this.#stateListeners, s, before);
   }
 
-  #event(topic: Topic, value: unknown, metadata?: Record<string, string | Uint8Array>): void {
-    const e = this.#queue.offer(topic, value as E, metadata);
-    for (const l of this.#eventListeners) {
-      try {
-        l(e);
-      } catch (x) {
-        report(x);
-      }
-    }
+  /** @internal */
+  _event(topic: Topic, value: unknown, metadata?: Record<string, string | Uint8Array>): void {
+    tell(this.#eventListeners, this.#queue.offer(topic, value as E, metadata));
   }
 
-  #goingAway(c: Connection): void {
+  /** @internal */
+  _eventsMissed(n: number): void {
+    this.#queue.missed(n);
+  }
+
+  /** @internal */
+  _skipped(): void {
+    this.#skippedCount++;
+  }
+
+  /** @internal */
+  _goingAway(c: Connection): void {
     // make before break: a new connection is made at once while the old one answers its calls
     if (this.#policy && c === this.#current) {
       c.keepAfterGoAway = true;
@@ -252,7 +228,8 @@ export class Client<S = unknown, E = unknown> {
     }
   }
 
-  #lost(c: Connection, reason: RpcError): void {
+  /** @internal */
+  _lost(c: Connection, reason: RpcError): void {
     if (c !== this.#current) return; // an old connection already replaced
     this.#current = undefined;
     this.#lastFeatures = c.features;
@@ -282,7 +259,7 @@ export class Client<S = unknown, E = unknown> {
     try {
       if (immediate) {
         try {
-          this.#install(await Connection.open(this.#owner, this.#settings), true);
+          this.#install(await Connection.open(this, this.#settings), true);
           return;
         } catch (e) {
           last = e as RpcError;
@@ -291,18 +268,17 @@ export class Client<S = unknown, E = unknown> {
       for (let attempt = 1; !this.#closedReason; attempt++) {
         if (this.#current?.usable) return;
         if (p.maxAttempts > 0 && attempt > p.maxAttempts) {
-          const r = new RpcError(Status.UNAVAILABLE, `gave up reconnecting to ${this.url} after ${p.maxAttempts} attempts; the last failed: ${last?.message}`);
+          const r = new RpcError(14 /* UNAVAILABLE */, `gave up reconnecting to ${this.url} after ${p.maxAttempts} attempts; the last failed: ${last?.message}`);
           this.#giveUp(r);
           return;
         }
         const base = Math.min(p.maxDelay, p.initialDelay * p.multiplier ** (attempt - 1));
         const delay = Math.max(0, Math.round(base * (1 + p.jitter * (2 * Math.random() - 1))));
         this.#emit({ type: 'reconnecting', attempt, delay });
-        await new Promise<void>((resolve) => (this.#sleeping = { timer: setTimeout(resolve, delay), resolve }));
-        this.#sleeping = undefined;
+        await sleep(this.#wake, Date.now() + delay); // close() wakes it
         if (this.#closedReason) return;
         try {
-          const c = await Connection.open(this.#owner, this.#settings);
+          const c = await Connection.open(this, this.#settings);
           if (this.#closedReason) {
             c.closeByClient();
             return;
@@ -312,7 +288,7 @@ export class Client<S = unknown, E = unknown> {
         } catch (e) {
           last = e as RpcError;
           // answers another attempt would get again: the server refuses this client or its contract
-          if ([Status.INCOMPATIBLE, Status.UNAUTHENTICATED, Status.PERMISSION_DENIED, Status.NOT_FOUND].includes(last.status)) {
+          if ([23 /* INCOMPATIBLE */, 16 /* UNAUTHENTICATED */, 7 /* PERMISSION_DENIED */, 5 /* NOT_FOUND */].includes(last.status)) {
             this.#giveUp(last);
             return;
           }
@@ -358,22 +334,14 @@ export class Client<S = unknown, E = unknown> {
    * Closes the client: pending calls fail with CONNECTION_LOST, later calls fail at once, event
    * iteration ends, no reconnect happens. Resolves once the connection is closed (at most 2 s).
    */
-  close(): Promise<void> {
-    if (this.#closedReason) return Promise.resolve();
+  async close(): Promise<void> {
+    if (this.#closedReason) return;
     const c = this.#current;
-    this.#shut(new RpcError(Status.CONNECTION_LOST, `the client of ${this.url} was closed by the application`), undefined);
-    if (this.#sleeping) {
-      clearTimeout(this.#sleeping.timer);
-      this.#sleeping.resolve();
-    }
-    if (!c || c.isClosed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const t = setTimeout(resolve, 2000);
-      c.onClosed = () => {
-        clearTimeout(t);
-        resolve();
-      };
+    this.#shut(new RpcError(22 /* CONNECTION_LOST */, `the client of ${this.url} was closed by the application`), undefined);
+    if (c && !c.isClosed) {
+      const closed = sleep(c.onClosed, Date.now() + 2000);
       c.closeByClient();
-    });
+      await closed;
+    }
   }
 }

@@ -1,10 +1,10 @@
-import { FrameType, ProtocolViolation, SUBPROTOCOL, VERSION, errorOf, frameName, readFeatures, readHello, readMetadata, u64, violation, writeMetadata } from './frames.js';
+import { ProtocolViolation, SUBPROTOCOL, VERSION, frameName, readFeatures, readHello, readMetadata, u64, violation, writeMetadata } from './frames.js';
 import type { Hello } from './frames.js';
-import { Compatibility, parseSchema } from './schema.js';
+import { Compatibility, REGENERATE, parseSchema } from './schema.js';
 import type { Schema } from './schema.js';
 import { sha256 } from './sha256.js';
 import type { CallOptions, MethodSpec, ServiceSpec, WebSocketConstructor, WebSocketLike } from './spec.js';
-import { RpcError, Status } from './status.js';
+import { RpcError, Status, statusOf } from './status.js';
 import { decodeUtf8, encodeUtf8 } from './utf8.js';
 import { Reader, Writer } from './wire.js';
 import type { MalformedError } from './wire.js';
@@ -12,16 +12,16 @@ import type { MalformedError } from './wire.js';
 // One WebSocket connection and the protocol on it: the HELLO, call slots, answers, state deltas,
 // events, features, GO_AWAY. Everything runs on the JavaScript event loop, one message at a time.
 
-/** What a connection tells its client. */
+/** What a connection tells its client (the Client's internal `_` members). */
 export interface ConnectionOwner {
   readonly url: string;
   readonly service: ServiceSpec<any, any>;
-  stateChanged(c: Connection): void;
-  event(topic: import('./values.js').Topic, value: unknown, metadata?: import('./frames.js').Metadata): void;
-  eventsMissed(n: number): void;
-  skipped(): void;
-  goingAway(c: Connection): void;
-  lost(c: Connection, reason: RpcError): void;
+  _stateChanged(c: Connection): void;
+  _event(topic: import('./values.js').Topic, value: unknown, metadata?: import('./frames.js').Metadata): void;
+  _eventsMissed(n: number): void;
+  _skipped(): void;
+  _goingAway(c: Connection): void;
+  _lost(c: Connection, reason: RpcError): void;
 }
 
 interface Settings {
@@ -31,17 +31,19 @@ interface Settings {
   readonly maxMessageSize: number;
 }
 
+/** A call in flight. (Members named `_x` are internal: the bundle shortens them.) */
 interface Pending {
-  readonly id: number;
-  readonly method: MethodSpec<any, any>;
-  readonly resolve: (v: unknown) => void;
-  readonly reject: (e: unknown) => void;
+  readonly _id: number;
+  readonly _m: MethodSpec<any, any>;
+  readonly _ok: (v: unknown) => void;
+  readonly _no: (e: unknown) => void;
+  /** The call's options: its signal and onMetadata. */
+  readonly _o: CallOptions;
   /** Failed locally (deadline or abort) while the server may still answer: the slot stays reserved. */
-  done: boolean;
-  timer?: ReturnType<typeof setTimeout>;
-  signal?: AbortSignal;
-  onAbort?: () => void;
-  onMd?: CallOptions['onMetadata'];
+  _done: boolean;
+  _t?: ReturnType<typeof setTimeout>;
+  /** The abort listener on `_o.signal`. */
+  _a?: () => void;
 }
 
 /** Errors of calls that were never sent: a reconnecting client may send them on the next connection. */
@@ -53,9 +55,46 @@ function unsentError(status: Status, message: string): RpcError {
   return e;
 }
 
+/** `Service.method`, for messages. */
+function full(svc: ServiceSpec<any, any>, m: MethodSpec<any, any>): string {
+  return `${svc.name}.${m.name}`;
+}
+
+/** A call cancelled before it was sent (unsent). */
+export function cancelled(svc: ServiceSpec<any, any>, m: MethodSpec<any, any>): RpcError {
+  return unsentError(1 /* CANCELLED */, full(svc, m) + ' was cancelled by the caller before it was sent');
+}
+
+/** "Service.method did not complete within 2 s" and what follows (unsent when `more` is given). */
+export function late(svc: ServiceSpec<any, any>, m: MethodSpec<any, any>, deadline: number | undefined, more?: string): RpcError {
+  const e = new RpcError(4 /* DEADLINE_EXCEEDED */, `${full(svc, m)} did not complete within ${describe(deadline ?? 0)}${more ?? ''}`);
+  if (more) unsent.add(e);
+  return e;
+}
+
 /** How a duration reads in a message: 50 ms, 1.5 s (as the Java client writes it). */
 export function describe(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${ms / 1000} s`;
+}
+
+/**
+ * Waits until `wake` (pushed onto `list`) is called, `until` (on `Date.now()`'s clock) passes or
+ * `signal` aborts; resolves with wake's argument, or undefined.
+ */
+export function sleep<T>(list: ((v?: T) => void)[], until: number, signal?: AbortSignal): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const abort = (): void => wake();
+    const t = until < Infinity ? setTimeout(abort, Math.min(until - Date.now(), 0x7fffffff)) : undefined;
+    function wake(v?: T): void {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', abort);
+      const i = list.indexOf(wake);
+      if (i >= 0) list.splice(i, 1);
+      resolve(v);
+    }
+    signal?.addEventListener('abort', abort);
+    list.push(wake);
+  });
 }
 
 const schemas = new WeakMap<object, Schema>();
@@ -67,7 +106,7 @@ function schemaOf(spec: ServiceSpec<any, any>): Schema {
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
+  return '' + a === '' + b; // "1,2,3": the same text for the same bytes
 }
 
 /** A close reason as the WebSocket API takes it: at most 100 characters and 123 UTF-8 bytes. */
@@ -85,57 +124,60 @@ export class Connection {
   #closedByClient = false;
   #closed: RpcError | undefined;
   #hello!: Hello;
+  /** The part of the HELLO being checked, for the message of a malformed one. */
+  #stage = '';
   /** The server takes BATCH (HELLO extension 5): frames sent in one JS task go out as one message. */
   #batch = false;
   #queue: Uint8Array<ArrayBuffer>[] = [];
   #limit = 0;
   #slots: (Pending | undefined)[] = [];
-  /** Free ids as a min-heap: a call takes the lowest free id, so ids stay small (one byte). */
-  #free: number[] = [];
-  #waiters: { grant: (id: number) => void; fail: (e: RpcError) => void }[] = [];
+  /** Per call id, 1 while taken: a call takes the lowest free id, so ids stay small (one byte). */
+  #busy = new Uint8Array(0);
+  /** Every id below it is taken. */
+  #low = 0;
+  /** Calls waiting for a slot: #release wakes the first with its id. */
+  #waiters: ((id?: number) => void)[] = [];
   #inFlight = 0;
   /** Per local method id: the server's id, or -1 with the reason in `problems`. */
-  #serverIds: number[] = [];
-  #problems: (RpcError | undefined)[] = [];
+  /** Per local method id: the server's id, or why the method cannot be called. */
+  #serverIds: (number | RpcError)[] = [];
   features: ReadonlySet<string> = new Set();
   goAway: string | undefined;
   /** Set when a newer connection replaced this one: its events are checked, not delivered. */
   muted = false;
   /** Set by a reconnecting client: after GO_AWAY this connection stays open until it is replaced. */
   keepAfterGoAway = false;
-  /** Called when the socket has closed. */
-  onClosed: (() => void) | undefined;
+  /** Woken when the socket has closed. */
+  readonly onClosed: (() => void)[] = [];
   state: unknown;
-  #settle!: { resolve: (c: Connection) => void; reject: (e: RpcError) => void; timer: ReturnType<typeof setTimeout> };
+  #settle!: { _ok: (c: Connection) => void; _no: (e: RpcError) => void; _t: ReturnType<typeof setTimeout> };
 
   readonly #owner: ConnectionOwner;
+  readonly #url: string;
+  readonly #svc: ServiceSpec<any, any>;
   readonly #settings: Settings;
 
   private constructor(owner: ConnectionOwner, settings: Settings) {
     this.#owner = owner;
     this.#settings = settings;
+    this.#url = owner.url;
+    this.#svc = owner.service;
   }
 
   /** Opens a connection; resolves once the server's HELLO was accepted. */
   static open(owner: ConnectionOwner, settings: Settings): Promise<Connection> {
     const c = new Connection(owner, settings);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        c.#fail(
-          new RpcError(
-            Status.UNAVAILABLE,
-            c.#opened
-              ? `cannot connect to ${owner.url}: the server accepted the WebSocket but sent no HELLO within ${describe(settings.connectTimeout)} (is it a HardLight server?)`
-              : `cannot connect to ${owner.url}: no answer within ${describe(settings.connectTimeout)}`,
-          ),
-        );
-      }, settings.connectTimeout);
-      c.#settle = { resolve, reject, timer };
+      const t = describe(settings.connectTimeout);
+      const timer = setTimeout(
+        () => c.#cannot(c.#opened ? `the server sent no HELLO within ${t} (is it a HardLight server?)` : 'no answer within ' + t),
+        settings.connectTimeout,
+      );
+      c.#settle = { _ok: resolve, _no: reject, _t: timer };
       try {
         c.#ws = new settings.WebSocket(owner.url, SUBPROTOCOL);
       } catch (e) {
-        clearTimeout(timer);
-        reject(new RpcError(Status.UNAVAILABLE, `cannot connect to ${owner.url}: ${(e as Error).message}`));
+        c.#cannot((e as Error).message); // closing the missing socket fails quietly
         return;
       }
       c.#ws.binaryType = 'arraybuffer';
@@ -146,20 +188,18 @@ export class Connection {
     });
   }
 
-  get #url(): string {
-    return this.#owner.url;
-  }
 
-  get #svc(): ServiceSpec<any, any> {
-    return this.#owner.service;
+  /** Fails the connection attempt: "cannot connect to <url>: <why>", UNAVAILABLE. */
+  #cannot(why: string, code?: number, reason?: string): void {
+    this.#fail(new RpcError(14 /* UNAVAILABLE */, `cannot connect to ${this.#url}: ${why}`), code, reason);
   }
 
   /** Fails the connection attempt (before the HELLO was accepted) and closes the socket. */
   #fail(e: RpcError, code = 1000, reason = 'connect failed'): void {
     if (this.#ready || this.#closed) return;
     this.#closed = e;
-    clearTimeout(this.#settle.timer);
-    this.#settle.reject(e);
+    clearTimeout(this.#settle._t);
+    this.#settle._no(e);
     this.#close(code, reason);
   }
 
@@ -178,47 +218,24 @@ export class Connection {
 
   #onOpen(): void {
     this.#opened = true;
-    if (this.#ws.protocol !== SUBPROTOCOL) {
-      this.#fail(
-        new RpcError(
-          Status.UNAVAILABLE,
-          `cannot connect to ${this.#url}: the server accepted the WebSocket without selecting the subprotocol ${SUBPROTOCOL}` +
-            (this.#ws.protocol ? ` (it selected '${this.#ws.protocol}')` : '') +
-            ': it is not a HardLight server, or not one of this protocol version',
-        ),
-        1002,
-        'no subprotocol hardlight.v1',
-      );
+    // browsers and ws fail such a handshake themselves; another WebSocket class might not
+    if (this.#ws.protocol !== SUBPROTOCOL) this.#cannot('the server did not select the subprotocol ' + SUBPROTOCOL, 1002, 'no subprotocol');
+  }
+
+  /** The upgrade failed: a browser tells nothing more, `ws` its cause. */
+  #onError(e: { message?: string }): void {
+    // once open, the close event follows with what is known
+    if (!this.#opened) {
+      this.#cannot(`the server refused the WebSocket upgrade or is unreachable (${e.message || 'browsers hide the HTTP status: see the server log, the URL, the Origin allow-list'})`);
     }
   }
 
-  #onError(e: { message?: string }): void {
-    if (this.#ready || this.#closed) return;
-    const detail = e.message;
-    if (this.#opened) return; // the close event follows with what is known
-    this.#fail(
-      new RpcError(
-        Status.UNAVAILABLE,
-        `cannot connect to ${this.#url}: the server refused the WebSocket upgrade or is unreachable` +
-          (detail
-            ? ` (${detail})`
-            : ' (a browser does not reveal the HTTP status; check the server log / the URL / the Origin allow-list)'),
-      ),
-    );
-  }
-
   #onClose(code: number, reason: string): void {
-    this.onClosed?.();
+    for (const w of this.onClosed.splice(0)) w();
     const peer = code === 1005 || code === 1006 ? undefined : `${code}${reason ? ' ' + reason : ''}`;
     if (!this.#ready) {
-      this.#fail(
-        new RpcError(
-          Status.UNAVAILABLE,
-          this.#opened
-            ? `cannot connect to ${this.#url}: the connection closed during the HELLO${peer ? ` (close ${peer})` : ''}`
-            : `cannot connect to ${this.#url}: the server refused the WebSocket upgrade or is unreachable (a browser does not reveal the HTTP status; check the server log / the URL / the Origin allow-list)`,
-        ),
-      );
+      if (this.#opened) this.#cannot('the connection closed during the HELLO' + (peer ? ` (close ${peer})` : ''));
+      else this.#onError({});
       return;
     }
     if (this.#closed) return;
@@ -227,11 +244,11 @@ export class Connection {
     this.#shutdown(
       away && code === 1001
         ? // §3.6: the server answered every call it read before its 1001 close: the others did not run
-          new RpcError(Status.UNAVAILABLE, `the server shut down${away} before it received the call: it did not run (close ${peer})`)
+          new RpcError(14 /* UNAVAILABLE */, `the server shut down${away} before it received the call: it did not run (close ${peer})`)
         : new RpcError(
-            Status.CONNECTION_LOST,
+            22 /* CONNECTION_LOST */,
             away || code === 1001
-              ? `${lost}: the server shut down${away} before the call completed; it may or may not have run${peer ? ` (close ${peer})` : ' (the connection closed without a close frame)'}`
+              ? `${lost}: the server shut down${away} before the call completed; it may or may not have run${peer ? ` (close ${peer})` : ' (no close frame)'}`
               : lost + (peer ? `: the server closed it (${peer})` : ''),
           ),
     );
@@ -245,27 +262,22 @@ export class Connection {
       this.#slots[i] = undefined;
       if (p) {
         this.#finish(p);
-        if (!p.done) p.reject(new RpcError(reason.status, reason.message));
+        if (!p._done) p._no(new RpcError(reason.status, reason.message));
       }
     }
-    for (const w of this.#waiters.splice(0)) w.fail(unsentError(reason.status, reason.message));
-    this.#owner.lost(this, reason);
+    for (const w of this.#waiters.splice(0)) w();
+    this.#owner._lost(this, reason);
   }
 
   /** Sends a normal close (1000); pending calls fail at once with CONNECTION_LOST. */
   closeByClient(): void {
     this.#closedByClient = true;
-    if (!this.#ready) {
-      this.#fail(new RpcError(Status.CONNECTION_LOST, `the connection to ${this.#url} was closed by this client`));
-      return;
-    }
+    const e = new RpcError(22 /* CONNECTION_LOST */, `the connection to ${this.#url} was closed by this client`);
+    if (!this.#ready) return this.#fail(e);
     this.#close(1000, 'closed by the client');
     if (this.#closed) return;
-    this.#shutdown(
-      this.goAway !== undefined && this.#inFlight === 0
-        ? new RpcError(Status.UNAVAILABLE, 'server is shutting down: ' + this.goAway) // drained after GO_AWAY: later calls hear why
-        : new RpcError(Status.CONNECTION_LOST, `the connection to ${this.#url} was closed by this client`),
-    );
+    // drained after GO_AWAY: later calls hear why
+    this.#shutdown(this.goAway !== undefined && this.#inFlight === 0 ? new RpcError(14 /* UNAVAILABLE */, 'server is shutting down: ' + this.goAway) : e);
   }
 
   /** Closed, or waiting for its close. */
@@ -282,13 +294,13 @@ export class Connection {
     if (this.#closed || this.#violationSent) return;
     this.#violationSent = `${v.code} ${v.message}`;
     if (!this.#ready) {
-      this.#fail(new RpcError(Status.UNAVAILABLE, `cannot connect to ${this.#url}: the server broke the protocol: ${v.message}`), v.code, v.message);
+      this.#cannot('the server broke the protocol: ' + v.message, v.code, v.message);
       return;
     }
     this.#close(v.code, v.message);
     // Pending calls fail now; the close event will find the connection already shut down.
     this.#shutdown(
-      new RpcError(Status.CONNECTION_LOST, `the connection to ${this.#url} was closed by this client: the server broke the protocol (${this.#violationSent})`),
+      new RpcError(22 /* CONNECTION_LOST */, `the connection to ${this.#url} was closed by this client: the server broke the protocol (${this.#violationSent})`),
     );
   }
 
@@ -306,27 +318,23 @@ export class Connection {
       if (this.#ready) this.#onFrame(bytes);
       else this.#onHello(bytes);
     } catch (e) {
-      this.#protocolViolation(e instanceof ProtocolViolation ? e : violation('HELLO: ' + (e as Error).message));
+      // malformed input: the frame handlers wrap their own; what else fails is the HELLO's, at #stage
+      this.#protocolViolation(e instanceof ProtocolViolation ? e : violation(`HELLO${this.#stage}: ${(e as Error).message}`));
     }
   }
 
   // ---- HELLO -------------------------------------------------------------------------------------
 
   #incompatible(message: string): ProtocolViolation {
-    this.#fail(new RpcError(Status.INCOMPATIBLE, message), 1000, 'incompatible contract');
+    this.#fail(new RpcError(23 /* INCOMPATIBLE */, message), 1000, 'incompatible contract');
     return new ProtocolViolation(1000, 'incompatible contract');
   }
 
   #onHello(bytes: Uint8Array): void {
-    if (bytes[0] !== FrameType.HELLO) throw violation('expected HELLO as the first frame, got ' + frameName(bytes[0]!));
+    if (bytes[0] !== 1 /* HELLO */) throw violation('expected HELLO as the first frame, got ' + frameName(bytes[0]!));
     const r = new Reader(bytes);
     r.skip(1);
-    let h: Hello;
-    try {
-      h = readHello(r);
-    } catch (e) {
-      throw violation('HELLO: ' + (e as Error).message);
-    }
+    const h = readHello(r);
     if (h.version !== VERSION) throw violation(`server speaks protocol version ${h.version}, this client ${VERSION}`);
     const svc = this.#svc;
     if (h.service !== svc.name) {
@@ -341,11 +349,8 @@ export class Connection {
     if (text) {
       if (!sameBytes(sha256(text), h.fingerprint)) throw violation('HELLO schema does not match its fingerprint');
       if (!sameBytes(h.fingerprint, svc.fingerprint)) {
-        try {
-          compat = new Compatibility(schemaOf(svc), parseSchema(decodeUtf8(text, 0, text.length)));
-        } catch (e) {
-          throw violation('HELLO schema: ' + (e as Error).message);
-        }
+        this.#stage = ' schema';
+        compat = new Compatibility(schemaOf(svc), parseSchema(decodeUtf8(text, 0, text.length)));
       }
     }
     let here: Schema | undefined;
@@ -362,7 +367,7 @@ export class Connection {
       if (!b || b.length < 8) throw this.#incompatible(`the server ${absent}; this client expects ${name}`);
       const r = new Reader(b);
       if (u64(r) !== hash) {
-        const d = compat ? compat.root(name, compat.there[key]) : "it differs from the server's: regenerate the client from the server's contract";
+        const d = compat ? compat.root(name, compat.there[key]) : "it differs from the server's: " + REGENERATE;
         if (d !== null) throw this.#incompatible(`the server's ${what} is incompatible with this client's ${name}: ${d}`);
       }
       return r;
@@ -370,43 +375,35 @@ export class Connection {
     const st = svc.state;
     if (st) {
       const r1 = typed(1, st.hash, 'state', 'connection state', 'sent no connection state');
-      try {
-        this.state = st.codec.decode(r1);
-        r1.end('the state snapshot');
-      } catch (e) {
-        throw violation('HELLO state: ' + (e as Error).message);
-      }
+      this.#stage = ' state';
+      this.state = st.codec.decode(r1);
+      r1.end('the state snapshot');
     }
     if (svc.events) typed(3, svc.events.hash, 'events', 'event type', 'declares no events');
     const f = ext(2);
-    if (f) {
-      try {
-        this.features = readFeatures(new Reader(f));
-      } catch (e) {
-        throw violation('HELLO features: ' + (e as Error).message);
-      }
-    }
+    this.#stage = ' features';
+    if (f) this.features = readFeatures(new Reader(f));
     const byName = new Map(h.methods.map((m) => [m.name, m]));
     for (const m of svc.methods) {
       const e = byName.get(m.name);
-      const full = `${svc.name}.${m.name}`;
-      this.#serverIds[m.id] = -1;
-      if (!e) this.#problems[m.id] = new RpcError(Status.UNIMPLEMENTED, `the server does not implement ${full}`);
-      else if (e.hash !== m.hash) {
-        const a = compat?.here.methods.get(m.name);
-        const b = compat?.there.methods.get(m.name);
-        const d = a && b ? compat!.method(a, b) : "its signature differs: regenerate the client from the server's contract";
-        if (d === null) this.#serverIds[m.id] = e.id;
-        else this.#problems[m.id] = new RpcError(Status.INCOMPATIBLE, `${full} is incompatible with the server: ${d}`);
-      } else this.#serverIds[m.id] = e.id;
+      const a = compat?.here.methods.get(m.name);
+      const b = compat?.there.methods.get(m.name);
+      // '': missing there; null: callable; else how it differs
+      const d = !e ? '' : e.hash === m.hash ? null : a && b ? compat!.method(a, b) : 'its signature differs: ' + REGENERATE;
+      this.#serverIds[m.id] =
+        d === null
+          ? e!.id
+          : d
+            ? new RpcError(23 /* INCOMPATIBLE */, `${full(svc, m)} is incompatible with the server: ${d}`)
+            : new RpcError(12 /* UNIMPLEMENTED */, 'the server does not implement ' + full(svc, m));
     }
     this.#hello = h;
     this.#batch = !!ext(5);
     this.#limit = Math.min(this.#settings.maxInFlight, h.maxInFlight);
-    for (let i = 0; i < this.#limit; i++) this.#free.push(i); // ascending: already a min-heap
+    this.#busy = new Uint8Array(this.#limit);
     this.#ready = true;
-    clearTimeout(this.#settle.timer);
-    this.#settle.resolve(this);
+    clearTimeout(this.#settle._t);
+    this.#settle._ok(this);
   }
 
   // ---- frames after the HELLO ----------------------------------------------------------------------
@@ -417,58 +414,59 @@ export class Connection {
     r.skip(1);
     try {
       switch (type) {
-        case FrameType.RESULT:
-        case FrameType.RESULT_META:
+        case 3 /* RESULT */:
+        case 12 /* RESULT_META */:
           return this.#onResult(r, type > 3);
-        case FrameType.ERROR:
-        case FrameType.ERROR_META:
+        case 4 /* ERROR */:
+        case 13 /* ERROR_META */:
           return this.#onErrorFrame(r, type > 4);
-        case FrameType.STATE_DELTA:
+        case 6 /* STATE_DELTA */:
           return this.#onStateDelta(r);
-        case FrameType.EVENT:
-        case FrameType.EVENT_META:
+        case 7 /* EVENT */:
+        case 14 /* EVENT_META */:
           return this.#onEvent(r, type > 7);
-        case FrameType.FEATURES:
+        case 8 /* FEATURES */:
           this.features = readFeatures(r);
           return;
-        case FrameType.EVENTS_MISSED: {
+        case 10 /* EVENTS_MISSED */: {
           const n = r.ulong();
           r.end('EVENTS_MISSED');
           if (n < 1n) throw r.malformed('EVENTS_MISSED of ' + n);
-          if (!this.muted) this.#owner.eventsMissed(Number(n));
+          if (!this.muted) this.#owner._eventsMissed(Number(n));
           return;
         }
-        case FrameType.GO_AWAY: {
+        case 9 /* GO_AWAY */: {
           const reason = r.string();
           r.end('GO_AWAY');
           if (this.goAway !== undefined) throw violation('second GO_AWAY');
           this.goAway = reason;
-          this.#owner.goingAway(this);
+          this.#owner._goingAway(this);
           this.closeIfDrained();
           return;
         }
-        case FrameType.BATCH: {
+        case 15 /* BATCH */: {
           // BATCH (protocol.md 3.8): checked whole, then each frame handled as if it came alone
           const n = r.varint();
           const fs: Uint8Array[] = [];
           if (n < 2 || n > 256) throw violation('BATCH: count ' + n);
           while (fs.length < n) {
-            const f = r.bytes();
+            const len = r.varint();
+            const at = r.position;
+            r.skip(len);
+            const f = bytes.subarray(at, at + len); // a view: the frames are read, not kept
+            if (!len) throw violation('empty message');
             if (f[0] === 1 || f[0] === 15) throw violation('BATCH: HELLO or BATCH inside');
             fs.push(f);
           }
           r.end('BATCH');
-          for (const f of fs) {
-            if (!f.length) throw violation('empty message');
-            if (!this.#closed) this.#onFrame(f);
-          }
+          for (const f of fs) if (!this.#closed) this.#onFrame(f);
           return;
         }
-        case FrameType.HELLO:
+        case 1 /* HELLO */:
           throw violation('second HELLO');
-        case FrameType.CALL:
-        case FrameType.CANCEL:
-        case FrameType.CALL_META:
+        case 2 /* CALL */:
+        case 5 /* CANCEL */:
+        case 11 /* CALL_META */:
           throw violation(frameName(type) + ' is a client-to-server frame');
         default:
           throw violation('unknown frame type ' + frameName(type));
@@ -487,7 +485,7 @@ export class Connection {
     if (((this.goAway !== undefined && !this.keepAfterGoAway) || this.muted) && this.#inFlight === 0 && !this.isClosed) this.closeByClient();
   }
 
-  #take(r: Reader, frame: string, id: number): Pending {
+  #take(frame: string, id: number): Pending {
     const p = id < this.#limit ? this.#slots[id] : undefined;
     if (!p) throw violation(`${frame} for call id ${id} not in flight`);
     this.#slots[id] = undefined;
@@ -497,48 +495,49 @@ export class Connection {
   }
 
   #finish(p: Pending): void {
-    clearTimeout(p.timer);
-    if (p.onAbort) p.signal!.removeEventListener('abort', p.onAbort);
+    clearTimeout(p._t);
+    if (p._a) p._o.signal!.removeEventListener('abort', p._a);
   }
 
   /** With metadata: reads it (bad metadata fails the call, PROTOCOL_ERROR) and tells the caller; false when the call is over. */
   #metadata(r: Reader, p: Pending): boolean {
     try {
       const md = readMetadata(r);
-      if (!p.done) p.onMd?.(md);
+      if (!p._done) p._o.onMetadata?.(md);
       return true;
     } catch (e) {
-      if (!p.done) p.reject(new RpcError(Status.PROTOCOL_ERROR, `bad response metadata for ${p.method.name}: ${(e as Error).message}`));
+      if (!p._done) p._no(new RpcError(21 /* PROTOCOL_ERROR */, `bad response metadata for ${p._m.name}: ${(e as Error).message}`));
       return false;
     }
   }
 
   #onResult(r: Reader, meta: boolean): void {
-    const p = this.#take(r, 'RESULT', r.varint());
-    if ((meta && !this.#metadata(r, p)) || p.done) return;
+    const p = this.#take('RESULT', r.varint());
+    if ((meta && !this.#metadata(r, p)) || p._done) return;
+    const m = p._m;
     let v: unknown;
     try {
-      if (p.method.result) v = p.method.result.decode(r);
-      r.end('the result of ' + p.method.name);
+      if (m.result) v = m.result.decode(r);
+      r.end('the result of ' + m.name);
     } catch (e) {
-      p.reject(new RpcError(Status.PROTOCOL_ERROR, `cannot decode the result of ${p.method.name}: ${(e as Error).message}`));
+      p._no(new RpcError(21 /* PROTOCOL_ERROR */, `cannot decode the result of ${m.name}: ${(e as Error).message}`));
       return;
     }
-    p.resolve(v);
+    p._ok(v);
   }
 
   #onErrorFrame(r: Reader, meta: boolean): void {
     const id = r.varint();
     let p: Pending | undefined;
-    if (meta && !this.#metadata(r, (p = this.#take(r, 'ERROR', id)))) return;
+    if (meta && !this.#metadata(r, (p = this.#take('ERROR', id)))) return;
     const status = r.varint();
     const message = r.string();
     const declared = r.varint();
     r.end('ERROR');
-    p ??= this.#take(r, 'ERROR', id);
-    if (p.done) return;
-    const errors = p.method.errors;
-    p.reject(declared > 0 && declared <= errors.length ? errors[declared - 1]!.create(message) : errorOf(status, message));
+    p ??= this.#take('ERROR', id);
+    if (p._done) return;
+    const errors = p._m.errors;
+    p._no(declared > 0 && declared <= errors.length ? errors[declared - 1]!.create(message) : new RpcError(statusOf(status), message));
   }
 
   #onStateDelta(r: Reader): void {
@@ -563,7 +562,7 @@ export class Connection {
     if (!unknown) r.end('STATE_DELTA');
     if (changes.size === 0) return;
     this.state = st.apply(this.state, changes);
-    if (!this.muted) this.#owner.stateChanged(this);
+    if (!this.muted) this.#owner._stateChanged(this);
   }
 
   #onEvent(r: Reader, meta: boolean): void {
@@ -577,135 +576,118 @@ export class Connection {
       r.end('EVENT');
     } catch (e) {
       if ((e as MalformedError).unknownCase) {
-        if (!this.muted) this.#owner.skipped(); // a newer server's event case: skipped and counted
+        if (!this.muted) this.#owner._skipped(); // a newer server's event case: skipped and counted
         return;
       }
       throw e;
     }
-    if (!this.muted) this.#owner.event(topic, value, metadata);
+    if (!this.muted) this.#owner._event(topic, value, metadata);
   }
 
   // ---- calls ---------------------------------------------------------------------------------------
 
   #release(id: number): void {
     const w = this.#waiters.shift();
-    if (w) {
-      w.grant(id);
-      return;
-    }
+    if (w) return w(id);
     this.#inFlight--;
-    // sift up into the min-heap
-    const h = this.#free;
-    let i = h.push(id) - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (h[parent]! <= id) break;
-      h[i] = h[parent]!;
-      i = parent;
-    }
-    h[i] = id;
+    this.#busy[id] = 0;
+    if (id < this.#low) this.#low = id;
     this.closeIfDrained();
   }
 
+  /** The lowest free id (taken), or undefined when all are busy. */
   #takeFree(): number | undefined {
-    const h = this.#free;
-    if (h.length === 0) return undefined;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      let i = 0;
-      for (;;) {
-        let c = 2 * i + 1;
-        if (c >= h.length) break;
-        if (c + 1 < h.length && h[c + 1]! < h[c]!) c++;
-        if (h[c]! >= last) break;
-        h[i] = h[c]!;
-        i = c;
-      }
-      h[i] = last;
-    }
+    const b = this.#busy;
+    let i = this.#low;
+    while (b[i]) i++; // past the end: undefined
+    this.#low = i;
+    if (i === b.length) return undefined;
+    b[i] = 1;
     this.#inFlight++;
-    return top;
+    return i;
   }
 
   /** Why this connection refuses the method now, or undefined. */
   refusal(method: MethodSpec<any, any>): RpcError | undefined {
     if (this.#closed) return unsentError(this.#closed.status, this.#closed.message);
-    if (this.#serverIds[method.id] === undefined) {
-      return new RpcError(Status.INVALID_ARGUMENT, `${method.name} (id ${method.id}) is not a method of ${this.#svc.name}`);
-    }
-    const p = this.#problems[method.id];
-    if (p) return new RpcError(p.status, p.message);
+    const p = this.#serverIds[method.id];
+    if (p === undefined) return new RpcError(3 /* INVALID_ARGUMENT */, `${method.name} (id ${method.id}) is not a method of ${this.#svc.name}`);
+    if (p instanceof RpcError) return new RpcError(p.status, p.message);
     const need = method.requires;
     if (need && !this.features.has(need)) {
       return new RpcError(
-        Status.PERMISSION_DENIED,
-        `${this.#svc.name}.${method.name} needs the feature '${need}', which this connection lacks (enabled: [${[...this.features].join(', ')}])`,
+        7 /* PERMISSION_DENIED */,
+        `${full(this.#svc, method)} needs the feature '${need}', which this connection lacks (enabled: [${[...this.features].join(', ')}])`,
       );
     }
-    if (this.goAway !== undefined) return unsentError(Status.UNAVAILABLE, 'server is shutting down: ' + this.goAway);
+    if (this.goAway !== undefined) return unsentError(14 /* UNAVAILABLE */, 'server is shutting down: ' + this.goAway);
     return undefined;
   }
 
   /**
-   * Makes a call: waits for a free slot (up to the deadline), sends CALL, resolves with the result.
-   * `deadline` is the call's total in ms (for messages), `deadlineAt` its end on `Date.now()`'s clock.
+   * Makes a call: takes the lowest free slot or waits for one (up to the deadline), sends CALL and
+   * settles with the answer. `deadline` is the call's total in ms (for messages), `deadlineAt` its end
+   * on `Date.now()`'s clock. Throws at once (not through the promise) when the call cannot be made.
    */
-  async call(method: MethodSpec<any, any>, args: unknown[], deadline: number | undefined, deadlineAt: number, signal?: AbortSignal, o: CallOptions = {}): Promise<unknown> {
+  call(method: MethodSpec<any, any>, args: unknown[], deadline: number | undefined, deadlineAt: number, o: CallOptions): Promise<unknown> {
     const refused = this.refusal(method);
     if (refused) throw refused;
-    const full = `${this.#svc.name}.${method.name}`;
-    const late = `${full} did not complete within ${describe(deadline ?? 0)}`;
-    if (signal?.aborted) throw unsentError(Status.CANCELLED, `${full} was cancelled by the caller before it was sent`);
-    if (Date.now() >= deadlineAt) throw unsentError(Status.DEADLINE_EXCEEDED, late + ' (nothing was sent)');
-    let id = this.#takeFree();
-    if (id === undefined) id = await this.#waitForSlot(full, late, deadlineAt, signal);
-    const again = this.refusal(method);
-    if (again) {
-      this.#release(id);
-      throw again;
-    }
+    if (o.signal?.aborted) throw cancelled(this.#svc, method);
+    if (deadlineAt < Infinity && Date.now() >= deadlineAt) throw late(this.#svc, method, deadline, ' (nothing was sent)');
+    const id = this.#takeFree();
+    if (id !== undefined) return this.#start(id, method, args, deadline, deadlineAt, o);
+    return this.#waitForSlot(method, deadline, deadlineAt, o.signal).then((id) => {
+      const again = this.refusal(method);
+      if (again) {
+        this.#release(id);
+        throw again;
+      }
+      return this.#start(id, method, args, deadline, deadlineAt, o);
+    });
+  }
+
+  /** Sends the call on slot `id`. */
+  #start(id: number, method: MethodSpec<any, any>, args: unknown[], deadline: number | undefined, deadlineAt: number, o: CallOptions): Promise<unknown> {
     const w = new Writer();
     const md = o.metadata && Object.keys(o.metadata).length ? o.metadata : undefined;
-    w.varint(md ? FrameType.CALL_META : FrameType.CALL);
+    w.varint(md ? 11 /* CALL_META */ : 2 /* CALL */);
     w.varint(id);
-    w.varint(this.#serverIds[method.id]!);
+    w.varint(this.#serverIds[method.id] as number);
     if (md) writeMetadata(w, md);
     try {
       method.encodeArgs(w, args);
     } catch (e) {
       this.#release(id);
-      throw new RpcError(Status.INVALID_ARGUMENT, `cannot encode the arguments of ${full}: ${(e as Error).message}`);
+      throw new RpcError(3 /* INVALID_ARGUMENT */, `cannot encode the arguments of ${full(this.#svc, method)}: ${(e as Error).message}`);
     }
-    if (w.length > this.#hello.maxMessageSize) {
+    const max = this.#hello.maxMessageSize;
+    if (w.length > max) {
       this.#release(id);
-      throw new RpcError(Status.RESOURCE_EXHAUSTED, `the call to ${method.name} is ${w.length} bytes; the server accepts at most ${this.#hello.maxMessageSize}`);
+      throw new RpcError(8 /* RESOURCE_EXHAUSTED */, `the call to ${method.name} is ${w.length} bytes; the server accepts at most ${max}`);
     }
     return new Promise((resolve, reject) => {
-      const p: Pending = { id: id!, method, resolve, reject, done: false, onMd: o.onMetadata };
-      this.#slots[id!] = p;
+      const p: Pending = { _id: id, _m: method, _ok: resolve, _no: reject, _o: o, _done: false };
+      this.#slots[id] = p;
       this.#send(w.finish());
-      const expire = (e: RpcError): void => {
-        if (p.done || this.#slots[p.id] !== p) return;
-        p.done = true;
-        this.#finish(p);
-        reject(e);
-        if (!this.#closed) {
-          const c = new Writer(8);
-          c.varint(FrameType.CANCEL);
-          c.varint(p.id);
-          this.#send(c.finish());
-        }
-      };
-      if (deadlineAt !== Infinity) {
-        p.timer = setTimeout(() => expire(new RpcError(Status.DEADLINE_EXCEEDED, late)), Math.min(deadlineAt - Date.now(), 0x7fffffff));
+      if (deadlineAt < Infinity) {
+        p._t = setTimeout(() => this.#expire(p, late(this.#svc, method, deadline)), Math.min(deadlineAt - Date.now(), 0x7fffffff));
       }
-      if (signal) {
-        p.signal = signal;
-        p.onAbort = () => expire(new RpcError(Status.CANCELLED, `${full} was cancelled by the caller`));
-        signal.addEventListener('abort', p.onAbort);
-      }
+      o.signal?.addEventListener('abort', (p._a = () => this.#expire(p, new RpcError(1 /* CANCELLED */, full(this.#svc, method) + ' was cancelled by the caller'))));
     });
+  }
+
+  /** The call failed locally (deadline, abort): it settles now and CANCEL is sent; its id stays reserved until the server answers. */
+  #expire(p: Pending, e: RpcError): void {
+    if (p._done || this.#slots[p._id] !== p) return;
+    p._done = true;
+    this.#finish(p);
+    p._no(e);
+    if (!this.#closed) {
+      const c = new Writer(8);
+      c.varint(5 /* CANCEL */);
+      c.varint(p._id);
+      this.#send(c.finish());
+    }
   }
 
   /** Sends a frame; to a server that takes BATCH, queued and sent with the others of this JS task. */
@@ -717,50 +699,31 @@ export class Connection {
   #flush(): void {
     const q = this.#queue;
     this.#queue = [];
-    while (q.length && !this.#closed) {
+    for (let i = 0; i < q.length && !this.#closed; ) {
       // as many frames as fit under the server's message size limit (type, count, a length of at most 5 bytes each), at most 256; when closed, the calls already failed
-      let n = 0;
-      for (let size = 3; n < q.length && n < 256 && (size += q[n]!.length + 5) <= this.#hello.maxMessageSize; ) n++;
-      const g = q.splice(0, n || 1);
-      if (g.length < 2) this.#ws.send(g[0]!);
+      let n = i + 1;
+      for (let size = 8 + q[i]!.length; n < q.length && n - i < 256 && (size += q[n]!.length + 5) <= this.#hello.maxMessageSize; ) n++;
+      if (n - i < 2) this.#ws.send(q[i++]!);
       else {
         const w = new Writer();
-        w.varint(15);
-        w.varint(g.length);
-        for (const f of g) w.bytes(f);
+        w.varint(15 /* BATCH */);
+        w.varint(n - i);
+        while (i < n) w.bytes(q[i++]!);
         this.#ws.send(w.finish());
       }
     }
   }
 
-  #waitForSlot(full: string, late: string, deadlineAt: number, signal?: AbortSignal): Promise<number> {
-    return new Promise((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const w = {
-        grant: (id: number) => {
-          done();
-          resolve(id);
-        },
-        fail: (e: RpcError) => {
-          done();
-          reject(e);
-        },
-      };
-      const give = (e: RpcError): void => {
-        const i = this.#waiters.indexOf(w);
-        if (i >= 0) this.#waiters.splice(i, 1);
-        w.fail(e);
-      };
-      const onAbort = (): void => give(unsentError(Status.CANCELLED, `${full} was cancelled by the caller while waiting for a free call slot; nothing was sent`));
-      const done = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      if (deadlineAt !== Infinity) {
-        timer = setTimeout(() => give(unsentError(Status.DEADLINE_EXCEEDED, late + ' (no call slot became free; nothing was sent)')), Math.min(deadlineAt - Date.now(), 0x7fffffff));
-      }
-      signal?.addEventListener('abort', onAbort);
-      this.#waiters.push(w);
-    });
+
+  /** Waits for a slot that #release grants; fails unsent when the deadline passes, the signal aborts or the connection closes. */
+  async #waitForSlot(method: MethodSpec<any, any>, deadline: number | undefined, deadlineAt: number, signal?: AbortSignal): Promise<number> {
+    const id = await sleep(this.#waiters, deadlineAt, signal);
+    if (id !== undefined) return id;
+    const c = this.#closed;
+    throw c
+      ? unsentError(c.status, c.message)
+      : signal?.aborted
+        ? cancelled(this.#svc, method)
+        : late(this.#svc, method, deadline, ' (no call slot became free; nothing was sent)');
   }
 }

@@ -2,6 +2,8 @@ import type { RpcError } from './status.js';
 import type { Event } from './spec.js';
 import type { Topic } from './values.js';
 
+const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
+
 /**
  * The client's bounded event queue, kept across reconnects. It starts queueing when the application
  * first asks for {@link iterator} (before that, events reach listeners only). A full queue drops the
@@ -54,7 +56,7 @@ export class EventQueue<E> {
     this.#ended = reason;
     for (const [t, f] of this.#takers.splice(0)) {
       if (reason) f(reason);
-      else t({ value: undefined, done: true });
+      else t(DONE);
     }
   }
 
@@ -62,7 +64,7 @@ export class EventQueue<E> {
     const e = this.#items.shift();
     if (e) return Promise.resolve({ value: e, done: false });
     if (this.#ended !== undefined) {
-      return this.#ended ? Promise.reject(this.#ended) : Promise.resolve({ value: undefined, done: true });
+      return this.#ended ? Promise.reject(this.#ended) : Promise.resolve(DONE);
     }
     return new Promise((resolve, reject) => this.#takers.push([resolve, reject]));
   }
@@ -72,10 +74,10 @@ export class EventQueue<E> {
     this.#active = true;
     let done = false;
     const it: AsyncIterableIterator<Event<E>> = {
-      next: () => (done ? Promise.resolve({ value: undefined, done: true }) : this.#next()),
+      next: () => (done ? Promise.resolve(DONE) : this.#next()),
       return: () => {
         done = true;
-        return Promise.resolve({ value: undefined, done: true });
+        return Promise.resolve(DONE);
       },
       [Symbol.asyncIterator]: () => it,
     };

@@ -24,7 +24,7 @@ export const FrameType = {
   BATCH: 15,
 } as const;
 
-const NAMES = ['', 'HELLO', 'CALL', 'RESULT', 'ERROR', 'CANCEL', 'STATE_DELTA', 'EVENT', 'FEATURES', 'GO_AWAY', 'EVENTS_MISSED', 'CALL_META', 'RESULT_META', 'ERROR_META', 'EVENT_META', 'BATCH'];
+const NAMES = ' HELLO CALL RESULT ERROR CANCEL STATE_DELTA EVENT FEATURES GO_AWAY EVENTS_MISSED CALL_META RESULT_META ERROR_META EVENT_META BATCH'.split(' ');
 
 /** Per-call (and per-event, EVENT_META) metadata (protocol.md 3.2.1): keys of a-z 0-9 - _ . ; keys ending in -bin hold bytes, others strings. */
 export type Metadata = Record<string, string | Uint8Array>;

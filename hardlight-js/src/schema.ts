@@ -67,26 +67,21 @@ function fields(s: string): Field[] {
 
 /** Parses a schema text; throws Error naming the line that is not understood. */
 export function parseSchema(text: string): Schema {
-  let service = '';
-  let state: string | undefined;
-  let events: string | undefined;
+  const head: Record<string, string> = {};
   const methods = new Map<string, MethodDef>();
   const types = new Map<string, TypeDef>();
+  const list = (s?: string): string[] => (s ? s.split(',') : []);
   for (const line of text.split('\n')) {
     let m: RegExpExecArray | null;
-    if (line === '') continue;
-    else if ((m = /^(service|state|events) (\S+)$/.exec(line))) {
-      if (m[1] === 'service') service = m[2]!;
-      else if (m[1] === 'state') state = m[2];
-      else events = m[2];
-    } else if ((m = /^method ([^(]+)\((.*)\):(\S+)(?: throws (\S+))?(?: requires \S+)?$/.exec(line))) {
-      methods.set(m[1]!, { name: m[1]!, params: fields(m[2]!), result: parseType(m[3]!), throws: m[4] ? m[4].split(',') : [] });
-    } else if ((m = /^record (\S+?)\((.*)\)$/.exec(line))) {
-      types.set(m[1]!, { kind: 'record', components: fields(m[2]!) });
-    } else if ((m = /^(enum|sealed) (\S+?)\{(.*)\}$/.exec(line))) {
-      types.set(m[2]!, { kind: m[1] as 'enum' | 'sealed', items: m[3] ? m[3].split(',') : [] });
-    } else throw new Error(`schema line '${line}' is not understood`);
+    if (!line) continue;
+    if ((m = /^(service|state|events) (\S+)$/.exec(line))) head[m[1]!] = m[2]!;
+    else if ((m = /^method ([^(]+)\((.*)\):(\S+)(?: throws (\S+))?(?: requires \S+)?$/.exec(line))) {
+      methods.set(m[1]!, { name: m[1]!, params: fields(m[2]!), result: parseType(m[3]!), throws: list(m[4]) });
+    } else if ((m = /^record (\S+?)\((.*)\)$/.exec(line))) types.set(m[1]!, { kind: 'record', components: fields(m[2]!) });
+    else if ((m = /^(enum|sealed) (\S+?)\{(.*)\}$/.exec(line))) types.set(m[2]!, { kind: m[1] as 'enum' | 'sealed', items: list(m[3]) });
+    else throw new Error(`schema line '${line}' is not understood`);
   }
+  const { service = '', state, events } = head;
   return { service, ...(state && { state }), ...(events && { events }), methods, types };
 }
 
@@ -99,83 +94,80 @@ export function typeText(t: TypeExpr): string {
 const fieldText = (f: Field): string => `'${f.name}:${typeText(f.type)}'`;
 const article = (kind: string): string => (kind === 'enum' ? 'an ' : 'a ') + kind;
 
+/** What to do about a difference the rule cannot explain in detail (no schema text to compare). */
+export const REGENERATE = "regenerate the client from the server's contract";
+
+/** The first difference `f` finds over the common prefix of `a` and `b` (`f` gets the 1-based index), or null. */
+function first<T>(a: readonly T[], b: readonly T[], f: (x: T, y: T, i: number) => string | null): string | null {
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    const d = f(a[i]!, b[i]!, i + 1);
+    if (d !== null) return d;
+  }
+  return null;
+}
+
 /**
  * Compares the types of two schemas, "here" (this client's) and "there" (the server's). Each method
  * returns null when compatible, else a sentence saying the first difference.
  */
 export class Compatibility {
   // per named type: null when compatible (or being compared: recursion through a type assumes it is)
-  private readonly memo = new Map<string, string | null>();
+  readonly #memo = new Map<string, string | null>();
 
-  constructor(readonly here: Schema, readonly there: Schema) {}
+  readonly here: Schema;
+  readonly there: Schema;
+
+  constructor(here: Schema, there: Schema) {
+    this.here = here;
+    this.there = there;
+  }
 
   /** null: compatible; '': differs at this level (the caller names it); else the nested difference. */
-  private type(a: TypeExpr, b: TypeExpr): string | null {
+  #type(a: TypeExpr, b: TypeExpr): string | null {
     if (a.k !== b.k || (a.a?.length ?? 0) !== (b.a?.length ?? 0)) return '';
-    if (a.a) {
-      for (let i = 0; i < a.a.length; i++) {
-        const d = this.type(a.a[i]!, b.a![i]!);
-        if (d !== null) return d;
-      }
-      return null;
-    }
+    if (a.a) return first(a.a, b.a!, (x, y) => this.#type(x, y));
     return this.here.types.has(a.k) || this.there.types.has(a.k) ? this.named(a.k) : null;
+  }
+
+  /** Two fields (`what`: "parameter 2") agree on name and type; null or the difference. */
+  #field(a: Field, b: Field, what: string): string | null {
+    const d = a.name !== b.name ? '' : this.#type(a.type, b.type);
+    return d === '' ? `${what} is ${fieldText(a)} here and ${fieldText(b)} there` : d;
   }
 
   /** Whether the named type agrees on both sides; null or the difference. */
   named(name: string): string | null {
-    if (this.memo.has(name)) return this.memo.get(name)!;
-    this.memo.set(name, null);
-    const d = this.compareNamed(name);
-    this.memo.set(name, d);
-    return d;
-  }
-
-  private compareNamed(name: string): string | null {
+    const memo = this.#memo;
+    if (memo.has(name)) return memo.get(name)!;
+    memo.set(name, null);
     const a = this.here.types.get(name);
     const b = this.there.types.get(name);
-    if (!a || !b) return a === b ? null : `type ${name} is ${a?.kind ?? 'undefined'} here and ${b?.kind ?? 'undefined'} there`;
-    if (a.kind !== b.kind) return `type ${name} is ${article(a.kind)} here and ${article(b.kind)} there`;
-    if (a.kind === 'record') {
-      const bc = (b as typeof a).components;
-      for (let i = 0; i < Math.min(a.components.length, bc.length); i++) {
-        const d = this.field(a.components[i]!, bc[i]!);
-        if (d !== null) return d || `record ${name} component ${i + 1} is ${fieldText(a.components[i]!)} here and ${fieldText(bc[i]!)} there`;
-      }
-      return null;
-    }
-    const bi = (b as typeof a).items;
-    for (let i = 0; i < Math.min(a.items.length, bi.length); i++) {
-      if (a.items[i] !== bi[i]) return `${a.kind} ${name} ${a.kind === 'enum' ? 'constant' : 'subtype'} ${i + 1} is ${a.items[i]} here and ${bi[i]} there`;
-      if (a.kind === 'sealed') {
-        const d = this.named(a.items[i]!);
-        if (d) return d;
-      }
-    }
-    return null;
-  }
-
-  private field(a: Field, b: Field): string | null {
-    return a.name !== b.name ? '' : this.type(a.type, b.type);
+    const d = !a || !b
+      ? a === b ? null : `type ${name} is ${a?.kind} here and ${b?.kind} there`
+      : a.kind !== b.kind
+        ? `type ${name} is ${article(a.kind)} here and ${article(b.kind)} there`
+        : a.kind === 'record'
+          ? first(a.components, (b as typeof a).components, (x, y, i) => this.#field(x, y, `record ${name} component ${i}`))
+          : first(a.items, (b as typeof a).items, (x, y, i) =>
+              x !== y ? `${a.kind} ${name} ${a.kind === 'enum' ? 'constant' : 'subtype'} ${i} is ${x} here and ${y} there` : a.kind === 'sealed' ? this.named(x) : null,
+            );
+    memo.set(name, d);
+    return d;
   }
 
   /** The difference between a method of here and the method of the same name there, or null. */
   method(a: MethodDef, b: MethodDef): string | null {
-    for (let i = 0; i < Math.min(a.params.length, b.params.length); i++) {
-      const d = this.field(a.params[i]!, b.params[i]!);
-      if (d !== null) return d || `parameter ${i + 1} is ${fieldText(a.params[i]!)} here and ${fieldText(b.params[i]!)} there`;
-    }
-    const d = this.type(a.result, b.result);
-    if (d !== null) return d || `result is '${typeText(a.result)}' here and '${typeText(b.result)}' there`;
-    for (let i = 0; i < Math.min(a.throws.length, b.throws.length); i++) {
-      if (a.throws[i] !== b.throws[i]) return `declared exception ${i + 1} is ${a.throws[i]} here and ${b.throws[i]} there`;
-    }
-    return null;
+    const d = this.#type(a.result, b.result);
+    return (
+      first(a.params, b.params, (x, y, i) => this.#field(x, y, 'parameter ' + i)) ??
+      (d === '' ? `result is '${typeText(a.result)}' here and '${typeText(b.result)}' there` : d) ??
+      first(a.throws, b.throws, (x, y, i) => (x !== y ? `declared exception ${i} is ${x} here and ${y} there` : null))
+    );
   }
 
   /** Why type `a` here (the state record or the event type) cannot read `b` there, or null. */
   root(a: string, b: string | undefined): string | null {
-    if (b === undefined) return "it differs from the server's: regenerate the client from the server's contract";
+    if (b === undefined) return "it differs from the server's: " + REGENERATE;
     if (a !== b) return `it is ${a} here and ${b} there`;
     const d = this.named(a);
     return d === '' ? `type '${a}' here and '${b}' there` : d;

@@ -19,30 +19,27 @@ const H0 = new Uint32Array(8);
 
 export function sha256(data: Uint8Array): Uint8Array {
   const len = data.length;
-  const blocks = ((len + 9 + 63) >> 6) << 6;
-  const m = new Uint8Array(blocks);
-  m.set(data);
-  m[len] = 0x80;
-  const dv = new DataView(m.buffer);
-  dv.setUint32(blocks - 8, Math.floor(len / 0x20000000));
-  dv.setUint32(blocks - 4, (len << 3) >>> 0);
-  const h = H0.slice();
-  const w = new Uint32Array(64);
-  for (let off = 0; off < blocks; off += 64) {
-    for (let i = 0; i < 16; i++) w[i] = dv.getUint32(off + i * 4);
-    for (let i = 16; i < 64; i++) {
+  const words = ((len + 72) >> 6) << 4; // 16 per 64-byte block, with room for 0x80 and the 64-bit length
+  const m = new Int32Array(words);
+  for (let i = 0; i < len; i++) m[i >> 2]! |= data[i]! << (24 - 8 * (i & 3));
+  m[len >> 2]! |= 0x80 << (24 - 8 * (len & 3));
+  m[words - 2] = len / 0x20000000;
+  m[words - 1] = len << 3;
+  const h = Int32Array.from(H0);
+  const w = new Int32Array(64);
+  for (let off = 0; off < words; off += 16) {
+    for (let i = 0; i < 64; i++) {
       const a = w[i - 15]!;
       const b = w[i - 2]!;
-      const s0 = ((a >>> 7) | (a << 25)) ^ ((a >>> 18) | (a << 14)) ^ (a >>> 3);
-      const s1 = ((b >>> 17) | (b << 15)) ^ ((b >>> 19) | (b << 13)) ^ (b >>> 10);
-      w[i] = w[i - 16]! + s0 + w[i - 7]! + s1;
+      w[i] =
+        i < 16
+          ? m[off + i]!
+          : w[i - 16]! + (((a >>> 7) | (a << 25)) ^ ((a >>> 18) | (a << 14)) ^ (a >>> 3)) + w[i - 7]! + (((b >>> 17) | (b << 15)) ^ ((b >>> 19) | (b << 13)) ^ (b >>> 10));
     }
-    let [a, b, c, d, e, f, g, hh] = h as unknown as number[] as [number, number, number, number, number, number, number, number];
+    let [a, b, c, d, e, f, g, hh] = h as unknown as [number, number, number, number, number, number, number, number];
     for (let i = 0; i < 64; i++) {
-      const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-      const t1 = (hh + S1 + ((e & f) ^ (~e & g)) + K[i]! + w[i]!) | 0;
-      const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-      const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+      const t1 = (hh + (((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))) + ((e & f) ^ (~e & g)) + K[i]! + w[i]!) | 0;
+      const t2 = (((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))) + ((a & b) ^ (a & c) ^ (b & c));
       hh = g;
       g = f;
       f = e;
@@ -52,10 +49,7 @@ export function sha256(data: Uint8Array): Uint8Array {
       b = a;
       a = (t1 + t2) | 0;
     }
-    h[0]! += a; h[1]! += b; h[2]! += c; h[3]! += d; h[4]! += e; h[5]! += f; h[6]! += g; h[7]! += hh;
+    [a, b, c, d, e, f, g, hh].forEach((x, i) => (h[i]! += x));
   }
-  const out = new Uint8Array(32);
-  const ov = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) ov.setUint32(i * 4, h[i]!);
-  return out;
+  return Uint8Array.from({ length: 32 }, (_, i) => h[i >> 2]! >>> (24 - 8 * (i & 3)));
 }

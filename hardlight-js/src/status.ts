@@ -1,8 +1,12 @@
+// Status is typed by an ambient enum and built at run time from its names: the same object a TypeScript
+// enum makes (Status.UNAVAILABLE === 14, Status[14] === 'UNAVAILABLE') in fewer bundle bytes. The
+// runtime's own modules write the numbers, with the name in a comment.
+
 /**
  * The stable status codes of protocol.md section 3.7. Numbers are never reused; 1-16 mean what
  * gRPC's codes of the same number mean.
  */
-export enum Status {
+declare enum StatusCode {
   /** The caller cancelled. Retry only if still wanted. */
   CANCELLED = 1,
   /** Unclassified failure, and any number this client does not know (from a newer peer). */
@@ -38,9 +42,19 @@ export enum Status {
   INCOMPATIBLE = 23,
 }
 
+/** A status code: one of {@link Status}'s numbers. */
+export type Status = StatusCode;
+const table: Record<string | number, string | number> = {};
+/**
+ * The stable status codes of protocol.md section 3.7, by name and by number (`Status.UNAVAILABLE` is 14,
+ * `Status[14]` is 'UNAVAILABLE'), as a TypeScript enum has them.
+ */
+export const Status = table as unknown as typeof StatusCode;
+'CANCELLED UNKNOWN INVALID_ARGUMENT DEADLINE_EXCEEDED NOT_FOUND ALREADY_EXISTS PERMISSION_DENIED RESOURCE_EXHAUSTED FAILED_PRECONDITION ABORTED OUT_OF_RANGE UNIMPLEMENTED INTERNAL UNAVAILABLE DATA_LOSS UNAUTHENTICATED    APPLICATION_ERROR PROTOCOL_ERROR CONNECTION_LOST INCOMPATIBLE'.split(' ').forEach((n, i) => n && (table[(table[n] = i + 1)] = n));
+
 /** The status for a number received from the server; numbers this client does not know are UNKNOWN. */
 export function statusOf(code: number): Status {
-  return Status[code] === undefined ? Status.UNKNOWN : (code as Status);
+  return Status[code] === undefined ? 2 /* UNKNOWN */ : (code as Status);
 }
 
 /**
@@ -68,7 +82,7 @@ export class RpcError extends Error {
  */
 export class ApplicationError extends RpcError {
   constructor(message: string) {
-    super(Status.APPLICATION_ERROR, message);
+    super(20 /* APPLICATION_ERROR */, message);
     this.name = new.target.name;
   }
 }

@@ -390,7 +390,7 @@ t('GO_AWAY then a connection lost without a close frame: an unanswered call may 
   await peer.call();
   peer.goAway('restart');
   peer.ws.terminate();
-  await rejects(p, Status.CONNECTION_LOST, 'the server shut down (restart) before the call completed; it may or may not have run (the connection closed without a close frame)');
+  await rejects(p, Status.CONNECTION_LOST, 'the server shut down (restart) before the call completed; it may or may not have run (no close frame)');
 });
 
 t('close(): pending calls fail, iteration ends, the server sees 1000, the lifecycle ends with closed', async (cleanup) => {
@@ -611,7 +611,7 @@ t('an echo server that accepts hardlight.v1 but never sends a HELLO: the connect
   const p = Client.connect(server.url, Counter, options({ connectTimeout: 300 }));
   const peer = await server.next();
   peer.ws.on('message', (d: Buffer) => peer.ws.send(d));
-  await rejects(p, Status.UNAVAILABLE, 'the server accepted the WebSocket but sent no HELLO within 300 ms (is it a HardLight server?)');
+  await rejects(p, Status.UNAVAILABLE, 'the server sent no HELLO within 300 ms (is it a HardLight server?)');
 });
 
 t('nothing listening: UNAVAILABLE at once', async () => {
