@@ -17,7 +17,7 @@ const DEFAULT_POLICY: Required<ReconnectPolicy> = {
 function positive<D extends number | undefined>(o: ConnectOptions, name: 'connectTimeout' | 'maxInFlight' | 'maxMessageSize' | 'eventQueue' | 'defaultDeadline', dflt: D, max = Infinity): number | D {
   const v = o[name];
   if (v === undefined) return dflt;
-  if (!(v > 0 && v <= max)) throw new RangeError(`${name}: ${v} (expected: 0 < ${name} <= ${max})`);
+  if (!(v > 0 && v <= max)) throw new RangeError(`${name}: ${v} (expected: > 0, <= ${max})`);
   return v;
 }
 
@@ -75,7 +75,7 @@ export class Client<S = unknown, E = unknown> {
       WebSocket: WS,
       connectTimeout: positive(options, 'connectTimeout', 10_000),
       maxInFlight: positive(options, 'maxInFlight', 256, 65535),
-      maxMessageSize: positive(options, 'maxMessageSize', 16 * 1024 * 1024),
+      maxMessageSize: positive(options, 'maxMessageSize', 16_777_216 /* 16 MiB */),
     };
     this.#defaultDeadline = positive(options, 'defaultDeadline', undefined);
     const r = options.reconnect;
@@ -257,26 +257,21 @@ export class Client<S = unknown, E = unknown> {
     const p = this.#policy!;
     let last: RpcError | undefined;
     try {
-      if (immediate) {
-        try {
-          this.#install(await Connection.open(this, this.#settings), true);
-          return;
-        } catch (e) {
-          last = e as RpcError;
-        }
-      }
-      for (let attempt = 1; !this.#closedReason; attempt++) {
+      // attempt 0 (after a GO_AWAY): at once, no delay
+      for (let attempt = immediate ? 0 : 1; !this.#closedReason; attempt++) {
         if (this.#current?.usable) return;
         if (p.maxAttempts > 0 && attempt > p.maxAttempts) {
           const r = new RpcError(14 /* UNAVAILABLE */, `gave up reconnecting to ${this.url} after ${p.maxAttempts} attempts; the last failed: ${last?.message}`);
           this.#giveUp(r);
           return;
         }
-        const base = Math.min(p.maxDelay, p.initialDelay * p.multiplier ** (attempt - 1));
-        const delay = Math.max(0, Math.round(base * (1 + p.jitter * (2 * Math.random() - 1))));
-        this.#emit({ type: 'reconnecting', attempt, delay });
-        await sleep(this.#wake, Date.now() + delay); // close() wakes it
-        if (this.#closedReason) return;
+        if (attempt) {
+          const base = Math.min(p.maxDelay, p.initialDelay * p.multiplier ** (attempt - 1));
+          const delay = Math.max(0, Math.round(base * (1 + p.jitter * (2 * Math.random() - 1))));
+          this.#emit({ type: 'reconnecting', attempt, delay });
+          await sleep(this.#wake, Date.now() + delay); // close() wakes it
+          if (this.#closedReason) return;
+        }
         try {
           const c = await Connection.open(this, this.#settings);
           if (this.#closedReason) {

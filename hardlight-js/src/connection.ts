@@ -6,6 +6,7 @@ import { sha256 } from './sha256.js';
 import type { CallOptions, MethodSpec, ServiceSpec, WebSocketConstructor, WebSocketLike } from './spec.js';
 import { RpcError, Status, statusOf } from './status.js';
 import { decodeUtf8, encodeUtf8 } from './utf8.js';
+import { sameBytes } from './values.js';
 import { Reader, Writer } from './wire.js';
 import type { MalformedError } from './wire.js';
 
@@ -105,14 +106,12 @@ function schemaOf(spec: ServiceSpec<any, any>): Schema {
   return s;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return '' + a === '' + b; // "1,2,3": the same text for the same bytes
-}
 
-/** A close reason as the WebSocket API takes it: at most 100 characters and 123 UTF-8 bytes. */
+/** A close reason as the WebSocket API takes it (at most 100 characters and 123 UTF-8 bytes): the first 97 or fewer characters that fit, then "...". */
 function cut(reason: string): string {
-  const r = reason.length > 100 ? reason.slice(0, 97) + '...' : reason;
-  return encodeUtf8(r).length > 123 ? r.slice(0, 38) + '...' : r; // 3 bytes per UTF-16 unit at most
+  let r = reason;
+  for (let n = 97; r.length > 100 || encodeUtf8(r).length > 123; n -= 10) r = reason.slice(0, n) + '...';
+  return r;
 }
 
 export class Connection {

@@ -17,6 +17,9 @@ const H0 = new Uint32Array(8);
   }
 }
 
+/** Rotates `x` right by `n` bits. */
+const rot = (x: number, n: number): number => (x >>> n) | (x << (32 - n));
+
 export function sha256(data: Uint8Array): Uint8Array {
   const len = data.length;
   const words = ((len + 72) >> 6) << 4; // 16 per 64-byte block, with room for 0x80 and the 64-bit length
@@ -34,12 +37,12 @@ export function sha256(data: Uint8Array): Uint8Array {
       w[i] =
         i < 16
           ? m[off + i]!
-          : w[i - 16]! + (((a >>> 7) | (a << 25)) ^ ((a >>> 18) | (a << 14)) ^ (a >>> 3)) + w[i - 7]! + (((b >>> 17) | (b << 15)) ^ ((b >>> 19) | (b << 13)) ^ (b >>> 10));
+          : w[i - 16]! + (rot(a, 7) ^ rot(a, 18) ^ (a >>> 3)) + w[i - 7]! + (rot(b, 17) ^ rot(b, 19) ^ (b >>> 10));
     }
     let [a, b, c, d, e, f, g, hh] = h as unknown as [number, number, number, number, number, number, number, number];
     for (let i = 0; i < 64; i++) {
-      const t1 = (hh + (((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))) + ((e & f) ^ (~e & g)) + K[i]! + w[i]!) | 0;
-      const t2 = (((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))) + ((a & b) ^ (a & c) ^ (b & c));
+      const t1 = (hh + (rot(e, 6) ^ rot(e, 11) ^ rot(e, 25)) + ((e & f) ^ (~e & g)) + K[i]! + w[i]!) | 0;
+      const t2 = (rot(a, 2) ^ rot(a, 13) ^ rot(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
       hh = g;
       g = f;
       f = e;

@@ -20,6 +20,11 @@ function split(ms: number): [bigint, number] {
  * 1970-01-01T00:00:00Z (negative before) plus 0..999999999 nanoseconds. A JavaScript `Date` holds
  * only milliseconds, so this class keeps the value exactly.
  */
+/** Whether two byte arrays hold the same bytes ("1,2,3": the same text for the same bytes). */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return '' + a === '' + b;
+}
+
 export class Instant {
   static readonly EPOCH = new Instant(0n, 0);
 
@@ -32,7 +37,7 @@ export class Instant {
   }
 
   static fromDate(d: Date): Instant {
-    return Instant.ofEpochMilli(d.getTime());
+    return new Instant(...split(+d));
   }
 
   /** As a Date: milliseconds (nanoseconds below a millisecond are dropped, toward the past). */
@@ -81,8 +86,7 @@ export class Topic {
   }
 
   equals(o: unknown): boolean {
-    if (!(o instanceof Topic) || o.bytes.length !== this.bytes.length) return false;
-    return o.bytes.every((b, i) => b === this.bytes[i]);
+    return o instanceof Topic && sameBytes(o.bytes, this.bytes);
   }
 
   /** The topic as text (invalid UTF-8 shows as U+FFFD). */

@@ -1,4 +1,4 @@
-import { RpcError, Status } from './status.js';
+import { RpcError } from './status.js';
 import { decodeUtf8, writeUtf8 } from './utf8.js';
 import { Duration, Instant, Topic } from './values.js';
 
@@ -261,7 +261,7 @@ export class Reader {
   }
 
   malformed(message: string): MalformedError {
-    const e: MalformedError = new RpcError(Status.PROTOCOL_ERROR, 'malformed message: ' + message);
+    const e: MalformedError = new RpcError(21 /* PROTOCOL_ERROR */, 'malformed message: ' + message);
     if (this.#pos === this.#unknownAt || this.#pos === this.#unknownSkippedAt) e.unknownCase = true;
     return e;
   }
@@ -286,6 +286,13 @@ export class Reader {
       }
     }
     throw this.malformed(`varint longer than ${max} bytes`);
+  }
+
+  /** A length or count: a 31-bit varint no larger than the bytes left (a hostile one allocates nothing). */
+  #len(): number {
+    const n = this.#uvarint(false);
+    this.#need(n);
+    return n;
   }
 
   #uvarint(allow32: boolean): number {
@@ -364,8 +371,7 @@ export class Reader {
   }
 
   string(): string {
-    const n = this.#uvarint(false);
-    this.#need(n);
+    const n = this.#len();
     let s: string;
     try {
       s = decodeUtf8(this.#buf, this.#pos, this.#pos + n);
@@ -377,8 +383,7 @@ export class Reader {
   }
 
   bytes(): Uint8Array<ArrayBuffer> {
-    const n = this.#uvarint(false);
-    return this.raw(n);
+    return this.raw(this.#len());
   }
 
   /** The next `n` bytes, copied. */
@@ -394,12 +399,9 @@ export class Reader {
 
   /** A collection's count; larger than the bytes left is malformed (a hostile count allocates nothing). */
   count(): number {
-    const n = this.#uvarint(false);
-    if (n > this.#limit - this.#pos) {
-      throw this.malformed(`count ${n} exceeds the ${this.#limit - this.#pos} bytes left in the message`);
-    }
-    return n;
+    return this.#len();
   }
+
 
   #nanos(): number {
     const n = this.#uvarint(false);
@@ -448,10 +450,7 @@ export class Reader {
   /** Reads a length and limits reading to it; returns the outer limit for {@link popLimit}. */
   pushLimit(): number {
     const at = this.#pos;
-    const n = this.#uvarint(false);
-    if (n > this.#limit - this.#pos) {
-      throw this.malformed(`truncated: a value of ${n} bytes with ${this.#limit - this.#pos} bytes left`);
-    }
+    const n = this.#len();
     const saved = this.#limit;
     this.#limit = this.#pos + n;
     if (at === this.#unknownAt) this.#unknownLimit = this.#limit;
@@ -528,7 +527,7 @@ function collection<T>(r: Reader, c: Codec<T>, what: string): T[] {
   const n = r.count();
   const out: T[] = [];
   const seen = what ? new Set<string>() : undefined;
-    for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n; i++) {
     const at = r.position;
     out.push(c.decode(r));
     if (seen) {
@@ -593,7 +592,7 @@ export const codecs = {
         const n = r.count();
         const m = new Map<K, V>();
         const seen = new Set<string>();
-                for (let i = 0; i < n; i++) {
+        for (let i = 0; i < n; i++) {
           const at = r.position;
           const key = k.decode(r);
           const kk = r.since(at);

@@ -632,3 +632,22 @@ t('no WebSocket class: a clear error naming the option', async () => {
 });
 
 void itemCodec;
+
+t('connect options out of range are refused before any connection is tried, naming the option', async () => {
+  const bad: [string, object, RegExp][] = [
+    ['maxInFlight', { maxInFlight: 0 }, /^maxInFlight: 0 \(expected: > 0, <= 65535\)$/],
+    ['maxInFlight', { maxInFlight: 65536 }, /^maxInFlight: 65536 \(expected: > 0, <= 65535\)$/],
+    ['connectTimeout', { connectTimeout: -1 }, /^connectTimeout: -1 /],
+    ['maxMessageSize', { maxMessageSize: NaN }, /^maxMessageSize: NaN /],
+    ['eventQueue', { eventQueue: 0 }, /^eventQueue: 0 /],
+    ['defaultDeadline', { defaultDeadline: 0 }, /^defaultDeadline: 0 /],
+  ];
+  for (const [name, o, message] of bad) {
+    // port 1 on loopback: nothing listens, so only a check before connecting can answer RangeError
+    await assert.rejects(Client.connect('ws://127.0.0.1:1', Counter, options(o)), (e: unknown) => {
+      assert.ok(e instanceof RangeError, name);
+      assert.match(e.message, message);
+      return true;
+    });
+  }
+});

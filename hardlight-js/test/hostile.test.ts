@@ -115,7 +115,7 @@ t('malformedFeatures: not sorted, repeated, bad name, truncated, trailing bytes'
   await violation(f(['no spaces']), 1002, /^FEATURES: malformed message: feature name 'no spaces'/);
   await violation(f(['']), 1002, /^FEATURES: malformed message: feature name ''/);
   await violation(f(['x'.repeat(65)]), 1002, /^FEATURES: malformed message: feature name/);
-  await violation(b('08 03 01 61'), 1002, /^FEATURES: malformed message: count 3 exceeds the 2 bytes left in the message$/);
+  await violation(b('08 03 01 61'), 1002, /^FEATURES: malformed message: truncated: needed 3 more bytes, 2 left$/);
   await violation(b('08 02 01 61'), 1002, /^FEATURES: malformed message: truncated varint$/);
   await violation(b('08 01 05 61'), 1002, /^FEATURES: malformed message: truncated/);
   await violation(f(['a'], '00'), 1002, /^FEATURES: malformed message: 1 unexpected trailing bytes after the feature set$/);
@@ -127,7 +127,7 @@ t('malformedEvent: topic over 1024 bytes, bad payload, trailing bytes; nothing d
   topic.varint(1025);
   topic.raw(new Uint8Array(1025));
   await violation(topic.finish(), 1002, /^EVENT: malformed message: topic of 1025 bytes \(expected: <= 1024\)$/);
-  await violation(b('07 01 74 00 05 02'), 1002, /^EVENT: malformed message: truncated: a value of 5 bytes with 1 bytes left$/);
+  await violation(b('07 01 74 00 05 02'), 1002, /^EVENT: malformed message: truncated: needed 5 more bytes, 1 left$/);
   await violation(b('07 01 74 00 01 02 00'), 1002, /^EVENT: malformed message: 1 unexpected trailing bytes after EVENT$/);
   await violation(b('07 01 74'), 1002, /^EVENT: malformed message: truncated varint$/);
   await violation(b('07 05 74'), 1002, /^EVENT: malformed message: truncated/);
@@ -313,7 +313,7 @@ t('a HELLO state snapshot that cannot be decoded is a violation', async () => {
     bad.raw(b('05 02'));
     peer.send(hello({ state: null, extra: [{ tag: 1, bytes: bad.finish().slice() }] }));
     const closed = await peer.closed;
-    assert.deepEqual([closed.code, closed.reason], [1002, 'HELLO state: malformed message: truncated: a value of 5 bytes with 1 bytes left']);
+    assert.deepEqual([closed.code, closed.reason], [1002, 'HELLO state: malformed message: truncated: needed 5 more bytes, 1 left']);
     await rejects(p, Status.UNAVAILABLE, 'the server broke the protocol: HELLO state');
   } finally {
     await server.stop();
