@@ -66,10 +66,14 @@ class KeepAliveTest {
 
     @Test
     void clientThatAnswersPingsStaysOpenAcrossManyIntervals() throws Exception {
-        try (HardLightServer server = plaintextServer(counter().keepAlive(KeepAlive.of(PING, IDLE)));
+        // A wider idle timeout than the other tests: each pong may be late by up to 1.25 s (a starved
+        // machine) without the server giving up, and 10 pings still last well beyond the timeout.
+        Duration ping = Duration.ofMillis(250);
+        Duration idle = Duration.ofMillis(1500);
+        try (HardLightServer server = plaintextServer(counter().keepAlive(KeepAlive.of(ping, idle)));
              RawPeer peer = RawPeer.open(server.port())) {
-            // 8 pings without any application traffic: 1.6 s, well beyond the 600 ms idle timeout.
-            for (int pings = 0; pings < 8; ) {
+            // 10 pings without any application traffic: 2.5 s, beyond the 1.5 s idle timeout.
+            for (int pings = 0; pings < 10; ) {
                 RawPeer.Frame f = peer.read();
                 assertThat(f).as("the server keeps the connection").isNotNull();
                 assertThat(f.opcode()).as("nothing but pings").isEqualTo(RawPeer.PING);
