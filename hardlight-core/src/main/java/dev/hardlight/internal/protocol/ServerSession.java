@@ -563,13 +563,15 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     /** Frees the slot, then sends: the client may reuse the id only after it sees the answer. */
     private void finish(int callId, Invocation inv, ByteBuf answer) {
         if (slots.compareAndSet(callId, inv, null)) {
-            int left = inFlight.decrementAndGet();
+            // The slot is free before the answer leaves (the client may reuse the id as soon as it reads
+            // it), but the call counts as in flight until its answer is sent: with two answers sent at
+            // once, the one that counts last signals, after both (a drain never closes on an answer).
             if (closed) {
                 answer.release();
             } else {
                 out.send(answer);
             }
-            if (left == 0) {
+            if (inFlight.decrementAndGet() == 0) {
                 Runnable idle = idleListener;
                 if (idle != null) {
                     idle.run();

@@ -42,6 +42,48 @@ class SessionSignalsTest {
     }
 
     @Test
+    void serverSignalsOnlyAfterEveryAnswerIsSentWhenAnswersOverlap() {
+        // Two handlers answering at the same moment on two threads, made deterministic: the second call
+        // is answered, whole, while the first answer is on its way out (inside its send). The signal must
+        // wait for the first answer too: a drain closing the connection on it would lose that answer.
+        Runnable[] duringFirstAnswer = new Runnable[1];
+        SessionPair<Calc> pair = SessionPair.withServer(Calc.DESCRIPTOR, p -> new ServerSession<>(Calc.DESCRIPTOR, handler,
+                new Outbound() {
+                    @Override
+                    public io.netty.buffer.ByteBufAllocator alloc() {
+                        return p.toClient.alloc();
+                    }
+
+                    @Override
+                    public void send(io.netty.buffer.ByteBuf frame) {
+                        Runnable hook = duringFirstAnswer[0];
+                        if (hook != null && frame.getByte(frame.readerIndex()) == FrameType.RESULT) {
+                            duringFirstAnswer[0] = null;
+                            hook.run();
+                        }
+                        p.toClient.send(frame);
+                    }
+
+                    @Override
+                    public void close(int code, String reason) {
+                        p.toClient.close(code, reason);
+                    }
+                }, p::runLater, InFlight.DEFAULT, 1 << 20, "[server] "));
+        List<Integer> answersSentAtSignal = new ArrayList<>();
+        pair.server.onIdle(() -> answersSentAtSignal.add(pair.toClient.frames.size()));
+        pair.start(Calc.AWAIT, ArgumentWriter.NONE);
+        pair.start(Calc.AWAIT, ArgumentWriter.NONE);
+        pair.toServerOne();
+        pair.toServerOne();
+
+        duringFirstAnswer[0] = () -> assertThat(pair.runHandlerOne()).isTrue();
+        assertThat(pair.runHandlerOne()).isTrue();
+
+        assertThat(answersSentAtSignal).as("one signal, after both answers were sent").containsExactly(2);
+        assertThat(pair.server.inFlight()).isZero();
+    }
+
+    @Test
     void clientSignalsWhenItsLastCallIsAnswered() throws Exception {
         SessionPair<Calc> pair = SessionPair.connected(Calc.DESCRIPTOR, handler);
         AtomicInteger signals = new AtomicInteger();
