@@ -1,5 +1,6 @@
 // The browser benchmark's page side: the same calls made with the generated HardLight client and with
-// a minimal JSON-over-WebSocket client, sequentially (latency) and with many in flight (calls/s), and
+// a minimal JSON-over-WebSocket client, sequentially (latency) and with many in flight (calls/s), the
+// browser's ceilings (an echo of one message per call, and of the 64 calls' BATCH as one message), and
 // the generated codec against JSON.stringify/JSON.parse on the same nested message.
 import { Instant, Reader, Writer } from '@hardlight/client';
 import { MeterClient, Meter_OrderCodec, type Meter_Order } from '@generated/dev/hardlight/browser/Meter.js';
