@@ -1,5 +1,6 @@
 // The browser benchmark's page side: the same calls made with the generated HardLight client and with
-// a minimal JSON-over-WebSocket client, sequentially (latency) and with many in flight (calls/s), and
+// a minimal JSON-over-WebSocket client, sequentially (latency) and with many in flight (calls/s), the
+// browser's ceilings (an echo of one message per call, and of the 64 calls' BATCH as one message), and
 // the generated codec against JSON.stringify/JSON.parse on the same nested message.
 import { Instant, Reader, Writer } from '@hardlight/client';
 import { MeterClient, Meter_OrderCodec, type Meter_Order } from '@generated/dev/hardlight/browser/Meter.js';
@@ -117,6 +118,62 @@ class RawClient {
   }
 }
 
+/**
+ * The bytes HardLight's runtime sends for `count` calls started in one JavaScript task: one BATCH
+ * (protocol.md 3.8) of CALL frames on ids 0..count-1. `increment`'s argument is a 3-byte varint, as
+ * the benchmark's counter is from its 8,192nd to its 1,048,576th call; the content is never parsed
+ * (an echo).
+ */
+function batchOfCalls(workload: 'increment' | 'order', count: number): Uint8Array<ArrayBuffer> {
+  const w = new Writer(256);
+  w.varint(15 /* BATCH */);
+  w.varint(count);
+  for (let id = 0; id < count; id++) {
+    const call = new Writer(256);
+    call.varint(2 /* CALL */);
+    call.varint(id);
+    if (workload === 'increment') {
+      call.varint(0);
+      call.int(100000 + id);
+    } else {
+      call.varint(1);
+      Meter_OrderCodec.encode(call, order);
+    }
+    w.bytes(call.finish());
+  }
+  return w.finish().slice();
+}
+
+/**
+ * A batching runtime's ceiling: one message holding `calls` calls sent, its echo counted as `calls`
+ * answers and the next message sent at once, for `ms`; no codec, no ids, no promise per call. Returns
+ * the calls answered, the seconds taken and each message's round trip (ms).
+ */
+function batchedEcho(ws: WebSocket, message: Uint8Array<ArrayBuffer>, calls: number, ms: number) {
+  return new Promise<{ calls: number; elapsed: number; trips: number[] }>((resolve, reject) => {
+    const trips: number[] = [];
+    const started = performance.now();
+    const end = started + ms;
+    let answered = 0;
+    let sent = started;
+    ws.onclose = () => reject(new Error('the echo server closed the connection'));
+    ws.onmessage = () => {
+      const now = performance.now();
+      trips.push(now - sent);
+      answered += calls;
+      if (now < end) {
+        sent = now;
+        ws.send(message);
+      } else {
+        ws.onmessage = null;
+        ws.onclose = null;
+        resolve({ calls: answered, elapsed: (now - started) / 1000, trips });
+      }
+    };
+    ws.send(message);
+  });
+}
+
 type Run = { url: string; workload: 'increment' | 'order'; warmup: number; seconds: number; inFlight: number };
 
 export const benchTests = {
@@ -158,6 +215,26 @@ export const benchTests = {
       }
       const message = w.finish().slice();
       return await measure(() => raw.call(message), warmup, seconds, inFlight);
+    } finally {
+      raw.ws.close();
+    }
+  },
+
+  /**
+   * The batched raw echo: `inFlight` calls' bytes as one BATCH message per round trip, in lockstep
+   * as HardLight's runtime runs at that many in flight. `rate` and `mean` count calls; `p50` and `p99`
+   * are of one message's round trip (ms); `bytes` is the message's size, `callsPerMessage` its calls.
+   */
+  async benchRawBatch({ url, workload, warmup, seconds, inFlight }: Run) {
+    const raw = await RawClient.connect(url);
+    try {
+      const message = batchOfCalls(workload, inFlight);
+      await batchedEcho(raw.ws, message, inFlight, warmup * 1000);
+      const { calls, elapsed, trips } = await batchedEcho(raw.ws, message, inFlight, seconds * 1000);
+      trips.sort((a, b) => a - b);
+      const at = (q: number) => trips[Math.min(trips.length - 1, Math.floor(q * trips.length))]!;
+      return { calls, seconds: elapsed, rate: calls / elapsed, p50: at(0.5), p99: at(0.99), mean: (elapsed * 1000 * inFlight) / calls,
+        bytes: message.length, callsPerMessage: inFlight };
     } finally {
       raw.ws.close();
     }

@@ -22,7 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The browser benchmark: the same calls from Chromium with the generated TypeScript client, from the
  * Java client, and from Chromium with a minimal JSON-over-WebSocket client to a minimal Netty server,
  * all over TLS on loopback; sequential (latency) and with 64 in flight (calls/s); plus the TypeScript
- * codec against JSON on the same nested message. The HardLight server runs its handlers on the I/O
+ * codec against JSON on the same nested message. Two echoes from the same page, to a plain WebSocket echo
+ * server, give the browser's ceilings: the raw echo (one message per call) and, at 64 in flight, the
+ * batched echo (one message holding the 64 calls' BATCH per round trip, as HardLight's runtime sends
+ * them). The HardLight server runs its handlers on the I/O
  * thread ({@code handlerExecutor(Runnable::run)}), as the JSON server does. A benchmark, not a test:
  * {@link BrowserBenchmarkRun} runs it in full, {@link BrowserBenchmarkSmokeTest} briefly.
  */
@@ -79,12 +82,16 @@ final class BrowserBenchmark {
                         List<Map<String, Object>> browserJson = new ArrayList<>();
                         List<Map<String, Object>> javaHl = new ArrayList<>();
                         List<Map<String, Object>> browserRaw = new ArrayList<>();
+                        List<Map<String, Object>> browserBatch = new ArrayList<>();
                         List<Map<String, Object>> browserBaseline = new ArrayList<>();
                         for (int round = 0; round < s.rounds(); round++) {
                             browserHl.add(map(chromium.run("bench", "benchHardLight", with(arg, "url", hl), timeout)));
                             browserJson.add(map(chromium.run("bench", "benchJson", with(arg, "url", js), timeout)));
                             javaHl.add(javaClient(java, workload, s, inFlight));
                             browserRaw.add(map(chromium.run("bench", "benchRaw", with(arg, "url", raw), timeout)));
+                            if (inFlight > 1) {
+                                browserBatch.add(map(chromium.run("bench", "benchRawBatch", with(arg, "url", raw), timeout)));
+                            }
                             if (baseline) {
                                 browserBaseline.add(map(chromium.run("bench", "benchHardLightBaseline", with(arg, "url", hl), timeout)));
                             }
@@ -93,6 +100,9 @@ final class BrowserBenchmark {
                         results.put("chromium json " + suffix, median(browserJson));
                         results.put("java hardlight " + suffix, median(javaHl));
                         results.put("chromium raw echo " + suffix, median(browserRaw));
+                        if (inFlight > 1) {
+                            results.put("chromium batched echo " + suffix, median(browserBatch));
+                        }
                         if (baseline) {
                             results.put("chromium hardlight baseline " + suffix, median(browserBaseline));
                         }
@@ -205,14 +215,16 @@ final class BrowserBenchmark {
 
     /**
      * The results as a table: one row per workload and load, the clients side by side (with the raw
-     * echo ceiling and, when measured, the baseline runtime), then the codec.
+     * echo ceiling and, when measured, the baseline runtime), then the codec. Rows with calls in flight
+     * add the batched echo (a batching runtime's ceiling) with its ratio to the Java client and
+     * HardLight's ratio to it; a sequential row leaves those columns empty.
      */
     @SuppressWarnings("unchecked")
     static String table(Map<String, Object> results) {
         StringBuilder b = new StringBuilder();
         boolean baseline = results.keySet().stream().anyMatch(k -> k.startsWith("chromium hardlight baseline "));
-        b.append(String.format("%-28s %14s %14s %14s %14s %9s %9s %9s", "calls", "chromium HL", "java HL", "chromium JSON",
-                "raw echo", "HL/JSON", "HL/java", "HL/raw"));
+        b.append(String.format("%-28s %14s %14s %14s %14s %9s %9s %9s %14s %11s %11s", "calls", "chromium HL", "java HL", "chromium JSON",
+                "raw echo", "HL/JSON", "HL/java", "HL/raw", "batched echo", "batch/java", "HL/batch"));
         b.append(baseline ? String.format(" %14s %9s%n", "HL baseline", "base/JSON") : "\n");
         for (String key : results.keySet()) {
             if (!key.startsWith("chromium hardlight ") || key.startsWith("chromium hardlight baseline ")) {
@@ -224,6 +236,7 @@ final class BrowserBenchmark {
             Map<String, Object> n = (Map<String, Object>) results.get("chromium json " + suffix);
             Map<String, Object> r = (Map<String, Object>) results.get("chromium raw echo " + suffix);
             Map<String, Object> o = (Map<String, Object>) results.get("chromium hardlight baseline " + suffix);
+            Map<String, Object> e = (Map<String, Object>) results.get("chromium batched echo " + suffix);
             boolean sequential = suffix.endsWith("sequential");
             String unit = sequential ? "p50 ms" : "calls/s";
             String field = sequential ? "p50" : "rate";
@@ -234,8 +247,14 @@ final class BrowserBenchmark {
             b.append(String.format("%-28s %14s %14s %14s %14s %9.2f %9.2f %9.2f", suffix + " (" + unit + ")", fmt(cv, sequential),
                     fmt(jv, sequential), fmt(nv, sequential), fmt(rv, sequential), sequential ? nv / cv : cv / nv,
                     sequential ? jv / cv : cv / jv, sequential ? rv / cv : cv / rv));
+            b.append(e == null ? String.format(" %14s %11s %11s", "", "", "")
+                    : String.format(" %14s %11.2f %11.2f", fmt(num(e, field), false), num(e, field) / jv, cv / num(e, field)));
             b.append(o == null ? "\n" : String.format(" %14s %9.2f%n", fmt(num(o, field), sequential),
                     sequential ? nv / num(o, field) : num(o, field) / nv));
+            if (e != null) {
+                b.append(String.format("  (batched echo: one message of %d bytes holding %d calls; round trip p50 %.3f ms, p99 %.3f ms)%n",
+                        (long) num(e, "bytes"), (long) num(e, "callsPerMessage"), num(e, "p50"), num(e, "p99")));
+            }
             if (sequential) {
                 b.append(String.format("%-28s %14s %14s %14s %14s%n", "  (mean ms)", fmt(num(c, "mean"), true), fmt(num(j, "mean"), true),
                         fmt(num(n, "mean"), true), fmt(num(r, "mean"), true)));

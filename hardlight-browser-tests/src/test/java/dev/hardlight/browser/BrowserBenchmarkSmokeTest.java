@@ -20,7 +20,7 @@ class BrowserBenchmarkSmokeTest {
     void everyFigureIsProduced() throws Exception {
         var s = new BrowserBenchmark.Settings(0.1, 0.2, 64, 2000, 2);
         Map<String, Object> results = BrowserBenchmark.run(s, certs);
-        assertThat(results).hasSize(17); // 4 figures of 4 clients, the codec
+        assertThat(results).hasSize(19); // 4 figures of 4 clients, the batched echo at 64 in flight twice, the codec
         for (var e : results.entrySet()) {
             Map<String, Object> figures = (Map<String, Object>) e.getValue();
             if (e.getKey().contains("codec")) {
@@ -31,9 +31,17 @@ class BrowserBenchmarkSmokeTest {
                 assertThat((java.util.List<?>) figures.get("roundRates")).as(e.getKey()).hasSize(2);
             }
         }
+        // the batched echo sends the 64 calls' bytes as one message: the order's is the larger
+        Map<String, Object> batchIncrement = (Map<String, Object>) results.get("chromium batched echo increment 64 in flight");
+        Map<String, Object> batchOrder = (Map<String, Object>) results.get("chromium batched echo order 64 in flight");
+        assertThat(((Number) batchIncrement.get("callsPerMessage")).intValue()).isEqualTo(64);
+        assertThat(((Number) batchOrder.get("bytes")).doubleValue()).isGreaterThan(64 * 139)
+                .isGreaterThan(((Number) batchIncrement.get("bytes")).doubleValue());
+        assertThat(((Number) batchIncrement.get("calls")).doubleValue() % 64).isZero();
         Path out = certs.resolve("bench/browser.json");
         BrowserBenchmark.write(results, s, out);
-        assertThat(Files.readString(out)).contains("chromium json increment sequential").contains("chromium raw echo order 64 in flight");
-        assertThat(BrowserBenchmark.table(results)).contains("increment 64 in flight (calls/s)");
+        assertThat(Files.readString(out)).contains("chromium json increment sequential").contains("chromium raw echo order 64 in flight")
+                .contains("chromium batched echo increment 64 in flight");
+        assertThat(BrowserBenchmark.table(results)).contains("increment 64 in flight (calls/s)").contains("batch/java").contains("HL/batch");
     }
 }

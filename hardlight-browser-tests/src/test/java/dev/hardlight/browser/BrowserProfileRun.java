@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Timeout;
  * Where the page spends its time, run on demand only (its name is not a test's):
  * {@code ./mvnw -pl hardlight-browser-tests -am verify -Dtest=BrowserProfileRun -Dsurefire.failIfNoSpecifiedTests=false}.
  * Chromium's CPU profiler (through the driver's CDP session) records the generated client making
- * {@code order} calls with 64 in flight, the raw WebSocket echo doing the same, and the codec benchmark;
+ * {@code order} calls with 64 in flight, the raw WebSocket echo doing the same (one message per call and
+ * the 64 calls as one batched message), and the codec benchmark;
  * each profile goes to {@code target/bench/*.cpuprofile} (open it in Chromium's DevTools) and the
  * functions with the most self time to {@code target/bench/profile.txt}.
  */
@@ -60,6 +61,7 @@ class BrowserProfileRun {
             for (Run run : List.of(
                     new Run("hardlight-order-64", "benchHardLight", with(calls, "url", "wss://localhost:" + server.port() + "/hl")),
                     new Run("raw-echo-order-64", "benchRaw", with(calls, "url", "wss://localhost:" + echo.port() + "/echo")),
+                    new Run("batched-echo-order-64", "benchRawBatch", with(calls, "url", "wss://localhost:" + echo.port() + "/echo")),
                     new Run("codec-order", "benchCodec", Map.of("iterations", 200_000)))) {
                 Path file = out.resolve(run.name() + ".cpuprofile");
                 Map<String, Object> p = (Map<String, Object>) chromium.profile("bench", run.fn(), run.arg(), file, Duration.ofSeconds(120));
