@@ -9,8 +9,6 @@ import dev.hardlight.Topic;
 import dev.hardlight.Status;
 import dev.hardlight.codec.UnknownVariantException;
 import dev.hardlight.codec.WireReader;
-import dev.hardlight.internal.schema.Compatibility;
-import dev.hardlight.internal.schema.Schema;
 import dev.hardlight.internal.codec.ByteBufWireReader;
 import dev.hardlight.internal.codec.ByteBufWireWriter;
 import dev.hardlight.service.ArgumentWriter;
@@ -20,13 +18,9 @@ import dev.hardlight.service.MethodDescriptor;
 import dev.hardlight.service.ServiceDescriptor;
 import dev.hardlight.service.StateCodec;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -69,8 +63,8 @@ public final class ClientSession {
     private final CompletableFuture<Hello> ready = new CompletableFuture<>();
 
     // Set once when the hello arrives (happens-before through the 'ready' future / volatile 'limit').
-    private int[] serverMethodIds;
-    private String[] incompatibility;
+    /** What the hello said about this client's contract (method ids, refusals). */
+    private ClientHandshake handshake;
     private int serverMaxMessageSize;
     private volatile int limit;
     private AtomicReferenceArray<PendingCall> slots;
@@ -97,12 +91,6 @@ public final class ClientSession {
     private final CopyOnWriteArrayList<StateListener<Object>> stateListeners = new CopyOnWriteArrayList<>();
     /** Written by the event loop only: the connection's enabled features, as the server last said. */
     private volatile java.util.Set<String> features = java.util.Set.of();
-    /** Set once by the hello (event loop): the server's schema text from HELLO extension 4, or {@code null}. */
-    private String serverSchemaText;
-    /** Event loop: {@link #serverSchemaText} parsed, once a hash differs. */
-    private Schema serverSchema;
-    /** Set with {@link #serverSchema}: this client's own schema, parsed. */
-    private Schema localSchema;
     private final EventDescriptor<Object> events;
     private final ClientEventQueue eventQueue;
     /** Told when the last call in flight ends ({@link #onIdle}); any thread sets it. */
@@ -402,41 +390,28 @@ public final class ClientSession {
         } catch (RpcException e) {
             throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "HELLO: " + e.getMessage());
         }
-        if (hello.version() != Frames.VERSION) {
-            throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
-                    "server speaks protocol version " + hello.version() + ", this client " + Frames.VERSION);
+        ClientHandshake handshake;
+        try {
+            if (service == PROBE) {
+                ClientHandshake.checkProbe(hello);
+                ready.complete(hello);
+                return;
+            }
+            handshake = ClientHandshake.check(service, hello);
+        } catch (ClientHandshake.Refused e) {
+            ready.completeExceptionally(e.reason()); // a caller may be waiting on it
+            throw e.violation();
         }
-        if (service == PROBE) {
-            serverSchemaText(hello);
-            ready.complete(hello);
-            return;
-        }
-        if (!hello.service().equals(service.name())) {
-            RpcException e = new RpcException(Status.INCOMPATIBLE, "the server serves '" + hello.service()
-                    + "', this client was generated for '" + service.name() + "'");
-            ready.completeExceptionally(e);
-            throw new ProtocolViolation(ProtocolViolation.NORMAL, "wrong service");
-        }
-        if (hello.maxInFlight() < 1 || hello.maxInFlight() > InFlight.MAX) {
-            throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "HELLO: maxInFlight " + hello.maxInFlight());
-        }
-        serverSchemaText = serverSchemaText(hello);
         if (stateCodec != null) {
-            state = initialState(hello);
+            state = handshake.initialState();
         }
-        if (events != null) {
-            checkEventType(hello);
-        }
-        for (Hello.Extension e : hello.extensions()) {
-            if (e.tag() == SessionFeatures.HELLO_EXTENSION) {
-                try {
-                    features = java.util.Set.copyOf(Frames.readFeaturesBody(Unpooled.wrappedBuffer(e.value())));
-                } catch (RpcException ex) {
-                    throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "HELLO features: " + ex.getMessage());
-                }
+        features = handshake.features();
+        if (!handshake.sameSchema()) {
+            for (String reason : handshake.refusals()) {
+                log.warn("{}{}", logPrefix, reason);
             }
         }
-        mapMethods(hello);
+        this.handshake = handshake;
         int n = Math.min(clientMaxInFlight, hello.maxInFlight());
         serverMaxMessageSize = hello.maxMessageSize();
         slots = new AtomicReferenceArray<>(n);
@@ -449,131 +424,9 @@ public final class ClientSession {
         ready.complete(hello);
     }
 
-    /** HELLO extension tag carrying the server's schema text. */
-    static final int SCHEMA_HELLO_EXTENSION = 4;
-
-    /**
-     * The server's schema text from HELLO extension 4, checked against the HELLO's fingerprint;
-     * {@code null} when the server sent none (then only equal hashes are compatible). It is parsed only
-     * when a hash differs ({@link #serverSchema()}).
-     */
-    private String serverSchemaText(Hello hello) {
-        for (Hello.Extension e : hello.extensions()) {
-            if (e.tag() == SCHEMA_HELLO_EXTENSION) {
-                byte[] digest;
-                try {
-                    digest = java.security.MessageDigest.getInstance("SHA-256").digest(e.value());
-                } catch (java.security.NoSuchAlgorithmException ex) {
-                    throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
-                }
-                if (!Arrays.equals(digest, hello.fingerprint())) {
-                    throw helloViolation("HELLO schema does not match its fingerprint");
-                }
-                try {
-                    return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                            .decode(java.nio.ByteBuffer.wrap(e.value())).toString();
-                } catch (java.nio.charset.CharacterCodingException ex) {
-                    throw helloViolation("HELLO schema: invalid UTF-8");
-                }
-            }
-        }
-        return null;
-    }
-
-    /** The server's schema, parsed on first use (event loop, during the hello); {@code null} when it sent none. */
-    private Schema serverSchema() {
-        if (serverSchema == null && serverSchemaText != null) {
-            try {
-                serverSchema = Schema.parse(serverSchemaText);
-                localSchema = Schema.parse(service.schema());
-            } catch (IllegalArgumentException ex) {
-                throw helloViolation("HELLO schema: " + ex.getMessage());
-            }
-        }
-        return serverSchema;
-    }
-
-    /** A malformed HELLO schema: fails {@link #ready} at once (a caller may be waiting on it) and closes 1002. */
-    private ProtocolViolation helloViolation(String message) {
-        ready.completeExceptionally(new RpcException(Status.PROTOCOL_ERROR, message));
-        return new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, message);
-    }
-
-    /** A comparison of this client's contract ("here") with the server's ("there"). */
-    private Compatibility compatibility() {
-        return new Compatibility(localSchema, serverSchema);
-    }
-
-    /**
-     * Why type {@code local} of this client cannot read (or be read as) the server's {@code remote}, or
-     * {@code null} when it can: equal hashes, or compatible by the rule of protocol.md 6.6.
-     */
-    private String typeDifference(String local, String remote, boolean sameHash) {
-        if (sameHash) {
-            return null;
-        }
-        if (serverSchema() == null || remote == null) {
-            return "it differs from the server's: regenerate the client from the server's contract";
-        }
-        if (!local.equals(remote)) {
-            return "it is " + local + " here and " + remote + " there";
-        }
-        return compatibility().type(local, remote);
-    }
-
-    private Object initialState(Hello hello) {
-        for (Hello.Extension e : hello.extensions()) {
-            if (e.tag() == ServerState.HELLO_EXTENSION) {
-                ByteBuf buf = Unpooled.wrappedBuffer(e.value());
-                WireReader r = new ByteBufWireReader(buf);
-                long hash = buf.readableBytes() >= 8 ? buf.readLong() : 0;
-                boolean same = hash == stateCodec.schemaHash();
-                String difference = typeDifference(stateCodec.type().getCanonicalName(),
-                        same || serverSchema() == null ? null : serverSchema().state(), same);
-                if (difference != null) {
-                    throw incompatible("the server's connection state is incompatible with this client's "
-                            + stateCodec.type().getCanonicalName() + ": " + difference);
-                }
-                try {
-                    Object snapshot = stateCodec.decode(r);
-                    r.expectEnd("the state snapshot");
-                    return snapshot;
-                } catch (RpcException ex) {
-                    throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "HELLO state: " + ex.getMessage());
-                }
-            }
-        }
-        throw incompatible("the server sent no connection state; this client expects " + stateCodec.type().getName());
-    }
-
     /** The connection's enabled features, as the server last announced them. */
     public java.util.Set<String> features() {
         return features;
-    }
-
-    private void checkEventType(Hello hello) {
-        for (Hello.Extension e : hello.extensions()) {
-            if (e.tag() == ServerSession.EVENTS_HELLO_EXTENSION && e.value().length == 8) {
-                long hash = 0;
-                for (byte b : e.value()) {
-                    hash = (hash << 8) | (b & 0xFF);
-                }
-                boolean same = hash == events.schemaHash();
-                String difference = typeDifference(events.type().getCanonicalName(),
-                        same || serverSchema() == null ? null : serverSchema().events(), same);
-                if (difference != null) {
-                    throw incompatible("the server's event type is incompatible with this client's "
-                            + events.type().getCanonicalName() + ": " + difference);
-                }
-                return;
-            }
-        }
-        throw incompatible("the server declares no events; this client expects " + events.type().getName());
-    }
-
-    private ProtocolViolation incompatible(String message) {
-        ready.completeExceptionally(new RpcException(Status.INCOMPATIBLE, message));
-        return new ProtocolViolation(ProtocolViolation.NORMAL, "incompatible contract");
     }
 
     private void onStateDelta(ByteBuf msg) {
@@ -591,43 +444,6 @@ public final class ClientSession {
                 l.stateChanged(before, after);
             } catch (RuntimeException e) {
                 log.warn("{}state listener failed", logPrefix, e);
-            }
-        }
-    }
-
-    private void mapMethods(Hello hello) {
-        List<MethodDescriptor<?>> local = service.methods();
-        serverMethodIds = new int[local.size()];
-        incompatibility = new String[local.size()];
-        Arrays.fill(serverMethodIds, -1);
-        Map<String, Hello.MethodEntry> byName = new HashMap<>();
-        for (Hello.MethodEntry e : hello.methods()) {
-            byName.put(e.name(), e);
-        }
-        boolean sameSchema = Arrays.equals(hello.fingerprint(), service.fingerprint());
-        for (MethodDescriptor<?> m : local) {
-            Hello.MethodEntry e = byName.get(m.name());
-            if (e == null) {
-                incompatibility[m.id()] = "the server does not implement " + service.name() + "." + m.name();
-            } else if (e.signatureHash() != m.signatureHash()) {
-                String difference = serverSchema() == null || !serverSchema().methods().containsKey(m.name())
-                        ? "its signature differs: regenerate the client from the server's contract"
-                        : compatibility().method(m.name());
-                if (difference == null) {
-                    serverMethodIds[m.id()] = e.id();
-                } else {
-                    incompatibility[m.id()] = service.name() + "." + m.name() + " is incompatible with the server: "
-                            + difference;
-                }
-            } else {
-                serverMethodIds[m.id()] = e.id();
-            }
-        }
-        if (!sameSchema) {
-            for (String reason : incompatibility) {
-                if (reason != null) {
-                    log.warn("{}{}", logPrefix, reason);
-                }
             }
         }
     }
@@ -668,10 +484,9 @@ public final class ClientSession {
         if (!ready.isDone() || ready.isCompletedExceptionally()) {
             throw closedOr(new RpcException(Status.UNAVAILABLE, "not connected"));
         }
-        int serverId = serverMethodIds[method.id()];
+        int serverId = handshake.serverMethodId(method.id());
         if (serverId < 0) {
-            String reason = incompatibility[method.id()];
-            throw new RpcException(reason.startsWith("the server does not") ? Status.UNIMPLEMENTED : Status.INCOMPATIBLE, reason);
+            throw handshake.refusal(method.id());
         }
         checkOpen();
         String needed = method.requiredFeature();

@@ -267,7 +267,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
         extensions.add(new Hello.Extension(Frames.BATCH_HELLO_EXTENSION, new byte[0]));
         // The whole schema, so a client whose contract differs can apply the compatibility rule.
         if (sendSchema) {
-            extensions.add(new Hello.Extension(ClientSession.SCHEMA_HELLO_EXTENSION,
+            extensions.add(new Hello.Extension(ClientHandshake.SCHEMA_HELLO_EXTENSION,
                     service.schema().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
         if (service.events() != null) {
