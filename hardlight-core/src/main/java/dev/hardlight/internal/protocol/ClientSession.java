@@ -1,5 +1,9 @@
 package dev.hardlight.internal.protocol;
 
+import dev.hardlight.ClientCall;
+import dev.hardlight.ClientInterceptor;
+import dev.hardlight.Metadata;
+import dev.hardlight.Nullable;
 import dev.hardlight.RpcException;
 import dev.hardlight.Event;
 import dev.hardlight.EventListener;
@@ -21,7 +25,11 @@ import io.netty.buffer.ByteBuf;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantLock;
@@ -90,7 +98,7 @@ public final class ClientSession {
     private volatile Object state;
     private final CopyOnWriteArrayList<StateListener<Object>> stateListeners = new CopyOnWriteArrayList<>();
     /** Written by the event loop only: the connection's enabled features, as the server last said. */
-    private volatile java.util.Set<String> features = java.util.Set.of();
+    private volatile Set<String> features = Set.of();
     private final EventDescriptor<Object> events;
     private final ClientEventQueue eventQueue;
     /** Told when the last call in flight ends ({@link #onIdle}); any thread sets it. */
@@ -103,12 +111,12 @@ public final class ClientSession {
     private final boolean ownsEvents;
     private final CopyOnWriteArrayList<EventListener<Object>> eventListeners = new CopyOnWriteArrayList<>();
     /** Run for every call sent, in order; empty for none (then nothing of them runs). */
-    private volatile dev.hardlight.ClientInterceptor[] interceptors = NO_INTERCEPTORS;
-    private static final dev.hardlight.ClientInterceptor[] NO_INTERCEPTORS = {};
+    private volatile ClientInterceptor[] interceptors = NO_INTERCEPTORS;
+    private static final ClientInterceptor[] NO_INTERCEPTORS = {};
 
     /** Sets the interceptors run for every call (see {@link dev.hardlight.ClientInterceptor}). Before the first call. */
-    public void interceptors(List<dev.hardlight.ClientInterceptor> list) {
-        interceptors = list.isEmpty() ? NO_INTERCEPTORS : list.toArray(new dev.hardlight.ClientInterceptor[0]);
+    public void interceptors(List<ClientInterceptor> list) {
+        interceptors = list.isEmpty() ? NO_INTERCEPTORS : list.toArray(new ClientInterceptor[0]);
     }
 
     public ClientSession(ServiceDescriptor<?> service, Outbound out, int clientMaxInFlight, String logPrefix) {
@@ -130,8 +138,8 @@ public final class ClientSession {
      *     for none. Must be positive.
      */
     public ClientSession(ServiceDescriptor<?> service, Outbound out, int clientMaxInFlight, int eventQueueCapacity,
-                         Timer timer, @dev.hardlight.Nullable Duration defaultDeadline, String logPrefix) {
-        this(service, out, clientMaxInFlight, eventQueueCapacity, logPrefix, java.util.Objects.requireNonNull(timer, "timer"),
+                         Timer timer, @Nullable Duration defaultDeadline, String logPrefix) {
+        this(service, out, clientMaxInFlight, eventQueueCapacity, logPrefix, Objects.requireNonNull(timer, "timer"),
                 defaultDeadline);
     }
 
@@ -143,9 +151,9 @@ public final class ClientSession {
      * @param defaultDeadline as in the constructor above
      */
     public ClientSession(ServiceDescriptor<?> service, Outbound out, int clientMaxInFlight, ClientEventQueue sharedEvents,
-                         Timer timer, @dev.hardlight.Nullable Duration defaultDeadline, String logPrefix) {
-        this(service, out, clientMaxInFlight, java.util.Objects.requireNonNull(sharedEvents, "sharedEvents"), false,
-                logPrefix, java.util.Objects.requireNonNull(timer, "timer"), defaultDeadline);
+                         Timer timer, @Nullable Duration defaultDeadline, String logPrefix) {
+        this(service, out, clientMaxInFlight, Objects.requireNonNull(sharedEvents, "sharedEvents"), false,
+                logPrefix, Objects.requireNonNull(timer, "timer"), defaultDeadline);
     }
 
     private ClientSession(ServiceDescriptor<?> service, Outbound out, int clientMaxInFlight, int eventQueueCapacity,
@@ -173,7 +181,7 @@ public final class ClientSession {
     }
 
     /** The deadline applied to calls started without one, or {@code null} for none. */
-    public @dev.hardlight.Nullable Duration defaultDeadline() {
+    public @Nullable Duration defaultDeadline() {
         return defaultDeadline;
     }
 
@@ -182,7 +190,7 @@ public final class ClientSession {
      * fail with {@link Status#UNAVAILABLE}; the transport closes the connection when {@link #inFlight()}
      * reaches 0 (or the server closes it).
      */
-    public @dev.hardlight.Nullable String goAwayReason() {
+    public @Nullable String goAwayReason() {
         return goAwayReason;
     }
 
@@ -221,7 +229,7 @@ public final class ClientSession {
     }
 
     public void addEventListener(EventListener<Object> listener) {
-        eventListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+        eventListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     public void removeEventListener(EventListener<Object> listener) {
@@ -241,7 +249,7 @@ public final class ClientSession {
         WireReader r = new ByteBufWireReader(msg);
         Topic topic = Frames.readEventHeader(r);
         // Bad metadata is a broken server, like any malformed EVENT: the violation closes the connection.
-        dev.hardlight.Metadata metadata = withMetadata ? MetadataCodec.read(msg) : dev.hardlight.Metadata.empty();
+        Metadata metadata = withMetadata ? MetadataCodec.read(msg) : Metadata.empty();
         if (events == null) {
             return; // this client's contract has no events
         }
@@ -285,7 +293,7 @@ public final class ClientSession {
 
     /** Adds a listener of state changes. */
     public void addStateListener(StateListener<Object> listener) {
-        stateListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+        stateListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** Removes a listener of state changes. */
@@ -357,7 +365,7 @@ public final class ClientSession {
                 case FrameType.STATE_DELTA -> onStateDelta(msg);
                 case FrameType.EVENT -> onEvent(msg, false);
                 case FrameType.EVENT_META -> onEvent(msg, true);
-                case FrameType.FEATURES -> features = java.util.Set.copyOf(Frames.readFeaturesBody(msg));
+                case FrameType.FEATURES -> features = Set.copyOf(Frames.readFeaturesBody(msg));
                 case FrameType.EVENTS_MISSED -> onEventsMissed(msg);
                 case FrameType.GO_AWAY -> onGoAway(msg);
                 case FrameType.BATCH -> Frames.forEachInBatch(msg, this::onMessage);
@@ -379,7 +387,7 @@ public final class ClientSession {
      * server ({@code HardLight.hello}).
      */
     public static final ServiceDescriptor<Object> PROBE = new ServiceDescriptor<>(Object.class, "", new byte[32], "",
-            java.util.List.of(), (handler, methodId, args, result) -> {
+            List.of(), (handler, methodId, args, result) -> {
                 throw new UnsupportedOperationException("a probe serves nothing");
             });
 
@@ -425,7 +433,7 @@ public final class ClientSession {
     }
 
     /** The connection's enabled features, as the server last announced them. */
-    public java.util.Set<String> features() {
+    public Set<String> features() {
         return features;
     }
 
@@ -452,8 +460,8 @@ public final class ClientSession {
      * Starts a call if a slot is free, counting its deadline from now: same as
      * {@code tryStart(method, args, deadline, nanoTime())}.
      */
-    public @dev.hardlight.Nullable PendingCall tryStart(MethodDescriptor<?> method, ArgumentWriter args,
-                                                        @dev.hardlight.Nullable Duration deadline) {
+    public @Nullable PendingCall tryStart(MethodDescriptor<?> method, ArgumentWriter args,
+                                          @Nullable Duration deadline) {
         return tryStart(method, args, deadline, now());
     }
 
@@ -475,8 +483,8 @@ public final class ClientSession {
      *     arguments cannot be encoded or are too big, or {@code DEADLINE_EXCEEDED} if the deadline has
      *     already passed (nothing is sent)
      */
-    public @dev.hardlight.Nullable PendingCall tryStart(MethodDescriptor<?> method, ArgumentWriter args,
-                                                        @dev.hardlight.Nullable Duration deadline, long startNanos) {
+    public @Nullable PendingCall tryStart(MethodDescriptor<?> method, ArgumentWriter args,
+                                          @Nullable Duration deadline, long startNanos) {
         Duration d = deadline != null ? deadline : defaultDeadline;
         if (d != null && timer == null) {
             throw new IllegalStateException("a deadline needs a Timer: this ClientSession was made without one");
@@ -514,13 +522,13 @@ public final class ClientSession {
             giveBack(id);
             throw shuttingDown(shutdown);
         }
-        dev.hardlight.Metadata metadata = dev.hardlight.Metadata.attached();
-        dev.hardlight.ClientInterceptor[] chain = interceptors;
+        Metadata metadata = Metadata.attached();
+        ClientInterceptor[] chain = interceptors;
         CallInfo info = null;
         if (chain.length > 0) {
             info = new CallInfo(method, metadata);
             try {
-                for (dev.hardlight.ClientInterceptor ic : chain) {
+                for (ClientInterceptor ic : chain) {
                     info.started(ic.start(info));
                 }
             } catch (RuntimeException e) {
@@ -748,7 +756,7 @@ public final class ClientSession {
      * As {@link #onClosed(RpcException)}, but the calls pending now fail with {@code pendingReason}
      * when it is not null: the transport knows they did not run (protocol.md 3.6).
      */
-    public void onClosed(RpcException reason, @dev.hardlight.Nullable RpcException pendingReason) {
+    public void onClosed(RpcException reason, @Nullable RpcException pendingReason) {
         if (closedReason != null) {
             return;
         }
@@ -779,10 +787,10 @@ public final class ClientSession {
         /** The deadline's timer task, once scheduled; cancelled when the answer arrives. */
         private volatile Timer.Scheduled deadlineTask;
         /** The answer's metadata; set by the event loop before the call completes. */
-        volatile dev.hardlight.Metadata responseMetadata = dev.hardlight.Metadata.empty();
+        volatile Metadata responseMetadata = Metadata.empty();
 
         /** The metadata of the server's answer; empty until it arrived, and when it had none. */
-        public dev.hardlight.Metadata responseMetadata() {
+        public Metadata responseMetadata() {
             return responseMetadata;
         }
 
@@ -842,31 +850,31 @@ public final class ClientSession {
     }
 
     /** A call as interceptors see it; exists only when interceptors are set. */
-    private final class CallInfo implements dev.hardlight.ClientCall {
+    private final class CallInfo implements ClientCall {
         private final MethodDescriptor<?> method;
-        private dev.hardlight.Metadata.Builder metadata;
-        private dev.hardlight.Metadata built;
-        private dev.hardlight.ClientInterceptor.Completion[] completions;
+        private Metadata.Builder metadata;
+        private Metadata built;
+        private ClientInterceptor.Completion[] completions;
         int completionCount;
         volatile PendingCall call;
 
-        CallInfo(MethodDescriptor<?> method, dev.hardlight.Metadata attached) {
+        CallInfo(MethodDescriptor<?> method, Metadata attached) {
             this.method = method;
             this.built = attached;
         }
 
-        void started(dev.hardlight.ClientInterceptor.Completion c) {
+        void started(ClientInterceptor.Completion c) {
             if (c == null) {
                 return;
             }
             if (completions == null) {
-                completions = new dev.hardlight.ClientInterceptor.Completion[interceptors.length];
+                completions = new ClientInterceptor.Completion[interceptors.length];
             }
             completions[completionCount++] = c;
         }
 
-        dev.hardlight.Metadata sent() {
-            dev.hardlight.Metadata m = requestMetadata();
+        Metadata sent() {
+            Metadata m = requestMetadata();
             metadata = null;
             built = m;
             sent = true;
@@ -886,7 +894,7 @@ public final class ClientSession {
         }
 
         @Override
-        public dev.hardlight.Metadata requestMetadata() {
+        public Metadata requestMetadata() {
             if (metadata != null) {
                 built = metadata.build();
                 metadata = null;
@@ -894,7 +902,7 @@ public final class ClientSession {
             return built;
         }
 
-        private dev.hardlight.Metadata.Builder builder() {
+        private Metadata.Builder builder() {
             if (sent) {
                 throw new IllegalStateException("the call was sent: metadata can only be added in ClientInterceptor.start");
             }
@@ -915,16 +923,16 @@ public final class ClientSession {
         }
 
         @Override
-        public dev.hardlight.Metadata responseMetadata() {
+        public Metadata responseMetadata() {
             PendingCall c = call;
-            return c == null ? dev.hardlight.Metadata.empty() : c.responseMetadata;
+            return c == null ? Metadata.empty() : c.responseMetadata;
         }
 
         void completed(Object value, Throwable failure) {
-            Throwable f = failure instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null
+            Throwable f = failure instanceof CompletionException ce && ce.getCause() != null
                     ? ce.getCause() : failure;
             Status status = f == null ? Status.OK
-                    : f instanceof java.util.concurrent.CancellationException ? Status.CANCELLED
+                    : f instanceof CancellationException ? Status.CANCELLED
                     : f instanceof RpcException r ? r.status()
                     : Status.APPLICATION_ERROR;
             for (int i = completionCount - 1; i >= 0; i--) {
