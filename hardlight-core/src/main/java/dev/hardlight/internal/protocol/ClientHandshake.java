@@ -62,7 +62,7 @@ final class ClientHandshake {
      */
     static final class Refused extends RuntimeException {
         private static final long serialVersionUID = 1L;
-        private final transient ProtocolViolation violation;
+        private final ProtocolViolation violation;
         private final RpcException reason;
 
         Refused(ProtocolViolation violation, RpcException reason) {
