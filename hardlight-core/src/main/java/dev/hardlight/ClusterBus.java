@@ -1,5 +1,7 @@
 package dev.hardlight;
 
+import java.nio.ByteBuffer;
+
 /**
  * Carries events between the nodes of one service (for example {@code dev.hardlight.nats.NatsCluster}):
  * the hook a server's topic registry plugs a cluster into. A server without one (the default) does no
@@ -33,7 +35,7 @@ public interface ClusterBus {
      * exactly as the server sends it to its connections ({@code 07 topicLength:varint topic payload});
      * its bytes are readable only during the call.
      */
-    void publish(Topic topic, java.nio.ByteBuffer frame);
+    void publish(Topic topic, ByteBuffer frame);
 
     /** Stops the bus; bounded, idempotent. */
     void close();

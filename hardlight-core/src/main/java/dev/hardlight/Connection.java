@@ -1,6 +1,7 @@
 package dev.hardlight;
 
 import java.net.SocketAddress;
+import java.util.function.Consumer;
 
 /**
  * The server side of one client connection, handed to the handler factory when the connection opens.
@@ -77,5 +78,5 @@ public interface Connection {
      *
      * @throws NullPointerException if {@code listener} is null
      */
-    void onClose(java.util.function.Consumer<CloseReason> listener);
+    void onClose(Consumer<CloseReason> listener);
 }

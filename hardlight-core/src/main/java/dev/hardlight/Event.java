@@ -1,5 +1,7 @@
 package dev.hardlight;
 
+import java.util.Objects;
+
 /**
  * An event as the client receives it.
  *
@@ -19,7 +21,7 @@ public record Event<E>(Topic topic, E value, long missedBefore, boolean afterRec
 
     /** Checks that {@code metadata} is not null (an event without any has {@link Metadata#empty()}). */
     public Event {
-        java.util.Objects.requireNonNull(metadata, "metadata");
+        Objects.requireNonNull(metadata, "metadata");
     }
 
     /** An event without metadata. */

@@ -1,5 +1,7 @@
 package dev.hardlight;
 
+import dev.hardlight.internal.protocol.ServerSession;
+
 /**
  * One call as a server sees it while it runs: which method, on which connection, with which request
  * metadata; and the response metadata its answer will carry. Given to {@link ServerInterceptor}s, and
@@ -41,6 +43,6 @@ public interface ServerCall {
      * other thread. Costs one thread-local read.
      */
     static @Nullable ServerCall current() {
-        return dev.hardlight.internal.protocol.ServerSession.currentCall();
+        return ServerSession.currentCall();
     }
 }

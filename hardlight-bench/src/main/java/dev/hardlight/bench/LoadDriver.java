@@ -1,5 +1,6 @@
 package dev.hardlight.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -146,7 +147,7 @@ final class LoadDriver {
 
     /** CPU time used by this process so far, all threads. */
     static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Calls per second, the latency histogram (nanoseconds) and the process's CPU microseconds per call. */

@@ -6,7 +6,9 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.management.ObjectName;
 
 /**
  * The server of the fan-out and idle-connection scenarios, in a JVM of its own: 10,000 connections
@@ -84,9 +86,9 @@ public final class ServerProcess {
             return;
         }
         Object text = ManagementFactory.getPlatformMBeanServer().invoke(
-                new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
                 new Object[] {new String[0]}, new String[] {String[].class.getName()});
-        java.nio.file.Files.writeString(Path.of(dir, "histo-" + system + "-" + n + ".txt"), String.valueOf(text));
+        Files.writeString(Path.of(dir, "histo-" + system + "-" + n + ".txt"), String.valueOf(text));
     }
 
     /** Heap in use once garbage is collected: full GCs until the figure settles. */

@@ -5,6 +5,8 @@ import dev.hardlight.netty.HardLight;
 import dev.hardlight.netty.internal.Transports;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +83,7 @@ final class ServerScenarios {
             List<Callable<Subscriber>> opens = new ArrayList<>();
             SslContext grpcSsl = system.equals("grpc") && tls != null ? GrpcSystem.clientSsl(tls) : null;
             io.netty.handler.ssl.SslContext wsSsl = system.equals("netty-ws") && tls != null
-                    ? io.netty.handler.ssl.SslContextBuilder.forClient().sslProvider(io.netty.handler.ssl.SslProvider.OPENSSL)
+                    ? SslContextBuilder.forClient().sslProvider(SslProvider.OPENSSL)
                             .protocols("TLSv1.3").trustManager(tls.cert.toFile()).build()
                     : null;
             for (int i = 0; i < max; i++) {

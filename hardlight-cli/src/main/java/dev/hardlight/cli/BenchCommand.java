@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +36,7 @@ import picocli.CommandLine.Spec;
                 + "flight on each, for a number of calls or a duration; then prints calls/s, latency percentiles and a "
                 + "latency histogram (or --json). Latencies are measured from sending to the answer, within 6%%. A "
                 + "progress bar goes to standard error while it runs on a terminal."})
-final class BenchCommand implements java.util.concurrent.Callable<Integer> {
+final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
@@ -148,7 +150,7 @@ final class BenchCommand implements java.util.concurrent.Callable<Integer> {
             if (e == null) {
                 h.record(latency);
             } else {
-                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                 String key = cause instanceof RpcException re ? re.status().name()
                         : cause instanceof DynamicContract.DeclaredException de ? "APPLICATION_ERROR " + de.type
                         : cause.getClass().getSimpleName();

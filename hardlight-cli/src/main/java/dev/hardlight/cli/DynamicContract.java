@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -274,7 +275,7 @@ final class DynamicContract {
                 Schema.Field f = record.components().get(field);
                 next.put(f.name(), json.read(f.type(), in));
             }
-            return java.util.Collections.unmodifiableMap(next);
+            return Collections.unmodifiableMap(next);
         }
 
         @Override

@@ -1,5 +1,7 @@
 package dev.hardlight.cli;
 
+import dev.hardlight.RpcException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,7 +28,7 @@ public final class HardLightCli {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new HardLightCli());
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            java.io.PrintWriter err = commandLine.getErr();
+            PrintWriter err = commandLine.getErr();
             int code;
             if (e instanceof Remote.UsageException) {
                 err.println("hardlight " + commandLine.getCommandName() + ": " + e.getMessage());
@@ -34,7 +36,7 @@ public final class HardLightCli {
             } else if (e instanceof Remote.Failure f) {
                 err.println("hardlight " + commandLine.getCommandName() + ": " + e.getMessage());
                 code = f.exitCode;
-            } else if (e instanceof dev.hardlight.RpcException r) {
+            } else if (e instanceof RpcException r) {
                 err.println("hardlight " + commandLine.getCommandName() + ": " + r.status() + ": " + r.getMessage());
                 code = Exits.of(r.status());
             } else {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -64,7 +65,7 @@ final class ReplayCommand implements Callable<Integer> {
         DynamicContract given = null;
         if (schema != null) {
             try {
-                given = new DynamicContract(java.nio.file.Files.readString(schema, StandardCharsets.UTF_8));
+                given = new DynamicContract(Files.readString(schema, StandardCharsets.UTF_8));
             } catch (IOException | IllegalArgumentException e) {
                 err.println("hardlight replay: --schema " + schema + ": " + e.getMessage());
                 err.flush();

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,7 +30,7 @@ import picocli.CommandLine.Spec;
                 + "of each --call {\"call\": M, \"result\": ...} (or \"error\"), every state change {\"state\": ..., "
                 + "\"changed\": [...]} and every event {\"event\": ..., \"topic\": ...} as they arrive. Runs until the "
                 + "connection closes, --count lines of changes and events were printed, --for has passed, or Ctrl-C."})
-final class WatchCommand implements java.util.concurrent.Callable<Integer> {
+final class WatchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
@@ -76,7 +78,7 @@ final class WatchCommand implements java.util.concurrent.Callable<Integer> {
                     o.put("state", after);
                     List<Object> changed = new ArrayList<>();
                     ((Map<?, ?>) after).forEach((k, v) -> {
-                        if (!java.util.Objects.equals(v, ((Map<?, ?>) before).get(k))) {
+                        if (!Objects.equals(v, ((Map<?, ?>) before).get(k))) {
                             changed.add(k);
                         }
                     });

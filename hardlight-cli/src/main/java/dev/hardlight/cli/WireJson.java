@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -506,7 +507,7 @@ final class WireJson {
             List<Object> pairs = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 Object k = read(kv[0], in);
-                pairs.add(java.util.Arrays.asList(k, read(kv[1], in)));
+                pairs.add(Arrays.asList(k, read(kv[1], in)));
             }
             return pairs;
         }

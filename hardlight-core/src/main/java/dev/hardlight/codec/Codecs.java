@@ -1,5 +1,6 @@
 package dev.hardlight.codec;
 
+import dev.hardlight.Topic;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ public final class Codecs {
     public static final Codec<Instant> INSTANT = of(WireWriter::writeInstant, WireReader::readInstant);
     public static final Codec<Duration> DURATION = of(WireWriter::writeDuration, WireReader::readDuration);
     public static final Codec<UUID> UUID = of(WireWriter::writeUuid, WireReader::readUuid);
-    public static final Codec<dev.hardlight.Topic> TOPIC = of(WireWriter::writeTopic, WireReader::readTopic);
+    public static final Codec<Topic> TOPIC = of(WireWriter::writeTopic, WireReader::readTopic);
 
     /** Encodes nothing; decodes to {@code null}. The return codec of {@code void} methods. */
     public static final Codec<Void> VOID = new Codec<>() {

@@ -2,6 +2,7 @@ package dev.hardlight.codec;
 
 import dev.hardlight.RpcException;
 import dev.hardlight.Status;
+import dev.hardlight.Topic;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -162,12 +163,12 @@ public abstract class WireReader {
     }
 
     /** A topic: varint length (at most {@link dev.hardlight.Topic#MAX_LENGTH}), then its bytes. */
-    public final dev.hardlight.Topic readTopic() {
+    public final Topic readTopic() {
         int length = readVarInt();
-        if (length > dev.hardlight.Topic.MAX_LENGTH) {
-            throw malformed("topic of " + length + " bytes (expected: <= " + dev.hardlight.Topic.MAX_LENGTH + ")");
+        if (length > Topic.MAX_LENGTH) {
+            throw malformed("topic of " + length + " bytes (expected: <= " + Topic.MAX_LENGTH + ")");
         }
-        return dev.hardlight.Topic.of(readRaw(length));
+        return Topic.of(readRaw(length));
     }
 
     /** Reads a tag of a sealed interface or an enum ordinal and checks it is below {@code limit}. */

@@ -1,5 +1,6 @@
 package dev.hardlight.codec;
 
+import dev.hardlight.Topic;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -108,8 +109,8 @@ public abstract class WireWriter {
     }
 
     /** A topic: varint length, then its bytes. */
-    public final void writeTopic(dev.hardlight.Topic value) {
-        dev.hardlight.Topic t = requireValue(value, "Topic");
+    public final void writeTopic(Topic value) {
+        Topic t = requireValue(value, "Topic");
         byte[] b = new byte[t.length()];
         t.copyTo(b, 0);
         writeVarInt(b.length);

@@ -1,5 +1,6 @@
 package dev.hardlight.service;
 
+import dev.hardlight.Features;
 import dev.hardlight.codec.Codec;
 import java.util.List;
 import java.util.Objects;
@@ -38,7 +39,7 @@ public record MethodDescriptor<R>(
 
     public MethodDescriptor {
         if (requiredFeature != null) {
-            dev.hardlight.Features.checkName(requiredFeature);
+            Features.checkName(requiredFeature);
         }
         if (id < 0) {
             throw new IllegalArgumentException("id: " + id + " (expected: >= 0)");

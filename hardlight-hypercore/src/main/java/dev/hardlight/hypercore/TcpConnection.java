@@ -1,15 +1,19 @@
 package dev.hardlight.hypercore;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * A {@link Protocol} on a TCP socket, driven by virtual threads: one reads, one writes, one ticks keep-alives
@@ -45,7 +49,7 @@ public final class TcpConnection implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile String closeError;
     private boolean dispatching;
-    private final java.util.ArrayDeque<byte[]> queue = new java.util.ArrayDeque<>();
+    private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
     private long queued;
     private boolean ending;
     private long endingAt;
@@ -54,7 +58,7 @@ public final class TcpConnection implements AutoCloseable {
     /** How long queued output may wait without the peer reading any of it before the connection ends. */
     private static final long WRITE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
     private volatile long lastProgress = System.nanoTime();
-    private final java.util.concurrent.locks.Condition changed = lock.newCondition();
+    private final Condition changed = lock.newCondition();
     private volatile Thread reader;
 
     private TcpConnection(Socket socket, Protocol protocol, Handler handler) throws IOException {
@@ -160,7 +164,7 @@ public final class TcpConnection implements AutoCloseable {
         });
     }
 
-    private <T> T locked(java.util.function.Supplier<T> s) {
+    private <T> T locked(Supplier<T> s) {
         lock.lock();
         try {
             T v = s.get();
@@ -237,7 +241,7 @@ public final class TcpConnection implements AutoCloseable {
                     }
                     if (b.length < COALESCE && !queue.isEmpty()) {
                         // many small frames: one write instead of one each
-                        java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream(COALESCE);
+                        ByteArrayOutputStream batch = new ByteArrayOutputStream(COALESCE);
                         batch.writeBytes(b);
                         while (!queue.isEmpty() && batch.size() + queue.peek().length <= COALESCE) {
                             batch.writeBytes(queue.poll());

@@ -8,9 +8,11 @@ import dev.hardlight.nats.internal.ClusterTopicNotifier;
 import dev.hardlight.nats.internal.Subjects;
 import dev.hardlight.nats.internal.TopicTeller;
 import io.nats.client.AuthHandler;
+import io.nats.client.AuthenticationException;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Dispatcher;
+import io.nats.client.ErrorListener;
 import io.nats.client.Message;
 import io.nats.client.NKey;
 import io.nats.client.Nats;
@@ -28,6 +30,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -103,7 +106,7 @@ public final class NatsCluster implements ClusterBus {
      */
     private volatile boolean up;
     /** Messages for the publisher thread; bounded ({@link Builder#maxOutgoing(int)}). */
-    private final java.util.concurrent.BlockingQueue<Outgoing> outgoing;
+    private final BlockingQueue<Outgoing> outgoing;
     private Thread publisher;
     /** The NATS client's last connection error (a TLS handshake failure, ...), for the start error. */
     private volatile Exception lastError;
@@ -119,7 +122,7 @@ public final class NatsCluster implements ClusterBus {
 
     private NatsCluster(Settings settings) {
         this.settings = settings;
-        this.outgoing = new java.util.concurrent.ArrayBlockingQueue<>(settings.maxOutgoing);
+        this.outgoing = new ArrayBlockingQueue<>(settings.maxOutgoing);
     }
 
     /** A builder of a cluster that connects to {@code servers} (NATS URLs such as {@code nats://host:4222}). */
@@ -179,7 +182,7 @@ public final class NatsCluster implements ClusterBus {
 
     private String startError(IOException e) {
         String m = "cannot connect to NATS at " + String.join(", ", settings.servers) + ": " + e.getMessage();
-        if (e instanceof io.nats.client.AuthenticationException) {
+        if (e instanceof AuthenticationException) {
             return m + " (check the credentials: userInfo, token or nkeySeed, and the server's authorization)";
         }
         Exception last = lastError;
@@ -203,7 +206,7 @@ public final class NatsCluster implements ClusterBus {
                 .reconnectBufferSize(0)
                 .maxMessagesInOutgoingQueue(settings.maxOutgoing)
                 .connectionListener(this::connectionEvent)
-                .errorListener(new io.nats.client.ErrorListener() {
+                .errorListener(new ErrorListener() {
                     @Override
                     public void exceptionOccurred(Connection conn, Exception exp) {
                         lastError = exp;
@@ -481,7 +484,7 @@ public final class NatsCluster implements ClusterBus {
             if (c != null) {
                 try {
                     c.flush(Duration.ofMillis(500));
-                } catch (java.util.concurrent.TimeoutException | RuntimeException e) {
+                } catch (TimeoutException | RuntimeException e) {
                     // closing anyway
                 }
                 c.close();

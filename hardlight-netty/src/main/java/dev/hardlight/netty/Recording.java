@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -136,12 +137,12 @@ public final class Recording {
         @Override
         public boolean equals(Object o) {
             return o instanceof Frame f && f.sender == sender && f.timeNanos == timeNanos && f.type.equals(type)
-                    && f.callId == callId && f.summary.equals(summary) && java.util.Arrays.equals(f.message, message);
+                    && f.callId == callId && f.summary.equals(summary) && Arrays.equals(f.message, message);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(sender, timeNanos, type, callId, summary, java.util.Arrays.hashCode(message));
+            return Objects.hash(sender, timeNanos, type, callId, summary, Arrays.hashCode(message));
         }
 
         /** One line: time in milliseconds, sender, type, call id and summary. */

@@ -10,6 +10,7 @@ import dev.hardlight.processor.internal.ServiceModel;
 import dev.hardlight.processor.internal.TypeDef;
 import dev.hardlight.processor.internal.TypeScriptOutput;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
@@ -157,7 +158,7 @@ public final class RpcProcessor extends AbstractProcessor {
         String path = "META-INF/hardlight/" + name + ".schema";
         try {
             FileObject file = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "", path, origin);
-            try (Writer w = new java.io.OutputStreamWriter(file.openOutputStream(), StandardCharsets.UTF_8)) {
+            try (Writer w = new OutputStreamWriter(file.openOutputStream(), StandardCharsets.UTF_8)) {
                 w.write(schema);
             }
         } catch (IOException e) {

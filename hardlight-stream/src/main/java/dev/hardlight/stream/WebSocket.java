@@ -10,8 +10,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.Map;
 import java.util.Objects;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -111,7 +113,7 @@ public final class WebSocket implements AutoCloseable {
     private Throwable failure;
     private long lastReadNanos;
     private final URI uri;
-    private final java.util.Map<String, String> headers;
+    private final Map<String, String> headers;
 
     private WebSocket(Stream stream, URI uri, WebSocketOptions options, FrameHandler handler) {
         this.stream = stream;
@@ -572,7 +574,7 @@ public final class WebSocket implements AutoCloseable {
     }
 
     /** The outbound buffer, to write a {@link #claim claimed} payload into; write nowhere else in it. */
-    public org.agrona.MutableDirectBuffer outboundBuffer() {
+    public MutableDirectBuffer outboundBuffer() {
         return out.view();
     }
 

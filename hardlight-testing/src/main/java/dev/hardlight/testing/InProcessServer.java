@@ -10,6 +10,7 @@ import dev.hardlight.service.Services;
 import dev.hardlight.testing.internal.InProcessLink;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -87,7 +88,7 @@ public final class InProcessServer<S> implements AutoCloseable {
     public <C> C connect(ClientFactory<C> client, Duration defaultDeadline) {
         Objects.requireNonNull(client, "client");
         if (!client.service().name().equals(service.name())
-                || !java.util.Arrays.equals(client.service().fingerprint(), service.fingerprint())) {
+                || !Arrays.equals(client.service().fingerprint(), service.fingerprint())) {
             throw new IllegalArgumentException("a client of " + client.service().name() + " cannot connect to this "
                     + service.name() + " server (the contracts differ)");
         }

@@ -31,6 +31,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,6 +43,7 @@ import java.security.cert.X509Certificate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -168,7 +170,7 @@ public class StreamsBenchmark {
     }
 
     /** Waits for the reply counter to pass {@code expected}; fails after 10 s rather than hanging. */
-    private static void await(java.util.function.LongSupplier received, long expected, String who) throws IOException {
+    private static void await(LongSupplier received, long expected, String who) throws IOException {
         long deadline = 0;
         int spins = 0;
         while (received.getAsLong() < expected) {
@@ -415,11 +417,11 @@ public class StreamsBenchmark {
     static X509TrustManager trustAll() {
         return new X509ExtendedTrustManager() {
             @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {
+            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
             }
 
             @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {
+            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
             }
 
             @Override

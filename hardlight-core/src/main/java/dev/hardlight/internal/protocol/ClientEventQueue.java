@@ -2,11 +2,13 @@ package dev.hardlight.internal.protocol;
 
 import dev.hardlight.Event;
 import dev.hardlight.EventStream;
+import dev.hardlight.Metadata;
 import dev.hardlight.RpcException;
 import dev.hardlight.Topic;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -32,7 +34,7 @@ public final class ClientEventQueue implements EventStream<Object> {
     /** Guarded by lock. */
     private long totalMissed;
     /** Events skipped because their payload named a constant or subtype this client does not know. */
-    private final java.util.concurrent.atomic.AtomicLong skippedUnknown = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong skippedUnknown = new AtomicLong();
     /** Guarded by lock: a reconnect happened since the last event queued. */
     private boolean gap;
     /** Guarded by lock. */
@@ -57,7 +59,7 @@ public final class ClientEventQueue implements EventStream<Object> {
     }
 
     /** Queues an event (or counts it when full); returns the event as listeners see it. */
-    Event<Object> offer(Topic topic, Object value, dev.hardlight.Metadata metadata) {
+    Event<Object> offer(Topic topic, Object value, Metadata metadata) {
         lock.lock();
         try {
             Event<Object> event = new Event<>(topic, value, pendingMissed, gap, metadata);

@@ -1,5 +1,9 @@
 package dev.hardlight.internal.protocol;
 
+import dev.hardlight.ClientCall;
+import dev.hardlight.ClientInterceptor;
+import dev.hardlight.Metadata;
+import dev.hardlight.Nullable;
 import dev.hardlight.RpcException;
 import dev.hardlight.Event;
 import dev.hardlight.EventListener;
@@ -9,8 +13,6 @@ import dev.hardlight.Topic;
 import dev.hardlight.Status;
 import dev.hardlight.codec.UnknownVariantException;
 import dev.hardlight.codec.WireReader;
-import dev.hardlight.internal.schema.Compatibility;
-import dev.hardlight.internal.schema.Schema;
 import dev.hardlight.internal.codec.ByteBufWireReader;
 import dev.hardlight.internal.codec.ByteBufWireWriter;
 import dev.hardlight.service.ArgumentWriter;
@@ -20,14 +22,14 @@ import dev.hardlight.service.MethodDescriptor;
 import dev.hardlight.service.ServiceDescriptor;
 import dev.hardlight.service.StateCodec;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantLock;
@@ -69,8 +71,8 @@ public final class ClientSession {
     private final CompletableFuture<Hello> ready = new CompletableFuture<>();
 
     // Set once when the hello arrives (happens-before through the 'ready' future / volatile 'limit').
-    private int[] serverMethodIds;
-    private String[] incompatibility;
+    /** What the hello said about this client's contract (method ids, refusals). */
+    private ClientHandshake handshake;
     private int serverMaxMessageSize;
     private volatile int limit;
     private AtomicReferenceArray<PendingCall> slots;
@@ -96,13 +98,7 @@ public final class ClientSession {
     private volatile Object state;
     private final CopyOnWriteArrayList<StateListener<Object>> stateListeners = new CopyOnWriteArrayList<>();
     /** Written by the event loop only: the connection's enabled features, as the server last said. */
-    private volatile java.util.Set<String> features = java.util.Set.of();
-    /** Set once by the hello (event loop): the server's schema text from HELLO extension 4, or {@code null}. */
-    private String serverSchemaText;
-    /** Event loop: {@link #serverSchemaText} parsed, once a hash differs. */
-    private Schema serverSchema;
-    /** Set with {@link #serverSchema}: this client's own schema, parsed. */
-    private Schema localSchema;
+    private volatile Set<String> features = Set.of();
     private final EventDescriptor<Object> events;
     private final ClientEventQueue eventQueue;
     /** Told when the last call in flight ends ({@link #onIdle}); any thread sets it. */
@@ -115,12 +111,12 @@ public final class ClientSession {
     private final boolean ownsEvents;
     private final CopyOnWriteArrayList<EventListener<Object>> eventListeners = new CopyOnWriteArrayList<>();
     /** Run for every call sent, in order; empty for none (then nothing of them runs). */
-    private volatile dev.hardlight.ClientInterceptor[] interceptors = NO_INTERCEPTORS;
-    private static final dev.hardlight.ClientInterceptor[] NO_INTERCEPTORS = {};
+    private volatile ClientInterceptor[] interceptors = NO_INTERCEPTORS;
+    private static final ClientInterceptor[] NO_INTERCEPTORS = {};
 
     /** Sets the interceptors run for every call (see {@link dev.hardlight.ClientInterceptor}). Before the first call. */
-    public void interceptors(List<dev.hardlight.ClientInterceptor> list) {
-        interceptors = list.isEmpty() ? NO_INTERCEPTORS : list.toArray(new dev.hardlight.ClientInterceptor[0]);
+    public void interceptors(List<ClientInterceptor> list) {
+        interceptors = list.isEmpty() ? NO_INTERCEPTORS : list.toArray(new ClientInterceptor[0]);
     }
 
     public ClientSession(ServiceDescriptor<?> service, Outbound out, int clientMaxInFlight, String logPrefix) {
@@ -142,8 +138,8 @@ public final class ClientSession {
      *     for none. Must be positive.
      */
     public ClientSession(ServiceDescriptor<?> service, Outbound out, int clientMaxInFlight, int eventQueueCapacity,
-                         Timer timer, @dev.hardlight.Nullable Duration defaultDeadline, String logPrefix) {
-        this(service, out, clientMaxInFlight, eventQueueCapacity, logPrefix, java.util.Objects.requireNonNull(timer, "timer"),
+                         Timer timer, @Nullable Duration defaultDeadline, String logPrefix) {
+        this(service, out, clientMaxInFlight, eventQueueCapacity, logPrefix, Objects.requireNonNull(timer, "timer"),
                 defaultDeadline);
     }
 
@@ -155,9 +151,9 @@ public final class ClientSession {
      * @param defaultDeadline as in the constructor above
      */
     public ClientSession(ServiceDescriptor<?> service, Outbound out, int clientMaxInFlight, ClientEventQueue sharedEvents,
-                         Timer timer, @dev.hardlight.Nullable Duration defaultDeadline, String logPrefix) {
-        this(service, out, clientMaxInFlight, java.util.Objects.requireNonNull(sharedEvents, "sharedEvents"), false,
-                logPrefix, java.util.Objects.requireNonNull(timer, "timer"), defaultDeadline);
+                         Timer timer, @Nullable Duration defaultDeadline, String logPrefix) {
+        this(service, out, clientMaxInFlight, Objects.requireNonNull(sharedEvents, "sharedEvents"), false,
+                logPrefix, Objects.requireNonNull(timer, "timer"), defaultDeadline);
     }
 
     private ClientSession(ServiceDescriptor<?> service, Outbound out, int clientMaxInFlight, int eventQueueCapacity,
@@ -185,7 +181,7 @@ public final class ClientSession {
     }
 
     /** The deadline applied to calls started without one, or {@code null} for none. */
-    public @dev.hardlight.Nullable Duration defaultDeadline() {
+    public @Nullable Duration defaultDeadline() {
         return defaultDeadline;
     }
 
@@ -194,7 +190,7 @@ public final class ClientSession {
      * fail with {@link Status#UNAVAILABLE}; the transport closes the connection when {@link #inFlight()}
      * reaches 0 (or the server closes it).
      */
-    public @dev.hardlight.Nullable String goAwayReason() {
+    public @Nullable String goAwayReason() {
         return goAwayReason;
     }
 
@@ -233,7 +229,7 @@ public final class ClientSession {
     }
 
     public void addEventListener(EventListener<Object> listener) {
-        eventListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+        eventListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     public void removeEventListener(EventListener<Object> listener) {
@@ -253,7 +249,7 @@ public final class ClientSession {
         WireReader r = new ByteBufWireReader(msg);
         Topic topic = Frames.readEventHeader(r);
         // Bad metadata is a broken server, like any malformed EVENT: the violation closes the connection.
-        dev.hardlight.Metadata metadata = withMetadata ? MetadataCodec.read(msg) : dev.hardlight.Metadata.empty();
+        Metadata metadata = withMetadata ? MetadataCodec.read(msg) : Metadata.empty();
         if (events == null) {
             return; // this client's contract has no events
         }
@@ -297,7 +293,7 @@ public final class ClientSession {
 
     /** Adds a listener of state changes. */
     public void addStateListener(StateListener<Object> listener) {
-        stateListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+        stateListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** Removes a listener of state changes. */
@@ -369,7 +365,7 @@ public final class ClientSession {
                 case FrameType.STATE_DELTA -> onStateDelta(msg);
                 case FrameType.EVENT -> onEvent(msg, false);
                 case FrameType.EVENT_META -> onEvent(msg, true);
-                case FrameType.FEATURES -> features = java.util.Set.copyOf(Frames.readFeaturesBody(msg));
+                case FrameType.FEATURES -> features = Set.copyOf(Frames.readFeaturesBody(msg));
                 case FrameType.EVENTS_MISSED -> onEventsMissed(msg);
                 case FrameType.GO_AWAY -> onGoAway(msg);
                 case FrameType.BATCH -> Frames.forEachInBatch(msg, this::onMessage);
@@ -391,7 +387,7 @@ public final class ClientSession {
      * server ({@code HardLight.hello}).
      */
     public static final ServiceDescriptor<Object> PROBE = new ServiceDescriptor<>(Object.class, "", new byte[32], "",
-            java.util.List.of(), (handler, methodId, args, result) -> {
+            List.of(), (handler, methodId, args, result) -> {
                 throw new UnsupportedOperationException("a probe serves nothing");
             });
 
@@ -402,41 +398,28 @@ public final class ClientSession {
         } catch (RpcException e) {
             throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "HELLO: " + e.getMessage());
         }
-        if (hello.version() != Frames.VERSION) {
-            throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR,
-                    "server speaks protocol version " + hello.version() + ", this client " + Frames.VERSION);
+        ClientHandshake handshake;
+        try {
+            if (service == PROBE) {
+                ClientHandshake.checkProbe(hello);
+                ready.complete(hello);
+                return;
+            }
+            handshake = ClientHandshake.check(service, hello);
+        } catch (ClientHandshake.Refused e) {
+            ready.completeExceptionally(e.reason()); // a caller may be waiting on it
+            throw e.violation();
         }
-        if (service == PROBE) {
-            serverSchemaText(hello);
-            ready.complete(hello);
-            return;
-        }
-        if (!hello.service().equals(service.name())) {
-            RpcException e = new RpcException(Status.INCOMPATIBLE, "the server serves '" + hello.service()
-                    + "', this client was generated for '" + service.name() + "'");
-            ready.completeExceptionally(e);
-            throw new ProtocolViolation(ProtocolViolation.NORMAL, "wrong service");
-        }
-        if (hello.maxInFlight() < 1 || hello.maxInFlight() > InFlight.MAX) {
-            throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "HELLO: maxInFlight " + hello.maxInFlight());
-        }
-        serverSchemaText = serverSchemaText(hello);
         if (stateCodec != null) {
-            state = initialState(hello);
+            state = handshake.initialState();
         }
-        if (events != null) {
-            checkEventType(hello);
-        }
-        for (Hello.Extension e : hello.extensions()) {
-            if (e.tag() == SessionFeatures.HELLO_EXTENSION) {
-                try {
-                    features = java.util.Set.copyOf(Frames.readFeaturesBody(Unpooled.wrappedBuffer(e.value())));
-                } catch (RpcException ex) {
-                    throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "HELLO features: " + ex.getMessage());
-                }
+        features = handshake.features();
+        if (!handshake.sameSchema()) {
+            for (String reason : handshake.refusals()) {
+                log.warn("{}{}", logPrefix, reason);
             }
         }
-        mapMethods(hello);
+        this.handshake = handshake;
         int n = Math.min(clientMaxInFlight, hello.maxInFlight());
         serverMaxMessageSize = hello.maxMessageSize();
         slots = new AtomicReferenceArray<>(n);
@@ -449,131 +432,9 @@ public final class ClientSession {
         ready.complete(hello);
     }
 
-    /** HELLO extension tag carrying the server's schema text. */
-    static final int SCHEMA_HELLO_EXTENSION = 4;
-
-    /**
-     * The server's schema text from HELLO extension 4, checked against the HELLO's fingerprint;
-     * {@code null} when the server sent none (then only equal hashes are compatible). It is parsed only
-     * when a hash differs ({@link #serverSchema()}).
-     */
-    private String serverSchemaText(Hello hello) {
-        for (Hello.Extension e : hello.extensions()) {
-            if (e.tag() == SCHEMA_HELLO_EXTENSION) {
-                byte[] digest;
-                try {
-                    digest = java.security.MessageDigest.getInstance("SHA-256").digest(e.value());
-                } catch (java.security.NoSuchAlgorithmException ex) {
-                    throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
-                }
-                if (!Arrays.equals(digest, hello.fingerprint())) {
-                    throw helloViolation("HELLO schema does not match its fingerprint");
-                }
-                try {
-                    return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                            .decode(java.nio.ByteBuffer.wrap(e.value())).toString();
-                } catch (java.nio.charset.CharacterCodingException ex) {
-                    throw helloViolation("HELLO schema: invalid UTF-8");
-                }
-            }
-        }
-        return null;
-    }
-
-    /** The server's schema, parsed on first use (event loop, during the hello); {@code null} when it sent none. */
-    private Schema serverSchema() {
-        if (serverSchema == null && serverSchemaText != null) {
-            try {
-                serverSchema = Schema.parse(serverSchemaText);
-                localSchema = Schema.parse(service.schema());
-            } catch (IllegalArgumentException ex) {
-                throw helloViolation("HELLO schema: " + ex.getMessage());
-            }
-        }
-        return serverSchema;
-    }
-
-    /** A malformed HELLO schema: fails {@link #ready} at once (a caller may be waiting on it) and closes 1002. */
-    private ProtocolViolation helloViolation(String message) {
-        ready.completeExceptionally(new RpcException(Status.PROTOCOL_ERROR, message));
-        return new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, message);
-    }
-
-    /** A comparison of this client's contract ("here") with the server's ("there"). */
-    private Compatibility compatibility() {
-        return new Compatibility(localSchema, serverSchema);
-    }
-
-    /**
-     * Why type {@code local} of this client cannot read (or be read as) the server's {@code remote}, or
-     * {@code null} when it can: equal hashes, or compatible by the rule of protocol.md 6.6.
-     */
-    private String typeDifference(String local, String remote, boolean sameHash) {
-        if (sameHash) {
-            return null;
-        }
-        if (serverSchema() == null || remote == null) {
-            return "it differs from the server's: regenerate the client from the server's contract";
-        }
-        if (!local.equals(remote)) {
-            return "it is " + local + " here and " + remote + " there";
-        }
-        return compatibility().type(local, remote);
-    }
-
-    private Object initialState(Hello hello) {
-        for (Hello.Extension e : hello.extensions()) {
-            if (e.tag() == ServerState.HELLO_EXTENSION) {
-                ByteBuf buf = Unpooled.wrappedBuffer(e.value());
-                WireReader r = new ByteBufWireReader(buf);
-                long hash = buf.readableBytes() >= 8 ? buf.readLong() : 0;
-                boolean same = hash == stateCodec.schemaHash();
-                String difference = typeDifference(stateCodec.type().getCanonicalName(),
-                        same || serverSchema() == null ? null : serverSchema().state(), same);
-                if (difference != null) {
-                    throw incompatible("the server's connection state is incompatible with this client's "
-                            + stateCodec.type().getCanonicalName() + ": " + difference);
-                }
-                try {
-                    Object snapshot = stateCodec.decode(r);
-                    r.expectEnd("the state snapshot");
-                    return snapshot;
-                } catch (RpcException ex) {
-                    throw new ProtocolViolation(ProtocolViolation.PROTOCOL_ERROR, "HELLO state: " + ex.getMessage());
-                }
-            }
-        }
-        throw incompatible("the server sent no connection state; this client expects " + stateCodec.type().getName());
-    }
-
     /** The connection's enabled features, as the server last announced them. */
-    public java.util.Set<String> features() {
+    public Set<String> features() {
         return features;
-    }
-
-    private void checkEventType(Hello hello) {
-        for (Hello.Extension e : hello.extensions()) {
-            if (e.tag() == ServerSession.EVENTS_HELLO_EXTENSION && e.value().length == 8) {
-                long hash = 0;
-                for (byte b : e.value()) {
-                    hash = (hash << 8) | (b & 0xFF);
-                }
-                boolean same = hash == events.schemaHash();
-                String difference = typeDifference(events.type().getCanonicalName(),
-                        same || serverSchema() == null ? null : serverSchema().events(), same);
-                if (difference != null) {
-                    throw incompatible("the server's event type is incompatible with this client's "
-                            + events.type().getCanonicalName() + ": " + difference);
-                }
-                return;
-            }
-        }
-        throw incompatible("the server declares no events; this client expects " + events.type().getName());
-    }
-
-    private ProtocolViolation incompatible(String message) {
-        ready.completeExceptionally(new RpcException(Status.INCOMPATIBLE, message));
-        return new ProtocolViolation(ProtocolViolation.NORMAL, "incompatible contract");
     }
 
     private void onStateDelta(ByteBuf msg) {
@@ -595,49 +456,12 @@ public final class ClientSession {
         }
     }
 
-    private void mapMethods(Hello hello) {
-        List<MethodDescriptor<?>> local = service.methods();
-        serverMethodIds = new int[local.size()];
-        incompatibility = new String[local.size()];
-        Arrays.fill(serverMethodIds, -1);
-        Map<String, Hello.MethodEntry> byName = new HashMap<>();
-        for (Hello.MethodEntry e : hello.methods()) {
-            byName.put(e.name(), e);
-        }
-        boolean sameSchema = Arrays.equals(hello.fingerprint(), service.fingerprint());
-        for (MethodDescriptor<?> m : local) {
-            Hello.MethodEntry e = byName.get(m.name());
-            if (e == null) {
-                incompatibility[m.id()] = "the server does not implement " + service.name() + "." + m.name();
-            } else if (e.signatureHash() != m.signatureHash()) {
-                String difference = serverSchema() == null || !serverSchema().methods().containsKey(m.name())
-                        ? "its signature differs: regenerate the client from the server's contract"
-                        : compatibility().method(m.name());
-                if (difference == null) {
-                    serverMethodIds[m.id()] = e.id();
-                } else {
-                    incompatibility[m.id()] = service.name() + "." + m.name() + " is incompatible with the server: "
-                            + difference;
-                }
-            } else {
-                serverMethodIds[m.id()] = e.id();
-            }
-        }
-        if (!sameSchema) {
-            for (String reason : incompatibility) {
-                if (reason != null) {
-                    log.warn("{}{}", logPrefix, reason);
-                }
-            }
-        }
-    }
-
     /**
      * Starts a call if a slot is free, counting its deadline from now: same as
      * {@code tryStart(method, args, deadline, nanoTime())}.
      */
-    public @dev.hardlight.Nullable PendingCall tryStart(MethodDescriptor<?> method, ArgumentWriter args,
-                                                        @dev.hardlight.Nullable Duration deadline) {
+    public @Nullable PendingCall tryStart(MethodDescriptor<?> method, ArgumentWriter args,
+                                          @Nullable Duration deadline) {
         return tryStart(method, args, deadline, now());
     }
 
@@ -659,8 +483,8 @@ public final class ClientSession {
      *     arguments cannot be encoded or are too big, or {@code DEADLINE_EXCEEDED} if the deadline has
      *     already passed (nothing is sent)
      */
-    public @dev.hardlight.Nullable PendingCall tryStart(MethodDescriptor<?> method, ArgumentWriter args,
-                                                        @dev.hardlight.Nullable Duration deadline, long startNanos) {
+    public @Nullable PendingCall tryStart(MethodDescriptor<?> method, ArgumentWriter args,
+                                          @Nullable Duration deadline, long startNanos) {
         Duration d = deadline != null ? deadline : defaultDeadline;
         if (d != null && timer == null) {
             throw new IllegalStateException("a deadline needs a Timer: this ClientSession was made without one");
@@ -668,10 +492,9 @@ public final class ClientSession {
         if (!ready.isDone() || ready.isCompletedExceptionally()) {
             throw closedOr(new RpcException(Status.UNAVAILABLE, "not connected"));
         }
-        int serverId = serverMethodIds[method.id()];
+        int serverId = handshake.serverMethodId(method.id());
         if (serverId < 0) {
-            String reason = incompatibility[method.id()];
-            throw new RpcException(reason.startsWith("the server does not") ? Status.UNIMPLEMENTED : Status.INCOMPATIBLE, reason);
+            throw handshake.refusal(method.id());
         }
         checkOpen();
         String needed = method.requiredFeature();
@@ -699,13 +522,13 @@ public final class ClientSession {
             giveBack(id);
             throw shuttingDown(shutdown);
         }
-        dev.hardlight.Metadata metadata = dev.hardlight.Metadata.attached();
-        dev.hardlight.ClientInterceptor[] chain = interceptors;
+        Metadata metadata = Metadata.attached();
+        ClientInterceptor[] chain = interceptors;
         CallInfo info = null;
         if (chain.length > 0) {
             info = new CallInfo(method, metadata);
             try {
-                for (dev.hardlight.ClientInterceptor ic : chain) {
+                for (ClientInterceptor ic : chain) {
                     info.started(ic.start(info));
                 }
             } catch (RuntimeException e) {
@@ -933,7 +756,7 @@ public final class ClientSession {
      * As {@link #onClosed(RpcException)}, but the calls pending now fail with {@code pendingReason}
      * when it is not null: the transport knows they did not run (protocol.md 3.6).
      */
-    public void onClosed(RpcException reason, @dev.hardlight.Nullable RpcException pendingReason) {
+    public void onClosed(RpcException reason, @Nullable RpcException pendingReason) {
         if (closedReason != null) {
             return;
         }
@@ -964,10 +787,10 @@ public final class ClientSession {
         /** The deadline's timer task, once scheduled; cancelled when the answer arrives. */
         private volatile Timer.Scheduled deadlineTask;
         /** The answer's metadata; set by the event loop before the call completes. */
-        volatile dev.hardlight.Metadata responseMetadata = dev.hardlight.Metadata.empty();
+        volatile Metadata responseMetadata = Metadata.empty();
 
         /** The metadata of the server's answer; empty until it arrived, and when it had none. */
-        public dev.hardlight.Metadata responseMetadata() {
+        public Metadata responseMetadata() {
             return responseMetadata;
         }
 
@@ -1027,31 +850,31 @@ public final class ClientSession {
     }
 
     /** A call as interceptors see it; exists only when interceptors are set. */
-    private final class CallInfo implements dev.hardlight.ClientCall {
+    private final class CallInfo implements ClientCall {
         private final MethodDescriptor<?> method;
-        private dev.hardlight.Metadata.Builder metadata;
-        private dev.hardlight.Metadata built;
-        private dev.hardlight.ClientInterceptor.Completion[] completions;
+        private Metadata.Builder metadata;
+        private Metadata built;
+        private ClientInterceptor.Completion[] completions;
         int completionCount;
         volatile PendingCall call;
 
-        CallInfo(MethodDescriptor<?> method, dev.hardlight.Metadata attached) {
+        CallInfo(MethodDescriptor<?> method, Metadata attached) {
             this.method = method;
             this.built = attached;
         }
 
-        void started(dev.hardlight.ClientInterceptor.Completion c) {
+        void started(ClientInterceptor.Completion c) {
             if (c == null) {
                 return;
             }
             if (completions == null) {
-                completions = new dev.hardlight.ClientInterceptor.Completion[interceptors.length];
+                completions = new ClientInterceptor.Completion[interceptors.length];
             }
             completions[completionCount++] = c;
         }
 
-        dev.hardlight.Metadata sent() {
-            dev.hardlight.Metadata m = requestMetadata();
+        Metadata sent() {
+            Metadata m = requestMetadata();
             metadata = null;
             built = m;
             sent = true;
@@ -1071,7 +894,7 @@ public final class ClientSession {
         }
 
         @Override
-        public dev.hardlight.Metadata requestMetadata() {
+        public Metadata requestMetadata() {
             if (metadata != null) {
                 built = metadata.build();
                 metadata = null;
@@ -1079,7 +902,7 @@ public final class ClientSession {
             return built;
         }
 
-        private dev.hardlight.Metadata.Builder builder() {
+        private Metadata.Builder builder() {
             if (sent) {
                 throw new IllegalStateException("the call was sent: metadata can only be added in ClientInterceptor.start");
             }
@@ -1100,16 +923,16 @@ public final class ClientSession {
         }
 
         @Override
-        public dev.hardlight.Metadata responseMetadata() {
+        public Metadata responseMetadata() {
             PendingCall c = call;
-            return c == null ? dev.hardlight.Metadata.empty() : c.responseMetadata;
+            return c == null ? Metadata.empty() : c.responseMetadata;
         }
 
         void completed(Object value, Throwable failure) {
-            Throwable f = failure instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null
+            Throwable f = failure instanceof CompletionException ce && ce.getCause() != null
                     ? ce.getCause() : failure;
             Status status = f == null ? Status.OK
-                    : f instanceof java.util.concurrent.CancellationException ? Status.CANCELLED
+                    : f instanceof CancellationException ? Status.CANCELLED
                     : f instanceof RpcException r ? r.status()
                     : Status.APPLICATION_ERROR;
             for (int i = completionCount - 1; i >= 0; i--) {

@@ -8,6 +8,7 @@ import dev.hardlight.internal.codec.ByteBufWireReader;
 import dev.hardlight.internal.codec.ByteBufWireWriter;
 import dev.hardlight.internal.codec.Varint;
 import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -104,7 +105,7 @@ public final class MetadataCodec {
     }
 
     private static int utf8Bytes(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private static BadMetadata overSize() {

@@ -3,8 +3,13 @@ package dev.hardlight.internal.protocol;
 import dev.hardlight.CloseReason;
 import dev.hardlight.Connection;
 import dev.hardlight.HandlerFactory;
+import dev.hardlight.Metadata;
+import dev.hardlight.Nullable;
 import dev.hardlight.RpcException;
+import dev.hardlight.ServerCall;
+import dev.hardlight.ServerInterceptor;
 import dev.hardlight.Status;
+import dev.hardlight.UpgradeRequest;
 import dev.hardlight.codec.MissingValueException;
 import dev.hardlight.internal.codec.ByteBufWireReader;
 import dev.hardlight.internal.codec.ByteBufWireWriter;
@@ -12,12 +17,18 @@ import dev.hardlight.service.MethodDescriptor;
 import dev.hardlight.service.ServiceDescriptor;
 import io.netty.buffer.ByteBuf;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
 import java.util.Objects;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +80,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     /** Set once by {@link #goAway} (any thread), after its frame was queued; read by the event loop. */
     private volatile String goAwayReason;
     /** Makes {@link #goAway} send its frame once. */
-    private final java.util.concurrent.atomic.AtomicBoolean goAwaySent = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean goAwaySent = new AtomicBoolean();
     private final ServerState<?> state;
     private SessionConnection connection;
     private SessionSubscriptions subscriptions;
@@ -77,15 +88,15 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     /** Guarded by 'this': events dropped since the last one delivered. */
     private long missedEvents;
     /** Marks the slot of a call to an unknown method while its error is sent. */
-    private final Invocation unknown = new Invocation(-1, null, null, dev.hardlight.Metadata.empty());
+    private final Invocation unknown = new Invocation(-1, null, null, Metadata.empty());
     /** Run around every call, outermost first; empty for none (then nothing of them runs). */
-    private volatile dev.hardlight.ServerInterceptor[] interceptors = NO_INTERCEPTORS;
-    private static final dev.hardlight.ServerInterceptor[] NO_INTERCEPTORS = {};
+    private volatile ServerInterceptor[] interceptors = NO_INTERCEPTORS;
+    private static final ServerInterceptor[] NO_INTERCEPTORS = {};
     /** The call a handler thread is running, for {@link dev.hardlight.ServerCall#current()}. */
-    private static final ThreadLocal<dev.hardlight.ServerCall> CURRENT = new ThreadLocal<>();
+    private static final ThreadLocal<ServerCall> CURRENT = new ThreadLocal<>();
 
     /** The call the calling thread runs as a handler, or {@code null}. */
-    public static dev.hardlight.ServerCall currentCall() {
+    public static ServerCall currentCall() {
         return CURRENT.get();
     }
 
@@ -93,14 +104,14 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
      * Sets the interceptors run around every call, outermost first (see
      * {@link dev.hardlight.ServerInterceptor}). Call before {@link #start()}.
      */
-    public void interceptors(List<dev.hardlight.ServerInterceptor> list) {
-        interceptors = list.isEmpty() ? NO_INTERCEPTORS : list.toArray(new dev.hardlight.ServerInterceptor[0]);
+    public void interceptors(List<ServerInterceptor> list) {
+        interceptors = list.isEmpty() ? NO_INTERCEPTORS : list.toArray(new ServerInterceptor[0]);
     }
 
     /** A session around a handler made beforehand (tests); its state, if any, starts at its initial value. */
     public ServerSession(ServiceDescriptor<S> service, S handler, Outbound out, Executor executor,
                          int maxInFlight, int maxMessageSize, String logPrefix) {
-        this(service, handler, newState(service, out), new SessionFeatures(out, java.util.Set.of()), out, executor,
+        this(service, handler, newState(service, out), new SessionFeatures(out, Set.of()), out, executor,
                 executor, maxInFlight, maxMessageSize, logPrefix);
     }
 
@@ -135,7 +146,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     public static <S> ServerSession<S> open(ServiceDescriptor<S> service, HandlerFactory<S> factory, TopicRegistry<?> topics,
                                             long connectionId, SocketAddress remoteAddress, Outbound out, Executor executor,
                                             int maxInFlight, int maxMessageSize, String logPrefix) {
-        return open(service, factory, topics, new Admission(connectionId, remoteAddress, null, java.util.Set.of(), null), out, executor,
+        return open(service, factory, topics, new Admission(connectionId, remoteAddress, null, Set.of(), null), out, executor,
                 maxInFlight, maxMessageSize, logPrefix);
     }
 
@@ -146,7 +157,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
      * @param features the first feature set (from the authenticator)
      * @param principal the authenticator's principal: the connection's first attachment, or {@code null}
      */
-    public record Admission(long connectionId, SocketAddress remoteAddress, dev.hardlight.UpgradeRequest request, java.util.Set<String> features,
+    public record Admission(long connectionId, SocketAddress remoteAddress, UpgradeRequest request, Set<String> features,
                             Object principal) {}
 
     /** Opens a session with what the authenticator decided (see {@link Admission}). */
@@ -267,8 +278,8 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
         extensions.add(new Hello.Extension(Frames.BATCH_HELLO_EXTENSION, new byte[0]));
         // The whole schema, so a client whose contract differs can apply the compatibility rule.
         if (sendSchema) {
-            extensions.add(new Hello.Extension(ClientSession.SCHEMA_HELLO_EXTENSION,
-                    service.schema().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            extensions.add(new Hello.Extension(ClientHandshake.SCHEMA_HELLO_EXTENSION,
+                    service.schema().getBytes(StandardCharsets.UTF_8)));
         }
         if (service.events() != null) {
             byte[] hash = new byte[8];
@@ -280,12 +291,12 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
         }
         // The hello is sent while the state's and the features' locks are held, so no STATE_DELTA or
         // FEATURES frame can precede the hello that carries their first value.
-        java.util.function.Consumer<Hello.Extension> withState = stateExtension -> features.start(featuresExtension -> {
+        Consumer<Hello.Extension> withState = stateExtension -> features.start(featuresExtension -> {
             if (stateExtension != null) {
                 extensions.add(stateExtension);
             }
             extensions.add(featuresExtension);
-            extensions.sort(java.util.Comparator.comparingInt(Hello.Extension::tag));
+            extensions.sort(Comparator.comparingInt(Hello.Extension::tag));
             sendHello(extensions);
         });
         if (state == null) {
@@ -372,7 +383,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     }
 
     /** The reason given to {@link #goAway}, or {@code null} while the session is not shutting down. */
-    public @dev.hardlight.Nullable String goAwayReason() {
+    public @Nullable String goAwayReason() {
         return goAwayReason;
     }
 
@@ -434,7 +445,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
             return;
         }
         MethodDescriptor<?> method = service.methods().get(methodId);
-        dev.hardlight.Metadata metadata = dev.hardlight.Metadata.empty();
+        Metadata metadata = Metadata.empty();
         if (withMetadata) {
             try {
                 metadata = MetadataCodec.read(msg);
@@ -541,7 +552,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
 
     /** 16 hex digits, random: what the client's INTERNAL error and the server's log line share. */
     static String newErrorId() {
-        return String.format("%016x", java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        return String.format("%016x", ThreadLocalRandom.current().nextLong());
     }
 
     private ByteBuf error(int callId, Status status, String message, int declaredIndex) {
@@ -550,7 +561,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
         return buf;
     }
 
-    private ByteBuf error(int callId, Status status, String message, int declaredIndex, dev.hardlight.Metadata metadata) {
+    private ByteBuf error(int callId, Status status, String message, int declaredIndex, Metadata metadata) {
         if (metadata.isEmpty()) {
             return error(callId, status, message, declaredIndex);
         }
@@ -583,17 +594,17 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
     }
 
     /** One call's run on a handler thread. */
-    private final class Invocation implements Runnable, dev.hardlight.ServerCall {
+    private final class Invocation implements Runnable, ServerCall {
         final int callId;
         final MethodDescriptor<?> method;
         final ByteBuf args;
-        final dev.hardlight.Metadata requestMetadata;
+        final Metadata requestMetadata;
         /** Response metadata put so far (handler thread); {@code null} while none. */
-        private dev.hardlight.Metadata.Builder response;
+        private Metadata.Builder response;
         private volatile Thread thread;
         private volatile boolean cancelled;
 
-        Invocation(int callId, MethodDescriptor<?> method, ByteBuf args, dev.hardlight.Metadata requestMetadata) {
+        Invocation(int callId, MethodDescriptor<?> method, ByteBuf args, Metadata requestMetadata) {
             this.callId = callId;
             this.method = method;
             this.args = args;
@@ -621,23 +632,23 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
         }
 
         @Override
-        public dev.hardlight.Metadata requestMetadata() {
+        public Metadata requestMetadata() {
             return requestMetadata;
         }
 
         @Override
         public void putResponseMetadata(String key, String value) {
-            (response == null ? response = dev.hardlight.Metadata.builder() : response).put(key, value);
+            (response == null ? response = Metadata.builder() : response).put(key, value);
         }
 
         @Override
         public void putResponseMetadata(String key, byte[] value) {
-            (response == null ? response = dev.hardlight.Metadata.builder() : response).put(key, value);
+            (response == null ? response = Metadata.builder() : response).put(key, value);
         }
 
         @Override
-        public dev.hardlight.Metadata responseMetadata() {
-            return response == null ? dev.hardlight.Metadata.empty() : response.build();
+        public Metadata responseMetadata() {
+            return response == null ? Metadata.empty() : response.build();
         }
 
         /**
@@ -646,14 +657,14 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
          * is the interceptor running, 'entered' how many proceeded so far: interceptor i may proceed only
          * while entered == i.
          */
-        private final class Walk implements dev.hardlight.ServerInterceptor.Next {
-            private final dev.hardlight.ServerInterceptor[] chain;
+        private final class Walk implements ServerInterceptor.Next {
+            private final ServerInterceptor[] chain;
             private final ByteBufWireReader reader;
             private final ByteBufWireWriter writer;
             private int current = -1;
             private int entered;
 
-            Walk(dev.hardlight.ServerInterceptor[] chain, ByteBufWireReader reader, ByteBufWireWriter writer) {
+            Walk(ServerInterceptor[] chain, ByteBufWireReader reader, ByteBufWireWriter writer) {
                 this.chain = chain;
                 this.reader = reader;
                 this.writer = writer;
@@ -716,7 +727,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
                 int headerLength = result.writerIndex();
                 CURRENT.set(this);
                 try {
-                    dev.hardlight.ServerInterceptor[] chain = interceptors;
+                    ServerInterceptor[] chain = interceptors;
                     if (chain.length == 0) {
                         service.dispatcher().dispatch(handler, method.id(), reader, new ByteBufWireWriter(result));
                     } else {
@@ -733,7 +744,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
                 ByteBuf ok = result;
                 result = null;
                 if (response != null) {
-                    dev.hardlight.Metadata md = response.build();
+                    Metadata md = response.build();
                     if (!md.isEmpty()) {
                         ByteBuf withMd = out.alloc().buffer(ok.readableBytes() + md.byteSize() + 3 * md.size() + 8);
                         Frames.writeResultHeader(withMd, callId, md);
@@ -763,7 +774,7 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
 
         /** An ERROR carrying the response metadata put so far. */
         private ByteBuf errorMd(Status status, String message, int declaredIndex) {
-            dev.hardlight.Metadata md = response == null ? dev.hardlight.Metadata.empty() : response.build();
+            Metadata md = response == null ? Metadata.empty() : response.build();
             return error(callId, status, message, declaredIndex, md);
         }
 

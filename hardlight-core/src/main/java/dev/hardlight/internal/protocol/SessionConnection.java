@@ -9,6 +9,12 @@ import dev.hardlight.Subscriptions;
 import dev.hardlight.SyncedState;
 import dev.hardlight.service.EventDescriptor;
 import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Connection} handed to handler factories: identity from the transport, state from the
@@ -113,13 +119,13 @@ final class SessionConnection implements Connection {
     }
 
     /** Guarded by 'this': listeners not yet run; {@code null} once the close was announced. */
-    private java.util.List<java.util.function.Consumer<CloseReason>> closeListeners = new java.util.ArrayList<>(2);
+    private List<Consumer<CloseReason>> closeListeners = new ArrayList<>(2);
     /** Set once, with {@link #closeListeners} cleared, when the close is announced. */
     private CloseReason closeReason;
 
     @Override
-    public void onClose(java.util.function.Consumer<CloseReason> listener) {
-        java.util.Objects.requireNonNull(listener, "listener");
+    public void onClose(Consumer<CloseReason> listener) {
+        Objects.requireNonNull(listener, "listener");
         CloseReason reason;
         synchronized (this) {
             if (closeListeners != null) {
@@ -136,7 +142,7 @@ final class SessionConnection implements Connection {
      * closes {@code handler} if it is {@link AutoCloseable}, on a new virtual thread.
      */
     void announceClose(CloseReason reason, Object handler) {
-        java.util.List<java.util.function.Consumer<CloseReason>> listeners;
+        List<Consumer<CloseReason>> listeners;
         synchronized (this) {
             if (closeListeners == null) {
                 return;
@@ -149,7 +155,7 @@ final class SessionConnection implements Connection {
             return;
         }
         Thread.ofVirtual().name("hl-close-" + id).start(() -> {
-            for (java.util.function.Consumer<CloseReason> l : listeners) {
+            for (Consumer<CloseReason> l : listeners) {
                 runListener(l, reason);
             }
             if (handler instanceof AutoCloseable c) {
@@ -162,7 +168,7 @@ final class SessionConnection implements Connection {
         });
     }
 
-    private void runListener(java.util.function.Consumer<CloseReason> listener, CloseReason reason) {
+    private void runListener(Consumer<CloseReason> listener, CloseReason reason) {
         try {
             listener.accept(reason);
         } catch (Throwable t) {
@@ -170,7 +176,7 @@ final class SessionConnection implements Connection {
         }
     }
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SessionConnection.class);
+    private static final Logger log = LoggerFactory.getLogger(SessionConnection.class);
 
     @Override
     public String toString() {

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * One connection's enabled features. A change sends a FEATURES frame with the whole new set while
@@ -69,7 +70,7 @@ final class SessionFeatures implements Features {
      * Hands the HELLO extension with the current set to {@code sendHello} and starts sending changes,
      * under the lock: no FEATURES frame can precede the hello.
      */
-    synchronized void start(java.util.function.Consumer<Hello.Extension> sendHello) {
+    synchronized void start(Consumer<Hello.Extension> sendHello) {
         ByteBuf buf = out.alloc().buffer();
         byte[] b;
         try {

@@ -2,6 +2,7 @@ package dev.hardlight.internal.protocol;
 
 import dev.hardlight.Subscriptions;
 import dev.hardlight.Topic;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -105,7 +106,7 @@ final class SessionSubscriptions implements Subscriptions {
 
     @Override
     public synchronized Set<Topic> topics() {
-        return many != null ? java.util.Collections.unmodifiableSet(new LinkedHashSet<>(many)) : current();
+        return many != null ? Collections.unmodifiableSet(new LinkedHashSet<>(many)) : current();
     }
 
     /** Removes every subscription; later adds are refused. */

@@ -1,5 +1,6 @@
 package dev.hardlight.internal.protocol;
 
+import dev.hardlight.Nullable;
 import dev.hardlight.RpcException;
 import dev.hardlight.Status;
 import dev.hardlight.service.ArgumentWriter;
@@ -54,7 +55,7 @@ public final class SlotQueue {
      *     and what {@link ClientSession#tryStart} throws
      */
     public ClientSession.PendingCall start(MethodDescriptor<?> method, ArgumentWriter args,
-                                           @dev.hardlight.Nullable Duration deadline) {
+                                           @Nullable Duration deadline) {
         long startNanos = session.nanoTime();
         if (Thread.currentThread().isInterrupted()) {
             throw interrupted();

@@ -2,6 +2,7 @@ package dev.hardlight.internal.protocol;
 
 import dev.hardlight.ClusterBus;
 import dev.hardlight.EventEmitter;
+import dev.hardlight.Metadata;
 import dev.hardlight.Topic;
 import dev.hardlight.TopicChange;
 import dev.hardlight.TopicListener;
@@ -13,6 +14,7 @@ import io.netty.buffer.Unpooled;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
@@ -183,7 +185,7 @@ public final class TopicRegistry<E> implements EventEmitter<E> {
         if (codec == null) {
             throw new IllegalStateException("this service declares no events (@Rpc(events = ...))");
         }
-        EventSink[] sinks = sinks(topics.get(java.util.Objects.requireNonNull(topic, "topic")));
+        EventSink[] sinks = sinks(topics.get(Objects.requireNonNull(topic, "topic")));
         if (bus != null) {
             return emitClustered(topic, event, sinks);
         }
@@ -222,7 +224,7 @@ public final class TopicRegistry<E> implements EventEmitter<E> {
      * metadata. Nothing attached costs one thread-local read.
      */
     ByteBuf encode(Topic topic, E event) {
-        dev.hardlight.Metadata metadata = dev.hardlight.Metadata.attached();
+        Metadata metadata = Metadata.attached();
         ByteBuf frame = alloc.buffer();
         try {
             Frames.writeEventHeader(frame, topic, metadata);

@@ -1,6 +1,7 @@
 package dev.hardlight.internal.schema;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +22,8 @@ public record Schema(String service, String state, String events, Map<String, Me
                      Map<String, Type> types) {
 
     public Schema {
-        methods = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(methods));
-        types = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(types));
+        methods = Collections.unmodifiableMap(new LinkedHashMap<>(methods));
+        types = Collections.unmodifiableMap(new LinkedHashMap<>(types));
     }
 
     /** A method: parameters in order, the result type ({@code void} for none), declared exceptions in order. */

@@ -6,18 +6,23 @@ import dev.hardlight.internal.protocol.ProtocolViolation;
 import dev.hardlight.netty.SlowConsumerPolicy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,9 +76,9 @@ public final class ChannelOutbound implements Outbound {
      * Whether the peer takes BATCH (docs/protocol.md 3.8): then the frames written in one go (one read
      * batch, one drain) leave as BATCH messages. Read on the event loop only.
      */
-    private java.util.function.BooleanSupplier peerBatches = () -> false;
+    private BooleanSupplier peerBatches = () -> false;
     /** Event loop only: frames held for the next {@link #writeHeld}, when the peer batches. */
-    private final java.util.ArrayList<ByteBuf> held = new java.util.ArrayList<>();
+    private final ArrayList<ByteBuf> held = new ArrayList<>();
     /**
      * The largest BATCH message written: well under any client's own message limit (16 MiB for the
      * HardLight clients, not announced), and small enough that one batch does not delay the next.
@@ -116,7 +121,7 @@ public final class ChannelOutbound implements Outbound {
     }
 
     /** From now on, pack the frames written together into BATCH messages whenever {@code when} holds. Before first use. */
-    public void batchWhen(java.util.function.BooleanSupplier when) {
+    public void batchWhen(BooleanSupplier when) {
         this.peerBatches = when;
     }
 
@@ -268,8 +273,8 @@ public final class ChannelOutbound implements Outbound {
                 queueBytes.addAndGet(-frame.readableBytes());
                 channel.write(new BinaryWebSocketFrame(frame), channel.voidPromise());
             }
-            channel.writeAndFlush(new io.netty.handler.codec.http.websocketx.PingWebSocketFrame(
-                    io.netty.buffer.Unpooled.wrappedBuffer(payload)), channel.voidPromise());
+            channel.writeAndFlush(new PingWebSocketFrame(
+                    Unpooled.wrappedBuffer(payload)), channel.voidPromise());
         };
         try {
             channel.eventLoop().execute(task);
@@ -330,7 +335,7 @@ public final class ChannelOutbound implements Outbound {
                 if (j - i == 1) {
                     channel.write(new BinaryWebSocketFrame(held.get(i)), channel.voidPromise());
                 } else {
-                    java.util.List<ByteBuf> run = held.subList(i, j);
+                    List<ByteBuf> run = held.subList(i, j);
                     ByteBuf batch = channel.alloc().buffer(size + 3);
                     try {
                         Frames.writeBatch(batch, run);

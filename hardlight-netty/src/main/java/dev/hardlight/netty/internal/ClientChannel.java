@@ -9,6 +9,7 @@ import dev.hardlight.internal.protocol.ClientEventQueue;
 import dev.hardlight.netty.ConnectionEvent;
 import dev.hardlight.netty.ConnectionListener;
 import dev.hardlight.netty.ReconnectPolicy;
+import dev.hardlight.netty.RpcObserver;
 import dev.hardlight.service.ArgumentWriter;
 import dev.hardlight.service.MethodDescriptor;
 import dev.hardlight.service.RpcChannel;
@@ -47,7 +48,7 @@ public final class ClientChannel implements RpcChannel {
     }
 
     /** The application's listener, preceded by the observer's {@code connectionChanged} when there is one. */
-    private static ConnectionListener observed(ConnectionListener listener, dev.hardlight.netty.RpcObserver observer) {
+    private static ConnectionListener observed(ConnectionListener listener, RpcObserver observer) {
         if (observer == null) {
             return listener;
         }

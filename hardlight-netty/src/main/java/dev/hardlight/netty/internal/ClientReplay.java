@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -233,7 +234,7 @@ public final class ClientReplay {
 
         void advanceTo(long time) {
             now = Math.max(now, time);
-            tasks.sort(java.util.Comparator.comparingLong(Task::due));
+            tasks.sort(Comparator.comparingLong(Task::due));
             while (!tasks.isEmpty() && tasks.get(0).due() <= now) {
                 Task t = tasks.remove(0);
                 if (!t.cancelled()[0]) {

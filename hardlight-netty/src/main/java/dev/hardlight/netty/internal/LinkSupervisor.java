@@ -5,7 +5,9 @@ import dev.hardlight.Status;
 import dev.hardlight.internal.protocol.ClientEventQueue;
 import dev.hardlight.netty.ConnectionEvent;
 import dev.hardlight.netty.ReconnectPolicy;
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -242,7 +244,7 @@ final class LinkSupervisor implements LinkListener {
     private void connectLink() {
         int n = connections.incrementAndGet();
         ClientConfig c = config.forConnection(n);
-        java.util.List<java.net.URI> failover = config.options().failover();
+        List<URI> failover = config.options().failover();
         if (!failover.isEmpty()) {
             int i = (n - 1) % (failover.size() + 1); // a ring: the given URI, then the failover servers
             c = c.withUri(i == 0 ? config.uri() : failover.get(i - 1));

@@ -11,6 +11,7 @@ import dev.hardlight.internal.protocol.Hello;
 import dev.hardlight.internal.protocol.ProtocolViolation;
 import dev.hardlight.internal.protocol.SlotQueue;
 import dev.hardlight.internal.protocol.Timer;
+import dev.hardlight.netty.RpcObserver;
 import dev.hardlight.service.ArgumentWriter;
 import dev.hardlight.service.MethodDescriptor;
 import dev.hardlight.service.RpcCalls;
@@ -89,7 +90,7 @@ public final class NettyRpcChannel implements RpcCalls {
 
     /** Reports this connection to the client's observer, if any: once the upgrade succeeded. */
     void observe() {
-        dev.hardlight.netty.RpcObserver observer = config.options().observer();
+        RpcObserver observer = config.options().observer();
         if (observer != null) {
             out.observe(new ObserverTap(observer, config.service(), false, config.maxInFlight()));
         }

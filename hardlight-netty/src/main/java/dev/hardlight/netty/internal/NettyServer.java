@@ -3,6 +3,7 @@ package dev.hardlight.netty.internal;
 import dev.hardlight.EventEmitter;
 import dev.hardlight.internal.protocol.ProtocolViolation;
 import dev.hardlight.internal.protocol.ServerSession;
+import dev.hardlight.service.ServiceDescriptor;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -19,11 +20,13 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -68,9 +71,9 @@ public final class NettyServer {
      * The payload of the ping sent right after GO_AWAY: its pong tells that the client has read the
      * GO_AWAY, so every call it sent before knowing is read by then (protocol.md 3.6).
      */
-    static final byte[] GO_AWAY_PING = "hl-go-away".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    static final byte[] GO_AWAY_PING = "hl-go-away".getBytes(StandardCharsets.US_ASCII);
     /** Connections whose client answered the ping after the GO_AWAY. */
-    private final java.util.Set<ChannelOutbound> goAwaySeen = ConcurrentHashMap.newKeySet();
+    private final Set<ChannelOutbound> goAwaySeen = ConcurrentHashMap.newKeySet();
 
     private final ServerConfig config;
     private final EventLoopGroup acceptor;
@@ -241,8 +244,8 @@ public final class NettyServer {
     }
 
     /** The descriptors of the services, for a recording's header (which names the one connected to). */
-    private List<dev.hardlight.service.ServiceDescriptor<?>> serviceDescriptors() {
-        List<dev.hardlight.service.ServiceDescriptor<?>> list = new ArrayList<>();
+    private List<ServiceDescriptor<?>> serviceDescriptors() {
+        List<ServiceDescriptor<?>> list = new ArrayList<>();
         for (ServedService s : services.values()) {
             list.add(s.endpoint().service());
         }

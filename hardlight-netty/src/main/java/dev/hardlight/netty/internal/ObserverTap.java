@@ -4,6 +4,7 @@ import dev.hardlight.Status;
 import dev.hardlight.internal.protocol.FrameType;
 import dev.hardlight.internal.protocol.Frames;
 import dev.hardlight.internal.protocol.MetadataCodec;
+import dev.hardlight.internal.protocol.ProtocolViolation;
 import dev.hardlight.netty.RpcObserver;
 import dev.hardlight.netty.SlowConsumerPolicy;
 import dev.hardlight.service.MethodDescriptor;
@@ -96,7 +97,7 @@ public final class ObserverTap {
                 batch.skipBytes(1);
                 try {
                     Frames.forEachInBatch(batch, inner -> frame(inner, in));
-                } catch (dev.hardlight.internal.protocol.ProtocolViolation e) {
+                } catch (ProtocolViolation e) {
                     // not observed
                 }
             }

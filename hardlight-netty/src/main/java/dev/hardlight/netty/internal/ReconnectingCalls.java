@@ -1,5 +1,6 @@
 package dev.hardlight.netty.internal;
 
+import dev.hardlight.Metadata;
 import dev.hardlight.RpcException;
 import dev.hardlight.Status;
 import dev.hardlight.internal.protocol.CallResults;
@@ -46,7 +47,7 @@ final class ReconnectingCalls implements CallRouter {
         long deadlineAt = d == null ? 0 : System.nanoTime() + NettyRpcChannel.saturatedNanos(d);
         RetryingCall result = new RetryingCall();
         // Attempts after the first run on other threads: they carry the caller's attached metadata.
-        dev.hardlight.Metadata attached = dev.hardlight.Metadata.attached();
+        Metadata attached = Metadata.attached();
         NettyRpcChannel link = links.link();
         if (link != null && link.usable()) {
             try {
@@ -72,9 +73,9 @@ final class ReconnectingCalls implements CallRouter {
         return result;
     }
 
-    private Object invokeWith(dev.hardlight.Metadata attached, MethodDescriptor<?> method, ArgumentWriter args, Duration d,
+    private Object invokeWith(Metadata attached, MethodDescriptor<?> method, ArgumentWriter args, Duration d,
                               long deadlineAt, RetryingCall async) throws Exception {
-        try (dev.hardlight.Metadata.Scope s = attached.attach()) {
+        try (Metadata.Scope s = attached.attach()) {
             return invoke(method, args, d, deadlineAt, async);
         }
     }

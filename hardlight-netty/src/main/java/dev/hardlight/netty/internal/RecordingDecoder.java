@@ -2,6 +2,7 @@ package dev.hardlight.netty.internal;
 
 import dev.hardlight.netty.Recording;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -151,7 +152,7 @@ public final class RecordingDecoder {
 
         private void webSocketFrame(long time, WebSocketFrame f) {
             if (f instanceof BinaryWebSocketFrame) {
-                byte[] message = io.netty.buffer.ByteBufUtil.getBytes(f.content());
+                byte[] message = ByteBufUtil.getBytes(f.content());
                 Recording.Frame d = messages.describe(sender, time, f.content());
                 frames.add(new Recording.Frame(d.sender(), d.timeNanos(), d.type(), d.callId(), d.summary(), message));
             } else if (f instanceof CloseWebSocketFrame c) {

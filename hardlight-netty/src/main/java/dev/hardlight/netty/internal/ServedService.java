@@ -1,5 +1,6 @@
 package dev.hardlight.netty.internal;
 
+import dev.hardlight.ClusterBus;
 import dev.hardlight.EventEmitter;
 import dev.hardlight.TopicListener;
 import dev.hardlight.internal.protocol.TopicRegistry;
@@ -43,7 +44,7 @@ public final class ServedService {
 
     /** The registry of topics; its topic changes are drained on a new virtual thread per drain. */
     private static <E> TopicRegistry<E> newTopics(ServiceDescriptor<?> service, TopicListener listener,
-                                                  dev.hardlight.ClusterBus cluster) {
+                                                  ClusterBus cluster) {
         @SuppressWarnings("unchecked")
         EventDescriptor<E> events = (EventDescriptor<E>) service.events();
         return new TopicRegistry<>(events == null ? null : events.codec(), PooledByteBufAllocator.DEFAULT, listener,

@@ -141,7 +141,7 @@ public final class ServerConfig {
         return options.maxConnectionsPerAddress();
     }
 
-    public java.time.Duration messageReceiveTimeout() {
+    public Duration messageReceiveTimeout() {
         return options.messageReceiveTimeout();
     }
 

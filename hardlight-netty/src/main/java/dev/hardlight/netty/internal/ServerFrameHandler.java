@@ -3,6 +3,8 @@ package dev.hardlight.netty.internal;
 import dev.hardlight.CloseReason;
 import dev.hardlight.internal.protocol.ServerSession;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 
 /** Feeds a server connection's messages to its {@link ServerSession}. Event loop only. */
@@ -38,7 +40,7 @@ final class ServerFrameHandler<S> extends FrameHandler {
 
     @Override
     protected void onPong(ByteBuf payload) {
-        if (io.netty.buffer.ByteBufUtil.equals(payload, io.netty.buffer.Unpooled.wrappedBuffer(NettyServer.GO_AWAY_PING))) {
+        if (ByteBufUtil.equals(payload, Unpooled.wrappedBuffer(NettyServer.GO_AWAY_PING))) {
             server.goAwaySeen(out);
         }
     }

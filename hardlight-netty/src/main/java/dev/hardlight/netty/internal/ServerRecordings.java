@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -45,7 +46,7 @@ public final class ServerRecordings {
      * A recorder for a new connection, writing {@code <start time UTC>-<connection id>.hlrec}, or
      * {@code null} when the total is spent.
      */
-    public Recorder open(long connectionId, InetSocketAddress remote, java.util.List<ServiceDescriptor<?>> services,
+    public Recorder open(long connectionId, InetSocketAddress remote, List<ServiceDescriptor<?>> services,
                          String logPrefix) {
         long cap = reserve();
         if (cap == 0) {

@@ -2,6 +2,8 @@ package dev.hardlight.netty.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -183,8 +185,8 @@ public final class StaticFiles {
         }
         var decoder = StandardCharsets.UTF_8.newDecoder();
         try {
-            return decoder.decode(java.nio.ByteBuffer.wrap(out, 0, n)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+            return decoder.decode(ByteBuffer.wrap(out, 0, n)).toString();
+        } catch (CharacterCodingException e) {
             return null;
         }
     }

@@ -3,7 +3,9 @@ package dev.hardlight.processor.internal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
@@ -67,7 +69,7 @@ public final class ContractReader {
         List<ServiceModel.Method> methods = new ArrayList<>();
         Map<String, ExecutableElement> byName = new HashMap<>();
         for (ExecutableElement method : ElementFilter.methodsIn(service.getEnclosedElements())) {
-            java.util.Set<Modifier> modifiers = method.getModifiers();
+            Set<Modifier> modifiers = method.getModifiers();
             if (modifiers.contains(Modifier.STATIC) || modifiers.contains(Modifier.DEFAULT)
                     || modifiers.contains(Modifier.PRIVATE)) {
                 continue;
@@ -240,7 +242,7 @@ public final class ContractReader {
      * checked exceptions that stand for whole families of failures (I/O, reflection, security, SQL),
      * which a handler's unrelated failures would match.
      */
-    static final java.util.Set<String> BROAD_EXCEPTIONS = java.util.Set.of(
+    static final Set<String> BROAD_EXCEPTIONS = Set.of(
             "java.lang.Throwable", "java.lang.Exception", "java.io.IOException",
             "java.lang.ReflectiveOperationException", "java.security.GeneralSecurityException",
             "java.sql.SQLException", "java.util.concurrent.ExecutionException");
@@ -498,7 +500,7 @@ public final class ContractReader {
     }
 
     private static String article(ElementKind kind) {
-        String k = kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        String k = kind.name().toLowerCase(Locale.ROOT).replace('_', ' ');
         return (k.startsWith("a") || k.startsWith("e") ? "an " : "a ") + k;
     }
 }

@@ -8,6 +8,7 @@ import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.DeclaredType;
 import javax.lang.model.util.Elements;
 
 /**
@@ -174,9 +175,9 @@ final class Evolution {
             return;
         }
         boolean permitted = record.getInterfaces().stream()
-                .map(t -> (TypeElement) ((javax.lang.model.type.DeclaredType) t).asElement())
+                .map(t -> (TypeElement) ((DeclaredType) t).asElement())
                 .anyMatch(i -> i.getPermittedSubclasses().stream()
-                        .anyMatch(p -> ((javax.lang.model.type.DeclaredType) p).asElement().equals(record)));
+                        .anyMatch(p -> ((DeclaredType) p).asElement().equals(record)));
         if (!permitted) {
             errors.error(record, "record " + record.getQualifiedName() + ": @Fallback applies to a permitted "
                     + "record of a sealed interface (or an enum constant)");

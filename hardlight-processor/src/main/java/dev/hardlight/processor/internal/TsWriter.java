@@ -2,6 +2,7 @@ package dev.hardlight.processor.internal;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -517,7 +518,7 @@ final class TsWriter {
         src.open("constructor(client: " + raw + ")");
         src.line("this.client = client;");
         src.close();
-        Set<String> members = new java.util.HashSet<>(TsNames.CLIENT_MEMBERS);
+        Set<String> members = new HashSet<>(TsNames.CLIENT_MEMBERS);
         for (ServiceModel.Method m : model.methods()) {
             String member = TsNames.identifier(m.name());
             while (members.contains(member)) {

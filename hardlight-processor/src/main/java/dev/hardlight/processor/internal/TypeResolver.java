@@ -3,8 +3,10 @@ package dev.hardlight.processor.internal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
@@ -28,8 +30,8 @@ final class TypeResolver {
 
     /** {@code Map<K,V>}, {@code List<T>} or {@code Set<T>} when {@code element} implements one of them, else null. */
     private static String mapOrCollection(TypeElement element) {
-        java.util.Deque<TypeElement> todo = new ArrayDeque<>(List.of(element));
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Deque<TypeElement> todo = new ArrayDeque<>(List.of(element));
+        Set<String> seen = new HashSet<>();
         while (!todo.isEmpty()) {
             TypeElement t = todo.pop();
             String name = t.getQualifiedName().toString();
@@ -45,7 +47,7 @@ final class TypeResolver {
             List<TypeMirror> supers = new ArrayList<>(t.getInterfaces());
             supers.add(t.getSuperclass());
             for (TypeMirror m : supers) {
-                if (m instanceof javax.lang.model.type.DeclaredType d && d.asElement() instanceof TypeElement e) {
+                if (m instanceof DeclaredType d && d.asElement() instanceof TypeElement e) {
                     todo.push(e);
                 }
             }

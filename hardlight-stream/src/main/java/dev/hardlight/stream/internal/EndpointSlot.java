@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -134,7 +135,7 @@ public final class EndpointSlot<C> implements Pollable, FrameHandler {
         InetAddress address;
         try {
             address = dns.join();
-        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+        } catch (CompletionException | CancellationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             disconnect = new Disconnect(Disconnect.Reason.DNS_FAILED, -1, "cannot resolve " + uri.getHost() + ": " + cause, cause);
             return;

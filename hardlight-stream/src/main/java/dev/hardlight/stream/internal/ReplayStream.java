@@ -2,8 +2,10 @@ package dev.hardlight.stream.internal;
 
 import dev.hardlight.stream.Stream;
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -54,7 +56,7 @@ public final class ReplayStream implements Stream {
                 int length = b.getShort() & 0xffff;
                 b.position(b.position() + length);
             }
-        } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new IOException(path + " ends inside its recording header", e);
         }
         int[] offsets = new int[16];
@@ -97,7 +99,7 @@ public final class ReplayStream implements Stream {
     private static String webSocketKey(ByteBuffer b, int offset, int length) {
         byte[] bytes = new byte[Math.min(length, 16 * 1024)];
         b.get(offset, bytes);
-        String head = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String head = new String(bytes, StandardCharsets.ISO_8859_1);
         for (String line : head.split("\r\n")) {
             if (line.regionMatches(true, 0, "Sec-WebSocket-Key:", 0, 18)) {
                 return line.substring(18).trim();

@@ -28,6 +28,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -309,7 +310,7 @@ public final class InProcessLink implements RpcChannel {
 
     @Override
     public Set<String> features() {
-        return java.util.Collections.unmodifiableSet(client.features());
+        return Collections.unmodifiableSet(client.features());
     }
 
     @Override
