@@ -1,5 +1,7 @@
 package dev.hardlight.netty;
 
+import dev.hardlight.ClientInterceptor;
+import dev.hardlight.Nullable;
 import dev.hardlight.internal.protocol.ClientSession;
 import dev.hardlight.internal.protocol.InFlight;
 import dev.hardlight.netty.internal.Fingerprints;
@@ -204,12 +206,12 @@ public final class ClientOptions {
     }
 
     /** The interceptors run for every call, in order ({@link Builder#interceptor}); empty for none. */
-    public List<dev.hardlight.ClientInterceptor> interceptors() {
+    public List<ClientInterceptor> interceptors() {
         return v.interceptors;
     }
 
     /** The traffic observer ({@link Builder#observer(RpcObserver)}), or {@code null}. */
-    public @dev.hardlight.Nullable RpcObserver observer() {
+    public @Nullable RpcObserver observer() {
         return v.observer;
     }
 
@@ -271,7 +273,7 @@ public final class ClientOptions {
         ClientGroup group;
         List<java.net.URI> failover = List.of();
         RpcObserver observer;
-        List<dev.hardlight.ClientInterceptor> interceptors = List.of();
+        List<ClientInterceptor> interceptors = List.of();
     }
 
     /** Builds {@link ClientOptions}. Not thread-safe. */
@@ -644,11 +646,11 @@ public final class ClientOptions {
 
         /**
          * Adds an interceptor run for every call this client sends (see
-         * {@link dev.hardlight.ClientInterceptor}): started in the order added, completed in the reverse
+         * {@link ClientInterceptor}): started in the order added, completed in the reverse
          * order. Default: none, and then nothing of them runs. To send metadata with one call only,
          * attach it to the calling thread instead ({@link dev.hardlight.Metadata#attach()}).
          */
-        public Builder interceptor(dev.hardlight.ClientInterceptor interceptor) {
+        public Builder interceptor(ClientInterceptor interceptor) {
             v.interceptors = Settings.append(v.interceptors, Objects.requireNonNull(interceptor, "interceptor"));
             return this;
         }

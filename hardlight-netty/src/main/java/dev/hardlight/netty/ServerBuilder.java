@@ -3,6 +3,7 @@ package dev.hardlight.netty;
 import dev.hardlight.Authenticator;
 import dev.hardlight.ClusterBus;
 import dev.hardlight.HandlerFactory;
+import dev.hardlight.ServerInterceptor;
 import dev.hardlight.TopicListener;
 import dev.hardlight.netty.internal.Endpoint;
 import dev.hardlight.netty.internal.NettyServer;
@@ -373,8 +374,8 @@ public final class ServerBuilder<S> {
         return this;
     }
 
-    /** See {@link ServerOptions.Builder#interceptor(dev.hardlight.ServerInterceptor)}: adds one, outermost first. */
-    public ServerBuilder<S> interceptor(dev.hardlight.ServerInterceptor interceptor) {
+    /** See {@link ServerOptions.Builder#interceptor(ServerInterceptor)}: adds one, outermost first. */
+    public ServerBuilder<S> interceptor(ServerInterceptor interceptor) {
         options.interceptor(interceptor);
         return this;
     }

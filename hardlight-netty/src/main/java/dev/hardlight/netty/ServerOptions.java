@@ -2,6 +2,8 @@ package dev.hardlight.netty;
 
 import dev.hardlight.Authenticator;
 import dev.hardlight.ClusterBus;
+import dev.hardlight.Nullable;
+import dev.hardlight.ServerInterceptor;
 import dev.hardlight.TopicListener;
 import dev.hardlight.internal.protocol.InFlight;
 import dev.hardlight.netty.internal.OriginPolicy;
@@ -242,7 +244,7 @@ public final class ServerOptions {
     }
 
     /** The traffic observer ({@link Builder#observer(RpcObserver)}), or {@code null}. */
-    public @dev.hardlight.Nullable RpcObserver observer() {
+    public @Nullable RpcObserver observer() {
         return v.observer;
     }
 
@@ -252,7 +254,7 @@ public final class ServerOptions {
     }
 
     /** The interceptors run around every call, outermost first ({@link Builder#interceptor}); empty for none. */
-    public List<dev.hardlight.ServerInterceptor> interceptors() {
+    public List<ServerInterceptor> interceptors() {
         return v.interceptors;
     }
 
@@ -321,7 +323,7 @@ public final class ServerOptions {
         boolean sendErrorDetails;
         boolean hideSchema;
         RpcObserver observer;
-        List<dev.hardlight.ServerInterceptor> interceptors = List.of();
+        List<ServerInterceptor> interceptors = List.of();
     }
 
     /** Collects server settings; not thread-safe. {@link #build()} makes an immutable copy, and the builder may be reused. */
@@ -785,10 +787,10 @@ public final class ServerOptions {
 
         /**
          * Adds an interceptor run around every call on this server's connections (see
-         * {@link dev.hardlight.ServerInterceptor}): the first added is the outermost, it runs first and
+         * {@link ServerInterceptor}): the first added is the outermost, it runs first and
          * sees the outcome last. Default: none, and then nothing of them runs.
          */
-        public Builder interceptor(dev.hardlight.ServerInterceptor interceptor) {
+        public Builder interceptor(ServerInterceptor interceptor) {
             v.interceptors = Settings.append(v.interceptors, Objects.requireNonNull(interceptor, "interceptor"));
             return this;
         }
