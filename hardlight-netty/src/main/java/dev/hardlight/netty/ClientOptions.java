@@ -10,6 +10,7 @@ import dev.hardlight.netty.internal.RecordingFormat;
 import dev.hardlight.netty.internal.Transports;
 import dev.hardlight.netty.internal.TrustMode;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -195,8 +196,8 @@ public final class ClientOptions {
         return v.busyPoll ? Transports.busyPollClientGroup() : Transports.clientGroup();
     }
 
-    /** The other servers to fail over to ({@link Builder#failover(java.net.URI...)}), in order; empty by default. */
-    public List<java.net.URI> failover() {
+    /** The other servers to fail over to ({@link Builder#failover(URI...)}), in order; empty by default. */
+    public List<URI> failover() {
         return v.failover;
     }
 
@@ -271,7 +272,7 @@ public final class ClientOptions {
         boolean recordCredentials;
         boolean busyPoll;
         ClientGroup group;
-        List<java.net.URI> failover = List.of();
+        List<URI> failover = List.of();
         RpcObserver observer;
         List<ClientInterceptor> interceptors = List.of();
     }
@@ -379,9 +380,9 @@ public final class ClientOptions {
          * with TLS, every server's certificate must pass the same trust check. Replaces any previous
          * list; none by default.
          */
-        public Builder failover(java.net.URI... servers) {
-            List<java.net.URI> list = new ArrayList<>();
-            for (java.net.URI u : servers) {
+        public Builder failover(URI... servers) {
+            List<URI> list = new ArrayList<>();
+            for (URI u : servers) {
                 list.add(Objects.requireNonNull(u, "server"));
             }
             v.failover = List.copyOf(list);
