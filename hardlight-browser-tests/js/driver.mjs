@@ -13,12 +13,17 @@
 //   {"id":9,"op":"profile","page":"a","fn":"benchCodec","arg":{...},"path":"target/x.cpuprofile","timeout":60000}
 //                                            runs fn as "run" does under Chromium's CPU profiler (CDP), writes
 //                                            the profile to path; answers the functions with the most self time
+//   {"id":10,"op":"open","page":"b","url":"...","bare":true}
+//                                            opens the tab in a second Chromium driven without Playwright
+//                                            (js/bare.mjs: no DevTools domain but Runtime), for benchmarks;
+//                                            such a tab takes "run" and "close" only
 //   {"id":5,"op":"quit"}                     closes the browser and exits 0
 // Answers: {"id":N,"ok":true,"value":...} or {"id":N,"ok":false,"error":"..."}.
 // Usage: node js/driver.mjs <spki-pin>[,<pin>...]   (the base64 SHA-256 of the server key(s) to trust)
 import { chromium } from 'playwright-core';
 import { createInterface } from 'node:readline';
 import { writeFileSync } from 'node:fs';
+import { BareBrowser } from './bare.mjs';
 
 const pins = process.argv[2];
 if (!pins || !/^[A-Za-z0-9+/=,]+$/.test(pins)) {
@@ -34,12 +39,19 @@ const browser = await chromium.launch({
 });
 const context = await browser.newContext({ viewport: { width: 900, height: 700 } });
 const pages = new Map();
+/** Started on the first bare tab. */
+let bare;
 
 function answer(message) {
   process.stdout.write(JSON.stringify(message, (_, v) => (typeof v === 'bigint' ? v.toString() : v)) + '\n');
 }
 
-async function open(name, url) {
+async function open(name, url, isBare) {
+  if (isBare) {
+    bare ??= new BareBrowser(executablePath, pins);
+    pages.set(name, await bare.open(url));
+    return url;
+  }
   const page = await context.newPage();
   page.on('console', (m) => console.error(`[${name} console.${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => console.error(`[${name} pageerror] ${e.stack ?? e}`));
@@ -62,7 +74,7 @@ function page(name) {
 
 async function run(name, fn, arg, timeout) {
   const p = page(name);
-  const result = p.evaluate(
+  const result = p.sessionId !== undefined ? p.run(fn, arg) : p.evaluate(
     async ({ fn, arg }) => {
       const test = window.hardlight.tests[fn];
       if (typeof test !== 'function') {
@@ -113,7 +125,7 @@ async function profile(name, fn, arg, path, timeout) {
 async function handle(request) {
   switch (request.op) {
     case 'open':
-      return open(request.page, request.url);
+      return open(request.page, request.url, request.bare === true);
     case 'run':
       return run(request.page, request.fn, request.arg ?? null, request.timeout ?? 30000);
     case 'profile':
@@ -163,6 +175,7 @@ for await (const line of lines) {
     continue;
   }
   if (request.op === 'quit') {
+    await bare?.close();
     await browser.close();
     answer({ id: request.id, ok: true, value: true });
     process.exit(0);
@@ -174,5 +187,6 @@ for await (const line of lines) {
   }
 }
 // stdin closed without a quit: the JUnit side is gone.
+await bare?.close();
 await browser.close();
 process.exit(3);

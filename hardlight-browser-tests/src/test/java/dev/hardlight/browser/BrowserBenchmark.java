@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,11 +66,19 @@ final class BrowserBenchmark {
                 JsonWsServer json = new JsonWsServer(certs);
                 EchoServer echo = new EchoServer(certs);
                 Chromium chromium = Chromium.launch("BrowserBenchmark", tls.publicKeyPin())) {
-            chromium.open("bench", URI.create("https://localhost:" + server.port() + "/index.html"));
+            URI page = URI.create("https://localhost:" + server.port() + "/index.html");
+            // A tab Playwright drives pays for its instrumentation on every WebSocket message (js/bare.mjs)
+            boolean playwright = Boolean.getBoolean("hl.bench.playwright");
+            if (playwright) {
+                chromium.open("bench", page);
+            } else {
+                chromium.openBare("bench", page);
+            }
             String hl = "wss://localhost:" + server.port() + "/hl";
             String js = "wss://localhost:" + json.port() + "/json";
             String raw = "wss://localhost:" + echo.port() + "/echo";
             boolean baseline = Boolean.getBoolean("hl.bench.baseline");
+            CpuMeter cpu = new CpuMeter(chromium.process());
             Duration timeout = Duration.ofSeconds((long) (s.warmup() + s.seconds()) * 2 + 60);
             MeterClient java = HardLight.connect(URI.create(hl), ClientOptions.pinned(server.tlsFingerprint()), MeterClient.FACTORY);
             try {
@@ -85,15 +94,15 @@ final class BrowserBenchmark {
                         List<Map<String, Object>> browserBatch = new ArrayList<>();
                         List<Map<String, Object>> browserBaseline = new ArrayList<>();
                         for (int round = 0; round < s.rounds(); round++) {
-                            browserHl.add(map(chromium.run("bench", "benchHardLight", with(arg, "url", hl), timeout)));
-                            browserJson.add(map(chromium.run("bench", "benchJson", with(arg, "url", js), timeout)));
-                            javaHl.add(javaClient(java, workload, s, inFlight));
-                            browserRaw.add(map(chromium.run("bench", "benchRaw", with(arg, "url", raw), timeout)));
+                            browserHl.add(cpu.measure(s, () -> map(chromium.run("bench", "benchHardLight", with(arg, "url", hl), timeout))));
+                            browserJson.add(cpu.measure(s, () -> map(chromium.run("bench", "benchJson", with(arg, "url", js), timeout))));
+                            javaHl.add(cpu.measure(s, () -> javaClient(java, workload, s, inFlight)));
+                            browserRaw.add(cpu.measure(s, () -> map(chromium.run("bench", "benchRaw", with(arg, "url", raw), timeout))));
                             if (inFlight > 1) {
-                                browserBatch.add(map(chromium.run("bench", "benchRawBatch", with(arg, "url", raw), timeout)));
+                                browserBatch.add(cpu.measure(s, () -> map(chromium.run("bench", "benchRawBatch", with(arg, "url", raw), timeout))));
                             }
                             if (baseline) {
-                                browserBaseline.add(map(chromium.run("bench", "benchHardLightBaseline", with(arg, "url", hl), timeout)));
+                                browserBaseline.add(cpu.measure(s, () -> map(chromium.run("bench", "benchHardLightBaseline", with(arg, "url", hl), timeout))));
                             }
                         }
                         results.put("chromium hardlight " + suffix, median(browserHl));
@@ -134,7 +143,7 @@ final class BrowserBenchmark {
     /** The codec round with the median encode ratio to JSON.stringify. */
     private static Map<String, Object> medianCodec(List<Map<String, Object>> rounds) {
         List<Map<String, Object>> sorted = new ArrayList<>(rounds);
-        sorted.sort(java.util.Comparator.comparingDouble(r -> num(r, "hardlightEncode") / num(r, "jsonEncode")));
+        sorted.sort(Comparator.comparingDouble(r -> num(r, "hardlightEncode") / num(r, "jsonEncode")));
         return sorted.get(sorted.size() / 2);
     }
 
@@ -146,7 +155,7 @@ final class BrowserBenchmark {
     /** The round with the median rate, with every round's rate beside it. */
     private static Map<String, Object> median(List<Map<String, Object>> rounds) {
         List<Map<String, Object>> sorted = new ArrayList<>(rounds);
-        sorted.sort(java.util.Comparator.comparingDouble(r -> num(r, "rate")));
+        sorted.sort(Comparator.comparingDouble(r -> num(r, "rate")));
         Map<String, Object> m = new LinkedHashMap<>(sorted.get(sorted.size() / 2));
         m.put("roundRates", rounds.stream().map(r -> (Object) num(r, "rate")).toList());
         return m;
@@ -222,6 +231,7 @@ final class BrowserBenchmark {
     @SuppressWarnings("unchecked")
     static String table(Map<String, Object> results) {
         StringBuilder b = new StringBuilder();
+        b.append("Chromium's tab: ").append(tab()).append("\n\n");
         boolean baseline = results.keySet().stream().anyMatch(k -> k.startsWith("chromium hardlight baseline "));
         b.append(String.format("%-28s %14s %14s %14s %14s %9s %9s %9s %14s %11s %11s", "calls", "chromium HL", "java HL", "chromium JSON",
                 "raw echo", "HL/JSON", "HL/java", "HL/raw", "batched echo", "batch/java", "HL/batch"));
@@ -260,6 +270,16 @@ final class BrowserBenchmark {
                         fmt(num(n, "mean"), true), fmt(num(r, "mean"), true)));
             }
         }
+        b.append(String.format("%nCPU per call (us, the median round's run with its warm-up): JVM (server and Java client), Chromium's renderer, network service, browser and other processes%n"));
+        for (String key : results.keySet()) {
+            if (results.get(key) instanceof Map<?, ?> m && m.get("cpu") instanceof Map<?, ?> cpu) {
+                b.append(String.format("  %-44s", key));
+                for (var e : cpu.entrySet()) {
+                    b.append(String.format(" %s %6.2f", e.getKey(), ((Number) e.getValue()).doubleValue()));
+                }
+                b.append('\n');
+            }
+        }
         for (String name : List.of("chromium codec order", "chromium codec order baseline")) {
             Map<String, Object> codec = (Map<String, Object>) results.get(name);
             if (codec == null) {
@@ -277,6 +297,13 @@ final class BrowserBenchmark {
         return b.toString();
     }
 
+    /** Which tab the page ran in: {@code -Dhl.bench.playwright=true} measures in Playwright's, as the tests drive it. */
+    private static String tab() {
+        return Boolean.getBoolean("hl.bench.playwright")
+                ? "driven by Playwright (its DevTools Network domain reports every WebSocket message)"
+                : "driven over a bare DevTools pipe (js/bare.mjs: Runtime only, as a user's browser runs)";
+    }
+
     private static double num(Map<String, Object> m, String key) {
         return ((Number) m.get(key)).doubleValue();
     }
@@ -292,6 +319,7 @@ final class BrowserBenchmark {
                 "codecIterations", s.codecIterations(), "rounds", s.rounds()));
         doc.put("machine", Map.of("processors", Runtime.getRuntime().availableProcessors(), "java", System.getProperty("java.version"),
                 "os", System.getProperty("os.name") + " " + System.getProperty("os.version")));
+        doc.put("browser", tab());
         doc.put("results", results);
         Files.writeString(out, Json.write(doc) + "\n");
         Files.writeString(out.resolveSibling("browser.txt"), table(results));

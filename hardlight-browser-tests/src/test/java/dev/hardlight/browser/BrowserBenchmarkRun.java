@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Timeout;
  * {@code ./mvnw -pl hardlight-browser-tests -am verify -Dtest=BrowserBenchmarkRun -Dsurefire.failIfNoSpecifiedTests=false}.
  * Prints the table and writes {@code target/bench/browser.json} and {@code browser.txt}. System
  * properties {@code hl.bench.warmup}, {@code hl.bench.seconds} and {@code hl.bench.rounds} (defaults 1, 3 and 5)
- * change the windows.
+ * change the windows; {@code -Dhl.bench.playwright=true} runs the page in Playwright's tab instead of the
+ * bare one ({@code js/bare.mjs}), to see what Playwright's instrumentation costs.
  */
 class BrowserBenchmarkRun {
     @Test

@@ -68,12 +68,32 @@ final class Chromium implements AutoCloseable {
         return new Chromium(name, List.of(pins));
     }
 
+    /** The driver's process: the browser's processes are its descendants. */
+    ProcessHandle process() {
+        return process.toHandle();
+    }
+
     /** Opens a tab on {@code url} and waits until its test functions are registered. */
     void open(String page, URI url) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("op", "open");
         r.put("page", page);
         r.put("url", url.toString());
+        request(r, START);
+    }
+
+    /**
+     * Opens a tab as {@link #open} does, in a second Chromium the driver starts for it and drives
+     * without Playwright ({@code js/bare.mjs}): no DevTools domain is enabled but Runtime, so the page's
+     * WebSocket messages cost what they cost a user's browser. For benchmarks; such a tab takes
+     * {@link #run} only.
+     */
+    void openBare(String page, URI url) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("op", "open");
+        r.put("page", page);
+        r.put("url", url.toString());
+        r.put("bare", true);
         request(r, START);
     }
 
