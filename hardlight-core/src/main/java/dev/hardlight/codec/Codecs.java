@@ -1,10 +1,15 @@
 package dev.hardlight.codec;
 
 import dev.hardlight.Topic;
+import dev.hardlight.internal.codec.ByteBufWireWriter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -148,8 +153,12 @@ public final class Codecs {
             public void encode(Set<T> value, WireWriter out) {
                 WireWriter.requireValue(value, "Set");
                 out.writeCount(value.size());
+                int lossy = out.lossyStrings();
                 for (T e : value) {
                     element.encode(e, out);
+                }
+                if (out.lossyStrings() != lossy) {
+                    requireDistinctAsSent(value, element, "elements of a Set");
                 }
             }
 
@@ -176,9 +185,13 @@ public final class Codecs {
             public void encode(Map<K, V> map, WireWriter out) {
                 WireWriter.requireValue(map, "Map");
                 out.writeCount(map.size());
+                int lossy = out.lossyStrings();
                 for (Map.Entry<K, V> e : map.entrySet()) {
                     key.encode(e.getKey(), out);
                     value.encode(e.getValue(), out);
+                }
+                if (out.lossyStrings() != lossy) {
+                    requireDistinctAsSent(map.keySet(), key, "keys of a Map");
                 }
             }
 
@@ -195,6 +208,32 @@ public final class Codecs {
                 return Collections.unmodifiableMap(map);
             }
         };
+    }
+
+    /**
+     * Throws {@link RepeatedValueException} if two of {@code values} encode to the same bytes. Only
+     * after a string in them lost an unpaired surrogate (the one way distinct Java values are sent alike),
+     * so the common path never pays for it.
+     */
+    private static <T> void requireDistinctAsSent(Iterable<T> values, Codec<T> codec, String what) {
+        Set<ByteBuffer> seen = new HashSet<>();
+        ByteBuf scratch = Unpooled.buffer();
+        try {
+            for (T v : values) {
+                scratch.clear();
+                codec.encode(v, new ByteBufWireWriter(scratch));
+                byte[] bytes = new byte[scratch.readableBytes()];
+                scratch.getBytes(scratch.readerIndex(), bytes);
+                if (!seen.add(ByteBuffer.wrap(bytes))) {
+                    String shown = String.valueOf(v);
+                    throw new RepeatedValueException("two " + what + " are sent as the same value ("
+                            + (shown.length() > 60 ? shown.substring(0, 60) + "..." : shown)
+                            + "): an unpaired surrogate in a string is sent as '?', and no reader accepts a repeat");
+                }
+            }
+        } finally {
+            scratch.release();
+        }
     }
 
     /** An array of a reference type: the same bytes as a list. */

@@ -55,6 +55,15 @@ public abstract class WireWriter {
     /** Exactly {@code length} bytes, no length prefix. */
     public abstract void writeRaw(byte[] value, int offset, int length);
 
+    /**
+     * How many strings this writer has written with an unpaired surrogate replaced by {@code '?'}: a
+     * set or map encoder checks that its elements stayed distinct when this grew while writing them.
+     * For the runtime's implementations; 0 unless overridden.
+     */
+    protected int lossyStrings() {
+        return 0;
+    }
+
     /** The number of bytes written so far by this writer. */
     public abstract int writtenBytes();
 

@@ -1,7 +1,11 @@
 package dev.hardlight.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hardlight.RpcException;
+import dev.hardlight.Status;
+import dev.hardlight.codec.RepeatedValueException;
 import dev.hardlight.netty.Everything.Boxes;
 import dev.hardlight.netty.Everything.Circle;
 import dev.hardlight.netty.Everything.Color;
@@ -54,7 +58,10 @@ class EverythingTest {
         @Override public Shape shape(Shape v) { return v; }
         @Override public Tree tree(Tree v) { return v; }
         @Override public List<Shape> list(List<Shape> v) { return v; }
-        @Override public Set<String> set(Set<String> v) { return v; }
+        @Override public Set<String> set(Set<String> v) {
+            // a result no reader accepts: both elements are sent as "?"
+            return v.contains("send a clash") ? new LinkedHashSet<>(List.of("?", "\uD800")) : v;
+        }
         @Override public Map<String, List<Integer>> map(Map<String, List<Integer>> v) { return v; }
         @Override public Optional<String> optional(Optional<String> v) { return v; }
         @Override public String nullable(String v) { return v; }
@@ -136,6 +143,21 @@ class EverythingTest {
         map.put("b", List.of(1, -2));
         map.put("a", List.of());
         assertThat(client.map(map)).containsExactly(Map.entry("b", List.of(1, -2)), Map.entry("a", List.of()));
+    }
+
+    /**
+     * Distinct strings sent as the same bytes ("?" and an unpaired surrogate, both sent as '?') would
+     * make a set no reader accepts: the client refuses to send it (INVALID_ARGUMENT, nothing sent), the
+     * server answers INTERNAL rather than send such a result, and the connection goes on.
+     */
+    @Test
+    void aSetWhoseElementsAreSentAlikeIsRefusedBySendingSide() {
+        assertThatThrownBy(() -> client.set(new LinkedHashSet<>(List.of("?", "\uD800"))))
+                .isInstanceOfSatisfying(RepeatedValueException.class, e -> assertThat(e.status()).isEqualTo(Status.INVALID_ARGUMENT))
+                .hasMessageContaining("unpaired surrogate");
+        assertThatThrownBy(() -> client.set(Set.of("send a clash")))
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.INTERNAL));
+        assertThat(client.set(new LinkedHashSet<>(List.of("\uD800", "!")))).containsExactly("?", "!");
     }
 
     @Test

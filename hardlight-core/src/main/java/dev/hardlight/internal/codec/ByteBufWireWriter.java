@@ -75,6 +75,14 @@ public final class ByteBufWireWriter extends WireWriter {
         Varint.writeVarLong(buf, value);
     }
 
+    /** Strings written with an unpaired surrogate replaced: see {@link WireWriter#lossyStrings()}. */
+    private int lossyStrings;
+
+    @Override
+    protected int lossyStrings() {
+        return lossyStrings;
+    }
+
     @Override
     public void writeString(String value) {
         String s = requireValue(value, "String");
@@ -90,6 +98,7 @@ public final class ByteBufWireWriter extends WireWriter {
                 byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
                 Varint.writeVarInt(buf, utf8.length);
                 buf.writeBytes(utf8);
+                lossyStrings++;
             }
         }
     }

@@ -11,6 +11,7 @@ import dev.hardlight.ServerInterceptor;
 import dev.hardlight.Status;
 import dev.hardlight.UpgradeRequest;
 import dev.hardlight.codec.MissingValueException;
+import dev.hardlight.codec.RepeatedValueException;
 import dev.hardlight.internal.codec.ByteBufWireReader;
 import dev.hardlight.internal.codec.ByteBufWireWriter;
 import dev.hardlight.service.MethodDescriptor;
@@ -782,13 +783,13 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
             if (cancelled) {
                 return error(callId, Status.CANCELLED, CANCELLED_MESSAGE, 0);
             }
-            if (t instanceof MissingValueException e && argumentsDecoded) {
+            if ((t instanceof MissingValueException || t instanceof RepeatedValueException) && argumentsDecoded) {
                 String errorId = newErrorId();
                 log.warn("{}handler of {} returned a value that cannot be sent (error id {})", logPrefix, method.name(),
                         errorId, t);
                 return errorMd(Status.INTERNAL, "internal error (error id " + errorId + ")"
                         + (sendErrorDetails ? ": handler of " + method.name() + " returned a value that cannot be sent: "
-                                + e.getMessage() : ""), 0);
+                                + t.getMessage() : ""), 0);
             }
             if (t instanceof RpcException e) {
                 // Before the declared errors: a method declaring a supertype of RpcException's (an

@@ -11,6 +11,7 @@ import dev.hardlight.RpcException;
 import dev.hardlight.Status;
 import dev.hardlight.codec.Codec;
 import dev.hardlight.codec.Codecs;
+import dev.hardlight.codec.RepeatedValueException;
 import dev.hardlight.codec.WireReader;
 import io.netty.buffer.Unpooled;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
@@ -134,6 +136,36 @@ class CodecsTest {
         assertThat(hex(encode(opt, Optional.of("a")))).isEqualTo(hex(encode(nul, "a"))).isEqualTo("010161");
         assertThat(hex(encode(opt, Optional.empty()))).isEqualTo(hex(encode(nul, null))).isEqualTo("00");
         assertThat(decode(nul, bytes("00"))).isNull();
+    }
+
+    /**
+     * "?" and an unpaired surrogate are distinct Java strings sent as the same byte: a set or map
+     * holding both (directly, or inside records or lists) would be refused by every reader, so the
+     * encoder refuses it, with INVALID_ARGUMENT. Distinct after the replacement, it is sent.
+     */
+    @Test
+    void aSetOrMapWhoseValuesBecomeOneWhenSentIsRefusedBySending() {
+        Codec<Set<String>> strings = Codecs.set(Codecs.STRING);
+        Set<String> clash = new LinkedHashSet<>(List.of("a", "?", "\uD800"));
+        assertThatThrownBy(() -> encode(strings, clash)).isInstanceOfSatisfying(RepeatedValueException.class,
+                e -> assertThat(e.status()).isEqualTo(Status.INVALID_ARGUMENT)).hasMessageContaining("elements of a Set")
+                .hasMessageContaining("unpaired surrogate");
+        Map<String, Integer> keys = new LinkedHashMap<>();
+        keys.put("x\uDC00", 1);
+        keys.put("x?", 2);
+        assertThatThrownBy(() -> encode(Codecs.map(Codecs.STRING, Codecs.INT), keys)).isInstanceOf(RepeatedValueException.class)
+                .hasMessageContaining("keys of a Map");
+        // nested: lists of strings as elements
+        Set<List<String>> nested = new LinkedHashSet<>(List.of(List.of("k", "\uDBFF"), List.of("k", "?")));
+        assertThatThrownBy(() -> encode(Codecs.set(Codecs.list(Codecs.STRING)), nested)).isInstanceOf(RepeatedValueException.class);
+        // values may repeat in a map; distinct elements after the replacement are sent, and read back
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("a", "?");
+        values.put("b", "\uD800");
+        assertThat(decode(Codecs.map(Codecs.STRING, Codecs.STRING), encode(Codecs.map(Codecs.STRING, Codecs.STRING), values)))
+                .containsExactly(Map.entry("a", "?"), Map.entry("b", "?"));
+        Set<String> distinct = new LinkedHashSet<>(List.of("\uD800", "\uDC00!", "??"));
+        assertThat(decode(strings, encode(strings, distinct))).containsExactly("?", "?!", "??");
     }
 
     @Test
