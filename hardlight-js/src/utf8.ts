@@ -4,6 +4,9 @@
 
 let strict: TextDecoder | undefined;
 
+/** How many unpaired surrogates were written as '?' (a Set's elements may then repeat when sent: wire.ts). */
+export let lost = 0;
+
 /** Writes `s` as UTF-8 at `at` (the buffer has room for 3 bytes per UTF-16 unit); returns the end. */
 export function writeUtf8(s: string, buf: Uint8Array, at: number): number {
   for (let i = 0; i < s.length; i++) {
@@ -24,6 +27,7 @@ export function writeUtf8(s: string, buf: Uint8Array, at: number): number {
         buf[at++] = 0x80 | (c & 0x3f);
       } else {
         buf[at++] = 0x3f; // '?' for an unpaired surrogate
+        lost++;
       }
     } else {
       buf[at++] = 0xe0 | (c >> 12);

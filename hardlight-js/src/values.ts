@@ -27,9 +27,13 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 export class Instant {
   static readonly EPOCH = new Instant(0n, 0);
+  // declared, not defined: the constructor sets them (no field definitions in the bundle)
+  declare readonly epochSecond: bigint;
+  declare readonly nano: number;
 
-  constructor(readonly epochSecond: bigint, readonly nano: number) {
-    checkNano(nano);
+  constructor(epochSecond: bigint, nano: number) {
+    this.epochSecond = epochSecond;
+    this.nano = checkNano(nano);
   }
 
   static ofEpochMilli(ms: number): Instant {
@@ -53,9 +57,12 @@ export class Instant {
 /** An amount of time with nanosecond precision, as Java's `Duration`: seconds (may be negative) plus 0..999999999 ns. */
 export class Duration {
   static readonly ZERO = new Duration(0n, 0);
+  declare readonly seconds: bigint;
+  declare readonly nano: number;
 
-  constructor(readonly seconds: bigint, readonly nano: number) {
-    checkNano(nano);
+  constructor(seconds: bigint, nano: number) {
+    this.seconds = seconds;
+    this.nano = checkNano(nano);
   }
 
   static ofMillis(ms: number): Duration {
@@ -75,10 +82,13 @@ export class Duration {
 export class Topic {
   static readonly MAX_LENGTH = 1024;
 
-  constructor(readonly bytes: Uint8Array) {
+  declare readonly bytes: Uint8Array;
+
+  constructor(bytes: Uint8Array) {
     if (bytes.length > Topic.MAX_LENGTH) {
       throw new RangeError(`topic of ${bytes.length} bytes (expected: <= ${Topic.MAX_LENGTH})`);
     }
+    this.bytes = bytes;
   }
 
   static of(name: string): Topic {

@@ -1,5 +1,5 @@
 import { RpcError } from './status.js';
-import { decodeUtf8, writeUtf8 } from './utf8.js';
+import { decodeUtf8, lost, writeUtf8 } from './utf8.js';
 import { Duration, Instant, Topic } from './values.js';
 
 // Value encoding of protocol.md section 5 with the evolution rules (records and sealed cases are
@@ -11,10 +11,6 @@ const MAX_DEPTH = 64;
 const MIN_INSTANT = -31557014167219200n;
 const MAX_INSTANT = 31556889864403199n;
 const UUID_TEXT = /^[\da-f]{8}(-[\da-f]{4}){3}-[\da-f]{12}$/i;
-
-function varintSize(v: number): number {
-  return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
-}
 
 function check(ok: boolean, what: string, v: unknown): void {
   if (!ok) throw new RangeError(`${String(v)} is not a valid ${what}`);
@@ -29,6 +25,9 @@ let slabView = new DataView(slab.buffer);
 let used = 0;
 const TWO52 = 2 ** 52;
 const scratch = new DataView(new ArrayBuffer(8)); // a reader copies a float's bytes here: no DataView per message
+// Values written that a different value is written as too (an upper-case uuid, a double rounded to a
+// float; strings that lost a surrogate are utf8.ts's `lost`): a set holding them is checked for repeats.
+let lossy = 0;
 
 /**
  * Appends values to a growable byte array. Not shared between threads of work: one per message. Its
@@ -127,6 +126,7 @@ export class Writer {
 
   float(v: number): void {
     check(typeof v === 'number', 'float', v);
+    if (Math.fround(v) !== v) lossy++;
     this.#ensure(4);
     this.#view.setFloat32(this.#pos, v, true);
     this.#pos += 4;
@@ -191,6 +191,7 @@ export class Writer {
   uuid(v: string): void {
     check(typeof v === 'string' && UUID_TEXT.test(v), 'uuid', v);
     const hex = v.replace(/-/g, '');
+    if (/[A-F]/.test(hex)) lossy++;
     this.#ensure(16);
     for (let i = 0; i < 16; i++) this.#buf[this.#pos++] = parseInt(hex.substr(i * 2, 2), 16);
   }
@@ -214,7 +215,7 @@ export class Writer {
       this.#buf[at - 1] = n;
       return;
     }
-    const extra = varintSize(n) - 1;
+    const extra = ((31 - Math.clz32(n)) / 7) | 0; // the length's bytes after the first: 7 bits each
     this.#ensure(extra);
     at = this.#start + mark; // the buffer may have moved
     this.#buf.copyWithin(at + extra, at, this.#pos);
@@ -523,86 +524,87 @@ function builtin<T>(name: string): Codec<T> {
   );
 }
 
-function collection<T>(r: Reader, c: Codec<T>, what: string): T[] {
-  const n = r.count();
-  const out: T[] = [];
-  const seen = what ? new Set<string>() : undefined;
-  for (let i = 0; i < n; i++) {
-    const at = r.position;
-    out.push(c.decode(r));
-    if (seen) {
-      const k = r.since(at);
-      if (seen.has(k)) throw r.malformed(what);
-      seen.add(k);
-    }
-  }
-  return out;
+/**
+ * The codec of a list, set (`what`: the repeat a reader refuses) or map (`d`: its value codec), of
+ * elements `c`. A set whose elements, or a map whose keys, are written as the same bytes is refused
+ * when written, as its reader would refuse it (RangeError `what`): two objects with equal content
+ * (distinct to JavaScript), or values written lossily ("?" and an unpaired surrogate, both '?'). Only
+ * objects and lossy values can repeat, so other sets and maps are not encoded twice.
+ */
+function many<T>(c: Codec<any>, kind: string, is: (v: any) => boolean, make: (a: any[]) => T, what = '', d?: Codec<any>): Codec<T> {
+  return prim(
+    (w, x: any) => {
+      check(is(x), kind, x);
+      w.count(x.length ?? x.size);
+      let l = lost + lossy;
+      for (const e of x) {
+        if (d) {
+          c.encode(w, e[0]);
+          d.encode(w, e[1]);
+        } else c.encode(w, e);
+      }
+      if (what) {
+        for (const k of x.keys()) if (typeof k === 'object') l = -1;
+        if (l !== lost + lossy) {
+          const seen = new Set<string>();
+          for (const k of x.keys()) {
+            const o = new Writer();
+            c.encode(o, k);
+            if (seen.size === seen.add('' + o.finish()).size) throw new RangeError(what + ' (two are sent as the same bytes)');
+          }
+        }
+      }
+    },
+    (r) => {
+      const n = r.count();
+      const out: unknown[] = [];
+      const seen = what && new Set<string>(); // a list's elements may repeat: no keys made for them
+      for (let i = 0; i < n; i++) {
+        const at = r.position;
+        const e = c.decode(r);
+        if (seen && seen.size === seen.add(r.since(at)).size) throw r.malformed(what);
+        out.push(d ? [e, d.decode(r)] : e);
+      }
+      return make(out);
+    },
+  );
+}
+
+/** The codecs of the built-in types (see {@link codecs}). */
+interface Builtins {
+  bool: Codec<boolean>;
+  byte: Codec<number>;
+  short: Codec<number>;
+  int: Codec<number>;
+  long: Codec<bigint>;
+  char: Codec<string>;
+  float: Codec<number>;
+  double: Codec<number>;
+  string: Codec<string>;
+  bytes: Codec<Uint8Array>;
+  instant: Codec<Instant>;
+  duration: Codec<Duration>;
+  uuid: Codec<string>;
+  topic: Codec<Topic>;
 }
 
 /** The codecs of the built-in types and the collection/optional combinators. */
 export const codecs = {
-  bool: builtin<boolean>('bool'),
-  byte: builtin<number>('byte'),
-  short: builtin<number>('short'),
-  int: builtin<number>('int'),
-  long: builtin<bigint>('long'),
-  char: builtin<string>('char'),
-  float: builtin<number>('float'),
-  double: builtin<number>('double'),
-  string: builtin<string>('string'),
-  bytes: builtin<Uint8Array>('bytes'),
-  instant: builtin<Instant>('instant'),
-  duration: builtin<Duration>('duration'),
-  uuid: builtin<string>('uuid'),
-  topic: builtin<Topic>('topic'),
+  // the codec of a built-in type is the Writer and Reader methods of the same name
+  ...(Object.fromEntries(
+    'bool byte short int long char float double string bytes instant duration uuid topic'.split(' ').map((n) => [n, builtin(n)]),
+  ) as unknown as Builtins),
 
   list<T>(c: Codec<T>): Codec<T[]> {
-    return prim(
-      (w, v) => {
-        check(Array.isArray(v), 'list', v);
-        w.count(v.length);
-        for (const e of v) c.encode(w, e);
-      },
-      (r) => collection(r, c, ''),
-    );
+    return many(c, 'list', Array.isArray, (a) => a);
   },
 
   set<T>(c: Codec<T>): Codec<Set<T>> {
-    return prim(
-      (w, v) => {
-        check(v instanceof Set, 'set', v);
-        w.count(v.size);
-        for (const e of v) c.encode(w, e);
-      },
-      (r) => new Set(collection(r, c, 'repeated element in a set')),
-    );
+    return many(c, 'set', (v) => v instanceof Set, (a) => new Set(a), 'repeated element in a set');
   },
 
   map<K, V>(k: Codec<K>, v: Codec<V>): Codec<Map<K, V>> {
-    return prim(
-      (w, m) => {
-        check(m instanceof Map, 'map', m);
-        w.count(m.size);
-        for (const [a, b] of m) {
-          k.encode(w, a);
-          v.encode(w, b);
-        }
-      },
-      (r) => {
-        const n = r.count();
-        const m = new Map<K, V>();
-        const seen = new Set<string>();
-        for (let i = 0; i < n; i++) {
-          const at = r.position;
-          const key = k.decode(r);
-          const kk = r.since(at);
-          if (seen.has(kk)) throw r.malformed('repeated key in a map');
-          seen.add(kk);
-          m.set(key, v.decode(r));
-        }
-        return m;
-      },
-    );
+    return many(k, 'map', (m) => m instanceof Map, (a) => new Map(a), 'repeated key in a map', v);
   },
 
   optional<T>(c: Codec<T>): Codec<T | undefined> {

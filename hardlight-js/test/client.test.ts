@@ -3,9 +3,9 @@
 
 import assert from 'node:assert/strict';
 import { ApplicationError, Client, RpcError, Status, Topic, Writer, codecs } from './runtime.js';
-import type { Event } from './runtime.js';
+import type { Event, MethodSpec } from './runtime.js';
 import { Counter, Plain, SCHEMA, UnderflowException, admin, echo, fail, get, increment, itemCodec } from './counter.js';
-import type { Ev, State } from './counter.js';
+import type { Ev, Item, State } from './counter.js';
 import { FakeServer, hello, options, pause } from './fake-server.js';
 import { connected, rejects, settled, t, until } from './harness.js';
 
@@ -420,6 +420,30 @@ t('a call larger than the server\'s maxMessageSize fails RESOURCE_EXHAUSTED; arg
   assert.equal((await peer.call()).id, 0, 'the failed calls freed their ids');
   peer.resultInt(0, 1);
   assert.equal(await p, 1);
+});
+
+t('a set that repeats an element when sent fails the call locally with INVALID_ARGUMENT: nothing is sent, the connection goes on', async (cleanup) => {
+  const { server, peer, client } = await connected();
+  cleanup(() => server.stop());
+  cleanup(() => client.close());
+  // the echo method of the contract, as a client whose argument is a set of items and a map of names
+  const items = codecs.set(itemCodec);
+  const names = codecs.map(codecs.string, codecs.int);
+  const echoSet: MethodSpec<[Set<Item>, Map<string, number>], Item> = {
+    ...echo,
+    encodeArgs: (w, [s, m]) => (items.encode(w, s), names.encode(w, m)),
+  } as MethodSpec<[Set<Item>, Map<string, number>], Item>;
+  const twoEqual = new Set([{ name: 'a', count: 1 }, { name: 'a', count: 1 }]);
+  await rejects(client.call(echoSet, [twoEqual, new Map()]), Status.INVALID_ARGUMENT, 'cannot encode the arguments of Counter.echo: repeated element in a set (two are sent as the same bytes)');
+  const sameAsSent = new Map([['?', 1], ['\ud800', 2]]);
+  await rejects(client.call(echoSet, [new Set<Item>(), sameAsSent]), Status.INVALID_ARGUMENT, 'cannot encode the arguments of Counter.echo: repeated key in a map (two are sent as the same bytes)');
+  // the next call on the connection goes out (and is the first thing the server receives: the refused ones sent nothing)
+  const p = client.call(echoSet, [new Set([{ name: 'a', count: 1 }, { name: 'a', count: 2 }]), new Map([['?', 1], ['\ud800\udc00', 2]])]);
+  const call = await peer.call();
+  assert.deepEqual([call.id, call.method, hex(call.args)], [0, 4, '02' + '03016102' + '03016104' + '02' + '013f' + '02' + '04f0908080' + '04']);
+  assert.equal(peer.received.size, 0, 'nothing else was sent');
+  peer.result(0, (w) => itemCodec.encode(w, { name: 'b', count: 3 }));
+  assert.deepEqual(await p, { name: 'b', count: 3 });
 });
 
 t('the in-flight limit is the smaller of the client\'s and the server\'s', async (cleanup) => {

@@ -236,9 +236,14 @@ test('an unpaired surrogate is written as ?, as Java does; pairs are 4 bytes', (
 });
 
 test('a string whose UTF-8 length needs fewer length bytes than its worst case is moved into place', () => {
-  for (const n of [42, 43, 127, 128, 5461, 16383, 16384, 70000]) {
+  for (const n of [42, 43, 127, 128, 5461, 16383, 16384, 70000, 2 ** 21 - 1, 2 ** 21]) {
     const s = 'a'.repeat(n);
-    const r = new Reader(bytes(enc((w) => w.string(s))));
+    const b = bytes(enc((w) => w.string(s)));
+    // the length is the shortest varint of n (one spelling), then the n bytes
+    const length = enc((w) => w.varint(n));
+    assert.equal(hex(b.subarray(0, length.length / 2)), length, `length of ${n}`);
+    assert.equal(b.length, length.length / 2 + n);
+    const r = new Reader(b);
     assert.equal(r.string(), s);
     r.end();
   }
@@ -287,6 +292,118 @@ test('a repeated Set element or Map key is malformed', () => {
   const ok = codecs.set(codecs.int).decode(new Reader(bytes('02 02 04')));
   assert.deepEqual([...ok], [1, 2]);
   malformed('02 00 00', (r) => codecs.set(itemCodec).decode(r), /repeated element/);
+});
+
+// The sender refuses what every reader refuses: a set whose elements, or a map whose keys, are written
+// as the same bytes (protocol.md, "Repeats made by the sender").
+const refusedAsRepeat = (what: RegExp) => (e: unknown) => e instanceof RangeError && what.test(e.message) && /two are sent as the same bytes/.test(e.message);
+
+function encodeFails<T>(codec: Codec<T>, v: T, what: RegExp): void {
+  assert.throws(() => codec.encode(new Writer(), v), refusedAsRepeat(what));
+}
+
+/** Encodes `v`, decodes it, and checks the bytes decode (the reader refuses no repeat) to `expected`. */
+function roundTrip<T>(codec: Codec<T>, v: T, expected: unknown = v): void {
+  const w = new Writer();
+  codec.encode(w, v);
+  const r = new Reader(w.finish().slice());
+  assert.deepEqual(codec.decode(r), expected);
+  r.end();
+}
+
+test('a set of two records with equal content, or a map with two such keys, is refused when written', () => {
+  const items = codecs.set(itemCodec);
+  encodeFails(items, new Set([{ name: 'a', count: 1 }, { name: 'a', count: 1 }]), /^repeated element in a set/);
+  encodeFails(items, new Set([{ name: 'a', count: 1 }, { name: 'b', count: 2 }, { name: 'a', count: 1 }]), /^repeated element in a set/);
+  const byItem = codecs.map(itemCodec, codecs.int);
+  encodeFails(byItem, new Map([[{ name: 'a', count: 1 }, 1], [{ name: 'a', count: 1 }, 2]]), /^repeated key in a map/);
+  // equal values are not keys: a map's values may repeat
+  roundTrip(codecs.map(codecs.int, itemCodec), new Map([[1, { name: 'a', count: 1 }], [2, { name: 'a', count: 1 }]]));
+  // Instants, Topics and byte arrays are objects too
+  encodeFails(codecs.set(codecs.instant), new Set([new Instant(5n, 1), new Instant(5n, 1)]), /repeated element in a set/);
+  encodeFails(codecs.set(codecs.topic), new Set([Topic.of('t'), Topic.of('t')]), /repeated element in a set/);
+  encodeFails(codecs.set(codecs.bytes), new Set([Uint8Array.of(1, 2), Uint8Array.of(1, 2)]), /repeated element in a set/);
+});
+
+test('"?" and an unpaired surrogate are both written as ?: a set or map holding both is refused, in either order', () => {
+  for (const [a, b] of [['?', '\ud800'], ['\ud800', '?'], ['\udc00', '\udbff'], ['x\ud800', 'x\udfff']]) {
+    encodeFails(codecs.set(codecs.string), new Set([a, b]), /^repeated element in a set/);
+    encodeFails(codecs.map(codecs.string, codecs.int), new Map([[a, 1], [b, 2]]), /^repeated key in a map/);
+    encodeFails(codecs.set(codecs.nullable(codecs.string)), new Set([null, a, b]), /^repeated element in a set/);
+  }
+  // the same as keys of a map inside a record's list: found wherever the map is
+  encodeFails(codecs.list(codecs.map(codecs.string, codecs.int)), [new Map([['a', 1]]), new Map([['?', 1], ['\ud800', 2]])], /^repeated key in a map/);
+});
+
+test('nested: a set of lists of strings that become one when sent is refused; lists that stay distinct go out', () => {
+  const lists = codecs.set(codecs.list(codecs.string));
+  encodeFails(lists, new Set([['a', '?'], ['a', '\ud800']]), /^repeated element in a set/);
+  encodeFails(lists, new Set([['a'], ['b'], ['a']]), /^repeated element in a set/);
+  roundTrip(lists, new Set([['a', '?'], ['?', 'a'], ['a', '??'], ['a', '\ud800\udc00']]));
+  const sets = codecs.set(codecs.set(codecs.string));
+  encodeFails(sets, new Set([new Set(['?']), new Set(['\ud800'])]), /^repeated element in a set/);
+});
+
+test('other values written alike: upper- and lower-case uuids, doubles rounded to one float', () => {
+  const id = '00112233-4455-6677-8899-aabbccddeeff';
+  encodeFails(codecs.set(codecs.uuid), new Set([id, id.toUpperCase()]), /^repeated element in a set/);
+  encodeFails(codecs.map(codecs.uuid, codecs.int), new Map([[id.toUpperCase(), 1], [id, 2]]), /^repeated key in a map/);
+  roundTrip(codecs.set(codecs.uuid), new Set([id, id.replace('a', 'b').toUpperCase()]), new Set([id, id.replace('a', 'b')]));
+  encodeFails(codecs.set(codecs.float), new Set([1, 1 + 2 ** -40]), /^repeated element in a set/);
+  roundTrip(codecs.set(codecs.float), new Set([1, 1.5, 0.1]), new Set([1, 1.5, Math.fround(0.1)]));
+  // distinct doubles are distinct when sent
+  roundTrip(codecs.set(codecs.double), new Set([1, 1 + 2 ** -40, 0.1]));
+});
+
+test('sets and maps distinct when sent go out and round-trip', () => {
+  roundTrip(codecs.set(itemCodec), new Set([{ name: 'a', count: 1 }, { name: 'a', count: 2 }, { name: 'b', count: 1 }]));
+  roundTrip(codecs.set(codecs.string), new Set(['?', '\ud800\udc00', 'a\ud800']), new Set(['?', '\ud800\udc00', 'a?']));
+  roundTrip(codecs.map(codecs.string, codecs.string), new Map([['\ud800', '?'], ['k', '\udc00']]), new Map([['?', '?'], ['k', '?']]));
+  roundTrip(codecs.set(codecs.int), new Set([1, 2, -3]));
+  roundTrip(codecs.set(codecs.instant), new Set([new Instant(5n, 1), new Instant(5n, 2)]));
+  roundTrip(codecs.set(codecs.optional(codecs.string)), new Set([undefined, '?', 'x']));
+  // a lossy value elsewhere in the message does not make a set of plain values fail
+  const w = new Writer();
+  w.string('\ud800');
+  codecs.set(codecs.string).encode(w, new Set(['a', '?']));
+  codecs.map(codecs.string, codecs.string).encode(w, new Map([['?', '\ud800'], ['b', '\udc00']]));
+  const r = new Reader(w.finish());
+  assert.equal(r.string(), '?');
+  assert.deepEqual(codecs.set(codecs.string).decode(r), new Set(['a', '?']));
+  assert.deepEqual(codecs.map(codecs.string, codecs.string).decode(r), new Map([['?', '?'], ['b', '?']]));
+  r.end();
+});
+
+test('property: a set of strings is refused when written exactly when two of its strings are sent alike, else every reader takes it', () => {
+  const asSent = (s: string): string => s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '?');
+  // few units, so that repeats as sent are common
+  const unit = fc.constantFrom('?', 'a', '\ud800', '\udc00', '\udbff', '\udfff');
+  const text = fc.array(unit, { maxLength: 3 }).map((u) => u.join(''));
+  const items = fc.array(fc.record({ name: text, count: fc.integer({ min: 0, max: 2 }) }), { maxLength: 6 });
+  fc.assert(
+    fc.property(fc.array(text, { maxLength: 6 }), items, (strings, records) => {
+      for (const [codec, values, key] of [
+        [codecs.set(codecs.string), strings, asSent],
+        [codecs.set(codecs.list(codecs.string)), strings.map((s) => [s, 'x']), (l: string[]) => l.map(asSent).join('|')],
+        [codecs.set(itemCodec), records, (i: { name: string; count: number }) => `${asSent(i.name)}|${i.count}`],
+      ] as [Codec<Set<unknown>>, unknown[], (v: unknown) => string][]) {
+        const set = new Set(values);
+        const repeats = new Set([...set].map(key)).size < set.size;
+        const w = new Writer();
+        try {
+          codec.encode(w, set);
+        } catch (e) {
+          assert.ok(repeats && refusedAsRepeat(/^repeated element in a set/)(e), `refused ${String(e)}`);
+          continue;
+        }
+        assert.ok(!repeats, 'a set with a repeat as sent went out');
+        const r = new Reader(w.finish().slice());
+        assert.equal(codec.decode(r).size, set.size);
+        r.end();
+      }
+    }),
+    { numRuns: 500 },
+  );
 });
 
 test('optional and nullable: presence byte', () => {
