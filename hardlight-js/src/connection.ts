@@ -141,14 +141,14 @@ export class Connection {
   /** Per local method id: the server's id, or why the method cannot be called. */
   #serverIds: (number | RpcError)[] = [];
   features: ReadonlySet<string> = new Set();
-  goAway: string | undefined;
+  declare goAway: string | undefined; // declared (no field definition in the bundle): undefined until GO_AWAY
   /** Set when a newer connection replaced this one: its events are checked, not delivered. */
   muted = false;
   /** Set by a reconnecting client: after GO_AWAY this connection stays open until it is replaced. */
   keepAfterGoAway = false;
   /** Woken when the socket has closed. */
   readonly onClosed: (() => void)[] = [];
-  state: unknown;
+  declare state: unknown; // set from the HELLO
   #settle!: { _ok: (c: Connection) => void; _no: (e: RpcError) => void; _t: ReturnType<typeof setTimeout> };
 
   readonly #owner: ConnectionOwner;

@@ -1,9 +1,7 @@
 import { encodeUtf8 } from './utf8.js';
 
-const NANOS = 1_000_000_000;
-
 function checkNano(nano: number): number {
-  if (!Number.isInteger(nano) || nano < 0 || nano >= NANOS) {
+  if (!Number.isInteger(nano) || nano < 0 || nano > 999_999_999) {
     throw new RangeError(`nano: ${nano} (expected: 0..999999999)`);
   }
   return nano;

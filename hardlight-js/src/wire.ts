@@ -7,10 +7,14 @@ import { Duration, Instant, Topic } from './values.js';
 // shared between messages.
 
 const MAX_DEPTH = 64;
-// java.time.Instant's range, in seconds
-const MIN_INSTANT = -31557014167219200n;
-const MAX_INSTANT = 31556889864403199n;
 const UUID_TEXT = /^[\da-f]{8}(-[\da-f]{4}){3}-[\da-f]{12}$/i;
+
+/** Bytes [from, to) of `b` as a string, one character per byte: the key a set's element is compared by. */
+function key(b: Uint8Array, from: number, to: number): string {
+  let s = '';
+  for (let i = from; i < to; i++) s += String.fromCharCode(b[i]!);
+  return s;
+}
 
 function check(ok: boolean, what: string, v: unknown): void {
   if (!ok) throw new RangeError(`${String(v)} is not a valid ${what}`);
@@ -47,6 +51,11 @@ export class Writer {
   /** Bytes written so far. */
   get length(): number {
     return this.#pos - this.#start;
+  }
+
+  /** @internal The bytes written since `mark` (a {@link length}), as a string key (see {@link Reader.since}). */
+  _since(mark: number): string {
+    return key(this.#buf, this.#start + mark, this.#pos);
   }
 
   /** Takes `n` bytes of the slab as this writer's buffer, empty. */
@@ -413,7 +422,8 @@ export class Reader {
   instant(): Instant {
     const s = this.long();
     const n = this.#nanos();
-    if (s < MIN_INSTANT || s > MAX_INSTANT) throw this.malformed(`instant out of range: ${s}s`);
+    // java.time.Instant's range, in seconds (literals: named constants cost bundle bytes)
+    if (s < -31557014167219200n || s > 31556889864403199n) throw this.malformed(`instant out of range: ${s}s`);
     return new Instant(s, n);
   }
 
@@ -470,9 +480,7 @@ export class Reader {
    * malformed, and values are compared by their encoding (one spelling per value), objects too.
    */
   since(at: number): string {
-    let s = '';
-    for (let i = at; i < this.#pos; i++) s += String.fromCharCode(this.#buf[i]!);
-    return s;
+    return key(this.#buf, at, this.#pos);
   }
 
   /** Whether bytes remain before the current limit. */
@@ -527,9 +535,12 @@ function builtin<T>(name: string): Codec<T> {
 /**
  * The codec of a list, set (`what`: the repeat a reader refuses) or map (`d`: its value codec), of
  * elements `c`. A set whose elements, or a map whose keys, are written as the same bytes is refused
- * when written, as its reader would refuse it (RangeError `what`): two objects with equal content
- * (distinct to JavaScript), or values written lossily ("?" and an unpaired surrogate, both '?'). Only
- * objects and lossy values can repeat, so other sets and maps are not encoded twice.
+ * when written, as every reader would refuse it (RangeError `what`). Only two kinds of value can meet:
+ * objects with equal content (distinct to JavaScript) and values written lossily ("?" and an unpaired
+ * surrogate, both '?'; a uuid in either case; doubles that round to one float). So the elements (keys)
+ * are written a second time, into a scratch writer, and compared by their bytes only when one is an
+ * object or a value lost something while the set was written: a set of numbers or plain strings costs
+ * nothing more.
  */
 function many<T>(c: Codec<any>, kind: string, is: (v: any) => boolean, make: (a: any[]) => T, what = '', d?: Codec<any>): Codec<T> {
   return prim(
@@ -538,20 +549,18 @@ function many<T>(c: Codec<any>, kind: string, is: (v: any) => boolean, make: (a:
       w.count(x.length ?? x.size);
       let l = lost + lossy;
       for (const e of x) {
-        if (d) {
-          c.encode(w, e[0]);
-          d.encode(w, e[1]);
-        } else c.encode(w, e);
+        const k = d ? e[0] : e;
+        c.encode(w, k);
+        if (typeof k === 'object') l = -1;
+        d?.encode(w, e[1]);
       }
-      if (what) {
-        for (const k of x.keys()) if (typeof k === 'object') l = -1;
-        if (l !== lost + lossy) {
-          const seen = new Set<string>();
-          for (const k of x.keys()) {
-            const o = new Writer();
-            c.encode(o, k);
-            if (seen.size === seen.add('' + o.finish()).size) throw new RangeError(what + ' (two are sent as the same bytes)');
-          }
+      if (what && l !== lost + lossy) {
+        const seen = new Set<string>();
+        const o = new Writer();
+        for (const k of x.keys()) {
+          const at = o.length;
+          c.encode(o, k);
+          if (seen.size === seen.add(o._since(at)).size) throw new RangeError(what + ' (two are sent as the same bytes)');
         }
       }
     },
@@ -590,7 +599,6 @@ interface Builtins {
 
 /** The codecs of the built-in types and the collection/optional combinators. */
 export const codecs = {
-  // the codec of a built-in type is the Writer and Reader methods of the same name
   ...(Object.fromEntries(
     'bool byte short int long char float double string bytes instant duration uuid topic'.split(' ').map((n) => [n, builtin(n)]),
   ) as unknown as Builtins),
