@@ -99,3 +99,29 @@ t('the bundle: connect, state, a call, an event, a typed error, a reconnect, wit
   assert.equal((await it.next()).value!.afterReconnect, true);
   assert.equal(client.skippedEvents, 0);
 });
+
+t('the bundle: a set or map repeated when sent is refused, one distinct when sent goes out (internal names shortened alike)', async () => {
+  const hl = await bundle();
+  const record: Runtime.Codec<{ n: string }> = {
+    encode(w, v) {
+      const m = w.beginLength();
+      w.string(v.n);
+      w.endLength(m);
+    },
+    decode(r) {
+      r.enter();
+      const s = r.pushLimit();
+      const n = r.more() ? r.string() : '';
+      r.popLimit(s);
+      r.exit();
+      return { n };
+    },
+  };
+  const refused = (e: unknown) => e instanceof RangeError && /^repeated (element in a set|key in a map) \(two are sent as the same bytes\)$/.test(e.message);
+  assert.throws(() => hl.codecs.set(record).encode(new hl.Writer(), new Set([{ n: 'a' }, { n: 'a' }])), refused);
+  assert.throws(() => hl.codecs.set(hl.codecs.string).encode(new hl.Writer(), new Set(['?', '\ud800'])), refused);
+  assert.throws(() => hl.codecs.map(hl.codecs.float, hl.codecs.int).encode(new hl.Writer(), new Map([[1, 1], [1 + 2 ** -40, 2]])), refused);
+  const w = new hl.Writer();
+  hl.codecs.set(record).encode(w, new Set([{ n: 'a' }, { n: 'b' }]));
+  assert.deepEqual(hl.codecs.set(record).decode(new hl.Reader(w.finish())), new Set([{ n: 'a' }, { n: 'b' }]));
+});

@@ -374,6 +374,16 @@ test('sets and maps distinct when sent go out and round-trip', () => {
   r.end();
 });
 
+test('large elements: the repeat check compares whole elements, across its scratch buffer growing', () => {
+  const big = (c: string, n: number) => ({ name: c.repeat(n), count: n });
+  const items = Array.from({ length: 20 }, (_, i) => big(String.fromCharCode(97 + i), 100 + 500 * i));
+  roundTrip(codecs.set(itemCodec), new Set(items));
+  // equal to the first but for its last byte, then equal to the last in full
+  roundTrip(codecs.set(itemCodec), new Set([...items, { ...items[0]!, count: 101 }]));
+  encodeFails(codecs.set(itemCodec), new Set([...items, { ...items[19]! }]), /^repeated element in a set/);
+  encodeFails(codecs.set(codecs.string), new Set(['x'.repeat(70000) + '?', 'x'.repeat(70000) + '\udc00']), /^repeated element in a set/);
+});
+
 test('property: a set of strings is refused when written exactly when two of its strings are sent alike, else every reader takes it', () => {
   const asSent = (s: string): string => s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '?');
   // few units, so that repeats as sent are common
