@@ -9,6 +9,10 @@ const status = $('status');
 const history = new Map<string, HTMLLIElement[]>(); // room -> rendered lines
 let current = '';
 let chat: ChatClient;
+// What this page signed in as and joined: a new connection (after the server restarted, say) starts
+// signed out with no rooms, so the page signs in and joins again (restore, below).
+let myName = '';
+const joined: string[] = [];
 
 function show(message: string): void {
   status.textContent = message;
@@ -95,11 +99,32 @@ function drawRooms(s: ChatState): void {
   }));
 }
 
+// After a reconnect the server knows nothing of this page: the new connection's state is empty and
+// its "member" feature is off. Sign in and join the rooms again, as the page did before.
+async function restore(): Promise<void> {
+  if (!myName) {
+    return;
+  }
+  try {
+    await chat.login(myName);
+    for (const room of joined) {
+      members.set(room, new Set(await chat.join(room)));
+    }
+    drawMembers();
+    show(`connected again: signed in as ${myName}` + (joined.length ? `, back in ${joined.join(', ')}` : ''));
+  } catch (e) {
+    show(`connected again, but: ${explain(e)}`);
+  }
+}
+
 async function main(): Promise<void> {
   chat = await ChatClient.connect(`wss://${location.host}/hl`, {
     reconnect: true,
     onConnectionEvent: (e) => {
       $('connection').textContent = e.type === 'connected' ? 'connected' : e.type;
+      if (e.type === 'connected' && e.reconnected) {
+        void restore();
+      }
     },
   });
   $('connection').textContent = 'connected';
@@ -109,7 +134,7 @@ async function main(): Promise<void> {
   $('login-form').onsubmit = async (ev) => {
     ev.preventDefault();
     try {
-      await chat.login($<HTMLInputElement>('name').value.trim());
+      myName = await chat.login($<HTMLInputElement>('name').value.trim());
       $('login-form').hidden = true;
       $('chat').hidden = false;
       show('');
@@ -122,6 +147,9 @@ async function main(): Promise<void> {
     const room = $<HTMLInputElement>('room').value.trim();
     try {
       const here = await chat.join(room);
+      if (!joined.includes(room)) {
+        joined.push(room);
+      }
       members.set(room, new Set(here));
       select(room);
       show('');

@@ -92,4 +92,36 @@ class ChatExampleTest {
             assertThat(chromium.quit()).isZero();
         }
     }
+
+    @Test
+    void pagesSignInAndJoinAgainAfterTheServerRestarts() throws Exception {
+        assertThat(WEB.resolve("index.html")).as("the chat example's bundled page").exists();
+        Tls tls = Tls.selfSigned("localhost").persistIn(certs);
+        HardLightServer first = ChatServer.start(tls, "127.0.0.1", 0, WEB, 20);
+        int port = first.port();
+        try (Chromium chromium = Chromium.launch("ChatExampleTest-restart", tls.publicKeyPin())) {
+            URI page = URI.create("https://localhost:" + port + "/");
+            chromium.open("alice", page);
+            chromium.open("bob", page);
+            login(chromium, "alice", "alice");
+            join(chromium, "alice", "lobby");
+            login(chromium, "bob", "bob");
+            join(chromium, "bob", "lobby");
+            chromium.waitForText("alice", "#messages", "bob joined lobby");
+            first.close();
+            // A new server on the same port knows neither of them: each page's client reconnects by
+            // itself, and the page signs in and joins its rooms again.
+            try (HardLightServer second = ChatServer.start(tls, "127.0.0.1", port, WEB, 20)) {
+                chromium.waitForText("alice", "#status", "connected again: signed in as alice, back in lobby");
+                chromium.waitForText("bob", "#status", "connected again: signed in as bob, back in lobby");
+                assertThat(chromium.waitForText("alice", "#me", "signed in as")).isEqualTo("signed in as alice");
+                say(chromium, "bob", "still here after the restart");
+                chromium.waitForText("alice", "#messages", "bobstill here after the restart");
+                assertThat(chromium.waitForText("bob", "#members", "alice")).contains("bob");
+                assertThat(chromium.quit()).isZero();
+            }
+        } finally {
+            first.close(); // idempotent
+        }
+    }
 }
