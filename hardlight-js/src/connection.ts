@@ -1,5 +1,5 @@
 import { ProtocolViolation, SUBPROTOCOL, VERSION, frameName, readFeatures, readHello, readMetadata, u64, violation, writeMetadata } from './frames.js';
-import type { Hello } from './frames.js';
+import type { Hello, Metadata } from './frames.js';
 import { Compatibility, REGENERATE, parseSchema } from './schema.js';
 import type { Schema } from './schema.js';
 import { sha256 } from './sha256.js';
@@ -414,11 +414,10 @@ export class Connection {
     try {
       switch (type) {
         case 3 /* RESULT */:
-        case 12 /* RESULT_META */:
-          return this.#onResult(r, type > 3);
         case 4 /* ERROR */:
+        case 12 /* RESULT_META */:
         case 13 /* ERROR_META */:
-          return this.#onErrorFrame(r, type > 4);
+          return this.#onAnswer(r, type);
         case 6 /* STATE_DELTA */:
           return this.#onStateDelta(r);
         case 7 /* EVENT */:
@@ -498,45 +497,46 @@ export class Connection {
     if (p._a) p._o.signal!.removeEventListener('abort', p._a);
   }
 
-  /** With metadata: reads it (bad metadata fails the call, PROTOCOL_ERROR) and tells the caller; false when the call is over. */
-  #metadata(r: Reader, p: Pending): boolean {
-    try {
-      const md = readMetadata(r);
-      if (!p._done) p._o.onMetadata?.(md);
-      return true;
-    } catch (e) {
-      if (!p._done) p._no(new RpcError(21 /* PROTOCOL_ERROR */, `bad response metadata for ${p._m.name}: ${(e as Error).message}`));
-      return false;
-    }
-  }
-
-  #onResult(r: Reader, meta: boolean): void {
-    const p = this.#take('RESULT', r.varint());
-    if ((meta && !this.#metadata(r, p)) || p._done) return;
-    const m = p._m;
-    let v: unknown;
-    try {
-      if (m.result) v = m.result.decode(r);
-      r.end('the result of ' + m.name);
-    } catch (e) {
-      p._no(new RpcError(21 /* PROTOCOL_ERROR */, `cannot decode the result of ${m.name}: ${(e as Error).message}`));
-      return;
-    }
-    p._ok(v);
-  }
-
-  #onErrorFrame(r: Reader, meta: boolean): void {
+  /**
+   * RESULT, ERROR, RESULT_META, ERROR_META (`type`). The whole frame is read before the call is taken,
+   * so a frame malformed after its id leaves the call to the violation; bad metadata fails only the
+   * call (PROTOCOL_ERROR), and onMetadata throwing fails it with what it threw.
+   */
+  #onAnswer(r: Reader, type: number): void {
+    const result = type % 3 < 1; // 3, 12
+    const frame = result ? 'RESULT' : 'ERROR';
     const id = r.varint();
-    let p: Pending | undefined;
-    if (meta && !this.#metadata(r, (p = this.#take('ERROR', id)))) return;
-    const status = r.varint();
-    const message = r.string();
-    const declared = r.varint();
-    r.end('ERROR');
-    p ??= this.#take('ERROR', id);
+    let md: Metadata | undefined, bad: unknown;
+    try {
+      if (type > 4) md = readMetadata(r);
+    } catch (e) {
+      bad = e;
+    }
+    let status!: number, message!: string, declared!: number;
+    if (!bad && !result) {
+      status = r.varint();
+      message = r.string();
+      declared = r.varint();
+      r.end('ERROR');
+    }
+    const p = this.#take(frame, id);
+    const m = p._m;
     if (p._done) return;
-    const errors = p._m.errors;
-    p._no(declared > 0 && declared <= errors.length ? errors[declared - 1]!.create(message) : new RpcError(statusOf(status), message));
+    try {
+      if (bad) throw new RpcError(21 /* PROTOCOL_ERROR */, `bad response metadata for ${m.name}: ${(bad as Error).message}`);
+      if (md) p._o.onMetadata?.(md);
+      if (!result) throw declared > 0 && declared <= m.errors.length ? m.errors[declared - 1]!.create(message) : new RpcError(statusOf(status), message);
+      let v: unknown;
+      try {
+        if (m.result) v = m.result.decode(r);
+        r.end('the result of ' + m.name);
+      } catch (e) {
+        throw new RpcError(21 /* PROTOCOL_ERROR */, `cannot decode the result of ${m.name}: ${(e as Error).message}`);
+      }
+      p._ok(v);
+    } catch (e) {
+      p._no(e);
+    }
   }
 
   #onStateDelta(r: Reader): void {
