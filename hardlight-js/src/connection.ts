@@ -279,6 +279,11 @@ export class Connection {
     this.#shutdown(this.goAway !== undefined && this.#inFlight === 0 ? new RpcError(14 /* UNAVAILABLE */, 'server is shutting down: ' + this.goAway) : e);
   }
 
+  /** Why the connection is closed (its pending calls failed with it), or undefined while open. */
+  get closedBy(): RpcError | undefined {
+    return this.#closed;
+  }
+
   /** Closed, or waiting for its close. */
   get isClosed(): boolean {
     return this.#closed !== undefined || this.#closedByClient;

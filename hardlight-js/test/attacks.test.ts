@@ -55,3 +55,28 @@ t('ERROR_META with good metadata and a truncated rest: the violation fails the c
   await rejects(p, Status.CONNECTION_LOST, 'the server broke the protocol (1002 ERROR_META: malformed message: truncated varint)');
 });
 
+t('HELLO and GO_AWAY in one read, with reconnect: the client reconnects (it is not left with a connection that takes no calls)', async (cleanup) => {
+  const { server, client, events } = await connectWithOneWrite(Buffer.concat([wsFrame(hello()), wsFrame(encodeFrame({ type: 9, reason: 'deploy' }))]), {
+    reconnect: { initialDelay: 10, maxDelay: 50 },
+  });
+  cleanup(() => server.stop());
+  cleanup(() => client.close());
+  const call = client.call(get, [], { deadline: 4000 });
+  const peer2 = await server.next();
+  peer2.send(hello());
+  const c = await peer2.call();
+  peer2.resultInt(c.id, 5);
+  assert.equal(await call, 5);
+  assert.deepEqual(events.at(-1), { type: 'connected', reconnected: true });
+});
+
+t('HELLO and a close in one read, without reconnect: the client is closed, its event iteration ends, calls fail at once', async (cleanup) => {
+  const close = Buffer.from([0x03, 0xe8, 0x62, 0x79, 0x65]); // 1000 "bye"
+  const { server, client, events } = await connectWithOneWrite(Buffer.concat([wsFrame(hello()), wsFrame(close, 8)]));
+  cleanup(() => server.stop());
+  cleanup(() => client.close());
+  const it = client.events();
+  await rejects(it.next(), Status.CONNECTION_LOST, 'the server closed it (1000 bye)');
+  await until(() => events.some((e) => e.type === 'closed'), 3000, 'the closed event');
+  await rejects(client.call(get, []), Status.CONNECTION_LOST, '1000 bye');
+});
