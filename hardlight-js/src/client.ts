@@ -265,9 +265,7 @@ export class Client<S = unknown, E = unknown> {
       for (let attempt = immediate ? 0 : 1; !this.#closedReason; attempt++) {
         if (this.#current?.usable) return;
         if (p.maxAttempts > 0 && attempt > p.maxAttempts) {
-          const r = new RpcError(14 /* UNAVAILABLE */, `gave up reconnecting to ${this.url} after ${p.maxAttempts} attempts; the last failed: ${last?.message}`);
-          this.#giveUp(r);
-          return;
+          return this.#giveUp(new RpcError(14 /* UNAVAILABLE */, `gave up reconnecting to ${this.url} after ${p.maxAttempts} attempts; the last failed: ${last?.message}`));
         }
         if (attempt) {
           const base = Math.min(p.maxDelay, p.initialDelay * p.multiplier ** (attempt - 1));
@@ -278,19 +276,11 @@ export class Client<S = unknown, E = unknown> {
         }
         try {
           const c = await Connection.open(this, this.#settings);
-          if (this.#closedReason) {
-            c.closeByClient();
-            return;
-          }
-          this.#install(c, true);
-          return;
+          return this.#closedReason ? c.closeByClient() : this.#install(c, true);
         } catch (e) {
           last = e as RpcError;
           // answers another attempt would get again: the server refuses this client or its contract
-          if ([23 /* INCOMPATIBLE */, 16 /* UNAUTHENTICATED */, 7 /* PERMISSION_DENIED */, 5 /* NOT_FOUND */].includes(last.status)) {
-            this.#giveUp(last);
-            return;
-          }
+          if ([23 /* INCOMPATIBLE */, 16 /* UNAUTHENTICATED */, 7 /* PERMISSION_DENIED */, 5 /* NOT_FOUND */].includes(last.status)) return this.#giveUp(last);
         }
       }
     } finally {

@@ -107,10 +107,15 @@ function schemaOf(spec: ServiceSpec<any, any>): Schema {
 }
 
 
-/** A close reason as the WebSocket API takes it (at most 100 characters and 123 UTF-8 bytes): the first 97 or fewer characters that fit, then "...". */
+/**
+ * A close reason as the WebSocket API takes it (at most 100 characters and 123 UTF-8 bytes): the first
+ * 97 or fewer characters that fit, then "...". Cut between code points: half an emoji would be sent as
+ * U+FFFD, 2 bytes more than counted, and the API would refuse to close at all.
+ */
 function cut(reason: string): string {
+  const c = [...reason];
   let r = reason;
-  for (let n = 97; r.length > 100 || encodeUtf8(r).length > 123; n -= 10) r = reason.slice(0, n) + '...';
+  for (let n = 97; r.length > 100 || encodeUtf8(r).length > 123; n -= 10) r = c.slice(0, n).join('') + '...';
   return r;
 }
 
@@ -203,12 +208,13 @@ export class Connection {
   }
 
   #close(code: number, reason: string): void {
+    const r = cut(reason);
     try {
-      this.#ws.close(code, cut(reason));
+      this.#ws.close(code, r);
     } catch {
       // Browsers may send only 1000 and 3000-4999: the protocol's 1002/1003/1009 become 4002/4003/4009.
       try {
-        this.#ws.close(code === 1000 ? 1000 : 4000 + (code % 1000), cut(reason));
+        this.#ws.close(code > 1000 ? 4000 + (code % 1000) : code, r);
       } catch {
         // already closing
       }

@@ -411,3 +411,19 @@ t("a message exactly at the client's maxMessageSize is taken, one byte over clos
   assert.deepEqual([closed.code, closed.reason], [1009, 'message of 301 bytes (this client accepts at most 300)']);
   await rejects(q, Status.CONNECTION_LOST, 'the server broke the protocol (1009');
 });
+
+t('a violation whose close reason quotes the server\'s text (a feature name of emoji) is cut without splitting a character: the close is sent, within 123 bytes', async (cleanup) => {
+  const { server, peer, client } = await connected();
+  cleanup(() => server.stop());
+  cleanup(() => client.close());
+  const p = settled(client.call(get, []));
+  await peer.call();
+  const name = 'a'.repeat(11) + '\u{1f600}'.repeat(17); // cut at 87 UTF-16 units, this splits an emoji
+  peer.features([name]);
+  await rejects(p, Status.CONNECTION_LOST, "the server broke the protocol (1002 FEATURES: malformed message: feature name 'aaaaaaaaaaa");
+  const closed = await Promise.race([peer.closed, new Promise<undefined>((r) => setTimeout(r, 3000))]);
+  assert.ok(closed, 'the client sent its close');
+  assert.equal(closed.code, 1002);
+  assert.ok(closed.reason.startsWith("FEATURES: malformed message: feature name 'aaaaaaaaaaa\u{1f600}") && closed.reason.endsWith('...'), closed.reason);
+  assert.ok(Buffer.byteLength(closed.reason) <= 123 && !closed.reason.includes('\ufffd'), closed.reason);
+});
