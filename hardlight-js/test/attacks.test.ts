@@ -11,28 +11,11 @@ import { Client, Status, Writer, encodeFrame } from './runtime.js';
 import type { ConnectionEvent, Event } from './runtime.js';
 import { Counter, SCHEMA, echo, get, increment, itemCodec } from './counter.js';
 import type { Ev, State } from './counter.js';
-import { FakeServer, counterMethods, hello, options } from './fake-server.js';
+import { FakeServer, counterMethods, hello, options, raw, wsFrame } from './fake-server.js';
 import type { Peer } from './fake-server.js';
 import { connected, rejects, settled, t, until } from './harness.js';
 
 const b = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h.replace(/\s+/g, ''), 'hex'));
-
-/** One unmasked server-to-client WebSocket frame (FIN set) of `opcode` around `payload`. */
-function wsFrame(payload: Uint8Array, opcode = 2): Buffer {
-  const n = payload.length;
-  const head = n < 126 ? Buffer.from([0x80 | opcode, n]) : n < 65536 ? Buffer.from([0x80 | opcode, 126, n >> 8, n & 0xff]) : Buffer.alloc(10);
-  if (n >= 65536) {
-    head[0] = 0x80 | opcode;
-    head[1] = 127;
-    head.writeBigUInt64BE(BigInt(n), 2);
-  }
-  return Buffer.concat([head, payload]);
-}
-
-/** The TCP socket under a server-side `ws` connection: bytes written to it reach the client as they are. */
-function raw(peer: Peer): Socket {
-  return (peer.ws as unknown as { _socket: Socket })._socket;
-}
 
 /** Accepts a connection and sends `bytes` (whole WebSocket frames) in one write, before the client can act on any of them. */
 async function connectWithOneWrite(bytes: Buffer, extra = {}): Promise<{ server: FakeServer; peer: Peer; client: Client<State, Ev>; events: ConnectionEvent[] }> {
