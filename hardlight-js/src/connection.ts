@@ -178,17 +178,17 @@ export class Connection {
         settings.connectTimeout,
       );
       c.#settle = { _ok: resolve, _no: reject, _t: timer };
+      let ws: WebSocketLike;
       try {
-        c.#ws = new settings.WebSocket(owner.url, SUBPROTOCOL);
+        ws = c.#ws = new settings.WebSocket(owner.url, SUBPROTOCOL);
       } catch (e) {
-        c.#cannot((e as Error).message); // closing the missing socket fails quietly
-        return;
+        return c.#cannot((e as Error).message); // closing the missing socket fails quietly
       }
-      c.#ws.binaryType = 'arraybuffer';
-      c.#ws.onopen = () => c.#onOpen();
-      c.#ws.onmessage = (m: MessageEvent) => c.#onMessage(m.data);
-      c.#ws.onerror = (e: { message?: string }) => c.#onError(e);
-      c.#ws.onclose = (e: CloseEvent) => c.#onClose(e.code, e.reason);
+      ws.binaryType = 'arraybuffer';
+      ws.onopen = () => c.#onOpen();
+      ws.onmessage = (m: MessageEvent) => c.#onMessage(m.data);
+      ws.onerror = (e: { message?: string }) => c.#onError(e);
+      ws.onclose = (e: CloseEvent) => c.#onClose(e.code, e.reason);
     });
   }
 
@@ -303,10 +303,7 @@ export class Connection {
   #protocolViolation(v: ProtocolViolation): void {
     if (this.#closed || this.#violationSent) return;
     this.#violationSent = `${v.code} ${v.message}`;
-    if (!this.#ready) {
-      this.#cannot('the server broke the protocol: ' + v.message, v.code, v.message);
-      return;
-    }
+    if (!this.#ready) return this.#cannot('the server broke the protocol: ' + v.message, v.code, v.message);
     this.#close(v.code, v.message);
     // Pending calls fail now; the close event will find the connection already shut down.
     this.#shutdown(

@@ -109,8 +109,10 @@ export type Frame =
 
 /** A violation of the protocol by the peer: the connection closes with `code` and `reason`. */
 export class ProtocolViolation extends Error {
-  constructor(readonly code: number, reason: string) {
+  declare readonly code: number;
+  constructor(code: number, reason: string) {
     super(reason);
+    this.code = code;
   }
 }
 

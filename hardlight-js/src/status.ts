@@ -62,7 +62,7 @@ export function statusOf(code: number): Status {
  * on. Every failure the runtime reports is an RpcError (or a subclass).
  */
 export class RpcError extends Error {
-  readonly status: Status;
+  declare readonly status: Status;
 
   constructor(status: Status, message: string) {
     super(message);

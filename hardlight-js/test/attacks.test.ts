@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { createHash } from 'node:crypto';
-import { Client, Status, Writer, encodeFrame } from './runtime.js';
+import { Client, RpcError, Status, Writer, encodeFrame } from './runtime.js';
 import type { ConnectionEvent, Event } from './runtime.js';
 import { Counter, SCHEMA, echo, get, increment, itemCodec } from './counter.js';
 import type { Ev, State } from './counter.js';
@@ -409,4 +409,34 @@ t('a violation whose close reason quotes the server\'s text (a feature name of e
   assert.equal(closed.code, 1002);
   assert.ok(closed.reason.startsWith("FEATURES: malformed message: feature name 'aaaaaaaaaaa\u{1f600}") && closed.reason.endsWith('...'), closed.reason);
   assert.ok(Buffer.byteLength(closed.reason) <= 123 && !closed.reason.includes('\ufffd'), closed.reason);
+});
+
+t('a schema text of deeply nested, wide types is parsed in one pass: a 1.6 MB line connects at once; nesting beyond the stack is a violation, at once', async (cleanup) => {
+  const withSchema = (line: string): Uint8Array => {
+    const text = SCHEMA + line + '\n';
+    return hello({ schema: text, fingerprint: Uint8Array.from(createHash('sha256').update(text).digest()) });
+  };
+  const server = await FakeServer.start();
+  cleanup(() => server.stop());
+  // nested 2,000 deep around a map of 400,000 arguments: rescanning per level took about 12 s
+  const wide = withSchema(`method m(a:${'list<'.repeat(2000)}map<int${',int'.repeat(400_000)}>${'>'.repeat(2000)}):int`);
+  let started = Date.now();
+  const p = settled(Client.connect<State, Ev>(server.url, Counter, options()));
+  const peer = await server.next();
+  peer.send(wide);
+  const client = await p;
+  cleanup(() => client.close());
+  assert.ok(Date.now() - started < 2000, `connected in ${Date.now() - started} ms`);
+  const q = client.call(get, []);
+  const c = await peer.call();
+  peer.resultInt(c.id, 3);
+  assert.equal(await q, 3);
+
+  const deep = withSchema(`method m(a:${'list<'.repeat(200_000)}int${'>'.repeat(200_000)}):int`);
+  started = Date.now();
+  const r = await refusedHello(deep);
+  assert.ok(Date.now() - started < 2000, `refused in ${Date.now() - started} ms`);
+  assert.equal(r.code, 1002);
+  assert.match(r.reason, /^HELLO schema: /);
+  assert.ok(r.error instanceof RpcError && r.error.status === Status.UNAVAILABLE, String(r.error));
 });
