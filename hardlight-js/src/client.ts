@@ -276,7 +276,9 @@ export class Client<S = unknown, E = unknown> {
         }
         try {
           const c = await Connection.open(this, this.#settings);
-          return this.#closedReason ? c.closeByClient() : this.#install(c, true);
+          if (this.#closedReason) return c.closeByClient();
+          // usable: done (the loop's first check); lost already (by frames read with its HELLO): next attempt
+          this.#install(c, true);
         } catch (e) {
           last = e as RpcError;
           // answers another attempt would get again: the server refuses this client or its contract

@@ -440,3 +440,20 @@ t('a schema text of deeply nested, wide types is parsed in one pass: a 1.6 MB li
   assert.match(r.reason, /^HELLO schema: /);
   assert.ok(r.error instanceof RpcError && r.error.status === Status.UNAVAILABLE, String(r.error));
 });
+
+t('a reconnect whose HELLO arrives with a violation in the same read: the client reconnects again', async (cleanup) => {
+  const { server, peer, client, events } = await connected({}, { reconnect: { initialDelay: 10, maxDelay: 50 } });
+  cleanup(() => server.stop());
+  cleanup(() => client.close());
+  peer.close(4000, 'bye');
+  const second = await server.next();
+  raw(second).write(Buffer.concat([wsFrame(hello()), wsFrame(b('dd'))]));
+  assert.equal((await second.closed).code, 1002);
+  const third = await server.next(3000);
+  third.send(hello({ state: { count: 3, user: null } }));
+  await until(() => client.state.count === 3, 3000, 'the third connection installed');
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ['connecting', 'connected', 'disconnected', 'reconnecting', 'connected', 'disconnected', 'reconnecting', 'connected'],
+  );
+});
