@@ -12,9 +12,11 @@
 //   sent applied to it (never half of one), and client.state is the last of them;
 // - the event queue holds at most its bound (4), and every missedBefore is a finite count.
 // A share of the runs sends the first messages in the same write as the HELLO, so that the client
-// reads them before connect resolves.
+// reads them before connect resolves. A second property does the same against a reconnecting client,
+// over up to three connections (below).
 // HL_FUZZ_RUNS sets the number of runs (default 6,000: about 15 s on a quiet machine; fast-check stops
-// after 40 s whatever the count, so a loaded machine runs fewer), HL_FUZZ_SEED replays a failure.
+// after 40 s whatever the count, so a loaded machine runs fewer), HL_FUZZ_RECONNECT_RUNS those of the
+// second property (default 800: about 6 s; at most 20 s), HL_FUZZ_SEED replays a failure.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -324,6 +326,144 @@ test('fuzz: a hostile server sending valid, mutated, batched and random frames n
     console.log(`fuzz: ${seen.runs} runs; ${seen.resolved} calls resolved; rejected: ${top(seen.rejected)}; ${seen.stateChanges} state changes; ${seen.events} events; client closes: ${top(seen.closedByClient)}`);
   } finally {
     await server.stop();
+    process.off('uncaughtException', onEscape);
+    process.off('unhandledRejection', onEscape);
+  }
+});
+
+// The same server against a reconnecting client: each connection gets a valid HELLO (a new state
+// snapshot) and its own random messages, then is closed; after the last round the server answers
+// with another service, so the client gives up (INCOMPATIBLE is not retried) and closes. Calls wait
+// for the next connection at most callWait (300 ms); idempotent ones are sent again.
+const reconnecting = fc.record({
+  calls: scenario.map((s) => s.calls),
+  rounds: fc.array(
+    fc.record({
+      maxInFlight: fc.integer({ min: 1, max: 8 }),
+      state: fc.record({ count: int, user: fc.option(text) }),
+      features: featureSet,
+      messages: fc.array(fc.tuple(message, fc.boolean()), { maxLength: 8 }),
+    }),
+    { minLength: 1, maxLength: 3 },
+  ),
+});
+
+test('fuzz: the same server against a reconnecting client: every call settles, the client closes once it gives up, nothing escapes', { timeout: 60_000 }, async () => {
+  const escaped: unknown[] = [];
+  const onEscape = (e: unknown): void => void escaped.push(e);
+  process.on('uncaughtException', onEscape);
+  process.on('unhandledRejection', onEscape);
+  let runs = 0;
+  const started = Date.now();
+  try {
+    await fc.assert(
+      fc.asyncProperty(reconnecting, async (sc) => {
+        // a server per run: a connection attempt the last run's client had under way cannot reach this one
+        const server = await FakeServer.start();
+        const lifecycle: string[] = [];
+        const told: string[] = []; // the lifecycle with reasons, for a failure's message
+        let gaveUp!: () => void;
+        const closed = new Promise<void>((r) => (gaveUp = r));
+        const connecting = Client.connect<State, Ev>(
+          server.url,
+          Counter,
+          options({
+            eventQueue: QUEUE,
+            connectTimeout: 2000,
+            reconnect: { initialDelay: 1, maxDelay: 5, maxAttempts: 3, callWait: 300 },
+            onConnectionEvent: (e) => {
+              lifecycle.push(e.type);
+              told.push(e.type + ('reason' in e && e.reason ? ` (${e.reason.message})` : ''));
+              if (e.type === 'closed') gaveUp();
+            },
+          }),
+        );
+        const timers: ReturnType<typeof setTimeout>[] = [];
+        let client: Client<State, Ev> | undefined;
+        try {
+          // per connection: its HELLO's state and the whole deltas sent on it
+          const sent: { snapshot: State; deltas: Delta[] }[] = [];
+          const changes: [State, State][] = [];
+          let it: AsyncIterator<Event<Ev>> | undefined;
+          let outcomes: Promise<unknown>[] = [];
+          for (const round of sc.rounds) {
+            const peer = await server.next(3000).catch((e: Error) => {
+              throw new Error(`${e.message} (lifecycle: ${told.join(', ')})`);
+            });
+            const state = { count: round.state.count, user: round.state.user };
+            const deltas: Delta[] = [];
+            sent.push({ snapshot: state, deltas });
+            peer.send(hello({ maxInFlight: round.maxInFlight, state, features: round.features }));
+            if (!client) {
+              client = await connecting;
+              client.onState((s, previous) => changes.push([previous, s]));
+              it = client.events();
+              outcomes = sc.calls.map((c) => {
+                const { m, args } = methods[c.method]!;
+                const abort = new AbortController();
+                if (c.abortAfter !== null) timers.push(setTimeout(() => abort.abort(), c.abortAfter));
+                return client!.call(m as never, args as never, { signal: abort.signal, ...(c.deadline !== null && { deadline: c.deadline }) }).then(
+                  () => undefined,
+                  (e: unknown) => e,
+                );
+              });
+            }
+            for (const [msg, pause] of round.messages) {
+              deltasIn(msg, deltas);
+              peer.send(msg);
+              if (pause) await new Promise((r) => setImmediate(r));
+            }
+            peer.close(4321, 'fuzz round done');
+            await within(peer.closed, 3000, 'the close');
+          }
+          // every further connection (a reconnect, or one a GO_AWAY started) hears another service
+          const refuser = (async () => {
+            while (!lifecycle.includes('closed')) {
+              const peer = await Promise.race([server.next(1000).catch(() => undefined), closed]);
+              peer?.send(hello({ service: 'Other' }));
+            }
+          })();
+          await within(refuser, 8000, `the client giving up (lifecycle: ${told.join(', ')})`);
+          assert.equal(lifecycle.filter((t) => t === 'closed').length, 1);
+          assert.equal(lifecycle.at(-1), 'closed', 'nothing follows closed');
+
+          const errors = await within(Promise.all(outcomes), 3000, 'every call settling');
+          for (const e of errors) {
+            if (e === undefined) continue;
+            assert.ok(e instanceof RpcError && Status[e.status] !== undefined, `a call failed with ${String(e)}`);
+          }
+          // a new connection's state: its HELLO's, with the first deltas sent on it (those read with
+          // the HELLO, before the connection was installed) applied in order
+          const installed: State[] = [];
+          for (const { snapshot, deltas } of sent) {
+            installed.push(snapshot);
+            for (const d of deltas) installed.push(Counter.state!.apply(installed.at(-1)!, d) as State);
+          }
+          const all = sent.flatMap((r) => r.deltas);
+          for (const [previous, next] of changes) {
+            const ok = installed.some((s) => sameState(s, next)) || all.some((d) => sameState(Counter.state!.apply(previous, d) as State, next));
+            assert.ok(ok, `state ${JSON.stringify(next)} from ${JSON.stringify(previous)} is neither a new connection's nor a whole STATE_DELTA applied`);
+          }
+          let queued = 0;
+          for (;;) {
+            const r = await within(it!.next().catch(() => ({ done: true }) as const), 3000, 'the event iterator ending');
+            if (r.done) break;
+            queued++;
+          }
+          assert.ok(queued <= QUEUE, `${queued} events queued (bound ${QUEUE})`);
+          await new Promise((r) => setImmediate(r));
+          assert.deepEqual(escaped, [], 'nothing escaped to the process');
+          runs++;
+        } finally {
+          for (const t of timers) clearTimeout(t);
+          await (client ?? (await connecting.catch(() => undefined)))?.close();
+          await server.stop();
+        }
+      }),
+      { numRuns: Number(process.env.HL_FUZZ_RECONNECT_RUNS ?? 800), ...(SEED !== undefined && { seed: SEED }), interruptAfterTimeLimit: 20_000 },
+    );
+    console.log(`fuzz with reconnect: ${runs} runs in ${Date.now() - started} ms`);
+  } finally {
     process.off('uncaughtException', onEscape);
     process.off('unhandledRejection', onEscape);
   }
