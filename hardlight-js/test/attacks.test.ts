@@ -457,3 +457,23 @@ t('a reconnect whose HELLO arrives with a violation in the same read: the client
     ['connecting', 'connected', 'disconnected', 'reconnecting', 'connected', 'disconnected', 'reconnecting', 'connected'],
   );
 });
+
+t('an onMetadata that throws fails its call with what it threw; the connection stays open (it is not the server\'s fault)', async (cleanup) => {
+  const { server, peer, client } = await connected();
+  cleanup(() => server.stop());
+  cleanup(() => client.close());
+  const boom = new TypeError('listener bug');
+  const p = client.call(increment, [1], {
+    onMetadata: () => {
+      throw boom;
+    },
+  });
+  const c = await peer.call();
+  peer.send(encodeFrame({ type: 12, callId: c.id, metadata: { a: 'b' }, value: Uint8Array.of(2) }));
+  await assert.rejects(p, (e) => e === boom);
+  const q = client.call(get, []);
+  const d = await peer.call();
+  assert.equal(d.id, 0, 'the id was freed');
+  peer.resultInt(d.id, 4);
+  assert.equal(await q, 4);
+});
