@@ -123,8 +123,8 @@ export class Client<S = unknown, E = unknown> {
     }
     this.#emit({ type: 'connected', reconnected });
     for (const w of this.#wake.splice(0)) w();
-    // closed between its HELLO and now by frames in the same read as the HELLO (a close, or a GO_AWAY:
-    // with no call in flight yet, the connection closed itself)
+    // closed between its HELLO and now by frames in the same read as the HELLO (a violation, or a
+    // GO_AWAY: with no call in flight yet, the connection closed itself)
     const lost = c.closedBy;
     if (lost) this._lost(c, lost);
   }

@@ -34,11 +34,11 @@ export interface Schema {
 
 /**
  * Parses `s`, a comma-separated list of type expressions each after a `name:` (a method's parameters,
- * a record's components; a method's result is parsed as ':type'). One pass: a
+ * a record's components), or with `one` a single one (a method's result, parsed as ':type'). One pass: a
  * server's schema text is hostile input, and rescanning it per level of nesting could take minutes.
  * Throws naming `s` when it is not understood.
  */
-function fields(s: string): Field[] {
+function fields(s: string, one?: boolean): Field[] {
   let i = 0;
   const fail = (): never => {
     throw new Error(`schema type '${s}' is not understood`);
@@ -77,7 +77,7 @@ function fields(s: string): Field[] {
       const name = word();
       if (s[i++] !== ':') fail();
       out.push({ name, type: type() });
-    } while (s[i++] === ',');
+    } while (s[i++] === ',' && !one);
     if (i <= s.length) fail();
   }
   return out;
@@ -94,7 +94,7 @@ export function parseSchema(text: string): Schema {
     if (!line) continue;
     if ((m = /^(service|state|events) (\S+)$/.exec(line))) head[m[1]!] = m[2]!;
     else if ((m = /^method ([^(]+)\((.*)\):(\S+)(?: throws (\S+))?(?: requires \S+)?$/.exec(line))) {
-      methods.set(m[1]!, { name: m[1]!, params: fields(m[2]!), result: fields(':' + m[3]!)[0]!.type, throws: list(m[4]) });
+      methods.set(m[1]!, { name: m[1]!, params: fields(m[2]!), result: fields(':' + m[3]!, true)[0]!.type, throws: list(m[4]) });
     } else if ((m = /^record (\S+?)\((.*)\)$/.exec(line))) types.set(m[1]!, { kind: 'record', components: fields(m[2]!) });
     else if ((m = /^(enum|sealed) (\S+?)\{(.*)\}$/.exec(line))) types.set(m[2]!, { kind: m[1] as 'enum' | 'sealed', items: list(m[3]) });
     else throw new Error(`schema line '${line}' is not understood`);
