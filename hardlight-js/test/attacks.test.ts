@@ -337,7 +337,7 @@ t('GO_AWAY then more calls: new ones and one waiting for a slot fail UNAVAILABLE
   await rejects(client.call(get, []), Status.UNAVAILABLE, 'server is shutting down: deploy');
 });
 
-t('close frames with codes a peer must not send (999, 1004, 1005, 1006, 2999) or a reason that is not UTF-8: the client fails its calls CONNECTION_LOST and answers as RFC 6455 says', async () => {
+t('close frames with codes a peer must not send (999, 1004, 1005, 1006, 2999), a reason that is not UTF-8, one byte, or over 125 bytes: the client fails its calls CONNECTION_LOST and answers as RFC 6455 says', async () => {
   const cases: [Buffer, number][] = [
     [Buffer.from([0x03, 0xe7]), 1002],
     [Buffer.from([0x03, 0xec]), 1002],
@@ -346,6 +346,7 @@ t('close frames with codes a peer must not send (999, 1004, 1005, 1006, 2999) or
     [Buffer.from([0x0b, 0xb7]), 1002],
     [Buffer.from([0x03, 0xe8, 0xc0, 0x80]), 1007],
     [Buffer.from([0x03]), 1002], // a one-byte body
+    [Buffer.concat([Buffer.from([0x03, 0xe8]), Buffer.alloc(124, 0x78)]), 1002], // 126 bytes: a control frame over 125
   ];
   for (const [body, answered] of cases) {
     const { server, peer, client } = await connected();
