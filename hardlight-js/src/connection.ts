@@ -113,7 +113,7 @@ function schemaOf(spec: ServiceSpec<any, any>): Schema {
  * U+FFFD, 2 bytes more than counted, and the API would refuse to close at all.
  */
 function cut(reason: string): string {
-  const c = [...reason];
+  const c = [...reason.slice(0, 200)]; // at least 100 code points (the last maybe half of one) of a reason of any length
   let r = reason;
   for (let n = 97; r.length > 100 || encodeUtf8(r).length > 123; n -= 10) r = c.slice(0, n).join('') + '...';
   return r;

@@ -410,6 +410,19 @@ t('a violation whose close reason quotes the server\'s text (a feature name of e
   assert.equal(closed.code, 1002);
   assert.ok(closed.reason.startsWith("FEATURES: malformed message: feature name 'aaaaaaaaaaa\u{1f600}") && closed.reason.endsWith('...'), closed.reason);
   assert.ok(Buffer.byteLength(closed.reason) <= 123 && !closed.reason.includes('\ufffd'), closed.reason);
+
+  // a name of a million emoji (2 MB in the message): the reason is cut from its start, as quickly
+  const long = await connected();
+  try {
+    long.peer.features(['b'.repeat(3) + '\u{1f600}'.repeat(1_000_000)]);
+    const c = await long.peer.closed;
+    assert.equal(c.code, 1002);
+    assert.ok(c.reason.startsWith("FEATURES: malformed message: feature name 'bbb\u{1f600}") && c.reason.endsWith('\u{1f600}...'), c.reason);
+    assert.ok(Buffer.byteLength(c.reason) <= 123 && !c.reason.includes('\ufffd'), c.reason);
+  } finally {
+    await long.client.close();
+    await long.server.stop();
+  }
 });
 
 t('a schema text of deeply nested, wide types is parsed in one pass: a 1.6 MB line connects at once; nesting beyond the stack is a violation, at once', async (cleanup) => {
