@@ -11,6 +11,6 @@ await build({
   legalComments: 'none',
   // Members used only between the runtime's own classes get short names in the bundle (the tsc output
   // in dist/ keeps them). Public names (ts-api.md) and platform names must never be listed here.
-  mangleProps: /^(_\w+|keepAfterGoAway|closeIfDrained|closeByClient|stateChanged|eventsMissed|goingAway|refusal|usable|isClosed|muted|onClosed|unknownCase|skipped|lost|event|gap|onAbort|fail|goAway|types|extensions|offer|missed|here|there|memo|named|root|components|items|params|throws|compareNamed|field|eat|expect|grant|settle|timer|takers|failers|onMd|kind)$/,
+  mangleProps: /^(_\w+|keepAfterGoAway|closeIfDrained|closeByClient|stateChanged|eventsMissed|goingAway|refusal|usable|isClosed|closedBy|muted|onClosed|unknownCase|skipped|lost|event|gap|onAbort|fail|goAway|types|extensions|offer|missed|here|there|memo|named|root|components|items|params|throws|compareNamed|field|eat|expect|grant|settle|timer|takers|failers|onMd|kind)$/,
   logLevel: 'warning',
 });

@@ -123,6 +123,10 @@ export class Client<S = unknown, E = unknown> {
     }
     this.#emit({ type: 'connected', reconnected });
     for (const w of this.#wake.splice(0)) w();
+    // closed between its HELLO and now by frames in the same read as the HELLO (a violation, or a
+    // GO_AWAY: with no call in flight yet, the connection closed itself)
+    const lost = c.closedBy;
+    if (lost) this._lost(c, lost);
   }
 
   /** The connection state as the server last sent it; valid once connect resolves, current when a call resolves. */
@@ -261,9 +265,7 @@ export class Client<S = unknown, E = unknown> {
       for (let attempt = immediate ? 0 : 1; !this.#closedReason; attempt++) {
         if (this.#current?.usable) return;
         if (p.maxAttempts > 0 && attempt > p.maxAttempts) {
-          const r = new RpcError(14 /* UNAVAILABLE */, `gave up reconnecting to ${this.url} after ${p.maxAttempts} attempts; the last failed: ${last?.message}`);
-          this.#giveUp(r);
-          return;
+          return this.#giveUp(new RpcError(14 /* UNAVAILABLE */, `gave up reconnecting to ${this.url} after ${p.maxAttempts} attempts; the last failed: ${last?.message}`));
         }
         if (attempt) {
           const base = Math.min(p.maxDelay, p.initialDelay * p.multiplier ** (attempt - 1));
@@ -274,19 +276,13 @@ export class Client<S = unknown, E = unknown> {
         }
         try {
           const c = await Connection.open(this, this.#settings);
-          if (this.#closedReason) {
-            c.closeByClient();
-            return;
-          }
+          if (this.#closedReason) return c.closeByClient();
+          // usable: done (the loop's first check); lost already (by frames read with its HELLO): next attempt
           this.#install(c, true);
-          return;
         } catch (e) {
           last = e as RpcError;
           // answers another attempt would get again: the server refuses this client or its contract
-          if ([23 /* INCOMPATIBLE */, 16 /* UNAUTHENTICATED */, 7 /* PERMISSION_DENIED */, 5 /* NOT_FOUND */].includes(last.status)) {
-            this.#giveUp(last);
-            return;
-          }
+          if ([23 /* INCOMPATIBLE */, 16 /* UNAUTHENTICATED */, 7 /* PERMISSION_DENIED */, 5 /* NOT_FOUND */].includes(last.status)) return this.#giveUp(last);
         }
       }
     } finally {

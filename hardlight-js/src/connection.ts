@@ -1,5 +1,5 @@
 import { ProtocolViolation, SUBPROTOCOL, VERSION, frameName, readFeatures, readHello, readMetadata, u64, violation, writeMetadata } from './frames.js';
-import type { Hello } from './frames.js';
+import type { Hello, Metadata } from './frames.js';
 import { Compatibility, REGENERATE, parseSchema } from './schema.js';
 import type { Schema } from './schema.js';
 import { sha256 } from './sha256.js';
@@ -107,10 +107,15 @@ function schemaOf(spec: ServiceSpec<any, any>): Schema {
 }
 
 
-/** A close reason as the WebSocket API takes it (at most 100 characters and 123 UTF-8 bytes): the first 97 or fewer characters that fit, then "...". */
+/**
+ * A close reason as the WebSocket API takes it (at most 100 characters and 123 UTF-8 bytes): the first
+ * 97 or fewer characters that fit, then "...". Cut between code points: half an emoji would be sent as
+ * U+FFFD, 2 bytes more than counted, and the API would refuse to close at all.
+ */
 function cut(reason: string): string {
+  const c = [...reason.slice(0, 200)]; // at least 100 code points (the last maybe half of one) of a reason of any length
   let r = reason;
-  for (let n = 97; r.length > 100 || encodeUtf8(r).length > 123; n -= 10) r = reason.slice(0, n) + '...';
+  for (let n = 97; r.length > 100 || encodeUtf8(r).length > 123; n -= 10) r = c.slice(0, n).join('') + '...';
   return r;
 }
 
@@ -173,17 +178,17 @@ export class Connection {
         settings.connectTimeout,
       );
       c.#settle = { _ok: resolve, _no: reject, _t: timer };
+      let ws: WebSocketLike;
       try {
-        c.#ws = new settings.WebSocket(owner.url, SUBPROTOCOL);
+        ws = c.#ws = new settings.WebSocket(owner.url, SUBPROTOCOL);
       } catch (e) {
-        c.#cannot((e as Error).message); // closing the missing socket fails quietly
-        return;
+        return c.#cannot((e as Error).message); // closing the missing socket fails quietly
       }
-      c.#ws.binaryType = 'arraybuffer';
-      c.#ws.onopen = () => c.#onOpen();
-      c.#ws.onmessage = (m: MessageEvent) => c.#onMessage(m.data);
-      c.#ws.onerror = (e: { message?: string }) => c.#onError(e);
-      c.#ws.onclose = (e: CloseEvent) => c.#onClose(e.code, e.reason);
+      ws.binaryType = 'arraybuffer';
+      ws.onopen = () => c.#onOpen();
+      ws.onmessage = (m: MessageEvent) => c.#onMessage(m.data);
+      ws.onerror = (e: { message?: string }) => c.#onError(e);
+      ws.onclose = (e: CloseEvent) => c.#onClose(e.code, e.reason);
     });
   }
 
@@ -203,12 +208,13 @@ export class Connection {
   }
 
   #close(code: number, reason: string): void {
+    const r = cut(reason);
     try {
-      this.#ws.close(code, cut(reason));
+      this.#ws.close(code, r);
     } catch {
       // Browsers may send only 1000 and 3000-4999: the protocol's 1002/1003/1009 become 4002/4003/4009.
       try {
-        this.#ws.close(code === 1000 ? 1000 : 4000 + (code % 1000), cut(reason));
+        this.#ws.close(code > 1000 ? 4000 + (code % 1000) : code, r);
       } catch {
         // already closing
       }
@@ -279,6 +285,11 @@ export class Connection {
     this.#shutdown(this.goAway !== undefined && this.#inFlight === 0 ? new RpcError(14 /* UNAVAILABLE */, 'server is shutting down: ' + this.goAway) : e);
   }
 
+  /** Why the connection is closed (its pending calls failed with it), or undefined while open. */
+  get closedBy(): RpcError | undefined {
+    return this.#closed;
+  }
+
   /** Closed, or waiting for its close. */
   get isClosed(): boolean {
     return this.#closed !== undefined || this.#closedByClient;
@@ -292,10 +303,7 @@ export class Connection {
   #protocolViolation(v: ProtocolViolation): void {
     if (this.#closed || this.#violationSent) return;
     this.#violationSent = `${v.code} ${v.message}`;
-    if (!this.#ready) {
-      this.#cannot('the server broke the protocol: ' + v.message, v.code, v.message);
-      return;
-    }
+    if (!this.#ready) return this.#cannot('the server broke the protocol: ' + v.message, v.code, v.message);
     this.#close(v.code, v.message);
     // Pending calls fail now; the close event will find the connection already shut down.
     this.#shutdown(
@@ -414,11 +422,10 @@ export class Connection {
     try {
       switch (type) {
         case 3 /* RESULT */:
-        case 12 /* RESULT_META */:
-          return this.#onResult(r, type > 3);
         case 4 /* ERROR */:
+        case 12 /* RESULT_META */:
         case 13 /* ERROR_META */:
-          return this.#onErrorFrame(r, type > 4);
+          return this.#onAnswer(r, type);
         case 6 /* STATE_DELTA */:
           return this.#onStateDelta(r);
         case 7 /* EVENT */:
@@ -498,45 +505,46 @@ export class Connection {
     if (p._a) p._o.signal!.removeEventListener('abort', p._a);
   }
 
-  /** With metadata: reads it (bad metadata fails the call, PROTOCOL_ERROR) and tells the caller; false when the call is over. */
-  #metadata(r: Reader, p: Pending): boolean {
-    try {
-      const md = readMetadata(r);
-      if (!p._done) p._o.onMetadata?.(md);
-      return true;
-    } catch (e) {
-      if (!p._done) p._no(new RpcError(21 /* PROTOCOL_ERROR */, `bad response metadata for ${p._m.name}: ${(e as Error).message}`));
-      return false;
-    }
-  }
-
-  #onResult(r: Reader, meta: boolean): void {
-    const p = this.#take('RESULT', r.varint());
-    if ((meta && !this.#metadata(r, p)) || p._done) return;
-    const m = p._m;
-    let v: unknown;
-    try {
-      if (m.result) v = m.result.decode(r);
-      r.end('the result of ' + m.name);
-    } catch (e) {
-      p._no(new RpcError(21 /* PROTOCOL_ERROR */, `cannot decode the result of ${m.name}: ${(e as Error).message}`));
-      return;
-    }
-    p._ok(v);
-  }
-
-  #onErrorFrame(r: Reader, meta: boolean): void {
+  /**
+   * RESULT, ERROR, RESULT_META, ERROR_META (`type`). The whole frame is read before the call is taken,
+   * so a frame malformed after its id leaves the call to the violation; bad metadata fails only the
+   * call (PROTOCOL_ERROR), and onMetadata throwing fails it with what it threw.
+   */
+  #onAnswer(r: Reader, type: number): void {
+    const result = type % 3 < 1; // 3, 12
+    const frame = result ? 'RESULT' : 'ERROR';
     const id = r.varint();
-    let p: Pending | undefined;
-    if (meta && !this.#metadata(r, (p = this.#take('ERROR', id)))) return;
-    const status = r.varint();
-    const message = r.string();
-    const declared = r.varint();
-    r.end('ERROR');
-    p ??= this.#take('ERROR', id);
+    let md: Metadata | undefined, bad: unknown;
+    try {
+      if (type > 4) md = readMetadata(r);
+    } catch (e) {
+      bad = e;
+    }
+    let status!: number, message!: string, declared!: number;
+    if (!bad && !result) {
+      status = r.varint();
+      message = r.string();
+      declared = r.varint();
+      r.end('ERROR');
+    }
+    const p = this.#take(frame, id);
+    const m = p._m;
     if (p._done) return;
-    const errors = p._m.errors;
-    p._no(declared > 0 && declared <= errors.length ? errors[declared - 1]!.create(message) : new RpcError(statusOf(status), message));
+    try {
+      if (bad) throw new RpcError(21 /* PROTOCOL_ERROR */, `bad response metadata for ${m.name}: ${(bad as Error).message}`);
+      if (md) p._o.onMetadata?.(md);
+      if (!result) throw declared > 0 && declared <= m.errors.length ? m.errors[declared - 1]!.create(message) : new RpcError(statusOf(status), message);
+      let v: unknown;
+      try {
+        if (m.result) v = m.result.decode(r);
+        r.end('the result of ' + m.name);
+      } catch (e) {
+        throw new RpcError(21 /* PROTOCOL_ERROR */, `cannot decode the result of ${m.name}: ${(e as Error).message}`);
+      }
+      p._ok(v);
+    } catch (e) {
+      p._no(e);
+    }
   }
 
   #onStateDelta(r: Reader): void {

@@ -32,37 +32,55 @@ export interface Schema {
   readonly types: ReadonlyMap<string, TypeDef>;
 }
 
-/** Splits at the commas outside angle brackets (`a:map<K,V>,b:int` -> two fields). */
-function splitTop(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let from = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === '<') depth++;
-    else if (c === '>') depth--;
-    else if (c === ',' && depth === 0) {
-      out.push(s.slice(from, i));
-      from = i + 1;
+/**
+ * Parses `s`, a comma-separated list of type expressions each after a `name:` (a method's parameters,
+ * a record's components), or with `one` a single one (a method's result, parsed as ':type'). One pass: a
+ * server's schema text is hostile input, and rescanning it per level of nesting could take minutes.
+ * Throws naming `s` when it is not understood.
+ */
+function fields(s: string, one?: boolean): Field[] {
+  let i = 0;
+  const fail = (): never => {
+    throw new Error(`schema type '${s}' is not understood`);
+  };
+  /** The name (of a type or a field) at i, possibly empty. */
+  const word = (): string => {
+    const w = /[^\s<>,?():{}]*/y;
+    w.lastIndex = i;
+    const k = w.exec(s)![0];
+    i += k.length;
+    return k;
+  };
+  const type = (): TypeExpr => {
+    const k = word();
+    if (!k) fail();
+    let t: TypeExpr = { k };
+    if (s[i] === '<') {
+      if (!/^(list|set|map)$/.test(k)) fail();
+      const a: TypeExpr[] = [];
+      do {
+        i++;
+        a.push(type());
+      } while (s[i] === ',');
+      if (s[i++] !== '>') fail();
+      t = { k, a };
     }
+    while (s[i] === '?') {
+      i++;
+      t = { k: '?', a: [t] };
+    }
+    return t;
+  };
+  const out: Field[] = [];
+  if (s) {
+    do {
+      const name = word();
+      if (s[i++] !== ':') fail();
+      out.push({ name, type: type() });
+    } while (s[i++] === ',' && !one);
+    if (i <= s.length) fail();
   }
-  if (s) out.push(s.slice(from));
   return out;
-}
-
-function parseType(s: string): TypeExpr {
-  if (s.endsWith('?')) return { k: '?', a: [parseType(s.slice(0, -1))] };
-  const m = /^(list|set|map)<(.+)>$/.exec(s);
-  if (m) return { k: m[1]!, a: splitTop(m[2]!).map(parseType) };
-  if (!/^[^\s<>,?():{}]+$/.test(s)) throw new Error(`schema type '${s}' is not understood`);
-  return { k: s };
-}
-
-function fields(s: string): Field[] {
-  return splitTop(s).map((f) => {
-    const i = f.indexOf(':');
-    return { name: f.slice(0, i), type: parseType(f.slice(i + 1)) };
-  });
 }
 
 /** Parses a schema text; throws Error naming the line that is not understood. */
@@ -76,7 +94,7 @@ export function parseSchema(text: string): Schema {
     if (!line) continue;
     if ((m = /^(service|state|events) (\S+)$/.exec(line))) head[m[1]!] = m[2]!;
     else if ((m = /^method ([^(]+)\((.*)\):(\S+)(?: throws (\S+))?(?: requires \S+)?$/.exec(line))) {
-      methods.set(m[1]!, { name: m[1]!, params: fields(m[2]!), result: parseType(m[3]!), throws: list(m[4]) });
+      methods.set(m[1]!, { name: m[1]!, params: fields(m[2]!), result: fields(':' + m[3]!, true)[0]!.type, throws: list(m[4]) });
     } else if ((m = /^record (\S+?)\((.*)\)$/.exec(line))) types.set(m[1]!, { kind: 'record', components: fields(m[2]!) });
     else if ((m = /^(enum|sealed) (\S+?)\{(.*)\}$/.exec(line))) types.set(m[2]!, { kind: m[1] as 'enum' | 'sealed', items: list(m[3]) });
     else throw new Error(`schema line '${line}' is not understood`);

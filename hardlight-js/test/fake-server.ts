@@ -5,6 +5,7 @@ import { WebSocketServer, WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { Writer, codecs, encodeFrame, Topic } from './runtime.js';
 import type { ConnectOptions, HelloExtension, HelloMethod } from './runtime.js';
 import { Counter, EVENT_HASH, SCHEMA, STATE_HASH, stateCodec, evCodec } from './counter.js';
@@ -266,4 +267,21 @@ export { SCHEMA, codecs };
 /** Resolves after `ms` (only to let messages that must NOT arrive have their chance). */
 export function pause(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** One unmasked server-to-client WebSocket frame (FIN set) of `opcode` around `payload`. */
+export function wsFrame(payload: Uint8Array, opcode = 2): Buffer {
+  const n = payload.length;
+  const head = n < 126 ? Buffer.from([0x80 | opcode, n]) : n < 65536 ? Buffer.from([0x80 | opcode, 126, n >> 8, n & 0xff]) : Buffer.alloc(10);
+  if (n >= 65536) {
+    head[0] = 0x80 | opcode;
+    head[1] = 127;
+    head.writeBigUInt64BE(BigInt(n), 2);
+  }
+  return Buffer.concat([head, payload]);
+}
+
+/** The TCP socket under a server-side `ws` connection: bytes written to it reach the client as they are. */
+export function raw(peer: Peer): Socket {
+  return (peer.ws as unknown as { _socket: Socket })._socket;
 }
