@@ -697,13 +697,18 @@ public final class ClientSession {
         completeResult(take(Frames.readAnswerHeader(msg), "RESULT"), msg);
     }
 
+    /**
+     * Decodes the call's result from the rest of {@code msg} and completes the call. The call is already
+     * out of its slot, so nothing may escape without completing it: a value that cannot be decoded (or a
+     * codec failing in any way) fails this call with {@code PROTOCOL_ERROR}, and the connection goes on.
+     */
     private void completeResult(PendingCall call, ByteBuf msg) {
         Object value;
         try {
             WireReader r = new ByteBufWireReader(msg);
             value = call.method.returnCodec().decode(r);
             r.expectEnd("the result of " + call.method.name());
-        } catch (RpcException e) {
+        } catch (RuntimeException e) {
             call.completeExceptionally(new RpcException(Status.PROTOCOL_ERROR,
                     "cannot decode the result of " + call.method.name() + ": " + e.getMessage()));
             return;
@@ -711,21 +716,31 @@ public final class ClientSession {
         call.complete(value);
     }
 
-    /** A RESULT_META or ERROR_META: the metadata, then as the plain frame. Bad metadata fails the call. */
+    /**
+     * A RESULT_META or ERROR_META: the metadata, then as the plain frame. The whole frame is read before
+     * the call leaves its slot, so a frame malformed after its metadata is a violation that fails the
+     * call with the connection (taken first, it would have been missed and left pending for ever). Bad
+     * metadata fails only the call.
+     */
     private void onAnswerWithMetadata(ByteBuf msg, boolean result) {
         int callId = Frames.readAnswerHeader(msg);
-        PendingCall call = take(callId, result ? "RESULT_META" : "ERROR_META");
+        String frame = result ? "RESULT_META" : "ERROR_META";
+        Metadata metadata;
         try {
-            call.responseMetadata = MetadataCodec.read(msg);
+            metadata = MetadataCodec.read(msg);
         } catch (MetadataCodec.BadMetadata e) {
+            PendingCall call = take(callId, frame);
             call.completeExceptionally(new RpcException(Status.PROTOCOL_ERROR, "bad response metadata for "
                     + call.method.name() + ": " + e.getMessage()));
             return;
         }
+        Frames.ErrorBody error = result ? null : Frames.readErrorRest(msg, callId);
+        PendingCall call = take(callId, frame);
+        call.responseMetadata = metadata;
         if (result) {
             completeResult(call, msg);
         } else {
-            completeError(call, Frames.readErrorRest(msg, callId));
+            completeError(call, error);
         }
     }
 
@@ -734,10 +749,22 @@ public final class ClientSession {
         completeError(take(e.callId(), "ERROR"), e);
     }
 
+    /**
+     * Fails the call with its declared exception or an {@code RpcException} of the ERROR's status. A
+     * declared exception whose constructor throws fails the call with the plain status instead (the call
+     * is out of its slot: it must complete).
+     */
     private void completeError(PendingCall call, Frames.ErrorBody e) {
         List<DeclaredError> declared = call.method.declaredErrors();
         if (e.declaredIndex() > 0 && e.declaredIndex() <= declared.size()) {
-            call.completeExceptionally(declared.get(e.declaredIndex() - 1).factory().apply(e.message()));
+            Throwable error;
+            try {
+                error = declared.get(e.declaredIndex() - 1).factory().apply(e.message());
+            } catch (RuntimeException failed) {
+                error = new RpcException(e.status(), e.message());
+                error.addSuppressed(failed);
+            }
+            call.completeExceptionally(error);
         } else {
             call.completeExceptionally(new RpcException(e.status(), e.message()));
         }

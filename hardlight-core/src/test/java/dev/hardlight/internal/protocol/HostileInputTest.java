@@ -9,6 +9,7 @@ import dev.hardlight.Status;
 import dev.hardlight.codec.Codec;
 import dev.hardlight.codec.Codecs;
 import dev.hardlight.codec.WireReader;
+import dev.hardlight.service.DeclaredError;
 import dev.hardlight.service.EventDescriptor;
 import dev.hardlight.service.MethodDescriptor;
 import dev.hardlight.service.ServiceDescriptor;
@@ -577,6 +578,50 @@ class HostileInputTest {
                 .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.PROTOCOL_ERROR))
                 .hasMessageStartingWith("cannot decode the result of echo");
         assertThat(client.inFlight()).as("the connection stays usable").isEqualTo(1);
+    }
+
+    /**
+     * An ERROR_META whose metadata is fine but whose rest is malformed: a violation, and the call fails
+     * with the connection. (The call used to leave its slot when the metadata was read, so the close,
+     * failing what was still in the slots, missed it: it stayed pending for ever.)
+     */
+    @Test
+    void answerWithMetadataMalformedAfterItsMetadataFailsTheCallWithTheConnection() {
+        ClientSession client = fullClient(); // call 0 in flight
+        CompletableFuture<Object> second = start(client, Calc.ECHO, out -> out.writeString("b")); // call 1
+        toServer.take();
+        assertClientCloses(client, "0d 01 01 0161 0162 02", "ERROR"); // status 2, then no message
+        assertThat(client.inFlight()).as("both calls are still the connection's to fail").isEqualTo(2);
+        client.onClosed(new RpcException(Status.CONNECTION_LOST, "closed: the server broke the protocol"));
+        assertThat(second).isCompletedExceptionally();
+        assertThatThrownBy(second::join).cause()
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.CONNECTION_LOST));
+    }
+
+    /**
+     * A declared exception whose constructor throws (an application's bug) still fails the call, with
+     * the ERROR's status and message, the constructor's failure attached: the call is out of its slot.
+     */
+    @Test
+    void aDeclaredExceptionThatCannotBeBuiltStillFailsTheCall() {
+        MethodDescriptor<Void> check = new MethodDescriptor<>(1, "check", 0x2222L, Codecs.VOID,
+                List.of(new DeclaredError(Calc.CalcException.class, m -> {
+                    throw new IllegalStateException("cannot build it");
+                })));
+        ServiceDescriptor<Calc> contract = new ServiceDescriptor<>(Calc.class, "Calc", Calc.sha256("full"), "full",
+                List.of(Calc.ADD, check, Calc.ECHO, Calc.AWAIT), Calc.DISPATCHER, CalcState.CODEC,
+                new EventDescriptor<>(String.class, Codecs.STRING, 0xE7L));
+        SessionPair<Calc> pair = SessionPair.connectedInline(contract, calc, 8, null);
+        toServer = pair.toServer;
+        toClient = pair.toClient;
+        CompletableFuture<Object> call = start(pair.client, check, out -> out.writeString("x"));
+        toServer.take();
+        pair.client.onMessage(hex("04 00 14 0162 01")); // APPLICATION_ERROR "b", declared exception #1
+        assertThatThrownBy(call::join).cause()
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.status()).isEqualTo(Status.APPLICATION_ERROR))
+                .hasMessage("b").satisfies(e -> assertThat(e.getSuppressed()).singleElement()
+                        .satisfies(t -> assertThat(t).hasMessage("cannot build it")));
+        assertThat(pair.client.inFlight()).isZero();
     }
 
     @Test
