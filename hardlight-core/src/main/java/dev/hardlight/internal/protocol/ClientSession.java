@@ -280,7 +280,7 @@ public final class ClientSession {
     }
 
     private void onEventsMissed(ByteBuf msg) {
-        long n = Frames.readEventsMissedBody(msg);
+        int n = Frames.readEventsMissedBody(msg);
         if (!eventsMuted) {
             eventQueue.missed(n);
         }

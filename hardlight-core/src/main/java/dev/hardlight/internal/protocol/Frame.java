@@ -213,7 +213,7 @@ public sealed interface Frame {
         }
     }
 
-    record EventsMissed(long count) implements Frame {
+    record EventsMissed(int count) implements Frame {
         @Override
         public void encode(ByteBuf buf) {
             Frames.writeEventsMissed(buf, count);

@@ -481,21 +481,22 @@ public final class Frames {
     /**
      * EVENTS_MISSED, events the server dropped for this connection (a slow consumer):
      * <pre>
-     * 0A count:varint     count >= 1
+     * 0A count:varint     1 <= count <= 2^31-1 (a count, so 31 bits like every other)
      * </pre>
+     * A server that dropped more sends several.
      */
-    public static void writeEventsMissed(ByteBuf buf, long count) {
+    public static void writeEventsMissed(ByteBuf buf, int count) {
         if (count < 1) {
             throw new IllegalArgumentException("count: " + count + " (expected: >= 1)");
         }
         buf.writeByte(FrameType.EVENTS_MISSED);
-        Varint.writeVarLong(buf, count);
+        Varint.writeVarInt(buf, count);
     }
 
-    /** Reads an EVENTS_MISSED body: the count, at least 1, with nothing after it. */
-    public static long readEventsMissedBody(ByteBuf buf) {
+    /** Reads an EVENTS_MISSED body: the count, 1 to 2^31-1, with nothing after it. */
+    public static int readEventsMissedBody(ByteBuf buf) {
         WireReader r = new ByteBufWireReader(buf);
-        long n = r.readVarLong();
+        int n = r.readVarInt();
         r.expectEnd("EVENTS_MISSED");
         if (n < 1) {
             throw WireReader.malformed("EVENTS_MISSED of " + n);

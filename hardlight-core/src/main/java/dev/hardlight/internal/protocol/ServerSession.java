@@ -207,15 +207,16 @@ public final class ServerSession<S> implements TopicRegistry.EventSink {
                 frame.release();
                 return;
             }
-            if (missedEvents > 0) {
-                ByteBuf notice = out.alloc().buffer(8);
-                Frames.writeEventsMissed(notice, missedEvents);
+            while (missedEvents > 0) { // a count is 31 bits: more than 2^31-1 missed goes as several
+                int count = (int) Math.min(missedEvents, Integer.MAX_VALUE);
+                ByteBuf notice = out.alloc().buffer(6);
+                Frames.writeEventsMissed(notice, count);
                 if (!out.offerEvent(notice)) {
                     missedEvents++;
                     frame.release();
                     return;
                 }
-                missedEvents = 0;
+                missedEvents -= count;
             }
             if (!out.offerEvent(frame)) {
                 missedEvents++;

@@ -540,6 +540,9 @@ class HostileInputTest {
         for (String frame : List.of("0a 00", "0a", "0a 01 00", "0a 80")) {
             assertClientCloses(client, frame, "EVENTS_MISSED");
         }
+        // a count is 31 bits (protocol.md 1): 2^31 is malformed, 2^31-1 is taken
+        assertClientCloses(client, "0a 8080808008", "EVENTS_MISSED: malformed message: varint exceeds 31 bits");
+        client.onMessage(hex("0a ffffffff07"));
     }
 
     @Test
