@@ -51,9 +51,9 @@ export class Client<S = unknown, E = unknown> {
   readonly #settings: { WebSocket: WebSocketConstructor; connectTimeout: number; maxInFlight: number; maxMessageSize: number };
   readonly #defaultDeadline: number | undefined;
   #current: Connection | undefined;
-  #lastFeatures: ReadonlySet<string> = new Set();
+  #lastFeatures!: ReadonlySet<string>; // set by the first #install, before connect resolves
   #closedReason: RpcError | undefined;
-  #reconnecting = false;
+  #reconnecting!: boolean;
   #wake: ((v?: undefined) => void)[] = [];
   readonly #queue: EventQueue<E>;
   readonly #stateListeners = new Set<(state: S, previous: S) => void>();

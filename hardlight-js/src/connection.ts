@@ -121,22 +121,24 @@ function cut(reason: string): string {
 
 export class Connection {
   #ws!: WebSocketLike;
-  #ready = false;
-  #opened = false;
+  // Flags and HELLO-set fields are declared, not initialized (fewer bytes): undefined reads as false.
+  #ready!: boolean;
+  #opened!: boolean;
   /** The close this client sent because the server broke the protocol ("1002 reason"). */
   #violationSent: string | undefined;
-  #closedByClient = false;
+  #closedByClient!: boolean;
   #closed: RpcError | undefined;
   #hello!: Hello;
   /** The part of the HELLO being checked, for the message of a malformed one. */
   #stage = '';
   /** The server takes BATCH (HELLO extension 5): frames sent in one JS task go out as one message. */
-  #batch = false;
+  #batch!: boolean;
   #queue: Uint8Array<ArrayBuffer>[] = [];
-  #limit = 0;
+  /** Call slots (set with the HELLO, like #busy). */
+  #limit!: number;
   #slots: (Pending | undefined)[] = [];
   /** Per call id, 1 while taken: a call takes the lowest free id, so ids stay small (one byte). */
-  #busy = new Uint8Array(0);
+  #busy!: Uint8Array;
   /** Every id below it is taken. */
   #low = 0;
   /** Calls waiting for a slot: #release wakes the first with its id. */
@@ -148,9 +150,9 @@ export class Connection {
   features: ReadonlySet<string> = new Set();
   declare goAway: string | undefined; // declared (no field definition in the bundle): undefined until GO_AWAY
   /** Set when a newer connection replaced this one: its events are checked, not delivered. */
-  muted = false;
+  declare muted: boolean; // undefined (false) until set
   /** Set by a reconnecting client: after GO_AWAY this connection stays open until it is replaced. */
-  keepAfterGoAway = false;
+  declare keepAfterGoAway: boolean;
   /** Woken when the socket has closed. */
   readonly onClosed: (() => void)[] = [];
   declare state: unknown; // set from the HELLO
@@ -512,7 +514,6 @@ export class Connection {
    */
   #onAnswer(r: Reader, type: number): void {
     const result = type % 3 < 1; // 3, 12
-    const frame = result ? 'RESULT' : 'ERROR';
     const id = r.varint();
     let md: Metadata | undefined, bad: unknown;
     try {
@@ -527,7 +528,7 @@ export class Connection {
       declared = r.varint();
       r.end('ERROR');
     }
-    const p = this.#take(frame, id);
+    const p = this.#take(result ? 'RESULT' : 'ERROR', id);
     const m = p._m;
     if (p._done) return;
     try {
