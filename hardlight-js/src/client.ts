@@ -1,4 +1,4 @@
-import { Connection, cancelled, describe, late, sleep, unsent } from './connection.js';
+import { Connection, cancelled, copy, describe, late, sleep, unsent } from './connection.js';
 import { EventQueue } from './events.js';
 import type { CallOptions, ConnectionEvent, ConnectOptions, Event, MethodSpec, ReconnectPolicy, ServiceSpec, WebSocketConstructor } from './spec.js';
 import { RpcError, Status } from './status.js';
@@ -51,9 +51,9 @@ export class Client<S = unknown, E = unknown> {
   readonly #settings: { WebSocket: WebSocketConstructor; connectTimeout: number; maxInFlight: number; maxMessageSize: number };
   readonly #defaultDeadline: number | undefined;
   #current: Connection | undefined;
-  #lastFeatures: ReadonlySet<string> = new Set();
+  #lastFeatures!: ReadonlySet<string>; // set by the first #install, before connect resolves
   #closedReason: RpcError | undefined;
-  #reconnecting = false;
+  #reconnecting!: boolean;
   #wake: ((v?: undefined) => void)[] = [];
   readonly #queue: EventQueue<E>;
   readonly #stateListeners = new Set<(state: S, previous: S) => void>();
@@ -180,7 +180,7 @@ export class Client<S = unknown, E = unknown> {
     // with a deadline: up to it; without: up to callWait
     const waitUntil = deadline !== undefined ? deadlineAt : Date.now() + (this.#policy?.callWait ?? 0);
     for (;;) {
-      if (this.#closedReason) throw new RpcError(this.#closedReason.status, this.#closedReason.message);
+      if (this.#closedReason) throw copy(this.#closedReason);
       const c = this.#current;
       if (c && (!this.#policy || c.usable)) return c;
       if (signal?.aborted) throw cancelled(this.service, method);

@@ -4,7 +4,7 @@ import { Compatibility, REGENERATE, parseSchema } from './schema.js';
 import type { Schema } from './schema.js';
 import { sha256 } from './sha256.js';
 import type { CallOptions, MethodSpec, ServiceSpec, WebSocketConstructor, WebSocketLike } from './spec.js';
-import { RpcError, Status, statusOf } from './status.js';
+import { RpcError, statusOf } from './status.js';
 import { decodeUtf8, encodeUtf8 } from './utf8.js';
 import { sameBytes } from './values.js';
 import { Reader, Writer } from './wire.js';
@@ -50,10 +50,15 @@ interface Pending {
 /** Errors of calls that were never sent: a reconnecting client may send them on the next connection. */
 export const unsent = new WeakSet<object>();
 
-function unsentError(status: Status, message: string): RpcError {
-  const e = new RpcError(status, message);
+/** `e`, marked unsent. */
+function unsentError(e: RpcError): RpcError {
   unsent.add(e);
   return e;
+}
+
+/** A new error of the same status and message (each call fails with its own error object). */
+export function copy(e: RpcError): RpcError {
+  return new RpcError(e.status, e.message);
 }
 
 /** `Service.method`, for messages. */
@@ -63,14 +68,13 @@ function full(svc: ServiceSpec<any, any>, m: MethodSpec<any, any>): string {
 
 /** A call cancelled before it was sent (unsent). */
 export function cancelled(svc: ServiceSpec<any, any>, m: MethodSpec<any, any>): RpcError {
-  return unsentError(1 /* CANCELLED */, full(svc, m) + ' was cancelled by the caller before it was sent');
+  return unsentError(new RpcError(1 /* CANCELLED */, full(svc, m) + ' was cancelled by the caller before it was sent'));
 }
 
 /** "Service.method did not complete within 2 s" and what follows (unsent when `more` is given). */
 export function late(svc: ServiceSpec<any, any>, m: MethodSpec<any, any>, deadline: number | undefined, more?: string): RpcError {
   const e = new RpcError(4 /* DEADLINE_EXCEEDED */, `${full(svc, m)} did not complete within ${describe(deadline ?? 0)}${more ?? ''}`);
-  if (more) unsent.add(e);
-  return e;
+  return more ? unsentError(e) : e;
 }
 
 /** How a duration reads in a message: 50 ms, 1.5 s (as the Java client writes it). */
@@ -121,22 +125,24 @@ function cut(reason: string): string {
 
 export class Connection {
   #ws!: WebSocketLike;
-  #ready = false;
-  #opened = false;
+  // Flags and HELLO-set fields are declared, not initialized (fewer bytes): undefined reads as false.
+  #ready!: boolean;
+  #opened!: boolean;
   /** The close this client sent because the server broke the protocol ("1002 reason"). */
   #violationSent: string | undefined;
-  #closedByClient = false;
+  #closedByClient!: boolean;
   #closed: RpcError | undefined;
   #hello!: Hello;
   /** The part of the HELLO being checked, for the message of a malformed one. */
   #stage = '';
   /** The server takes BATCH (HELLO extension 5): frames sent in one JS task go out as one message. */
-  #batch = false;
+  #batch!: boolean;
   #queue: Uint8Array<ArrayBuffer>[] = [];
-  #limit = 0;
+  /** Call slots (set with the HELLO, like #busy). */
+  #limit!: number;
   #slots: (Pending | undefined)[] = [];
   /** Per call id, 1 while taken: a call takes the lowest free id, so ids stay small (one byte). */
-  #busy = new Uint8Array(0);
+  #busy!: Uint8Array;
   /** Every id below it is taken. */
   #low = 0;
   /** Calls waiting for a slot: #release wakes the first with its id. */
@@ -148,9 +154,9 @@ export class Connection {
   features: ReadonlySet<string> = new Set();
   declare goAway: string | undefined; // declared (no field definition in the bundle): undefined until GO_AWAY
   /** Set when a newer connection replaced this one: its events are checked, not delivered. */
-  muted = false;
+  declare muted: boolean; // undefined (false) until set
   /** Set by a reconnecting client: after GO_AWAY this connection stays open until it is replaced. */
-  keepAfterGoAway = false;
+  declare keepAfterGoAway: boolean;
   /** Woken when the socket has closed. */
   readonly onClosed: (() => void)[] = [];
   declare state: unknown; // set from the HELLO
@@ -267,7 +273,7 @@ export class Connection {
       this.#slots[i] = undefined;
       if (p) {
         this.#finish(p);
-        if (!p._done) p._no(new RpcError(reason.status, reason.message));
+        if (!p._done) p._no(copy(reason));
       }
     }
     for (const w of this.#waiters.splice(0)) w();
@@ -512,7 +518,6 @@ export class Connection {
    */
   #onAnswer(r: Reader, type: number): void {
     const result = type % 3 < 1; // 3, 12
-    const frame = result ? 'RESULT' : 'ERROR';
     const id = r.varint();
     let md: Metadata | undefined, bad: unknown;
     try {
@@ -527,7 +532,7 @@ export class Connection {
       declared = r.varint();
       r.end('ERROR');
     }
-    const p = this.#take(frame, id);
+    const p = this.#take(result ? 'RESULT' : 'ERROR', id);
     const m = p._m;
     if (p._done) return;
     try {
@@ -616,10 +621,10 @@ export class Connection {
 
   /** Why this connection refuses the method now, or undefined. */
   refusal(method: MethodSpec<any, any>): RpcError | undefined {
-    if (this.#closed) return unsentError(this.#closed.status, this.#closed.message);
+    if (this.#closed) return unsentError(copy(this.#closed));
     const p = this.#serverIds[method.id];
     if (p === undefined) return new RpcError(3 /* INVALID_ARGUMENT */, `${method.name} (id ${method.id}) is not a method of ${this.#svc.name}`);
-    if (p instanceof RpcError) return new RpcError(p.status, p.message);
+    if (p instanceof RpcError) return copy(p);
     const need = method.requires;
     if (need && !this.features.has(need)) {
       return new RpcError(
@@ -627,7 +632,7 @@ export class Connection {
         `${full(this.#svc, method)} needs the feature '${need}', which this connection lacks (enabled: [${[...this.features].join(', ')}])`,
       );
     }
-    if (this.goAway !== undefined) return unsentError(14 /* UNAVAILABLE */, 'server is shutting down: ' + this.goAway);
+    if (this.goAway !== undefined) return unsentError(new RpcError(14 /* UNAVAILABLE */, 'server is shutting down: ' + this.goAway));
     return undefined;
   }
 
@@ -728,7 +733,7 @@ export class Connection {
     if (id !== undefined) return id;
     const c = this.#closed;
     throw c
-      ? unsentError(c.status, c.message)
+      ? unsentError(copy(c))
       : signal?.aborted
         ? cancelled(this.#svc, method)
         : late(this.#svc, method, deadline, ' (no call slot became free; nothing was sent)');
