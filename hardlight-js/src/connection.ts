@@ -441,10 +441,10 @@ export class Connection {
           this.features = readFeatures(r);
           return;
         case 10 /* EVENTS_MISSED */: {
-          const n = r.ulong();
+          const n = r.varint(); // a count: 31 bits
           r.end('EVENTS_MISSED');
-          if (n < 1n) throw r.malformed('EVENTS_MISSED of ' + n);
-          if (!this.muted) this.#owner._eventsMissed(Number(n));
+          if (n < 1) throw r.malformed('EVENTS_MISSED of ' + n);
+          if (!this.muted) this.#owner._eventsMissed(n);
           return;
         }
         case 9 /* GO_AWAY */: {

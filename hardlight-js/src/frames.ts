@@ -195,7 +195,7 @@ export function decodeFrame(bytes: Uint8Array): Frame {
       return { type, reason };
     }
     case 10: {
-      const count = r.ulong();
+      const count = BigInt(r.varint()); // a count: 31 bits (a bigint in this type since it was read as 64)
       r.end('EVENTS_MISSED');
       return { type, count };
     }

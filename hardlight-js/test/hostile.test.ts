@@ -141,8 +141,9 @@ t('badEventMetadata: count 0, bad key, repeated key, truncated, over 32 entries;
   await violation(b('0e 01 74 21 01 61 01 62'), 1002, /^EVENT_META: malformed message: bad metadata: count 33$/);
 });
 
-t('malformedEventsMissed: count 0, truncated, trailing bytes', async () => {
+t('malformedEventsMissed: count 0, beyond 31 bits, truncated, trailing bytes', async () => {
   await violation(b('0a 00'), 1002, /^EVENTS_MISSED: malformed message: EVENTS_MISSED of 0$/);
+  await violation(b('0a 8080808008'), 1002, /^EVENTS_MISSED: malformed message: varint exceeds 31 bits$/); // 2^31
   await violation(b('0a'), 1002, /^EVENTS_MISSED: malformed message: truncated varint$/);
   await violation(b('0a 01 00'), 1002, /^EVENTS_MISSED: malformed message: 1 unexpected trailing bytes after EVENTS_MISSED$/);
 });
