@@ -3,6 +3,7 @@ package dev.hardlight.codec;
 import dev.hardlight.Topic;
 import dev.hardlight.internal.codec.ByteBufWireWriter;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -222,9 +223,7 @@ public final class Codecs {
             for (T v : values) {
                 scratch.clear();
                 codec.encode(v, new ByteBufWireWriter(scratch));
-                byte[] bytes = new byte[scratch.readableBytes()];
-                scratch.getBytes(scratch.readerIndex(), bytes);
-                if (!seen.add(ByteBuffer.wrap(bytes))) {
+                if (!seen.add(ByteBuffer.wrap(ByteBufUtil.getBytes(scratch)))) {
                     String shown = String.valueOf(v);
                     throw new RepeatedValueException("two " + what + " are sent as the same value ("
                             + (shown.length() > 60 ? shown.substring(0, 60) + "..." : shown)
