@@ -1,5 +1,5 @@
 // A second Chromium for the benchmarks, driven over the DevTools protocol on a pipe with nothing enabled
-// but Runtime. Playwright turns on the Network domain in every page it drives: for each WebSocket message
+// but Runtime; its pages answer evaluate(fn, arg) and close() as Playwright's do. Playwright turns on the Network domain in every page it drives: for each WebSocket message
 // the renderer then builds a DevTools event with the payload, the browser process forwards it and the
 // driver parses it, work a user's browser never does. Measured on the benchmark's 64-call BATCH, that
 // instrumentation cost more CPU than the page's own work, so benchmark figures come from this browser.
@@ -66,7 +66,7 @@ export class BareBrowser {
     const { sessionId } = await this.send('Target.attachToTarget', { targetId, flatten: true });
     const page = new BarePage(this, sessionId, targetId);
     const until = Date.now() + 20000;
-    while (!(await page.evaluate('window.hardlight !== undefined && document.readyState === "complete"'))) {
+    while (!(await page.evaluate(() => window.hardlight !== undefined && document.readyState === 'complete'))) {
       if (Date.now() > until) {
         throw new Error(`${url}: the page did not register its test functions within 20 s`);
       }
@@ -102,23 +102,19 @@ class BarePage {
     this.targetId = targetId;
   }
 
-  /** Evaluates `expression` in the page, awaiting a promise; answers its value (JSON) or throws the page's error. */
-  async evaluate(expression) {
+  /**
+   * Calls `fn` (a function, its source sent to the page) with `arg` (JSON) in the page, awaiting a
+   * promise, as Playwright's `page.evaluate(fn, arg)` does: answers the value (JSON) or throws the
+   * page's error.
+   */
+  async evaluate(fn, arg) {
+    const expression = `(${fn})(${JSON.stringify(arg)})`;
     const r = await this.browser.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }, this.sessionId);
     if (r.exceptionDetails) {
       const d = r.exceptionDetails;
       throw new Error(d.exception?.description ?? d.text);
     }
     return r.result.value;
-  }
-
-  /** Awaits `window.hardlight.tests[fn](arg)`. */
-  run(fn, arg) {
-    return this.evaluate(`(async () => {
-      const test = window.hardlight.tests[${JSON.stringify(fn)}];
-      if (typeof test !== 'function') throw new Error('the page has no test function ' + ${JSON.stringify(fn)});
-      return await test(${JSON.stringify(arg)});
-    })()`);
   }
 
   close() {

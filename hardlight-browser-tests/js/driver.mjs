@@ -74,7 +74,8 @@ function page(name) {
 
 async function run(name, fn, arg, timeout) {
   const p = page(name);
-  const result = p.sessionId !== undefined ? p.run(fn, arg) : p.evaluate(
+  // a Playwright page, or a bare one (js/bare.mjs), which sends this function's source to the page
+  const result = p.evaluate(
     async ({ fn, arg }) => {
       const test = window.hardlight.tests[fn];
       if (typeof test !== 'function') {

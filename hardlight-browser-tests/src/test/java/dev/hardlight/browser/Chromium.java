@@ -75,11 +75,7 @@ final class Chromium implements AutoCloseable {
 
     /** Opens a tab on {@code url} and waits until its test functions are registered. */
     void open(String page, URI url) {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("op", "open");
-        r.put("page", page);
-        r.put("url", url.toString());
-        request(r, START);
+        open(page, url, false);
     }
 
     /**
@@ -89,11 +85,17 @@ final class Chromium implements AutoCloseable {
      * {@link #run} only.
      */
     void openBare(String page, URI url) {
+        open(page, url, true);
+    }
+
+    private void open(String page, URI url, boolean bare) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("op", "open");
         r.put("page", page);
         r.put("url", url.toString());
-        r.put("bare", true);
+        if (bare) {
+            r.put("bare", true);
+        }
         request(r, START);
     }
 
