@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * What a client learns from the server's HELLO, checked against its own contract: which server method
@@ -248,20 +249,29 @@ final class ClientHandshake {
     }
 
     /**
-     * Why type {@code local} of this client cannot read (or be read as) the server's {@code remote}, or
-     * {@code null} when it can: equal hashes, or compatible by the rule of protocol.md 6.6.
+     * Throws INCOMPATIBLE ("the server's {@code what} is incompatible with this client's {@code local}:
+     * why") unless this client's type {@code local} can read (and be read as) the server's: equal
+     * hashes, or compatible by the rule of protocol.md 6.6. {@code remoteOf} names the server's type in
+     * its schema text; it is read only when the hashes differ and the server sent its schema.
      */
-    private static String typeDifference(Schemas schemas, String local, String remote, boolean sameHash) {
+    private static void requireCompatibleType(Schemas schemas, String what, String local, boolean sameHash,
+                                              Function<Schema, String> remoteOf) {
         if (sameHash) {
-            return null;
+            return;
         }
-        if (schemas.server() == null || remote == null) {
-            return "it differs from the server's: regenerate the client from the server's contract";
+        Schema server = schemas.server();
+        String remote = server == null ? null : remoteOf.apply(server);
+        String difference;
+        if (remote == null) {
+            difference = "it differs from the server's: regenerate the client from the server's contract";
+        } else if (!local.equals(remote)) {
+            difference = "it is " + local + " here and " + remote + " there";
+        } else {
+            difference = schemas.compatibility().type(local, remote);
         }
-        if (!local.equals(remote)) {
-            return "it is " + local + " here and " + remote + " there";
+        if (difference != null) {
+            throw incompatible("the server's " + what + " is incompatible with this client's " + local + ": " + difference);
         }
-        return schemas.compatibility().type(local, remote);
     }
 
     private static Object initialState(StateCodec<?> stateCodec, Hello hello, Schemas schemas) {
@@ -270,13 +280,8 @@ final class ClientHandshake {
                 ByteBuf buf = Unpooled.wrappedBuffer(e.value());
                 WireReader r = new ByteBufWireReader(buf);
                 long hash = buf.readableBytes() >= 8 ? buf.readLong() : 0;
-                boolean same = hash == stateCodec.schemaHash();
-                String difference = typeDifference(schemas, stateCodec.type().getCanonicalName(),
-                        same || schemas.server() == null ? null : schemas.server().state(), same);
-                if (difference != null) {
-                    throw incompatible("the server's connection state is incompatible with this client's "
-                            + stateCodec.type().getCanonicalName() + ": " + difference);
-                }
+                requireCompatibleType(schemas, "connection state", stateCodec.type().getCanonicalName(),
+                        hash == stateCodec.schemaHash(), Schema::state);
                 try {
                     Object snapshot = stateCodec.decode(r);
                     r.expectEnd("the state snapshot");
@@ -296,13 +301,8 @@ final class ClientHandshake {
                 for (byte b : e.value()) {
                     hash = (hash << 8) | (b & 0xFF);
                 }
-                boolean same = hash == events.schemaHash();
-                String difference = typeDifference(schemas, events.type().getCanonicalName(),
-                        same || schemas.server() == null ? null : schemas.server().events(), same);
-                if (difference != null) {
-                    throw incompatible("the server's event type is incompatible with this client's "
-                            + events.type().getCanonicalName() + ": " + difference);
-                }
+                requireCompatibleType(schemas, "event type", events.type().getCanonicalName(),
+                        hash == events.schemaHash(), Schema::events);
                 return;
             }
         }
