@@ -587,7 +587,11 @@ public final class ClientSession {
         return timer == null ? 0 : timer.nanoTime();
     }
 
-    private long remainingNanos(Duration deadline, long startNanos) {
+    /**
+     * What is left of {@code deadline} for a call started at {@code startNanos} on the session's clock:
+     * negative or zero once it passed (a deadline too long for a long counts as centuries).
+     */
+    long remainingNanos(Duration deadline, long startNanos) {
         long total;
         try {
             total = deadline.toNanos();

@@ -7,7 +7,6 @@ import dev.hardlight.service.ArgumentWriter;
 import dev.hardlight.service.MethodDescriptor;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -74,7 +73,8 @@ public final class SlotQueue {
                                             long startNanos) {
         Duration d = deadline != null ? deadline : session.defaultDeadline();
         // The deadline counts on the session's clock; the wait itself is real time, as long as what is left.
-        long waitUntil = d == null ? 0 : System.nanoTime() + remainingNanos(d, startNanos);
+        long waitUntil = d == null ? 0
+                : System.nanoTime() + Math.max(0, Math.min(Long.MAX_VALUE / 2, session.remainingNanos(d, startNanos)));
         Waiter me = new Waiter(lock.newCondition());
         lock.lock();
         try {
@@ -156,16 +156,6 @@ public final class SlotQueue {
         } finally {
             lock.unlock();
         }
-    }
-
-    private long remainingNanos(Duration d, long startNanos) {
-        long total;
-        try {
-            total = d.toNanos();
-        } catch (ArithmeticException e) {
-            total = d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE / 2; // centuries: as good as no deadline
-        }
-        return total <= 0 ? total : Math.max(0, Math.min(Long.MAX_VALUE / 2, total - (session.nanoTime() - startNanos)));
     }
 
     private static RpcException interrupted() {
